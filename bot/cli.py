@@ -1,0 +1,134 @@
+"""The command line: ``python -m bot <command>`` (also installed as ``chuangye-bot``).
+
+The parser is defined here; each command's work lives in a ``bot.cli_*`` module imported only
+when that command runs, so ``ask`` and ``kb check`` never pay for importing ``telegram``.
+Invalid settings print one line and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _target(parser: argparse.ArgumentParser, spec: str) -> None:
+    parser.set_defaults(_target=spec)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="创业助手 (chuangye-bot): a Telegram bot for a township's entrepreneurs.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML settings file (default: $CHUANGYE_CONFIG, else ./config.toml if present)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("chat", help="chat with the real bot offline in this terminal")
+    p.add_argument("--user", type=int, default=10001, help="simulated Telegram user id")
+    p.add_argument(
+        "--lang", default="zh-hans", help="language_code of the simulated user (zh-hans, en)"
+    )
+    p.add_argument(
+        "--downloads", type=Path, default=Path("data/downloads"), help="where documents go"
+    )
+    _target(p, "bot.cli_chat:chat")
+
+    p = sub.add_parser("run", help="run the bot against Telegram (long polling or webhook)")
+    p.add_argument("--webhook-url", default=None, help="public HTTPS URL for webhook mode")
+    p.add_argument("--listen", default=None, help="webhook listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="webhook listen port (default 8443)")
+    _target(p, "bot.cli_run:run")
+
+    p = sub.add_parser("ask", help="ask the knowledge base questions, one result per question")
+    p.add_argument("questions", nargs="+", metavar="QUESTION")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _target(p, "bot.cli_kb:ask")
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    p = kb_sub.add_parser("check", help="validate the knowledge base and print a summary")
+    _target(p, "bot.cli_kb:check")
+
+    dbp = sub.add_parser("db", help="database tools")
+    db_sub = dbp.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    p = db_sub.add_parser("migrate", help="apply pending migrations")
+    _target(p, "bot.cli_db:migrate")
+    p = db_sub.add_parser("backup", help="online backup of the database to PATH")
+    p.add_argument("path", type=Path, metavar="PATH")
+    _target(p, "bot.cli_db:backup")
+
+    tr = sub.add_parser("training", help="manage training sessions")
+    tr_sub = tr.add_subparsers(dest="training_command", metavar="TRAINING_COMMAND", required=True)
+    p = tr_sub.add_parser("add", help="publish a training session")
+    p.add_argument("--title", required=True)
+    p.add_argument("--start", required=True, help='e.g. "2026-12-05 14:00" or "12月5日 14:00"')
+    p.add_argument("--end", default=None, help="end time (default: start + 2 hours)")
+    p.add_argument("--place", required=True)
+    p.add_argument("--capacity", type=int, required=True)
+    p.add_argument("--tags", default="", help="comma-separated, e.g. 建筑模板,经营管理")
+    p.add_argument("--target", default="", help="target group, e.g. 返乡创业人员")
+    p.add_argument("--description", default="")
+    _target(p, "bot.cli_training:add")
+    p = tr_sub.add_parser("list", help="list upcoming sessions")
+    p.add_argument("--all", action="store_true", help="include past and cancelled sessions")
+    _target(p, "bot.cli_training:list_")
+    p = tr_sub.add_parser("cancel", help="cancel a session and notify those signed up")
+    p.add_argument("training_id", type=int, metavar="ID")
+    _target(p, "bot.cli_training:cancel")
+
+    p = sub.add_parser("export", help="export data as an Excel or CSV file")
+    p.add_argument(
+        "--what", choices=("projects", "trainings", "questions", "complaints"), required=True
+    )
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("-o", "--output", type=Path, default=None, help="output file")
+    _target(p, "bot.cli_export:export")
+
+    p = sub.add_parser("emulator", help="serve the local Bot API emulator over HTTP (loopback)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    _target(p, "bot.cli_emulator:serve")
+
+    p = sub.add_parser("health", help="print the health of a running bot's database and KB")
+    _target(p, "bot.cli_run:health")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, load settings and run one command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    target: str | None = getattr(args, "_target", None)
+    if target is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"设置错误 / settings error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    module_name, func_name = target.split(":")
+    command: Command = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return command(args, settings)
+    except SettingsError as exc:
+        print(f"设置错误 / settings error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,450 @@
+"""Frozen dataclasses returned by the repository functions, and the time format of the store.
+
+Times are stored as ISO-8601 UTC text with microseconds and a ``Z`` (``to_db_time``), so text
+order is time order; ``from_db_time`` turns them back into aware datetimes.
+
+Personal data (PIPL) -- columns that identify or were written by a resident:
+
+- ``users``: ``id`` (Telegram id), ``first_name``, ``username``, ``language_code``,
+  ``referral_code``, ``last_seen_at``;
+- ``ptb_user_data.data``, ``ptb_chat_data.data`` (dialog drafts), ``ptb_conversations.key``
+  (contains the chat and user id);
+- ``questions.user_id``, ``questions.text``, ``questions.normalized``;
+- ``projects.user_id``, ``projects.name``, ``projects.phone``, ``projects.referrer_note``;
+  ``project_status_history.actor_id`` where it is the applicant;
+- ``referrals.referrer_user_id``, ``referrals.referred_user_id``;
+- ``training_signups``, ``subscriptions``, ``reminders`` (user_id: who attends what);
+- ``complaints.user_id``, ``what``, ``department``, ``happened_at_text``, ``photo_file_id``;
+- ``contact_messages`` (all of it);
+- ``audit_log.detail`` may quote a resident; ``audit_log.target_id`` may be a user id.
+
+``db.users.erase_user`` removes all of these for one user while keeping the non-personal
+columns (status, village, industry, applicant type, investment, jobs, decisions, feedback)
+that statistics count. Staff ids (``actor_id``, ``added_by``, ``created_by``) are kept.
+This module does no I/O and imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+_DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def to_db_time(value: datetime) -> str:
+    """Format an aware datetime as the store's UTC text; naive datetimes are refused."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime: the store needs timezone-aware times")
+    return value.astimezone(UTC).strftime(_DB_TIME_FORMAT)
+
+
+def from_db_time(value: str) -> datetime:
+    """Parse the store's UTC text back into an aware datetime."""
+    return datetime.strptime(value, _DB_TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _opt_time(value: str | None) -> datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+class Decision(StrEnum):
+    """What the knowledge base did with a question."""
+
+    ANSWER = "answer"
+    AMBIGUOUS = "ambiguous"
+    ABSTAIN = "abstain"
+
+
+class Feedback(StrEnum):
+    """A resident's 👍 / 👎 on an answer."""
+
+    UP = "up"
+    DOWN = "down"
+
+
+class ProjectStatus(StrEnum):
+    """Where a registered project stands (已提交, 已通过, 已退回, 已撤回)."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class ReferralRefusal(StrEnum):
+    """Why a referral was not credited."""
+
+    SELF_REFERRAL = "self_referral"
+    ALREADY_CREDITED = "already_credited"
+    UNKNOWN_PROJECT = "unknown_project"
+    UNKNOWN_REFERRER = "unknown_referrer"
+
+
+class ComplaintStatus(StrEnum):
+    """Where a complaint stands (已受理, 处理中, 已办结)."""
+
+    RECEIVED = "received"
+    HANDLING = "handling"
+    RESOLVED = "resolved"
+
+
+class TrainingStatus(StrEnum):
+    """Whether a training session takes place as planned."""
+
+    SCHEDULED = "scheduled"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+class SignupStatus(StrEnum):
+    """A resident's place in a training session."""
+
+    SIGNED = "signed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A Telegram user who has written to the bot."""
+
+    id: int
+    first_name: str
+    username: str | None
+    language_code: str | None
+    lang_override: str | None
+    is_active: bool
+    blocked_at: datetime | None
+    referral_code: str | None
+    created_at: datetime
+    last_seen_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> User:
+        """Build from a ``users`` row."""
+        return cls(
+            id=row["id"],
+            first_name=row["first_name"],
+            username=row["username"],
+            language_code=row["language_code"],
+            lang_override=row["lang_override"],
+            is_active=bool(row["is_active"]),
+            blocked_at=_opt_time(row["blocked_at"]),
+            referral_code=row["referral_code"],
+            created_at=from_db_time(row["created_at"]),
+            last_seen_at=from_db_time(row["last_seen_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question asked of the knowledge base and what it decided."""
+
+    id: int
+    user_id: int | None
+    text: str | None
+    normalized: str | None
+    decision: Decision
+    reason: str
+    topic_id: str | None
+    confidence: float
+    lang: str
+    created_at: datetime
+    feedback: Feedback | None
+    feedback_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Question:
+        """Build from a ``questions`` row."""
+        return cls(
+            id=row["id"],
+            user_id=row["user_id"],
+            text=row["text"],
+            normalized=row["normalized"],
+            decision=Decision(row["decision"]),
+            reason=row["reason"],
+            topic_id=row["topic_id"],
+            confidence=row["confidence"],
+            lang=row["lang"],
+            created_at=from_db_time(row["created_at"]),
+            feedback=None if row["feedback"] is None else Feedback(row["feedback"]),
+            feedback_at=_opt_time(row["feedback_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionCounts:
+    """How many questions were answered, ambiguous or abstained, and their feedback."""
+
+    answer: int
+    ambiguous: int
+    abstain: int
+    up: int
+    down: int
+
+    @property
+    def total(self) -> int:
+        """All questions counted."""
+        return self.answer + self.ambiguous + self.abstain
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraExample:
+    """A question staff attached to a knowledge-base topic as a new example."""
+
+    id: int
+    topic_id: str
+    text: str
+    added_by: int
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ExtraExample:
+        """Build from a ``kb_extra_examples`` row."""
+        return cls(
+            id=row["id"],
+            topic_id=row["topic_id"],
+            text=row["text"],
+            added_by=row["added_by"],
+            created_at=from_db_time(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One recorded staff or system action."""
+
+    id: int
+    actor_id: int | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    detail: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> AuditEntry:
+        """Build from an ``audit_log`` row."""
+        return cls(
+            id=row["id"],
+            actor_id=row["actor_id"],
+            action=row["action"],
+            target_type=row["target_type"],
+            target_id=row["target_id"],
+            detail=row["detail"],
+            created_at=from_db_time(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A registered project. ``name`` and ``phone`` are None once the applicant erased them."""
+
+    id: int
+    ref_no: str
+    user_id: int | None
+    name: str | None
+    industry: str
+    village: str
+    applicant_type: str
+    investment_wan: float
+    jobs: int
+    phone: str | None
+    referrer_note: str | None
+    status: ProjectStatus
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Project:
+        """Build from a ``projects`` row."""
+        return cls(
+            id=row["id"],
+            ref_no=row["ref_no"],
+            user_id=row["user_id"],
+            name=row["name"],
+            industry=row["industry"],
+            village=row["village"],
+            applicant_type=row["applicant_type"],
+            investment_wan=row["investment_wan"],
+            jobs=row["jobs"],
+            phone=row["phone"],
+            referrer_note=row["referrer_note"],
+            status=ProjectStatus(row["status"]),
+            created_at=from_db_time(row["created_at"]),
+            updated_at=from_db_time(row["updated_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One entry of a project's or complaint's status history."""
+
+    id: int
+    status: str
+    note: str | None
+    actor_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> StatusChange:
+        """Build from a ``*_status_history`` row."""
+        return cls(
+            id=row["id"],
+            status=row["status"],
+            note=row["note"],
+            actor_id=row["actor_id"],
+            created_at=from_db_time(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectStats:
+    """Counts and sums over the projects created in a date range.
+
+    The ``by_*`` tuples are ``(value, count)`` pairs, largest count first.
+    """
+
+    total: int
+    by_status: tuple[tuple[str, int], ...]
+    by_village: tuple[tuple[str, int], ...]
+    by_industry: tuple[tuple[str, int], ...]
+    by_applicant_type: tuple[tuple[str, int], ...]
+    investment_wan: float
+    jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """A credited referral: ``referrer_user_id`` brought in the project's applicant."""
+
+    id: int
+    project_id: int
+    referrer_user_id: int | None
+    referred_user_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Referral:
+        """Build from a ``referrals`` row."""
+        return cls(
+            id=row["id"],
+            project_id=row["project_id"],
+            referrer_user_id=row["referrer_user_id"],
+            referred_user_id=row["referred_user_id"],
+            created_at=from_db_time(row["created_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralOutcome:
+    """The result of crediting a referral: the credit, or why it was refused."""
+
+    referral: Referral | None
+    refused: ReferralRefusal | None
+
+    @property
+    def credited(self) -> bool:
+        """Whether the referral was credited."""
+        return self.referral is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferredProject:
+    """A project someone referred, as the referrer sees it in /myreferrals."""
+
+    project_id: int
+    ref_no: str
+    name: str | None
+    status: ProjectStatus
+    credited_at: datetime
+
+    @property
+    def reward_eligible(self) -> bool:
+        """An approved project earns its referrer the reward."""
+        return self.status is ProjectStatus.APPROVED
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralCounts:
+    """Referrals credited in a range, and how many of them are reward-eligible."""
+
+    total: int
+    eligible: int
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    """A training session."""
+
+    id: int
+    title: str
+    tags: tuple[str, ...]
+    target_group: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    description: str
+    capacity: int
+    status: TrainingStatus
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, tags: tuple[str, ...]) -> Training:
+        """Build from a ``trainings`` row and its tags."""
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            tags=tags,
+            target_group=row["target_group"],
+            starts_at=from_db_time(row["starts_at"]),
+            ends_at=from_db_time(row["ends_at"]),
+            place=row["place"],
+            description=row["description"],
+            capacity=row["capacity"],
+            status=TrainingStatus(row["status"]),
+            created_by=row["created_by"],
+            created_at=from_db_time(row["created_at"]),
+            updated_at=from_db_time(row["updated_at"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    """A complaint. For an anonymous one ``user_id`` is None and times are day-coarse."""
+
+    id: int
+    ref_no: str
+    user_id: int | None
+    anonymous: bool
+    what: str | None
+    department: str | None
+    happened_at_text: str | None
+    photo_file_id: str | None
+    status: ComplaintStatus
+    resolution_note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Complaint:
+        """Build from a ``complaints`` row (``reply_token_hash`` is never exposed)."""
+        return cls(
+            id=row["id"],
+            ref_no=row["ref_no"],
+            user_id=row["user_id"],
+            anonymous=bool(row["anonymous"]),
+            what=row["what"],
+            department=row["department"],
+            happened_at_text=row["happened_at_text"],
+            photo_file_id=row["photo_file_id"],
+            status=ComplaintStatus(row["status"]),
+            resolution_note=row["resolution_note"],
+            created_at=from_db_time(row["created_at"]),
+            updated_at=from_db_time(row["updated_at"]),
+        )

@@ -1,0 +1,55 @@
+"""Small helpers shared by the repository modules: fetch one row, all rows, or a RETURNING row."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from db.models import to_db_time
+
+Params = Sequence[Any]
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: Params = ()
+) -> sqlite3.Row | None:
+    """The first row of a query, or None."""
+    async with conn.execute(sql, params) as cur:
+        row: sqlite3.Row | None = await cur.fetchone()
+    return row
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, params: Params = ()
+) -> list[sqlite3.Row]:
+    """Every row of a query."""
+    async with conn.execute(sql, params) as cur:
+        rows: list[sqlite3.Row] = list(await cur.fetchall())
+    return rows
+
+
+async def returning(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row:
+    """The row an ``INSERT/UPDATE ... RETURNING`` statement produced; it must produce one."""
+    row = await fetch_one(conn, sql, params)
+    if row is None:
+        raise RuntimeError("statement with RETURNING produced no row")
+    return row
+
+
+async def execute(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+    """Run a statement and return how many rows it changed."""
+    async with conn.execute(sql, params) as cur:
+        return cur.rowcount
+
+
+def time_range(since: datetime | None, until: datetime | None) -> tuple[str, str]:
+    """Bounds for ``created_at >= ? AND created_at < ?``; None means open-ended."""
+    # '' sorts before every timestamp and '~' after, so open ends need no separate SQL.
+    return (
+        "" if since is None else to_db_time(since),
+        "~" if until is None else to_db_time(until),
+    )

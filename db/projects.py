@@ -1,0 +1,265 @@
+"""Registered projects: creation with a gap-free reference number, status history, statistics.
+
+A project's status changes only along ``TRANSITIONS``, each change written with a history row
+and an audit entry in the caller's transaction. Parameterised SQL, never a commit.
+Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+
+import aiosqlite
+
+from db._sql import execute, fetch_all, fetch_one, returning, time_range
+from db.audit import append_audit
+from db.models import Project, ProjectStats, ProjectStatus, StatusChange, to_db_time
+from db.sequences import allocate_ref_no
+
+REF_PREFIX = "XM"
+
+# Which status may follow which. Approved and withdrawn projects are settled.
+TRANSITIONS: Mapping[ProjectStatus, frozenset[ProjectStatus]] = {
+    ProjectStatus.SUBMITTED: frozenset(
+        {ProjectStatus.APPROVED, ProjectStatus.RETURNED, ProjectStatus.WITHDRAWN}
+    ),
+    ProjectStatus.RETURNED: frozenset({ProjectStatus.SUBMITTED, ProjectStatus.WITHDRAWN}),
+    ProjectStatus.APPROVED: frozenset(),
+    ProjectStatus.WITHDRAWN: frozenset(),
+}
+
+
+class StatusTransitionError(ValueError):
+    """The requested status change is not allowed from the project's current status."""
+
+    def __init__(self, project: Project, requested: ProjectStatus) -> None:
+        super().__init__(
+            f"project {project.ref_no} is {project.status.value}; "
+            f"cannot change it to {requested.value}"
+        )
+        self.project = project
+        self.requested = requested
+
+
+async def create_project(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    name: str,
+    industry: str,
+    village: str,
+    applicant_type: str,
+    investment_wan: float,
+    jobs: int,
+    phone: str,
+    referrer_note: str | None = None,
+    now: datetime,
+) -> Project:
+    """Store a submitted project with the next reference number and its first history row.
+
+    The year in the reference number is ``now.year`` in ``now``'s own time zone, so pass the
+    town's local time. Use inside ``Database.write()``.
+    """
+    ref_no = await allocate_ref_no(conn, REF_PREFIX, now.year)
+    ts = to_db_time(now)
+    row = await returning(
+        conn,
+        "INSERT INTO projects (ref_no, user_id, name, industry, village, applicant_type, "
+        "investment_wan, jobs, phone, referrer_note, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING *",
+        (
+            ref_no,
+            user_id,
+            name,
+            industry,
+            village,
+            applicant_type,
+            investment_wan,
+            jobs,
+            phone,
+            referrer_note,
+            ts,
+            ts,
+        ),
+    )
+    project = Project.from_row(row)
+    await _add_history(conn, project.id, ProjectStatus.SUBMITTED, None, user_id, ts)
+    return project
+
+
+async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | None:
+    """The project with this id."""
+    row = await fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))
+    return None if row is None else Project.from_row(row)
+
+
+async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
+    """The project with this reference number (``XM-2026-0001``)."""
+    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
+    return None if row is None else Project.from_row(row)
+
+
+async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Project]:
+    """The user's projects, oldest first."""
+    rows = await fetch_all(
+        conn, "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, id", (user_id,)
+    )
+    return [Project.from_row(r) for r in rows]
+
+
+async def list_projects(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    status: ProjectStatus | None = None,
+) -> list[Project]:
+    """Projects created in ``[since, until)``, optionally of one status, oldest first."""
+    params: list[object] = list(time_range(since, until))
+    status_clause = ""
+    if status is not None:
+        status_clause = " AND status = ?"
+        params.append(ProjectStatus(status).value)
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM projects WHERE created_at >= ? AND created_at < ?"
+        f"{status_clause} ORDER BY created_at, id",
+        params,
+    )
+    return [Project.from_row(r) for r in rows]
+
+
+async def find_recent_duplicate(
+    conn: aiosqlite.Connection, user_id: int, name: str, *, since: datetime
+) -> Project | None:
+    """The user's newest project with exactly this name created at or after ``since``."""
+    row = await fetch_one(
+        conn,
+        "SELECT * FROM projects WHERE user_id = ? AND name = ? AND created_at >= ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (user_id, name, to_db_time(since)),
+    )
+    return None if row is None else Project.from_row(row)
+
+
+async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> list[StatusChange]:
+    """Every status the project has had, oldest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
+        (project_id,),
+    )
+    return [StatusChange.from_row(r) for r in rows]
+
+
+async def set_project_status(
+    conn: aiosqlite.Connection,
+    project_id: int,
+    status: ProjectStatus,
+    *,
+    actor_id: int,
+    note: str | None = None,
+    expected: ProjectStatus | None = None,
+    now: datetime,
+) -> Project | None:
+    """Change a project's status, with a history row and an audit entry; None if no project.
+
+    Raises ``StatusTransitionError`` if the change is not allowed, or if ``expected`` is given
+    and the project is no longer in it (a replayed button). Returning (退回) needs a ``note``
+    (``ValueError``). Use inside ``Database.write()``.
+    """
+    status = ProjectStatus(status)
+    if status is ProjectStatus.RETURNED and not (note and note.strip()):
+        raise ValueError("returning a project needs a reason")
+    project = await get_project(conn, project_id)
+    if project is None:
+        return None
+    if (expected is not None and project.status is not expected) or (
+        status not in TRANSITIONS[project.status]
+    ):
+        raise StatusTransitionError(project, status)
+    ts = to_db_time(now)
+    row = await returning(
+        conn,
+        "UPDATE projects SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
+        (status.value, ts, project_id),
+    )
+    await _add_history(conn, project_id, status, note, actor_id, ts)
+    await append_audit(
+        conn,
+        actor_id=actor_id,
+        action=f"project.{status.value}",
+        target_type="project",
+        target_id=project.ref_no,
+        detail=f"{project.status.value} -> {status.value}" + (f": {note}" if note else ""),
+        now=now,
+    )
+    return Project.from_row(row)
+
+
+async def project_stats(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    statuses: Collection[ProjectStatus] | None = None,
+) -> ProjectStats:
+    """Counts by status, village, industry and applicant type, and investment and job sums.
+
+    Over projects created in ``[since, until)``, optionally only those in ``statuses``
+    (``by_status`` always counts every status in the range).
+    """
+    lo, hi = time_range(since, until)
+    where = "created_at >= ? AND created_at < ?"
+    params: list[object] = [lo, hi]
+    by_status = await _group_count(conn, "status", where, params)
+    if statuses is not None:
+        values = sorted(ProjectStatus(s).value for s in statuses)
+        where += f" AND status IN ({', '.join('?' * len(values))})"
+        params = [*params, *values]
+    totals = await fetch_one(
+        conn,
+        f"SELECT count(*), coalesce(sum(investment_wan), 0.0), coalesce(sum(jobs), 0) "
+        f"FROM projects WHERE {where}",
+        params,
+    )
+    total, investment, jobs = (0, 0.0, 0) if totals is None else tuple(totals)
+    return ProjectStats(
+        total=int(total),
+        by_status=by_status,
+        by_village=await _group_count(conn, "village", where, params),
+        by_industry=await _group_count(conn, "industry", where, params),
+        by_applicant_type=await _group_count(conn, "applicant_type", where, params),
+        investment_wan=float(investment),
+        jobs=int(jobs),
+    )
+
+
+async def _group_count(
+    conn: aiosqlite.Connection, column: str, where: str, params: list[object]
+) -> tuple[tuple[str, int], ...]:
+    # ``column`` is one of our own literals, never user input.
+    rows = await fetch_all(
+        conn,
+        f"SELECT {column}, count(*) AS n FROM projects WHERE {where} "
+        f"GROUP BY {column} ORDER BY n DESC, {column}",
+        params,
+    )
+    return tuple((str(r[0]), int(r[1])) for r in rows)
+
+
+async def _add_history(
+    conn: aiosqlite.Connection,
+    project_id: int,
+    status: ProjectStatus,
+    note: str | None,
+    actor_id: int | None,
+    ts: str,
+) -> None:
+    await execute(
+        conn,
+        "INSERT INTO project_status_history (project_id, status, note, actor_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (project_id, status.value, note, actor_id, ts),
+    )

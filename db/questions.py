@@ -1,0 +1,165 @@
+"""The question log: what residents asked, what the knowledge base decided, their 👍/👎.
+
+Also the extra examples staff attach to topics from ``/unanswered``. Repository functions:
+parameterised SQL on the connection they are given, never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import aiosqlite
+
+from db._sql import execute, fetch_all, fetch_one, returning, time_range
+from db.models import Decision, DecisionCounts, ExtraExample, Feedback, Question, to_db_time
+
+
+async def log_question(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int | None,
+    text: str,
+    normalized: str,
+    decision: Decision,
+    reason: str,
+    topic_id: str | None,
+    confidence: float,
+    lang: str,
+    now: datetime,
+) -> Question:
+    """Record a question and the knowledge base's decision about it."""
+    row = await returning(
+        conn,
+        "INSERT INTO questions (user_id, text, normalized, decision, reason, topic_id, "
+        "confidence, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        (
+            user_id,
+            text,
+            normalized,
+            Decision(decision).value,
+            reason,
+            topic_id,
+            confidence,
+            lang,
+            to_db_time(now),
+        ),
+    )
+    return Question.from_row(row)
+
+
+async def get_question(conn: aiosqlite.Connection, question_id: int) -> Question | None:
+    """The logged question with this id."""
+    row = await fetch_one(conn, "SELECT * FROM questions WHERE id = ?", (question_id,))
+    return None if row is None else Question.from_row(row)
+
+
+async def set_feedback(
+    conn: aiosqlite.Connection,
+    question_id: int,
+    *,
+    user_id: int,
+    feedback: Feedback | None,
+    now: datetime,
+) -> bool:
+    """Record (or with None, withdraw) the asker's 👍/👎; False if not their question."""
+    return (
+        await execute(
+            conn,
+            "UPDATE questions SET feedback = ?, feedback_at = ? WHERE id = ? AND user_id = ?",
+            (
+                None if feedback is None else Feedback(feedback).value,
+                None if feedback is None else to_db_time(now),
+                question_id,
+                user_id,
+            ),
+        )
+        == 1
+    )
+
+
+async def count_by_decision(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> DecisionCounts:
+    """Questions per decision and feedback asked in ``[since, until)`` (open ends allowed)."""
+    row = await fetch_one(
+        conn,
+        "SELECT "
+        "coalesce(sum(decision = 'answer'), 0), coalesce(sum(decision = 'ambiguous'), 0), "
+        "coalesce(sum(decision = 'abstain'), 0), coalesce(sum(feedback = 'up'), 0), "
+        "coalesce(sum(feedback = 'down'), 0) "
+        "FROM questions WHERE created_at >= ? AND created_at < ?",
+        time_range(since, until),
+    )
+    if row is None:  # pragma: no cover - an aggregate always yields a row
+        return DecisionCounts(0, 0, 0, 0, 0)
+    return DecisionCounts(*(int(v) for v in row))
+
+
+async def list_questions(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    decisions: tuple[Decision, ...] = (),
+    feedback: Feedback | None = None,
+    limit: int = 1000,
+) -> list[Question]:
+    """Questions since a time, newest first, matching any of ``decisions`` or ``feedback``.
+
+    With neither filter, every question. Erased questions (text NULL) are left out.
+    """
+    clauses = []
+    params: list[object] = [time_range(since, None)[0]]
+    if decisions:
+        clauses.append(f"decision IN ({', '.join('?' * len(decisions))})")
+        params.extend(Decision(d).value for d in decisions)
+    if feedback is not None:
+        clauses.append("feedback = ?")
+        params.append(Feedback(feedback).value)
+    match = f" AND ({' OR '.join(clauses)})" if clauses else ""
+    params.append(limit)
+    rows = await fetch_all(
+        conn,
+        f"SELECT * FROM questions WHERE created_at >= ? AND text IS NOT NULL{match} "
+        "ORDER BY created_at DESC, id DESC LIMIT ?",
+        params,
+    )
+    return [Question.from_row(r) for r in rows]
+
+
+async def add_extra_example(
+    conn: aiosqlite.Connection, topic_id: str, text: str, *, added_by: int, now: datetime
+) -> ExtraExample | None:
+    """Attach ``text`` as an example of ``topic_id``; None if it is already there."""
+    try:
+        row = await returning(
+            conn,
+            "INSERT INTO kb_extra_examples (topic_id, text, added_by, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING *",
+            (topic_id, text, added_by, to_db_time(now)),
+        )
+    except sqlite3.IntegrityError:
+        if await fetch_one(
+            conn,
+            "SELECT 1 FROM kb_extra_examples WHERE topic_id = ? AND text = ?",
+            (topic_id, text),
+        ):
+            return None
+        raise
+    return ExtraExample.from_row(row)
+
+
+async def list_extra_examples(
+    conn: aiosqlite.Connection, topic_id: str | None = None
+) -> list[ExtraExample]:
+    """Extra examples of one topic, or of all topics, in the order they were added."""
+    if topic_id is None:
+        rows = await fetch_all(conn, "SELECT * FROM kb_extra_examples ORDER BY id")
+    else:
+        rows = await fetch_all(
+            conn, "SELECT * FROM kb_extra_examples WHERE topic_id = ? ORDER BY id", (topic_id,)
+        )
+    return [ExtraExample.from_row(r) for r in rows]

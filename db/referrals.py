@@ -1,0 +1,102 @@
+"""Referral credits: who brought in which project, refused with a reason when not allowed.
+
+One credit per project (``referrals.project_id`` is UNIQUE), never to the applicant themself
+(a CHECK); a credit is reward-eligible while its project is approved. Parameterised SQL,
+never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import aiosqlite
+
+from db._sql import fetch_all, fetch_one, returning, time_range
+from db.models import (
+    ProjectStatus,
+    Referral,
+    ReferralCounts,
+    ReferralOutcome,
+    ReferralRefusal,
+    ReferredProject,
+    from_db_time,
+    to_db_time,
+)
+from db.projects import get_project
+
+
+async def credit_referral(
+    conn: aiosqlite.Connection, *, project_id: int, referrer_user_id: int, now: datetime
+) -> ReferralOutcome:
+    """Credit ``referrer_user_id`` with bringing in the project, or say why not.
+
+    Refusals: the project or referrer is unknown, the referrer is the applicant, or the
+    project already has a credit. Use inside ``Database.write()``.
+    """
+    project = await get_project(conn, project_id)
+    if project is None:
+        return ReferralOutcome(None, ReferralRefusal.UNKNOWN_PROJECT)
+    if await fetch_one(conn, "SELECT 1 FROM users WHERE id = ?", (referrer_user_id,)) is None:
+        return ReferralOutcome(None, ReferralRefusal.UNKNOWN_REFERRER)
+    if referrer_user_id == project.user_id:
+        return ReferralOutcome(None, ReferralRefusal.SELF_REFERRAL)
+    if await get_referral(conn, project_id) is not None:
+        return ReferralOutcome(None, ReferralRefusal.ALREADY_CREDITED)
+    try:
+        row = await returning(
+            conn,
+            "INSERT INTO referrals (project_id, referrer_user_id, referred_user_id, created_at) "
+            "VALUES (?, ?, ?, ?) RETURNING *",
+            (project_id, referrer_user_id, project.user_id, to_db_time(now)),
+        )
+    except sqlite3.IntegrityError:
+        # Only reachable if a second writer bypassed Database.write(); the UNIQUE holds anyway.
+        return ReferralOutcome(None, ReferralRefusal.ALREADY_CREDITED)
+    return ReferralOutcome(Referral.from_row(row), None)
+
+
+async def get_referral(conn: aiosqlite.Connection, project_id: int) -> Referral | None:
+    """The credit for a project, if any."""
+    row = await fetch_one(conn, "SELECT * FROM referrals WHERE project_id = ?", (project_id,))
+    return None if row is None else Referral.from_row(row)
+
+
+async def list_referred_projects(
+    conn: aiosqlite.Connection, referrer_user_id: int
+) -> list[ReferredProject]:
+    """The projects this user referred, oldest credit first (for /myreferrals)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT p.id, p.ref_no, p.name, p.status, r.created_at FROM referrals r "
+        "JOIN projects p ON p.id = r.project_id WHERE r.referrer_user_id = ? "
+        "ORDER BY r.created_at, r.id",
+        (referrer_user_id,),
+    )
+    return [
+        ReferredProject(
+            project_id=r[0],
+            ref_no=r[1],
+            name=r[2],
+            status=ProjectStatus(r[3]),
+            credited_at=from_db_time(r[4]),
+        )
+        for r in rows
+    ]
+
+
+async def count_referrals(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ReferralCounts:
+    """Credits given in ``[since, until)`` and how many have an approved project."""
+    row = await fetch_one(
+        conn,
+        "SELECT count(*), coalesce(sum(p.status = 'approved'), 0) FROM referrals r "
+        "JOIN projects p ON p.id = r.project_id "
+        "WHERE r.created_at >= ? AND r.created_at < ?",
+        time_range(since, until),
+    )
+    return ReferralCounts(0, 0) if row is None else ReferralCounts(int(row[0]), int(row[1]))

@@ -105,8 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8081)
     _target(p, "bot.cli_emulator:serve")
 
-    p = sub.add_parser("health", help="print the health of a running bot's database and KB")
-    _target(p, "bot.cli_run:health")
     return parser
 
 

@@ -100,11 +100,14 @@ class Secret:
         return hash(self._value)
 
 
+DEFAULT_OFFICE_NAME = "镇全民创业服务办公室"
+
+
 @dataclass(frozen=True, slots=True)
 class OfficeContact:
     """How residents reach a person at the entrepreneurship office (empty = not configured)."""
 
-    name: str = "镇全民创业服务办公室"
+    name: str = DEFAULT_OFFICE_NAME
     phone: str = ""
     address: str = ""
     hours: str = ""
@@ -249,9 +252,7 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
         log_level=log_level,
         knowledge_dir=Path(kdir) if kdir else None,
         conversation_timeout=timedelta(minutes=timeout_min),
-        reminder_offsets=tuple(
-            sorted((timedelta(hours=h) for h in set(offsets_h)), reverse=True)
-        ),
+        reminder_offsets=tuple(sorted((timedelta(hours=h) for h in set(offsets_h)), reverse=True)),
         town=TownSettings(
             name=t.string("name", "本镇"),
             villages=t.string_list("villages", DEFAULT_VILLAGES),
@@ -259,7 +260,7 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
             applicant_types=t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES),
         ),
         office=OfficeContact(
-            name=o.string("name", OfficeContact.name),
+            name=o.string("name", DEFAULT_OFFICE_NAME),
             phone=o.string("phone", ""),
             address=o.string("address", ""),
             hours=o.string("hours", ""),
@@ -352,7 +353,7 @@ class _Section:
     def string_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.data.get(key, list(default))
         if isinstance(value, str):
-            value = [v for v in re.split(r"[,，]", value)]
+            value = list(re.split(r"[,，]", value))
         if not isinstance(value, list | tuple) or not value:
             raise self._err(key, "must be a non-empty list of names")
         out: list[str] = []

@@ -1,0 +1,165 @@
+"""The composition root: ``build_application()`` wires settings, services and handlers.
+
+This is the one module in ``bot`` that imports ``handlers``. All handler registration lives
+here, in one place, in the order PTB tries them. Services (database, knowledge base) are opened
+before the Application, because the SQLite persistence needs the database while PTB
+initialises; ``bot.runner`` owns their lifetime.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import callbacks
+from bot.context import App, BotData, Context
+from bot.processing import UserOrderedProcessor, note_handler
+from bot.services import Services
+from bot.texts import get_texts
+from db.persistence import SQLitePersistence
+from handlers import errors, start
+
+_LOGGER = logging.getLogger(__name__)
+
+TELEGRAM_MESSAGES_PER_SECOND = 30.0
+MAX_CONCURRENT_UPDATES = 256
+
+
+def _menu_labels(attribute: str) -> list[str]:
+    """A main-menu button's label in every language (buttons send their label as text)."""
+    return [getattr(get_texts(lang).common, attribute) for lang in ("zh", "en")]
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    base_url: str | None = None,
+    rate_limit: bool = True,
+) -> App:
+    """Assemble the Application for ``services``; ``request`` swaps the transport."""
+    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    settings = services.settings
+    # Telegram allows about 30 messages a second overall; 0 switches the limit off (tests).
+    overall = TELEGRAM_MESSAGES_PER_SECOND if rate_limit else 0
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(overall_max_rate=overall, max_retries=5))
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
+        .concurrent_updates(processor)
+        .persistence(SQLitePersistence(services.db))
+        .post_init(_post_init)
+    )
+    if base_url:
+        builder = builder.base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    elif settings.network.proxy:
+        builder = builder.proxy(settings.network.proxy).get_updates_proxy(settings.network.proxy)
+    app: App = builder.build()
+    app.bot_data.services = services
+    processor.application = app
+    for group, handler in _handlers():
+        _trace(handler)
+        app.add_handler(handler, group=group)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
+    """Every handler, in the order PTB tries them (group, then position)."""
+    return [
+        (-1, TypeHandler(Update, start.track_user)),
+        (0, CommandHandler("start", start.start)),
+        (0, CommandHandler("help", start.help_command)),
+        (0, MessageHandler(filters.Text(_menu_labels("btn_help")), start.help_command)),
+        (0, CommandHandler("menu", start.menu)),
+        (0, CommandHandler("cancel", start.cancel_idle)),
+        (0, CommandHandler("language", start.language)),
+        (0, CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern("lang"))),
+        (0, MessageHandler(filters.COMMAND, start.unknown_command)),
+        (0, MessageHandler(~filters.TEXT, start.unreadable)),
+        (0, CallbackQueryHandler(start.stale_button)),
+    ]
+
+
+def _trace(handler: BaseHandler[Any, Any, Any]) -> None:
+    """Wrap callbacks so the per-update log line can name the handler that answered."""
+    if isinstance(handler, ConversationHandler):
+        inner = [*handler.entry_points, *handler.fallbacks]
+        for state_handlers in handler.states.values():
+            inner.extend(state_handlers)
+        for h in inner:
+            _trace(h)
+        return
+    callback: Callable[..., Awaitable[Any]] = handler.callback
+    if getattr(callback, "__traced__", False):
+        return
+    name = f"{callback.__module__.removeprefix('handlers.')}.{callback.__name__}"
+
+    @functools.wraps(callback)
+    async def traced(update: object, context: Any) -> Any:
+        note_handler(name)
+        return await callback(update, context)
+
+    traced.__traced__ = True  # type: ignore[attr-defined]
+    handler.callback = traced
+
+
+def published_commands(app: App) -> set[str]:
+    """Names of the commands that have a handler (only those are shown in Telegram's menu)."""
+    names: set[str] = set()
+
+    def visit(handler: BaseHandler[Any, Any, Any]) -> None:
+        if isinstance(handler, CommandHandler):
+            names.update(handler.commands)
+        elif isinstance(handler, ConversationHandler):
+            for h in handler.entry_points:
+                visit(h)
+
+    for group in app.handlers.values():
+        for handler in group:
+            visit(handler)
+    return names
+
+
+async def _post_init(app: App) -> None:
+    """Publish the command menu in Chinese and English, and the staff commands for admins."""
+    available = published_commands(app)
+    settings = app.bot_data.services.settings
+    for lang, language_code in (("zh", None), ("en", "en")):
+        common = get_texts(lang).common
+        public = [BotCommand(c, d) for c, d in common.commands if c in available]
+        await app.bot.set_my_commands(public, language_code=language_code)
+        staff = public + [BotCommand(c, d) for c, d in common.staff_commands if c in available]
+        for admin_id in sorted(settings.admin_ids):
+            try:
+                await app.bot.set_my_commands(
+                    staff, scope=BotCommandScopeChat(admin_id), language_code=language_code
+                )
+            except TelegramError as exc:
+                # An admin who has never opened the bot has no chat yet; that is fine.
+                _LOGGER.warning("could not set staff commands for an admin: %s", exc.message)

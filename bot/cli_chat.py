@@ -1,0 +1,169 @@
+"""``python -m bot chat``: talk to the real bot in this terminal, offline, through the emulator.
+
+The whole bot runs (handlers, dialogs, reminders, the real SQLite database at the configured
+path); only Telegram is simulated. Buttons are printed numbered and pressed by typing the
+number; documents and photos the bot sends are saved to a folder and their path printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.emulator import BotApiEmulator, SimUser, StoredMessage
+from bot.emulator.users import ButtonNotFoundError
+from bot.harness import bot_harness
+from bot.settings import Settings
+
+LOCAL_ADMIN_ID = 1
+
+_HELP = """\
+本地聊天 / local chat — 所有消息都在本机处理，不连接 Telegram。
+  输入文字直接发送；输入按钮前的数字按下按钮（=50 把数字当作文字发送）
+  Type to send; type a button's number to press it (=50 sends "50" as text).
+  /as ID        切换模拟用户 / switch simulated user{admin_hint}
+  /link CODE    打开深度链接 t.me/<bot>?start=CODE / open a deep link
+  /contact [PHONE]  分享手机号 / share contact
+  /sticker /photo /voice /location   发送贴纸、图片、语音、位置 / send media
+  /buttons      重新显示按钮 / show buttons again
+  /quit         退出 / exit
+"""
+
+
+class TerminalChat:
+    """State of the terminal session: the current user and the numbered buttons."""
+
+    def __init__(self, emulator: BotApiEmulator, downloads: Path, lang: str) -> None:
+        self.emulator = emulator
+        self.downloads = downloads
+        self.lang = lang
+        self.users: dict[int, SimUser] = {}
+        self.current: SimUser | None = None
+        self.buttons: list[str] = []
+        emulator.message_listeners.append(self._on_message)
+
+    def switch(self, user_id: int) -> SimUser:
+        """Act as ``user_id`` from now on."""
+        if user_id not in self.users:
+            self.users[user_id] = SimUser(
+                self.emulator, user_id, first_name=f"用户{user_id}", language_code=self.lang
+            )
+        self.current = self.users[user_id]
+        return self.current
+
+    def _on_message(self, message: StoredMessage) -> None:
+        if self.current is not None and message.chat_id != self.current.id:
+            print(f"\n  (→ 用户 {message.chat_id} 收到一条消息 / user got a message)")
+            return
+        print(self.render(message))
+
+    def render(self, message: StoredMessage) -> str:
+        """Format one bot message for the terminal (saving any file it carries)."""
+        mark = "✏️ " if message.edits else ""
+        lines = [f"\n🤖 {mark}" + message.text.replace("\n", "\n   ")]
+        for kind, file in (("文件 document", message.document), ("图片 photo", message.photo)):
+            if file is not None:
+                self.downloads.mkdir(parents=True, exist_ok=True)
+                safe = re.sub(r"[^\w.\-]+", "_", file[0]) or "file"
+                path = self.downloads / f"{message.chat_id}-{message.message_id}-{safe}"
+                path.write_bytes(file[1])
+                lines.append(f"   📎 {kind}: {path}")
+        return "\n".join(lines)
+
+    def show_buttons(self) -> None:
+        """Print and remember the buttons the current user can press."""
+        user = self.current
+        self.buttons = []
+        if user is None:
+            return
+        labels: list[str] = []
+        messages = user.bot_messages
+        if messages and messages[-1].inline_buttons:
+            labels.extend(str(b.get("text")) for row in messages[-1].inline_buttons for b in row)
+        labels.extend(user.reply_keyboard)
+        self.buttons = labels
+        if labels:
+            print("   " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line of input; return False to quit."""
+        user = self.current
+        assert user is not None
+        text = line.rstrip("\n")
+        command, _, rest = text.strip().partition(" ")
+        if command in ("/quit", "/exit"):
+            return False
+        if command == "/as":
+            if not rest.strip().isdigit():
+                print("用法 usage: /as 12345")
+                return True
+            self.switch(int(rest.strip()))
+            print(f"现在您是用户 {rest.strip()} / now acting as user {rest.strip()}")
+            self.show_buttons()
+            return True
+        if command == "/buttons":
+            self.show_buttons()
+            return True
+        actions: dict[str, Any] = {
+            "/sticker": user.send_sticker,
+            "/photo": user.send_photo,
+            "/voice": user.send_voice,
+            "/location": user.send_location,
+        }
+        try:
+            if command in actions:
+                await actions[command]()
+            elif command == "/contact":
+                await user.share_contact(rest.strip() or "+8613800138000")
+            elif command == "/link":
+                await user.open_deep_link(rest.strip())
+            elif text.strip().isdigit() and self.buttons and 1 <= int(text) <= len(self.buttons):
+                await user.press(self.buttons[int(text) - 1])
+            elif text.startswith("="):
+                await user.send(text[1:])
+            else:
+                await user.send(text)
+        except (ButtonNotFoundError, ValueError) as exc:
+            print(f"   ⚠️ {exc}")
+        except TimeoutError as exc:
+            print(f"   ⚠️ {exc}")
+        self.show_buttons()
+        return True
+
+
+async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    admin_hint = ""
+    if not settings.admin_ids:
+        settings = dataclasses.replace(settings, admin_ids=frozenset({LOCAL_ADMIN_ID}))
+        admin_hint = f"\n                (/as {LOCAL_ADMIN_ID} 是本地管理员 / is the local admin)"
+    emulator = BotApiEmulator()
+    chat = TerminalChat(emulator, args.downloads, args.lang)
+    async with bot_harness(settings, emulator=emulator, rate_limit=True):
+        print(_HELP.format(admin_hint=admin_hint))
+        print(f"数据库 database: {settings.db_path}")
+        chat.switch(args.user)
+        await chat.handle("/start")
+        while True:
+            prompt = f"[用户 {chat.current.id if chat.current else '?'}] > "
+            print(prompt, end="", flush=True)
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                print()
+                break
+            if not line.strip():
+                continue
+            if not await chat.handle(line):
+                break
+    return 0
+
+
+def chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the terminal chat until /quit or end of input."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return asyncio.run(_chat(args, settings))

@@ -1,0 +1,721 @@
+"""An in-memory Telegram: users, private chats, messages and the Bot API methods the bot calls.
+
+``BotApiEmulator.call(method, params, files)`` answers like the Bot API, with Telegram's
+documented limits and error descriptions (text length, callback data size, HTML entities,
+"message is not modified", blocked users, flood limits), so a bug Telegram would reject fails
+here too. It is transport-agnostic: ``bot.emulator.transport`` plugs it into PTB in-process,
+``bot.emulator.http`` serves it over loopback HTTP. No ``telegram`` import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.emulator.html import EntityParseError, parse_html, utf16_len
+
+JSON = dict[str, Any]
+FileTuple = tuple[str, bytes, str]  # filename, content, mime type
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_CALLBACK_ANSWER = 200
+MAX_COMMANDS = 100
+_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+DEEP_LINK_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_JSON_FIELDS = frozenset(
+    {"reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates"}
+)
+_SEND_METHODS = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
+)
+
+
+class ApiError(Exception):
+    """A Bot API error: HTTP status, description and optional parameters."""
+
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def _bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next matching calls (tests of retries and resilience)."""
+
+    method: str
+    code: int
+    description: str
+    remaining: int = 1
+    chat_id: int | None = None
+    retry_after: int | None = None
+    delay: float = 0.0  # seconds to hang before answering (simulated timeouts)
+
+
+@dataclass
+class StoredMessage:
+    """One message in a chat, as the emulator keeps it (the JSON shape plus bookkeeping)."""
+
+    chat_id: int
+    message_id: int
+    from_bot: bool
+    data: JSON
+    html: str | None = None
+    document: FileTuple | None = None
+    photo: FileTuple | None = None
+    deleted: bool = False
+    edits: int = 0
+
+    @property
+    def text(self) -> str:
+        """The plain text (or caption) a user sees."""
+        return str(self.data.get("text") or self.data.get("caption") or "")
+
+    @property
+    def reply_markup(self) -> JSON | None:
+        markup = self.data.get("reply_markup")
+        return markup if isinstance(markup, dict) else None
+
+    @property
+    def inline_buttons(self) -> list[list[JSON]]:
+        """Rows of inline buttons (dicts with ``text`` and ``callback_data``/``url``)."""
+        markup = self.reply_markup
+        if markup is None:
+            return []
+        rows = markup.get("inline_keyboard", [])
+        return [list(row) for row in rows]
+
+    @property
+    def button_labels(self) -> list[str]:
+        """Every inline or reply-keyboard button label, row by row."""
+        markup = self.reply_markup or {}
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        return [str(b["text"]) if isinstance(b, dict) else str(b) for row in rows for b in row]
+
+
+@dataclass
+class ChatState:
+    """A private chat between the bot and one user."""
+
+    user: JSON
+    messages: list[StoredMessage] = field(default_factory=list)
+    reply_keyboard: JSON | None = None
+    blocked: bool = False
+    next_message_id: int = 1
+
+
+class BotApiEmulator:
+    """The emulated Bot API server state. One instance per simulated Telegram."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456789:EMULATOR-token-not-secret-0000000000",
+        bot_username: str = "chuangye_local_bot",
+        bot_first_name: str = "创业助手",
+    ) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":")[0])
+        self.bot_user: JSON = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.chats: dict[int, ChatState] = {}
+        self.commands: dict[tuple[str, str], list[JSON]] = {}
+        self.callback_answers: dict[str, JSON | None] = {}
+        self.faults: list[Fault] = []
+        self.flood_per_second: int | None = None
+        self.flood_hits = 0
+        self.calls: dict[str, int] = {}
+        self.webhook: JSON | None = None
+        self._send_times: deque[float] = deque()
+        self._updates: deque[JSON] = deque()
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self.files: dict[str, FileTuple] = {}
+        self._new_update = asyncio.Event()
+        self._processed: set[int] = set()
+        self._waiters: dict[int, asyncio.Future[None]] = {}
+        self.update_listeners: list[Callable[[JSON], None]] = []
+        self.message_listeners: list[Callable[[StoredMessage], None]] = []
+
+    # ----------------------------------------------------------------- simulated users
+    def ensure_chat(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "User",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+    ) -> ChatState:
+        """Return the private chat with ``user_id``, creating the user on first use."""
+        chat = self.chats.get(user_id)
+        if chat is None:
+            user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+            if last_name:
+                user["last_name"] = last_name
+            if username:
+                user["username"] = username
+            if language_code:
+                user["language_code"] = language_code
+            chat = ChatState(user=user)
+            self.chats[user_id] = chat
+        return chat
+
+    def push_update(self, update: JSON) -> int:
+        """Queue an update for the bot (getUpdates or webhook) and return its id."""
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, **update}
+        self._updates.append(update)
+        self._new_update.set()
+        for listener in self.update_listeners:
+            listener(update)
+        return update_id
+
+    def user_message(self, user_id: int, content: JSON) -> tuple[int, StoredMessage]:
+        """Record a message the user sends and queue it as an update."""
+        chat = self.chats[user_id]
+        if chat.blocked:
+            chat.blocked = False  # writing to the bot again unblocks it, as in Telegram
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        data: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat_json(chat),
+            "from": chat.user,
+            **content,
+        }
+        stored = StoredMessage(chat_id=user_id, message_id=message_id, from_bot=False, data=data)
+        chat.messages.append(stored)
+        if chat.reply_keyboard is not None and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+        return self.push_update({"message": data}), stored
+
+    def press_button(self, user_id: int, message: StoredMessage, data: str) -> tuple[int, str]:
+        """Queue a callback query as if the user pressed an inline button with ``data``."""
+        chat = self.chats[user_id]
+        query_id = f"{self.bot_id}{next(self._query_ids):012d}"
+        self.callback_answers[query_id] = None
+        update = {
+            "callback_query": {
+                "id": query_id,
+                "from": chat.user,
+                "chat_instance": str(user_id),
+                "message": message.data,
+                "data": data,
+            }
+        }
+        return self.push_update(update), query_id
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: sends to them fail with 403 from now on."""
+        self.chats[user_id].blocked = True
+
+    # ------------------------------------------------------------- update bookkeeping
+    def mark_processed(self, update_id: int) -> None:
+        """Called by the bot's update processor when it has finished with an update."""
+        self._processed.add(update_id)
+        waiter = self._waiters.pop(update_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait_processed(self, update_id: int, within: float = 30.0) -> None:
+        """Wait until the bot reports ``update_id`` handled."""
+        if update_id in self._processed:
+            return
+        loop = asyncio.get_running_loop()
+        waiter = self._waiters.setdefault(update_id, loop.create_future())
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), within)
+        except TimeoutError:
+            self._waiters.pop(update_id, None)
+            raise TimeoutError(f"the bot did not finish update {update_id} in {within}s") from None
+
+    def take_updates(self, offset: int | None, limit: int) -> list[JSON]:
+        """Confirm updates below ``offset`` and return up to ``limit`` pending ones."""
+        if offset is not None:
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        batch = list(itertools.islice(self._updates, limit))
+        if not self._updates:
+            self._new_update.clear()
+        return batch
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._updates)
+
+    # --------------------------------------------------------------------- the API
+    async def call(
+        self, method: str, params: Mapping[str, Any], files: Mapping[str, FileTuple] | None = None
+    ) -> tuple[int, JSON]:
+        """Answer one Bot API call: (HTTP status, JSON body)."""
+        self.calls[method] = self.calls.get(method, 0) + 1
+        decoded = {k: self._decode(k, v) for k, v in params.items()}
+        try:
+            fault = self._take_fault(method, decoded)
+            if fault is not None:
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
+                params_out = {"retry_after": fault.retry_after} if fault.retry_after else None
+                raise ApiError(fault.code, fault.description, params_out)
+            handler = getattr(self, f"_m_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            if method in _SEND_METHODS:
+                self._check_flood()
+            result = handler(decoded, dict(files or {}))
+            if asyncio.iscoroutine(result):
+                result = await result
+        except ApiError as exc:
+            body: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return exc.code, body
+        return 200, {"ok": True, "result": result}
+
+    @staticmethod
+    def _decode(key: str, value: Any) -> Any:
+        if key in _JSON_FIELDS and isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                raise _bad(f"can't parse {key} JSON object") from None
+        return value
+
+    def _take_fault(self, method: str, params: Mapping[str, Any]) -> Fault | None:
+        for fault in self.faults:
+            if fault.method not in (method, "*"):
+                continue
+            if fault.chat_id is not None and _int(params.get("chat_id")) != fault.chat_id:
+                continue
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self.faults.remove(fault)
+            return fault
+        return None
+
+    def fail_next(
+        self,
+        method: str,
+        code: int,
+        description: str,
+        *,
+        count: int = 1,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Make the next ``count`` calls of ``method`` ("*" = any) fail this way."""
+        self.faults.append(Fault(method, code, description, count, chat_id, retry_after, delay))
+
+    def _check_flood(self) -> None:
+        if self.flood_per_second is None:
+            return
+        now = time.monotonic()
+        while self._send_times and now - self._send_times[0] >= 1.0:
+            self._send_times.popleft()
+        if len(self._send_times) >= self.flood_per_second:
+            self.flood_hits += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._send_times.append(now)
+
+    # ------------------------------------------------------------------- helpers
+    def _chat_json(self, chat: ChatState) -> JSON:
+        user = chat.user
+        out: JSON = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        if "username" in user:
+            out["username"] = user["username"]
+        return out
+
+    def _target_chat(self, params: Mapping[str, Any]) -> ChatState:
+        chat_id = _int(params.get("chat_id"))
+        if chat_id is None:
+            raise _bad("chat_id is empty")
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise _bad("chat not found")
+        if chat.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _find_message(self, params: Mapping[str, Any], what: str) -> StoredMessage:
+        if "inline_message_id" in params:
+            raise _bad("inline messages are not supported by this emulator")
+        chat = self._target_chat(params)
+        message_id = _int(params.get("message_id"))
+        for message in reversed(chat.messages):
+            if message.message_id == message_id and not message.deleted:
+                return message
+        raise _bad(f"message to {what} not found")
+
+    def _render_text(self, params: Mapping[str, Any], key: str, maximum: int) -> tuple[str, str]:
+        raw = params.get(key)
+        raw = "" if raw is None else str(raw)
+        parse_mode = params.get("parse_mode")
+        if parse_mode == "HTML":
+            try:
+                plain = parse_html(raw)
+            except EntityParseError as exc:
+                raise _bad(str(exc)) from None
+        elif parse_mode in (None, "", "Markdown", "MarkdownV2"):
+            plain = raw
+        else:
+            raise _bad(f"unsupported parse_mode {parse_mode!r}")
+        length = utf16_len(plain.strip())
+        if key == "text" and length == 0:
+            raise _bad("message text is empty")
+        if utf16_len(plain) > maximum:
+            raise _bad("message is too long" if key == "text" else "message caption is too long")
+        return raw, plain
+
+    def _check_markup(self, markup: Any) -> JSON | None:
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise _bad("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            rows = markup["inline_keyboard"]
+            if not isinstance(rows, list):
+                raise _bad('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+            for row in rows:
+                for button in row:
+                    self._check_inline_button(button)
+        elif "keyboard" in markup:
+            for row in markup["keyboard"]:
+                for button in row:
+                    label = button.get("text") if isinstance(button, dict) else button
+                    if not label or not str(label).strip():
+                        raise _bad("keyboard button text must be non-empty")
+        elif not (markup.get("remove_keyboard") or markup.get("force_reply")):
+            raise _bad("can't parse reply keyboard markup JSON object")
+        return markup
+
+    @staticmethod
+    def _check_inline_button(button: Any) -> None:
+        if not isinstance(button, dict) or not str(button.get("text", "")).strip():
+            raise _bad("inline keyboard button text must be non-empty")
+        kinds = [
+            k for k in ("callback_data", "url", "switch_inline_query", "copy_text") if k in button
+        ]
+        if len(kinds) != 1:
+            raise _bad("BUTTON_TYPE_INVALID")
+        if "callback_data" in button:
+            size = len(str(button["callback_data"]).encode("utf-8"))
+            if not 1 <= size <= MAX_CALLBACK_DATA:
+                raise _bad("BUTTON_DATA_INVALID")
+        if "url" in button and not re.match(r"^(https?|tg)://", str(button["url"])):
+            raise _bad("BUTTON_URL_INVALID")
+
+    def _store_bot_message(
+        self,
+        chat: ChatState,
+        content: JSON,
+        *,
+        html_text: str | None = None,
+        document: FileTuple | None = None,
+        photo: FileTuple | None = None,
+    ) -> StoredMessage:
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        data: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat_json(chat),
+            "from": self.bot_user,
+            **content,
+        }
+        stored = StoredMessage(
+            chat_id=chat.user["id"],
+            message_id=message_id,
+            from_bot=True,
+            data=data,
+            html=html_text,
+            document=document,
+            photo=photo,
+        )
+        chat.messages.append(stored)
+        markup = content.get("reply_markup") or content.get("_markup")
+        if isinstance(markup, dict):
+            if "keyboard" in markup:
+                chat.reply_keyboard = markup
+            elif markup.get("remove_keyboard"):
+                chat.reply_keyboard = None
+        self._notify(stored)
+        return stored
+
+    def _new_file_id(self, file: FileTuple) -> str:
+        file_id = f"EMUFILE{next(self._file_ids):08d}"
+        self.files[file_id] = file
+        return file_id
+
+    def _resolve_file(
+        self, params: Mapping[str, Any], files: Mapping[str, FileTuple], key: str
+    ) -> FileTuple:
+        value = params.get(key)
+        if key in files:
+            return files[key]
+        if isinstance(value, str) and value.startswith("attach://"):
+            attached = files.get(value.removeprefix("attach://"))
+            if attached is not None:
+                return attached
+        if isinstance(value, str) and value in self.files:
+            return self.files[value]
+        raise _bad(f"there is no {key} in the request")
+
+    # ------------------------------------------------------------- method handlers
+    def _m_getMe(self, params: JSON, files: JSON) -> JSON:
+        return self.bot_user
+
+    async def _m_getUpdates(self, params: JSON, files: JSON) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        offset = _int(params.get("offset"))
+        limit = _int(params.get("limit")) or 100
+        timeout = float(params.get("timeout") or 0)
+        batch = self.take_updates(offset, limit)
+        if batch or timeout <= 0:
+            return batch
+        try:
+            await asyncio.wait_for(self._new_update.wait(), timeout)
+        except TimeoutError:
+            return []
+        return self.take_updates(offset, limit)
+
+    def _m_deleteWebhook(self, params: JSON, files: JSON) -> bool:
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self._updates.clear()
+        self.webhook = None
+        return True
+
+    def _m_setWebhook(self, params: JSON, files: JSON) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            self.webhook = None
+            return True
+        if not url.startswith(("https://", "http://127.", "http://localhost")):
+            raise _bad("bad webhook: HTTPS url must be provided for webhook")
+        self.webhook = {"url": url, "secret_token": params.get("secret_token")}
+        return True
+
+    def _m_getWebhookInfo(self, params: JSON, files: JSON) -> JSON:
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    def _m_close(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    def _m_logOut(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    def _m_setMyCommands(self, params: JSON, files: JSON) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
+            raise _bad("commands must be a list of at most 100 BotCommand")
+        for cmd in commands:
+            name = str(cmd.get("command", ""))
+            desc = str(cmd.get("description", ""))
+            if not _COMMAND_RE.match(name):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(desc) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
+        self.commands[key] = list(commands)
+        return True
+
+    def _m_getMyCommands(self, params: JSON, files: JSON) -> list[JSON]:
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
+        return self.commands.get(key, [])
+
+    def _m_deleteMyCommands(self, params: JSON, files: JSON) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
+        self.commands.pop(key, None)
+        return True
+
+    def _m_setChatMenuButton(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    def _m_sendChatAction(self, params: JSON, files: JSON) -> bool:
+        self._target_chat(params)
+        return True
+
+    def _m_sendMessage(self, params: JSON, files: JSON) -> JSON:
+        chat = self._target_chat(params)
+        raw, plain = self._render_text(params, "text", MAX_TEXT)
+        markup = self._check_markup(params.get("reply_markup"))
+        content: JSON = {"text": plain}
+        if markup is not None and "inline_keyboard" in markup:
+            content["reply_markup"] = markup
+        elif markup is not None:
+            # Telegram echoes only inline keyboards; reply keyboards live in the chat's state.
+            content["_markup"] = markup
+        stored = self._store_bot_message(chat, content, html_text=raw)
+        if markup is not None and markup.get("remove_keyboard"):
+            chat.reply_keyboard = None
+        return _public(stored.data)
+
+    def _m_sendDocument(self, params: JSON, files: JSON) -> JSON:
+        chat = self._target_chat(params)
+        file = self._resolve_file(params, files, "document")
+        if not file[1]:
+            raise _bad("file must be non-empty")
+        if len(file[1]) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        markup = self._check_markup(params.get("reply_markup"))
+        file_id = self._new_file_id(file)
+        content: JSON = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file[0],
+                "mime_type": file[2],
+                "file_size": len(file[1]),
+            }
+        }
+        if plain:
+            content["caption"] = plain
+        if markup is not None and "inline_keyboard" in markup:
+            content["reply_markup"] = markup
+        stored = self._store_bot_message(chat, content, html_text=raw or None, document=file)
+        return _public(stored.data)
+
+    def _m_sendPhoto(self, params: JSON, files: JSON) -> JSON:
+        chat = self._target_chat(params)
+        file = self._resolve_file(params, files, "photo")
+        if len(file[1]) > 10 * 1024 * 1024:
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        markup = self._check_markup(params.get("reply_markup"))
+        file_id = self._new_file_id(file)
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": 512, "height": 512}
+        content: JSON = {"photo": [size]}
+        if plain:
+            content["caption"] = plain
+        if markup is not None and "inline_keyboard" in markup:
+            content["reply_markup"] = markup
+        stored = self._store_bot_message(chat, content, html_text=raw or None, photo=file)
+        return _public(stored.data)
+
+    def _m_copyMessage(self, params: JSON, files: JSON) -> JSON:
+        chat = self._target_chat(params)
+        source = self.chats.get(_int(params.get("from_chat_id")) or 0)
+        message_id = _int(params.get("message_id"))
+        original = None
+        if source is not None:
+            original = next((m for m in source.messages if m.message_id == message_id), None)
+        if original is None:
+            raise _bad("message to copy not found")
+        content = {k: v for k, v in original.data.items() if k in ("text", "photo", "caption")}
+        stored = self._store_bot_message(chat, content, photo=original.photo)
+        return {"message_id": stored.message_id}
+
+    def _m_editMessageText(self, params: JSON, files: JSON) -> JSON:
+        message = self._find_message(params, "edit")
+        raw, plain = self._render_text(params, "text", MAX_TEXT)
+        markup = self._check_markup(params.get("reply_markup"))
+        if "text" not in message.data:
+            raise _bad("there is no text in the message to edit")
+        same_text = plain == message.data.get("text") and raw == (message.html or plain)
+        if same_text and markup == message.reply_markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        message.data["text"] = plain
+        message.html = raw
+        message.edits += 1
+        message.data["edit_date"] = int(time.time())
+        if markup is None:
+            message.data.pop("reply_markup", None)
+        else:
+            message.data["reply_markup"] = markup
+        self._notify(message)
+        return _public(message.data)
+
+    def _notify(self, message: StoredMessage) -> None:
+        for listener in self.message_listeners:
+            listener(message)
+
+    def _m_editMessageReplyMarkup(self, params: JSON, files: JSON) -> JSON:
+        message = self._find_message(params, "edit")
+        markup = self._check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        if markup is None:
+            message.data.pop("reply_markup", None)
+        else:
+            message.data["reply_markup"] = markup
+        message.edits += 1
+        self._notify(message)
+        return _public(message.data)
+
+    def _m_editMessageCaption(self, params: JSON, files: JSON) -> JSON:
+        message = self._find_message(params, "edit")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        message.data["caption"] = plain
+        message.html = raw
+        message.edits += 1
+        return _public(message.data)
+
+    def _m_deleteMessage(self, params: JSON, files: JSON) -> bool:
+        message = self._find_message(params, "delete")
+        message.deleted = True
+        return True
+
+    def _m_answerCallbackQuery(self, params: JSON, files: JSON) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if query_id not in self.callback_answers or self.callback_answers[query_id] is not None:
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        text = str(params.get("text") or "")
+        if len(text) > MAX_CALLBACK_ANSWER:
+            raise _bad("MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = {
+            "text": text,
+            "show_alert": bool(params.get("show_alert")),
+        }
+        return True
+
+
+def _public(data: JSON) -> JSON:
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _bad("wrong integer value") from None

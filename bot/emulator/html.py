@@ -1,0 +1,130 @@
+"""Telegram's HTML parse mode, checked the way the Bot API checks it.
+
+Only the tags Telegram documents are accepted, tags must nest properly, and every ``<`` and
+``&`` that is not part of a tag or entity is an error ("can't parse entities"), so text that
+forgets ``html.escape`` fails here as it would on Telegram. Pure: no I/O, no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# tag -> allowed attributes (values are checked loosely, as Telegram does).
+_ALLOWED: dict[str, frozenset[str]] = {
+    "b": frozenset(),
+    "strong": frozenset(),
+    "i": frozenset(),
+    "em": frozenset(),
+    "u": frozenset(),
+    "ins": frozenset(),
+    "s": frozenset(),
+    "strike": frozenset(),
+    "del": frozenset(),
+    "span": frozenset({"class"}),
+    "tg-spoiler": frozenset(),
+    "a": frozenset({"href"}),
+    "code": frozenset({"class"}),
+    "pre": frozenset(),
+    "blockquote": frozenset({"expandable"}),
+    "tg-emoji": frozenset({"emoji-id"}),
+}
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^<>]*?)?)\s*>")
+_ATTR_RE = re.compile(r"\s*([A-Za-z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+_ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+class EntityParseError(ValueError):
+    """The text is not valid Telegram HTML; the message mirrors the Bot API's description."""
+
+
+def _offset(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8"))
+
+
+def parse_html(text: str) -> str:
+    """Validate Telegram HTML and return the plain text a user would see."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "<":
+            m = _TAG_RE.match(text, i)
+            if m is None:
+                raise EntityParseError(
+                    f"can't parse entities: Unexpected start tag at byte offset {_offset(text, i)}"
+                )
+            closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+            if name not in _ALLOWED:
+                raise EntityParseError(
+                    f'can\'t parse entities: Unsupported start tag "{name}" at byte offset '
+                    f"{_offset(text, i)}"
+                )
+            if closing:
+                if not stack:
+                    raise EntityParseError(
+                        "can't parse entities: Unexpected end tag at byte offset "
+                        f"{_offset(text, i)}"
+                    )
+                if stack[-1] != name:
+                    raise EntityParseError(
+                        "can't parse entities: Unmatched end tag at byte offset "
+                        f'{_offset(text, i)}, expected "</{stack[-1]}>", found "</{name}>"'
+                    )
+                stack.pop()
+            else:
+                _check_attributes(text, i, name, attrs)
+                stack.append(name)
+            i = m.end()
+        elif ch == "&":
+            m = _ENTITY_RE.match(text, i)
+            if m is None:
+                raise EntityParseError(
+                    "can't parse entities: Character '&' is reserved and must be escaped "
+                    f"at byte offset {_offset(text, i)}"
+                )
+            out.append(html.unescape(m.group(0)))
+            i = m.end()
+        else:
+            out.append(ch)
+            i += 1
+    if stack:
+        raise EntityParseError(
+            f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\""
+        )
+    return "".join(out)
+
+
+def _check_attributes(text: str, index: int, name: str, attrs: str) -> None:
+    allowed = _ALLOWED[name]
+    pos = 0
+    seen: dict[str, str] = {}
+    attrs = attrs.strip()
+    while pos < len(attrs):
+        m = _ATTR_RE.match(attrs, pos)
+        if m is None or m.end() == pos:
+            raise EntityParseError(
+                f"can't parse entities: Expected equal sign in declaration of attribute of "
+                f'the tag "{name}" at byte offset {_offset(text, index)}'
+            )
+        key = m.group(1).lower()
+        value = (m.group(2) or "").strip("\"'")
+        if key not in allowed:
+            # Telegram ignores unknown attributes, except that span needs its class.
+            pass
+        seen[key] = html.unescape(value)
+        pos = m.end()
+    if name == "span" and seen.get("class") != "tg-spoiler":
+        raise EntityParseError(
+            'can\'t parse entities: Tag "span" must have class "tg-spoiler" at byte offset '
+            f"{_offset(text, index)}"
+        )
+    if name == "a" and "href" in seen and not seen["href"]:
+        raise EntityParseError("can't parse entities: Empty href in a tag")
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2

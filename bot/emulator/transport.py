@@ -1,0 +1,61 @@
+"""``EmulatorRequest``: a PTB ``BaseRequest`` that answers Bot API calls from the emulator.
+
+Only the transport is swapped; the real ``Application`` (handlers, ConversationHandler,
+JobQueue, persistence, rate limiter) runs unchanged on top of it. Parameters travel in the same
+JSON-encoded shape they would have on the wire, so the emulator sees what Telegram would.
+"""
+
+from __future__ import annotations
+
+import json
+
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
+from telegram.request import BaseRequest, RequestData
+
+from bot.emulator.core import BotApiEmulator, FileTuple
+
+
+class EmulatorRequest(BaseRequest):
+    """Answer PTB's HTTP requests in-process from a ``BotApiEmulator``."""
+
+    def __init__(self, emulator: BotApiEmulator) -> None:
+        self.emulator = emulator
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open: the emulator lives in this process."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Route ``.../bot<token>/<method>`` to the emulator and encode its answer."""
+        prefix, _, api_method = url.rpartition("/")
+        if not prefix.endswith(f"/bot{self.emulator.token}"):
+            body = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            return 401, json.dumps(body).encode()
+        params: dict[str, str] = {}
+        files: dict[str, FileTuple] = {}
+        if request_data is not None:
+            params = request_data.json_parameters
+            if request_data.contains_files:
+                for name, part in request_data.multipart_data.items():
+                    filename, content, *rest = part
+                    data = content if isinstance(content, bytes) else content.read()
+                    mime = rest[0] if rest else "application/octet-stream"
+                    files[name] = (str(filename), bytes(data), str(mime))
+        code, body = await self.emulator.call(api_method, params, files)
+        return code, json.dumps(body, ensure_ascii=False).encode()

@@ -1,0 +1,32 @@
+"""User-visible texts: one module per language (``zh`` first, ``en`` second).
+
+``Texts`` (in ``sections``) is a frozen dataclass of sections, one per feature; ``zh.ZH`` and
+``en.EN`` fill it, so a text missing in one language is a type error. Templates use
+``str.format`` fields and are Telegram HTML; ``fmt`` escapes every value unless it is wrapped
+in ``Html`` (already safe).
+"""
+
+from __future__ import annotations
+
+from bot.texts.en import EN
+from bot.texts.markup import Html, fmt
+from bot.texts.sections import Texts
+from bot.texts.zh import ZH
+
+__all__ = ["LANGUAGES", "Html", "Texts", "fmt", "get_texts", "language_for"]
+
+LANGUAGES = ("zh", "en")
+
+
+def language_for(language_code: str | None, override: str | None = None) -> str:
+    """Pick ``zh`` or ``en``: an explicit choice wins, else Telegram's language_code."""
+    if override in LANGUAGES:
+        return str(override)
+    if language_code and language_code.lower().startswith("en"):
+        return "en"
+    return "zh"
+
+
+def get_texts(lang: str) -> Texts:
+    """Return the texts for ``lang`` (Chinese for anything unknown)."""
+    return EN if lang == "en" else ZH

@@ -1,0 +1,93 @@
+"""English texts, for users whose Telegram language is English or who chose it."""
+
+from __future__ import annotations
+
+from bot.texts.sections import CommonTexts, Texts
+
+COMMON = CommonTexts(
+    start=(
+        "Hello {name}! I am the <b>{town} Entrepreneurship Assistant</b> 🤝\n\n"
+        "I can help you:\n"
+        "• 📚 answer questions on the start-up support policies (tax rebates, referral "
+        "rewards, joint-guarantee loans, training…)\n"
+        "• 📝 register a new project (whoever referred it may be rewarded)\n"
+        "• 📅 sign up for training sessions and remind you before they start\n"
+        "• 📣 report arbitrary fees, fines or levies\n\n"
+        "Just type a question, e.g. <i>Can a new project get its taxes back?</i>\n"
+        "Or use the menu buttons below."
+    ),
+    help=(
+        "<b>How to use the assistant</b>\n\n"
+        '💬 Type a question, e.g. "how do joint-guarantee loans work".\n'
+        "📚 /policies browse policies by category\n"
+        "📝 /register register a project · /myprojects my projects\n"
+        "🔗 /invite my referral link · /myreferrals projects I referred\n"
+        "📅 /trainings sign up for training · /mytrainings my sessions\n"
+        "📣 /complaint report a problem · ☎️ /contact leave a message for staff\n"
+        "🔒 /mydata my stored data · /deletemydata erase my data\n"
+        "🌐 /language 切换语言 / Language\n"
+        "❌ /cancel stop what you are doing · 🏠 /menu main menu"
+    ),
+    menu_prompt="🏠 Main menu: pick what you need, or just type a question.",
+    btn_policies="📚 Policies",
+    btn_register="📝 Register a project",
+    btn_trainings="📅 Training",
+    btn_complaint="📣 Complaint",
+    btn_contact="☎️ Contact staff",
+    btn_help="❓ Help",
+    input_placeholder="Type a question, e.g. tax rebate",
+    cancelled="OK, cancelled. Send /menu for the main menu.",
+    nothing_to_cancel="There is nothing to cancel. Send /menu for the main menu.",
+    unknown_command="Sorry, I don't know the command {command}. Send /help to see what I can do.",
+    non_text=(
+        "For now I can only read text messages 🙏 Please type your question, "
+        "or send /menu for the main menu."
+    ),
+    empty_text="Your message was empty. Please type what you would like to ask.",
+    error=(
+        "Sorry, something went wrong and we have logged it. Please try again later, "
+        "or send /menu for the main menu."
+    ),
+    stale_button="This button has expired. Please send /menu to start again.",
+    not_allowed="Sorry, this is for office staff only.",
+    slow_down="You are sending messages a little fast. Please try again in {seconds} s 🙏",
+    language_prompt="请选择语言 / Please choose a language:",
+    language_set="OK, I will speak English with you from now on.",
+    btn_lang_zh="中文",
+    btn_lang_en="English",
+    contact_block="<b>{office}</b>\n☎️ Phone: {phone}\n📍 Address: {address}\n🕘 Hours: {hours}",
+    not_configured="(not published yet, please ask at the town government)",
+    commands=(
+        ("start", "Start / main menu"),
+        ("menu", "Main menu"),
+        ("policies", "Browse support policies"),
+        ("register", "Register a new project"),
+        ("myprojects", "My projects"),
+        ("invite", "My referral link"),
+        ("myreferrals", "Projects I referred"),
+        ("trainings", "Training sessions"),
+        ("mytrainings", "My training sessions"),
+        ("subscribe", "Subscribe to training news"),
+        ("unsubscribe", "Unsubscribe from training news"),
+        ("complaint", "Report a problem"),
+        ("contact", "Contact staff"),
+        ("mydata", "See my stored data"),
+        ("deletemydata", "Erase my data"),
+        ("language", "切换语言 / Language"),
+        ("help", "Help"),
+        ("cancel", "Cancel the current step"),
+    ),
+    staff_commands=(
+        ("stats", "Statistics"),
+        ("export", "Export to Excel"),
+        ("unanswered", "Unanswered questions"),
+        ("kbreload", "Reload the knowledge base"),
+        ("broadcast", "Broadcast a message"),
+        ("newtraining", "Publish a training session"),
+        ("review", "Projects to review"),
+        ("complaints", "Complaints"),
+        ("inbox", "Residents' messages"),
+    ),
+)
+
+EN = Texts(lang="en", common=COMMON)

@@ -1,0 +1,33 @@
+"""The error handler: log the failure with the update id, apologise to the user, no traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+
+from bot.context import Context
+from bot.processing import note_outcome
+from bot.texts import get_texts
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the exception with the update id and tell the user something went wrong."""
+    note_outcome("error")
+    update_id = update.update_id if isinstance(update, Update) else None
+    _LOGGER.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):
+        if update.effective_user is not None:
+            await context.services.users.mark_unreachable(update.effective_user.id)
+        return
+    user = update.effective_user
+    t = context.texts(user) if context.user_data is not None else get_texts("zh")
+    try:
+        await context.bot.send_message(update.effective_chat.id, t.common.error)
+    except TelegramError:
+        _LOGGER.warning("could not send the error notice for update %s", update_id)

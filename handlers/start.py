@@ -1,0 +1,144 @@
+"""Greeting, help, main menu, language choice and the polite fallbacks.
+
+These callbacks are the bot's front door: ``/start`` (with deep-link payloads), ``/help``,
+``/menu``, ``/cancel`` outside a dialog, ``/language``, and friendly answers to unknown
+commands and to messages the bot cannot read.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.users import Person
+from bot.texts import fmt, get_texts
+from handlers.ui import main_menu
+
+REFERRAL_PREFIX = "ref_"
+
+
+def person_of(update: Update) -> Person | None:
+    """The sender of ``update`` as the services see them."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    return Person(user.id, user.first_name, user.username, user.language_code)
+
+
+async def track_user(update: Update, context: Context) -> None:
+    """Remember every user who writes (runs before all other handlers)."""
+    person = person_of(update)
+    if person is not None:
+        await context.services.users.touch(person)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet the user, remember a referral deep link, and show the main menu."""
+    message, person = update.effective_message, person_of(update)
+    if message is None or person is None:
+        return
+    await context.services.users.touch(person, force=True)
+    if (
+        context.user_data is not None
+        and context.args
+        and context.args[0].startswith(REFERRAL_PREFIX)
+    ):
+        context.user_data["referral_code"] = context.args[0].removeprefix(REFERRAL_PREFIX)
+    t = context.texts(update.effective_user)
+    text = fmt(t.common.start, name=person.first_name, town=context.services.settings.town.name)
+    await message.reply_text(text, reply_markup=main_menu(t))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """Explain what the bot can do and list the commands."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    await update.effective_message.reply_text(t.common.help, reply_markup=main_menu(t))
+
+
+async def menu(update: Update, context: Context) -> None:
+    """Show the main menu keyboard."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    await update.effective_message.reply_text(t.common.menu_prompt, reply_markup=main_menu(t))
+
+
+async def cancel_idle(update: Update, context: Context) -> None:
+    """Answer ``/cancel`` when no dialog is running."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    await update.effective_message.reply_text(
+        t.common.nothing_to_cancel, reply_markup=main_menu(t)
+    )
+
+
+async def language(update: Update, context: Context) -> None:
+    """Offer the language choice."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.common.btn_lang_zh, callback_data=callbacks.encode("lang", "zh")
+                ),
+                InlineKeyboardButton(
+                    t.common.btn_lang_en, callback_data=callbacks.encode("lang", "en")
+                ),
+            ]
+        ]
+    )
+    await update.effective_message.reply_text(t.common.language_prompt, reply_markup=keyboard)
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    """Store the chosen language and confirm in it."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    args = callbacks.decode(query.data, "lang", 1)
+    if args is None or args[0] not in ("zh", "en"):
+        await stale_button(update, context)
+        return
+    await query.answer()
+    if context.user_data is not None:
+        context.user_data["lang"] = args[0]
+    await context.services.users.set_language(update.effective_user.id, args[0])
+    t = get_texts(args[0])
+    await query.edit_message_text(t.common.language_set)
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t.common.menu_prompt, reply_markup=main_menu(t)
+        )
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Say politely that a command does not exist."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    command = message.text.split()[0][:40]
+    t = context.texts(update.effective_user)
+    await message.reply_text(fmt(t.common.unknown_command, command=command))
+
+
+async def unreadable(update: Update, context: Context) -> None:
+    """Answer stickers, photos, voice and the like outside a dialog."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    await update.effective_message.reply_text(t.common.non_text, reply_markup=main_menu(t))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button press no handler recognises (old, forged or from a finished dialog)."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = context.texts(update.effective_user)
+    await query.answer(t.common.stale_button, show_alert=True)

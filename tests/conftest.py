@@ -1,0 +1,45 @@
+"""Shared fixtures: settings on a temporary database and a running bot with simulated users."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.harness import BotHarness, bot_harness
+from bot.settings import OfficeContact, Settings, TownSettings
+
+# Opt in to PTB 22's future timedelta API so its deprecation warning (an error here) is moot.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+ADMIN_ID = 900001
+OTHER_ADMIN_ID = 900002
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: its own database file, two admins, a configured office."""
+    return Settings(
+        db_path=tmp_path / "bot.sqlite3",
+        admin_ids=frozenset({ADMIN_ID, OTHER_ADMIN_ID}),
+        town=TownSettings(name="测试镇"),
+        office=OfficeContact(
+            name="测试镇创业办", phone="0000-1234567", address="测试路1号", hours="周一至周五"
+        ),
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock tests can move."""
+    return FakeClock()
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
+    """The real bot running against the in-process emulator."""
+    async with bot_harness(settings) as h:
+        yield h

@@ -1,0 +1,240 @@
+"""Read and validate the topic files (``knowledge/topics/*.toml``) into a ``KnowledgeBase``.
+
+Office staff edit these files by hand, so validation collects every problem and reports each
+on one line as ``file: field: problem`` instead of stopping at the first. Files whose name
+starts with ``_`` are not topics; ``_categories.toml`` defines the categories. Reads files
+only: no database, no network, no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from knowledge.model import Category, KnowledgeBase, KnowledgeBaseError, Topic
+from knowledge.render import PLACEHOLDER_RE, PLACEHOLDERS
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "topics"
+CATEGORIES_FILE = "_categories.toml"
+# Topic ids travel in Telegram callback data (64 bytes in all), so keep them short ASCII.
+ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
+MIN_EXAMPLES = 8
+MAX_ANSWER_CHARS = 3000
+
+_STR_FIELDS = ("id", "category", "title", "title_en", "answer", "answer_en")
+_LIST_FIELDS = ("examples", "synonyms", "keywords", "related")
+_TOPIC_FIELDS = frozenset((*_STR_FIELDS, *_LIST_FIELDS, "source", "reviewed"))
+_CATEGORY_FIELDS = frozenset(("id", "title", "title_en", "order"))
+
+
+def load_knowledge_base(
+    directory: Path | None = None,
+    extra_examples: Mapping[str, Sequence[str]] | None = None,
+) -> KnowledgeBase:
+    """Load and validate every topic in ``directory`` (default: the shipped topics).
+
+    ``extra_examples`` are example questions staff added later (kept in the database), keyed
+    by topic id; they are appended to that topic's examples. Ids of topics that no longer
+    exist are ignored, so removing a topic file never stops the bot from starting.
+    Raises ``KnowledgeBaseError`` listing every problem found.
+    """
+    root = DEFAULT_DIR if directory is None else directory
+    problems: list[str] = []
+    if not root.is_dir():
+        raise KnowledgeBaseError((f"{root}: directory: does not exist",))
+    categories = _load_categories(root / CATEGORIES_FILE, problems)
+    category_ids = {c.id for c in categories}
+    topics: list[Topic] = []
+    seen: dict[str, str] = {}
+    files = sorted(p for p in root.glob("*.toml") if not p.name.startswith("_"))
+    if not files:
+        problems.append(f"{root}: topics: no topic files (*.toml) found")
+    for path in files:
+        topic = _load_topic(path, problems, category_ids)
+        if topic is None:
+            continue
+        if topic.id in seen:
+            problems.append(
+                f"{path.name}: id: duplicate id {topic.id!r} (also in {seen[topic.id]})"
+            )
+            continue
+        seen[topic.id] = path.name
+        topics.append(topic)
+    for topic in topics:
+        for rel in topic.related:
+            if rel not in seen:
+                problems.append(f"{_name(topic)}: related: unknown topic id {rel!r}")
+            elif rel == topic.id:
+                problems.append(f"{_name(topic)}: related: a topic cannot be related to itself")
+    if problems:
+        raise KnowledgeBaseError(tuple(problems))
+    if extra_examples:
+        topics = [_with_extra(t, extra_examples.get(t.id, ())) for t in topics]
+    return KnowledgeBase(topics=tuple(topics), categories=categories)
+
+
+def _name(topic: Topic) -> str:
+    return topic.path.name if topic.path is not None else topic.id
+
+
+def _with_extra(topic: Topic, extra: Sequence[str]) -> Topic:
+    known = set(topic.examples)
+    added = tuple(dict.fromkeys(e.strip() for e in extra if e.strip() and e.strip() not in known))
+    if not added:
+        return topic
+    return Topic(
+        **{f: getattr(topic, f) for f in Topic.__slots__ if f != "examples"},
+        examples=topic.examples + added,
+    )
+
+
+def _read(path: Path, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{path.name}: (file): not valid TOML: {exc}")
+    except OSError as exc:
+        problems.append(f"{path.name}: (file): cannot be read: {exc.strerror}")
+    return None
+
+
+def _load_categories(path: Path, problems: list[str]) -> tuple[Category, ...]:
+    if not path.is_file():
+        problems.append(f"{path.name}: (file): missing; it defines the categories")
+        return ()
+    data = _read(path, problems)
+    if data is None:
+        return ()
+    entries = data.get("category")
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{path.name}: category: expected one or more [[category]] tables")
+        return ()
+    out: list[Category] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path.name}: category[{n}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        for key in sorted(set(entry) - _CATEGORY_FIELDS):
+            problems.append(f"{where}.{key}: unknown field")
+        ok = True
+        for key in ("id", "title", "title_en"):
+            value = entry.get(key)
+            if value is None:
+                problems.append(f"{where}.{key}: missing field")
+                ok = False
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}.{key}: must be a non-empty string")
+                ok = False
+        order = entry.get("order", n)
+        if isinstance(order, bool) or not isinstance(order, int):
+            problems.append(f"{where}.order: must be an integer")
+            ok = False
+        if ok and not ID_RE.match(entry["id"]):
+            problems.append(f"{where}.id: {entry['id']!r} must match {ID_RE.pattern}")
+            ok = False
+        if ok and any(c.id == entry["id"] for c in out):
+            problems.append(f"{where}.id: duplicate category id {entry['id']!r}")
+            ok = False
+        if ok:
+            out.append(Category(entry["id"], entry["title"], entry["title_en"], order))
+    return tuple(sorted(out, key=lambda c: c.order))
+
+
+def _load_topic(path: Path, problems: list[str], category_ids: set[str]) -> Topic | None:
+    data = _read(path, problems)
+    if data is None:
+        return None
+    before = len(problems)
+
+    def bad(fld: str, problem: str) -> None:
+        problems.append(f"{path.name}: {fld}: {problem}")
+
+    for key in sorted(set(data) - _TOPIC_FIELDS):
+        bad(key, f"unknown field (expected one of {', '.join(sorted(_TOPIC_FIELDS))})")
+    for key in sorted(_TOPIC_FIELDS - set(data)):
+        bad(key, "missing field")
+    strings: dict[str, str] = {}
+    for key in _STR_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            bad(key, f"must be a non-empty string, got {_kind(value)}")
+        else:
+            strings[key] = value.strip()
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _LIST_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, "must be a list of non-empty strings")
+        else:
+            lists[key] = tuple(v.strip() for v in value)
+    source = data.get("source")
+    sources: tuple[str, ...] = ()
+    if isinstance(source, str) and source.strip():
+        sources = (source.strip(),)
+    elif isinstance(source, list) and source and all(isinstance(s, str) and s for s in source):
+        sources = tuple(s.strip() for s in source)
+    elif source is not None:
+        bad("source", "must be a sentence of the report or a list of them")
+    reviewed = data.get("reviewed")
+    if isinstance(reviewed, str):
+        with contextlib.suppress(ValueError):
+            reviewed = date.fromisoformat(reviewed)
+    if reviewed is not None and (not isinstance(reviewed, date) or hasattr(reviewed, "hour")):
+        bad("reviewed", f"must be a date like 2026-11-27, got {reviewed!r}")
+
+    topic_id = strings.get("id")
+    if topic_id is not None and not ID_RE.match(topic_id):
+        bad("id", f"{topic_id!r} must be 1-40 characters of a-z, 0-9 and '-'")
+    if "category" in strings and strings["category"] not in category_ids and category_ids:
+        bad("category", f"unknown category {strings['category']!r} (see {CATEGORIES_FILE})")
+    examples = lists.get("examples")
+    if examples is not None and len(set(examples)) < MIN_EXAMPLES:
+        bad("examples", f"has {len(set(examples))} distinct questions, needs at least 8")
+    for key in ("answer", "answer_en"):
+        text = strings.get(key)
+        if text is None:
+            continue
+        if len(text) > MAX_ANSWER_CHARS:
+            bad(key, f"is {len(text)} characters, the limit is {MAX_ANSWER_CHARS}")
+        for name in sorted({m.group(1) for m in PLACEHOLDER_RE.finditer(text)}):
+            if name not in PLACEHOLDERS:
+                bad(key, f"unknown placeholder {{{name}}} (allowed: {', '.join(PLACEHOLDERS)})")
+    for key in ("related",):
+        for rel in lists.get(key, ()):
+            if not ID_RE.match(rel):
+                bad(key, f"{rel!r} is not a valid topic id")
+    if len(problems) > before:
+        return None
+    assert isinstance(reviewed, date)  # checked above: every problem returned early
+    return Topic(
+        id=strings["id"],
+        category=strings["category"],
+        title=strings["title"],
+        title_en=strings["title_en"],
+        answer=strings["answer"],
+        answer_en=strings["answer_en"],
+        examples=tuple(dict.fromkeys(lists["examples"])),
+        synonyms=lists["synonyms"],
+        keywords=lists["keywords"],
+        related=lists["related"],
+        source=sources,
+        reviewed=reviewed,
+        path=path,
+    )
+
+
+def _kind(value: object) -> str:
+    return {str: "an empty string", list: "a list", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,153 @@
+"""Text normalisation for Chinese (and some English) questions, shared by index and queries.
+
+``fold`` makes width, case and traditional characters uniform; ``Analyzer`` then rewrites
+colloquial words to canonical ones (``knowledge.lexicon``), drops question words, and cuts the
+rest into content chunks from which the search takes character bigrams. The same analyzer
+runs over the topics' examples and the residents' questions, so whatever it does to one it
+does to the other. Pure functions and precomputed tables only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from knowledge.lexicon import ENGLISH_STOP, REWRITES, STOP_PHRASES, T2S
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_CJK_RE = re.compile(rf"[{_CJK}]")
+_COMPACT_DROP_RE = re.compile(rf"[^{_CJK}a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, traditional to simplified characters."""
+    return unicodedata.normalize("NFKC", text).lower().translate(T2S)
+
+
+def compact(text: str) -> str:
+    """Folded text with everything but CJK characters, letters and digits removed."""
+    return _COMPACT_DROP_RE.sub("", fold(text))
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a CJK ideograph."""
+    return bool(_CJK_RE.match(char))
+
+
+def stem(word: str) -> str:
+    """A crude English stemmer: enough to match "loans" with "loan", "fees" with "fee"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A question after normalisation: content chunks (CJK) and English words, in order."""
+
+    folded: str
+    chunks: tuple[str, ...]
+    words: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The content as one string, for fuzzy matching."""
+        cjk = "".join(self.chunks)
+        return f"{cjk} {' '.join(self.words)}".strip()
+
+    @property
+    def empty(self) -> bool:
+        """Nothing left to match after removing question words."""
+        return not self.chunks and not self.words
+
+
+class Analyzer:
+    """Rewrites, segments and filters text; built once, reused for every question."""
+
+    def __init__(
+        self,
+        protected: Iterable[str] = (),
+        rewrites: Mapping[str, str] = REWRITES,
+        stop_phrases: Iterable[str] = STOP_PHRASES,
+    ) -> None:
+        # Canonical forms rewrite to themselves, so a longer canonical term that contains a
+        # shorter variant ("支部书记" contains "书记") is matched first and left alone.
+        table = {fold(k): fold(v) for k, v in rewrites.items()}
+        for value in list(table.values()):
+            table.setdefault(value, value)
+        self._rewrites = table
+        keys = sorted(table, key=len, reverse=True)
+        self._rewrite_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        # Forward maximum matching over stop phrases and protected domain terms: a protected
+        # term (a keyword such as "个体工商户") wins over a stop phrase inside it ("个").
+        self._stop = frozenset(fold(s) for s in stop_phrases)
+        terms: dict[str, bool] = dict.fromkeys(self._stop, True)
+        for term in protected:
+            t = compact(term)
+            if len(t) >= 2 and all(is_cjk(c) for c in t):
+                terms[t] = False
+        for value in table.values():
+            if len(value) >= 2 and all(is_cjk(c) for c in value):
+                terms[value] = False
+        self._by_first: dict[str, list[tuple[str, bool]]] = {}
+        for term, is_stop in terms.items():
+            self._by_first.setdefault(term[0], []).append((term, is_stop))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: len(e[0]), reverse=True)
+
+    def rewrite(self, folded: str) -> str:
+        """Replace colloquial variants with canonical words, longest match first."""
+        if self._rewrite_re is None:
+            return folded
+        return self._rewrite_re.sub(lambda m: self._rewrites[m.group(0)], folded)
+
+    def analyze(self, text: str) -> Analysis:
+        """Fold, rewrite and segment ``text`` into content chunks and English words."""
+        folded = fold(text)
+        rewritten = self.rewrite(folded)
+        chunks: list[str] = []
+        words: list[str] = []
+        for run in _RUN_RE.findall(rewritten):
+            if is_cjk(run[0]):
+                chunks.extend(self._segment(run))
+            elif len(run) > 1 and run not in ENGLISH_STOP:
+                words.append(stem(run))
+        return Analysis(folded=folded, chunks=tuple(chunks), words=tuple(words))
+
+    def _segment(self, run: str) -> list[str]:
+        out: list[str] = []
+        current: list[str] = []
+        i = 0
+        while i < len(run):
+            match: tuple[str, bool] | None = None
+            for term, is_stop in self._by_first.get(run[i], ()):
+                if run.startswith(term, i):
+                    match = (term, is_stop)
+                    break
+            if match is None:
+                current.append(run[i])
+                i += 1
+                continue
+            term, is_stop = match
+            if is_stop:
+                if current:
+                    out.append("".join(current))
+                    current = []
+            else:
+                current.append(term)
+            i += len(term)
+        if current:
+            out.append("".join(current))
+        return out
+
+
+def char_grams(chunk: str) -> list[str]:
+    """Bigrams of a CJK chunk; a one-character chunk is its own gram."""
+    if len(chunk) == 1:
+        return [chunk]
+    return [chunk[i : i + 2] for i in range(len(chunk) - 1)]

@@ -1,0 +1,320 @@
+"""Find the topic a resident's question is about, or decide honestly that there is none.
+
+``Searcher`` is built once per knowledge base and precomputes everything: an inverted index
+from character bigrams (and English words) to topics, their IDF weights, and the normalised
+example questions. A search scores candidate topics on three signals and combines them into
+a confidence in [0, 1]:
+
+* evidence: the IDF mass of the question's grams that the topic's vocabulary contains
+  (saturating, so one distinctive word counts and a pile of common ones does not);
+* coverage: the share of the question's IDF mass that the topic explains (words that no
+  topic knows, such as "身份证" or "天气", pull it down);
+* similarity: the best rapidfuzz score against the topic's example questions.
+
+A confident wrong answer is worse than "I don't know", so the answer threshold is strict,
+close calls become "ambiguous" (the bot offers a choice) and everything else abstains.
+Greetings, thanks, one- or two-character questions and bare generic words never reach the
+ranking. Pure Python plus rapidfuzz; no ``telegram``, no jieba, no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rapidfuzz import fuzz, process
+
+from knowledge.lexicon import GENERIC_TERMS, GREETINGS, THANKS, WEAK_TERMS, word_set
+from knowledge.model import KnowledgeBase, Topic
+from knowledge.normalize import Analysis, Analyzer, char_grams, compact, fold, is_cjk
+from knowledge.render import render_answer, render_choices, render_text
+
+Decision = Literal["answer", "ambiguous", "abstain"]
+Reason = Literal[
+    "match", "ambiguous", "greeting", "thanks", "too_short", "keyword_menu", "no_match", "empty"
+]
+
+# Field weights: what a topic is about (title, keywords, examples) counts fully; words that
+# merely occur in its answer or source count a little, to catch questions about details.
+_W_CORE = 1.0
+_W_BODY = 0.35
+# Single characters of a topic's words, matched only by one-character leftovers of a question
+# ("头年的税怎么返" leaves "税" and "返"): weaker evidence than a whole word.
+_W_CHAR = 0.5
+# IDF multiplier for words every office request uses (lexicon.WEAK_TERMS).
+_WEAK = 0.3
+# Score = weighted sum of the three signals (see module docstring).
+_W_EVIDENCE = 0.50
+_W_COVERAGE = 0.20
+_W_SIMILARITY = 0.30
+# Evidence saturates: one word that only this topic uses gives 1 - e^-1.5 = 0.78 of it.
+_SATURATION = 1.5
+# rapidfuzz scores below this are noise between unrelated Chinese strings of similar length.
+_FUZZ_FLOOR = 45.0
+_FUZZ_SPAN = 50.0
+# Decision thresholds on the calibrated confidence (see ``calibrate``).
+ANSWER_THRESHOLD = 0.50
+AMBIGUOUS_THRESHOLD = 0.30
+# Raw score -> confidence, piecewise linear. The knots put the answer threshold where the dev
+# set's reliability table (tests/test_knowledge_devset.py prints it) shows answers at or above
+# it to be right >= 95% of the time, and out-of-scope questions almost never reach it.
+_CALIBRATION = ((0.0, 0.0), (0.30, 0.30), (0.45, 0.50), (0.75, 0.85), (1.0, 1.0))
+# A runner-up closer than this to the best makes the answer a choice between them.
+_MARGIN = 0.15
+_CANDIDATES = 8
+_PARTICLES = frozenset("啊呀呢吧哈啦嘛哦噢喔嗯了的")
+_GREET_EN = word_set("hi hello hey yo hiya there all guys bot morning evening good")
+_THANK_EN = word_set("thanks thank you thx ty so much very a lot ok okay cheers")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What the search decided for one question."""
+
+    decision: Decision
+    topic_id: str | None
+    confidence: float
+    alternatives: tuple[str, ...]
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    index: int
+    score: float
+
+
+class Searcher:
+    """Ranks a knowledge base's topics for free-text questions. Build once, search often."""
+
+    def __init__(self, kb: KnowledgeBase, *, candidates: int = _CANDIDATES) -> None:
+        self.kb = kb
+        self._topics = kb.topics
+        self._candidates = candidates
+        protected = [t for topic in kb.topics for t in (*topic.keywords, *topic.synonyms)]
+        self.analyzer = Analyzer(protected=protected)
+        vocab: list[dict[str, float]] = []
+        examples: list[list[str]] = []
+        for topic in kb.topics:
+            v: dict[str, float] = {}
+            core = (topic.title, topic.title_en, *topic.keywords, *topic.synonyms, *topic.examples)
+            for text in core:
+                analysis = self.analyzer.analyze(text)
+                for g in self._grams(analysis):
+                    v[g] = _W_CORE
+                for chunk in analysis.chunks:
+                    for char in chunk:
+                        v.setdefault(char, _W_CHAR)
+            for text in (topic.answer, topic.answer_en, *topic.source):
+                for g in self._grams(self.analyzer.analyze(text)):
+                    v.setdefault(g, _W_BODY)
+            vocab.append(v)
+            keys = [self.analyzer.analyze(e).key for e in (topic.title, *topic.examples)]
+            examples.append(list(dict.fromkeys(k for k in keys if k)))
+        n = len(kb.topics)
+        df: dict[str, int] = {}
+        for v in vocab:
+            for g in v:
+                df[g] = df.get(g, 0) + 1
+        weak: set[str] = set()
+        for term in WEAK_TERMS:
+            t = self.analyzer.rewrite(fold(term))
+            weak.update(char_grams(t) if is_cjk(t[0]) else [t])
+        self._idf = {
+            g: math.log(1.0 + n / d) * (_WEAK if g in weak else 1.0) for g, d in df.items()
+        }
+        self._weak = frozenset(weak)
+        # A word no topic knows weighs like the rarest known one: it is unexplained content.
+        self._idf_unseen = math.log(1.0 + n)
+        # Very common grams have tiny IDF; leaving them out of the postings keeps candidate
+        # generation fast on large bases. They still count when the candidates are scored.
+        cap = max(64, n // 20)
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, v in enumerate(vocab):
+            for g, w in v.items():
+                if df[g] <= cap:
+                    postings.setdefault(g, []).append((i, w))
+        self._postings = {g: tuple(p) for g, p in postings.items()}
+        self._vocab = vocab
+        self._examples = examples
+        self._generic = frozenset(self.analyzer.rewrite(fold(t)) for t in GENERIC_TERMS)
+
+    @staticmethod
+    def _grams(analysis: Analysis) -> set[str]:
+        grams: set[str] = set()
+        for chunk in analysis.chunks:
+            grams.update(char_grams(chunk))
+        grams.update(analysis.words)
+        return grams
+
+    def search(self, text: str) -> SearchResult:
+        """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
+        squeezed = compact(text)
+        if not squeezed:
+            return SearchResult("abstain", None, 0.0, (), "empty")
+        social = _social(text, squeezed)
+        if social is not None:
+            return SearchResult("abstain", None, 0.0, (), social)
+        analysis = self.analyzer.analyze(text)
+        if analysis.empty:
+            return SearchResult("abstain", None, 0.0, (), "too_short")
+        ranked = self._rank(analysis)
+        cjk_chars = sum(1 for c in squeezed if is_cjk(c))
+        bare_word = cjk_chars == 0 and len(analysis.words) == 1
+        # A bare generic word ("政策", "创业") with no question around it gets the menu; with
+        # one ("全民创业是啥") it is a real question about the campaign.
+        generic = self._is_generic(analysis) and analysis.key == self.analyzer.rewrite(squeezed)
+        if (cjk_chars and len(squeezed) <= 2) or bare_word or generic:
+            menu = tuple(self._topics[s.index].id for s in ranked[:3] if s.score >= 0.25)
+            reason: Reason = "keyword_menu" if menu or generic else "too_short"
+            top = ranked[0].score if ranked else 0.0
+            return SearchResult("abstain", None, round(min(calibrate(top), 0.3), 3), menu, reason)
+        if not ranked:
+            return SearchResult("abstain", None, 0.0, (), "no_match")
+        best = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        # A close runner-up costs confidence: two topics that fit equally well are a choice.
+        confidence = calibrate(best.score - max(0.0, _MARGIN - (best.score - second)))
+        topic = self._topics[best.index]
+        if confidence >= ANSWER_THRESHOLD:
+            return SearchResult(
+                "answer", topic.id, round(confidence, 3), topic.related[:3], "match"
+            )
+        if calibrate(best.score) >= AMBIGUOUS_THRESHOLD:
+            floor = max(0.25, best.score - 0.2)
+            alts = tuple(self._topics[s.index].id for s in ranked[:3] if s.score >= floor)
+            return SearchResult("ambiguous", topic.id, round(confidence, 3), alts, "ambiguous")
+        return SearchResult("abstain", None, round(confidence, 3), (), "no_match")
+
+    def _is_generic(self, analysis: Analysis) -> bool:
+        parts = [*analysis.chunks, *analysis.words]
+        return bool(parts) and all(p in self._generic for p in parts)
+
+    def _rank(self, analysis: Analysis) -> list[_Scored]:
+        grams = self._grams(analysis)
+        if not grams:
+            return []
+        idf = self._idf
+        unseen = self._idf_unseen
+        mass = sum(idf.get(g, unseen * (_WEAK if g in self._weak else 1.0)) for g in grams)
+        partial: dict[int, float] = {}
+        for g in grams:
+            posting = self._postings.get(g)
+            if posting is None:
+                continue
+            weight = idf[g]
+            for i, w in posting:
+                partial[i] = partial.get(i, 0.0) + weight * w
+        if not partial:
+            return []
+        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: self._candidates]
+        key = analysis.key
+        scored: list[_Scored] = []
+        for i in shortlist:
+            vocab = self._vocab[i]
+            evidence = sum(idf[g] * vocab[g] for g in grams if g in vocab)
+            coverage = evidence / mass
+            saturated = 1.0 - math.exp(-_SATURATION * evidence / unseen)
+            similarity = 0.0
+            if key and self._examples[i]:
+                hit = process.extractOne(key, self._examples[i], scorer=fuzz.ratio)
+                if hit is not None:
+                    similarity = _clip((hit[1] - _FUZZ_FLOOR) / _FUZZ_SPAN)
+            score = _W_EVIDENCE * saturated + _W_COVERAGE * coverage + _W_SIMILARITY * similarity
+            scored.append(_Scored(i, score))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored
+
+
+def calibrate(raw: float) -> float:
+    """Map a raw score in [0, 1] to the reported confidence (piecewise linear, monotone)."""
+    raw = _clip(raw)
+    for (x0, y0), (x1, y1) in itertools.pairwise(_CALIBRATION):
+        if raw <= x1:
+            return y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
+    return 1.0
+
+
+def _clip(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def _social(text: str, squeezed: str) -> Literal["greeting", "thanks"] | None:
+    """Recognise a message that is only a greeting and/or thanks ("你好", "谢谢啦", "hi")."""
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    cjk = "".join(c for c in squeezed if is_cjk(c)).rstrip("".join(_PARTICLES))
+    has_thanks = False
+    if words:
+        if not all(w in _GREET_EN or w in _THANK_EN for w in words):
+            return None
+        has_thanks = any(w in {"thanks", "thank", "thx", "ty", "cheers"} for w in words)
+    if cjk:
+        parts = _split_social(cjk)
+        if parts is None:
+            return None
+        has_thanks = has_thanks or any(p in THANKS for p in parts)
+    if not words and not cjk:
+        return None
+    return "thanks" if has_thanks else "greeting"
+
+
+def _split_social(text: str) -> list[str] | None:
+    """Split ``text`` into greeting/thanks phrases and particles, or None if it has more."""
+    vocab = GREETINGS | THANKS
+    longest = max(len(v) for v in vocab)
+    parts: list[str] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            piece = text[i : i + size]
+            if piece in vocab or (size == 1 and piece in _PARTICLES):
+                parts.append(piece)
+                i += size
+                break
+        else:
+            return None
+    return parts
+
+
+def answer_text(
+    result: SearchResult, kb: KnowledgeBase, lang: str, contact: Mapping[str, str]
+) -> str:
+    """The plain-text reply: the answer, a choice, a menu prompt or an honest "I don't know"."""
+    if result.decision == "answer" and result.topic_id is not None:
+        return render_answer(kb.by_id[result.topic_id], lang, contact)
+    if result.decision == "ambiguous":
+        ids = result.alternatives or ((result.topic_id,) if result.topic_id else ())
+        topics: list[Topic] = [kb.by_id[i] for i in ids if i in kb.by_id]
+        return render_choices(topics, lang, contact)
+    if result.reason in ("greeting", "thanks"):
+        return render_text(result.reason, lang, contact)
+    if result.reason in ("keyword_menu", "too_short"):
+        titles = [kb.by_id[i].title_for(lang) for i in result.alternatives if i in kb.by_id]
+        sep = "、" if lang != "en" else ", "
+        listing = ""
+        if titles:
+            listing = f"（相关：{sep.join(titles)}）" if lang != "en" else f" ({sep.join(titles)})"
+        return render_text("menu", lang, contact, topics=listing)
+    return render_text("abstain", lang, contact)
+
+
+def result_to_json(
+    question: str,
+    result: SearchResult,
+    kb: KnowledgeBase,
+    lang: str,
+    contact: Mapping[str, str],
+) -> dict[str, Any]:
+    """The stable JSON shape of ``python -m bot ask --json`` (one object per question)."""
+    return {
+        "question": question,
+        "topic": result.topic_id if result.decision != "abstain" else None,
+        "decision": result.decision,
+        "confidence": result.confidence,
+        "alternatives": list(result.alternatives),
+        "answer": answer_text(result, kb, lang, contact),
+    }

@@ -93,6 +93,10 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     """Every handler, in the order PTB tries them (group, then position)."""
     return [
         (-1, TypeHandler(Update, start.track_user)),
+        # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
+        # --- registration dialog (handlers.registration)
+        # --- training dialogs (handlers.trainings)
+        # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
         (0, MessageHandler(filters.Text(_menu_labels("btn_help")), start.help_command)),
@@ -100,6 +104,11 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CommandHandler("cancel", start.cancel_idle)),
         (0, CommandHandler("language", start.language)),
         (0, CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern("lang"))),
+        # --- policy Q&A (handlers.qa): commands, buttons, then free text
+        # --- registration commands and buttons (handlers.registration)
+        # --- training commands and buttons (handlers.trainings)
+        # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
+        # Fallbacks last: unknown commands, unreadable messages, stale buttons.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
         (0, CallbackQueryHandler(start.stale_button)),

@@ -1,0 +1,84 @@
+"""The command line as an operator uses it: separate processes, real exit codes and output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
+    environ.update(env or {})
+    environ["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["chat"], ["run"], ["ask"], ["kb"], ["kb", "check"], ["db", "migrate"], ["db", "backup"]],
+)
+def test_help_for_every_command(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"CHUANGYE_TIMEZONE": "Nowhere/Town"}, "bot.timezone"),
+        ({"CHUANGYE_ADMIN_IDS": "boss"}, "bot.admin_ids"),
+        ({"CHUANGYE_TOKEN": "123:" + "x" * 5}, "bot.token"),
+    ],
+)
+def test_invalid_settings_exit_2_with_one_line(
+    tmp_path: Path, env: dict[str, str], setting: str
+) -> None:
+    result = run_cli("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert setting in lines[0]
+    assert "Traceback" not in result.stderr
+    for value in env.values():
+        if "x" * 5 in value:
+            assert value not in result.stderr
+
+
+def test_run_without_token_explains_botfather(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "@BotFather" in result.stdout
+    assert "python -m bot chat" in result.stdout
+
+
+def test_chat_answers_start_help_menu_and_odd_input(tmp_path: Path) -> None:
+    lines = ["/help", "/menu", "/sticker", "/photo", "长" * 5000, "/nosuch", "1", "/quit"]
+    result = run_cli("chat", cwd=tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "创业助手" in out  # /start greeting
+    assert "怎么用创业助手" in out  # /help
+    assert "主菜单" in out  # /menu
+    assert "只能看懂文字消息" in out  # sticker and photo
+    assert "/nosuch" in out
+    assert "Traceback" not in out + result.stderr
+    assert (tmp_path / "data" / "chuangye.sqlite3").is_file()  # created on first run

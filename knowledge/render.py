@@ -23,8 +23,8 @@ PLACEHOLDERS: tuple[str, ...] = (
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 NOT_CONFIGURED = {
-    "zh": "（尚未设置，请咨询镇政府）",
-    "en": "(not configured; please ask the town government)",
+    "zh": "尚未设置",
+    "en": "not configured",
 }
 
 # Fallback wording for the CLI and for handlers that do not override it. Kept here, next to

@@ -1,0 +1,98 @@
+"""``python -m bot ask`` and ``python -m bot kb check`` as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from knowledge.loader import DEFAULT_DIR
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = """
+[town]
+name = "测试镇"
+
+[office]
+name = "测试镇创业办"
+phone = "0000-7654321"
+"""
+
+
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
+    environ.update(env or {})
+    environ["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    questions = ["新上项目的税能返还吗", "你好", "明天下雨吗", "贷款和培训"]
+    done = run("ask", "--json", *questions, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [x["question"] for x in lines] == questions
+    assert [x["decision"] for x in lines] == ["answer", "abstain", "abstain", "ambiguous"]
+    assert [x["topic"] for x in lines][:3] == ["tax-rebate", None, None]
+    assert "0000-7654321" in lines[0]["answer"]
+    assert "全部予以返还" in lines[0]["answer"]
+    assert "测试镇" in lines[1]["answer"]
+    assert "测试镇创业办" in lines[2]["answer"]
+    assert lines[3]["answer"].startswith("您是想问")
+    for line in lines:
+        assert set(line) == {
+            "question",
+            "topic",
+            "decision",
+            "confidence",
+            "alternatives",
+            "answer",
+        }
+        assert 0.0 <= line["confidence"] <= 1.0
+    assert "税" in done.stdout  # ensure_ascii=False: Chinese stays readable
+
+
+def test_ask_human_readable_in_english(tmp_path: Path) -> None:
+    done = run("ask", "--lang", "en", "tax rebate for new projects", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "refunded in full" in done.stdout
+    assert "Source:" in done.stdout
+
+
+def test_kb_check_prints_a_summary(tmp_path: Path) -> None:
+    done = run("kb", "check", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "knowledge base OK" in done.stdout
+    assert "tax-rebate" in done.stdout
+    assert "last reviewed: 2026-11-27" in done.stdout
+
+
+def test_kb_check_reports_every_problem_of_a_broken_directory(tmp_path: Path) -> None:
+    topics = tmp_path / "topics"
+    shutil.copytree(DEFAULT_DIR, topics)
+    loan = topics / "loan.toml"
+    loan.write_text(loan.read_text(encoding="utf-8").replace("reviewed = 2026-11-27", ""), "utf-8")
+    (topics / "extra.toml").write_text('id = "Bad Id"\n', encoding="utf-8")
+    env = {"CHUANGYE_KNOWLEDGE_DIR": str(topics)}
+    done = run("kb", "check", cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert "loan.toml: reviewed: missing field" in done.stderr
+    assert "extra.toml: id: 'Bad Id' must be 1-40 characters" in done.stderr
+    assert "extra.toml: answer: missing field" in done.stderr
+    asked = run("ask", "税收返还", cwd=tmp_path, env=env)
+    assert asked.returncode == 1
+    assert "loan.toml" in asked.stderr

@@ -19,6 +19,7 @@ ranking. Pure Python plus rapidfuzz; no ``telegram``, no jieba, no I/O.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -211,7 +212,7 @@ class Searcher:
                 partial[i] = partial.get(i, 0.0) + weight * w
         if not partial:
             return []
-        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: self._candidates]
+        shortlist = heapq.nlargest(self._candidates, partial, key=partial.__getitem__)
         key = analysis.key
         scored: list[_Scored] = []
         for i in shortlist:

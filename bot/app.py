@@ -37,7 +37,7 @@ from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
 from bot.texts import get_texts
 from db.persistence import SQLitePersistence
-from handlers import errors, start
+from handlers import errors, qa, start
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -105,11 +105,19 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CommandHandler("language", start.language)),
         (0, CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern("lang"))),
         # --- policy Q&A (handlers.qa): commands, buttons, then free text
+        (0, CommandHandler("policies", qa.policies)),
+        (0, MessageHandler(filters.Text(_menu_labels("btn_policies")), qa.policies)),
+        (0, CallbackQueryHandler(qa.show_categories, pattern=callbacks.pattern("cats"))),
+        (0, CallbackQueryHandler(qa.show_category, pattern=callbacks.pattern("cat"))),
+        (0, CallbackQueryHandler(qa.show_topic, pattern=callbacks.pattern("topic"))),
+        (0, CallbackQueryHandler(qa.show_source, pattern=callbacks.pattern("src"))),
+        (0, CallbackQueryHandler(qa.feedback, pattern=callbacks.pattern("fb"))),
         # --- registration commands and buttons (handlers.registration)
         # --- training commands and buttons (handlers.trainings)
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
         # Fallbacks last: unknown commands, unreadable messages, stale buttons.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
+        (0, MessageHandler(filters.TEXT, qa.ask)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
         (0, CallbackQueryHandler(start.stale_button)),
     ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.qa import KnowledgeService
+from bot.services.throttle import Throttle
 from bot.services.users import UserService
 from bot.settings import Settings
 from db.database import Database
@@ -23,6 +25,21 @@ class Services:
     db: Database
     clock: Clock
     users: UserService
+    qa: KnowledgeService
+    question_throttle: Throttle
+    dialog_throttle: Throttle
+
+    def question_allowance(self, user_id: int) -> int:
+        """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
+        if self.settings.is_admin(user_id):
+            return 0
+        return self.question_throttle.check(user_id)
+
+    def dialog_allowance(self, user_id: int) -> int:
+        """Seconds ``user_id`` must wait before starting another dialog (staff never wait)."""
+        if self.settings.is_admin(user_id):
+            return 0
+        return self.dialog_throttle.check(user_id)
 
     async def close(self) -> None:
         """Close what the services opened (the database)."""
@@ -33,11 +50,16 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
     """Open the database (applying migrations) and build every service."""
     db = await Database.open(settings.db_path, clock=clock)
     try:
+        qa = KnowledgeService(db, clock, settings)
+        await qa.reload()  # an invalid knowledge base stops the start-up with its problems
         return Services(
             settings=settings,
             db=db,
             clock=clock,
             users=UserService(db, clock),
+            qa=qa,
+            question_throttle=Throttle(settings.limits.questions_per_minute, 60),
+            dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
         )
     except BaseException:
         await db.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, Texts
+from bot.texts.sections import CommonTexts, QaTexts, Texts
 
 COMMON = CommonTexts(
     start=(
@@ -90,4 +90,44 @@ COMMON = CommonTexts(
     ),
 )
 
-EN = Texts(lang="en", common=COMMON)
+QA = QaTexts(
+    answer="📌 <b>{title}</b>\n\n{answer}",
+    answer_footer=(
+        "\n\n<i>Based on the town's campaign report, reviewed {reviewed}. "
+        "The town government's latest interpretation prevails.</i>"
+    ),
+    btn_up="👍 Helpful",
+    btn_down="👎 Not helpful",
+    btn_source="📄 Source",
+    related_prefix="🔗 ",
+    source="📄 <b>Source</b>\n{source}",
+    ambiguous="Which of these did you mean? Tap one:",
+    abstain=(
+        "Sorry, I can't answer that yet and would rather not guess 🙏\n\n"
+        'You can:\n• rephrase the question\n• tap "Browse policies"\n'
+        '• tap "Leave a message" and staff will reply\n\n{contact}'
+    ),
+    greeting=(
+        "Hello! I'm the {town} entrepreneurship assistant 😊 Ask me about the support policies, "
+        "e.g. <i>is the tax of a new project refunded?</i>"
+    ),
+    thanks="You're welcome! Ask me anything else any time 😊",
+    menu_hint="Which policy would you like to know about? Be a bit more specific, or pick a "
+    "category:",
+    too_long=(
+        "Your message has {length} characters, which is a bit long 🙏 Please ask about one "
+        "policy in a sentence or two (up to {limit} characters); use /complaint to report a "
+        "problem or /contact to leave a message for staff."
+    ),
+    categories_prompt="📚 Pick a policy category:",
+    category_topics="📚 <b>{category}</b>\nPick a question:",
+    btn_back_categories="⬅️ Categories",
+    btn_browse="📚 Browse policies",
+    btn_leave_message="☎️ Leave a message",
+    feedback_thanks="Thanks for your feedback!",
+    feedback_sorry="Sorry that didn't help. Try rephrasing, or send /contact to leave a message "
+    "for staff.",
+    feedback_not_yours="This answer was not for you.",
+)
+
+EN = Texts(lang="en", common=COMMON, qa=QA)

@@ -42,8 +42,36 @@ class CommonTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class QaTexts:
+    """Policy answers, browsing by category, feedback and the honest "I don't know"."""
+
+    answer: str  # {title} {answer}
+    answer_footer: str  # {reviewed}
+    btn_up: str
+    btn_down: str
+    btn_source: str
+    related_prefix: str
+    source: str  # {source}
+    ambiguous: str
+    abstain: str  # {contact}
+    greeting: str  # {town}
+    thanks: str
+    menu_hint: str
+    too_long: str  # {length} {limit}
+    categories_prompt: str
+    category_topics: str  # {category}
+    btn_back_categories: str
+    btn_browse: str
+    btn_leave_message: str
+    feedback_thanks: str
+    feedback_sorry: str
+    feedback_not_yours: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
     lang: str
     common: CommonTexts
+    qa: QaTexts

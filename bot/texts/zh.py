@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, Texts
+from bot.texts.sections import CommonTexts, QaTexts, Texts
 
 COMMON = CommonTexts(
     start=(
@@ -83,4 +83,38 @@ COMMON = CommonTexts(
     ),
 )
 
-ZH = Texts(lang="zh", common=COMMON)
+QA = QaTexts(
+    answer="📌 <b>{title}</b>\n\n{answer}",
+    answer_footer="\n\n<i>依据镇全民创业工作材料，{reviewed} 审核。政策以镇政府最新解释为准。</i>",
+    btn_up="👍 有帮助",
+    btn_down="👎 没帮上",
+    btn_source="📄 出处",
+    related_prefix="🔗 ",
+    source="📄 <b>出处</b>\n{source}",
+    ambiguous="您是想问下面哪一个？请点一下：",
+    abstain=(
+        "抱歉，这个问题我还答不上来，不想给您说错 🙏\n\n"
+        "您可以：\n• 换个说法再问一次\n• 点“浏览政策”按类别查找\n"
+        "• 点“给工作人员留言”，我们会尽快回复您\n\n{contact}"
+    ),
+    greeting=(
+        "您好！我是{town}创业助手 😊 有关全民创业的政策问题直接问我就行，"
+        "比如：<i>新上项目的税收能返还吗？</i>"
+    ),
+    thanks="不客气！还有问题随时问我 😊",
+    menu_hint="您想了解哪方面的政策？可以说得具体一点，或按类别选择：",
+    too_long=(
+        "您的消息有 {length} 个字，有点长 🙏 请用一两句话（{limit} 字以内）说说您想问的政策；"
+        "要反映问题请用 /complaint，给工作人员留言请用 /contact。"
+    ),
+    categories_prompt="📚 请选择政策类别：",
+    category_topics="📚 <b>{category}</b>\n请选择您想了解的问题：",
+    btn_back_categories="⬅️ 返回类别",
+    btn_browse="📚 浏览政策",
+    btn_leave_message="☎️ 给工作人员留言",
+    feedback_thanks="谢谢您的反馈！",
+    feedback_sorry="抱歉没帮上忙。可以换个说法再问，或发送 /contact 给工作人员留言。",
+    feedback_not_yours="这条回答不是给您的。",
+)
+
+ZH = Texts(lang="zh", common=COMMON, qa=QA)

@@ -1,0 +1,223 @@
+"""Policy Q&A: free-text questions, browsing topics by category, 👍/👎 and provenance.
+
+Free text outside a dialog is searched: an answer comes with related-topic, feedback and source
+buttons; an ambiguous question gets a choice; anything else gets an honest "I don't know" with
+the topic menu and the office's contact. Every question is logged by the service.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.qa import MAX_QUESTION_CHARS
+from bot.texts import Texts, fmt
+from handlers.ui import contact_block
+from knowledge.model import Topic
+
+_IN_PLACE = "e"
+
+
+def _is_feedback(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and callbacks.decode(data, "fb") is not None
+
+
+def _topic_button(t: Texts, topic: Topic, prefix: str = "") -> InlineKeyboardButton:
+    data = callbacks.encode("topic", topic.id)
+    return InlineKeyboardButton(prefix + topic.title_for(t.lang), callback_data=data)
+
+
+def _categories_keyboard(t: Texts, context: Context) -> InlineKeyboardMarkup:
+    cats = context.services.qa.categories()
+    buttons = [
+        InlineKeyboardButton(
+            c.title_en if t.lang == "en" else c.title, callback_data=callbacks.encode("cat", c.id)
+        )
+        for c in cats
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _abstain_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t.qa.btn_browse, callback_data=callbacks.encode("cats")),
+                InlineKeyboardButton(
+                    t.qa.btn_leave_message, callback_data=callbacks.encode("contact")
+                ),
+            ]
+        ]
+    )
+
+
+def render_topic(
+    t: Texts, context: Context, topic: Topic, question_id: int | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The answer message for ``topic`` with feedback, source and related-topic buttons."""
+    qa = context.services.qa
+    text = fmt(t.qa.answer, title=topic.title_for(t.lang), answer=qa.answer_text(topic, t.lang))
+    footer = fmt(t.qa.answer_footer, reviewed=topic.reviewed.isoformat())
+    first_row = [
+        InlineKeyboardButton(t.qa.btn_source, callback_data=callbacks.encode("src", topic.id))
+    ]
+    if question_id is not None:
+        first_row = [
+            InlineKeyboardButton(
+                t.qa.btn_up, callback_data=callbacks.encode("fb", question_id, "u")
+            ),
+            InlineKeyboardButton(
+                t.qa.btn_down, callback_data=callbacks.encode("fb", question_id, "d")
+            ),
+            *first_row,
+        ]
+    related = [qa.topic(r) for r in topic.related[:3]]
+    rows = [first_row] + [[_topic_button(t, r, t.qa.related_prefix)] for r in related if r]
+    return text + footer, InlineKeyboardMarkup(rows)
+
+
+async def ask(update: Update, context: Context) -> None:
+    """Answer a free-text question from the knowledge base, or say honestly we don't know."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    t = context.texts(user)
+    question = message.text.strip()
+    if not question:
+        await message.reply_text(t.common.empty_text)
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await message.reply_text(
+            fmt(t.qa.too_long, length=len(question), limit=MAX_QUESTION_CHARS)
+        )
+        return
+    if (wait := context.services.question_allowance(user.id)) > 0:
+        await message.reply_text(fmt(t.common.slow_down, seconds=wait))
+        return
+    asked = await context.services.qa.ask(user.id, question, t.lang)
+    result = asked.result
+    qa = context.services.qa
+    if result.decision == "answer" and result.topic_id and (topic := qa.topic(result.topic_id)):
+        text, keyboard = render_topic(t, context, topic, asked.question_id)
+        await message.reply_text(text, reply_markup=keyboard)
+    elif result.decision == "ambiguous":
+        options = [qa.topic(i) for i in (result.topic_id, *result.alternatives) if i]
+        rows = [[_topic_button(t, o)] for o in dict.fromkeys(options) if o][:3]
+        await message.reply_text(t.qa.ambiguous, reply_markup=InlineKeyboardMarkup(rows))
+    elif result.reason == "greeting":
+        await message.reply_text(fmt(t.qa.greeting, town=context.services.settings.town.name))
+    elif result.reason == "thanks":
+        await message.reply_text(t.qa.thanks)
+    elif result.reason in ("too_short", "keyword_menu"):
+        await message.reply_text(t.qa.menu_hint, reply_markup=_categories_keyboard(t, context))
+    else:
+        office = contact_block(t, context.services.settings.office)
+        await message.reply_text(
+            fmt(t.qa.abstain, contact=office), reply_markup=_abstain_keyboard(t)
+        )
+
+
+async def policies(update: Update, context: Context) -> None:
+    """Show the policy categories."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    await update.effective_message.reply_text(
+        t.qa.categories_prompt, reply_markup=_categories_keyboard(t, context)
+    )
+
+
+async def show_categories(update: Update, context: Context) -> None:
+    """Show the categories: in place from the topic list, as a new message elsewhere."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    await query.answer()
+    t = context.texts(update.effective_user)
+    keyboard = _categories_keyboard(t, context)
+    if callbacks.decode(query.data, "cats") == [_IN_PLACE]:
+        await query.edit_message_text(t.qa.categories_prompt, reply_markup=keyboard)
+    else:
+        await context.bot.send_message(
+            update.effective_chat.id, t.qa.categories_prompt, reply_markup=keyboard
+        )
+
+
+async def show_category(update: Update, context: Context) -> None:
+    """List the topics of one category (edits the menu message)."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = context.texts(update.effective_user)
+    args = callbacks.decode(query.data, "cat", 1)
+    category = context.services.qa.kb.category(args[0]) if args else None
+    if category is None:
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    await query.answer()
+    topics = context.services.qa.kb.topics_in(category.id)
+    rows = [[_topic_button(t, topic)] for topic in topics]
+    back = callbacks.encode("cats", _IN_PLACE)
+    rows.append([InlineKeyboardButton(t.qa.btn_back_categories, callback_data=back)])
+    title = category.title_en if t.lang == "en" else category.title
+    await query.edit_message_text(
+        fmt(t.qa.category_topics, category=title), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def show_topic(update: Update, context: Context) -> None:
+    """Send the answer of the topic whose button was pressed."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    t = context.texts(update.effective_user)
+    args = callbacks.decode(query.data, "topic", 1)
+    topic = context.services.qa.topic(args[0]) if args else None
+    if topic is None:
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = render_topic(t, context, topic, None)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+
+
+async def show_source(update: Update, context: Context) -> None:
+    """Send the report sentences a topic rests on and when it was last reviewed."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    t = context.texts(update.effective_user)
+    args = callbacks.decode(query.data, "src", 1)
+    topic = context.services.qa.topic(args[0]) if args else None
+    if topic is None:
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    await query.answer()
+    source = context.services.qa.source_text(topic, t.lang)
+    await context.bot.send_message(update.effective_chat.id, fmt(t.qa.source, source=source))
+
+
+async def feedback(update: Update, context: Context) -> None:
+    """Record 👍/👎 on an answer and take the feedback buttons away."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = context.texts(user)
+    args = callbacks.decode(query.data, "fb", 2)
+    if args is None or not args[0].isdigit() or args[1] not in ("u", "d"):
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    if not await context.services.qa.feedback(int(args[0]), user.id, up=args[1] == "u"):
+        await query.answer(t.qa.feedback_not_yours, show_alert=True)
+        return
+    await query.answer(t.qa.feedback_thanks)
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    if markup is not None:
+        rows = [[b for b in row if not _is_feedback(b)] for row in markup.inline_keyboard]
+        await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
+    if args[1] == "d" and update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t.qa.feedback_sorry, reply_markup=_abstain_keyboard(t)
+        )

@@ -1,0 +1,209 @@
+"""python-telegram-bot persistence in the bot's own SQLite database, as JSON (never pickle).
+
+``SQLitePersistence`` stores ``user_data``, ``chat_data`` and the states of persistent
+ConversationHandlers in the ``ptb_*`` tables through ``Database.write()``; every call PTB makes
+is written through at once, so ``flush()`` has nothing left to do. ``bot_data`` and callback
+data are not stored. PTB itself only calls the ``update_*`` methods every ``update_interval``
+seconds; register ``persist_update`` (see its docstring) so each update is saved as soon as it
+has been handled. This is the one module of ``db`` that imports ``telegram``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
+
+from db._sql import execute, fetch_all
+from db.database import Database
+from db.models import to_db_time
+
+logger = logging.getLogger(__name__)
+
+JSONDict = dict[Any, Any]
+# The same shapes as PTB's private telegram.ext._utils.types aliases.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+
+
+class PersistenceDataError(TypeError):
+    """``user_data``/``chat_data``/a state cannot be stored as JSON exactly as it is."""
+
+
+class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
+    """PTB persistence backed by an already-open ``Database`` (open it before ``initialize()``).
+
+    ``user_data`` and ``chat_data`` must be JSON-shaped: ``str`` keys; values ``None``,
+    ``bool``, ``int``, ``float``, ``str``, lists (tuples come back as lists) and such dicts.
+    Anything else raises ``PersistenceDataError`` instead of being silently changed.
+    Conversation states must be ints (``IntEnum`` members load back as plain ints, which
+    compare and hash equal) or JSON-shaped values.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        store_data: PersistenceInput | None = None,
+        update_interval: float = 60,
+    ) -> None:
+        """Store in ``database``; by default user and chat data and conversations."""
+        store = store_data or PersistenceInput(bot_data=False, callback_data=False)
+        if store.bot_data or store.callback_data:
+            raise ValueError("SQLitePersistence stores user_data, chat_data and conversations")
+        super().__init__(store_data=store, update_interval=update_interval)
+        self.database = database
+
+    async def get_user_data(self) -> dict[int, JSONDict]:
+        """Every stored ``user_data``, loaded once by ``Application.initialize()``."""
+        async with self.database.read() as conn:
+            rows = await fetch_all(conn, "SELECT user_id, data FROM ptb_user_data")
+        return {int(r[0]): json.loads(r[1]) for r in rows}
+
+    async def get_chat_data(self) -> dict[int, JSONDict]:
+        """Every stored ``chat_data``, loaded once by ``Application.initialize()``."""
+        async with self.database.read() as conn:
+            rows = await fetch_all(conn, "SELECT chat_id, data FROM ptb_chat_data")
+        return {int(r[0]): json.loads(r[1]) for r in rows}
+
+    async def get_bot_data(self) -> JSONDict:
+        """``bot_data`` is not stored: always a fresh empty dict."""
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        """Callback data is not stored."""
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        """The stored states of the ConversationHandler called ``name``."""
+        async with self.database.read() as conn:
+            rows = await fetch_all(
+                conn, "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
+            )
+        return {_load_key(r[0]): json.loads(r[1]) for r in rows}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Store a conversation's new state; ``None`` (ended) deletes it."""
+        key_json = _dump_key(key)
+        async with self.database.write() as conn:
+            if new_state is None:
+                await execute(
+                    conn,
+                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
+                    (name, key_json),
+                )
+                return
+            await execute(
+                conn,
+                "INSERT INTO ptb_conversations (name, key, state, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET "
+                "state = excluded.state, updated_at = excluded.updated_at",
+                (name, key_json, _dumps(new_state, f"state of {name}"), self._now()),
+            )
+
+    async def update_user_data(self, user_id: int, data: JSONDict) -> None:
+        """Write one user's ``user_data`` through to the database."""
+        await self._upsert("ptb_user_data", "user_id", user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: JSONDict) -> None:
+        """Write one chat's ``chat_data`` through to the database."""
+        await self._upsert("ptb_chat_data", "chat_id", chat_id, data)
+
+    async def update_bot_data(self, data: JSONDict) -> None:
+        """``bot_data`` is not stored."""
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Callback data is not stored."""
+
+    async def drop_user_data(self, user_id: int) -> None:
+        """Delete one user's stored ``user_data``."""
+        async with self.database.write() as conn:
+            await execute(conn, "DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Delete one chat's stored ``chat_data``."""
+        async with self.database.write() as conn:
+            await execute(conn, "DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
+        """Nothing to refresh: this process is the only writer, memory is authoritative."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: JSONDict) -> None:
+        """Nothing to refresh: this process is the only writer, memory is authoritative."""
+
+    async def refresh_bot_data(self, bot_data: JSONDict) -> None:
+        """``bot_data`` is not stored."""
+
+    async def flush(self) -> None:
+        """Nothing is buffered: every update was written through when PTB handed it over."""
+
+    async def _upsert(self, table: str, column: str, ident: int, data: JSONDict) -> None:
+        # ``table`` and ``column`` are our own literals, never user input.
+        encoded = _dumps(data, f"{table} of {ident}")
+        async with self.database.write() as conn:
+            await execute(
+                conn,
+                f"INSERT INTO {table} ({column}, data, updated_at) VALUES (?, ?, ?) "
+                f"ON CONFLICT ({column}) DO UPDATE SET "
+                "data = excluded.data, updated_at = excluded.updated_at",
+                (ident, encoded, self._now()),
+            )
+
+    def _now(self) -> str:
+        return to_db_time(self.database.now())
+
+
+async def persist_update(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Save what handling this update changed, now rather than at the next interval.
+
+    Register last, e.g. ``app.add_handler(TypeHandler(Update, persist_update), group=99)``:
+    earlier groups have run by then, so conversation states and ``user_data`` are final.
+    An update stopped by ``ApplicationHandlerStop`` is saved by PTB's periodic run instead.
+    """
+    if isinstance(update, Update):
+        context.application.mark_data_for_update_persistence(
+            chat_ids=update.effective_chat.id if update.effective_chat else None,
+            user_ids=update.effective_user.id if update.effective_user else None,
+        )
+    await context.application.update_persistence()
+
+
+def _dump_key(key: ConversationKey) -> str:
+    # One canonical text per key: it is half of the primary key.
+    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+
+
+def _load_key(text: str) -> ConversationKey:
+    return tuple(json.loads(text))
+
+
+def _dumps(value: object, what: str) -> str:
+    _check_json_shape(value, what)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _check_json_shape(value: object, path: str) -> None:
+    if value is None or isinstance(value, bool | int | str):
+        return
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise PersistenceDataError(f"{path}: {value!r} is not a JSON number")
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_json_shape(item, f"{path}[{index}]")
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise PersistenceDataError(f"{path}: key {key!r} is not a str")
+            _check_json_shape(item, f"{path}[{key!r}]")
+        return
+    raise PersistenceDataError(f"{path}: {type(value).__name__} cannot be stored as JSON")

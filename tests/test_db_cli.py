@@ -1,0 +1,76 @@
+"""``python -m bot db migrate`` and ``python -m bot db backup PATH`` as an operator runs them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from db.database import load_migrations
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for var in ("CHUANGYE_CONFIG", "CHUANGYE_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    path = tmp_path / "data" / "bot.sqlite3"
+    monkeypatch.setenv("CHUANGYE_DB_PATH", str(path))
+    return path
+
+
+def test_migrate_applies_then_reports_up_to_date(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    latest = load_migrations()[-1]
+    assert main(["db", "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert "applied: 0001_core" in out
+    assert f"applied: {latest.label}" in out
+    assert f"schema version {latest.version}" in out
+
+    assert main(["db", "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert "applied:" not in out
+    assert "up to date" in out
+
+
+def test_backup_copies_checks_and_counts(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (1, 'A', 't', 't')"
+    )
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+
+    dest = tmp_path / "backups" / "copy.sqlite3"
+    assert main(["db", "backup", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert f"{dest.stat().st_size:,} bytes" in out
+    assert "  users: 1" in out
+    assert "integrity check: ok" in out
+    copy = sqlite3.connect(dest)
+    assert copy.execute("SELECT first_name FROM users").fetchall() == [("A",)]
+    copy.close()
+
+
+def test_backup_of_a_missing_database_fails_cleanly(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "backup", str(tmp_path / "copy.sqlite3")]) == 1
+    assert "backup failed" in capsys.readouterr().out
+    assert not db_path.exists()
+
+
+def test_backup_refuses_to_overwrite_the_database(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    assert main(["db", "backup", str(db_path)]) == 1
+    assert "must differ" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.qa import KnowledgeService
+from bot.services.roles import StaffRoles
 from bot.services.throttle import Throttle
 from bot.services.users import UserService
 from bot.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     users: UserService
     qa: KnowledgeService
+    roles: StaffRoles
     question_throttle: Throttle
     dialog_throttle: Throttle
 
@@ -58,6 +60,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             clock=clock,
             users=UserService(db, clock),
             qa=qa,
+            roles=StaffRoles(settings, db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
         )

@@ -237,6 +237,18 @@ class Database:
         """
         await asyncio.to_thread(backup_file, self.path, dest)
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it.
+
+        Call after erasing personal data: until then old versions of the erased rows are
+        still in the ``-wal`` file.
+        """
+        sql = "PRAGMA wal_checkpoint(TRUNCATE)"
+        async with self._write_lock, self._writer.execute(sql) as cur:
+            row = await cur.fetchone()
+        if row is None or row[0] != 0:
+            raise sqlite3.OperationalError("WAL checkpoint could not complete (database busy)")
+
     async def integrity_ok(self) -> bool:
         """Whether ``PRAGMA integrity_check`` and ``foreign_key_check`` find nothing wrong."""
         async with self._reader.execute("PRAGMA integrity_check") as cur:
@@ -266,6 +278,9 @@ async def _connect(path: Path) -> aiosqlite.Connection:
             f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA foreign_keys=ON",
             "PRAGMA synchronous=NORMAL",
+            # Deleted or overwritten content is zeroed, so erased personal data (PIPL) does
+            # not linger in free space of the file.
+            "PRAGMA secure_delete=ON",
         ):
             await conn.execute(pragma)
     except BaseException:

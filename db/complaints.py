@@ -1,0 +1,204 @@
+"""Complaints (投诉反映), possibly anonymous, with a status history and reference numbers.
+
+Anonymity is enforced here, not left to callers: an anonymous complaint stores no user id,
+no audit entry names its filer, and its filing times are coarsened to the UTC day so they
+cannot be matched against ``users.last_seen_at`` or other timestamped rows. The complainant
+gets a random reply token; only its SHA-256 is stored, so holding the token proves "this is
+mine" while nothing in the database points from the complaint to a person. Parameterised
+SQL, never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from db._sql import execute, fetch_all, fetch_one, returning
+from db.audit import append_audit
+from db.models import Complaint, ComplaintStatus, StatusChange, to_db_time
+from db.sequences import allocate_ref_no
+
+REF_PREFIX = "TS"
+
+TRANSITIONS: Mapping[ComplaintStatus, frozenset[ComplaintStatus]] = {
+    ComplaintStatus.RECEIVED: frozenset({ComplaintStatus.HANDLING, ComplaintStatus.RESOLVED}),
+    ComplaintStatus.HANDLING: frozenset({ComplaintStatus.RESOLVED}),
+    ComplaintStatus.RESOLVED: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FiledComplaint:
+    """A newly stored complaint and, if anonymous, the token to show its filer once."""
+
+    complaint: Complaint
+    reply_token: str | None
+
+
+class ComplaintTransitionError(ValueError):
+    """The requested status change is not allowed from the complaint's current status."""
+
+    def __init__(self, complaint: Complaint, requested: ComplaintStatus) -> None:
+        super().__init__(
+            f"complaint {complaint.ref_no} is {complaint.status.value}; "
+            f"cannot change it to {requested.value}"
+        )
+        self.complaint = complaint
+        self.requested = requested
+
+
+def hash_reply_token(token: str) -> str:
+    """The stored form of a reply token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_complaint(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    anonymous: bool,
+    what: str,
+    department: str | None,
+    happened_at_text: str | None,
+    photo_file_id: str | None,
+    now: datetime,
+) -> FiledComplaint:
+    """Store a complaint with the next ``TS-YYYY-NNNN`` number and its first history row.
+
+    ``user_id`` is stored only when the complaint is not anonymous. The year is ``now.year``
+    in ``now``'s own time zone (pass local time). Use inside ``Database.write()``.
+    """
+    ref_no = await allocate_ref_no(conn, REF_PREFIX, now.year)
+    token = secrets.token_urlsafe(16) if anonymous else None
+    filed_at = _day(now) if anonymous else to_db_time(now)
+    row = await returning(
+        conn,
+        "INSERT INTO complaints (ref_no, user_id, anonymous, reply_token_hash, what, "
+        "department, happened_at_text, photo_file_id, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?) RETURNING *",
+        (
+            ref_no,
+            None if anonymous else user_id,
+            int(anonymous),
+            None if token is None else hash_reply_token(token),
+            what,
+            department,
+            happened_at_text,
+            photo_file_id,
+            filed_at,
+            filed_at,
+        ),
+    )
+    complaint = Complaint.from_row(row)
+    await execute(
+        conn,
+        "INSERT INTO complaint_status_history (complaint_id, status, note, actor_id, created_at) "
+        "VALUES (?, 'received', NULL, NULL, ?)",
+        (complaint.id, filed_at),
+    )
+    return FiledComplaint(complaint, token)
+
+
+async def get_complaint(conn: aiosqlite.Connection, complaint_id: int) -> Complaint | None:
+    """The complaint with this id."""
+    row = await fetch_one(conn, "SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+    return None if row is None else Complaint.from_row(row)
+
+
+async def get_complaint_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Complaint | None:
+    """The complaint with this reference number (``TS-2026-0001``)."""
+    row = await fetch_one(conn, "SELECT * FROM complaints WHERE ref_no = ?", (ref_no,))
+    return None if row is None else Complaint.from_row(row)
+
+
+async def find_by_reply_token(
+    conn: aiosqlite.Connection, ref_no: str, token: str
+) -> Complaint | None:
+    """The anonymous complaint ``ref_no`` if ``token`` is its reply token, else None."""
+    row = await fetch_one(
+        conn, "SELECT * FROM complaints WHERE ref_no = ? AND anonymous = 1", (ref_no,)
+    )
+    if row is None or row["reply_token_hash"] is None:
+        return None
+    if not hmac.compare_digest(row["reply_token_hash"], hash_reply_token(token)):
+        return None
+    return Complaint.from_row(row)
+
+
+async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Complaint]:
+    """The user's named (non-anonymous) complaints, oldest first."""
+    rows = await fetch_all(
+        conn, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
+    )
+    return [Complaint.from_row(r) for r in rows]
+
+
+async def list_complaint_history(
+    conn: aiosqlite.Connection, complaint_id: int
+) -> list[StatusChange]:
+    """Every status the complaint has had, oldest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id",
+        (complaint_id,),
+    )
+    return [StatusChange.from_row(r) for r in rows]
+
+
+async def set_complaint_status(
+    conn: aiosqlite.Connection,
+    complaint_id: int,
+    status: ComplaintStatus,
+    *,
+    actor_id: int,
+    note: str | None = None,
+    now: datetime,
+) -> Complaint | None:
+    """Move a complaint on (staff), with history and audit; None if there is no such complaint.
+
+    Resolving needs a ``note`` (``ValueError``); a change not in ``TRANSITIONS`` raises
+    ``ComplaintTransitionError``. Use inside ``Database.write()``.
+    """
+    status = ComplaintStatus(status)
+    if status is ComplaintStatus.RESOLVED and not (note and note.strip()):
+        raise ValueError("resolving a complaint needs a note")
+    complaint = await get_complaint(conn, complaint_id)
+    if complaint is None:
+        return None
+    if status not in TRANSITIONS[complaint.status]:
+        raise ComplaintTransitionError(complaint, status)
+    ts = to_db_time(now)
+    row = await returning(
+        conn,
+        "UPDATE complaints SET status = ?, updated_at = ?, "
+        "resolution_note = CASE WHEN ? = 'resolved' THEN ? ELSE resolution_note END "
+        "WHERE id = ? RETURNING *",
+        (status.value, ts, status.value, note, complaint_id),
+    )
+    await execute(
+        conn,
+        "INSERT INTO complaint_status_history (complaint_id, status, note, actor_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (complaint_id, status.value, note, actor_id, ts),
+    )
+    await append_audit(
+        conn,
+        actor_id=actor_id,
+        action=f"complaint.{status.value}",
+        target_type="complaint",
+        target_id=complaint.ref_no,
+        detail=f"{complaint.status.value} -> {status.value}",
+        now=now,
+    )
+    return Complaint.from_row(row)
+
+
+def _day(now: datetime) -> str:
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return to_db_time(day)

@@ -37,7 +37,7 @@ from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
 from bot.texts import get_texts
 from db.persistence import SQLitePersistence
-from handlers import errors, qa, start
+from handlers import errors, qa, start, trainings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def build_application(
     processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
     settings = services.settings
     # Telegram allows about 30 messages a second overall; 0 switches the limit off (tests).
-    overall = TELEGRAM_MESSAGES_PER_SECOND if rate_limit else 0
+    overall = settings.limits.messages_per_second if rate_limit else 0
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -83,7 +83,8 @@ def build_application(
     app.bot_data.services = services
     processor.application = app
     for group, handler in _handlers():
-        _trace(handler)
+        if group >= 0:  # group -1 only records the user; the log names who answered
+            _trace(handler)
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
     return app
@@ -96,6 +97,7 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
         # --- registration dialog (handlers.registration)
         # --- training dialogs (handlers.trainings)
+        *((0, h) for h in trainings.dialogs()),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
@@ -114,6 +116,7 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CallbackQueryHandler(qa.feedback, pattern=callbacks.pattern("fb"))),
         # --- registration commands and buttons (handlers.registration)
         # --- training commands and buttons (handlers.trainings)
+        *((0, h) for h in trainings.commands_and_buttons(_menu_labels("btn_trainings"))),
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
         # Fallbacks last: unknown commands, unreadable messages, stale buttons.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
@@ -180,3 +183,4 @@ async def _post_init(app: App) -> None:
             except TelegramError as exc:
                 # An admin who has never opened the bot has no chat yet; that is fine.
                 _LOGGER.warning("could not set staff commands for an admin: %s", exc.message)
+    await trainings.start_dispatcher(app)

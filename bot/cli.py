@@ -103,7 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("emulator", help="serve the local Bot API emulator over HTTP (loopback)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081)
+    p.add_argument(
+        "--token",
+        default=None,
+        help="the bot token the emulator accepts (default: a fixed, non-secret test token)",
+    )
     _target(p, "bot.cli_emulator:serve")
+
+    p = sub.add_parser("health", help="query the running bot's health endpoint; exit 0 if ok")
+    p.add_argument("--url", default=None, help="default http://127.0.0.1:<network.health_port>")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for an answer")
+    _target(p, "bot.health:health_command")
 
     return parser
 

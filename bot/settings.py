@@ -131,6 +131,8 @@ class Limits:
     dialogs_per_hour: int = 20
     max_investment_wan: float = 100_000.0
     max_jobs: int = 100_000
+    # Telegram allows about 30 messages a second overall (AIORateLimiter's pace).
+    messages_per_second: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,7 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
             dialogs_per_hour=int(lim.number("dialogs_per_hour", 20, 1, 1000)),
             max_investment_wan=lim.number("max_investment_wan", 100_000, 1, 10**7),
             max_jobs=int(lim.number("max_jobs", 100_000, 1, 10**7)),
+            messages_per_second=lim.number("messages_per_second", 30, 1, 1000),
         ),
         network=NetworkSettings(
             base_url=net.string("base_url", "").rstrip("/"),

@@ -448,3 +448,75 @@ class Complaint:
             created_at=from_db_time(row["created_at"]),
             updated_at=from_db_time(row["updated_at"]),
         )
+
+
+class NoticeKind(StrEnum):
+    """Why a resident is told about a training session outside a reply."""
+
+    ANNOUNCE = "announce"
+    MOVED = "moved"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    PROMOTED = "promoted"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a reminder or notice stands: written 'sending' before it goes out."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCard:
+    """A training session as one resident sees it: seats taken and their own place."""
+
+    training: Training
+    signed: int
+    waitlisted: int
+    my_status: SignupStatus | None
+    my_position: int | None  # 1-based waitlist position, when waitlisted
+
+    @property
+    def seats_left(self) -> int:
+        """Free seats (0 when full)."""
+        return max(0, self.training.capacity - self.signed)
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """Someone a message goes to, with what decides their language and reachability."""
+
+    user_id: int
+    language_code: str | None
+    lang_override: str | None
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A pending reminder whose time has come, with its session's state."""
+
+    id: int
+    training_id: int
+    offset_seconds: int
+    due_at: datetime
+    late: bool
+    starts_at: datetime
+    training_status: TrainingStatus
+    to: Addressee
+
+
+@dataclass(frozen=True, slots=True)
+class PendingNotice:
+    """A notice in the outbox, waiting to be sent."""
+
+    id: int
+    training_id: int
+    kind: NoticeKind
+    old_starts_at: datetime | None
+    late: bool
+    to: Addressee

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.services.qa import KnowledgeService
 from bot.services.roles import StaffRoles
 from bot.services.throttle import Throttle
+from bot.services.trainings import TrainingService
 from bot.services.users import UserService
 from bot.settings import Settings
 from db.database import Database
@@ -30,6 +31,7 @@ class Services:
     roles: StaffRoles
     question_throttle: Throttle
     dialog_throttle: Throttle
+    trainings: TrainingService
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
@@ -63,6 +65,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             roles=StaffRoles(settings, db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
+            trainings=TrainingService(db, clock, settings),
         )
     except BaseException:
         await db.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, QaTexts, Texts
+from bot.texts.sections import CommonTexts, QaTexts, Texts, TrainingTexts
 
 COMMON = CommonTexts(
     start=(
@@ -130,4 +130,137 @@ QA = QaTexts(
     feedback_not_yours="This answer was not for you.",
 )
 
-EN = Texts(lang="en", common=COMMON, qa=QA)
+TRAININGS = TrainingTexts(
+    list_header="📅 <b>Upcoming training</b> ({count}). Press “Sign up”; when full you join "
+    "the waitlist.",
+    none_upcoming="No training is scheduled yet. Send /subscribe to hear about new sessions.",
+    mine_header="📋 <b>My training</b> ({count})",
+    mine_none="You have not signed up for any training. Send /trainings to see what is on.",
+    when="{weekday} {day}/{month} {start}–{end}",
+    weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    card_title="<b>{title}</b>{status}",
+    status_moved=" (rescheduled)",
+    status_cancelled=" (cancelled)",
+    line_when="🕑 {when}",
+    line_place="📍 {place}",
+    line_target="👥 For: {target}",
+    line_tags="🏷 {tags}",
+    line_description="📝 {description}",
+    seats_left="🎟 {left} of {capacity} seats left",
+    seats_full="🎟 Full ({capacity} seats), {waitlisted} on the waitlist",
+    you_signed="✅ You are signed up",
+    you_waitlisted="⏳ You are number {position} on the waitlist",
+    btn_join="✍️ Sign up",
+    btn_join_waitlist="✍️ Join waitlist",
+    btn_leave="↩️ Withdraw",
+    btn_calendar="📅 Add to calendar",
+    btn_manage="🛠 Manage",
+    toast_signed="You are signed up! We will remind you before it starts.",
+    toast_waitlisted="It is full; you are number {position} on the waitlist.",
+    toast_already_signed="You are already signed up.",
+    toast_already_waitlisted="You are already number {position} on the waitlist.",
+    toast_closed="This session was cancelled or has started.",
+    toast_not_found="This session does not exist.",
+    toast_withdrawn="You have withdrawn.",
+    toast_not_signed="You are not signed up for this session.",
+    calendar_caption="📅 {title}: open this file to add it to your calendar.",
+    subscribe_prompt=(
+        "📣 <b>Training news</b>\nPick the topics you care about; we tell you when a "
+        "session on them is published.\nNow: {current}"
+    ),
+    subscribe_everything="All training",
+    btn_done="✔️ Done",
+    subscribed_nothing="(nothing)",
+    subscribe_saved="Saved. Now: {current}\nSend /unsubscribe at any time to stop.",
+    unsubscribed="Unsubscribed from all training news ({count}). Send /subscribe to return.",
+    unsubscribe_none="You are not subscribed. Send /subscribe to subscribe.",
+    reminder="⏰ <b>Reminder</b>\n<b>{title}</b>\n🕑 {when} (starts in {left})\n📍 {place}",
+    hours="{n} h",
+    minutes="{n} min",
+    late_prefix="(late) ",
+    late_note="\n\n<i>This message is sent late; ignore it if you already have it.</i>",
+    announce="📣 <b>New training</b>\n\n{card}",
+    notice_moved=(
+        "🕑 <b>Rescheduled</b>\n<b>{title}</b>\nWas: {old}\nNow: {when}\n📍 {place}\n"
+        "Your place is kept; if you cannot come, withdraw in /mytrainings."
+    ),
+    notice_changed="📍 <b>New place</b>\n<b>{title}</b>\n🕑 {when}\nNow at: {place}",
+    notice_cancelled="❌ <b>Cancelled</b>\n<b>{title}</b> ({when}) is cancelled. Sorry.",
+    notice_promoted=(
+        "🎉 <b>You got a seat</b>\n<b>{title}</b>\n🕑 {when}\n📍 {place}\n"
+        "We will remind you; if you cannot come, withdraw in /mytrainings."
+    ),
+    staff_view=(
+        "🛠 <b>Manage session</b>\n\n{card}\n\nSigned up {signed} / {capacity}, "
+        "waitlist {waitlisted}, notices pending {pending}"
+    ),
+    btn_move="🕑 Reschedule",
+    btn_edit_title="✏️ Title",
+    btn_edit_place="📍 Place",
+    btn_edit_capacity="🎟 Seats",
+    btn_edit_description="📝 Description",
+    btn_cancel_training="❌ Cancel session",
+    btn_confirm_cancel="❌ Yes, cancel it",
+    btn_keep="↩️ Keep it",
+    ask_new_start=(
+        "It is set for {current}. Send the new start, e.g. “12月6日 14:00” or "
+        "“2026-12-06 14:00”; the length stays the same. /cancel to stop."
+    ),
+    confirm_move="Move <b>{title}</b> from {old} to {new}? {count} people will be told.",
+    btn_confirm_move="✅ Reschedule",
+    btn_abort="↩️ Never mind",
+    moved_done="Rescheduled; {notified} people will be told and reminders follow the new time.",
+    move_aborted="OK, not rescheduled.",
+    ask_field="Current {field}: {current}\nSend the new {field}. /cancel to stop.",
+    field_names=(
+        ("title", "title"),
+        ("place", "place"),
+        ("capacity", "seats"),
+        ("description", "description"),
+    ),
+    edited="Changed the {field}. {notified} told, {promoted} moved up from the waitlist.",
+    confirm_cancel="Cancel <b>{title}</b>? All {count} signed up or waiting will be told.",
+    cancelled_done="Session cancelled; {notified} people will be told.",
+    cancel_kept="OK, the session goes ahead.",
+    errors=(
+        ("past", "That start time has passed; pick one in the future."),
+        ("order", "The end must be after the start."),
+        ("capacity", "Seats must be a whole number from 1 to 100000."),
+        ("title", "The title must be 1 to 200 characters."),
+        ("place", "The place must be 1 to 200 characters."),
+        ("description", "The description is at most 1000 characters."),
+        ("below_signed", "More people are already signed up than that."),
+        ("not_found", "This session does not exist."),
+        ("cancelled", "This session is cancelled."),
+        ("field", "That cannot be changed."),
+    ),
+    ask_title="New session 1/8: send the <b>title</b>. /cancel to stop.",
+    ask_tags=(
+        "2/8: send <b>tags</b> (industry or theme), comma-separated; subscribers to them are "
+        "told.\nCommon: {known}\nNone? Send “-”."
+    ),
+    ask_target="3/8: who is it <b>for</b>? e.g. “returnees”. None? Send “-”.",
+    ask_start="4/8: <b>start</b>? e.g. “12月5日 14:00”, “2026-12-05 14:00”, “明天下午3点”.",
+    ask_end="5/8: <b>end or length</b>? e.g. “16:00” or “2h”.",
+    ask_place="6/8: <b>place</b>?",
+    ask_capacity="7/8: how many <b>seats</b>? Send a number.",
+    ask_description="8/8: <b>description</b> (content, what to bring). None? Send “-”.",
+    bad_date=(
+        "I could not read that time 🙏 Try “12月5日 14:00”, “2026-12-05 14:00”, "
+        "“明天下午3点” or “下周三上午9点”."
+    ),
+    bad_capacity="Send a number of seats from 1 to 100000, e.g. 30.",
+    summary=(
+        "Please check:\n\n<b>{title}</b>\n🏷 {tags}\n👥 {target}\n🕑 {when}\n📍 {place}\n"
+        "🎟 {capacity} seats\n📝 {description}"
+    ),
+    btn_publish="✅ Publish",
+    btn_discard="🗑 Discard",
+    published="Published session #{id}; {announced} subscribers will be told.",
+    discarded="OK, discarded; nothing was published.",
+    skip_words=("-", "none", "skip", "无", "跳过"),
+    none_value="(none)",
+)
+
+
+EN = Texts(lang="en", common=COMMON, qa=QA, trainings=TRAININGS)

@@ -69,9 +69,104 @@ class QaTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingTexts:
+    """Training sessions: browsing, sign-up, subscriptions, reminders, notices, staff tools."""
+
+    list_header: str  # {count}
+    none_upcoming: str
+    mine_header: str  # {count}
+    mine_none: str
+    when: str  # {month} {day} {weekday} {start} {end}
+    weekdays: tuple[str, ...]  # Monday first
+    card_title: str  # {title} {status}
+    status_moved: str
+    status_cancelled: str
+    line_when: str  # {when}
+    line_place: str  # {place}
+    line_target: str  # {target}
+    line_tags: str  # {tags}
+    line_description: str  # {description}
+    seats_left: str  # {left} {capacity}
+    seats_full: str  # {capacity} {waitlisted}
+    you_signed: str
+    you_waitlisted: str  # {position}
+    btn_join: str
+    btn_join_waitlist: str
+    btn_leave: str
+    btn_calendar: str
+    btn_manage: str
+    toast_signed: str
+    toast_waitlisted: str  # {position}
+    toast_already_signed: str
+    toast_already_waitlisted: str  # {position}
+    toast_closed: str
+    toast_not_found: str
+    toast_withdrawn: str
+    toast_not_signed: str
+    calendar_caption: str  # {title}
+    subscribe_prompt: str  # {current}
+    subscribe_everything: str
+    btn_done: str
+    subscribed_nothing: str
+    subscribe_saved: str  # {current}
+    unsubscribed: str  # {count}
+    unsubscribe_none: str
+    reminder: str  # {title} {when} {place} {left}
+    hours: str  # {n}
+    minutes: str  # {n}
+    late_prefix: str
+    late_note: str
+    announce: str  # {card}
+    notice_moved: str  # {title} {old} {when} {place}
+    notice_changed: str  # {title} {when} {place}
+    notice_cancelled: str  # {title} {when}
+    notice_promoted: str  # {title} {when} {place}
+    staff_view: str  # {card} {signed} {capacity} {waitlisted} {pending}
+    btn_move: str
+    btn_edit_title: str
+    btn_edit_place: str
+    btn_edit_capacity: str
+    btn_edit_description: str
+    btn_cancel_training: str
+    btn_confirm_cancel: str
+    btn_keep: str
+    ask_new_start: str  # {current}
+    confirm_move: str  # {title} {old} {new} {count}
+    btn_confirm_move: str
+    btn_abort: str
+    moved_done: str  # {notified}
+    move_aborted: str
+    ask_field: str  # {field} {current}
+    field_names: tuple[tuple[str, str], ...]  # (field, label)
+    edited: str  # {field} {notified} {promoted}
+    confirm_cancel: str  # {title} {count}
+    cancelled_done: str  # {notified}
+    cancel_kept: str
+    errors: tuple[tuple[str, str], ...]  # (TrainingError.code, text)
+    ask_title: str
+    ask_tags: str  # {known}
+    ask_target: str
+    ask_start: str
+    ask_end: str
+    ask_place: str
+    ask_capacity: str
+    ask_description: str
+    bad_date: str
+    bad_capacity: str
+    summary: str  # {title} {tags} {target} {when} {place} {capacity} {description}
+    btn_publish: str
+    btn_discard: str
+    published: str  # {id} {announced}
+    discarded: str
+    skip_words: tuple[str, ...]
+    none_value: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
     lang: str
     common: CommonTexts
     qa: QaTexts
+    trainings: TrainingTexts

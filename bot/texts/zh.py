@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, QaTexts, Texts
+from bot.texts.sections import CommonTexts, QaTexts, Texts, TrainingTexts
 
 COMMON = CommonTexts(
     start=(
@@ -117,4 +117,139 @@ QA = QaTexts(
     feedback_not_yours="这条回答不是给您的。",
 )
 
-ZH = Texts(lang="zh", common=COMMON, qa=QA)
+TRAININGS = TrainingTexts(
+    list_header="📅 <b>近期培训</b>（{count} 场）。点“报名”即可报名，满员后自动排候补。",
+    none_upcoming="近期还没有安排培训。发送 /subscribe 订阅，有新培训时第一时间通知您。",
+    mine_header="📋 <b>我的培训</b>（{count} 场）",
+    mine_none="您还没有报名培训。发送 /trainings 看看近期的培训。",
+    when="{month}月{day}日（{weekday}）{start}–{end}",
+    weekdays=("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    card_title="<b>{title}</b>{status}",
+    status_moved="（已改期）",
+    status_cancelled="（已取消）",
+    line_when="🕑 {when}",
+    line_place="📍 {place}",
+    line_target="👥 适合：{target}",
+    line_tags="🏷 {tags}",
+    line_description="📝 {description}",
+    seats_left="🎟 剩余名额 {left} / 共 {capacity}",
+    seats_full="🎟 名额已满（共 {capacity}），候补 {waitlisted} 人",
+    you_signed="✅ 您已报名",
+    you_waitlisted="⏳ 您在候补第 {position} 位，有人取消时按顺序递补",
+    btn_join="✍️ 报名",
+    btn_join_waitlist="✍️ 报名候补",
+    btn_leave="↩️ 取消报名",
+    btn_calendar="📅 加入日历",
+    btn_manage="🛠 管理",
+    toast_signed="报名成功！开课前会提醒您。",
+    toast_waitlisted="名额已满，您已进入候补第 {position} 位。",
+    toast_already_signed="您已经报过名了。",
+    toast_already_waitlisted="您已在候补第 {position} 位。",
+    toast_closed="这场培训已取消或已开始，不能报名了。",
+    toast_not_found="没有找到这场培训。",
+    toast_withdrawn="已取消报名。",
+    toast_not_signed="您没有报名这场培训。",
+    calendar_caption="📅 {title}：用手机打开这个文件即可加入日历。",
+    subscribe_prompt=(
+        "📣 <b>订阅培训通知</b>\n选择您关心的方向，发布相关培训时通知您。\n当前订阅：{current}"
+    ),
+    subscribe_everything="全部培训",
+    btn_done="✔️ 完成",
+    subscribed_nothing="（未订阅）",
+    subscribe_saved="已保存。当前订阅：{current}\n随时发送 /unsubscribe 退订。",
+    unsubscribed="已退订全部培训通知（{count} 项）。想再订阅时发送 /subscribe。",
+    unsubscribe_none="您还没有订阅培训通知。发送 /subscribe 订阅。",
+    reminder="⏰ <b>培训提醒</b>\n<b>{title}</b>\n🕑 {when}（{left}后开始）\n📍 {place}",
+    hours="{n}小时",
+    minutes="{n}分钟",
+    late_prefix="（补发）",
+    late_note="\n\n<i>这是补发的消息，如已收到请忽略。</i>",
+    announce="📣 <b>新培训发布</b>\n\n{card}",
+    notice_moved=(
+        "🕑 <b>培训改期</b>\n<b>{title}</b>\n原定：{old}\n改为：{when}\n📍 {place}\n"
+        "您的报名保持不变；不能参加请点 /mytrainings 取消报名。"
+    ),
+    notice_changed="📍 <b>培训地点变更</b>\n<b>{title}</b>\n🕑 {when}\n新地点：{place}",
+    notice_cancelled=(
+        "❌ <b>培训取消</b>\n<b>{title}</b>（原定 {when}）已取消，给您带来不便，敬请谅解。"
+    ),
+    notice_promoted=(
+        "🎉 <b>候补成功</b>\n您已获得 <b>{title}</b> 的名额。\n🕑 {when}\n📍 {place}\n"
+        "开课前会提醒您；不能参加请点 /mytrainings 取消报名，把名额让给别人。"
+    ),
+    staff_view=(
+        "🛠 <b>培训管理</b>\n\n{card}\n\n已报名 {signed} / {capacity}，候补 {waitlisted} 人"
+        "，待发通知 {pending} 条"
+    ),
+    btn_move="🕑 改期",
+    btn_edit_title="✏️ 改标题",
+    btn_edit_place="📍 改地点",
+    btn_edit_capacity="🎟 改名额",
+    btn_edit_description="📝 改介绍",
+    btn_cancel_training="❌ 取消培训",
+    btn_confirm_cancel="❌ 确认取消培训",
+    btn_keep="↩️ 不取消",
+    ask_new_start=(
+        "现在定在 {current}。请发送新的开始时间，例如“12月6日 14:00”或“下周三上午9点”，"
+        "时长保持不变。发送 /cancel 放弃。"
+    ),
+    confirm_move="把 <b>{title}</b> 从 {old} 改到 {new}？将通知 {count} 人。",
+    btn_confirm_move="✅ 确认改期",
+    btn_abort="↩️ 放弃",
+    moved_done="已改期，{notified} 人将收到通知，提醒已按新时间重新安排。",
+    move_aborted="好的，没有改期。",
+    ask_field="现在的{field}：{current}\n请发送新的{field}。发送 /cancel 放弃。",
+    field_names=(
+        ("title", "标题"),
+        ("place", "地点"),
+        ("capacity", "名额"),
+        ("description", "介绍"),
+    ),
+    edited="已修改{field}。通知 {notified} 人，候补递补 {promoted} 人。",
+    confirm_cancel="确定取消 <b>{title}</b>？已报名和候补的 {count} 人都会收到通知。",
+    cancelled_done="培训已取消，{notified} 人将收到通知。",
+    cancel_kept="好的，培训照常进行。",
+    errors=(
+        ("past", "开始时间已经过去了，请换一个将来的时间。"),
+        ("order", "结束时间要晚于开始时间。"),
+        ("capacity", "名额请填 1 到 100000 之间的整数。"),
+        ("title", "标题请填 1 到 200 个字。"),
+        ("place", "地点请填 1 到 200 个字。"),
+        ("description", "介绍最多 1000 个字。"),
+        ("below_signed", "已报名的人数比这个名额多，名额不能再少了。"),
+        ("not_found", "没有找到这场培训。"),
+        ("cancelled", "这场培训已经取消了。"),
+        ("field", "这一项不能修改。"),
+    ),
+    ask_title=(
+        "发布培训 1/8：请发送培训<b>标题</b>，例如“建筑模板加工技术培训”。发送 /cancel 放弃。"
+    ),
+    ask_tags=(
+        "2/8：请发送<b>标签</b>（行业或主题），用逗号分开，订阅了这些标签的居民会收到通知。"
+        "\n常用：{known}\n没有请发“无”。"
+    ),
+    ask_target="3/8：<b>培训对象</b>是谁？例如“返乡创业人员”。没有请发“无”。",
+    ask_start="4/8：<b>开始时间</b>？例如“12月5日 14:00”“2026-12-05 14:00”“明天下午3点”。",
+    ask_end="5/8：<b>结束时间或时长</b>？例如“16:00”或“2小时”。",
+    ask_place="6/8：<b>地点</b>？例如“镇政府三楼会议室”。",
+    ask_capacity="7/8：<b>名额</b>多少人？请发一个数字。",
+    ask_description="8/8：<b>介绍</b>（内容、要带的材料等）。没有请发“无”。",
+    bad_date=(
+        "没看懂这个时间 🙏 请这样写：“12月5日 14:00”“2026-12-05 14:00”"
+        "“明天下午3点”或“下周三上午9点”。"
+    ),
+    bad_capacity="名额请发一个 1 到 100000 之间的数字，例如 30。",
+    summary=(
+        "请核对：\n\n<b>{title}</b>\n🏷 {tags}\n👥 {target}\n🕑 {when}\n📍 {place}\n"
+        "🎟 {capacity} 人\n📝 {description}"
+    ),
+    btn_publish="✅ 发布",
+    btn_discard="🗑 放弃",
+    published="已发布培训 #{id}，将通知 {announced} 位订阅者。",
+    discarded="好的，已放弃，没有发布。",
+    skip_words=("无", "没有", "-", "跳过", "none", "skip"),
+    none_value="（无）",
+)
+
+
+ZH = Texts(lang="zh", common=COMMON, qa=QA, trainings=TRAININGS)

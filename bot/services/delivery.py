@@ -1,0 +1,188 @@
+"""Bulk delivery: send one message to each of many users, within Telegram's flood limits.
+
+``deliver(bot, recipients, render, users=...)`` is shared by training announcements,
+reminders and notices, and the staff broadcast. It sends through the bot, whose
+``AIORateLimiter`` paces the overall rate and retries a 429 a few times; when it gives up and
+raises ``RetryAfter`` this module waits the requested time and tries again, for as long as it
+takes, so a flood-limit storm slows delivery down but never drops a message. A 403 Forbidden
+(the user blocked the bot) marks the user inactive through ``UserService.mark_unreachable``;
+inactive recipients are skipped. Connection errors are retried with a short back-off; a
+timeout is *not* retried (Telegram may have delivered the message, and a resident should not
+get it twice), nor is a 400 Bad Request: both count as failed and are logged.
+
+The optional hooks give callers at-most-once bookkeeping: ``before_send`` runs right before a
+message goes out and may veto it (a row already claimed elsewhere); ``after_send`` hears the
+outcome. This is the one service that imports ``telegram``: sending is its job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.services.users import UserService
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 16
+NETWORK_RETRIES = 3
+NETWORK_BACKOFF_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who gets a message, in which language; ``key`` is the caller's handle (a row id...)."""
+
+    user_id: int
+    lang: str = "zh"
+    key: Any = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One rendered message (Telegram HTML)."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+class Outcome(StrEnum):
+    """What became of one recipient's message."""
+
+    DELIVERED = "delivered"
+    BLOCKED = "blocked"  # 403: the user blocked the bot; now marked inactive
+    FAILED = "failed"  # Telegram refused it or timed out; logged
+    SKIPPED = "skipped"  # inactive, nothing to say, or vetoed by ``before_send``
+
+
+@dataclass
+class DeliveryReport:
+    """Counts per outcome, and how often Telegram asked us to slow down."""
+
+    delivered: int = 0
+    blocked: int = 0
+    failed: int = 0
+    skipped: int = 0
+    flood_waits: int = 0
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+
+    def add(self, recipient: Recipient, outcome: Outcome) -> None:
+        """Count one outcome."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        self.outcomes[recipient.user_id] = outcome
+
+    @property
+    def total(self) -> int:
+        """Recipients handled."""
+        return self.delivered + self.blocked + self.failed + self.skipped
+
+
+Render = Callable[[Recipient], Outbound | None]
+BeforeSend = Callable[[Recipient], Awaitable[bool]]
+AfterSend = Callable[[Recipient, Outcome], Awaitable[None]]
+
+
+async def deliver(
+    bot: Bot,
+    recipients: Iterable[Recipient],
+    render: Render,
+    *,
+    users: UserService,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    before_send: BeforeSend | None = None,
+    after_send: AfterSend | None = None,
+) -> DeliveryReport:
+    """Send ``render(recipient)`` to every active recipient; return what happened."""
+    report = DeliveryReport()
+    queue = iter(recipients)
+
+    async def worker() -> None:
+        for recipient in queue:  # one shared iterator: each recipient is taken once
+            outcome = await _handle(bot, recipient, render, users, before_send, report)
+            if outcome is None:
+                continue
+            report.add(recipient, outcome)
+            if after_send is not None:
+                await after_send(recipient, outcome)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    return report
+
+
+async def _handle(
+    bot: Bot,
+    recipient: Recipient,
+    render: Render,
+    users: UserService,
+    before_send: BeforeSend | None,
+    report: DeliveryReport,
+) -> Outcome | None:
+    if not recipient.active:
+        report.add(recipient, Outcome.SKIPPED)
+        return None
+    message = render(recipient)
+    if message is None:
+        report.add(recipient, Outcome.SKIPPED)
+        return None
+    if before_send is not None and not await before_send(recipient):
+        report.add(recipient, Outcome.SKIPPED)
+        return None
+    try:
+        return await send_one(bot, recipient.user_id, message, users=users, report=report)
+    except Exception:
+        # A bug must not stop the rest of the batch; the row is settled as failed.
+        _LOGGER.exception("unexpected error delivering a message")
+        return Outcome.FAILED
+
+
+async def send_one(
+    bot: Bot,
+    chat_id: int,
+    message: Outbound,
+    *,
+    users: UserService,
+    report: DeliveryReport | None = None,
+) -> Outcome:
+    """Send one message, waiting out flood limits; classify what Telegram answered."""
+    network_errors = 0
+    while True:
+        try:
+            await bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        except RetryAfter as exc:
+            if report is not None:
+                report.flood_waits += 1
+            await asyncio.sleep(_seconds(exc.retry_after))
+            continue
+        except Forbidden:
+            await users.mark_unreachable(chat_id)
+            return Outcome.BLOCKED
+        except TimedOut:
+            _LOGGER.warning("a message timed out and is not retried (it may have arrived)")
+            return Outcome.FAILED
+        except BadRequest as exc:
+            _LOGGER.warning("Telegram refused a message: %s", exc.message)
+            return Outcome.FAILED
+        except NetworkError as exc:
+            network_errors += 1
+            if network_errors > NETWORK_RETRIES:
+                _LOGGER.warning("giving up on a message after network errors: %s", exc.message)
+                return Outcome.FAILED
+            await asyncio.sleep(NETWORK_BACKOFF_S * network_errors)
+            continue
+        except TelegramError as exc:
+            _LOGGER.warning("could not deliver a message: %s", exc.message)
+            return Outcome.FAILED
+        return Outcome.DELIVERED
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,647 @@
+"""Trainings: sessions, sign-ups with capacity and a waitlist, subscriptions, reminders, notices.
+
+Staff create, edit, move and cancel sessions; residents sign up, withdraw and subscribe to
+tags. Capacity holds under concurrency because the seat count and the insert run in one
+``BEGIN IMMEDIATE`` transaction; a freed seat goes to the head of the waitlist in the same
+transaction that freed it. This service decides and records; it never sends anything. What
+must reach a resident -- reminders and notices (announcements, moved/changed/cancelled,
+promoted from the waitlist) -- is written as rows that the dispatcher (``handlers.trainings``)
+delivers, so a change made from the CLI or just before a crash is still delivered later.
+
+Delivery bookkeeping, for reminders and notices alike:
+
+- Before a message goes out the dispatcher *claims* its row ('sending', with ``attempted_at``)
+  in a committed transaction; after Telegram answers it records 'sent' or 'failed'. A row that
+  is no longer 'pending' is never claimed again, so in normal operation each (session, user,
+  offset) reminder is delivered at most once, and withdrawing, moving or cancelling a session
+  withdraws its pending rows before the dispatcher can claim them.
+- A crash between claim and outcome leaves the row 'sending'. Telegram cannot tell us whether
+  that message arrived, so one of the two guarantees has to give in that window. We resend:
+  ``reconcile()`` at startup returns such rows to 'pending' marked late, and they go out as
+  "补发" (with "please ignore if you already have it") if the session has not started, else
+  they are skipped. A duplicate reminder costs a resident a second glance; a missed one can
+  cost them the session. The window is one HTTP request per row, so only the few messages in
+  flight when the process died can be duplicated, and they say so.
+- A reminder whose time passed while the bot was down is sent late, marked "补发", if the
+  session has not started, and skipped if it has. When several reminders for the same
+  resident and session are overdue together, only the nearest one is sent.
+
+No ``telegram`` import; the current time comes from the injected ``Clock``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.settings import Settings
+from db import trainings as repo
+from db.audit import append_audit
+from db.database import Database
+from db.models import (
+    Addressee,
+    DeliveryStatus,
+    NoticeKind,
+    SessionCard,
+    SignupStatus,
+    Training,
+    TrainingStatus,
+)
+
+# Themes offered in /subscribe besides the town's industries (the report's training topics).
+THEMES: tuple[str, ...] = ("经营管理", "电子商务", "财税金融", "技能培训")
+EVERYTHING = "*"
+# A reminder sent more than this after its due time is marked late ("补发").
+LATE_AFTER = timedelta(minutes=10)
+MAX_TITLE = 200
+MAX_PLACE = 200
+MAX_DESCRIPTION = 1000
+MAX_TAGS = 10
+MAX_CAPACITY = 100_000
+UPCOMING_LIMIT = 10
+
+
+class TrainingError(ValueError):
+    """A request the service refuses; ``code`` says why (the handler picks the text)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingDraft:
+    """What staff fill in for a new session."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    capacity: int
+    tags: tuple[str, ...] = ()
+    target_group: str = ""
+    description: str = ""
+
+
+class SignupOutcome(StrEnum):
+    """What pressing 报名 did."""
+
+    SIGNED = "signed"
+    WAITLISTED = "waitlisted"
+    ALREADY_SIGNED = "already_signed"
+    ALREADY_WAITLISTED = "already_waitlisted"
+    CLOSED = "closed"  # cancelled or already started
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class SignupResult:
+    """The outcome of a sign-up and, when waitlisted, the 1-based position."""
+
+    outcome: SignupOutcome
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawResult:
+    """Whether the user had a place, and who moved up from the waitlist into a freed seat."""
+
+    withdrawn: bool
+    promoted: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """A staff change: the session as stored, notices queued and users promoted."""
+
+    training: Training
+    notified: int = 0
+    promoted: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One reminder or notice the dispatcher should send now."""
+
+    kind: str  # "reminder" | "notice"
+    row_id: int
+    training: Training
+    to: Addressee
+    late: bool
+    notice: NoticeKind | None = None
+    offset: timedelta | None = None
+    old_starts_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileReport:
+    """What startup reconciliation found."""
+
+    interrupted: int  # rows left 'sending' by a crash, returned to pending (late)
+    overdue: int  # reminders that fell due while the bot was down, flagged late
+    next_due: datetime | None
+
+
+def subscribable_tags(settings: Settings) -> tuple[str, ...]:
+    """Tags a resident may subscribe to, in a stable order (buttons refer to their index)."""
+    return tuple(dict.fromkeys((*settings.town.industries, *THEMES)))
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """``"建筑模板，经营管理"`` -> ``("建筑模板", "经营管理")``; blanks and duplicates dropped."""
+    parts = (p.strip() for p in text.replace("，", ",").replace("、", ",").split(","))
+    return tuple(dict.fromkeys(p[:50] for p in parts if p and p != EVERYTHING))
+
+
+class TrainingService:
+    """Use cases of the training feature, for handlers, the CLI and the dispatcher."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+
+    def now(self) -> datetime:
+        """The current time (UTC) from the injected clock."""
+        return self._clock().astimezone(UTC)
+
+    @property
+    def offsets(self) -> tuple[timedelta, ...]:
+        """Reminder offsets before a session starts."""
+        return self._settings.reminder_offsets
+
+    # ------------------------------------------------------------------ staff
+    def check(self, draft: TrainingDraft) -> TrainingDraft:
+        """Validate and tidy a draft; raise ``TrainingError`` naming the first problem."""
+        draft = replace(
+            draft,
+            title=draft.title.strip(),
+            place=draft.place.strip(),
+            description=draft.description.strip(),
+            target_group=draft.target_group.strip(),
+            tags=tuple(dict.fromkeys(t.strip() for t in draft.tags if t.strip()))[:MAX_TAGS],
+        )
+        if not 1 <= len(draft.title) <= MAX_TITLE:
+            raise TrainingError("title")
+        if not 1 <= len(draft.place) <= MAX_PLACE:
+            raise TrainingError("place")
+        if len(draft.description) > MAX_DESCRIPTION:
+            raise TrainingError("description")
+        if draft.starts_at <= self.now():
+            raise TrainingError("past")
+        if draft.ends_at <= draft.starts_at:
+            raise TrainingError("order")
+        if not 1 <= draft.capacity <= MAX_CAPACITY:
+            raise TrainingError("capacity")
+        return draft
+
+    async def create(self, draft: TrainingDraft, *, actor: int | None) -> ChangeResult:
+        """Publish a session and queue its announcement to matching subscribers."""
+        draft = self.check(draft)
+        now = self.now()
+        async with self._db.write() as conn:
+            training = await repo.insert_training(
+                conn,
+                title=draft.title,
+                tags=draft.tags,
+                target_group=draft.target_group,
+                starts_at=draft.starts_at,
+                ends_at=draft.ends_at,
+                place=draft.place,
+                description=draft.description,
+                capacity=draft.capacity,
+                created_by=actor,
+                now=now,
+            )
+            queued = await repo.queue_announcements(conn, training.id, now=now)
+            await append_audit(
+                conn,
+                actor_id=actor,
+                action="training.create",
+                target_type="training",
+                target_id=training.id,
+                now=now,
+            )
+        return ChangeResult(training, notified=queued)
+
+    async def get(self, training_id: int) -> Training | None:
+        """The session, if any."""
+        async with self._db.read() as conn:
+            return await repo.get_training(conn, training_id)
+
+    async def list_sessions(self, *, include_past: bool = False) -> list[Training]:
+        """Upcoming sessions (or all of them), soonest first."""
+        async with self._db.read() as conn:
+            return await repo.list_trainings(conn, now=self.now(), include_past=include_past)
+
+    async def overview(self, training_id: int) -> SessionCard | None:
+        """Seat counts of a session (the staff view)."""
+        async with self._db.read() as conn:
+            return await repo.card(conn, training_id, 0)
+
+    async def move(
+        self,
+        training_id: int,
+        starts_at: datetime,
+        ends_at: datetime | None = None,
+        *,
+        actor: int | None,
+    ) -> ChangeResult:
+        """Move a session (keeping its length unless ``ends_at``): re-plan reminders, notify."""
+        now = self.now()
+        if starts_at <= now:
+            raise TrainingError("past")
+        async with self._db.write() as conn:
+            old = await self._open_training(conn, training_id)
+            end = ends_at or starts_at + (old.ends_at - old.starts_at)
+            if end <= starts_at:
+                raise TrainingError("order")
+            training = await repo.update_training(
+                conn,
+                training_id,
+                now=now,
+                starts_at=starts_at,
+                ends_at=end,
+                status=TrainingStatus.MOVED,
+            )
+            assert training is not None
+            await repo.skip_reminders(conn, training_id)
+            signed = await repo.participants(conn, training_id, [SignupStatus.SIGNED])
+            await repo.plan_reminders(conn, training_id, signed, starts_at, self.offsets, now=now)
+            everyone = await repo.participants(
+                conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
+            )
+            notified = await repo.queue_notices(
+                conn, training_id, everyone, NoticeKind.MOVED, now=now, old_starts_at=old.starts_at
+            )
+            await append_audit(
+                conn,
+                actor_id=actor,
+                action="training.move",
+                target_type="training",
+                target_id=training_id,
+                detail=f"{old.starts_at.isoformat()} -> {starts_at.isoformat()}",
+                now=now,
+            )
+        return ChangeResult(training, notified=notified)
+
+    async def edit(
+        self, training_id: int, field: str, value: str | int, *, actor: int | None
+    ) -> ChangeResult:
+        """Change title, place, description or capacity; a new place is announced to those
+        signed up, and more seats promote from the waitlist."""
+        now = self.now()
+        async with self._db.write() as conn:
+            old = await self._open_training(conn, training_id)
+            notified, promoted = 0, tuple[int, ...]()
+            if field == "capacity":
+                if not isinstance(value, int) or not 1 <= value <= MAX_CAPACITY:
+                    raise TrainingError("capacity")
+                if value < await repo.count_signed(conn, training_id):
+                    raise TrainingError("below_signed")
+                training = await repo.update_training(conn, training_id, now=now, capacity=value)
+                assert training is not None
+                promoted = await self._promote(conn, training, now)
+            else:
+                text = str(value).strip()
+                limits = {"title": MAX_TITLE, "place": MAX_PLACE, "description": MAX_DESCRIPTION}
+                if field not in limits:
+                    raise TrainingError("field")
+                if not (field == "description" or text) or len(text) > limits[field]:
+                    raise TrainingError(field)
+                training = await repo.update_training(
+                    conn,
+                    training_id,
+                    now=now,
+                    title=text if field == "title" else None,
+                    place=text if field == "place" else None,
+                    description=text if field == "description" else None,
+                )
+                assert training is not None
+                if field == "place" and text != old.place:
+                    everyone = await repo.participants(
+                        conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
+                    )
+                    notified = await repo.queue_notices(
+                        conn, training_id, everyone, NoticeKind.CHANGED, now=now
+                    )
+            await append_audit(
+                conn,
+                actor_id=actor,
+                action=f"training.edit.{field}",
+                target_type="training",
+                target_id=training_id,
+                now=now,
+            )
+        return ChangeResult(training, notified=notified, promoted=promoted)
+
+    async def cancel(self, training_id: int, *, actor: int | None) -> ChangeResult:
+        """Cancel a session: withdraw its reminders and queue a notice to everyone on it."""
+        now = self.now()
+        async with self._db.write() as conn:
+            training = await repo.get_training(conn, training_id)
+            if training is None:
+                raise TrainingError("not_found")
+            if training.status is TrainingStatus.CANCELLED:
+                raise TrainingError("cancelled")
+            cancelled = await repo.update_training(
+                conn, training_id, now=now, status=TrainingStatus.CANCELLED
+            )
+            assert cancelled is not None
+            await repo.skip_reminders(conn, training_id)
+            everyone = await repo.participants(
+                conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
+            )
+            notified = await repo.queue_notices(
+                conn, training_id, everyone, NoticeKind.CANCELLED, now=now
+            )
+            await append_audit(
+                conn,
+                actor_id=actor,
+                action="training.cancel",
+                target_type="training",
+                target_id=training_id,
+                now=now,
+            )
+        return ChangeResult(cancelled, notified=notified)
+
+    async def _open_training(self, conn: aiosqlite.Connection, training_id: int) -> Training:
+        training = await repo.get_training(conn, training_id)
+        if training is None:
+            raise TrainingError("not_found")
+        if training.status is TrainingStatus.CANCELLED:
+            raise TrainingError("cancelled")
+        return training
+
+    # --------------------------------------------------------------- residents
+    async def upcoming(self, user_id: int, *, limit: int = UPCOMING_LIMIT) -> list[SessionCard]:
+        """Upcoming sessions as ``user_id`` sees them."""
+        async with self._db.read() as conn:
+            return await repo.upcoming_cards(conn, user_id, now=self.now(), limit=limit)
+
+    async def mine(self, user_id: int) -> list[SessionCard]:
+        """Sessions the user is signed up or waitlisted for that have not ended."""
+        async with self._db.read() as conn:
+            return await repo.my_cards(conn, user_id, now=self.now())
+
+    async def card(self, training_id: int, user_id: int) -> SessionCard | None:
+        """One session as ``user_id`` sees it."""
+        async with self._db.read() as conn:
+            return await repo.card(conn, training_id, user_id)
+
+    async def signup(self, training_id: int, user_id: int) -> SignupResult:
+        """Take a seat if one is free, else join the waitlist (seat check and insert atomic)."""
+        now = self.now()
+        async with self._db.write() as conn:
+            training = await repo.get_training(conn, training_id)
+            if training is None:
+                return SignupResult(SignupOutcome.NOT_FOUND)
+            if training.status is TrainingStatus.CANCELLED or training.starts_at <= now:
+                return SignupResult(SignupOutcome.CLOSED)
+            current = await repo.signup_status(conn, training_id, user_id)
+            if current is SignupStatus.SIGNED:
+                return SignupResult(SignupOutcome.ALREADY_SIGNED)
+            if current is SignupStatus.WAITLISTED:
+                position = await repo.waitlist_position(conn, training_id, user_id)
+                return SignupResult(SignupOutcome.ALREADY_WAITLISTED, position)
+            if await repo.count_signed(conn, training_id) < training.capacity:
+                await repo.enqueue(conn, training_id, user_id, SignupStatus.SIGNED, now=now)
+                await repo.plan_reminders(
+                    conn, training_id, [user_id], training.starts_at, self.offsets, now=now
+                )
+                return SignupResult(SignupOutcome.SIGNED)
+            await repo.enqueue(conn, training_id, user_id, SignupStatus.WAITLISTED, now=now)
+            position = await repo.waitlist_position(conn, training_id, user_id)
+            return SignupResult(SignupOutcome.WAITLISTED, position)
+
+    async def withdraw(self, training_id: int, user_id: int) -> WithdrawResult:
+        """Give up a seat or a waitlist place; the head of the waitlist moves up and is told."""
+        now = self.now()
+        async with self._db.write() as conn:
+            current = await repo.signup_status(conn, training_id, user_id)
+            if current not in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
+                return WithdrawResult(False)
+            await repo.set_signup_status(
+                conn, training_id, user_id, SignupStatus.CANCELLED, now=now
+            )
+            await repo.skip_reminders(conn, training_id, user_id)
+            training = await repo.get_training(conn, training_id)
+            promoted: tuple[int, ...] = ()
+            if (
+                training is not None
+                and training.status is not TrainingStatus.CANCELLED
+                and training.starts_at > now
+            ):
+                promoted = await self._promote(conn, training, now)
+        return WithdrawResult(True, promoted)
+
+    async def _promote(
+        self, conn: aiosqlite.Connection, training: Training, now: datetime
+    ) -> tuple[int, ...]:
+        free = training.capacity - await repo.count_signed(conn, training.id)
+        if free <= 0:
+            return ()
+        promoted = await repo.first_waitlisted(conn, training.id, free)
+        for uid in promoted:
+            await repo.set_signup_status(conn, training.id, uid, SignupStatus.SIGNED, now=now)
+        await repo.plan_reminders(
+            conn, training.id, promoted, training.starts_at, self.offsets, now=now
+        )
+        await repo.queue_notices(conn, training.id, promoted, NoticeKind.PROMOTED, now=now)
+        return tuple(promoted)
+
+    # ----------------------------------------------------------- subscriptions
+    def tags(self) -> tuple[str, ...]:
+        """Tags offered in /subscribe."""
+        return subscribable_tags(self._settings)
+
+    async def subscriptions(self, user_id: int) -> set[str]:
+        """The user's subscribed tags ('*' = everything)."""
+        async with self._db.read() as conn:
+            return await repo.subscriptions_of(conn, user_id)
+
+    async def toggle(self, user_id: int, tag: str) -> set[str]:
+        """Flip one subscription and return the user's subscriptions afterwards."""
+        async with self._db.write() as conn:
+            current = await repo.subscriptions_of(conn, user_id)
+            await repo.set_subscribed(conn, user_id, tag, tag not in current, now=self.now())
+            return current ^ {tag}
+
+    async def unsubscribe_all(self, user_id: int) -> int:
+        """Drop all of the user's subscriptions; return how many there were."""
+        async with self._db.write() as conn:
+            return await repo.unsubscribe_all(conn, user_id)
+
+    # ---------------------------------------------------- reminders and notices
+    async def reconcile(self) -> ReconcileReport:
+        """At startup: resend what a crash interrupted, flag what was missed as late."""
+        now = self.now()
+        async with self._db.write() as conn:
+            interrupted = await repo.release_interrupted(conn, "reminder")
+            interrupted += await repo.release_interrupted(conn, "notice")
+            overdue = await repo.mark_overdue_late(conn, before=now - LATE_AFTER)
+            next_due = await repo.next_due(conn)
+        return ReconcileReport(interrupted, overdue, next_due)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending reminder falls due."""
+        async with self._db.read() as conn:
+            return await repo.next_due(conn)
+
+    async def due(self, *, limit: int = 500) -> list[Outgoing]:
+        """Reminders and notices to send now; those that no longer make sense are skipped."""
+        now = self.now()
+        async with self._db.write() as conn:
+            reminders = await repo.due_reminders(conn, now=now, limit=limit)
+            notices = await repo.pending_notices(conn, limit=limit)
+            ids = {r.training_id for r in reminders} | {n.training_id for n in notices}
+            trainings = {tid: await repo.get_training(conn, tid) for tid in ids}
+            out: list[Outgoing] = []
+            skip_reminders: list[int] = []
+            nearest: dict[tuple[int, int], int] = {}
+            for r in reminders:
+                key = (r.training_id, r.to.user_id)
+                nearest[key] = min(nearest.get(key, r.offset_seconds), r.offset_seconds)
+            for r in reminders:
+                training = trainings[r.training_id]
+                if (
+                    training is None
+                    or training.status is TrainingStatus.CANCELLED
+                    or training.starts_at <= now
+                    or not r.to.is_active
+                    or r.offset_seconds != nearest[(r.training_id, r.to.user_id)]
+                ):
+                    skip_reminders.append(r.id)
+                    continue
+                late = r.late or now - r.due_at > LATE_AFTER
+                out.append(
+                    Outgoing(
+                        "reminder",
+                        r.id,
+                        training,
+                        r.to,
+                        late,
+                        offset=timedelta(seconds=r.offset_seconds),
+                    )
+                )
+            skip_notices: list[int] = []
+            for n in notices:
+                training = trainings[n.training_id]
+                if (
+                    training is None
+                    or not n.to.is_active
+                    or not await self._still_relevant(conn, n.kind, training, n.to.user_id, now)
+                ):
+                    skip_notices.append(n.id)
+                    continue
+                out.append(
+                    Outgoing(
+                        "notice",
+                        n.id,
+                        training,
+                        n.to,
+                        n.late,
+                        notice=n.kind,
+                        old_starts_at=n.old_starts_at,
+                    )
+                )
+            await repo.set_status(conn, "reminder", skip_reminders, DeliveryStatus.SKIPPED)
+            await repo.set_status(conn, "notice", skip_notices, DeliveryStatus.SKIPPED)
+        return out
+
+    @staticmethod
+    async def _still_relevant(
+        conn: aiosqlite.Connection,
+        kind: NoticeKind,
+        training: Training,
+        user_id: int,
+        now: datetime,
+    ) -> bool:
+        if kind is NoticeKind.CANCELLED:
+            return training.ends_at > now
+        if training.status is TrainingStatus.CANCELLED or training.starts_at <= now:
+            return False
+        if kind is NoticeKind.PROMOTED:
+            return await repo.signup_status(conn, training.id, user_id) is SignupStatus.SIGNED
+        return True
+
+    async def claim(self, item: Outgoing) -> str | None:
+        """Record 'sending' before the message goes out; None = do not send it."""
+        async with self._db.write() as conn:
+            return await repo.claim(conn, item.kind, item.row_id, now=self.now())
+
+    async def settle(self, item: Outgoing, token: str, delivered: bool) -> None:
+        """Record what became of a claimed message."""
+        status = DeliveryStatus.SENT if delivered else DeliveryStatus.FAILED
+        async with self._db.write() as conn:
+            await repo.finish(conn, item.kind, item.row_id, token, status, now=self.now())
+
+    async def reminder_states(self, training_id: int, user_id: int) -> list[tuple[int, str, bool]]:
+        """``(offset_seconds, status, late)`` of a user's reminders for a session."""
+        async with self._db.read() as conn:
+            return await repo.reminders_for(conn, training_id, user_id)
+
+    async def pending_notice_count(self, training_id: int) -> int:
+        """Notices about the session not yet delivered."""
+        async with self._db.read() as conn:
+            return await repo.count_pending_notices(conn, training_id)
+
+
+# ---------------------------------------------------------------------- calendar file
+def calendar_file(training: Training, *, now: datetime, product: str = "chuangye-bot") -> bytes:
+    """An iCalendar (RFC 5545) file with one event for the session, UTF-8 with CRLF lines."""
+
+    def stamp(value: datetime) -> str:
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    description = "\n".join(x for x in (training.target_group, training.description) if x)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{product}//trainings//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:training-{training.id}@{product}",
+        f"DTSTAMP:{stamp(now)}",
+        f"DTSTART:{stamp(training.starts_at)}",
+        f"DTEND:{stamp(training.ends_at)}",
+        f"SUMMARY:{_ics_text(training.title)}",
+        f"LOCATION:{_ics_text(training.place)}",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{_ics_text(description)}")
+    if training.tags:
+        lines.append("CATEGORIES:" + ",".join(_ics_text(t) for t in training.tags))
+    status = "CANCELLED" if training.status is TrainingStatus.CANCELLED else "CONFIRMED"
+    lines += [f"STATUS:{status}", "END:VEVENT", "END:VCALENDAR"]
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a content line at ``limit`` octets without splitting a UTF-8 character."""
+    out: list[str] = []
+    current, size = "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size = " ", 1
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n".join(out)

@@ -1,0 +1,592 @@
+"""Training sessions, sign-ups with a waitlist, tag subscriptions, reminders and the notice outbox.
+
+Repository functions: they take the connection from ``Database.write()``/``read()``, run
+parameterised SQL (lists travel as one JSON parameter read with ``json_each``) and never
+commit. The seat check and the insert of a sign-up must run in the same ``write()``
+transaction (``BEGIN IMMEDIATE``), which is what makes capacity hold under concurrency.
+Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from db._sql import Params, execute, fetch_all, fetch_one, returning
+from db.models import (
+    Addressee,
+    DeliveryStatus,
+    DueReminder,
+    NoticeKind,
+    PendingNotice,
+    SessionCard,
+    SignupStatus,
+    Training,
+    TrainingStatus,
+    from_db_time,
+    to_db_time,
+)
+
+_LIVE = ("signed", "waitlisted")
+
+
+# ---------------------------------------------------------------------------- sessions
+async def insert_training(
+    conn: aiosqlite.Connection,
+    *,
+    title: str,
+    tags: Sequence[str],
+    target_group: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    description: str,
+    capacity: int,
+    created_by: int | None,
+    now: datetime,
+) -> Training:
+    """Store a new scheduled session with its tags."""
+    ts = to_db_time(now)
+    row = await returning(
+        conn,
+        "INSERT INTO trainings (title, target_group, starts_at, ends_at, place, description, "
+        "capacity, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING *",
+        (
+            title,
+            target_group,
+            to_db_time(starts_at),
+            to_db_time(ends_at),
+            place,
+            description,
+            capacity,
+            created_by,
+            ts,
+            ts,
+        ),
+    )
+    unique_tags = tuple(dict.fromkeys(tags))
+    await conn.executemany(
+        "INSERT INTO training_tags (training_id, tag) VALUES (?, ?)",
+        [(row["id"], tag) for tag in unique_tags],
+    )
+    return Training.from_row(row, unique_tags)
+
+
+async def _tags_for(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    rows = await fetch_all(
+        conn,
+        "SELECT training_id, tag FROM training_tags "
+        "WHERE training_id IN (SELECT value FROM json_each(?)) ORDER BY training_id, tag",
+        (json.dumps(list(ids)),),
+    )
+    out: dict[int, list[str]] = {}
+    for row in rows:
+        out.setdefault(int(row[0]), []).append(str(row[1]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+async def _with_tags(conn: aiosqlite.Connection, rows: list[sqlite3.Row]) -> list[Training]:
+    tags = await _tags_for(conn, (int(r["id"]) for r in rows))
+    return [Training.from_row(r, tags.get(int(r["id"]), ())) for r in rows]
+
+
+async def get_training(conn: aiosqlite.Connection, training_id: int) -> Training | None:
+    """The session with this id, if any."""
+    row = await fetch_one(conn, "SELECT * FROM trainings WHERE id = ?", (training_id,))
+    return None if row is None else (await _with_tags(conn, [row]))[0]
+
+
+async def list_trainings(
+    conn: aiosqlite.Connection, *, now: datetime, include_past: bool = False, limit: int = 200
+) -> list[Training]:
+    """Sessions by start time: upcoming and not cancelled, or (``include_past``) all of them."""
+    if include_past:
+        sql = "SELECT * FROM trainings ORDER BY starts_at, id LIMIT ?"
+        params: tuple[object, ...] = (limit,)
+    else:
+        sql = (
+            "SELECT * FROM trainings WHERE status != 'cancelled' AND starts_at > ? "
+            "ORDER BY starts_at, id LIMIT ?"
+        )
+        params = (to_db_time(now), limit)
+    return await _with_tags(conn, await fetch_all(conn, sql, params))
+
+
+async def update_training(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    *,
+    now: datetime,
+    title: str | None = None,
+    place: str | None = None,
+    description: str | None = None,
+    capacity: int | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    status: TrainingStatus | None = None,
+) -> Training | None:
+    """Change the given fields (None = keep); return the session as stored, None if unknown."""
+    row = await fetch_one(
+        conn,
+        "UPDATE trainings SET title = coalesce(?, title), place = coalesce(?, place), "
+        "description = coalesce(?, description), capacity = coalesce(?, capacity), "
+        "starts_at = coalesce(?, starts_at), ends_at = coalesce(?, ends_at), "
+        "status = coalesce(?, status), updated_at = ? WHERE id = ? RETURNING *",
+        (
+            title,
+            place,
+            description,
+            capacity,
+            None if starts_at is None else to_db_time(starts_at),
+            None if ends_at is None else to_db_time(ends_at),
+            None if status is None else status.value,
+            to_db_time(now),
+            training_id,
+        ),
+    )
+    return None if row is None else (await _with_tags(conn, [row]))[0]
+
+
+_CARD_SQL = """
+SELECT t.*,
+  (SELECT count(*) FROM training_signups s
+    WHERE s.training_id = t.id AND s.status = 'signed') AS n_signed,
+  (SELECT count(*) FROM training_signups s
+    WHERE s.training_id = t.id AND s.status = 'waitlisted') AS n_waitlisted,
+  me.status AS my_status,
+  CASE WHEN me.status = 'waitlisted' THEN
+    (SELECT count(*) FROM training_signups w WHERE w.training_id = t.id
+      AND w.status = 'waitlisted' AND w.queue_no <= me.queue_no) END AS my_position
+FROM trainings t
+LEFT JOIN training_signups me ON me.training_id = t.id AND me.user_id = :user
+"""
+
+
+async def _cards(
+    conn: aiosqlite.Connection, where: str, params: dict[str, object]
+) -> list[SessionCard]:
+    async with conn.execute(_CARD_SQL + where, params) as cur:
+        rows = list(await cur.fetchall())
+    trainings = await _with_tags(conn, rows)
+    return [
+        SessionCard(
+            training=training,
+            signed=int(row["n_signed"]),
+            waitlisted=int(row["n_waitlisted"]),
+            my_status=None if row["my_status"] is None else SignupStatus(row["my_status"]),
+            my_position=None if row["my_position"] is None else int(row["my_position"]),
+        )
+        for training, row in zip(trainings, rows, strict=True)
+    ]
+
+
+async def upcoming_cards(
+    conn: aiosqlite.Connection, user_id: int, *, now: datetime, limit: int
+) -> list[SessionCard]:
+    """Upcoming, not cancelled sessions as ``user_id`` sees them, soonest first."""
+    return await _cards(
+        conn,
+        "WHERE t.status != 'cancelled' AND t.starts_at > :now "
+        "ORDER BY t.starts_at, t.id LIMIT :limit",
+        {"user": user_id, "now": to_db_time(now), "limit": limit},
+    )
+
+
+async def my_cards(
+    conn: aiosqlite.Connection, user_id: int, *, now: datetime
+) -> list[SessionCard]:
+    """Sessions ``user_id`` is signed up or waitlisted for that have not ended."""
+    return await _cards(
+        conn,
+        "WHERE me.status IN ('signed', 'waitlisted') AND t.ends_at > :now "
+        "ORDER BY t.starts_at, t.id",
+        {"user": user_id, "now": to_db_time(now)},
+    )
+
+
+async def card(conn: aiosqlite.Connection, training_id: int, user_id: int) -> SessionCard | None:
+    """One session as ``user_id`` sees it."""
+    cards = await _cards(conn, "WHERE t.id = :id", {"user": user_id, "id": training_id})
+    return cards[0] if cards else None
+
+
+# ----------------------------------------------------------------------------- sign-ups
+async def signup_status(
+    conn: aiosqlite.Connection, training_id: int, user_id: int
+) -> SignupStatus | None:
+    """The user's sign-up status for the session, if they ever signed up."""
+    row = await fetch_one(
+        conn,
+        "SELECT status FROM training_signups WHERE training_id = ? AND user_id = ?",
+        (training_id, user_id),
+    )
+    return None if row is None else SignupStatus(row[0])
+
+
+async def count_signed(conn: aiosqlite.Connection, training_id: int) -> int:
+    """How many seats are taken."""
+    row = await fetch_one(
+        conn,
+        "SELECT count(*) FROM training_signups WHERE training_id = ? AND status = 'signed'",
+        (training_id,),
+    )
+    return 0 if row is None else int(row[0])
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    user_id: int,
+    status: SignupStatus,
+    *,
+    now: datetime,
+) -> None:
+    """Sign the user up (or waitlist them) at the back of the queue; use inside ``write()``."""
+    ts = to_db_time(now)
+    await conn.execute(
+        "INSERT INTO training_signups "
+        "(training_id, user_id, status, queued_at, created_at, updated_at, queue_no) "
+        "VALUES (?1, ?2, ?3, ?4, ?4, ?4, (SELECT coalesce(max(queue_no), 0) + 1 "
+        "FROM training_signups WHERE training_id = ?1)) "
+        "ON CONFLICT (training_id, user_id) DO UPDATE SET status = excluded.status, "
+        "queued_at = excluded.queued_at, updated_at = excluded.updated_at, "
+        "queue_no = excluded.queue_no",
+        (training_id, user_id, status.value, ts),
+    )
+
+
+async def set_signup_status(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    user_id: int,
+    status: SignupStatus,
+    *,
+    now: datetime,
+) -> None:
+    """Change a sign-up's status keeping its place in the queue."""
+    await conn.execute(
+        "UPDATE training_signups SET status = ?, updated_at = ? "
+        "WHERE training_id = ? AND user_id = ?",
+        (status.value, to_db_time(now), training_id, user_id),
+    )
+
+
+async def waitlist_position(conn: aiosqlite.Connection, training_id: int, user_id: int) -> int:
+    """1-based position on the waitlist (0 if the user is not waitlisted)."""
+    row = await fetch_one(
+        conn,
+        "SELECT count(*) FROM training_signups w JOIN training_signups me "
+        "ON me.training_id = w.training_id AND me.user_id = ? AND me.status = 'waitlisted' "
+        "WHERE w.training_id = ? AND w.status = 'waitlisted' AND w.queue_no <= me.queue_no",
+        (user_id, training_id),
+    )
+    return 0 if row is None else int(row[0])
+
+
+async def first_waitlisted(conn: aiosqlite.Connection, training_id: int, count: int) -> list[int]:
+    """The next ``count`` users on the waitlist, in order."""
+    rows = await fetch_all(
+        conn,
+        "SELECT user_id FROM training_signups WHERE training_id = ? AND status = 'waitlisted' "
+        "ORDER BY queue_no, rowid LIMIT ?",
+        (training_id, count),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def participants(
+    conn: aiosqlite.Connection, training_id: int, statuses: Sequence[SignupStatus]
+) -> list[int]:
+    """Users with one of ``statuses`` for the session, in queue order."""
+    rows = await fetch_all(
+        conn,
+        "SELECT user_id FROM training_signups WHERE training_id = ? "
+        "AND status IN (SELECT value FROM json_each(?)) ORDER BY queue_no, rowid",
+        (training_id, json.dumps([s.value for s in statuses])),
+    )
+    return [int(r[0]) for r in rows]
+
+
+# ------------------------------------------------------------------------ subscriptions
+async def subscriptions_of(conn: aiosqlite.Connection, user_id: int) -> set[str]:
+    """Tags the user subscribed to ('*' = everything)."""
+    rows = await fetch_all(conn, "SELECT tag FROM subscriptions WHERE user_id = ?", (user_id,))
+    return {str(r[0]) for r in rows}
+
+
+async def set_subscribed(
+    conn: aiosqlite.Connection, user_id: int, tag: str, on: bool, *, now: datetime
+) -> None:
+    """Subscribe the user to ``tag`` or unsubscribe them."""
+    if on:
+        await conn.execute(
+            "INSERT INTO subscriptions (user_id, tag, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (user_id, tag, to_db_time(now)),
+        )
+    else:
+        await conn.execute(
+            "DELETE FROM subscriptions WHERE user_id = ? AND tag = ?", (user_id, tag)
+        )
+
+
+async def unsubscribe_all(conn: aiosqlite.Connection, user_id: int) -> int:
+    """Drop every subscription of the user; return how many there were."""
+    return await execute(conn, "DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+
+
+# -------------------------------------------------------------------------------- outbox
+async def queue_announcements(
+    conn: aiosqlite.Connection, training_id: int, *, now: datetime
+) -> int:
+    """Queue an announcement to every active subscriber of the session's tags (or of '*')."""
+    return await execute(
+        conn,
+        "INSERT INTO training_notices (training_id, user_id, kind, created_at) "
+        "SELECT DISTINCT ?1, s.user_id, 'announce', ?2 FROM subscriptions s "
+        "JOIN users u ON u.id = s.user_id WHERE u.is_active = 1 AND (s.tag = '*' OR s.tag IN "
+        "(SELECT tag FROM training_tags WHERE training_id = ?1))",
+        (training_id, to_db_time(now)),
+    )
+
+
+async def queue_notices(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    user_ids: Sequence[int],
+    kind: NoticeKind,
+    *,
+    now: datetime,
+    old_starts_at: datetime | None = None,
+) -> int:
+    """Queue one notice of ``kind`` for each user."""
+    old = None if old_starts_at is None else to_db_time(old_starts_at)
+    ts = to_db_time(now)
+    await conn.executemany(
+        "INSERT INTO training_notices (training_id, user_id, kind, old_starts_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(training_id, uid, kind.value, old, ts) for uid in user_ids],
+    )
+    return len(user_ids)
+
+
+def _addressee(row: sqlite3.Row) -> Addressee:
+    return Addressee(
+        user_id=int(row["user_id"]),
+        language_code=row["language_code"],
+        lang_override=row["lang_override"],
+        is_active=bool(row["is_active"]),
+    )
+
+
+async def pending_notices(conn: aiosqlite.Connection, *, limit: int) -> list[PendingNotice]:
+    """The oldest pending notices with their addressees."""
+    rows = await fetch_all(
+        conn,
+        "SELECT n.*, u.language_code, u.lang_override, u.is_active FROM training_notices n "
+        "JOIN users u ON u.id = n.user_id WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
+        (limit,),
+    )
+    return [
+        PendingNotice(
+            id=int(r["id"]),
+            training_id=int(r["training_id"]),
+            kind=NoticeKind(r["kind"]),
+            old_starts_at=None if r["old_starts_at"] is None else from_db_time(r["old_starts_at"]),
+            late=bool(r["late"]),
+            to=_addressee(r),
+        )
+        for r in rows
+    ]
+
+
+async def count_pending_notices(conn: aiosqlite.Connection, training_id: int) -> int:
+    """Notices about the session not yet sent."""
+    row = await fetch_one(
+        conn,
+        "SELECT count(*) FROM training_notices WHERE training_id = ? "
+        "AND status IN ('pending', 'sending')",
+        (training_id,),
+    )
+    return 0 if row is None else int(row[0])
+
+
+# ----------------------------------------------------------------------------- reminders
+async def plan_reminders(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    user_ids: Sequence[int],
+    starts_at: datetime,
+    offsets: Sequence[timedelta],
+    *,
+    now: datetime,
+) -> int:
+    """Create (or re-arm) one reminder per user and offset whose time is still ahead.
+
+    A row already sent (or being sent) for the same due time is left alone: re-signing up
+    must not repeat a reminder. A row whose due time changed (the session moved) is re-armed.
+    """
+    ts = to_db_time(now)
+    params: list[Params] = []
+    for offset in offsets:
+        due = starts_at - offset
+        if due <= now:
+            continue
+        seconds = int(offset.total_seconds())
+        params.extend((training_id, uid, seconds, to_db_time(due), ts) for uid in user_ids)
+    await conn.executemany(
+        "INSERT INTO reminders (training_id, user_id, offset_seconds, due_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (training_id, user_id, offset_seconds) DO UPDATE "
+        "SET due_at = excluded.due_at, status = 'pending', late = 0, attempted_at = NULL, "
+        "sent_at = NULL WHERE reminders.status NOT IN ('sent', 'sending') "
+        "OR reminders.due_at != excluded.due_at",
+        params,
+    )
+    return len(params)
+
+
+async def skip_reminders(
+    conn: aiosqlite.Connection, training_id: int, user_id: int | None = None
+) -> int:
+    """Withdraw the pending reminders of a session (or of one user for it)."""
+    if user_id is None:
+        sql = (
+            "UPDATE reminders SET status = 'skipped' WHERE training_id = ? AND status = 'pending'"
+        )
+        return await execute(conn, sql, (training_id,))
+    return await execute(
+        conn,
+        "UPDATE reminders SET status = 'skipped' "
+        "WHERE training_id = ? AND user_id = ? AND status = 'pending'",
+        (training_id, user_id),
+    )
+
+
+async def due_reminders(
+    conn: aiosqlite.Connection, *, now: datetime, limit: int
+) -> list[DueReminder]:
+    """Pending reminders due at ``now`` or before, oldest first, with session and addressee."""
+    rows = await fetch_all(
+        conn,
+        "SELECT r.id, r.training_id, r.user_id, r.offset_seconds, r.due_at, r.late, "
+        "t.starts_at, t.status AS training_status, u.language_code, u.lang_override, "
+        "u.is_active FROM reminders r JOIN trainings t ON t.id = r.training_id "
+        "JOIN users u ON u.id = r.user_id WHERE r.status = 'pending' AND r.due_at <= ? "
+        "ORDER BY r.due_at, r.id LIMIT ?",
+        (to_db_time(now), limit),
+    )
+    return [
+        DueReminder(
+            id=int(r["id"]),
+            training_id=int(r["training_id"]),
+            offset_seconds=int(r["offset_seconds"]),
+            due_at=from_db_time(r["due_at"]),
+            late=bool(r["late"]),
+            starts_at=from_db_time(r["starts_at"]),
+            training_status=TrainingStatus(r["training_status"]),
+            to=_addressee(r),
+        )
+        for r in rows
+    ]
+
+
+async def next_due(conn: aiosqlite.Connection) -> datetime | None:
+    """When the earliest pending reminder is due (an index seek, however many are pending)."""
+    row = await fetch_one(conn, "SELECT min(due_at) FROM reminders WHERE status = 'pending'")
+    return None if row is None or row[0] is None else from_db_time(row[0])
+
+
+async def reminders_for(
+    conn: aiosqlite.Connection, training_id: int, user_id: int
+) -> list[tuple[int, str, bool]]:
+    """``(offset_seconds, status, late)`` of a user's reminders for a session (tests, CLI)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT offset_seconds, status, late FROM reminders "
+        "WHERE training_id = ? AND user_id = ? ORDER BY offset_seconds DESC",
+        (training_id, user_id),
+    )
+    return [(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
+
+
+# ------------------------------------------------- at-most-once bookkeeping (both kinds)
+_TABLES = {"reminder": "reminders", "notice": "training_notices"}
+
+
+async def claim(
+    conn: aiosqlite.Connection, kind: str, row_id: int, *, now: datetime
+) -> str | None:
+    """Mark a pending row 'sending' before its message goes out; return the attempt token.
+
+    None means someone else claimed it or it was withdrawn meanwhile: do not send.
+    """
+    row = await fetch_one(
+        conn,
+        f"UPDATE {_TABLES[kind]} SET status = 'sending', attempted_at = ? "
+        "WHERE id = ? AND status = 'pending' RETURNING attempted_at",
+        (to_db_time(now), row_id),
+    )
+    return None if row is None else str(row[0])
+
+
+async def finish(
+    conn: aiosqlite.Connection,
+    kind: str,
+    row_id: int,
+    token: str,
+    status: DeliveryStatus,
+    *,
+    now: datetime,
+) -> bool:
+    """Record the outcome of the attempt ``token``; False if the row was re-armed meanwhile."""
+    sent_at = to_db_time(now) if status is DeliveryStatus.SENT else None
+    return (
+        await execute(
+            conn,
+            f"UPDATE {_TABLES[kind]} SET status = ?, sent_at = ? "
+            "WHERE id = ? AND status = 'sending' AND attempted_at = ?",
+            (status.value, sent_at, row_id, token),
+        )
+        == 1
+    )
+
+
+async def set_status(
+    conn: aiosqlite.Connection, kind: str, row_ids: Sequence[int], status: DeliveryStatus
+) -> int:
+    """Settle pending rows without sending them (skipped: session over, user unreachable)."""
+    return await execute(
+        conn,
+        f"UPDATE {_TABLES[kind]} SET status = ? "
+        "WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
+        (status.value, json.dumps(list(row_ids))),
+    )
+
+
+async def release_interrupted(conn: aiosqlite.Connection, kind: str) -> int:
+    """Turn rows left 'sending' by a crash back into pending ones marked late; return how many."""
+    return await execute(
+        conn,
+        f"UPDATE {_TABLES[kind]} SET status = 'pending', late = 1, attempted_at = NULL "
+        "WHERE status = 'sending'",
+    )
+
+
+async def mark_overdue_late(conn: aiosqlite.Connection, *, before: datetime) -> int:
+    """Flag pending reminders due before ``before`` as late (missed while the bot was down)."""
+    return await execute(
+        conn,
+        "UPDATE reminders SET late = 1 WHERE status = 'pending' AND due_at < ? AND late = 0",
+        (to_db_time(before),),
+    )
+
+
+async def status_counts(conn: aiosqlite.Connection, kind: str) -> dict[str, int]:
+    """How many rows are in each status (benchmarks, health)."""
+    rows = await fetch_all(conn, f"SELECT status, count(*) FROM {_TABLES[kind]} GROUP BY status")
+    return {str(r[0]): int(r[1]) for r in rows}

@@ -133,7 +133,9 @@ class Database:
             raise
         db = cls(path, writer, reader, clock or _utc_now)
         try:
-            await db.migrate(load_migrations() if migrations is None else migrations)
+            wanted = load_migrations() if migrations is None else migrations
+            await db.backup_before_migrating(wanted)
+            await db.migrate(wanted)
         except BaseException:
             await db.close()
             raise
@@ -224,6 +226,21 @@ class Database:
         await conn.execute("COMMIT")
         logger.info("applied migration %s", migration.label)
         return True
+
+    async def backup_before_migrating(self, migrations: Sequence[Migration]) -> Path | None:
+        """Copy the file to ``<name>.pre-NNNN.bak`` when it has data and migrations are pending.
+
+        An upgrade that goes wrong can then be undone by stopping the bot and copying the file
+        back; a brand-new database has nothing to lose and gets no copy.
+        """
+        applied = await _applied_versions(self._reader)
+        pending = [m for m in migrations if m.version not in applied]
+        if not applied or not pending:
+            return None
+        dest = self.path.with_name(f"{self.path.name}.pre-{pending[0].version:04d}.bak")
+        await self.backup(dest)
+        logger.info("backed up the database to %s before migration %s", dest, pending[0].label)
+        return dest
 
     async def applied_versions(self) -> list[int]:
         """Versions recorded in ``schema_migrations``, ascending."""

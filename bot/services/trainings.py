@@ -297,7 +297,8 @@ class TrainingService:
         now = self.now()
         async with self._db.write() as conn:
             old = await self._open_training(conn, training_id)
-            notified, promoted = 0, tuple[int, ...]()
+            notified = 0
+            promoted: tuple[int, ...] = ()
             if field == "capacity":
                 if not isinstance(value, int) or not 1 <= value <= MAX_CAPACITY:
                     raise TrainingError("capacity")

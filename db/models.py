@@ -520,3 +520,89 @@ class PendingNotice:
     old_starts_at: datetime | None
     late: bool
     to: Addressee
+
+
+# --------------------------------------------------------------- staff tools (issue 6)
+@dataclass(frozen=True, slots=True)
+class SignupCounts:
+    """Training sign-ups made in a range: by status, over how many sessions and people."""
+
+    signed: int
+    waitlisted: int
+    cancelled: int
+    sessions: int
+    people: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSummary:
+    """A training session with its sign-up counts, as the export lists it."""
+
+    id: int
+    title: str
+    tags: str
+    target_group: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    capacity: int
+    status: TrainingStatus
+    signed: int
+    waitlisted: int
+    cancelled: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectExportRow:
+    """A project and who referred it (a user's name, or the referrer as typed)."""
+
+    project: Project
+    referrer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintExportRow:
+    """A complaint as staff export it; ``complainant`` is None for anonymous ones."""
+
+    ref_no: str
+    anonymous: bool
+    complainant: str | None
+    what: str | None
+    department: str | None
+    happened_at_text: str | None
+    has_photo: bool
+    status: ComplaintStatus
+    resolution_note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """A message staff sent to many residents, and how its delivery went."""
+
+    id: int
+    created_by: int
+    text: str
+    tag: str | None
+    delivered: int
+    blocked: int
+    failed: int
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Broadcast:
+        """Build from a ``broadcasts`` row."""
+        return cls(
+            id=row["id"],
+            created_by=row["created_by"],
+            text=row["text"],
+            tag=row["tag"],
+            delivered=row["delivered"],
+            blocked=row["blocked"],
+            failed=row["failed"],
+            created_at=from_db_time(row["created_at"]),
+            finished_at=_opt_time(row["finished_at"]),
+        )

@@ -1,0 +1,88 @@
+"""Broadcasts staff send to many residents: the record, its audience and its outcome.
+
+The audience is every active user, or the active subscribers of a training tag (subscribers
+of '*' want every training notice, so they are included). Parameterised SQL, never a commit.
+Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from db._sql import fetch_all, fetch_one, returning
+from db.models import Addressee, Broadcast, to_db_time
+
+
+async def create_broadcast(
+    conn: aiosqlite.Connection, *, created_by: int, text: str, tag: str | None, now: datetime
+) -> Broadcast:
+    """Record a broadcast about to be sent."""
+    row = await returning(
+        conn,
+        "INSERT INTO broadcasts (created_by, text, tag, created_at) VALUES (?, ?, ?, ?) "
+        "RETURNING *",
+        (created_by, text, tag, to_db_time(now)),
+    )
+    return Broadcast.from_row(row)
+
+
+async def finish_broadcast(
+    conn: aiosqlite.Connection,
+    broadcast_id: int,
+    *,
+    delivered: int,
+    blocked: int,
+    failed: int,
+    now: datetime,
+) -> Broadcast | None:
+    """Store the outcome of a broadcast; None if there is no such broadcast."""
+    row = await fetch_one(
+        conn,
+        "UPDATE broadcasts SET delivered = ?, blocked = ?, failed = ?, finished_at = ? "
+        "WHERE id = ? RETURNING *",
+        (delivered, blocked, failed, to_db_time(now), broadcast_id),
+    )
+    return None if row is None else Broadcast.from_row(row)
+
+
+async def get_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
+    """The broadcast with this id."""
+    row = await fetch_one(conn, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return None if row is None else Broadcast.from_row(row)
+
+
+async def audience(conn: aiosqlite.Connection, tag: str | None) -> list[Addressee]:
+    """Active users (``tag`` None) or active subscribers of ``tag`` or of '*', by id."""
+    columns = "u.id AS user_id, u.language_code, u.lang_override, u.is_active"
+    if tag is None:
+        rows = await fetch_all(
+            conn, f"SELECT {columns} FROM users u WHERE u.is_active = 1 ORDER BY u.id"
+        )
+    else:
+        rows = await fetch_all(
+            conn,
+            f"SELECT DISTINCT {columns} FROM subscriptions s JOIN users u ON u.id = s.user_id "
+            "WHERE u.is_active = 1 AND s.tag IN (?, '*') ORDER BY u.id",
+            (tag,),
+        )
+    return [
+        Addressee(
+            user_id=int(r["user_id"]),
+            language_code=r["language_code"],
+            lang_override=r["lang_override"],
+            is_active=bool(r["is_active"]),
+        )
+        for r in rows
+    ]
+
+
+async def subscription_tags(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """Tags with active subscribers and how many, most subscribed first ('*' left out)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT s.tag, count(*) AS n FROM subscriptions s JOIN users u ON u.id = s.user_id "
+        "WHERE u.is_active = 1 AND s.tag != '*' GROUP BY s.tag ORDER BY n DESC, s.tag",
+    )
+    return [(str(r[0]), int(r[1])) for r in rows]

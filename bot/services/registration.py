@@ -1,0 +1,580 @@
+"""Project registration: validating what residents type, filing projects, referrals, review.
+
+The parsing functions are pure: they turn what a resident typed into a clean value or a
+``Problem`` the handler explains. ``RegistrationService`` owns the transactions: submitting a
+draft (duplicate check, reference number, referral credit in one write), staff decisions with
+their audit trail, and the lists behind /myprojects, /myreferrals, /review and /invite.
+It never imports ``telegram`` or ``handlers``.
+
+Trimming of free text (project names, "other" industries, typed referrers), documented here
+because residents' text is stored exactly as this leaves it:
+
+1. Unicode NFC normalisation (composed characters, as phones send them);
+2. control characters (category Cc: newlines, tabs, NUL, escape ...) become spaces;
+3. runs of whitespace collapse to one space and the ends are stripped;
+4. format characters (RTL/LTR marks, zero-width joiners, BOM) and emoji are kept as typed,
+   but the text must contain at least one visible character;
+5. the result may be at most ``NAME_MAX_CHARS`` code points (a longer name is refused with
+   a message saying so, never silently cut).
+
+Everything is shown back HTML-escaped by the handlers (``bot.texts.fmt``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+import segno
+
+from bot.clock import Clock
+from bot.settings import Settings
+from bot.texts import language_for
+from db import audit as audit_repo
+from db import projects as projects_repo
+from db import referrals as referrals_repo
+from db import users as users_repo
+from db.database import Database
+from db.models import (
+    Project,
+    ProjectStatus,
+    ReferralOutcome,
+    ReferredProject,
+    StatusChange,
+)
+from db.projects import StatusTransitionError
+
+_LOGGER = logging.getLogger(__name__)
+
+NAME_MAX_CHARS = 60
+NOTE_MAX_CHARS = 60
+REASON_MAX_CHARS = 500
+DUPLICATE_WINDOW = timedelta(days=1)
+REFERRAL_PREFIX = "ref_"
+_DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)$")
+
+
+class Problem(StrEnum):
+    """Why a typed answer was not accepted (each has its own message in the texts)."""
+
+    EMPTY = "empty"
+    INVISIBLE = "invisible"
+    TOO_LONG = "too_long"
+    NOT_A_NUMBER = "not_a_number"
+    NEGATIVE = "negative"
+    ZERO = "zero"
+    TOO_LARGE = "too_large"
+    NOT_WHOLE = "not_whole"
+    BAD_PHONE = "bad_phone"
+    NOT_A_CHOICE = "not_a_choice"
+
+
+class Field(StrEnum):
+    """The answers a registration collects, in the order the dialog asks for them."""
+
+    NAME = "name"
+    INDUSTRY = "industry"
+    VILLAGE = "village"
+    APPLICANT_TYPE = "applicant_type"
+    INVESTMENT = "investment_wan"
+    JOBS = "jobs"
+    PHONE = "phone"
+    REFERRER = "referrer"
+
+
+# ----------------------------------------------------------------------------- parsing
+def clean_text(text: str, limit: int = NAME_MAX_CHARS) -> str | Problem:
+    """Trim free text as the module docstring documents, or say why it cannot be used."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = " ".join(text.split())
+    if not text:
+        return Problem.EMPTY
+    if not any(unicodedata.category(ch) not in ("Cf", "Zs", "Mn") for ch in text):
+        return Problem.INVISIBLE
+    if len(text) > limit:
+        return Problem.TOO_LONG
+    return text
+
+
+def _number_text(text: str, units: tuple[str, ...]) -> str:
+    # NFKC turns full-width digits, dots and signs (５０．５) into ASCII.
+    text = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
+    text = text.replace("−", "-").replace("－", "-")
+    for unit in units:
+        if text.lower().endswith(unit):
+            return text[: -len(unit)]
+    return text
+
+
+def parse_investment(text: str, maximum_wan: float) -> float | Problem:
+    """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿"."""
+    normalized = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    scale = 1.0
+    if normalized.endswith("亿元") or normalized.endswith("亿"):
+        scale = 10_000.0
+    elif normalized.endswith("元") and not normalized.endswith("万元"):
+        scale = 0.0001
+    number = _number_text(text, ("万元", "亿元", "万", "亿", "元", "wan", "w"))
+    match = _NUMBER.match(number)
+    if match is None:
+        return Problem.EMPTY if not number else Problem.NOT_A_NUMBER
+    value = float(match[2]) * scale
+    if match[1] == "-" and value != 0:
+        return Problem.NEGATIVE
+    if not math.isfinite(value) or value > maximum_wan:
+        return Problem.TOO_LARGE
+    value = round(value, 4)
+    if value <= 0:
+        return Problem.ZERO
+    return value
+
+
+def parse_jobs(text: str, maximum: int) -> int | Problem:
+    """Expected new jobs: a whole number, "5", "5人", "5个", "５"; 0 is allowed (sole trader)."""
+    number = _number_text(text, ("个岗位", "个人", "人", "个", "jobs", "job"))
+    match = _NUMBER.match(number)
+    if match is None:
+        return Problem.EMPTY if not number else Problem.NOT_A_NUMBER
+    value = float(match[2])
+    if match[1] == "-" and value != 0:
+        return Problem.NEGATIVE
+    if not value.is_integer():
+        return Problem.NOT_WHOLE
+    if value > maximum:
+        return Problem.TOO_LARGE
+    return int(value)
+
+
+def parse_phone(text: str) -> str | Problem:
+    """A mainland mobile number as 11 digits; accepts +86/0086, spaces, dashes, full width."""
+    digits = unicodedata.normalize("NFKC", text).strip()
+    digits = re.sub(r"[\s\-()（）.]", "", digits)
+    if not digits:
+        return Problem.EMPTY
+    for prefix in ("+86", "0086"):
+        digits = digits.removeprefix(prefix)
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits if _MOBILE.match(digits) else Problem.BAD_PHONE
+
+
+def choose(text: str, options: tuple[str, ...]) -> str | Problem:
+    """The option the resident typed (exactly, or by its 1-based number)."""
+    typed = " ".join(unicodedata.normalize("NFKC", text).split())
+    for option in options:
+        if typed == unicodedata.normalize("NFKC", option):
+            return option
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1]
+    return Problem.NOT_A_CHOICE
+
+
+def format_wan(value: float) -> str:
+    """``50``, ``1.5``, ``0.0035``: no trailing zeros, never scientific notation."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def mask_phone(phone: str) -> str:
+    """``138****8000``: enough for the resident to recognise, not enough to copy."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
+
+
+# ----------------------------------------------------------------------------- the draft
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """Every required answer of a complete draft."""
+
+    name: str
+    industry: str
+    village: str
+    applicant_type: str
+    investment_wan: float
+    jobs: int
+    phone: str
+
+
+@dataclass
+class Draft:
+    """The answers given so far; lives in ``user_data`` as a JSON-shaped dict."""
+
+    name: str | None = None
+    industry: str | None = None
+    village: str | None = None
+    applicant_type: str | None = None
+    investment_wan: float | None = None
+    jobs: int | None = None
+    phone: str | None = None
+    referrer_id: int | None = None
+    referrer_name: str | None = None
+    referrer_note: str | None = None
+    referrer_asked: bool = False
+    link_referrer_id: int | None = None
+    link_referrer_name: str | None = None
+    link_refusal: str | None = None
+    duplicate_ref: str | None = None
+    duplicate_at: str | None = None
+    step: int = 0
+    editing: bool = False
+
+    @classmethod
+    def from_json(cls, data: object) -> Draft:
+        """Rebuild from ``user_data``; unknown or mistyped keys are dropped, not trusted."""
+        draft = cls()
+        if not isinstance(data, dict):
+            return draft
+        for key, kind in (
+            ("name", str),
+            ("industry", str),
+            ("village", str),
+            ("applicant_type", str),
+            ("phone", str),
+            ("referrer_name", str),
+            ("referrer_note", str),
+            ("link_referrer_name", str),
+            ("link_refusal", str),
+            ("duplicate_ref", str),
+            ("duplicate_at", str),
+        ):
+            if isinstance(data.get(key), kind):
+                setattr(draft, key, data[key])
+        if isinstance(data.get("investment_wan"), int | float) and not isinstance(
+            data.get("investment_wan"), bool
+        ):
+            draft.investment_wan = float(data["investment_wan"])
+        for key in ("jobs", "referrer_id", "link_referrer_id", "step"):
+            value = data.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                setattr(draft, key, value)
+        draft.referrer_asked = data.get("referrer_asked") is True
+        draft.editing = data.get("editing") is True
+        return draft
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-shaped dict stored in ``user_data``."""
+        return asdict(self)
+
+    def answers(self) -> Answers | None:
+        """The required answers, typed, once every one of them is given."""
+        if (
+            self.name is None
+            or self.industry is None
+            or self.village is None
+            or self.applicant_type is None
+            or self.investment_wan is None
+            or self.jobs is None
+            or self.phone is None
+        ):
+            return None
+        return Answers(
+            self.name,
+            self.industry,
+            self.village,
+            self.applicant_type,
+            self.investment_wan,
+            self.jobs,
+            self.phone,
+        )
+
+    def missing(self) -> Field | None:
+        """The first field not answered yet, if any."""
+        for f in (
+            Field.NAME,
+            Field.INDUSTRY,
+            Field.VILLAGE,
+            Field.APPLICANT_TYPE,
+            Field.INVESTMENT,
+            Field.JOBS,
+            Field.PHONE,
+        ):
+            if getattr(self, f.value) is None:
+                return f
+        return None if self.referrer_asked else Field.REFERRER
+
+
+# ----------------------------------------------------------------------------- results
+class ReferrerRefusal(StrEnum):
+    """Why a referral link cannot pre-fill the referrer."""
+
+    SELF = "self"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Referrer:
+    """Who a referral code belongs to, or why it cannot be used."""
+
+    user_id: int | None
+    first_name: str | None
+    refused: ReferrerRefusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A project was filed."""
+
+    project: Project
+    referral: ReferralOutcome | None
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """The same user filed a project with this name recently; ask before filing again."""
+
+    existing: Project
+
+
+@dataclass(frozen=True, slots=True)
+class Incomplete:
+    """The draft lacks an answer (e.g. the settings changed under a restored dialog)."""
+
+    field: Field
+
+
+class DecisionOutcome(StrEnum):
+    """What became of a staff decision."""
+
+    DONE = "done"
+    ALREADY_DECIDED = "already_decided"
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The result of a staff decision and the project as it now stands."""
+
+    outcome: DecisionOutcome
+    project: Project | None = None
+    applicant_lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A project as staff review it: who applied and who referred it."""
+
+    project: Project
+    applicant_name: str | None
+    referrer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRecord:
+    """A project with its status history (for /myprojects)."""
+
+    project: Project
+    history: tuple[StatusChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """A user's personal referral deep link and its QR code as PNG bytes."""
+
+    code: str
+    link: str
+    qr_png: bytes
+
+
+def qr_png(link: str) -> bytes:
+    """A QR code PNG for ``link`` (large modules so a phone camera reads it off a screen)."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def referral_link(bot_username: str, code: str) -> str:
+    """``https://t.me/<bot>?start=ref_<code>``; refuses a code Telegram would not pass on."""
+    payload = f"{REFERRAL_PREFIX}{code}"
+    if not _DEEP_LINK_PAYLOAD.match(payload):
+        raise ValueError("referral code is not a valid deep-link payload")
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+# ----------------------------------------------------------------------------- the service
+class RegistrationService:
+    """File projects, credit referrals, and record staff decisions."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+
+    def _local_now(self) -> datetime:
+        return self._clock().astimezone(self._settings.timezone)
+
+    async def resolve_referrer(self, code: str, user_id: int) -> Referrer:
+        """Who the referral ``code`` belongs to; refused if it is the user's own or unknown."""
+        if not _DEEP_LINK_PAYLOAD.match(code):
+            return Referrer(None, None, ReferrerRefusal.UNKNOWN)
+        async with self._db.read() as conn:
+            owner = await users_repo.find_user_by_referral_code(conn, code)
+        if owner is None:
+            return Referrer(None, None, ReferrerRefusal.UNKNOWN)
+        if owner.id == user_id:
+            return Referrer(owner.id, owner.first_name, ReferrerRefusal.SELF)
+        return Referrer(owner.id, owner.first_name)
+
+    def check_choices(self, draft: Draft) -> Field | None:
+        """The first choice that is no longer offered by the settings (or unanswered)."""
+        town = self._settings.town
+        if draft.village is not None and draft.village not in town.villages:
+            return Field.VILLAGE
+        if draft.applicant_type is not None and draft.applicant_type not in town.applicant_types:
+            return Field.APPLICANT_TYPE
+        return draft.missing()
+
+    async def submit(
+        self, user_id: int, draft: Draft, *, allow_duplicate: bool = False
+    ) -> Submitted | Duplicate | Incomplete:
+        """File the draft: duplicate check, reference number and referral credit in one write."""
+        gap = self.check_choices(draft)
+        answers = draft.answers()
+        if gap is not None or answers is None:
+            return Incomplete(gap or Field.NAME)
+        now = self._local_now()
+        async with self._db.write() as conn:
+            if not allow_duplicate:
+                existing = await projects_repo.find_recent_duplicate(
+                    conn, user_id, answers.name, since=now - DUPLICATE_WINDOW
+                )
+                if existing is not None:
+                    return Duplicate(existing)
+            project = await projects_repo.create_project(
+                conn,
+                user_id=user_id,
+                name=answers.name,
+                industry=answers.industry,
+                village=answers.village,
+                applicant_type=answers.applicant_type,
+                investment_wan=answers.investment_wan,
+                jobs=answers.jobs,
+                phone=answers.phone,
+                referrer_note=draft.referrer_note,
+                now=now,
+            )
+            referral = None
+            if draft.referrer_id is not None:
+                referral = await referrals_repo.credit_referral(
+                    conn, project_id=project.id, referrer_user_id=draft.referrer_id, now=now
+                )
+        return Submitted(project, referral)
+
+    async def decide(
+        self, project_id: int, actor_id: int, *, approve: bool, reason: str | None = None
+    ) -> Decided:
+        """Approve or return a submitted project; a settled one is left alone."""
+        if not self._settings.is_admin(actor_id):
+            return Decided(DecisionOutcome.NOT_ALLOWED)
+        status = ProjectStatus.APPROVED if approve else ProjectStatus.RETURNED
+        now = self._clock()
+        async with self._db.write() as conn:
+            try:
+                project = await projects_repo.set_project_status(
+                    conn,
+                    project_id,
+                    status,
+                    actor_id=actor_id,
+                    note=reason,
+                    expected=ProjectStatus.SUBMITTED,
+                    now=now,
+                )
+            except StatusTransitionError as exc:
+                await audit_repo.append_audit(
+                    conn,
+                    actor_id=actor_id,
+                    action="project.review_replayed",
+                    target_type="project",
+                    target_id=exc.project.ref_no,
+                    detail=f"{status.value} refused: already {exc.project.status.value}",
+                    now=now,
+                )
+                return Decided(DecisionOutcome.ALREADY_DECIDED, exc.project)
+            if project is None:
+                return Decided(DecisionOutcome.NOT_FOUND)
+            applicant = (
+                None
+                if project.user_id is None
+                else await users_repo.get_user(conn, project.user_id)
+            )
+        lang = None
+        if applicant is not None:
+            lang = language_for(applicant.language_code, applicant.lang_override)
+        return Decided(DecisionOutcome.DONE, project, lang)
+
+    async def record_forged(self, actor_id: int, data: str) -> None:
+        """Log and audit a review button pressed by someone who is not staff."""
+        _LOGGER.warning("non-staff user pressed a review button (refused)")
+        async with self._db.write() as conn:
+            await audit_repo.append_audit(
+                conn,
+                actor_id=actor_id,
+                action="project.review_forged",
+                target_type="callback",
+                target_id=data[:64],
+                detail="review button pressed by a non-staff user; nothing changed",
+                now=self._clock(),
+            )
+
+    async def project(self, project_id: int) -> Project | None:
+        """The project with this id."""
+        async with self._db.read() as conn:
+            return await projects_repo.get_project(conn, project_id)
+
+    async def review_item(self, project_id: int) -> ReviewItem | None:
+        """The project with its applicant's and referrer's names, for a staff card."""
+        async with self._db.read() as conn:
+            project = await projects_repo.get_project(conn, project_id)
+            if project is None:
+                return None
+            return await self._review_item(conn, project)
+
+    async def awaiting_review(self, limit: int) -> tuple[int, list[ReviewItem]]:
+        """How many projects await a decision, and the oldest ``limit`` of them."""
+        async with self._db.read() as conn:
+            projects = await projects_repo.list_projects(conn, status=ProjectStatus.SUBMITTED)
+            items = [await self._review_item(conn, p) for p in projects[:limit]]
+        return len(projects), items
+
+    @staticmethod
+    async def _review_item(conn: aiosqlite.Connection, project: Project) -> ReviewItem:
+        applicant = (
+            None if project.user_id is None else await users_repo.get_user(conn, project.user_id)
+        )
+        referrer = project.referrer_note
+        referral = await referrals_repo.get_referral(conn, project.id)
+        if referral is not None and referral.referrer_user_id is not None:
+            user = await users_repo.get_user(conn, referral.referrer_user_id)
+            referrer = None if user is None else user.first_name
+        return ReviewItem(project, None if applicant is None else applicant.first_name, referrer)
+
+    async def projects_of(self, user_id: int) -> list[ProjectRecord]:
+        """The user's projects, newest first, each with its status history."""
+        async with self._db.read() as conn:
+            projects = await projects_repo.list_projects_by_user(conn, user_id)
+            records = [
+                ProjectRecord(p, tuple(await projects_repo.list_status_history(conn, p.id)))
+                for p in projects
+            ]
+        return records[::-1]
+
+    async def referred_by(self, user_id: int) -> list[ReferredProject]:
+        """The projects the user referred (for /myreferrals)."""
+        async with self._db.read() as conn:
+            return await referrals_repo.list_referred_projects(conn, user_id)
+
+    async def invite(self, user_id: int, bot_username: str) -> Invite:
+        """The user's referral deep link (creating their code on first use) and its QR code."""
+        async with self._db.write() as conn:
+            code = await users_repo.get_or_create_referral_code(conn, user_id)
+        link = referral_link(bot_username, code)
+        return Invite(code, link, qr_png(link))

@@ -1,0 +1,779 @@
+"""Project registration (登记项目): the guided dialog, /myprojects, /myreferrals and /invite.
+
+The dialog asks name → industry → village → applicant type → investment → jobs → phone →
+referrer, then shows a summary to submit, change a field or cancel. Every answer lives in
+``user_data[DRAFT]`` (JSON-shaped) and the state in the persistent ConversationHandler, so a
+restart mid-dialog loses nothing. Choice steps use inline buttons (typing the option works
+too); number steps remove every keyboard so that nothing can be pressed by accident. Staff
+review of submitted projects is in ``handlers.review``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.registration import (
+    NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    Draft,
+    Duplicate,
+    Field,
+    Incomplete,
+    Problem,
+    ReferrerRefusal,
+    Submitted,
+    choose,
+    clean_text,
+    format_wan,
+    mask_phone,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+)
+from bot.settings import Settings
+from bot.texts import Html, Texts, fmt, get_texts
+from handlers import review
+from handlers.ui import inline_rows, main_menu
+
+DRAFT = "registration"
+FEATURE = "reg"
+TAX_REBATE_TOPIC = "tax-rebate"
+_MESSAGE_LIMIT = 4000
+
+
+class Waiting(IntEnum):
+    """What the registration dialog waits for."""
+
+    NAME = 1
+    INDUSTRY = 2
+    INDUSTRY_OTHER = 3
+    VILLAGE = 4
+    APPLICANT_TYPE = 5
+    INVESTMENT = 6
+    JOBS = 7
+    PHONE = 8
+    REFERRER = 9
+    CONFIRMATION = 10
+    FIELD_TO_CHANGE = 11
+    DUPLICATE_CONFIRMATION = 12
+
+
+_ORDER = (
+    Waiting.NAME,
+    Waiting.INDUSTRY,
+    Waiting.VILLAGE,
+    Waiting.APPLICANT_TYPE,
+    Waiting.INVESTMENT,
+    Waiting.JOBS,
+    Waiting.PHONE,
+    Waiting.REFERRER,
+    Waiting.CONFIRMATION,
+)
+_PREVIOUS = {
+    **{later: earlier for earlier, later in itertools.pairwise(_ORDER)},
+    Waiting.INDUSTRY_OTHER: Waiting.INDUSTRY,
+    Waiting.FIELD_TO_CHANGE: Waiting.CONFIRMATION,
+    Waiting.DUPLICATE_CONFIRMATION: Waiting.CONFIRMATION,
+}
+_STATE_OF_FIELD = {
+    Field.NAME: Waiting.NAME,
+    Field.INDUSTRY: Waiting.INDUSTRY,
+    Field.VILLAGE: Waiting.VILLAGE,
+    Field.APPLICANT_TYPE: Waiting.APPLICANT_TYPE,
+    Field.INVESTMENT: Waiting.INVESTMENT,
+    Field.JOBS: Waiting.JOBS,
+    Field.PHONE: Waiting.PHONE,
+    Field.REFERRER: Waiting.REFERRER,
+}
+# Choice steps: callback key, the draft field, and the options offered by the settings.
+_CHOICES: dict[Waiting, tuple[str, Field, Callable[[Settings], tuple[str, ...]]]] = {
+    Waiting.INDUSTRY: ("ind", Field.INDUSTRY, lambda s: s.town.industries),
+    Waiting.VILLAGE: ("vil", Field.VILLAGE, lambda s: s.town.villages),
+    Waiting.APPLICANT_TYPE: ("app", Field.APPLICANT_TYPE, lambda s: s.town.applicant_types),
+}
+_PER_ROW = {Waiting.INDUSTRY: 2, Waiting.VILLAGE: 3, Waiting.APPLICANT_TYPE: 2}
+OTHER = "other"
+
+
+# ------------------------------------------------------------------ draft and prompts
+def _draft(context: Context) -> Draft:
+    data = context.user_data.get(DRAFT) if context.user_data is not None else None
+    return Draft.from_json(data)
+
+
+def _save(context: Context, draft: Draft) -> None:
+    if context.user_data is not None:
+        context.user_data[DRAFT] = draft.to_json()
+
+
+def _drop(context: Context) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+
+
+def _label(t: Texts, field: Field) -> str:
+    return dict(t.registration.field_labels)[field.value]
+
+
+def _problem(t: Texts, problem: Problem, **values: object) -> Html:
+    return fmt(dict(t.registration.errors)[problem.value], **values)
+
+
+def _referrer_text(t: Texts, draft: Draft) -> str | Html:
+    r = t.registration
+    if draft.referrer_id is not None and draft.referrer_name is not None:
+        return fmt(r.referrer_linked, name=draft.referrer_name)
+    return draft.referrer_note or r.referrer_none
+
+
+def summary(t: Texts, draft: Draft) -> Html:
+    """The summary the resident checks before submitting."""
+    r = t.registration
+    return fmt(
+        r.summary,
+        name=draft.name,
+        industry=draft.industry,
+        village=draft.village,
+        applicant_type=draft.applicant_type,
+        investment=format_wan(draft.investment_wan or 0),
+        jobs=draft.jobs,
+        phone=mask_phone(draft.phone or ""),
+        referrer=_referrer_text(t, draft),
+        privacy=r.privacy,
+    )
+
+
+def _button(label: str, *args: str | int) -> tuple[str, str]:
+    return label, callbacks.encode(FEATURE, *args)
+
+
+def _summary_buttons(t: Texts) -> InlineKeyboardMarkup:
+    r = t.registration
+    return inline_rows(
+        [_button(r.btn_submit, "submit"), _button(r.btn_edit, "edit"), _button(r.btn_cancel, "x")],
+        per_row=3,
+    )
+
+
+def _field_buttons(t: Texts) -> InlineKeyboardMarkup:
+    pairs = [_button(label, "field", key) for key, label in t.registration.field_labels]
+    return inline_rows([*pairs, _button(t.registration.btn_back_to_summary, "sum")], per_row=2)
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _prompt(t: Texts, settings: Settings, state: Waiting, draft: Draft) -> tuple[str, Markup]:
+    """The question for ``state`` and the keyboard that goes with it."""
+    r = t.registration
+    if state in _CHOICES:
+        key, _, options = _CHOICES[state]
+        pairs = [_button(o, key, i) for i, o in enumerate(options(settings))]
+        if state is Waiting.INDUSTRY:
+            pairs.append(_button(r.btn_other, key, OTHER))
+        text = {
+            Waiting.INDUSTRY: r.step_industry,
+            Waiting.VILLAGE: r.step_village,
+            Waiting.APPLICANT_TYPE: r.step_applicant_type,
+        }[state]
+        return text, inline_rows(pairs, per_row=_PER_ROW[state])
+    if state is Waiting.PHONE:
+        button = KeyboardButton(r.btn_share_phone, request_contact=True)
+        return r.step_phone, ReplyKeyboardMarkup(
+            [[button]], resize_keyboard=True, one_time_keyboard=True
+        )
+    if state is Waiting.REFERRER:
+        return _referrer_prompt(t, draft)
+    if state is Waiting.CONFIRMATION:
+        return summary(t, draft), _summary_buttons(t)
+    if state is Waiting.FIELD_TO_CHANGE:
+        return Html(summary(t, draft) + "\n\n" + fmt(r.choose_field)), _field_buttons(t)
+    if state is Waiting.DUPLICATE_CONFIRMATION:
+        text = fmt(
+            r.duplicate, when=draft.duplicate_at, name=draft.name, ref_no=draft.duplicate_ref
+        )
+        buttons = [_button(r.btn_duplicate_confirm, "dup"), _button(r.btn_cancel, "x")]
+        return text, inline_rows(buttons, per_row=1)
+    text = {
+        Waiting.NAME: fmt(r.step_name, limit=NAME_MAX_CHARS),
+        Waiting.INDUSTRY_OTHER: fmt(r.step_industry_other, limit=NOTE_MAX_CHARS),
+        Waiting.INVESTMENT: r.step_investment,
+        Waiting.JOBS: r.step_jobs,
+    }[state]
+    # Free-text and number steps show no buttons at all (nothing to press by accident).
+    return text, ReplyKeyboardRemove()
+
+
+def _referrer_prompt(t: Texts, draft: Draft) -> tuple[str, Markup]:
+    r = t.registration
+    no = _button(r.btn_no_referrer, "ref", "none")
+    if draft.link_referrer_id is not None:
+        text = fmt(r.step_referrer_linked, name=draft.link_referrer_name)
+        return text, inline_rows([_button(r.btn_referrer_keep, "ref", "keep"), no])
+    note = {
+        ReferrerRefusal.SELF.value: r.referrer_self,
+        ReferrerRefusal.UNKNOWN.value: r.referrer_unknown,
+    }.get(draft.link_refusal or "")
+    text = fmt(r.step_referrer, limit=NOTE_MAX_CHARS)
+    return (Html(f"{text}\n{note}") if note else text), inline_rows([no])
+
+
+async def ask(
+    update: Update, context: Context, state: Waiting, note: str | None = None
+) -> Waiting:
+    """Send the question for ``state`` (after ``note``, if any) and wait for its answer."""
+    draft = _draft(context)
+    draft.step = int(state)
+    _save(context, draft)
+    t = context.texts(update.effective_user)
+    text, markup = _prompt(t, context.services.settings, state, draft)
+    if note:
+        text = Html(f"{note}\n\n{text}")
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    return state
+
+
+async def _answered(update: Update, context: Context, draft: Draft, state: Waiting) -> Waiting:
+    """Store the draft and move on: to the next step, or back to the summary when changing."""
+    if draft.editing:
+        draft.editing = False
+        _save(context, draft)
+        return await ask(update, context, Waiting.CONFIRMATION)
+    _save(context, draft)
+    if state is Waiting.INDUSTRY_OTHER:
+        state = Waiting.INDUSTRY
+    return await ask(update, context, _ORDER[_ORDER.index(state) + 1])
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return message.text or "" if message is not None else ""
+
+
+# ------------------------------------------------------------------ entry, back, cancel
+async def start(update: Update, context: Context) -> Waiting | int:
+    """Start a new registration, pre-filling the referrer from a referral link."""
+    user = update.effective_user
+    if user is None or update.effective_message is None:
+        return ConversationHandler.END
+    t = context.texts(user)
+    if (wait := context.services.dialog_allowance(user.id)) > 0:
+        await update.effective_message.reply_text(fmt(t.common.slow_down, seconds=wait))
+        return ConversationHandler.END
+    draft = Draft()
+    code = context.user_data.get("referral_code") if context.user_data is not None else None
+    if isinstance(code, str):
+        referrer = await context.services.registration.resolve_referrer(code, user.id)
+        if referrer.refused is None:
+            draft.link_referrer_id, draft.link_referrer_name = (
+                referrer.user_id,
+                referrer.first_name,
+            )
+        else:
+            draft.link_refusal = referrer.refused.value
+    _save(context, draft)
+    return await ask(update, context, Waiting.NAME)
+
+
+async def back(update: Update, context: Context) -> Waiting:
+    """Go back one step (or to the summary while changing a field)."""
+    draft = _draft(context)
+    current = Waiting(draft.step) if draft.step in Waiting._value2member_map_ else Waiting.NAME
+    if draft.editing:
+        draft.editing = False
+        _save(context, draft)
+        return await ask(update, context, Waiting.CONFIRMATION)
+    if current is Waiting.NAME:
+        t = context.texts(update.effective_user)
+        return await ask(update, context, Waiting.NAME, t.registration.back_at_first)
+    return await ask(update, context, _PREVIOUS[current])
+
+
+async def cancel(update: Update, context: Context) -> int:
+    """Drop the draft, leave the dialog and bring the main menu back."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    _drop(context)
+    t = context.texts(update.effective_user)
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, t.registration.cancelled, reply_markup=main_menu(t)
+        )
+    return ConversationHandler.END
+
+
+async def reprompt(update: Update, context: Context) -> Waiting:
+    """Answer anything unexpected mid-dialog by asking the current question again."""
+    t = context.texts(update.effective_user)
+    draft = _draft(context)
+    state = Waiting(draft.step) if draft.step in Waiting._value2member_map_ else Waiting.NAME
+    message = update.effective_message
+    if update.callback_query is not None:
+        await update.callback_query.answer(t.registration.reprompt_other)
+        return await ask(update, context, state)
+    readable = message is not None and message.text is not None
+    note = t.registration.reprompt_other if readable else t.registration.reprompt_non_text
+    return await ask(update, context, state, note)
+
+
+async def timed_out(update: object, context: Context) -> None:
+    """Tell the resident the dialog ended after the configured silence."""
+    _drop(context)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    t = context.texts(update.effective_user)
+    minutes = int(context.services.settings.conversation_timeout.total_seconds() // 60)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        fmt(t.registration.timed_out, minutes=minutes),
+        reply_markup=main_menu(t),
+    )
+
+
+# ------------------------------------------------------------------ the answers
+async def got_name(update: Update, context: Context) -> Waiting:
+    """Store the project name, trimmed; refuse empty, invisible or over-long names."""
+    t = context.texts(update.effective_user)
+    name = clean_text(_text(update), NAME_MAX_CHARS)
+    if name is Problem.TOO_LONG:
+        length = len(" ".join(_text(update).split()))
+        note = fmt(t.registration.error_name_too_long, limit=NAME_MAX_CHARS, length=length)
+        return await ask(update, context, Waiting.NAME, note)
+    if isinstance(name, Problem):
+        return await ask(update, context, Waiting.NAME, _problem(t, name))
+    draft = _draft(context)
+    draft.name = name
+    return await _answered(update, context, draft, Waiting.NAME)
+
+
+async def chose_option(update: Update, context: Context) -> Waiting:
+    """Store the industry, village or applicant type pressed on an inline button."""
+    query, t = update.callback_query, context.texts(update.effective_user)
+    args = callbacks.decode(query.data if query else None, FEATURE, 2)
+    draft = _draft(context)
+    state = Waiting(draft.step) if draft.step in _CHOICES else None
+    if query is None or args is None or state is None or args[0] != _CHOICES[state][0]:
+        return await reprompt(update, context)
+    _, field, options = _CHOICES[state]
+    offered = options(context.services.settings)
+    if args[1] == OTHER and state is Waiting.INDUSTRY:
+        await query.answer()
+        await query.edit_message_text(
+            fmt(t.registration.chosen, label=_label(t, field), value=t.registration.btn_other)
+        )
+        return await ask(update, context, Waiting.INDUSTRY_OTHER)
+    if not args[1].isdigit() or int(args[1]) >= len(offered):
+        return await reprompt(update, context)
+    await query.answer()
+    value = offered[int(args[1])]
+    await query.edit_message_text(fmt(t.registration.chosen, label=_label(t, field), value=value))
+    setattr(draft, field.value, value)
+    return await _answered(update, context, draft, state)
+
+
+async def typed_option(update: Update, context: Context) -> Waiting:
+    """Accept a typed choice (its text or number); a typed industry may be anything."""
+    t, draft = context.texts(update.effective_user), _draft(context)
+    state = Waiting(draft.step) if draft.step in _CHOICES else Waiting.INDUSTRY
+    _, field, options = _CHOICES[state]
+    value = choose(_text(update), options(context.services.settings))
+    if state is Waiting.INDUSTRY and value is Problem.NOT_A_CHOICE:
+        if choose(_text(update), (t.registration.btn_other,)) == t.registration.btn_other:
+            return await ask(update, context, Waiting.INDUSTRY_OTHER)
+        value = clean_text(_text(update), NOTE_MAX_CHARS)
+    if isinstance(value, Problem):
+        return await ask(
+            update,
+            context,
+            state,
+            _problem(t, value, limit=NOTE_MAX_CHARS, length=len(_text(update))),
+        )
+    setattr(draft, field.value, value)
+    return await _answered(update, context, draft, state)
+
+
+async def got_other_industry(update: Update, context: Context) -> Waiting:
+    """Store an industry typed after pressing 其他."""
+    t = context.texts(update.effective_user)
+    value = clean_text(_text(update), NOTE_MAX_CHARS)
+    if isinstance(value, Problem):
+        note = _problem(t, value, limit=NOTE_MAX_CHARS, length=len(_text(update)))
+        return await ask(update, context, Waiting.INDUSTRY_OTHER, note)
+    draft = _draft(context)
+    draft.industry = value
+    return await _answered(update, context, draft, Waiting.INDUSTRY_OTHER)
+
+
+async def got_investment(update: Update, context: Context) -> Waiting:
+    """Store the planned investment in 万元."""
+    t, limits = context.texts(update.effective_user), context.services.settings.limits
+    value = parse_investment(_text(update), limits.max_investment_wan)
+    if value is Problem.ZERO:
+        return await ask(update, context, Waiting.INVESTMENT, t.registration.error_zero_investment)
+    if isinstance(value, Problem):
+        note = _problem(t, value, maximum=format_wan(limits.max_investment_wan))
+        return await ask(update, context, Waiting.INVESTMENT, note)
+    draft = _draft(context)
+    draft.investment_wan = value
+    return await _answered(update, context, draft, Waiting.INVESTMENT)
+
+
+async def got_jobs(update: Update, context: Context) -> Waiting:
+    """Store the expected number of new jobs."""
+    t, limits = context.texts(update.effective_user), context.services.settings.limits
+    value = parse_jobs(_text(update), limits.max_jobs)
+    if isinstance(value, Problem):
+        return await ask(
+            update, context, Waiting.JOBS, _problem(t, value, maximum=limits.max_jobs)
+        )
+    draft = _draft(context)
+    draft.jobs = value
+    return await _answered(update, context, draft, Waiting.JOBS)
+
+
+async def got_contact(update: Update, context: Context) -> Waiting:
+    """Store a shared contact's number, if it is the resident's own."""
+    message, user, t = (
+        update.effective_message,
+        update.effective_user,
+        context.texts(update.effective_user),
+    )
+    contact = message.contact if message is not None else None
+    if contact is None or user is None or contact.user_id != user.id:
+        return await ask(update, context, Waiting.PHONE, t.registration.error_foreign_contact)
+    return await _got_phone(update, context, contact.phone_number)
+
+
+async def typed_phone(update: Update, context: Context) -> Waiting:
+    """Store a typed mainland mobile number."""
+    return await _got_phone(update, context, _text(update))
+
+
+async def _got_phone(update: Update, context: Context, text: str) -> Waiting:
+    t = context.texts(update.effective_user)
+    phone = parse_phone(text)
+    if isinstance(phone, Problem):
+        return await ask(update, context, Waiting.PHONE, _problem(t, phone))
+    draft = _draft(context)
+    draft.phone = phone
+    if update.effective_message is not None:
+        # The confirmation also takes the share-contact keyboard away.
+        await update.effective_message.reply_text(
+            fmt(t.registration.phone_saved, phone=mask_phone(phone)),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+    return await _answered(update, context, draft, Waiting.PHONE)
+
+
+async def chose_referrer(update: Update, context: Context) -> Waiting:
+    """Keep the referrer from the link, or record that there is none."""
+    query, t = update.callback_query, context.texts(update.effective_user)
+    args = callbacks.decode(query.data if query else None, FEATURE, 2)
+    draft = _draft(context)
+    if query is None or args is None or (args[1] == "keep" and draft.link_referrer_id is None):
+        return await reprompt(update, context)
+    await query.answer()
+    keep = args[1] == "keep"
+    draft.referrer_id = draft.link_referrer_id if keep else None
+    draft.referrer_name = draft.link_referrer_name if keep else None
+    draft.referrer_note, draft.referrer_asked = None, True
+    value = _referrer_text(t, draft)
+    await query.edit_message_text(
+        fmt(t.registration.chosen, label=_label(t, Field.REFERRER), value=value)
+    )
+    return await _answered(update, context, draft, Waiting.REFERRER)
+
+
+async def typed_referrer(update: Update, context: Context) -> Waiting:
+    """Record a referrer typed by name (kept as a note for staff, not a credited link)."""
+    t = context.texts(update.effective_user)
+    note = clean_text(_text(update), NOTE_MAX_CHARS)
+    if isinstance(note, Problem):
+        problem = _problem(t, note, limit=NOTE_MAX_CHARS, length=len(_text(update)))
+        return await ask(update, context, Waiting.REFERRER, problem)
+    draft = _draft(context)
+    draft.referrer_id, draft.referrer_name = None, None
+    draft.referrer_note, draft.referrer_asked = note, True
+    return await _answered(update, context, draft, Waiting.REFERRER)
+
+
+# ------------------------------------------------------------------ summary
+async def change(update: Update, context: Context) -> Waiting:
+    """Show which field to change."""
+    query, t = update.callback_query, context.texts(update.effective_user)
+    if query is None:
+        return await reprompt(update, context)
+    await query.answer()
+    draft = _draft(context)
+    draft.step = int(Waiting.FIELD_TO_CHANGE)
+    _save(context, draft)
+    text = Html(summary(t, draft) + "\n\n" + fmt(t.registration.choose_field))
+    await query.edit_message_text(text, reply_markup=_field_buttons(t))
+    return Waiting.FIELD_TO_CHANGE
+
+
+async def change_field(update: Update, context: Context) -> Waiting:
+    """Ask the chosen field again; its answer leads back to the summary."""
+    query = update.callback_query
+    args = callbacks.decode(query.data if query else None, FEATURE, 2)
+    if query is None or args is None or args[1] not in Field._value2member_map_:
+        return await reprompt(update, context)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft = _draft(context)
+    draft.editing = True
+    _save(context, draft)
+    return await ask(update, context, _STATE_OF_FIELD[Field(args[1])])
+
+
+async def back_to_summary(update: Update, context: Context) -> Waiting:
+    """Leave the field choice without changing anything."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    return await ask(update, context, Waiting.CONFIRMATION)
+
+
+async def submit(update: Update, context: Context) -> Waiting | int:
+    """File the project (after a duplicate check), tell the resident and notify staff."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return ConversationHandler.END
+    await query.answer()
+    allow = callbacks.decode(query.data, FEATURE, 1) == ["dup"]
+    draft = _draft(context)
+    result = await context.services.registration.submit(user.id, draft, allow_duplicate=allow)
+    await query.edit_message_reply_markup(None)
+    if isinstance(result, Duplicate):
+        when = result.existing.created_at.astimezone(context.services.settings.timezone)
+        draft.duplicate_ref, draft.duplicate_at = result.existing.ref_no, f"{when:%Y-%m-%d %H:%M}"
+        _save(context, draft)
+        return await ask(update, context, Waiting.DUPLICATE_CONFIRMATION)
+    if isinstance(result, Incomplete):
+        draft.editing = True
+        _save(context, draft)
+        return await ask(update, context, _STATE_OF_FIELD[result.field])
+    await _confirm(update, context, result, draft)
+    _drop(context)
+    await review.notify_staff(context, result.project.id)
+    return ConversationHandler.END
+
+
+async def _confirm(update: Update, context: Context, result: Submitted, draft: Draft) -> None:
+    t = context.texts(update.effective_user)
+    r = t.registration
+    lines = [fmt(r.submitted, ref_no=result.project.ref_no)]
+    if result.referral is not None and result.referral.credited:
+        lines.append(fmt(r.referral_credited, name=draft.referrer_name))
+    elif result.referral is not None and result.referral.refused is not None:
+        lines.append(fmt(dict(r.referral_refused)[result.referral.refused.value]))
+    tax = [[InlineKeyboardButton(r.btn_tax_rebate, callback_data=_tax_rebate_data())]]
+    if update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    text = Html("\n\n".join(lines))
+    await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup(tax))
+    await context.bot.send_message(chat_id, t.common.menu_prompt, reply_markup=main_menu(t))
+
+
+def _tax_rebate_data() -> str:
+    return callbacks.encode("topic", TAX_REBATE_TOPIC)
+
+
+# ------------------------------------------------------------------ outside the dialog
+async def my_projects(update: Update, context: Context) -> None:
+    """List the resident's projects with their status history."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    r, tz = t.registration, context.services.settings.timezone
+    records = await context.services.registration.projects_of(user.id)
+    if not records:
+        await message.reply_text(r.my_projects_none)
+        return
+    statuses = dict(r.statuses)
+    blocks = [fmt(r.my_projects_header, count=len(records))]
+    for record in records:
+        history = "\n".join(
+            fmt(
+                r.history_line,
+                time=f"{c.created_at.astimezone(tz):%Y-%m-%d %H:%M}",
+                status=statuses.get(c.status, c.status),
+                note=fmt(r.history_note, note=c.note) if c.note else Html(""),
+            )
+            for c in record.history
+        )
+        p = record.project
+        blocks.append(
+            fmt(
+                r.my_project,
+                ref_no=p.ref_no,
+                name=p.name or r.name_erased,
+                status=statuses[p.status.value],
+                history=Html(history),
+            )
+        )
+    for chunk in pack(blocks):
+        await message.reply_text(chunk)
+
+
+async def my_referrals(update: Update, context: Context) -> None:
+    """List the projects the user referred and whether each earns the reward."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    r = context.texts(user).registration
+    referred = await context.services.registration.referred_by(user.id)
+    if not referred:
+        await message.reply_text(r.my_referrals_none)
+        return
+    eligible = sum(1 for p in referred if p.reward_eligible)
+    statuses = dict(r.statuses)
+    blocks = [fmt(r.my_referrals_header, count=len(referred), eligible=eligible)]
+    blocks += [
+        fmt(
+            r.my_referral,
+            ref_no=p.ref_no,
+            name=p.name or r.name_erased,
+            status=statuses[p.status.value],
+            reward=r.reward_eligible if p.reward_eligible else r.reward_pending,
+        )
+        for p in referred
+    ]
+    for chunk in pack(blocks, separator="\n"):
+        await message.reply_text(chunk)
+
+
+async def invite(update: Update, context: Context) -> None:
+    """Send the user's personal referral link and its QR code."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    result = await context.services.registration.invite(user.id, context.bot.username)
+    await message.reply_photo(
+        result.qr_png,
+        caption=fmt(t.registration.invite, link=result.link),
+        filename="invite.png",
+    )
+
+
+def pack(blocks: list[Html], *, separator: str = "\n\n") -> list[Html]:
+    """Join blocks into as few messages as fit Telegram's length limit."""
+    chunks: list[Html] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}{separator}{block}" if current else block
+        if current and len(candidate) > _MESSAGE_LIMIT:
+            chunks.append(Html(current))
+            candidate = block[:_MESSAGE_LIMIT]
+        current = candidate
+    if current:
+        chunks.append(Html(current))
+    return chunks
+
+
+# ------------------------------------------------------------------ wiring
+def _labels(attribute: str) -> list[str]:
+    return [getattr(get_texts(lang).common, attribute) for lang in ("zh", "en")]
+
+
+def _data(*actions: str) -> str:
+    return rf"^{callbacks.VERSION}:{FEATURE}:({'|'.join(actions)})(:|$)"
+
+
+def dialog(settings: Settings) -> ConversationHandler[Context]:
+    """The registration dialog (entry: /register and the 📝 menu button)."""
+    text = filters.TEXT & ~filters.COMMAND
+    states: dict[object, list[BaseHandler[Update, Context, Any]]] = {
+        Waiting.NAME: [MessageHandler(text, got_name)],
+        Waiting.INDUSTRY_OTHER: [MessageHandler(text, got_other_industry)],
+        Waiting.INVESTMENT: [MessageHandler(text, got_investment)],
+        Waiting.JOBS: [MessageHandler(text, got_jobs)],
+        Waiting.PHONE: [
+            MessageHandler(filters.CONTACT, got_contact),
+            MessageHandler(text, typed_phone),
+        ],
+        Waiting.REFERRER: [
+            CallbackQueryHandler(chose_referrer, pattern=_data("ref")),
+            MessageHandler(text, typed_referrer),
+        ],
+        Waiting.CONFIRMATION: [
+            CallbackQueryHandler(submit, pattern=_data("submit")),
+            CallbackQueryHandler(change, pattern=_data("edit")),
+            CallbackQueryHandler(cancel, pattern=_data("x")),
+        ],
+        Waiting.FIELD_TO_CHANGE: [
+            CallbackQueryHandler(change_field, pattern=_data("field")),
+            CallbackQueryHandler(back_to_summary, pattern=_data("sum")),
+        ],
+        Waiting.DUPLICATE_CONFIRMATION: [
+            CallbackQueryHandler(submit, pattern=_data("dup")),
+            CallbackQueryHandler(cancel, pattern=_data("x")),
+        ],
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+    }
+    for state, (key, _, _) in _CHOICES.items():
+        states[state] = [
+            CallbackQueryHandler(chose_option, pattern=_data(key)),
+            MessageHandler(text, typed_option),
+        ]
+    with warnings.catch_warnings():
+        # PTB warns that with per_message=False a button is tracked per user, not per
+        # message: that is what this dialog wants (one draft per resident).
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("register", start),
+                MessageHandler(filters.Text(_labels("btn_register")), start),
+            ],
+            states=states,
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CommandHandler("back", back),
+                MessageHandler(filters.ALL, reprompt),
+                CallbackQueryHandler(reprompt),
+            ],
+            name="registration",
+            persistent=True,
+            conversation_timeout=settings.conversation_timeout,
+        )
+
+
+def commands() -> list[BaseHandler[Update, Context, Any]]:
+    """The resident's registration commands outside the dialog."""
+    return [
+        CommandHandler("myprojects", my_projects),
+        CommandHandler("myreferrals", my_referrals),
+        CommandHandler("invite", invite),
+    ]

@@ -1,0 +1,320 @@
+"""Staff review of registered projects: the 通过 / 退回 buttons, the reason dialog, /review.
+
+Every admin gets a card for each new project. 通过 decides at once; 退回 opens a short dialog
+(per admin, so two admins can return two projects at the same time) asking for the reason.
+Each button is checked on the server: a non-admin is refused, logged and audited by
+``staff_guard``; a project already decided is left alone and the admin told politely. The
+applicant hears of the decision in their own language.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from enum import IntEnum
+from typing import Any
+
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.registration import (
+    REASON_MAX_CHARS,
+    Decided,
+    DecisionOutcome,
+    Problem,
+    ReviewItem,
+    clean_text,
+    format_wan,
+)
+from bot.settings import Settings
+from bot.texts import Html, Texts, fmt
+from db.models import Project, ProjectStatus
+from handlers.staff_guard import require_staff, send_safely, tell_staff, texts_of
+from handlers.ui import inline_rows
+
+_LOGGER = logging.getLogger(__name__)
+
+FEATURE = "rev"
+APPROVE = "ok"
+RETURN = "ret"
+RETURNING = "returning_project"
+REVIEW_LIST_SIZE = 10
+
+
+class WaitingReview(IntEnum):
+    """What the staff's 退回 dialog waits for."""
+
+    RETURN_REASON = 1
+
+
+def card(t: Texts, item: ReviewItem) -> Html:
+    """The staff's view of a project (full phone number: staff call applicants)."""
+    p, r = item.project, t.registration
+    return fmt(
+        r.staff_new,
+        ref_no=p.ref_no,
+        name=p.name or r.name_erased,
+        industry=p.industry,
+        village=p.village,
+        applicant_type=p.applicant_type,
+        investment=format_wan(p.investment_wan),
+        jobs=p.jobs,
+        phone=p.phone or r.name_erased,
+        referrer=item.referrer or r.referrer_none,
+        applicant=item.applicant_name or r.name_erased,
+        user_id=p.user_id or "-",
+    )
+
+
+def buttons(t: Texts, project_id: int) -> InlineKeyboardMarkup:
+    """通过 / 退回 for one project."""
+    r = t.registration
+    return inline_rows(
+        [
+            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, project_id)),
+            (r.btn_return, callbacks.encode(FEATURE, RETURN, project_id)),
+        ]
+    )
+
+
+async def notify_staff(context: Context, project_id: int) -> int:
+    """Send every admin the new project's card with the decision buttons."""
+    item = await context.services.registration.review_item(project_id)
+    if item is None:
+        return 0
+
+    def compose(admin_id: int, t: Texts) -> Any:
+        return context.bot.send_message(
+            admin_id, card(t, item), reply_markup=buttons(t, project_id)
+        )
+
+    return await tell_staff(context, compose)
+
+
+def _project_id(update: Update, action: str) -> int | None:
+    query = update.callback_query
+    args = callbacks.decode(query.data if query else None, FEATURE, 2)
+    if args is None or args[0] != action or not args[1].isdigit():
+        return None
+    return int(args[1])
+
+
+async def _refuse_stale(update: Update, context: Context) -> None:
+    if update.callback_query is not None:
+        t = context.texts(update.effective_user)
+        await update.callback_query.answer(t.common.stale_button, show_alert=True)
+
+
+async def _already(update: Update, context: Context, project: Project | None) -> None:
+    """Tell the admin the project was handled before (or does not exist); change nothing."""
+    query, t = update.callback_query, context.texts(update.effective_user)
+    if query is None:
+        return
+    if project is None:
+        await query.answer(t.registration.not_found, show_alert=True)
+        return
+    status = dict(t.registration.statuses)[project.status.value]
+    await query.answer(fmt(t.registration.already_decided, status=status), show_alert=True)
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        await query.edit_message_reply_markup(None)
+
+
+async def approve(update: Update, context: Context) -> None:
+    """通过: approve the project, mark the card, and tell the applicant."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or not await require_staff(update, context, "review"):
+        return
+    project_id = _project_id(update, APPROVE)
+    if project_id is None:
+        await _refuse_stale(update, context)
+        return
+    decided = await context.services.registration.decide(project_id, user.id, approve=True)
+    if decided.outcome is not DecisionOutcome.DONE:
+        await _already(update, context, decided.project)
+        return
+    await query.answer()
+    t = context.texts(user)
+    mark = fmt(t.registration.decided_approved, actor=user.first_name)
+    if isinstance(query.message, Message) and query.message.text is not None:
+        original = query.message.text_html
+        await query.edit_message_text(Html(f"{original}\n\n{mark}"), reply_markup=None)
+    await _tell_applicant(context, decided)
+
+
+async def ask_reason(update: Update, context: Context) -> WaitingReview | int | None:
+    """退回: remember which project and ask for the reason."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or not await require_staff(update, context, "review"):
+        return ConversationHandler.END
+    project_id = _project_id(update, RETURN)
+    if project_id is None:
+        await _refuse_stale(update, context)
+        return None
+    project = await context.services.registration.project(project_id)
+    if project is None or project.status is not ProjectStatus.SUBMITTED:
+        await _already(update, context, project)
+        return None
+    await query.answer()
+    message = query.message if isinstance(query.message, Message) else None
+    if context.user_data is not None:
+        context.user_data[RETURNING] = {
+            "project": project_id,
+            "message": None if message is None else message.message_id,
+            "html": None if message is None or message.text is None else message.text_html,
+        }
+    t = context.texts(user)
+    text = fmt(
+        t.registration.ask_reason,
+        ref_no=project.ref_no,
+        name=project.name or "",
+        limit=REASON_MAX_CHARS,
+    )
+    await context.bot.send_message(user.id, text, reply_markup=ForceReply(selective=True))
+    return WaitingReview.RETURN_REASON
+
+
+async def got_reason(update: Update, context: Context) -> WaitingReview | int:
+    """Return the project with the typed reason, mark the card and tell the applicant."""
+    message, user = update.effective_message, update.effective_user
+    pending = context.user_data.get(RETURNING) if context.user_data is not None else None
+    if message is None or user is None or not isinstance(pending, dict):
+        return ConversationHandler.END
+    t = context.texts(user)
+    reason = clean_text(message.text or "", REASON_MAX_CHARS)
+    if isinstance(reason, Problem):
+        await message.reply_text(fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS))
+        return WaitingReview.RETURN_REASON
+    registration = context.services.registration
+    decided = await registration.decide(
+        int(pending["project"]), user.id, approve=False, reason=reason
+    )
+    if context.user_data is not None:
+        context.user_data.pop(RETURNING, None)
+    if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
+        status = "" if decided.project is None else decided.project.status.value
+        label = dict(t.registration.statuses).get(status, status)
+        await message.reply_text(fmt(t.registration.already_decided, status=label))
+        return ConversationHandler.END
+    mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
+    await message.reply_text(mark)
+    await _mark_card(context, user.id, pending, mark)
+    await _tell_applicant(context, decided, reason)
+    return ConversationHandler.END
+
+
+async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], mark: Html) -> None:
+    """Write the decision under the card the admin pressed 退回 on and take its buttons away."""
+    if not isinstance(pending.get("message"), int) or not isinstance(pending.get("html"), str):
+        return
+    sending = context.bot.edit_message_text(
+        Html(f"{pending['html']}\n\n{mark}"), chat_id=chat_id, message_id=pending["message"]
+    )
+    await send_safely(context, chat_id, sending)
+
+
+async def cancel_return(update: Update, context: Context) -> int:
+    """Leave the 退回 dialog; the project stays as it was."""
+    if context.user_data is not None:
+        context.user_data.pop(RETURNING, None)
+    t = context.texts(update.effective_user)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(t.registration.review_cancelled)
+    return ConversationHandler.END
+
+
+async def reason_reprompt(update: Update, context: Context) -> WaitingReview:
+    """Ask again for the reason when something else arrives."""
+    t = context.texts(update.effective_user)
+    text = fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return WaitingReview.RETURN_REASON
+
+
+async def return_timed_out(update: object, context: Context) -> None:
+    """Forget the pending 退回 after the configured silence (the project stays submitted)."""
+    if context.user_data is not None:
+        context.user_data.pop(RETURNING, None)
+
+
+async def _tell_applicant(context: Context, decided: Decided, reason: str | None = None) -> None:
+    project = decided.project
+    if project is None or project.user_id is None:
+        return
+    t = await texts_of(context, project.user_id)
+    name = project.name or t.registration.name_erased
+    if project.status is ProjectStatus.APPROVED:
+        text = fmt(t.registration.applicant_approved, ref_no=project.ref_no, name=name)
+    else:
+        text = fmt(
+            t.registration.applicant_returned, ref_no=project.ref_no, name=name, reason=reason
+        )
+    await send_safely(context, project.user_id, context.bot.send_message(project.user_id, text))
+
+
+async def review_list(update: Update, context: Context) -> None:
+    """/review: the oldest projects awaiting a decision, each with its buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not await require_staff(update, context, "review"):
+        return
+    t = context.texts(user)
+    count, items = await context.services.registration.awaiting_review(REVIEW_LIST_SIZE)
+    if not items:
+        await message.reply_text(t.registration.review_none)
+        return
+    await message.reply_text(fmt(t.registration.review_header, count=count, shown=len(items)))
+    for item in items:
+        await message.reply_text(card(t, item), reply_markup=buttons(t, item.project.id))
+
+
+# ------------------------------------------------------------------ wiring
+def _data(action: str) -> str:
+    return rf"^{callbacks.VERSION}:{FEATURE}:{action}(:|$)"
+
+
+def return_dialog(settings: Settings) -> ConversationHandler[Context]:
+    """The staff's 退回 dialog: press the button, then type the reason."""
+    with warnings.catch_warnings():
+        # Per-admin (not per-message) tracking is intended: one pending 退回 per admin.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(ask_reason, pattern=_data(RETURN))],
+            states={
+                WaitingReview.RETURN_REASON: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
+                    # Another card's 退回 switches the project; 通过 works meanwhile.
+                    CallbackQueryHandler(ask_reason, pattern=_data(RETURN)),
+                    CallbackQueryHandler(approve, pattern=_data(APPROVE)),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, return_timed_out)],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel_return),
+                MessageHandler(filters.ALL, reason_reprompt),
+                CallbackQueryHandler(reason_reprompt),
+            ],
+            name="review_return",
+            persistent=True,
+            conversation_timeout=settings.conversation_timeout,
+        )
+
+
+def commands() -> list[BaseHandler[Update, Context, Any]]:
+    """/review and the 通过 button outside the 退回 dialog."""
+    return [
+        CommandHandler("review", review_list),
+        CallbackQueryHandler(approve, pattern=_data(APPROVE)),
+    ]

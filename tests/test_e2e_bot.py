@@ -15,8 +15,10 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,20 @@ TOKEN = "987654321:AAGe2eTOKENnotREALbutVALIDshape0123"
 ZH = get_texts("zh")
 NAME = "张三丰"
 QUESTIONS = ("新上的项目，头一年的税能返还吗？", "联保贷款怎么办理", "引荐人有什么奖励")
+PROJECT = "张记木材加工厂"
+REGISTRATION: tuple[tuple[str, dict[str, str]], ...] = (
+    ("send", {"text": "/register"}),
+    ("send", {"text": PROJECT}),
+    ("press", {"label": "木材加工"}),
+    # -- SIGTERM and restart here --
+    ("press", {"label": "示例一村"}),
+    ("press", {"label": "返乡创业人员"}),
+    ("send", {"text": "50"}),
+    ("send", {"text": "12"}),
+    ("contact", {"phone": "+8613800138000"}),
+    ("press", {"label": "没有引荐人"}),
+    ("press", {"label": "提交"}),
+)
 _UPDATE_LINE = re.compile(r"update (\d+) kind=(\w+) handler=(\S+) outcome=(\w+) duration_ms=")
 
 
@@ -191,6 +207,11 @@ async def test_live_session_survives_sigterm_restart(
     thanks = await users.act(501, "press", label=ZH.qa.btn_up)
     assert thanks["toast"] == ZH.qa.feedback_thanks
 
+    # Another resident starts registering a project...
+    for action, value in REGISTRATION[:3]:
+        step = await users.act(503, action, **value)
+        assert step["settled"], (action, value)
+
     # SIGTERM while an answer is in flight: Telegram makes the bot wait (429, retry after 1s).
     emulator.fail_next(
         "sendMessage", 429, "Too Many Requests: retry after 1", chat_id=501, retry_after=1
@@ -211,6 +232,12 @@ async def test_live_session_survives_sigterm_restart(
     assert after["settled"]
     replies = await users.messages(501)
     assert len(replies) == before + 3  # nothing lost, nothing answered twice
+
+    # ...and finishes after the restart, where they left off.
+    for action, value in REGISTRATION[3:]:
+        step = await users.act(503, action, **value)
+        assert step["settled"], (action, value)
+    assert PROJECT in step["messages"][-1]["text"] or PROJECT in step["edited"][-1]["text"]
 
     if mode == "webhook":
         # Only Telegram (knowing the secret) may deliver; anything else is refused.
@@ -254,6 +281,9 @@ async def test_live_session_survives_sigterm_restart(
     finally:
         await db.close()
     assert sorted(q.text for q in logged) == sorted(QUESTIONS)
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        projects = conn.execute("SELECT name, village, jobs, user_id FROM projects").fetchall()
+    assert projects == [(PROJECT, "示例一村", 12, 503)]  # registered once, across the restart
 
     # One line per update names the handler; no token, no secret, nothing users wrote or are.
     lines = {int(m[1]): (m[2], m[3], m[4]) for m in _UPDATE_LINE.finditer(logs)}
@@ -262,7 +292,8 @@ async def test_live_session_survives_sigterm_restart(
     assert lines[thanks["update_id"]] == ("callback", "qa.feedback", "ok")
     assert lines[in_flight["update_id"]] == ("text", "qa.ask", "ok")
     assert lines[waiting["update_id"]] == ("text", "qa.ask", "ok")  # after the restart
-    for secret_or_personal in (TOKEN, TOKEN.split(":")[1], NAME, *QUESTIONS):
+    personal = (NAME, PROJECT, "13800138000", *QUESTIONS)
+    for secret_or_personal in (TOKEN, TOKEN.split(":")[1], *personal):
         assert secret_or_personal not in logs
     if mode == "webhook":
         assert "generated a random one" in logs

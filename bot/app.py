@@ -37,7 +37,16 @@ from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
 from bot.texts import get_texts
 from db.persistence import SQLitePersistence
-from handlers import errors, qa, start, trainings
+from handlers import (
+    broadcast,
+    errors,
+    export,
+    qa,
+    start,
+    stats,
+    trainings,
+    unanswered,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,6 +108,7 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # --- training dialogs (handlers.trainings)
         *((0, h) for h in trainings.dialogs()),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
+        (0, broadcast.conversation()),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
         (0, MessageHandler(filters.Text(_menu_labels("btn_help")), start.help_command)),
@@ -118,6 +128,30 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # --- training commands and buttons (handlers.trainings)
         *((0, h) for h in trainings.commands_and_buttons(_menu_labels("btn_trainings"))),
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
+        (0, CommandHandler("stats", stats.stats)),
+        (0, CommandHandler("export", export.export_menu)),
+        (0, CallbackQueryHandler(export.export_choice, pattern=callbacks.pattern(export.FEATURE))),
+        (0, CommandHandler("unanswered", unanswered.unanswered)),
+        (0, CommandHandler("kbreload", unanswered.kbreload)),
+        (
+            0,
+            CallbackQueryHandler(
+                unanswered.pick_topic, pattern=callbacks.pattern(unanswered.PICK)
+            ),
+        ),
+        (
+            0,
+            CallbackQueryHandler(
+                unanswered.browse_topics, pattern=callbacks.pattern(unanswered.PAGE)
+            ),
+        ),
+        (
+            0,
+            CallbackQueryHandler(
+                unanswered.attach_example, pattern=callbacks.pattern(unanswered.ADD)
+            ),
+        ),
+        (0, CallbackQueryHandler(broadcast.stale, pattern=callbacks.pattern(broadcast.FEATURE))),
         # Fallbacks last: unknown commands, unreadable messages, stale buttons.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
         (0, MessageHandler(filters.TEXT, qa.ask)),

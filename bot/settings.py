@@ -61,6 +61,10 @@ ENV_VARS: Mapping[str, str] = {
     "CHUANGYE_BASE_URL": "network.base_url",
     "CHUANGYE_PROXY": "network.proxy",
     "CHUANGYE_WEBHOOK_SECRET": "network.webhook_secret",
+    "CHUANGYE_WEBHOOK_URL": "network.webhook_url",
+    "CHUANGYE_WEBHOOK_LISTEN": "network.webhook_listen",
+    "CHUANGYE_WEBHOOK_PORT": "network.webhook_port",
+    "CHUANGYE_HEALTH_PORT": "network.health_port",
 }
 
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,64}$")

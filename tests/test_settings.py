@@ -96,3 +96,22 @@ def test_example_config_is_valid() -> None:
     settings = load_settings(example, environ={})
     assert len(settings.town.villages) == 15
     assert settings.token is None  # the example never ships a token
+
+
+def test_network_settings_from_environment() -> None:
+    settings = load_settings(
+        None,
+        environ={
+            "CHUANGYE_WEBHOOK_URL": "https://bot.example.org/tg",
+            "CHUANGYE_WEBHOOK_PORT": "9443",
+            "CHUANGYE_HEALTH_PORT": "8089",
+            "CHUANGYE_BASE_URL": "http://127.0.0.1:8081/",
+        },
+    )
+    assert settings.network.webhook_url == "https://bot.example.org/tg"
+    assert settings.network.webhook_port == 9443
+    assert settings.network.health_port == 8089
+    assert settings.network.base_url == "http://127.0.0.1:8081"
+    with pytest.raises(SettingsError) as info:
+        load_settings(None, environ={"CHUANGYE_HEALTH_PORT": "http"})
+    assert info.value.setting == "network.health_port"

@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.broadcast import BroadcastService
+from bot.services.export import ExportService
 from bot.services.qa import KnowledgeService
 from bot.services.roles import StaffRoles
+from bot.services.stats import StatsService
 from bot.services.throttle import Throttle
 from bot.services.trainings import TrainingService
+from bot.services.unanswered import UnansweredService
 from bot.services.users import UserService
 from bot.settings import Settings
 from db.database import Database
@@ -32,6 +36,10 @@ class Services:
     question_throttle: Throttle
     dialog_throttle: Throttle
     trainings: TrainingService
+    stats: StatsService
+    exports: ExportService
+    unanswered: UnansweredService
+    broadcasts: BroadcastService
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
@@ -66,6 +74,10 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
             trainings=TrainingService(db, clock, settings),
+            stats=StatsService(db, clock, settings),
+            exports=ExportService(db, clock, settings),
+            unanswered=UnansweredService(db, clock, qa),
+            broadcasts=BroadcastService(db, clock),
         )
     except BaseException:
         await db.close()

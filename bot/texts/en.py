@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, QaTexts, Texts, TrainingTexts
+from bot.texts.sections import (
+    BroadcastTexts,
+    CommonTexts,
+    ExportTexts,
+    QaTexts,
+    StatsTexts,
+    Texts,
+    TrainingTexts,
+    UnansweredTexts,
+)
 
 COMMON = CommonTexts(
     start=(
@@ -263,4 +272,191 @@ TRAININGS = TrainingTexts(
 )
 
 
-EN = Texts(lang="en", common=COMMON, qa=QA, trainings=TRAININGS)
+STATS = StatsTexts(
+    title="📊 <b>Campaign statistics</b>  {period}",
+    period_all="all time",
+    period_since="since {first}",
+    period_range="{first} to {last}",
+    bad_period=(
+        "I don't understand this period: {text}\nTry: /stats  /stats this-month  "
+        "/stats last-month  /stats 2026-11  /stats 2026-11-01 2026-11-30"
+    ),
+    projects_header="<b>Projects</b>  {total} in total",
+    project_statuses=(
+        ("submitted", "Pending"),
+        ("approved", "Approved"),
+        ("returned", "Returned"),
+        ("withdrawn", "Withdrawn"),
+    ),
+    investment="Invest. (10k¥)",
+    jobs="New jobs",
+    by_applicant_type="By applicant type",
+    by_village="By village",
+    by_industry="By industry",
+    by_month="Registered per month",
+    others="Others",
+    referrals_header="Referrals",
+    referrals="Referred",
+    referrals_eligible="Rewardable",
+    questions_header="Policy Q&A",
+    asked="Asked",
+    answered="Answered",
+    ambiguous="Ambiguous",
+    abstained="Unanswered",
+    thumbs_up="👍 rate",
+    trainings_header="Training sign-ups",
+    signed="Signed up",
+    waitlisted="Waitlisted",
+    cancelled="Cancelled",
+    sessions="Sessions",
+    people="People",
+    chart_caption=(
+        "📊 Top: projects per village (numbers below); bottom: per month (yy-mm)\n{legend}"
+    ),
+)
+
+EXPORT = ExportTexts(
+    choose_what="📤 What would you like to export?",
+    choose_format="📤 Export {what}: choose a file format",
+    kinds=(
+        ("projects", "Projects"),
+        ("trainings", "Trainings"),
+        ("questions", "Questions"),
+        ("complaints", "Complaints"),
+    ),
+    btn_xlsx="Excel (xlsx)",
+    btn_csv="CSV",
+    caption="📤 {what}: {rows} rows",
+    sheet_projects="Projects",
+    sheet_trainings="Trainings",
+    sheet_questions="Questions",
+    sheet_complaints="Complaints",
+    project_headers=(
+        "Ref. no.",
+        "Project name",
+        "Industry",
+        "Village",
+        "Applicant type",
+        "Planned investment (10k CNY)",
+        "New jobs",
+        "Phone",
+        "Referrer",
+        "Status",
+        "Registered",
+        "Updated",
+    ),
+    training_headers=(
+        "Session no.",
+        "Title",
+        "Tags",
+        "Target group",
+        "Starts",
+        "Ends",
+        "Place",
+        "Capacity",
+        "Signed up",
+        "Waitlisted",
+        "Cancelled",
+        "Status",
+    ),
+    question_headers=(
+        "No.",
+        "Asked",
+        "Question",
+        "Result",
+        "Topic",
+        "Confidence",
+        "Feedback",
+        "Language",
+    ),
+    complaint_headers=(
+        "Ref. no.",
+        "Filed on",
+        "Anonymous",
+        "Complainant",
+        "What happened",
+        "Department or person",
+        "When",
+        "Photo",
+        "Status",
+        "Resolution",
+        "Updated on",
+    ),
+    training_statuses=(
+        ("scheduled", "As planned"),
+        ("moved", "Moved"),
+        ("cancelled", "Cancelled"),
+    ),
+    complaint_statuses=(
+        ("received", "Received"),
+        ("handling", "Handling"),
+        ("resolved", "Resolved"),
+    ),
+    decisions=(("answer", "Answered"), ("ambiguous", "Ambiguous"), ("abstain", "Unanswered")),
+    feedback=(("up", "👍"), ("down", "👎")),
+    yes="yes",
+    no="no",
+    anonymous="(anonymous)",
+)
+
+UNANSWERED = UnansweredTexts(
+    header=(
+        "❓ <b>Unanswered questions</b> ({since}, {groups} groups)\n"
+        "Most frequent first. Tap ➕ to add a question as an example of a topic; "
+        "/kbreload makes it count."
+    ),
+    since_all="all time",
+    none="No unanswered or 👎 questions ({since}) 👍",
+    group="<b>{n}.</b> ×{count}{down}\n{examples}",
+    down_note=" (👎 {down})",
+    example="• {text}",
+    btn_attach="➕ {n}",
+    bad_date="I don't understand this date: {text}\nTry: /unanswered  /unanswered 2026-11-01",
+    pick_topic="Which topic should this question be an example of?\n“{text}”",
+    btn_browse_all="📚 All topics",
+    all_topics="Choose a topic (page {page}/{pages}):\n“{text}”",
+    btn_prev="⬅️ Previous",
+    btn_next="Next ➡️",
+    attached="✅ Added “{text}” as an example of “{topic}”. Send /kbreload to use it.",
+    already="This question is already an example of “{topic}”.",
+    gone="This question no longer exists (its asker may have deleted it).",
+    no_topic="This topic no longer exists; please send /unanswered again.",
+    reloaded="✅ Knowledge base reloaded: {topics} topics, {examples} examples.",
+    reload_failed=(
+        "❌ The knowledge base has problems and was not reloaded; the old one stays in use:\n"
+        "<pre>{problems}</pre>"
+    ),
+)
+
+BROADCAST = BroadcastTexts(
+    ask_text="📢 Send the text to broadcast (up to {limit} characters). /cancel to stop.",
+    too_long="That is {length} characters, more than {limit}. Please shorten it and send again.",
+    not_text="Please send text, or /cancel.",
+    ask_audience="Who should get it?",
+    btn_all="Everyone ({count})",
+    btn_tag="“{tag}” subscribers ({count})",
+    message="📢 <b>Notice from {office}</b>\n\n{text}",
+    preview_intro="👇 Preview: residents will get exactly this message",
+    confirm="Send it to {audience} ({count} people)?",
+    audience_all="everyone",
+    audience_tag="“{tag}” subscribers",
+    btn_send="✅ Send",
+    btn_cancel="Cancel",
+    started="📤 Sending to {count} people. I'll report when it is done.",
+    done="📢 Broadcast no. {id} done: delivered {delivered}, blocked {blocked}, failed {failed}.",
+    cancelled="OK, the broadcast is cancelled.",
+    nobody="Nobody in this audience can be reached; cancelled.",
+    reprompt_audience="Please choose the audience with the buttons above, or /cancel.",
+    reprompt_confirm="Please tap “Send” or “Cancel” above.",
+)
+
+EN = Texts(
+    lang="en",
+    common=COMMON,
+    qa=QA,
+    trainings=TRAININGS,
+    stats=STATS,
+    export=EXPORT,
+    unanswered=UNANSWERED,
+    broadcast=BROADCAST,
+)

@@ -163,6 +163,119 @@ class TrainingTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class StatsTexts:
+    """Staff ``/stats``: table titles and row labels (short: they share a phone's width)."""
+
+    title: str  # {period}
+    period_all: str
+    period_since: str  # {first}
+    period_range: str  # {first} {last}
+    bad_period: str  # {text}
+    projects_header: str  # {total}
+    project_statuses: tuple[tuple[str, str], ...]  # (ProjectStatus value, label)
+    investment: str
+    jobs: str
+    by_applicant_type: str
+    by_village: str
+    by_industry: str
+    by_month: str
+    others: str
+    referrals_header: str
+    referrals: str
+    referrals_eligible: str
+    questions_header: str
+    asked: str
+    answered: str
+    ambiguous: str
+    abstained: str
+    thumbs_up: str
+    trainings_header: str
+    signed: str
+    waitlisted: str
+    cancelled: str
+    sessions: str
+    people: str
+    chart_caption: str  # {legend}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTexts:
+    """Staff ``/export``: the choice of data and format, and the files' headers and values."""
+
+    choose_what: str
+    choose_format: str  # {what}
+    kinds: tuple[tuple[str, str], ...]  # (ExportKind value, label)
+    btn_xlsx: str
+    btn_csv: str
+    caption: str  # {what} {rows}
+    sheet_projects: str
+    sheet_trainings: str
+    sheet_questions: str
+    sheet_complaints: str
+    project_headers: tuple[str, ...]
+    training_headers: tuple[str, ...]
+    question_headers: tuple[str, ...]
+    complaint_headers: tuple[str, ...]
+    training_statuses: tuple[tuple[str, str], ...]
+    complaint_statuses: tuple[tuple[str, str], ...]
+    decisions: tuple[tuple[str, str], ...]
+    feedback: tuple[tuple[str, str], ...]
+    yes: str
+    no: str
+    anonymous: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredTexts:
+    """Staff ``/unanswered`` and ``/kbreload``."""
+
+    header: str  # {since} {groups}
+    since_all: str
+    none: str  # {since}
+    group: str  # {n} {count} {down} {examples}
+    down_note: str  # {down}
+    example: str  # {text}
+    btn_attach: str  # {n}
+    bad_date: str  # {text}
+    pick_topic: str  # {text}
+    btn_browse_all: str
+    all_topics: str  # {page} {pages} {text}
+    btn_prev: str
+    btn_next: str
+    attached: str  # {text} {topic}
+    already: str  # {topic}
+    gone: str
+    no_topic: str
+    reloaded: str  # {topics} {examples}
+    reload_failed: str  # {problems}
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastTexts:
+    """Staff ``/broadcast``: the dialog, the message residents get, and the final count."""
+
+    ask_text: str  # {limit}
+    too_long: str  # {length} {limit}
+    not_text: str
+    ask_audience: str
+    btn_all: str  # {count}
+    btn_tag: str  # {tag} {count}
+    message: str  # {office} {text}
+    preview_intro: str
+    confirm: str  # {audience} {count}
+    audience_all: str
+    audience_tag: str  # {tag}
+    btn_send: str
+    btn_cancel: str
+    started: str  # {count}
+    done: str  # {id} {delivered} {blocked} {failed}
+    cancelled: str
+    nobody: str
+    reprompt_audience: str
+    reprompt_confirm: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
@@ -170,3 +283,7 @@ class Texts:
     common: CommonTexts
     qa: QaTexts
     trainings: TrainingTexts
+    stats: StatsTexts
+    export: ExportTexts
+    unanswered: UnansweredTexts
+    broadcast: BroadcastTexts

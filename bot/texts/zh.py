@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.texts.sections import CommonTexts, QaTexts, Texts, TrainingTexts
+from bot.texts.sections import (
+    BroadcastTexts,
+    CommonTexts,
+    ExportTexts,
+    QaTexts,
+    StatsTexts,
+    Texts,
+    TrainingTexts,
+    UnansweredTexts,
+)
 
 COMMON = CommonTexts(
     start=(
@@ -252,4 +261,170 @@ TRAININGS = TrainingTexts(
 )
 
 
-ZH = Texts(lang="zh", common=COMMON, qa=QA, trainings=TRAININGS)
+STATS = StatsTexts(
+    title="📊 <b>全民创业统计</b>　{period}",
+    period_all="全部",
+    period_since="{first} 以来",
+    period_range="{first} 至 {last}",
+    bad_period=(
+        "看不懂这个时间范围：{text}\n可以这样写：/stats　/stats 本月　/stats 上月　"
+        "/stats 11月　/stats 2026-11-01 2026-11-30"
+    ),
+    projects_header="<b>项目</b>　共 {total} 个",
+    project_statuses=(
+        ("submitted", "待审核"),
+        ("approved", "已通过"),
+        ("returned", "已退回"),
+        ("withdrawn", "已撤回"),
+    ),
+    investment="计划投资(万元)",
+    jobs="预计新增就业",
+    by_applicant_type="按申报人类型",
+    by_village="按村",
+    by_industry="按行业",
+    by_month="按月登记",
+    others="其他",
+    referrals_header="引荐",
+    referrals="引荐项目",
+    referrals_eligible="可获奖励",
+    questions_header="政策问答",
+    asked="提问",
+    answered="已回答",
+    ambiguous="需选择",
+    abstained="未答出",
+    thumbs_up="👍 好评",
+    trainings_header="培训报名",
+    signed="已报名",
+    waitlisted="候补",
+    cancelled="已取消",
+    sessions="涉及场次",
+    people="报名人数",
+    chart_caption="📊 上：各村项目数（序号见下）；下：每月登记数（年-月）\n{legend}",
+)
+
+EXPORT = ExportTexts(
+    choose_what="📤 导出哪一类数据？",
+    choose_format="📤 导出{what}：选择文件格式",
+    kinds=(
+        ("projects", "项目"),
+        ("trainings", "培训"),
+        ("questions", "问题"),
+        ("complaints", "投诉"),
+    ),
+    btn_xlsx="Excel (xlsx)",
+    btn_csv="CSV",
+    caption="📤 {what}：{rows} 条记录",
+    sheet_projects="项目",
+    sheet_trainings="培训",
+    sheet_questions="问题",
+    sheet_complaints="投诉",
+    project_headers=(
+        "项目编号",
+        "项目名称",
+        "行业",
+        "村",
+        "申报人类型",
+        "计划投资(万元)",
+        "预计新增就业",
+        "联系电话",
+        "引荐人",
+        "状态",
+        "登记时间",
+        "更新时间",
+    ),
+    training_headers=(
+        "培训编号",
+        "培训名称",
+        "标签",
+        "培训对象",
+        "开始时间",
+        "结束时间",
+        "地点",
+        "名额",
+        "已报名",
+        "候补",
+        "已取消",
+        "状态",
+    ),
+    question_headers=("编号", "提问时间", "问题", "结果", "主题", "置信度", "评价", "语言"),
+    complaint_headers=(
+        "投诉编号",
+        "登记日期",
+        "匿名",
+        "投诉人",
+        "反映事项",
+        "涉及部门或人员",
+        "发生时间",
+        "照片",
+        "状态",
+        "办理结果",
+        "更新日期",
+    ),
+    training_statuses=(("scheduled", "正常"), ("moved", "已改期"), ("cancelled", "已取消")),
+    complaint_statuses=(("received", "已受理"), ("handling", "处理中"), ("resolved", "已办结")),
+    decisions=(("answer", "已回答"), ("ambiguous", "需选择"), ("abstain", "未答出")),
+    feedback=(("up", "👍"), ("down", "👎")),
+    yes="是",
+    no="否",
+    anonymous="（匿名）",
+)
+
+UNANSWERED = UnansweredTexts(
+    header=(
+        "❓ <b>未答出的问题</b>（{since}，共 {groups} 组）\n"
+        "按出现次数排序。点 ➕ 把问题加为某个主题的例句，发送 /kbreload 后生效。"
+    ),
+    since_all="全部",
+    none="{since}没有未答出或被点 👎 的问题 👍",
+    group="<b>{n}.</b> ×{count}{down}\n{examples}",
+    down_note="（其中 👎 {down}）",
+    example="• {text}",
+    btn_attach="➕ {n}",
+    bad_date=(
+        "看不懂这个日期：{text}\n可以这样写：/unanswered　/unanswered 2026-11-01　/unanswered 本月"
+    ),
+    pick_topic="把这个问题加为哪个主题的例句？\n「{text}」",
+    btn_browse_all="📚 全部主题",
+    all_topics="选择主题（第 {page}/{pages} 页）：\n「{text}」",
+    btn_prev="⬅️ 上一页",
+    btn_next="下一页 ➡️",
+    attached="✅ 已把「{text}」加为「{topic}」的例句。发送 /kbreload 后生效。",
+    already="这个问题已经是「{topic}」的例句了。",
+    gone="这个问题已不存在（可能已被提问人删除）。",
+    no_topic="这个主题已不存在，请重新发送 /unanswered。",
+    reloaded="✅ 知识库已重新加载：{topics} 个主题，{examples} 条例句。",
+    reload_failed="❌ 知识库有问题，没有重新加载，仍在使用原来的版本：\n<pre>{problems}</pre>",
+)
+
+BROADCAST = BroadcastTexts(
+    ask_text="📢 请发送要群发的通知内容（文字，{limit} 字以内）。发送 /cancel 取消。",
+    too_long="内容有 {length} 字，超过了 {limit} 字，请精简后重新发送。",
+    not_text="请发送文字内容，或发送 /cancel 取消。",
+    ask_audience="发给谁？",
+    btn_all="所有用户（{count} 人）",
+    btn_tag="订阅“{tag}”的（{count} 人）",
+    message="📢 <b>{office}通知</b>\n\n{text}",
+    preview_intro="👇 预览：居民收到的就是下面这条消息",
+    confirm="确认发给{audience}（{count} 人）吗？",
+    audience_all="所有用户",
+    audience_tag="订阅“{tag}”的用户",
+    btn_send="✅ 确认发送",
+    btn_cancel="取消",
+    started="📤 开始发送，共 {count} 人。发完会告诉您结果。",
+    done="📢 群发完成（第 {id} 号）：送达 {delivered}，已屏蔽 {blocked}，失败 {failed}。",
+    cancelled="好的，已取消群发。",
+    nobody="这个范围内没有可以发送的用户，已取消。",
+    reprompt_audience="请点上面的按钮选择发给谁，或发送 /cancel 取消。",
+    reprompt_confirm="请点上面的“确认发送”或“取消”。",
+)
+
+ZH = Texts(
+    lang="zh",
+    common=COMMON,
+    qa=QA,
+    trainings=TRAININGS,
+    stats=STATS,
+    export=EXPORT,
+    unanswered=UNANSWERED,
+    broadcast=BROADCAST,
+)

@@ -1,0 +1,95 @@
+"""``/broadcast``: a staff message to every active user or to a training tag's subscribers.
+
+The service validates the text, lists audiences, and records each broadcast and its outcome
+(delivered / blocked / failed) in ``broadcasts`` with an audit entry. Sending itself is done
+by ``bot.services.delivery`` in a background task the handler starts; ``track`` keeps those
+tasks so shutdown and tests can wait for them (``wait_idle``). Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from bot.clock import Clock
+from db import broadcasts as broadcasts_repo
+from db.audit import append_audit
+from db.database import Database
+from db.models import Addressee, Broadcast
+
+# Telegram allows 4096 characters; the header and HTML escaping need room.
+MAX_BROADCAST_CHARS = 3500
+
+
+class BroadcastService:
+    """Audiences, the broadcast record, and the background sends in flight."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    async def tags(self) -> list[tuple[str, int]]:
+        """Subscription tags with their number of reachable subscribers."""
+        async with self._db.read() as conn:
+            return await broadcasts_repo.subscription_tags(conn)
+
+    async def audience(self, tag: str | None) -> list[Addressee]:
+        """Who a broadcast to ``tag`` (None: everyone) reaches now."""
+        async with self._db.read() as conn:
+            return await broadcasts_repo.audience(conn, tag)
+
+    async def count(self, tag: str | None) -> int:
+        """How many people a broadcast to ``tag`` would reach now."""
+        return len(await self.audience(tag))
+
+    async def start(self, staff_id: int, text: str, tag: str | None) -> Broadcast:
+        """Record a broadcast that is about to be sent."""
+        if not text.strip() or len(text) > MAX_BROADCAST_CHARS:
+            raise ValueError("broadcast text must be 1 to 3500 characters")
+        now = self._clock()
+        async with self._db.write() as conn:
+            broadcast = await broadcasts_repo.create_broadcast(
+                conn, created_by=staff_id, text=text, tag=tag, now=now
+            )
+            await append_audit(
+                conn,
+                actor_id=staff_id,
+                action="broadcast.start",
+                target_type="broadcast",
+                target_id=broadcast.id,
+                detail="all" if tag is None else f"tag {tag}",
+                now=now,
+            )
+        return broadcast
+
+    async def finish(
+        self, broadcast_id: int, *, delivered: int, blocked: int, failed: int
+    ) -> Broadcast | None:
+        """Store how the broadcast went."""
+        async with self._db.write() as conn:
+            return await broadcasts_repo.finish_broadcast(
+                conn,
+                broadcast_id,
+                delivered=delivered,
+                blocked=blocked,
+                failed=failed,
+                now=self._clock(),
+            )
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """The stored broadcast."""
+        async with self._db.read() as conn:
+            return await broadcasts_repo.get_broadcast(conn, broadcast_id)
+
+    def track(self, task: asyncio.Future[Any] | Awaitable[Any]) -> None:
+        """Remember a running send so ``wait_idle`` can wait for it."""
+        future = asyncio.ensure_future(task)
+        self._tasks.add(future)
+        future.add_done_callback(self._tasks.discard)
+
+    async def wait_idle(self) -> None:
+        """Wait until every tracked send has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

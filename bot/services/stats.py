@@ -1,0 +1,311 @@
+"""``/stats``: the campaign's numbers over a period, as compact tables that read well on a phone.
+
+``parse_period`` turns what staff type (``2026-11-01 2026-11-30``, ``本月``, ``11月``, a single
+date meaning "since then") into a half-open ``[since, until)`` range in the town's time zone.
+``StatsService.report`` collects the counts from the repositories in one read; ``render_report``
+lays them out as ``<pre>`` tables with labels from the texts (CJK characters count double,
+so columns line up in a phone's monospace font). Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.settings import Settings
+from bot.texts import Html, Texts, fmt
+from bot.texts.markup import escape
+from db import projects as projects_repo
+from db import questions as questions_repo
+from db import referrals as referrals_repo
+from db import stats as stats_repo
+from db.database import Database
+from db.models import DecisionCounts, ProjectStats, ReferralCounts, SignupCounts
+
+# A phone shows about 32 monospace columns; longer labels are cut with an ellipsis.
+LABEL_COLUMNS = 16
+
+_ISO_DAY = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_YEAR_MONTH = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})月?$")
+_SEPARATORS = re.compile(r"\s*(?:~|～|至|到|—|\.\.)\s*|\s+")
+
+
+class PeriodError(ValueError):
+    """What staff typed is not a period we understand."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A half-open range ``[since, until)``; None ends are open. ``first``/``last`` are days."""
+
+    since: datetime | None
+    until: datetime | None
+    first: date | None
+    last: date | None
+
+    @property
+    def is_all(self) -> bool:
+        """No bounds at all."""
+        return self.since is None and self.until is None
+
+
+ALL_TIME = Period(None, None, None, None)
+
+
+def _day(text: str) -> date | None:
+    match = _ISO_DAY.match(text)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise PeriodError(text) from None
+
+
+def _days(first: date, last: date, tz: ZoneInfo) -> Period:
+    if last < first:
+        raise PeriodError(f"{first} > {last}")
+    since = datetime.combine(first, time(), tzinfo=tz)
+    until = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
+    return Period(since, until, first, last)
+
+
+def _month(year: int, month: int, tz: ZoneInfo) -> Period:
+    if not 1 <= month <= 12:
+        raise PeriodError(f"month {month}")
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return _days(first, following - timedelta(days=1), tz)
+
+
+def parse_period(args: Sequence[str], *, now: datetime, tz: ZoneInfo) -> Period:
+    """Understand ``[]``, ``本月``, ``上月``, ``今年``, ``11月``, ``2026-11``, one or two dates.
+
+    One date means from that day until now; two dates are both included. A month without a
+    year is the latest such month that has begun. Raises ``PeriodError``.
+    """
+    parts = [p for p in _SEPARATORS.split(unicodedata.normalize("NFKC", " ".join(args))) if p]
+    today = now.astimezone(tz).date()
+    if not parts:
+        return ALL_TIME
+    if len(parts) == 2:
+        first, last = _day(parts[0]), _day(parts[1])
+        if first is None or last is None:
+            raise PeriodError(" ".join(parts))
+        return _days(first, last, tz)
+    if len(parts) > 2:
+        raise PeriodError(" ".join(parts))
+    word = parts[0].lower()
+    if word in ("本月", "这个月", "当月", "month", "this-month"):
+        return _month(today.year, today.month, tz)
+    if word in ("上月", "上个月", "last-month"):
+        previous = today.replace(day=1) - timedelta(days=1)
+        return _month(previous.year, previous.month, tz)
+    if word in ("今年", "本年", "year", "this-year"):
+        return _days(date(today.year, 1, 1), date(today.year, 12, 31), tz)
+    if word in ("去年", "last-year"):
+        return _days(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), tz)
+    if word in ("今天", "today"):
+        return _days(today, today, tz)
+    if word in ("本周", "这周", "week", "this-week"):
+        monday = today - timedelta(days=today.weekday())
+        return _days(monday, monday + timedelta(days=6), tz)
+    if (day := _day(word)) is not None:
+        since = datetime.combine(day, time(), tzinfo=tz)
+        return Period(since, None, day, None)
+    match = _YEAR_MONTH.match(word)
+    if match is not None and (match[1] or word.endswith("月")):
+        month = int(match[2])
+        year = int(match[1]) if match[1] else today.year
+        if not match[1] and month > today.month:
+            year -= 1  # "11月" typed in February means last November
+        return _month(year, month, tz)
+    raise PeriodError(word)
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Every number ``/stats`` shows for one period."""
+
+    period: Period
+    projects: ProjectStats
+    by_month: tuple[tuple[str, int], ...]  # ("2026-11", n), oldest first
+    referrals: ReferralCounts
+    questions: DecisionCounts
+    signups: SignupCounts
+
+
+class StatsService:
+    """Collects the campaign's statistics from the repositories."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+
+    def period(self, args: Sequence[str]) -> Period:
+        """The period staff typed, in the town's time zone; raises ``PeriodError``."""
+        return parse_period(args, now=self._clock(), tz=self._settings.timezone)
+
+    async def report(self, period: Period) -> StatsReport:
+        """Count projects, referrals, questions and sign-ups made in ``period``."""
+        since, until = period.since, period.until
+        async with self._db.read() as conn:
+            projects = await projects_repo.project_stats(conn, since=since, until=until)
+            times = await stats_repo.project_created_times(conn, since=since, until=until)
+            referrals = await referrals_repo.count_referrals(conn, since=since, until=until)
+            questions = await questions_repo.count_by_decision(conn, since=since, until=until)
+            signups = await stats_repo.count_signups(conn, since=since, until=until)
+        tz = self._settings.timezone
+        months: dict[str, int] = {}
+        for created in times:
+            key = created.astimezone(tz).strftime("%Y-%m")
+            months[key] = months.get(key, 0) + 1
+        return StatsReport(
+            period=period,
+            projects=projects,
+            by_month=tuple(sorted(months.items())),
+            referrals=referrals,
+            questions=questions,
+            signups=signups,
+        )
+
+
+# ------------------------------------------------------------------------------ rendering
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospace font (CJK and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def clip(text: str, columns: int) -> str:
+    """``text`` cut to ``columns`` display columns, with an ellipsis when cut."""
+    if display_width(text) <= columns:
+        return text
+    out = ""
+    for char in text:
+        if display_width(out + char) > columns - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def percent(part: int, whole: int) -> str:
+    """``"40.0%"``, or ``"-"`` when there is nothing to divide by."""
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+def share(count: int, whole: int) -> str:
+    """``"12 (40.0%)"``: a count and its share, as the report's own tables write them."""
+    return f"{count} ({percent(count, whole)})"
+
+
+def table(rows: Sequence[tuple[str, str]]) -> Html:
+    """A ``<pre>`` block of label/value rows, labels padded so the values line up."""
+    if not rows:
+        return Html("")
+    labels = [clip(label, LABEL_COLUMNS) for label, _ in rows]
+    width = max(display_width(label) for label in labels)
+    values = [value for _, value in rows]
+    value_width = max(len(v.split(" ")[0]) for v in values)
+    lines = []
+    for label, value in zip(labels, values, strict=True):
+        number, _, rest = value.partition(" ")
+        pad = " " * (width - display_width(label))
+        line = f"{label}{pad} {number.rjust(value_width)}" + (f" {rest}" if rest else "")
+        lines.append(line.rstrip())
+    return Html(f"<pre>{escape(chr(10).join(lines))}</pre>")
+
+
+def _money(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def period_label(t: Texts, period: Period) -> str:
+    """How the period is named in the report's title."""
+    s = t.stats
+    if period.first is None:
+        return s.period_all
+    if period.last is None:
+        return fmt(s.period_since, first=period.first.isoformat())
+    if period.first == period.last:
+        return period.first.isoformat()
+    return fmt(s.period_range, first=period.first.isoformat(), last=period.last.isoformat())
+
+
+def render_report(t: Texts, report: StatsReport) -> Html:
+    """The whole report as one HTML message (well under Telegram's 4096 characters)."""
+    s = t.stats
+    p = report.projects
+    status_names = dict(s.project_statuses)
+    blocks: list[str] = [fmt(s.title, period=period_label(t, report.period))]
+    blocks.append(
+        fmt(s.projects_header, total=p.total)
+        + "\n"
+        + table(
+            [(status_names.get(k, k), share(n, p.total)) for k, n in p.by_status]
+            + [(s.investment, _money(p.investment_wan)), (s.jobs, str(p.jobs))]
+        )
+    )
+    for header, pairs in (
+        (s.by_applicant_type, p.by_applicant_type),
+        (s.by_village, p.by_village),
+        (s.by_industry, p.by_industry),
+    ):
+        if pairs:
+            blocks.append(Html(f"<b>{escape(header)}</b>\n") + table(_top(pairs, p.total, t)))
+    if report.by_month:
+        blocks.append(
+            Html(f"<b>{escape(s.by_month)}</b>\n")
+            + table([(m, str(n)) for m, n in report.by_month[-12:]])
+        )
+    r = report.referrals
+    q = report.questions
+    rated = q.up + q.down
+    blocks.append(
+        Html(f"<b>{escape(s.referrals_header)}</b>\n")
+        + table([(s.referrals, str(r.total)), (s.referrals_eligible, share(r.eligible, r.total))])
+    )
+    blocks.append(
+        Html(f"<b>{escape(s.questions_header)}</b>\n")
+        + table(
+            [
+                (s.asked, str(q.total)),
+                (s.answered, share(q.answer, q.total)),
+                (s.ambiguous, share(q.ambiguous, q.total)),
+                (s.abstained, share(q.abstain, q.total)),
+                (s.thumbs_up, f"{q.up}/{rated} ({percent(q.up, rated)})"),
+            ]
+        )
+    )
+    g = report.signups
+    blocks.append(
+        Html(f"<b>{escape(s.trainings_header)}</b>\n")
+        + table(
+            [
+                (s.signed, str(g.signed)),
+                (s.waitlisted, str(g.waitlisted)),
+                (s.cancelled, str(g.cancelled)),
+                (s.sessions, str(g.sessions)),
+                (s.people, str(g.people)),
+            ]
+        )
+    )
+    return Html("\n".join(blocks))
+
+
+# Longer lists are cut after this many rows with an "others" row, to fit a phone screen.
+_TOP_ROWS = 15
+
+
+def _top(pairs: Sequence[tuple[str, int]], total: int, t: Texts) -> list[tuple[str, str]]:
+    shown = list(pairs[:_TOP_ROWS])
+    rest = sum(n for _, n in pairs[_TOP_ROWS:])
+    rows = [(label, share(n, total)) for label, n in shown]
+    if rest:
+        rows.append((t.stats.others, share(rest, total)))
+    return rows

@@ -1,0 +1,36 @@
+"""Staff ``/stats``: the campaign's numbers over an optional period, as phone-sized tables.
+
+``/stats``, ``/stats 本月``, ``/stats 11月``, ``/stats 2026-11-01 2026-11-30``. Admins only
+(``handlers.staff_guard``); the numbers come from ``bot.services.stats``, and a bar chart of
+projects by village and by month (``bot.charts``) follows when there are projects.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.charts import project_chart
+from bot.context import Context
+from bot.services.stats import PeriodError, render_report
+from bot.texts import fmt
+from handlers.staff_guard import require_staff
+
+
+async def stats(update: Update, context: Context) -> None:
+    """Show the statistics for the period typed after the command (default: all time)."""
+    message = update.effective_message
+    if message is None or not await require_staff(update, context):
+        return
+    t = context.texts(update.effective_user)
+    args = context.args or []
+    try:
+        period = context.services.stats.period(args)
+    except PeriodError:
+        await message.reply_text(fmt(t.stats.bad_period, text=" ".join(args)))
+        return
+    report = await context.services.stats.report(period)
+    await message.reply_text(render_report(t, report))
+    chart = project_chart(report)
+    if chart is not None:
+        png, legend = chart
+        await message.reply_photo(png, caption=fmt(t.stats.chart_caption, legend=legend))

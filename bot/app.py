@@ -39,6 +39,8 @@ from bot.texts import get_texts
 from db.persistence import SQLitePersistence
 from handlers import (
     broadcast,
+    complaints,
+    contact,
     errors,
     export,
     qa,
@@ -108,6 +110,10 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # --- training dialogs (handlers.trainings)
         *((0, h) for h in trainings.dialogs()),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
+        (0, complaints.dialog(_menu_labels("btn_complaint"))),
+        (0, complaints.resolve_dialog()),
+        (0, contact.dialog(_menu_labels("btn_contact"))),
+        (0, contact.reply_dialog()),
         (0, broadcast.conversation()),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
@@ -128,6 +134,8 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # --- training commands and buttons (handlers.trainings)
         *((0, h) for h in trainings.commands_and_buttons(_menu_labels("btn_trainings"))),
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
+        *((0, h) for h in complaints.commands()),
+        *((0, h) for h in contact.commands()),
         (0, CommandHandler("stats", stats.stats)),
         (0, CommandHandler("export", export.export_menu)),
         (0, CallbackQueryHandler(export.export_choice, pattern=callbacks.pattern(export.FEATURE))),

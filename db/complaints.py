@@ -202,3 +202,13 @@ async def set_complaint_status(
 def _day(now: datetime) -> str:
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return to_db_time(day)
+
+
+async def list_open_complaints(conn: aiosqlite.Connection, *, limit: int = 50) -> list[Complaint]:
+    """Complaints not yet resolved, oldest first (the staff's ``/complaints`` list)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM complaints WHERE status != 'resolved' ORDER BY created_at, id LIMIT ?",
+        (limit,),
+    )
+    return [Complaint.from_row(r) for r in rows]

@@ -606,3 +606,29 @@ class Broadcast:
             created_at=from_db_time(row["created_at"]),
             finished_at=_opt_time(row["finished_at"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactMessage:
+    """A resident's message to staff and, once answered, who answered it, when and how."""
+
+    id: int
+    user_id: int
+    text: str
+    created_at: datetime
+    answered_at: datetime | None
+    answered_by: int | None
+    reply_text: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ContactMessage:
+        """Build from a ``contact_messages`` row."""
+        return cls(
+            id=row["id"],
+            user_id=row["user_id"],
+            text=row["text"],
+            created_at=from_db_time(row["created_at"]),
+            answered_at=_opt_time(row["answered_at"]),
+            answered_by=row["answered_by"],
+            reply_text=row["reply_text"],
+        )

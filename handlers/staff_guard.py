@@ -5,24 +5,28 @@ whether to go on), or decorate the callback with ``@staff_only``. The check runs
 for every update, so a forged, replayed or forwarded staff button is refused like a typed
 command. A refusal answers ``common.not_allowed`` (as an alert for buttons), logs a warning
 without the user's id, and writes an ``audit_log`` row ``denied:<what>``.
+``texts_of`` and ``tell_staff`` reach people outside a reply (staff, or a resident later) in
+their own language.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
+from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context
 from bot.services.roles import denied_action
+from bot.texts import Texts, get_texts, language_for
 
 _LOGGER = logging.getLogger(__name__)
 
 R = TypeVar("R")
-Callback = Callable[[Update, Context], Awaitable[R]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, R]]
 
 
 def _what(update: Update) -> str:
@@ -64,3 +68,33 @@ def staff_only(callback: Callback[R]) -> Callback[R | None]:
         return await callback(update, context)
 
     return guarded
+
+
+async def texts_of(context: Context, user_id: int) -> Texts:
+    """The texts in the language stored for ``user_id`` (Chinese if unknown)."""
+    stored = await context.services.users.get(user_id)
+    if stored is None:
+        return get_texts("zh")
+    return get_texts(language_for(stored.language_code, stored.lang_override))
+
+
+async def send_safely(context: Context, chat_id: int, sending: Awaitable[object]) -> bool:
+    """Await ``sending`` to ``chat_id``; a blocked or failing chat is noted, not raised."""
+    try:
+        await sending
+    except Forbidden:
+        await context.services.users.mark_unreachable(chat_id)
+        return False
+    except TelegramError as exc:
+        _LOGGER.warning("could not deliver a message: %s", exc.message)
+        return False
+    return True
+
+
+async def tell_staff(context: Context, compose: Callable[[int, Texts], Awaitable[object]]) -> int:
+    """Send ``compose(admin_id, texts)`` to every admin; return how many it reached."""
+    reached = 0
+    for admin_id in sorted(context.services.settings.admin_ids):
+        t = await texts_of(context, admin_id)
+        reached += await send_safely(context, admin_id, compose(admin_id, t))
+    return reached

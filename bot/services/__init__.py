@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.services.broadcast import BroadcastService
+from bot.services.complaints import ComplaintService
+from bot.services.contact import ContactService
 from bot.services.export import ExportService
 from bot.services.qa import KnowledgeService
 from bot.services.roles import StaffRoles
@@ -33,6 +35,8 @@ class Services:
     users: UserService
     qa: KnowledgeService
     roles: StaffRoles
+    complaints: ComplaintService
+    contact: ContactService
     question_throttle: Throttle
     dialog_throttle: Throttle
     trainings: TrainingService
@@ -71,6 +75,8 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             users=UserService(db, clock),
             qa=qa,
             roles=StaffRoles(settings, db, clock),
+            complaints=ComplaintService(db, clock, settings),
+            contact=ContactService(db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
             trainings=TrainingService(db, clock, settings),

@@ -5,7 +5,10 @@ from __future__ import annotations
 from bot.texts.sections import (
     BroadcastTexts,
     CommonTexts,
+    ComplaintTexts,
+    ContactTexts,
     ExportTexts,
+    PrivacyTexts,
     QaTexts,
     StatsTexts,
     Texts,
@@ -450,6 +453,180 @@ BROADCAST = BroadcastTexts(
     reprompt_confirm="Please tap “Send” or “Cancel” above.",
 )
 
+COMPLAINTS = ComplaintTexts(
+    ask_what=(
+        "📣 <b>Report a problem</b>\n"
+        "Your report goes straight to the entrepreneurship office: arbitrary fees, fines or "
+        "levies, or any infringement of your lawful rights as an investor.\n\n"
+        "Step 1 of 5: please describe <b>what happened</b> ({min}–{max} characters). "
+        "Send /cancel at any time to stop."
+    ),
+    what_length="Please use {min}–{max} characters; this was {length}.",
+    ask_department=(
+        'Step 2: <b>which agency or person</b> was involved? Write "don\'t know" if unsure.'
+    ),
+    ask_when="Step 3: <b>when</b> did it happen? E.g. last Wednesday morning, early March.",
+    field_length="Please answer in 1–{max} characters.",
+    ask_photo="Step 4: send one photo (a receipt, a ticket…) if you have one, or tap Skip.",
+    photo_expected="Please send a photo, or tap Skip.",
+    btn_skip="Skip",
+    skip_words=("skip", "no", "none", "跳过"),
+    ask_anonymity=(
+        "Step 5: file it <b>under your name</b> or <b>anonymously</b>?\n\n"
+        "👤 <b>Named</b>: staff see your name so they can check the facts; every status "
+        "change is sent to you.\n\n"
+        "🕶 <b>Anonymous</b>: nothing records who filed it, so staff cannot see you in the "
+        "bot, in exports or in logs. For the same reason the bot cannot message you: you get "
+        "a <b>check code</b> and tap a button to see the progress whenever you like."
+    ),
+    btn_named="👤 Named",
+    btn_anonymous="🕶 Anonymous",
+    summary=(
+        "Please check your report:\n\n<b>What happened</b>: {what}\n<b>Agency/person</b>: "
+        "{department}\n<b>When</b>: {when}\n<b>Photo</b>: {photo}\n<b>Filed</b>: {mode}"
+    ),
+    photo_yes="yes (1)",
+    photo_no="none",
+    mode_named="named",
+    mode_anonymous="anonymously",
+    btn_submit="✅ Submit",
+    btn_edit="✏️ Change",
+    btn_cancel="❌ Cancel",
+    edit_prompt="What would you like to change?",
+    btn_edit_what="What happened",
+    btn_edit_department="Agency/person",
+    btn_edit_when="When",
+    btn_edit_photo="Photo",
+    btn_edit_mode="Named/anonymous",
+    follow_prompt="Please answer the question above, or send /cancel to stop.",
+    filed_named=(
+        "✅ Your report <b>{ref}</b> was received. You will hear here when staff act on it."
+    ),
+    filed_anonymous=(
+        "✅ Your anonymous report <b>{ref}</b> was received.\n\n"
+        "🔑 Check code: <code>{code}</code>\n"
+        "Keep this message: the bot stores only a fingerprint of the code, which says nothing "
+        "about you and cannot be recovered. Tap the button below or send "
+        "/complaint_status {ref} {code} to see the progress."
+    ),
+    btn_check="🔎 Check progress",
+    status_received="received",
+    status_handling="being handled",
+    status_resolved="resolved",
+    staff_notice=(
+        "📣 <b>Complaint {ref}</b> ({filed})\nFrom: {who}\nAgency/person: {department}\n"
+        "When: {when}\n\n{what}\n\nStatus: <b>{status}</b>"
+    ),
+    anonymous_label="anonymous",
+    named_label="{name} ({username}, id {id})",
+    photo_caption="{ref} photo",
+    btn_handling="🛠 Handling",
+    btn_resolve="✅ Resolved",
+    ask_note="Write one line on how {ref} was resolved (the complainant sees it). /cancel stops.",
+    note_length="Please write the note in 1–{max} characters.",
+    changed='{ref} is now "{status}"; the complainant was told.',
+    changed_anonymous='{ref} is now "{status}". The anonymous complainant can check it.',
+    already='{ref} is already "{status}".',
+    settled="{ref} is resolved and cannot change any more.",
+    missing="That complaint does not exist.",
+    update_for_complainant="📣 News on your report <b>{ref}</b>: <b>{status}</b>",
+    note_line="\nResolution: {note}",
+    open_title="📣 <b>Open complaints</b> ({count}):",
+    open_item="<b>{ref}</b> · {status} · {filed} · {department}\n{what}",
+    open_none="No open complaints 👍",
+    check_result="📣 Report <b>{ref}</b>\nStatus: <b>{status}</b>\nFiled: {filed}{note}",
+    check_unknown="No such report; please check the number and the code.",
+    check_usage=(
+        'To see an anonymous report\'s progress, tap the "Check progress" button you got '
+        "when filing, or send /complaint_status NUMBER CODE."
+    ),
+    mine_title="Reports you filed under your name:",
+    mine_none="You have not filed a named report yet.",
+)
+
+CONTACT = ContactTexts(
+    ask_message=(
+        "☎️ <b>Leave a message for staff</b>\nWrite what you would like to say "
+        "({min}–{max} characters); staff will answer here. Send /cancel to stop.\n\n"
+        "Or contact the office directly:\n{contact}"
+    ),
+    message_length="Please use {min}–{max} characters; this was {length}.",
+    text_only="Please write your message as text, or send /cancel to stop.",
+    sent="✅ Your message (#{id}) went to staff; the answer will come here.",
+    staff_notice="☎️ <b>Message #{id}</b>\nFrom: {who}\n\n{text}",
+    btn_reply="↩️ Reply",
+    ask_reply="Write your reply to {who} (message #{id}). /cancel stops.",
+    reply_length="Please write the reply in 1–{max} characters.",
+    reply_sent="✅ Message #{id} answered.",
+    reply_undeliverable=(
+        "The resident has blocked the bot; the reply to #{id} was not delivered and the "
+        "message stays unanswered."
+    ),
+    already_answered="Message #{id} was already answered by a colleague.",
+    missing="That message does not exist.",
+    reply_to_resident="☎️ <b>Staff answered your message</b>\n\nYou wrote: {message}\n\n"
+    "Answer: {reply}",
+    inbox_title="☎️ <b>Unanswered messages</b> ({count}):",
+    inbox_item="<b>#{id}</b> · {when} · {who}\n{text}",
+    inbox_none="No unanswered messages 👍",
+    btn_reply_item="↩️ Reply #{id}",
+)
+
+PRIVACY = PrivacyTexts(
+    header=(
+        "🔒 <b>What we store about you</b>\nUnder China's Personal Information Protection "
+        "Law you can see it any time and erase it with /deletemydata."
+    ),
+    profile=(
+        "<b>Profile</b>\nTelegram id: {id}\nName: {name}\nUsername: {username}\n"
+        "Language: {lang}\nFirst seen: {created}\nLast seen: {seen}\nReferral code: {code}"
+    ),
+    projects_title="<b>Registered projects</b> ({count})",
+    project_item=(
+        "{ref} {name} · {village} · {industry} · investment {investment} × 10k yuan · "
+        "{jobs} jobs · phone {phone} · {status}"
+    ),
+    referrals_title="<b>Referrals</b> ({count})",
+    referral_made="{when}: you referred project {ref}",
+    referral_received="{when}: your project {ref} was referred by someone",
+    questions_title="<b>Questions you asked</b> ({count})",
+    question_item="{when}: {text}",
+    trainings_title="<b>Training sign-ups</b> ({count})",
+    training_item="{when} {title} · {status}",
+    subscriptions_title="<b>Training news subscriptions</b>: {tags}",
+    complaints_title="<b>Named reports</b> ({count})",
+    complaint_item="{ref} · {status} · {what}",
+    anonymous_note=(
+        "Anonymous reports are not linked to you in any way, so they cannot be listed or "
+        "erased here; use the check code to see their progress."
+    ),
+    messages_title="<b>Messages to staff</b> ({count})",
+    message_item="{when}: {text}",
+    message_reply="\n   ↩️ Answer: {reply}",
+    nothing="(none)",
+    none_value="—",
+    as_document="That is a lot, so here it is as a file.",
+    document_name="my-data.txt",
+    confirm_delete=(
+        "⚠️ <b>Erase your personal data?</b>\n\n"
+        "Erased: your name, username, phone numbers, project names, the questions and "
+        "messages you wrote, the text of your named reports, training sign-ups and "
+        "subscriptions, unfinished dialogs.\n"
+        "Kept without anything personal, for the town's statistics: each project's village, "
+        "industry, investment, jobs and status; how many questions were asked about what.\n\n"
+        "This cannot be undone."
+    ),
+    btn_confirm_delete="🗑 Erase",
+    btn_keep="Cancel",
+    deleted=(
+        "✅ Your personal data was erased. If you write again, only the basics (name, "
+        "language) are recorded afresh."
+    ),
+    kept="OK, nothing was erased.",
+    erased_name="(erased)",
+)
+
+
 EN = Texts(
     lang="en",
     common=COMMON,
@@ -459,4 +636,7 @@ EN = Texts(
     export=EXPORT,
     unanswered=UNANSWERED,
     broadcast=BROADCAST,
+    complaints=COMPLAINTS,
+    contact=CONTACT,
+    privacy=PRIVACY,
 )

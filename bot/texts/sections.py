@@ -276,6 +276,125 @@ class BroadcastTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class ComplaintTexts:
+    """The complaint dialog, the 查询码 of anonymous complaints, and the staff's side."""
+
+    ask_what: str  # {min} {max}
+    what_length: str  # {min} {max} {length}
+    ask_department: str
+    ask_when: str
+    field_length: str  # {max}
+    ask_photo: str
+    photo_expected: str
+    btn_skip: str
+    skip_words: tuple[str, ...]
+    ask_anonymity: str
+    btn_named: str
+    btn_anonymous: str
+    summary: str  # {what} {department} {when} {photo} {mode}
+    photo_yes: str
+    photo_no: str
+    mode_named: str
+    mode_anonymous: str
+    btn_submit: str
+    btn_edit: str
+    btn_cancel: str
+    edit_prompt: str
+    btn_edit_what: str
+    btn_edit_department: str
+    btn_edit_when: str
+    btn_edit_photo: str
+    btn_edit_mode: str
+    follow_prompt: str
+    filed_named: str  # {ref}
+    filed_anonymous: str  # {ref} {code}
+    btn_check: str
+    status_received: str
+    status_handling: str
+    status_resolved: str
+    staff_notice: str  # {ref} {who} {department} {when} {what} {status} {filed}
+    anonymous_label: str
+    named_label: str  # {name} {username} {id}
+    photo_caption: str  # {ref}
+    btn_handling: str
+    btn_resolve: str
+    ask_note: str  # {ref}
+    note_length: str  # {max}
+    changed: str  # {ref} {status}
+    changed_anonymous: str  # {ref} {status}
+    already: str  # {ref} {status}
+    settled: str  # {ref}
+    missing: str
+    update_for_complainant: str  # {ref} {status}
+    note_line: str  # {note}
+    open_title: str  # {count}
+    open_item: str  # {ref} {status} {filed} {department} {what}
+    open_none: str
+    check_result: str  # {ref} {status} {filed} {note}
+    check_unknown: str
+    check_usage: str
+    mine_title: str
+    mine_none: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactTexts:
+    """Leaving a message for staff, and the staff's reply."""
+
+    ask_message: str  # {min} {max} {contact}
+    message_length: str  # {min} {max} {length}
+    text_only: str
+    sent: str  # {id}
+    staff_notice: str  # {id} {who} {text}
+    btn_reply: str
+    ask_reply: str  # {id} {who}
+    reply_length: str  # {max}
+    reply_sent: str  # {id}
+    reply_undeliverable: str  # {id}
+    already_answered: str  # {id}
+    missing: str
+    reply_to_resident: str  # {message} {reply}
+    inbox_title: str  # {count}
+    inbox_item: str  # {id} {when} {who} {text}
+    inbox_none: str
+    btn_reply_item: str  # {id}
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyTexts:
+    """/mydata (everything stored about the user) and /deletemydata."""
+
+    header: str
+    profile: str  # {id} {name} {username} {lang} {created} {seen} {code}
+    projects_title: str  # {count}
+    project_item: str  # {ref} {name} {village} {industry} {investment} {jobs} {phone} {status}
+    referrals_title: str  # {count}
+    referral_made: str  # {when} {ref}
+    referral_received: str  # {when} {ref}
+    questions_title: str  # {count}
+    question_item: str  # {when} {text}
+    trainings_title: str  # {count}
+    training_item: str  # {when} {title} {status}
+    subscriptions_title: str  # {tags}
+    complaints_title: str  # {count}
+    complaint_item: str  # {ref} {status} {what}
+    anonymous_note: str
+    messages_title: str  # {count}
+    message_item: str  # {when} {text}
+    message_reply: str  # {reply}
+    nothing: str
+    none_value: str
+    as_document: str
+    document_name: str
+    confirm_delete: str
+    btn_confirm_delete: str
+    btn_keep: str
+    deleted: str
+    kept: str
+    erased_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
@@ -287,3 +406,6 @@ class Texts:
     export: ExportTexts
     unanswered: UnansweredTexts
     broadcast: BroadcastTexts
+    complaints: ComplaintTexts
+    contact: ContactTexts
+    privacy: PrivacyTexts

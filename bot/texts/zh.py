@@ -5,7 +5,10 @@ from __future__ import annotations
 from bot.texts.sections import (
     BroadcastTexts,
     CommonTexts,
+    ComplaintTexts,
+    ContactTexts,
     ExportTexts,
+    PrivacyTexts,
     QaTexts,
     StatsTexts,
     Texts,
@@ -418,6 +421,159 @@ BROADCAST = BroadcastTexts(
     reprompt_confirm="请点上面的“确认发送”或“取消”。",
 )
 
+COMPLAINTS = ComplaintTexts(
+    ask_what=(
+        "📣 <b>投诉反映</b>\n"
+        "您反映的问题会直接转给镇创业办工作人员处理：乱收费、乱罚款、乱摊派（“三乱”），"
+        "或投资创业的合法权益受到侵害，都可以反映。\n\n"
+        "第 1 步（共 5 步）：请写清<b>发生了什么</b>（{min}–{max} 字）。随时发送 /cancel 取消。"
+    ),
+    what_length="请用 {min}–{max} 个字写清经过，您这次写了 {length} 个字。",
+    ask_department="第 2 步：涉及<b>哪个单位或哪个人</b>？不清楚可以写“不清楚”。",
+    ask_when="第 3 步：<b>什么时候</b>发生的？例如：上周三上午、三月初。",
+    field_length="请用 1–{max} 个字回答。",
+    ask_photo="第 4 步：有照片（收据、罚单等）可以发一张过来；没有就点“跳过”。",
+    photo_expected="请发一张照片，或点“跳过”。",
+    btn_skip="跳过",
+    skip_words=("跳过", "没有", "无", "skip"),
+    ask_anonymity=(
+        "第 5 步：您希望<b>实名</b>还是<b>匿名</b>反映？\n\n"
+        "👤 <b>实名</b>：工作人员能看到您的名字，方便核实情况；处理进展会主动发给您。\n\n"
+        "🕶 <b>匿名</b>：系统不记录是谁提交的，工作人员在机器人里、导出的表格和日志里都看不到您。"
+        "也正因为不记录，系统没法主动通知您：提交后您会得到一个<b>查询码</b>，"
+        "凭它随时点按钮查看进度。"
+    ),
+    btn_named="👤 实名",
+    btn_anonymous="🕶 匿名",
+    summary=(
+        "请核对您的投诉：\n\n<b>经过</b>：{what}\n<b>涉及单位/人</b>：{department}\n"
+        "<b>时间</b>：{when}\n<b>照片</b>：{photo}\n<b>方式</b>：{mode}"
+    ),
+    photo_yes="有（1 张）",
+    photo_no="无",
+    mode_named="实名",
+    mode_anonymous="匿名",
+    btn_submit="✅ 提交",
+    btn_edit="✏️ 修改",
+    btn_cancel="❌ 取消",
+    edit_prompt="要修改哪一项？",
+    btn_edit_what="经过",
+    btn_edit_department="单位/人",
+    btn_edit_when="时间",
+    btn_edit_photo="照片",
+    btn_edit_mode="实名/匿名",
+    follow_prompt="请按上面的提示回答，或发送 /cancel 取消。",
+    filed_named="✅ 已收到您的投诉，编号 <b>{ref}</b>。工作人员处理时会在这里通知您。",
+    filed_anonymous=(
+        "✅ 已匿名收到您的投诉，编号 <b>{ref}</b>。\n\n"
+        "🔑 查询码：<code>{code}</code>\n"
+        "请保存好这条消息：系统只保存查询码的“指纹”，认不出是谁，丢了也无法找回。"
+        "点下面的按钮，或发送 /complaint_status {ref} {code} 查看进度。"
+    ),
+    btn_check="🔎 查看进度",
+    status_received="已收到",
+    status_handling="处理中",
+    status_resolved="已办结",
+    staff_notice=(
+        "📣 <b>投诉 {ref}</b>（{filed}）\n提交人：{who}\n涉及单位/人：{department}\n"
+        "时间：{when}\n\n{what}\n\n状态：<b>{status}</b>"
+    ),
+    anonymous_label="匿名",
+    named_label="{name}（{username}，ID {id}）",
+    photo_caption="{ref} 附图",
+    btn_handling="🛠 受理中",
+    btn_resolve="✅ 已办结",
+    ask_note="请写一句办结说明（会告诉投诉人），投诉 {ref}。发送 /cancel 取消。",
+    note_length="请用 1–{max} 个字写办结说明。",
+    changed="{ref} 已改为“{status}”，已通知投诉人。",
+    changed_anonymous="{ref} 已改为“{status}”。匿名投诉人可凭查询码查看。",
+    already="{ref} 已经是“{status}”了。",
+    settled="{ref} 已办结，不能再改。",
+    missing="找不到这条投诉。",
+    update_for_complainant="📣 您的投诉 <b>{ref}</b> 有新进展：<b>{status}</b>",
+    note_line="\n办结说明：{note}",
+    open_title="📣 <b>未办结的投诉</b>（{count} 条）：",
+    open_item="<b>{ref}</b> · {status} · {filed} · {department}\n{what}",
+    open_none="没有未办结的投诉 👍",
+    check_result="📣 投诉 <b>{ref}</b>\n状态：<b>{status}</b>\n提交日期：{filed}{note}",
+    check_unknown="没有找到这条投诉，请检查编号和查询码。",
+    check_usage=(
+        "查看匿名投诉的进度：点提交时收到的“查看进度”按钮，或发送 /complaint_status 编号 查询码。"
+    ),
+    mine_title="您实名提交的投诉：",
+    mine_none="您还没有实名提交过投诉。",
+)
+
+CONTACT = ContactTexts(
+    ask_message=(
+        "☎️ <b>给工作人员留言</b>\n请写下您想说的话（{min}–{max} 字），"
+        "工作人员会在这里回复您。发送 /cancel 取消。\n\n也可以直接联系：\n{contact}"
+    ),
+    message_length="请用 {min}–{max} 个字写留言，您写了 {length} 个字。",
+    text_only="请用文字写留言，或发送 /cancel 取消。",
+    sent="✅ 留言已转给工作人员（#{id}），回复会发到这里。",
+    staff_notice="☎️ <b>居民留言 #{id}</b>\n来自：{who}\n\n{text}",
+    btn_reply="↩️ 回复",
+    ask_reply="请写给 {who} 的回复（留言 #{id}）。发送 /cancel 取消。",
+    reply_length="请用 1–{max} 个字写回复。",
+    reply_sent="✅ 已回复留言 #{id}。",
+    reply_undeliverable="对方已屏蔽机器人，留言 #{id} 的回复没能送达，仍算未回复。",
+    already_answered="留言 #{id} 已经有工作人员回复过了。",
+    missing="找不到这条留言。",
+    reply_to_resident="☎️ <b>工作人员回复了您的留言</b>\n\n您的留言：{message}\n\n回复：{reply}",
+    inbox_title="☎️ <b>未回复的留言</b>（{count} 条）：",
+    inbox_item="<b>#{id}</b> · {when} · {who}\n{text}",
+    inbox_none="没有未回复的留言 👍",
+    btn_reply_item="↩️ 回复 #{id}",
+)
+
+PRIVACY = PrivacyTexts(
+    header=(
+        "🔒 <b>我们保存的您的数据</b>\n"
+        "依据《个人信息保护法》，您可以随时查看，也可以发送 /deletemydata 删除。"
+    ),
+    profile=(
+        "<b>基本信息</b>\nTelegram ID：{id}\n名字：{name}\n用户名：{username}\n语言：{lang}\n"
+        "首次使用：{created}\n最近使用：{seen}\n引荐码：{code}"
+    ),
+    projects_title="<b>登记的项目</b>（{count}）",
+    project_item=(
+        "{ref} {name} · {village} · {industry} · 投资 {investment} 万元 · 带动就业 {jobs} 人 · "
+        "电话 {phone} · {status}"
+    ),
+    referrals_title="<b>引荐记录</b>（{count}）",
+    referral_made="{when}：您引荐了项目 {ref}",
+    referral_received="{when}：您的项目 {ref} 由他人引荐",
+    questions_title="<b>问过的问题</b>（{count}）",
+    question_item="{when}：{text}",
+    trainings_title="<b>培训报名</b>（{count}）",
+    training_item="{when} {title} · {status}",
+    subscriptions_title="<b>培训通知订阅</b>：{tags}",
+    complaints_title="<b>实名投诉</b>（{count}）",
+    complaint_item="{ref} · {status} · {what}",
+    anonymous_note="匿名投诉与您没有任何关联，这里查不到，也无法删除；凭查询码可以查看进度。",
+    messages_title="<b>给工作人员的留言</b>（{count}）",
+    message_item="{when}：{text}",
+    message_reply="\n　↩️ 回复：{reply}",
+    nothing="（无）",
+    none_value="—",
+    as_document="内容较多，已整理成文件发给您。",
+    document_name="我的数据.txt",
+    confirm_delete=(
+        "⚠️ <b>确定要删除您的个人数据吗？</b>\n\n"
+        "会删除：名字、用户名、电话、项目名称、您写的问题和留言、实名投诉的内容、"
+        "培训报名和订阅、未完成的对话。\n"
+        "会保留（不含个人信息，用于全镇统计）：项目的村、行业、投资额、就业人数和状态，"
+        "问题的数量和分类。\n\n删除后无法恢复。"
+    ),
+    btn_confirm_delete="🗑 确认删除",
+    btn_keep="取消",
+    deleted="✅ 已删除您的个人数据。以后再给我发消息，只会重新记录最基本的信息（名字和语言）。",
+    kept="好的，没有删除任何数据。",
+    erased_name="（已删除）",
+)
+
+
 ZH = Texts(
     lang="zh",
     common=COMMON,
@@ -427,4 +583,7 @@ ZH = Texts(
     export=EXPORT,
     unanswered=UNANSWERED,
     broadcast=BROADCAST,
+    complaints=COMPLAINTS,
+    contact=CONTACT,
+    privacy=PRIVACY,
 )

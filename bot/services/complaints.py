@@ -1,0 +1,165 @@
+"""Complaints (投诉反映): filing, checking an anonymous one's progress, staff status changes.
+
+Anonymity design. A named (实名) complaint stores the complainant's user id; staff see their
+name and every status change is pushed to them. An anonymous (匿名) complaint stores no link
+to anyone (``db.complaints``): no user id, no chat id, day-coarse filing time, and in place of a
+way to reach the complainant only the SHA-256 of a random reply token that the complainant
+alone holds. The token is shown once in their chat as a 查询码 with a "查看进度" button
+carrying it; ``/complaint_status TS-2026-0001 <查询码>`` does the same. Status updates of an
+anonymous complaint are therefore pulled (one tap) rather than pushed: any push needs a stored
+complaint -> chat mapping, and whoever can read the database (a backup, the office's IT) could
+then name the complainant. We chose the stronger promise and say so in the dialog. The token
+is never logged or audited. Residual risk, documented rather than solved: someone with the raw
+database can compare the moment staff were notified with ``users.last_seen_at``; the draft
+lives in the complainant's ``user_data`` until they submit (it is dropped then).
+Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.settings import Settings
+from db import complaints as repo
+from db import users as users_repo
+from db.database import Database
+from db.models import Complaint, ComplaintStatus, User
+
+MIN_WHAT_CHARS = 5
+MAX_WHAT_CHARS = 2000
+MAX_FIELD_CHARS = 200
+OPEN_LIST_LIMIT = 30
+REF_RE = re.compile(r"^TS-\d{4}-\d{4,}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintDraft:
+    """What a resident entered, checked, before they submit."""
+
+    what: str
+    department: str
+    happened_at_text: str
+    photo_file_id: str | None
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """A stored complaint and, for an anonymous one, the 查询码 to show once."""
+
+    complaint: Complaint
+    check_code: str | None
+
+
+class Advance(StrEnum):
+    """What became of a staff status change."""
+
+    CHANGED = "changed"
+    ALREADY = "already"
+    SETTLED = "settled"  # resolved complaints do not move any more
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusOutcome:
+    """The result of a status change; ``notify`` is whom to tell (named complaints only)."""
+
+    result: Advance
+    complaint: Complaint | None
+    notify: User | None = None
+
+
+def clean_what(text: str) -> str | None:
+    """The description stripped, or None if it is not 5-2000 characters."""
+    value = text.strip()
+    return value if MIN_WHAT_CHARS <= len(value) <= MAX_WHAT_CHARS else None
+
+
+def clean_field(text: str) -> str | None:
+    """A short answer (department, when) stripped, or None if empty or too long."""
+    value = text.strip()
+    return value if 0 < len(value) <= MAX_FIELD_CHARS else None
+
+
+class ComplaintService:
+    """File complaints, look them up, and let staff move them along."""
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+
+    async def file(self, user_id: int, draft: ComplaintDraft) -> Filed:
+        """Store ``draft``; an anonymous one keeps no trace of ``user_id``."""
+        # Local time, so the year of TS-YYYY-NNNN is the town's year.
+        now = self._clock().astimezone(self._settings.timezone)
+        async with self._db.write() as conn:
+            filed = await repo.create_complaint(
+                conn,
+                user_id=user_id,
+                anonymous=draft.anonymous,
+                what=draft.what,
+                department=draft.department,
+                happened_at_text=draft.happened_at_text,
+                photo_file_id=draft.photo_file_id,
+                now=now,
+            )
+        return Filed(filed.complaint, filed.reply_token)
+
+    async def get(self, complaint_id: int) -> Complaint | None:
+        """The complaint with this id."""
+        async with self._db.read() as conn:
+            return await repo.get_complaint(conn, complaint_id)
+
+    async def complainant(self, complaint: Complaint) -> User | None:
+        """Who filed a named complaint (None for an anonymous one, always)."""
+        if complaint.anonymous or complaint.user_id is None:
+            return None
+        async with self._db.read() as conn:
+            return await users_repo.get_user(conn, complaint.user_id)
+
+    async def check(self, user_id: int, ref_no: str, code: str | None) -> Complaint | None:
+        """Complaint ``ref_no`` if ``user_id`` filed it by name or ``code`` is its 查询码."""
+        if not REF_RE.match(ref_no) or (code is not None and not TOKEN_RE.match(code)):
+            return None
+        async with self._db.read() as conn:
+            if code is not None:
+                return await repo.find_by_reply_token(conn, ref_no, code)
+            found = await repo.get_complaint_by_ref(conn, ref_no)
+        return found if found is not None and found.user_id == user_id else None
+
+    async def mine(self, user_id: int) -> list[Complaint]:
+        """The complaints ``user_id`` filed under their name, oldest first."""
+        async with self._db.read() as conn:
+            return await repo.list_complaints_by_user(conn, user_id)
+
+    async def open_complaints(self) -> list[Complaint]:
+        """Unresolved complaints, oldest first (for ``/complaints``)."""
+        async with self._db.read() as conn:
+            return await repo.list_open_complaints(conn, limit=OPEN_LIST_LIMIT)
+
+    async def advance(
+        self, complaint_id: int, status: ComplaintStatus, *, actor_id: int, note: str | None = None
+    ) -> StatusOutcome:
+        """Move a complaint to ``status`` (resolving needs a note); the db audits it."""
+        async with self._db.write() as conn:
+            current = await repo.get_complaint(conn, complaint_id)
+            if current is None:
+                return StatusOutcome(Advance.MISSING, None)
+            if current.status is status:
+                return StatusOutcome(Advance.ALREADY, current)
+            if status not in repo.TRANSITIONS[current.status]:
+                return StatusOutcome(Advance.SETTLED, current)
+            changed = await repo.set_complaint_status(
+                conn, complaint_id, status, actor_id=actor_id, note=note, now=self._clock()
+            )
+            if changed is None:  # pragma: no cover - checked above in the same transaction
+                return StatusOutcome(Advance.MISSING, None)
+            notify = None
+            if changed.user_id is not None and not changed.anonymous:
+                notify = await users_repo.get_user(conn, changed.user_id)
+        return StatusOutcome(Advance.CHANGED, changed, notify)

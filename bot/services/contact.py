@@ -1,0 +1,93 @@
+"""Human handoff: residents leave a message for staff; a staff reply goes back to them.
+
+The message is stored with the resident's id (they want an answer, so this is not anonymous)
+and listed in ``/inbox`` until answered. ``claim_reply`` marks it answered (who, when, what)
+before the reply is sent, so two staff members cannot both answer it; ``release_reply`` undoes
+the claim when the reply could not be delivered. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from db import contact_messages as repo
+from db import users as users_repo
+from db.audit import append_audit
+from db.database import Database
+from db.models import ContactMessage, User
+
+MIN_MESSAGE_CHARS = 2
+MAX_MESSAGE_CHARS = 2000
+MAX_REPLY_CHARS = 3000
+INBOX_LIMIT = 30
+
+
+def clean_message(text: str) -> str | None:
+    """A resident's message stripped, or None if it is not 2-2000 characters."""
+    value = text.strip()
+    return value if MIN_MESSAGE_CHARS <= len(value) <= MAX_MESSAGE_CHARS else None
+
+
+def clean_reply(text: str) -> str | None:
+    """A staff reply stripped, or None if empty or too long for one Telegram message."""
+    value = text.strip()
+    return value if 0 < len(value) <= MAX_REPLY_CHARS else None
+
+
+class ContactService:
+    """Store residents' messages and the staff's answers."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def leave(self, user_id: int, text: str) -> ContactMessage:
+        """Store a message from ``user_id`` (already cleaned)."""
+        async with self._db.write() as conn:
+            return await repo.add_message(conn, user_id, text, now=self._clock())
+
+    async def get(self, message_id: int) -> ContactMessage | None:
+        """The message with this id."""
+        async with self._db.read() as conn:
+            return await repo.get_message(conn, message_id)
+
+    async def sender(self, message: ContactMessage) -> User | None:
+        """Who wrote ``message``."""
+        async with self._db.read() as conn:
+            return await users_repo.get_user(conn, message.user_id)
+
+    async def inbox(self) -> list[ContactMessage]:
+        """Unanswered messages, oldest first."""
+        async with self._db.read() as conn:
+            return await repo.list_unanswered(conn, limit=INBOX_LIMIT)
+
+    async def claim_reply(
+        self, message_id: int, *, staff_id: int, reply: str
+    ) -> ContactMessage | None:
+        """Mark the message answered by ``staff_id``; None if someone already answered it."""
+        async with self._db.write() as conn:
+            claimed = await repo.claim_answer(
+                conn, message_id, staff_id=staff_id, reply_text=reply, now=self._clock()
+            )
+            if claimed is not None:
+                await append_audit(
+                    conn,
+                    actor_id=staff_id,
+                    action="contact.reply",
+                    target_type="contact_message",
+                    target_id=message_id,
+                    now=self._clock(),
+                )
+        return claimed
+
+    async def release_reply(self, message_id: int, *, staff_id: int) -> None:
+        """The reply did not reach the resident: the message counts as unanswered again."""
+        async with self._db.write() as conn:
+            if await repo.release_answer(conn, message_id, staff_id=staff_id):
+                await append_audit(
+                    conn,
+                    actor_id=staff_id,
+                    action="contact.reply_undelivered",
+                    target_type="contact_message",
+                    target_id=message_id,
+                    now=self._clock(),
+                )

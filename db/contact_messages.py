@@ -1,0 +1,82 @@
+"""Messages residents leave for staff (``/contact``) and the staff's replies.
+
+Answering is claimed atomically (``claim_answer`` only succeeds on an unanswered message), so
+two staff members replying to the same message at once cannot both send; a reply that could
+not be delivered is released again. Parameterised SQL, never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from db._sql import execute, fetch_all, fetch_one, returning
+from db.models import ContactMessage, to_db_time
+
+
+async def add_message(
+    conn: aiosqlite.Connection, user_id: int, text: str, *, now: datetime
+) -> ContactMessage:
+    """Store a resident's message."""
+    row = await returning(
+        conn,
+        "INSERT INTO contact_messages (user_id, text, created_at) VALUES (?, ?, ?) RETURNING *",
+        (user_id, text, to_db_time(now)),
+    )
+    return ContactMessage.from_row(row)
+
+
+async def get_message(conn: aiosqlite.Connection, message_id: int) -> ContactMessage | None:
+    """The message with this id."""
+    row = await fetch_one(conn, "SELECT * FROM contact_messages WHERE id = ?", (message_id,))
+    return None if row is None else ContactMessage.from_row(row)
+
+
+async def claim_answer(
+    conn: aiosqlite.Connection,
+    message_id: int,
+    *,
+    staff_id: int,
+    reply_text: str,
+    now: datetime,
+) -> ContactMessage | None:
+    """Mark an unanswered message answered by ``staff_id``; None if already answered or gone."""
+    row = await fetch_one(
+        conn,
+        "UPDATE contact_messages SET answered_at = ?, answered_by = ?, reply_text = ? "
+        "WHERE id = ? AND answered_at IS NULL RETURNING *",
+        (to_db_time(now), staff_id, reply_text, message_id),
+    )
+    return None if row is None else ContactMessage.from_row(row)
+
+
+async def release_answer(conn: aiosqlite.Connection, message_id: int, *, staff_id: int) -> bool:
+    """Undo ``claim_answer`` by ``staff_id`` (the reply could not be delivered)."""
+    return (
+        await execute(
+            conn,
+            "UPDATE contact_messages SET answered_at = NULL, answered_by = NULL, "
+            "reply_text = NULL WHERE id = ? AND answered_by = ?",
+            (message_id, staff_id),
+        )
+        == 1
+    )
+
+
+async def list_unanswered(conn: aiosqlite.Connection, *, limit: int = 50) -> list[ContactMessage]:
+    """Unanswered messages, oldest first (the staff's ``/inbox``)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM contact_messages WHERE answered_at IS NULL ORDER BY created_at, id LIMIT ?",
+        (limit,),
+    )
+    return [ContactMessage.from_row(r) for r in rows]
+
+
+async def list_user_messages(conn: aiosqlite.Connection, user_id: int) -> list[ContactMessage]:
+    """Everything ``user_id`` wrote to staff, oldest first (for ``/mydata``)."""
+    rows = await fetch_all(
+        conn, "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id", (user_id,)
+    )
+    return [ContactMessage.from_row(r) for r in rows]

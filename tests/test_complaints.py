@@ -1,0 +1,244 @@
+"""Complaints through the real Application: the dialog, staff status changes, anonymity."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+
+from bot import callbacks
+from bot.emulator import SimUser
+from bot.harness import BotHarness, bot_harness
+from bot.settings import Limits, Settings
+from bot.texts import get_texts
+from db.audit import list_audit
+from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+
+ZH = get_texts("zh")
+C = ZH.complaints
+WHAT = "办营业执照时被要求另交“服务费”三百元，没有收据"
+REF_RE = re.compile(r"TS-\d{4}-\d{4}")
+
+
+def plain(html: str) -> str:
+    """What a user sees of an HTML text."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def _ref(text: str) -> str:
+    match = REF_RE.search(text)
+    assert match, text
+    return match.group(0)
+
+
+async def _file(
+    user: SimUser, *, anonymous: bool, photo_file_id: str | None = None, what: str = WHAT
+) -> str:
+    """Go through the whole dialog and return the bot's final message text."""
+    assert "第 1 步" in (await user.send("/complaint")).text
+    assert (await user.send(what)).last.text == plain(C.ask_department)
+    assert (await user.send("镇市场监管所")).last.text.startswith("第 3 步")
+    assert (await user.send("上周三上午")).last.text.startswith("第 4 步")
+    if photo_file_id is None:
+        await user.press(C.btn_skip)
+    else:
+        photo = [{"file_id": photo_file_id, "file_unique_id": "u1", "width": 90, "height": 90}]
+        await user._send({"photo": photo})
+    assert "第 5 步" in user.last.text
+    summary = await user.press(C.btn_anonymous if anonymous else C.btn_named)
+    assert "请核对" in summary.last.text
+    assert WHAT[:10] in summary.last.text or what[:5] in summary.last.text
+    return (await user.press(C.btn_submit)).last.text
+
+
+def _admin_texts(*admins: SimUser) -> list[str]:
+    return [m.text for a in admins for m in a.bot_messages]
+
+
+async def test_named_complaint_reaches_staff_and_status_comes_back(harness: BotHarness) -> None:
+    admin, other = harness.user(ADMIN_ID), harness.user(OTHER_ADMIN_ID)
+    resident = harness.user(5001, first_name="李明", username="liming")
+    done = await _file(resident, anonymous=False)
+    ref = _ref(done)
+    assert done == plain(C.filed_named.format(ref=ref))
+    for staff in (admin, other):
+        card = staff.bot_messages[-1]
+        assert ref in card.text
+        assert "李明" in card.text
+        assert "@liming" in card.text
+        assert WHAT in card.text
+        assert "已收到" in card.text
+        assert card.button_labels == [C.btn_handling, C.btn_resolve]
+
+    toast = (await admin.press(C.btn_handling)).toast
+    assert toast == f"{ref} 已改为“处理中”，已通知投诉人。"
+    assert f"您的投诉 {ref} 有新进展：处理中" in resident.last.text
+
+    assert ref in (await admin.press(C.btn_resolve)).last.text  # asks for the note
+    reply = await admin.send("已责令退还服务费，并约谈相关人员")
+    assert reply.last.text == f"{ref} 已改为“已办结”，已通知投诉人。"
+    assert "已办结" in resident.last.text
+    assert "办结说明：已责令退还服务费" in resident.last.text
+
+    # The other admin's copy is stale now: its buttons are refused politely.
+    assert (await other.press(C.btn_handling)).toast == f"{ref} 已办结，不能再改。"
+    assert (await other.press(C.btn_resolve)).toast == f"{ref} 已办结，不能再改。"
+    status = await resident.send(f"/complaint_status {ref}")
+    assert "已办结" in status.last.text
+    assert "已责令退还" in status.last.text
+
+
+async def test_anonymous_complaint_never_reveals_the_complainant(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin, other = harness.user(ADMIN_ID), harness.user(OTHER_ADMIN_ID)
+    secret_id, name, username = 7771234567, "王秘密", "wang_mimi"
+    resident = harness.user(secret_id, first_name=name, username=username)
+    photo_id = "AgACAgUAAxkBAAIB"  # real file ids are opaque; the emulator's embed the user id
+    harness.emulator.files[photo_id] = ("p.jpg", b"\xff\xd8jpeg", "image/jpeg")
+    # INFO is the production level; at DEBUG, aiosqlite and PTB log every statement and
+    # update with their parameters, which no privacy promise survives.
+    with caplog.at_level(logging.INFO):
+        done = await _file(resident, anonymous=True, photo_file_id=photo_id)
+        ref = _ref(done)
+        code = re.search(r"查询码：(\S+)", done)
+        assert code, done
+        token = code.group(1)
+        await admin.press(C.btn_handling)
+    identity = (str(secret_id), name, username)
+
+    # Staff in the bot: the card says 匿名 and the photo arrives, but no name, id or username.
+    staff_text = _admin_texts(admin, other)
+    assert any(ref in text and "提交人：匿名" in text for text in staff_text)
+    assert any(m.photo is not None for m in admin.bot_messages)
+    for text in staff_text:
+        assert not any(i in text for i in identity), text
+    # Nor in the logs of the whole exchange (every logger, INFO and up).
+    for record in caplog.records:
+        message = record.getMessage()
+        assert not any(i in message for i in identity), message
+        assert token not in message
+
+    # No push for an anonymous complaint; the check-code button shows the progress instead.
+    assert "新进展" not in resident.last.text
+    progress = await resident.press(C.btn_check)
+    assert ref in progress.last.text
+    assert "处理中" in progress.last.text
+    forged = await resident.press_data(callbacks.encode("cpchk", ref, "A" * 22))
+    assert forged.last.text == C.check_unknown
+    stranger = harness.user(5002)
+    assert ref in (await stranger.send(f"/complaint_status {ref} {token}")).last.text
+    assert (await stranger.send(f"/complaint_status {ref}")).last.text == C.check_unknown
+
+    # Exports (the staff's complaint sheet) carry no identity either.
+    from bot.services.export import ExportFormat, ExportKind
+
+    exported = await harness.running.services.exports.export(
+        ExportKind.COMPLAINTS, ExportFormat.CSV, ZH, actor_id=ADMIN_ID
+    )
+    csv_text = exported.data.decode("utf-8-sig")
+    assert ref in csv_text
+    assert WHAT in csv_text
+    assert not any(i in csv_text for i in identity)
+
+    # The database: no row links the complaint to the person, and the code itself is not there.
+    await harness.running.services.db.checkpoint()
+    rows = _all_rows(harness.settings)
+    for table, row in rows:
+        text = " ".join(str(v) for v in row)
+        if WHAT in text or ref in text:
+            assert not any(i in text for i in identity), (table, row)
+        if str(secret_id) in text:
+            assert not any(s in text for s in (WHAT, ref, token)), (table, row)
+    assert sum(1 for _, row in rows if any(v == str(secret_id) or v == secret_id for v in row))
+    raw = harness.settings.db_path.read_bytes()
+    assert token.encode() not in raw
+    wal = harness.settings.db_path.with_name(harness.settings.db_path.name + "-wal")
+    assert not wal.exists() or token.encode() not in wal.read_bytes()
+
+
+def _all_rows(settings: Settings) -> list[tuple[str, tuple[Any, ...]]]:
+    """Every row of every table, read with a plain sqlite3 connection."""
+    with sqlite3.connect(settings.db_path) as conn:
+        tables = [
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return [(t, tuple(row)) for t in tables for row in conn.execute(f'SELECT * FROM "{t}"')]
+
+
+async def test_change_cancel_and_validation(harness: BotHarness) -> None:
+    resident = harness.user(5003)
+    await resident.send("/complaint")
+    too_short = await resident.send("太短")
+    assert too_short.last.text == C.what_length.format(min=5, max=2000, length=2)
+    assert (await resident.send("x" * 2001)).last.text.endswith("2001 个字。")
+    await resident.send(WHAT)
+    assert (await resident.send("a" * 201)).last.text == C.field_length.format(max=200)
+    await resident.send("某单位")
+    await resident.send("昨天")
+    assert (await resident.send("这里没有照片")).last.text == C.photo_expected
+    await resident.send("跳过")
+    await resident.press(C.btn_named)
+    assert "某单位" in resident.last.text
+    await resident.press(C.btn_edit)
+    assert (await resident.press(C.btn_edit_department)).last.text == plain(C.ask_department)
+    summary = await resident.send("镇综合执法队")
+    assert "镇综合执法队" in summary.last.text
+    assert "某单位" not in summary.last.text
+    # A button from an earlier step is stale now: answered politely, current step asked again.
+    replies = await resident.press_data(callbacks.encode("cpl", "anonymous"))
+    assert replies.toast == ZH.common.stale_button
+    assert "请核对" in replies.last.text
+    cancelled = await resident.press(C.btn_cancel)
+    assert cancelled.last.text == ZH.common.cancelled
+    assert await harness.running.services.complaints.mine(5003) == []
+    assert "complaint" not in (harness.running.app.user_data.get(5003) or {})
+
+
+async def test_menu_button_and_restart_mid_dialog(harness: BotHarness) -> None:
+    resident = harness.user(5004)
+    await resident.send("/start")
+    assert "第 1 步" in (await resident.press(ZH.common.btn_complaint)).last.text
+    await resident.send(WHAT)
+    await harness.restart()
+    assert (await resident.send("镇市场监管所")).last.text.startswith("第 3 步")
+
+
+async def test_staff_tools_refuse_residents(harness: BotHarness) -> None:
+    resident = harness.user(5005)
+    admin = harness.user(ADMIN_ID)
+    await _file(harness.user(5006), anonymous=False)
+    assert (await resident.send("/complaints")).last.text == ZH.common.not_allowed
+    for feature in ("cphand", "cpres", "cpview"):
+        replies = await resident.press_data(callbacks.encode(feature, 1))
+        assert replies.toast == ZH.common.not_allowed
+    async with harness.running.services.db.read() as conn:
+        denied = [e.action for e in await list_audit(conn) if e.action.startswith("denied:")]
+    assert sorted(denied) == sorted(
+        ["denied:complaints", "denied:cphand", "denied:cpres", "denied:cpview"]
+    )
+    complaint = await harness.running.services.complaints.get(1)
+    assert complaint is not None
+    assert complaint.status.value == "received"
+    # The admin sees the open list and can open a card from it.
+    listing = await admin.send("/complaints")
+    assert plain(C.open_title.format(count=1)) in listing.text
+    card = await admin.press(complaint.ref_no)
+    assert WHAT in card.last.text
+
+
+async def test_dialog_starts_are_rate_limited(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, limits=Limits(dialogs_per_hour=1))
+    async with bot_harness(limited) as harness:
+        resident, admin = harness.user(5007), harness.user(ADMIN_ID)
+        await resident.send("/complaint")
+        await resident.send("/cancel")
+        again = await resident.send("/complaint")
+        assert again.last.text.startswith("您发得有点快")
+        for _ in range(3):  # staff are exempt
+            assert "第 1 步" in (await admin.send("/complaint")).last.text
+            await admin.send("/cancel")

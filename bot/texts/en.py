@@ -404,12 +404,12 @@ EXPORT = ExportTexts(
 
 UNANSWERED = UnansweredTexts(
     header=(
-        "❓ <b>Unanswered questions</b> ({since}, {groups} groups)\n"
+        "❓ <b>Unanswered questions</b> (since: {since}, {groups} groups)\n"
         "Most frequent first. Tap ➕ to add a question as an example of a topic; "
         "/kbreload makes it count."
     ),
     since_all="all time",
-    none="No unanswered or 👎 questions ({since}) 👍",
+    none="No unanswered or 👎 questions (since: {since}) 👍",
     group="<b>{n}.</b> ×{count}{down}\n{examples}",
     down_note=" (👎 {down})",
     example="• {text}",

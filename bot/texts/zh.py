@@ -374,11 +374,11 @@ EXPORT = ExportTexts(
 
 UNANSWERED = UnansweredTexts(
     header=(
-        "❓ <b>未答出的问题</b>（{since}，共 {groups} 组）\n"
+        "❓ <b>未答出的问题</b>（起始日期：{since}，共 {groups} 组）\n"
         "按出现次数排序。点 ➕ 把问题加为某个主题的例句，发送 /kbreload 后生效。"
     ),
-    since_all="全部",
-    none="{since}没有未答出或被点 👎 的问题 👍",
+    since_all="不限",
+    none="（起始日期：{since}）没有未答出或被点 👎 的问题 👍",
     group="<b>{n}.</b> ×{count}{down}\n{examples}",
     down_note="（其中 👎 {down}）",
     example="• {text}",

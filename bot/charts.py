@@ -24,6 +24,7 @@ _TEXT: Color = (40, 40, 40)
 _BARS: tuple[Color, ...] = ((196, 30, 58), (33, 102, 172))
 _SCALE = 3  # font pixel size
 _MAX_BARS = 24
+_MAX_MONTHS = 12  # "26-11" labels need the room
 _LEGEND_CHARS = 900  # Telegram captions hold 1024 characters
 
 # 3x5 glyphs, one string of 15 bits per character, row by row.
@@ -116,7 +117,7 @@ def bar_chart_png(panels: Sequence[Sequence[tuple[str, int]]]) -> bytes:
 def project_chart(report: StatsReport) -> tuple[bytes, str] | None:
     """Projects by village (numbered) and by month as a PNG, with the village legend."""
     villages = report.projects.by_village[:_MAX_BARS]
-    months = report.by_month[-_MAX_BARS:]
+    months = report.by_month[-_MAX_MONTHS:]
     if not villages and not months:
         return None
     png = bar_chart_png(

@@ -11,6 +11,7 @@ Imports no ``telegram``.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -281,6 +282,7 @@ class ExportService:
                 detail=f"{fmt.value}, {len(sheet.rows)} rows",
                 now=self._clock(),
             )
-        data = render(sheet, fmt, self._settings.timezone)
+        # Building a large workbook takes seconds of CPU: keep the bot answering meanwhile.
+        data = await asyncio.to_thread(render, sheet, fmt, self._settings.timezone)
         mime = XLSX_MIME if fmt is ExportFormat.XLSX else CSV_MIME
         return ExportFile(self.filename(kind, fmt), data, mime, len(sheet.rows))

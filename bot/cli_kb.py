@@ -2,7 +2,8 @@
 
 ``ask`` runs the same search the bot runs and prints one result per question (``--json``: one
 JSON object per line, a stable public interface). ``kb check`` validates the topic files and
-prints a summary, or every problem with exit status 1. Imports ``knowledge`` only, never
+prints a summary (with a note on example questions of different topics that read almost the
+same), or every problem with exit status 1. Imports ``knowledge`` only, never
 ``telegram``, so both start in a fraction of the bot's start-up time.
 """
 
@@ -81,4 +82,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         for topic in topics:
             print(f"    {topic.id:<24} {topic.title}  [{len(topic.examples)} examples]")
     print(f"last reviewed: {kb.last_reviewed.isoformat() if kb.last_reviewed else '-'}")
+    # Not an error: near-duplicate examples only make the search offer a choice.
+    for tid, example, oid, other in Searcher(kb).similar_examples():
+        print(f"note: similar examples / 相近的例句: {tid} “{example}” ~ {oid} “{other}”")
     return 0

@@ -32,6 +32,9 @@ REWRITES: Mapping[str, str] = {
     "退还税": "税收返还",
     "税费返还": "税收返还",
     "返还税收": "税收返还",
+    "头一年": "当年",
+    "头年": "当年",
+    "第一年": "当年",
     "反还": "返还",
     "返换": "返还",
     "饭还": "返还",
@@ -75,6 +78,10 @@ REWRITES: Mapping[str, str] = {
     "给钱": "现金奖励",
     # loans and money
     "借钱": "贷款",
+    "贷到款": "贷款",
+    "贷上款": "贷款",
+    "贷着款": "贷款",
+    "借到钱": "贷款",
     "借款": "贷款",
     "贷钱": "贷款",
     "借点钱": "贷款",
@@ -96,6 +103,10 @@ REWRITES: Mapping[str, str] = {
     "没钱": "缺资金",
     "缺钱": "缺资金",
     "钱不够": "缺资金",
+    "没本钱": "缺资金",
+    "缺本钱": "缺资金",
+    "本钱不够": "缺资金",
+    "没有本钱": "缺资金",
     "周转不开": "缺资金",
     "资金瓶颈": "缺资金",
     "销路": "产品销售",
@@ -205,6 +216,15 @@ REWRITES: Mapping[str, str] = {
     "重点扶持": "重点扶持对象",
     "重点对象": "重点扶持对象",
     "点子": "项目推介",
+    # "给我推荐个项目" asks for advice; "推荐项目" alone is a referral (引荐).
+    "给我推荐": "项目推介",
+    "帮我推荐": "项目推介",
+    "给推荐": "项目推介",
+    "推荐推荐": "项目推介",
+    "可不可行": "可行性",
+    "可行不": "可行性",
+    "行不行得通": "可行性",
+    "能不能成": "可行性",
     "找项目": "项目推介",
     "推介项目": "项目推介",
     "咨询服务": "创业咨询",
@@ -227,12 +247,9 @@ REWRITES: Mapping[str, str] = {
     "专合组织": "专业合作经济组织",
     "合作组织": "专业合作经济组织",
     "农民专业合作社": "专业合作经济组织",
-    # registration and contact
-    "登记": "登记",
-    "报名": "登记",
-    "备案": "登记",
-    "申报": "登记",
-    "上报": "登记",
+    # registration (报名, 备案... depend on context: see CONTEXT_REWRITES) and contact
+    "报上去": "上报",
+    "报给": "上报",
     "电话": "联系电话",
     "联系方式": "联系电话",
     "号码": "联系电话",
@@ -270,6 +287,44 @@ REWRITES: Mapping[str, str] = {
     "谁管": "领导组织",
 }
 
+# Variant -> (canonical when the question has one of the context words, canonical otherwise,
+# context words). Registering is what every office does ("孩子上学报名", "结婚登记"): only with a
+# project, a business or this bot around it is it this bot's project registration.
+_PROJECT_CONTEXT = word_set(
+    """
+    项目 厂 企业 公司 生意 店 买卖 作坊 合作社 机器人 这上面 这里 这儿 平台 系统 手机上 网上
+    """
+)
+CONTEXT_REWRITES: Mapping[str, tuple[str, str, frozenset[str]]] = {
+    "登记": ("登记", "报名", _PROJECT_CONTEXT),
+    "报名": ("登记", "报名", _PROJECT_CONTEXT),
+    "备案": ("登记", "报名", _PROJECT_CONTEXT),
+    "申报": ("登记", "报名", _PROJECT_CONTEXT),
+    "上报": ("登记", "报名", _PROJECT_CONTEXT),
+}
+
+# English words and phrases (matched after stemming) -> the keyword the topic files use.
+ENGLISH_REWRITES: Mapping[str, str] = {
+    "sign up": "register",
+    "signup": "register",
+    "enrol": "register",
+    "enroll": "register",
+    "registration": "register",
+    "refund": "rebate",
+    "money back": "rebate",
+    "farmer": "farm",
+    "farming": "farm",
+    "co op": "cooperative",
+    "coop": "cooperative",
+    "how many": "figure",
+    "numbers": "figure",
+    "mentoring": "mentor",
+    "officials": "official",
+    "complain": "complaint",
+    "fined": "fine",
+    "fining": "fine",
+}
+
 # Question words, pronouns, particles and pleasantries: removed before matching because every
 # topic (and every out-of-scope question) uses them.
 STOP_PHRASES: frozenset[str] = word_set(
@@ -292,7 +347,7 @@ ENGLISH_STOP: frozenset[str] = word_set(
     them this that these those what which who whom how why when where can could would should
     will shall may might must to of in on at for from by with about as into and or but if so
     not no any some there here please tell know want need get got have has had let lets any
-    much many its just also than then very really hi hello hey thanks thank bot robot
+    much many its just also than then very really hi hello hey thanks thank bot robot up
     """
 )
 
@@ -302,8 +357,9 @@ ENGLISH_STOP: frozenset[str] = word_set(
 WEAK_TERMS: frozenset[str] = word_set(
     """
     申请 办理 手续 材料 条件 要求 流程 标准 时间 地点 地方 费用 多少钱 钱 政府 镇里 镇上 村里
-    县里 支持 扶持 帮助 帮忙 政策 优惠 补贴 补助 享受 办法 规定 部门 单位 找谁 人 多 少 大 小
-    去 来 开 搞 弄 做 干 找 用 上 下 里 手机 网上 线上 微信 applying apply get way information info
+    县里 支持 扶持 帮助 帮忙 报名 政策 优惠 补贴 补助 享受 办法 规定 部门 单位 找谁 人 多 少 大 小
+    去 来 开 搞 弄 做 干 找 用 上 下 里 看看 瞧瞧 手机 网上 线上 微信
+    applying apply get way information info
     """
 )
 

@@ -1,10 +1,12 @@
 """Text normalisation for Chinese (and some English) questions, shared by index and queries.
 
 ``fold`` makes width, case and traditional characters uniform; ``Analyzer`` then rewrites
-colloquial words to canonical ones (``knowledge.lexicon``), drops question words, and cuts the
-rest into content chunks from which the search takes character bigrams. The same analyzer
-runs over the topics' examples and the residents' questions, so whatever it does to one it
-does to the other. Pure functions and precomputed tables only.
+colloquial words to canonical ones (``knowledge.lexicon``; a few only when the question has the
+right context, so "孩子上学报名" does not become a project registration), drops question words,
+and cuts the rest into content chunks from which the search takes character bigrams. English
+words are stemmed and mapped onto canonical English keywords ("sign up" -> register). The
+same analyzer runs over the topics' examples and the residents' questions, so whatever it
+does to one it does to the other. Pure functions and precomputed tables only.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from knowledge.lexicon import ENGLISH_STOP, REWRITES, STOP_PHRASES, T2S
+from knowledge.lexicon import (
+    CONTEXT_REWRITES,
+    ENGLISH_REWRITES,
+    ENGLISH_STOP,
+    REWRITES,
+    STOP_PHRASES,
+    T2S,
+)
 
+SPLIT_TERMS = True
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
@@ -38,11 +48,19 @@ def is_cjk(char: str) -> bool:
 
 
 def stem(word: str) -> str:
-    """A crude English stemmer: enough to match "loans" with "loan", "fees" with "fee"."""
+    """A crude English stemmer: "loans" -> "loan", "taxes" -> "tax", "started" -> "start"."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
+    # "-ing" and "-ed" only on longer words whose stem stays a word ("starting", "started"),
+    # not "bring", "need" or "coming".
+    if len(word) > 6 and word.endswith("ing") and word[-4] not in "aeiou":
+        return word[:-3]
+    if len(word) > 5 and word.endswith("ed") and word[-3] not in "aeiou":
+        return word[:-2]
     return word
 
 
@@ -74,13 +92,29 @@ class Analyzer:
         protected: Iterable[str] = (),
         rewrites: Mapping[str, str] = REWRITES,
         stop_phrases: Iterable[str] = STOP_PHRASES,
+        context_rewrites: Mapping[str, tuple[str, str, Iterable[str]]] = CONTEXT_REWRITES,
+        english_rewrites: Mapping[str, str] = ENGLISH_REWRITES,
     ) -> None:
         # Canonical forms rewrite to themselves, so a longer canonical term that contains a
         # shorter variant ("支部书记" contains "书记") is matched first and left alone.
         table = {fold(k): fold(v) for k, v in rewrites.items()}
         for value in list(table.values()):
             table.setdefault(value, value)
+        # Context-dependent variants: (canonical with context, canonical without, context).
+        self._context = {
+            fold(k): (fold(yes), fold(no), tuple(fold(c) for c in ctx))
+            for k, (yes, no, ctx) in context_rewrites.items()
+        }
+        for key, (yes, no, _) in self._context.items():
+            table[key] = yes
+            table.setdefault(yes, yes)
+            table.setdefault(no, no)
         self._rewrites = table
+        english: dict[tuple[str, ...], str] = {}
+        for phrase, canonical in english_rewrites.items():
+            english[tuple(stem(w) for w in fold(phrase).split())] = stem(fold(canonical))
+        self._english = english
+        self._english_longest = max((len(k) for k in english), default=1)
         keys = sorted(table, key=len, reverse=True)
         self._rewrite_re = re.compile("|".join(map(re.escape, keys))) if keys else None
         # Forward maximum matching over stop phrases and protected domain terms: a protected
@@ -104,20 +138,48 @@ class Analyzer:
         """Replace colloquial variants with canonical words, longest match first."""
         if self._rewrite_re is None:
             return folded
-        return self._rewrite_re.sub(lambda m: self._rewrites[m.group(0)], folded)
+
+        def replace(match: re.Match[str]) -> str:
+            found = match.group(0)
+            context = self._context.get(found)
+            if context is None:
+                return self._rewrites[found]
+            yes, no, needed = context
+            return yes if any(c in folded for c in needed) else no
+
+        return self._rewrite_re.sub(replace, folded)
 
     def analyze(self, text: str) -> Analysis:
         """Fold, rewrite and segment ``text`` into content chunks and English words."""
         folded = fold(text)
         rewritten = self.rewrite(folded)
         chunks: list[str] = []
-        words: list[str] = []
+        raw: list[str] = []
         for run in _RUN_RE.findall(rewritten):
             if is_cjk(run[0]):
                 chunks.extend(self._segment(run))
-            elif len(run) > 1 and run not in ENGLISH_STOP:
-                words.append(stem(run))
-        return Analysis(folded=folded, chunks=tuple(chunks), words=tuple(words))
+            else:
+                raw.append(run)
+        words = tuple(self._english_words(raw)) if raw else ()
+        return Analysis(folded=folded, chunks=tuple(chunks), words=words)
+
+    def _english_words(self, raw: list[str]) -> list[str]:
+        """Stem, map phrases and words to canonical keywords (longest first), drop stop words."""
+        stems = [stem(w) for w in raw]
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._english_longest, len(stems) - i), 0, -1):
+                canonical = self._english.get(tuple(stems[i : i + size]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += size
+                    break
+            else:
+                if len(raw[i]) > 1 and raw[i] not in ENGLISH_STOP:
+                    out.append(stems[i])
+                i += 1
+        return out
 
     def _segment(self, run: str) -> list[str]:
         out: list[str] = []
@@ -138,6 +200,11 @@ class Analyzer:
                 if current:
                     out.append("".join(current))
                     current = []
+            elif SPLIT_TERMS:
+                if current:
+                    out.append("".join(current))
+                    current = []
+                out.append(term)
             else:
                 current.append(term)
             i += len(term)

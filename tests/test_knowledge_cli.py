@@ -96,3 +96,15 @@ def test_kb_check_reports_every_problem_of_a_broken_directory(tmp_path: Path) ->
     asked = run("ask", "税收返还", cwd=tmp_path, env=env)
     assert asked.returncode == 1
     assert "loan.toml" in asked.stderr
+
+
+def test_kb_check_notes_near_duplicate_examples_of_different_topics(tmp_path: Path) -> None:
+    topics = tmp_path / "topics"
+    shutil.copytree(DEFAULT_DIR, topics)
+    tour = topics / "study-tour.toml"
+    text = tour.read_text(encoding="utf-8")
+    tour.write_text(text.replace("examples = [", 'examples = [\n  "培训班啥时候开",', 1), "utf-8")
+    done = run("kb", "check", cwd=tmp_path, env={"CHUANGYE_KNOWLEDGE_DIR": str(topics)})
+    assert done.returncode == 0, done.stderr
+    assert "note: similar examples" in done.stdout
+    assert "study-tour “培训班啥时候开” ~ training “培训班啥时候开”" in done.stdout

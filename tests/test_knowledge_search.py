@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.loader import load_knowledge_base
+from knowledge.model import KnowledgeBase
+from knowledge.normalize import Analyzer, stem
 from knowledge.search import ANSWER_THRESHOLD, Searcher, calibrate, result_to_json
 
 KB = load_knowledge_base()
@@ -103,6 +106,71 @@ def test_out_of_scope_abstains(text: str) -> None:
     result = SEARCHER.search(text)
     assert result.decision == "abstain"
     assert result.topic_id is None
+
+
+@pytest.mark.parametrize("text", ["新生儿户口登记在哪办", "幼儿园报名几号开始"])
+def test_registering_for_other_services_is_not_project_registration(text: str) -> None:
+    assert SEARCHER.search(text).decision == "abstain"
+
+
+def test_registering_a_business_here_is_project_registration() -> None:
+    result = SEARCHER.search("在这里怎么登记我的厂")
+    assert (result.decision, result.topic_id) == ("answer", "register-project")
+
+
+def test_registration_words_are_rewritten_only_with_a_project_around_them() -> None:
+    analyzer = Analyzer()
+    assert "登记" in analyzer.analyze("项目在哪报名").chunks
+    assert "登记" not in analyzer.analyze("学校在哪报名").chunks
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_id"),
+    [
+        ("帮我推荐个能干的项目", "startup-services"),
+        ("推荐个老板来投资有奖励吗", "referral-reward"),
+    ],
+)
+def test_recommending_to_me_is_advice_recommending_to_the_town_is_a_referral(
+    text: str, topic_id: str
+) -> None:
+    result = SEARCHER.search(text)
+    assert (result.decision, result.topic_id) == ("answer", topic_id)
+
+
+def test_a_match_on_single_characters_alone_abstains() -> None:
+    # "取" and "在哪" are all that "退休证在哪取" shares with any topic.
+    result = SEARCHER.search("退休证在哪取")
+    assert (result.decision, result.reason) == ("abstain", "no_match")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("taxes", "tax"), ("businesses", "business"), ("loans", "loan"), ("started", "start")],
+)
+def test_english_stemming(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_english_phrases_map_to_the_topics_keywords() -> None:
+    assert Analyzer().analyze("How do I sign up?").words == ("register",)
+
+
+def test_a_near_duplicate_example_in_another_topic_turns_an_answer_into_a_choice() -> None:
+    question = "培训班啥时候开始"
+    assert SEARCHER.search(question).decision == "answer"
+    copied = "培训班啥时候开"  # an example of "training", copied into "study-tour" by mistake
+    assert copied in KB.by_id["training"].examples
+    topics = tuple(
+        dataclasses.replace(t, examples=(*t.examples, copied)) if t.id == "study-tour" else t
+        for t in KB.topics
+    )
+    searcher = Searcher(KnowledgeBase(topics=topics, categories=KB.categories))
+    assert ("study-tour", copied, "training", copied) in searcher.similar_examples()
+    result = searcher.search(question)
+    assert result.decision == "ambiguous"
+    assert {"training", "study-tour"} <= set(result.alternatives)
+    assert result.confidence < ANSWER_THRESHOLD
 
 
 def test_two_topics_in_one_question_is_a_choice() -> None:

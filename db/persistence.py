@@ -58,17 +58,22 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
             raise ValueError("SQLitePersistence stores user_data, chat_data and conversations")
         super().__init__(store_data=store, update_interval=update_interval)
         self.database = database
+        # What each row holds now, so an unchanged user_data/chat_data costs no write: PTB
+        # hands both over after every update, and most updates change neither.
+        self._stored: dict[tuple[str, int], str] = {}
 
     async def get_user_data(self) -> dict[int, JSONDict]:
         """Every stored ``user_data``, loaded once by ``Application.initialize()``."""
         async with self.database.read() as conn:
             rows = await fetch_all(conn, "SELECT user_id, data FROM ptb_user_data")
+        self._stored.update((("ptb_user_data", int(r[0])), str(r[1])) for r in rows)
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def get_chat_data(self) -> dict[int, JSONDict]:
         """Every stored ``chat_data``, loaded once by ``Application.initialize()``."""
         async with self.database.read() as conn:
             rows = await fetch_all(conn, "SELECT chat_id, data FROM ptb_chat_data")
+        self._stored.update((("ptb_chat_data", int(r[0])), str(r[1])) for r in rows)
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def get_bot_data(self) -> JSONDict:
@@ -126,11 +131,13 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         """Delete one user's stored ``user_data``."""
         async with self.database.write() as conn:
             await execute(conn, "DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        self._stored.pop(("ptb_user_data", user_id), None)
 
     async def drop_chat_data(self, chat_id: int) -> None:
         """Delete one chat's stored ``chat_data``."""
         async with self.database.write() as conn:
             await execute(conn, "DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+        self._stored.pop(("ptb_chat_data", chat_id), None)
 
     async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
         """Nothing to refresh: this process is the only writer, memory is authoritative."""
@@ -147,6 +154,8 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def _upsert(self, table: str, column: str, ident: int, data: JSONDict) -> None:
         # ``table`` and ``column`` are our own literals, never user input.
         encoded = _dumps(data, f"{table} of {ident}")
+        if self._stored.get((table, ident)) == encoded:
+            return
         async with self.database.write() as conn:
             await execute(
                 conn,
@@ -155,6 +164,7 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
                 "data = excluded.data, updated_at = excluded.updated_at",
                 (ident, encoded, self._now()),
             )
+        self._stored[(table, ident)] = encoded
 
     def _now(self) -> str:
         return to_db_time(self.database.now())

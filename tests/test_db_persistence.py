@@ -308,3 +308,35 @@ async def test_bot_and_callback_data_are_not_stored(db: Database) -> None:
     assert persistence.store_data.user_data
     assert await persistence.get_bot_data() == {}
     assert await persistence.get_callback_data() is None
+
+
+async def test_unchanged_data_costs_no_write_and_changed_or_dropped_data_is_written(
+    db: Database,
+) -> None:
+    # PTB hands user_data and chat_data over after every update; most updates change neither.
+    persistence = SQLitePersistence(db)
+
+    async def writes(action: Any) -> int:
+        async with db.write() as conn, conn.execute("SELECT total_changes()") as cur:
+            before = await cur.fetchone()
+        await action
+        async with db.write() as conn, conn.execute("SELECT total_changes()") as cur:
+            after = await cur.fetchone()
+        assert before is not None
+        assert after is not None
+        return int(after[0]) - int(before[0])
+
+    assert await writes(persistence.update_user_data(7, {"a": 1})) == 1
+    assert await writes(persistence.update_user_data(7, {"a": 1})) == 0
+    assert await writes(persistence.update_user_data(7, {"a": 2})) == 1
+    assert await writes(persistence.update_chat_data(7, {})) == 1
+    assert await writes(persistence.update_chat_data(7, {})) == 0
+    # After a drop the same data must be written again, or it would be lost.
+    await persistence.drop_user_data(7)
+    assert await writes(persistence.update_user_data(7, {"a": 2})) == 1
+    # A new instance (a restart) knows what is stored once PTB has loaded it.
+    fresh = SQLitePersistence(db)
+    assert await fresh.get_user_data() == {7: {"a": 2}}
+    assert await writes(fresh.update_user_data(7, {"a": 2})) == 0
+    assert await writes(fresh.update_user_data(7, {"a": 3})) == 1
+    assert await fresh.get_user_data() == {7: {"a": 3}}

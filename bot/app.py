@@ -43,6 +43,7 @@ from handlers import (
     contact,
     errors,
     export,
+    privacy,
     qa,
     start,
     stats,
@@ -136,6 +137,7 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
         *((0, h) for h in complaints.commands()),
         *((0, h) for h in contact.commands()),
+        *((0, h) for h in privacy.commands()),
         (0, CommandHandler("stats", stats.stats)),
         (0, CommandHandler("export", export.export_menu)),
         (0, CallbackQueryHandler(export.export_choice, pattern=callbacks.pattern(export.FEATURE))),

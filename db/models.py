@@ -632,3 +632,35 @@ class ContactMessage:
             answered_by=row["answered_by"],
             reply_text=row["reply_text"],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralLine:
+    """A referral as the person involved sees it in ``/mydata``."""
+
+    created_at: datetime
+    ref_no: str
+    made: bool  # True: they referred the project; False: their project was referred
+
+
+@dataclass(frozen=True, slots=True)
+class SignupLine:
+    """A training sign-up as the resident sees it in ``/mydata``."""
+
+    title: str
+    starts_at: datetime
+    status: SignupStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one user (PIPL access request, ``/mydata``)."""
+
+    user: User
+    projects: tuple[Project, ...]
+    referrals: tuple[ReferralLine, ...]
+    questions: tuple[Question, ...]
+    signups: tuple[SignupLine, ...]
+    subscriptions: tuple[str, ...]
+    complaints: tuple[Complaint, ...]
+    messages: tuple[ContactMessage, ...]

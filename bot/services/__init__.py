@@ -14,6 +14,7 @@ from bot.services.broadcast import BroadcastService
 from bot.services.complaints import ComplaintService
 from bot.services.contact import ContactService
 from bot.services.export import ExportService
+from bot.services.privacy import PrivacyService
 from bot.services.qa import KnowledgeService
 from bot.services.roles import StaffRoles
 from bot.services.stats import StatsService
@@ -37,6 +38,7 @@ class Services:
     roles: StaffRoles
     complaints: ComplaintService
     contact: ContactService
+    privacy: PrivacyService
     question_throttle: Throttle
     dialog_throttle: Throttle
     trainings: TrainingService
@@ -77,6 +79,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             roles=StaffRoles(settings, db, clock),
             complaints=ComplaintService(db, clock, settings),
             contact=ContactService(db, clock),
+            privacy=PrivacyService(db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
             trainings=TrainingService(db, clock, settings),

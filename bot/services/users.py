@@ -61,6 +61,10 @@ class UserService:
         async with self._db.write() as conn:
             await users_repo.set_lang_override(conn, user_id, lang)
 
+    def forget(self, user_id: int) -> None:
+        """Forget having seen ``user_id`` (after erasure): their next update records them."""
+        self._touched.pop(user_id, None)
+
     async def mark_unreachable(self, user_id: int) -> None:
         """The user blocked the bot: skip them until they write again."""
         self._touched.pop(user_id, None)

@@ -593,6 +593,11 @@ PRIVACY = PrivacyTexts(
     question_item="{when}: {text}",
     trainings_title="<b>Training sign-ups</b> ({count})",
     training_item="{when} {title} · {status}",
+    signup_statuses=(
+        ("signed", "signed up"),
+        ("waitlisted", "waiting list"),
+        ("cancelled", "cancelled"),
+    ),
     subscriptions_title="<b>Training news subscriptions</b>: {tags}",
     complaints_title="<b>Named reports</b> ({count})",
     complaint_item="{ref} · {status} · {what}",

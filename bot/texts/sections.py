@@ -375,6 +375,7 @@ class PrivacyTexts:
     question_item: str  # {when} {text}
     trainings_title: str  # {count}
     training_item: str  # {when} {title} {status}
+    signup_statuses: tuple[tuple[str, str], ...]  # (SignupStatus value, label)
     subscriptions_title: str  # {tags}
     complaints_title: str  # {count}
     complaint_item: str  # {ref} {status} {what}

@@ -548,6 +548,7 @@ PRIVACY = PrivacyTexts(
     question_item="{when}：{text}",
     trainings_title="<b>培训报名</b>（{count}）",
     training_item="{when} {title} · {status}",
+    signup_statuses=(("signed", "已报名"), ("waitlisted", "候补"), ("cancelled", "已取消")),
     subscriptions_title="<b>培训通知订阅</b>：{tags}",
     complaints_title="<b>实名投诉</b>（{count}）",
     complaint_item="{ref} · {status} · {what}",

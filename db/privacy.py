@@ -1,0 +1,104 @@
+"""Personal data of one user (PIPL): gather all of it (``/mydata``) and erase it.
+
+``collect`` reads every table that names the user. ``erase`` runs ``db.users.erase_user`` (free
+text blanked, PTB persistence rows and the ``users`` row deleted, foreign keys nulling or
+cascading the rest) and also clears what only the staff tools write about a resident: the
+actor id of refused staff attempts (``denied:*``). The erasure is audited with counts only.
+Parameterised SQL, never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from db import complaints as complaints_repo
+from db import contact_messages as contact_repo
+from db import projects as projects_repo
+from db import trainings as trainings_repo
+from db import users as users_repo
+from db._sql import execute, fetch_all, fetch_one
+from db.audit import append_audit
+from db.models import (
+    PersonalData,
+    Question,
+    ReferralLine,
+    SignupLine,
+    SignupStatus,
+    from_db_time,
+)
+
+ERASED_ACTION = "privacy.erase"
+
+
+async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | None:
+    """Everything stored about ``user_id``, or None if they are not known."""
+    user = await users_repo.get_user(conn, user_id)
+    if user is None:
+        return None
+    referrals = await fetch_all(
+        conn,
+        "SELECT r.created_at, p.ref_no, r.referrer_user_id = ?1 AS made FROM referrals r "
+        "JOIN projects p ON p.id = r.project_id "
+        "WHERE r.referrer_user_id = ?1 OR r.referred_user_id = ?1 ORDER BY r.id",
+        (user_id,),
+    )
+    questions = await fetch_all(
+        conn,
+        "SELECT * FROM questions WHERE user_id = ? AND text IS NOT NULL ORDER BY id",
+        (user_id,),
+    )
+    signups = await fetch_all(
+        conn,
+        "SELECT t.title, t.starts_at, s.status FROM training_signups s "
+        "JOIN trainings t ON t.id = s.training_id WHERE s.user_id = ? ORDER BY t.starts_at",
+        (user_id,),
+    )
+    return PersonalData(
+        user=user,
+        projects=tuple(await projects_repo.list_projects_by_user(conn, user_id)),
+        referrals=tuple(
+            ReferralLine(from_db_time(r[0]), str(r[1]), bool(r[2])) for r in referrals
+        ),
+        questions=tuple(Question.from_row(r) for r in questions),
+        signups=tuple(
+            SignupLine(str(r[0]), from_db_time(r[1]), SignupStatus(r[2])) for r in signups
+        ),
+        subscriptions=tuple(sorted(await trainings_repo.subscriptions_of(conn, user_id))),
+        complaints=tuple(await complaints_repo.list_complaints_by_user(conn, user_id)),
+        messages=tuple(await contact_repo.list_user_messages(conn, user_id)),
+    )
+
+
+async def erase(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> bool:
+    """Erase ``user_id``'s personal data, keeping anonymous counts; False if nothing was stored.
+
+    Use inside ``Database.write()``, then ``Database.checkpoint()`` once committed so the
+    ``-wal`` file lets go of the old bytes (``secure_delete`` zeroes them in the main file).
+    """
+    counts = await fetch_one(
+        conn,
+        "SELECT (SELECT count(*) FROM projects WHERE user_id = ?1), "
+        "(SELECT count(*) FROM questions WHERE user_id = ?1), "
+        "(SELECT count(*) FROM contact_messages WHERE user_id = ?1)",
+        (user_id,),
+    )
+    scrubbed = await execute(
+        conn,
+        "UPDATE audit_log SET actor_id = NULL WHERE actor_id = ? AND action LIKE 'denied:%'",
+        (user_id,),
+    )
+    erased = await users_repo.erase_user(conn, user_id)
+    if not (erased or scrubbed):
+        return False
+    projects, questions, messages = (0, 0, 0) if counts is None else tuple(counts)
+    await append_audit(
+        conn,
+        actor_id=None,
+        action=ERASED_ACTION,
+        target_type="user",
+        detail=f"projects={projects} questions={questions} messages={messages}",
+        now=now,
+    )
+    return True

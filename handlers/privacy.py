@@ -1,0 +1,200 @@
+"""Personal data (PIPL): ``/mydata`` shows everything stored about the user, ``/deletemydata``
+erases it after an inline confirmation.
+
+``/mydata`` answers in messages of at most 4096 characters, split between lines; when that
+would take more than a few messages it sends one text file instead. After an erasure the
+handler drops the user's in-memory PTB ``user_data`` and ``chat_data`` so they are not written
+back, and forgets the user in the touch cache so their next update records them afresh.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from telegram import Update
+from telegram.constants import MessageLimit
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.context import Context
+from bot.texts import Texts, fmt
+from db.models import PersonalData
+from handlers.complaints import status_label
+from handlers.ui import inline_rows
+
+FEATURE = "priv"
+MAX_MESSAGES = 3
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
+    """The user's data as HTML blocks, one per line of the answer."""
+    p, tz, none = t.privacy, context.services.settings.timezone, t.privacy.none_value
+
+    def day(value: datetime) -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%d")
+
+    u = data.user
+    username = f"@{u.username}" if u.username else none
+    lang = u.lang_override or u.language_code or none
+    profile = fmt(
+        p.profile,
+        id=u.id,
+        name=u.first_name or none,
+        username=username,
+        lang=lang,
+        created=day(u.created_at),
+        seen=day(u.last_seen_at),
+        code=u.referral_code or none,
+    )
+    blocks: list[str] = [p.header, profile]
+    projects = dict(t.stats.project_statuses)
+    blocks.append(fmt(p.projects_title, count=len(data.projects)))
+    blocks += [
+        fmt(
+            p.project_item,
+            ref=x.ref_no,
+            name=x.name or p.erased_name,
+            village=x.village,
+            industry=x.industry,
+            investment=f"{x.investment_wan:g}",
+            jobs=x.jobs,
+            phone=x.phone or none,
+            status=projects.get(x.status.value, x.status.value),
+        )
+        for x in data.projects
+    ]
+    blocks.append(fmt(p.referrals_title, count=len(data.referrals)))
+    blocks += [
+        fmt(
+            p.referral_made if r.made else p.referral_received,
+            when=day(r.created_at),
+            ref=r.ref_no,
+        )
+        for r in data.referrals
+    ]
+    blocks.append(fmt(p.questions_title, count=len(data.questions)))
+    blocks += [
+        fmt(p.question_item, when=day(q.created_at), text=q.text or none) for q in data.questions
+    ]
+    signups = dict(p.signup_statuses)
+    blocks.append(fmt(p.trainings_title, count=len(data.signups)))
+    blocks += [
+        fmt(
+            p.training_item,
+            when=day(s.starts_at),
+            title=s.title,
+            status=signups.get(s.status.value, s.status.value),
+        )
+        for s in data.signups
+    ]
+    blocks.append(fmt(p.subscriptions_title, tags="、".join(data.subscriptions) or p.nothing))
+    blocks.append(fmt(p.complaints_title, count=len(data.complaints)))
+    blocks += [
+        fmt(
+            p.complaint_item,
+            ref=c.ref_no,
+            status=status_label(t, c.status),
+            what=c.what or p.erased_name,
+        )
+        for c in data.complaints
+    ]
+    blocks.append(p.anonymous_note)
+    blocks.append(fmt(p.messages_title, count=len(data.messages)))
+    for m in data.messages:
+        reply = fmt(p.message_reply, reply=m.reply_text) if m.reply_text else ""
+        blocks.append(fmt(p.message_item, when=day(m.created_at), text=m.text) + reply)
+    return blocks
+
+
+def chunk(blocks: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str] | None:
+    """Join blocks into messages of at most ``limit`` characters, or None if one is too long.
+
+    Telegram counts the text after parsing, but the HTML never gets shorter than that, so
+    measuring the HTML is safe.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if len(block) > limit:
+            return None
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) > limit:
+            messages.append(current)
+            candidate = block
+        current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def as_plain_text(blocks: list[str]) -> bytes:
+    """The blocks as a UTF-8 text file (tags removed, entities decoded)."""
+    return "\n\n".join(html.unescape(_TAG.sub("", b)) for b in blocks).encode("utf-8")
+
+
+async def my_data(update: Update, context: Context) -> None:
+    """Show the user everything stored about them."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    data = await context.services.privacy.collect(user.id)
+    if data is None:
+        await message.reply_text(t.privacy.nothing)
+        return
+    blocks = _blocks(t, data, context)
+    messages = chunk(blocks)
+    if messages is None or len(messages) > MAX_MESSAGES:
+        await message.reply_document(
+            as_plain_text(blocks), filename=t.privacy.document_name, caption=t.privacy.as_document
+        )
+        return
+    for text in messages:
+        await message.reply_text(text)
+
+
+async def ask_delete(update: Update, context: Context) -> None:
+    """Explain what erasure removes and keeps, and ask for confirmation."""
+    if update.effective_message is None:
+        return
+    t = context.texts(update.effective_user)
+    buttons = [
+        (t.privacy.btn_confirm_delete, callbacks.encode(FEATURE, "erase")),
+        (t.privacy.btn_keep, callbacks.encode(FEATURE, "keep")),
+    ]
+    await update.effective_message.reply_text(
+        t.privacy.confirm_delete, reply_markup=inline_rows(buttons)
+    )
+
+
+async def confirm_delete(update: Update, context: Context) -> None:
+    """Erase the presser's own data (or keep it), then say so."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    t = context.texts(user)  # before the erasure: it reads user_data
+    args = callbacks.decode(query.data, FEATURE, 1)
+    if args is None or args[0] not in ("erase", "keep"):
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    await query.answer()
+    if args[0] == "keep":
+        await query.edit_message_text(t.privacy.kept)
+        return
+    await context.services.privacy.erase(user.id)
+    context.application.drop_user_data(user.id)
+    context.application.drop_chat_data(chat.id)
+    context.services.users.forget(user.id)
+    await query.edit_message_text(t.privacy.deleted)
+
+
+def commands() -> list[BaseHandler[Update, Context, object]]:
+    """``/mydata``, ``/deletemydata`` and its confirmation buttons."""
+    return [
+        CommandHandler("mydata", my_data),
+        CommandHandler("deletemydata", ask_delete),
+        CallbackQueryHandler(confirm_delete, pattern=callbacks.pattern(FEATURE)),
+    ]

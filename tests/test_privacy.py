@@ -1,0 +1,181 @@
+"""PIPL through the real Application: /mydata shows everything, /deletemydata leaves nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from bot.harness import BotHarness
+from bot.texts import get_texts
+from db import projects, questions, referrals, trainings
+from db.audit import list_audit
+from db.models import Decision, SignupStatus
+from handlers.privacy import as_plain_text, chunk
+from tests.conftest import ADMIN_ID
+
+ZH = get_texts("zh")
+P = ZH.privacy
+RESIDENT, REFERRER = 8001, 8002
+NAME, USERNAME = "钱多多测试", "qian_duoduo"
+PHONE, PHONE_IN_TEXT = "13987654321", "13912345678"
+PROJECT = "钱多多木业加工厂"
+QUESTION = "钱多多想问木材加工厂能不能退税"
+MESSAGE = f"我的电话{PHONE_IN_TEXT}，想咨询联保贷款"
+COMPLAINT = "钱多多在办证时被要求另交三百元服务费"
+NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+
+
+async def _seed(harness: BotHarness) -> None:
+    """Give the resident data in every table that can name them."""
+    resident = harness.user(RESIDENT, first_name=NAME, username=USERNAME)
+    await harness.user(REFERRER).send("/start")
+    await resident.send("/start")
+    await resident.send(QUESTION)
+    await resident.send("/contact")
+    await resident.send(MESSAGE)
+    await resident.send("/complaint")
+    for answer in (COMPLAINT, "镇某站所", "上周三", "跳过"):
+        await resident.send(answer)
+    await resident.press(ZH.complaints.btn_named)
+    await resident.press(ZH.complaints.btn_submit)
+    await resident.send("/complaints")  # refused: leaves a denied:complaints audit row
+    town = harness.settings.town
+    async with harness.running.services.db.write() as conn:
+        project = await projects.create_project(
+            conn,
+            user_id=RESIDENT,
+            name=PROJECT,
+            industry=town.industries[0],
+            village=town.villages[0],
+            applicant_type=town.applicant_types[0],
+            investment_wan=120.0,
+            jobs=15,
+            phone=PHONE,
+            now=NOW,
+        )
+        await referrals.credit_referral(
+            conn, project_id=project.id, referrer_user_id=REFERRER, now=NOW
+        )
+        training = await trainings.insert_training(
+            conn,
+            title="电商直播培训",
+            tags=["电商"],
+            target_group="返乡创业人员",
+            starts_at=NOW + timedelta(days=3),
+            ends_at=NOW + timedelta(days=3, hours=2),
+            place="镇文化站",
+            description="手机直播带货入门",
+            capacity=30,
+            created_by=ADMIN_ID,
+            now=NOW,
+        )
+        await trainings.enqueue(conn, training.id, RESIDENT, SignupStatus.SIGNED, now=NOW)
+        await trainings.set_subscribed(conn, RESIDENT, "电商", True, now=NOW)
+
+
+async def test_mydata_shows_everything_stored(harness: BotHarness) -> None:
+    await _seed(harness)
+    shown = (await harness.user(RESIDENT).send("/mydata")).text
+    for expected in (
+        str(RESIDENT), NAME, f"@{USERNAME}", PROJECT, PHONE, QUESTION, MESSAGE, COMPLAINT,
+        "电商直播培训", "已报名", "电商", "您的项目 XM-",
+    ):  # fmt: skip
+        assert expected in shown, expected
+    assert all(len(m.text) <= 4096 for m in harness.user(RESIDENT).bot_messages)
+    # The referrer sees the referral they made, not the resident's personal data.
+    other = (await harness.user(REFERRER).send("/mydata")).text
+    assert "您引荐了项目 XM-" in other
+    assert PHONE not in other
+    assert NAME not in other
+
+
+async def test_deletemydata_leaves_no_personal_field_but_keeps_counts(
+    harness: BotHarness,
+) -> None:
+    await _seed(harness)
+    resident = harness.user(RESIDENT)
+    confirm = await resident.send("/deletemydata")
+    assert "确定要删除" in confirm.last.text
+    assert "删除后无法恢复" in confirm.last.text
+    assert (await resident.press(P.btn_keep)).last.text == P.kept
+    assert (await harness.running.services.users.get(RESIDENT)) is not None
+
+    await resident.send("/deletemydata")
+    erased = await resident.press(P.btn_confirm_delete)
+    assert erased.last.text == P.deleted
+
+    # Nothing personal is left: not in any row, not in the file, not in its WAL.
+    db_path = harness.settings.db_path
+    secrets_ = (NAME, USERNAME, PHONE, PHONE_IN_TEXT, PROJECT, QUESTION, MESSAGE, COMPLAINT)
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        raw = path.read_bytes() if path.exists() else b""
+        for secret in secrets_:
+            assert secret.encode() not in raw, (path.name, secret)
+    with sqlite3.connect(db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                assert RESIDENT not in row, (table, row)
+                assert not any(str(RESIDENT) in str(v) for v in row), (table, row)
+        # ...while the anonymous facts the statistics count are still there.
+        assert conn.execute(
+            "SELECT count(*), sum(investment_wan), sum(jobs), min(village) FROM projects"
+        ).fetchone() == (1, 120.0, 15, harness.settings.town.villages[0])
+        assert conn.execute("SELECT count(*) FROM questions").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM referrals").fetchone() == (1,)
+        assert conn.execute("SELECT count(*), min(status) FROM complaints").fetchone() == (
+            1,
+            "received",
+        )
+    async with harness.running.services.db.read() as conn:
+        entries = await list_audit(conn)
+    erasure = [e for e in entries if e.action == "privacy.erase"]
+    assert len(erasure) == 1
+    assert erasure[0].detail == "projects=1 questions=1 messages=1"
+    assert [e.actor_id for e in entries if e.action.startswith("denied:")] == [None]
+
+    # The resident can carry on: they are recorded afresh, and questions are logged again.
+    await resident.send("/start")
+    await resident.send("新上项目税收能返还吗")
+    assert await harness.running.services.users.get(RESIDENT) is not None
+    with sqlite3.connect(db_path) as conn:
+        asked = conn.execute("SELECT count(*) FROM questions WHERE user_id = ?", (RESIDENT,))
+        assert asked.fetchone() == (1,)
+    mine = (await resident.send("/mydata")).text
+    assert PHONE not in mine
+    assert PROJECT not in mine
+
+
+async def test_long_mydata_comes_as_a_file(harness: BotHarness) -> None:
+    resident = harness.user(RESIDENT, first_name=NAME)
+    await resident.send("/start")
+    async with harness.running.services.db.write() as conn:
+        for i in range(60):
+            await questions.log_question(
+                conn,
+                user_id=RESIDENT,
+                text=f"第{i}个问题：" + "我想了解创业扶持政策的具体内容" * 12,
+                normalized="x",
+                decision=Decision.ABSTAIN,
+                reason="low_score",
+                topic_id=None,
+                confidence=0.1,
+                lang="zh",
+                now=NOW,
+            )
+    replies = await resident.send("/mydata")
+    assert replies.last.text == P.as_document
+    document = replies.last.document
+    assert document is not None
+    assert document[0] == P.document_name
+    content = document[1].decode("utf-8")
+    assert "第0个问题" in content
+    assert "第59个问题" in content
+    assert "<b>" not in content
+
+
+def test_chunk_splits_between_blocks_and_refuses_oversized_ones() -> None:
+    blocks = ["a" * 3000, "b" * 1100, "c" * 100]
+    assert [len(m) for m in chunk(blocks) or []] == [3000, 1202]
+    assert chunk(["x" * 4097]) is None
+    assert as_plain_text(["<b>标题</b> &amp; 内容"]) == "标题 & 内容".encode()

@@ -1,0 +1,244 @@
+"""``python -m benchmarks``: run every benchmark, print one table, write the numbers as JSON.
+
+Each benchmark module exposes ``run(quick) -> rows``; this collects them, derives the figures
+the issues set targets for (search p99, Q&A and registration throughput against the echo bot
+measured in the same run, reminder rebuild, cold start, start-up, peak RSS), prints a summary
+with what each figure measured and on how many samples, the machine, and the detail tables,
+and writes everything to ``--json`` (default ``benchmarks/results/latest.json``, not committed:
+the README carries the table of the last recorded run).
+
+Run: ``.venv/bin/python -m benchmarks [--quick] [--only search,bot,registration,trainings]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from benchmarks.common import REPO, describe, machine, table
+
+Row = dict[str, Any]
+DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
+MODULES = ("search", "bot", "registration", "trainings")
+
+
+def _search(quick: bool) -> dict[str, Any]:
+    from benchmarks import bench_search
+
+    runs = 3 if quick else 7
+    return {
+        "latency": bench_search.run(quick),
+        "cold_start": bench_search.cold_start(runs=runs) | {"runs": runs},
+    }
+
+
+def _bot(quick: bool) -> dict[str, Any]:
+    from benchmarks import bench_bot
+
+    return {"rows": bench_bot.run(quick)}
+
+
+def _registration(quick: bool) -> dict[str, Any]:
+    from benchmarks import bench_registration
+
+    return {"rows": bench_registration.run(quick)}
+
+
+def _trainings(quick: bool) -> dict[str, Any]:
+    from benchmarks import bench_trainings
+
+    return {"rows": bench_trainings.run(quick)}
+
+
+RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
+    "search": _search,
+    "bot": _bot,
+    "registration": _registration,
+    "trainings": _trainings,
+}
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("yes" if ok else "NO")
+
+
+def summarize(results: dict[str, Any]) -> list[Row]:
+    """The headline figures, each with its target and what it measured."""
+    out: list[Row] = []
+
+    def add(figure: str, value: str, target: str, ok: bool | None, measured: str) -> None:
+        out.append(
+            {"figure": figure, "value": value, "target": target, "met": ok, "measured": measured}
+        )
+
+    if "search" in results:
+        for row in results["search"]["latency"]:
+            p99 = float(row["p99_ms"])
+            if row["kb"] == "shipped":
+                add(
+                    f"search p99, shipped KB ({row['topics']} topics)",
+                    f"{p99:.3f} ms",
+                    "<= 2 ms",
+                    p99 <= 2,
+                    f"{row['queries']} searches of dev-set questions, one at a time",
+                )
+            else:
+                big = int(row["topics"]) == 10_000
+                add(
+                    f"search p99, synthetic KB {int(row['topics']):,} topics",
+                    f"{p99:.3f} ms",
+                    "<= 30 ms" if big else "",
+                    p99 <= 30 if big else None,
+                    f"{row['queries']} searches; index build {row['build_ms']} ms",
+                )
+        cold = results["search"]["cold_start"]
+        add(
+            "cold `python -m bot ask 税收返还` / `import telegram.ext`",
+            f"{cold['ask_s']} s / {cold['import_telegram_ext_s']} s = {cold['ratio']}x",
+            "<= 3x",
+            float(cold["ratio"]) <= 3,
+            f"median of {cold['runs']} fresh processes each, interleaved",
+        )
+    if "bot" in results:
+        rows = results["bot"]["rows"]
+        echo, qa = rows[0], rows[1]
+        add(
+            "Q&A updates/s vs bare echo bot",
+            f"{qa['per_s']:.0f} vs {echo['per_s']:.0f} = {qa['ratio_to_echo']}",
+            ">= 0.5",
+            float(qa["ratio_to_echo"]) >= 0.5,
+            f"{qa['users']} users x {qa['updates'] // qa['users']} questions at once, each; "
+            f"Q&A p99 {qa['p99_ms']} ms",
+        )
+        startup = next(r for r in rows if str(r["case"]).startswith("bot start-up"))
+        add(
+            "bot start-up to ready / `import telegram.ext`",
+            f"{startup['seconds']} s / {startup['import_telegram_ext_s']} s = {startup['ratio']}x",
+            "<= 3x",
+            float(startup["ratio"]) <= 3,
+            f"`python -m bot run` until it logs 'is running' (HTTP emulator); "
+            f"median of {startup['runs']}, interleaved",
+        )
+        rss = next(r for r in rows if str(r["case"]).startswith("peak RSS"))
+        add(
+            "peak RSS, bot with 10,000 known users",
+            f"{rss['peak_rss_mb']} MB",
+            "< 150 MB",
+            float(rss["peak_rss_mb"]) < 150,
+            f"fresh process, {int(rss['users_known']):,} users each asked once through the "
+            f"Application; includes the in-process emulator; {rss['rss_ready_mb']} MB at ready",
+        )
+    if "registration" in results:
+        rows = {r["case"]: r for r in results["registration"]["rows"]}
+        echo = rows["echo bot (baseline)"]
+        steps = rows["registration, every step"]
+        e2e = rows["registration, end to end"]
+        ratio = steps["per_s"] / echo["per_s"]
+        add(
+            "registration updates/s vs bare echo bot",
+            f"{steps['per_s']:.0f} vs {echo['per_s']:.0f} = {ratio:.2f}",
+            "",
+            None,
+            f"{steps['users']} users registering at once, {steps['updates']} dialog steps; "
+            f"{e2e['per_s']:.1f} registrations/s; step p99 {steps['p99_ms']:.0f} ms",
+        )
+    if "trainings" in results:
+        rows = {r["case"]: r for r in results["trainings"]["rows"]}
+        rebuild = rows["reconcile + arm"]
+        add(
+            "reminder rebuild at start-up",
+            f"{rebuild['seconds'] * 1000:.0f} ms",
+            "",
+            None,
+            f"{rebuild['n']:,} pending reminders reconciled and the timer armed",
+        )
+        start = rows.get("bot start-up, backlog")
+        if start is not None:
+            add(
+                "bot start-up with that backlog",
+                f"{start['seconds'] * 1000:.0f} ms",
+                "",
+                None,
+                "open, migrate, reconcile, arm (in process)",
+            )
+    return out
+
+
+def _details(results: dict[str, Any]) -> str:
+    parts: list[str] = []
+    if "search" in results:
+        rows = results["search"]["latency"]
+        keys = ["kb", "topics", "build_ms", "queries", "p50_ms", "p99_ms", "max_ms"]
+        parts.append("search latency\n" + table(keys, [[r[k] for k in keys] for r in rows]))
+    for name in ("bot", "registration", "trainings"):
+        if name not in results:
+            continue
+        rows = results[name]["rows"]
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        body = [[r.get(k, "") for k in keys] for r in rows]
+        parts.append(f"{name}\n" + table(keys, body))
+    return "\n\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument(
+        "--only", default=",".join(MODULES), help=f"comma-separated subset of {MODULES}"
+    )
+    args = parser.parse_args(argv)
+    wanted = [m.strip() for m in args.only.split(",") if m.strip()]
+    unknown = [m for m in wanted if m not in RUNNERS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    info = machine()
+    started = datetime.now(UTC)
+    print(f"machine: {describe(info)}", flush=True)
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for name in wanted:
+        print(f"running {name} ...", flush=True)
+        t0 = time.perf_counter()
+        results[name] = RUNNERS[name](args.quick)
+        timings[name] = round(time.perf_counter() - t0, 1)
+    summary = summarize(results)
+    command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    print(f"\n{command}   {started:%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {describe(info)}\n")
+    print(
+        table(
+            ["figure", "value", "target", "met", "measured"],
+            [
+                [r["figure"], r["value"], r["target"], _verdict(r["met"]), r["measured"]]
+                for r in summary
+            ],
+        )
+    )
+    print("\n" + _details(results))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "command": command,
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": info,
+        "seconds_per_module": timings,
+        "summary": summary,
+        "results": results,
+    }
+    args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwrote {args.json}")
+    return 1 if any(r["met"] is False for r in summary) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

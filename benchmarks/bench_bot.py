@@ -1,0 +1,264 @@
+"""The whole bot: Q&A throughput against the bare echo bot, start-up time, peak memory.
+
+``qa_throughput`` has N simulated residents each ask M dev-set questions at once through the
+real Application (search, question log, persistence flush, reply with buttons) on a fresh
+database; ``benchmarks.echo`` measures the bare echo bot on the same emulator machinery, same
+users and message count, in the same run. Target (issue 3): Q&A at least half the echo rate.
+
+``startup`` times ``python -m bot run`` from process spawn until it logs "is running" (open the
+database, migrate, load and index the knowledge base, build the Application, publish commands,
+arm reminders, start polling) against the loopback HTTP emulator, interleaved with
+``python -c "import telegram.ext"``. Target: at most 3x the import.
+
+``peak_rss`` runs in a fresh interpreter (so earlier benchmarks do not inflate it): 10,000
+residents each ask a question through the real Application, then the process reports
+``ru_maxrss``. The emulator lives in the same process; it forgets each batch's delivered
+messages (Telegram's servers would hold them, not the bot), but its per-user chat records and
+the 500 chats in flight still count, so the figure is an upper bound for the bot alone.
+Target: under 150 MB.
+
+Run: ``.venv/bin/python -m benchmarks.bench_bot [--quick]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from benchmarks.bench_search import questions as devset_questions
+from benchmarks.common import REPO, current_rss_mb, peak_rss_mb, percentile
+from benchmarks.echo import echo_throughput
+from bot.emulator import BotApiEmulator
+from bot.emulator.http import EmulatorServer
+from bot.harness import bot_harness
+from bot.settings import Limits, Settings
+
+Row = dict[str, Any]
+RSS_USERS = 10_000
+
+
+async def qa_load(n_users: int, per_user: int) -> dict[str, float]:
+    """``n_users`` residents each ask ``per_user`` questions at once; throughput, latency."""
+    qs = devset_questions()
+    latencies: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(db_path=Path(tmp) / "bench.sqlite3")
+        async with bot_harness(settings) as harness:
+
+            async def session(uid: int) -> None:
+                user = harness.user(uid, first_name=f"居民{uid}")
+                user.timeout = 300.0
+                for i in range(per_user):
+                    started = time.perf_counter()
+                    replies = await user.send(qs[(uid * per_user + i) % len(qs)])
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    if not replies.messages:
+                        raise AssertionError(f"user {uid} got no answer")
+
+            started = time.perf_counter()
+            await asyncio.gather(*(session(uid) for uid in range(10_000, 10_000 + n_users)))
+            seconds = time.perf_counter() - started
+            db = harness.running.services.db
+            async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM questions") as cur:
+                row = await cur.fetchone()
+    logged = int(row[0]) if row else 0
+    if logged != n_users * per_user:
+        raise AssertionError(f"{logged} questions logged of {n_users * per_user}")
+    total = n_users * per_user
+    return {
+        "messages": float(total),
+        "seconds": seconds,
+        "messages_per_s": total / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": percentile(latencies, 99),
+    }
+
+
+def throughput(quick: bool) -> list[Row]:
+    """Echo bot, then Q&A, same users and message count, in this process."""
+    n_users, per_user = (50, 10) if quick else (200, 10)
+    echo = asyncio.run(echo_throughput(n_users, per_user))
+    qa = asyncio.run(qa_load(n_users, per_user))
+    rows = []
+    for case, result in (("echo bot (baseline)", echo), ("Q&A (free questions)", qa)):
+        rows.append(
+            {
+                "case": case,
+                "users": n_users,
+                "updates": int(result["messages"]),
+                "seconds": round(result["seconds"], 3),
+                "per_s": round(result["messages_per_s"], 1),
+                "p50_ms": round(result["p50_ms"], 2),
+                "p99_ms": round(result["p99_ms"], 2),
+            }
+        )
+    rows[1]["ratio_to_echo"] = round(qa["messages_per_s"] / echo["messages_per_s"], 2)
+    return rows
+
+
+# ------------------------------------------------------------------------------ start-up
+def _env(base_url: str, token: str, workdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
+    return env | {
+        "PYTHONPATH": str(REPO),
+        "CHUANGYE_TOKEN": token,
+        "CHUANGYE_BASE_URL": base_url,
+        "CHUANGYE_DB_PATH": str(workdir / "bot.sqlite3"),
+        "CHUANGYE_LOG_LEVEL": "INFO",
+        "PTB_TIMEDELTA": "1",
+    }
+
+
+async def _bot_ready(base_url: str, token: str, workdir: Path) -> float:
+    """Seconds from spawning ``python -m bot run`` until it logs that it is running."""
+    started = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=workdir,
+        env=_env(base_url, token, workdir),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    seen: list[str] = []
+    try:
+        async with asyncio.timeout(60):
+            while True:
+                line = (await proc.stderr.readline()).decode("utf-8", "replace")
+                if not line:
+                    raise RuntimeError("the bot exited before it was ready:\n" + "".join(seen))
+                seen.append(line)
+                if "is running" in line:
+                    elapsed = time.perf_counter() - started
+                    break
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        await proc.communicate()
+    return elapsed
+
+
+async def _import_ptb() -> float:
+    started = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "import telegram.ext")
+    await proc.wait()
+    return time.perf_counter() - started
+
+
+async def startup(runs: int) -> Row:
+    """Median start-up-to-ready of the real bot and median ``import telegram.ext``."""
+    emulator = BotApiEmulator()
+    server = EmulatorServer(emulator)
+    await server.start()
+    ready: list[float] = []
+    imports: list[float] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            await _bot_ready(server.url, emulator.token, workdir)  # compile .pyc, create the db
+            await _import_ptb()
+            for _ in range(runs):  # interleaved, so machine noise hits both alike
+                ready.append(await _bot_ready(server.url, emulator.token, workdir))
+                imports.append(await _import_ptb())
+    finally:
+        await server.stop()
+    ready_s, import_s = statistics.median(ready), statistics.median(imports)
+    return {
+        "case": "bot start-up to ready (python -m bot run, HTTP emulator)",
+        "runs": runs,
+        "seconds": round(ready_s, 3),
+        "import_telegram_ext_s": round(import_s, 3),
+        "ratio": round(ready_s / import_s, 2),
+    }
+
+
+# ------------------------------------------------------------------------------ memory
+async def _rss_child(n_users: int) -> dict[str, float]:
+    """In this (fresh) process: ``n_users`` residents ask once; report memory."""
+    qs = devset_questions()
+    with tempfile.TemporaryDirectory() as tmp:
+        # Residents arrive over minutes in life; the per-user throttle is not what is measured.
+        limits = replace(Limits(), questions_per_minute=1_000_000)
+        settings = Settings(db_path=Path(tmp) / "bench.sqlite3", limits=limits)
+        async with bot_harness(settings) as harness:
+            ready_rss = current_rss_mb()
+            uids = list(range(1_000_000, 1_000_000 + n_users))
+
+            async def ask(uid: int) -> None:
+                user = harness.user(uid, first_name=f"居民{uid}")
+                user.timeout = 300.0
+                replies = await user.send(qs[uid % len(qs)])
+                if not replies.messages:
+                    raise AssertionError(f"user {uid} got no answer")
+
+            for i in range(0, n_users, 500):
+                batch = uids[i : i + 500]
+                await asyncio.gather(*(ask(uid) for uid in batch))
+                # The emulator stands in for Telegram's servers: what it keeps of each chat is
+                # not the bot's memory, so let it forget the messages it has delivered.
+                for uid in batch:
+                    harness.emulator.chats[uid].messages.clear()
+            end_rss = current_rss_mb()
+            db = harness.running.services.db
+            async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM users") as cur:
+                row = await cur.fetchone()
+            known = int(row[0]) if row else 0
+            user_data = len(harness.running.app.user_data)
+    return {
+        "users_known": float(known),
+        "user_data_entries": float(user_data),
+        "rss_ready_mb": round(ready_rss, 1),
+        "rss_end_mb": round(end_rss, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def peak_rss(n_users: int = RSS_USERS) -> Row:
+    """Run ``_rss_child`` in a fresh interpreter and return what it reports."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_bot", "--rss-child", str(n_users)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    result: Row = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"case": f"peak RSS, {n_users:,} residents asked once", **result}
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Every measurement as rows: throughput pair, start-up, peak RSS."""
+    rows = throughput(quick)
+    rows.append(asyncio.run(startup(runs=3 if quick else 7)))
+    rows.append(peak_rss(RSS_USERS))
+    return rows
+
+
+def main() -> None:
+    """Print the rows (or, with ``--rss-child N``, be the memory child)."""
+    if "--rss-child" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--rss-child") + 1])
+        print(json.dumps(asyncio.run(_rss_child(n))))
+        return
+    for row in run(quick="--quick" in sys.argv[1:]):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Property: every registration field takes any text safely and stores exactly what it promised.
+
+One hostile answer per field per example (name, typed industry or 其他 + free text, typed
+village and applicant type, investment, jobs, typed phone, typed referrer), through the real
+Application. The bot's pure parsers (``bot.services.registration``: ``clean_text`` documents
+the trimming) say whether each answer is acceptable; when one is not, the bot must ask again
+and the test answers validly, so a bot that accepts what it should refuse (or the reverse)
+ends with a different stored row. No error may reach the error handler, every step is
+answered, and the stored project equals the expected values field by field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.harness import BotHarness
+from bot.services.registration import (
+    NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    Problem,
+    choose,
+    clean_text,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+)
+from bot.settings import Limits, Settings
+from bot.texts import get_texts
+from db import projects as projects_repo
+from tests.hostile_text import hostile_text, watching
+
+R = get_texts("zh").registration
+_IDS = itertools.count(7_000_000)
+NUMBERISH = st.from_regex(
+    r"\A[+\-−－]?[0-9０-９]{0,7}([.．][0-9]{0,5})?\s?(万元|万|亿元|亿|元|人|个|w)?\Z",
+    fullmatch=True,
+).filter(lambda s: s.strip() != "")
+PHONEISH = st.from_regex(r"\A(\+86|0086)?[ -]?1[0-9 \-]{8,12}\Z", fullmatch=True)
+
+
+def _answer(extra: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str]:
+    base = hostile_text()
+    return (base | extra if extra is not None else base).filter(lambda s: not s.startswith("/"))
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No per-user flood limit: one resident may register many times here."""
+    limits = dataclasses.replace(Limits(), dialogs_per_hour=1_000_000)
+    return dataclasses.replace(settings, limits=limits)
+
+
+@given(
+    name=_answer(),
+    via_other=st.booleans(),
+    industry=_answer(),
+    village=_answer(st.sampled_from(["示例一村", "１", "3", " 示例二村 "])),
+    applicant=_answer(st.sampled_from(["企业", "2", "其他群众"])),
+    investment=_answer(NUMBERISH),
+    jobs=_answer(NUMBERISH),
+    phone=_answer(PHONEISH),
+    referrer=_answer(),
+)
+async def test_every_field_takes_any_text_and_stores_what_it_promised(
+    harness: BotHarness,
+    name: str,
+    via_other: bool,
+    industry: str,
+    village: str,
+    applicant: str,
+    investment: str,
+    jobs: str,
+    phone: str,
+    referrer: str,
+) -> None:
+    town, limits = harness.settings.town, harness.settings.limits
+    user = harness.user(next(_IDS))
+    expected: dict[str, object] = {}
+
+    async def answer(text: str, value: object, fallback: str, fallback_value: object) -> None:
+        """Send ``text``; if the parser refused it the bot must ask again: answer validly."""
+        replies = await user.send(text)
+        assert replies.messages, f"no answer to {text!r}"
+        if isinstance(value, Problem):
+            replies = await user.send(fallback)
+            assert replies.messages
+            value = fallback_value
+        expected[current] = value
+
+    with watching() as watch:
+        await user.send("/register")
+        current = "name"
+        await answer(name, clean_text(name, NAME_MAX_CHARS), "香菇大棚", "香菇大棚")
+        current = "industry"
+        if via_other:
+            await user.press(R.btn_other)
+            value: object = clean_text(industry, NOTE_MAX_CHARS)
+        else:
+            value = choose(industry, town.industries)
+            if value is Problem.NOT_A_CHOICE:
+                typed_other = choose(industry, (R.btn_other,)) == R.btn_other
+                # Typed 其他 (or "1", its number among one option): the bot asks for free text.
+                value = Problem.EMPTY if typed_other else clean_text(industry, NOTE_MAX_CHARS)
+        await answer(industry, value, "木耳", "木耳")
+        current = "village"
+        v = town.villages[0]
+        await answer(village, choose(village, town.villages), v, v)
+        current = "applicant_type"
+        a = town.applicant_types[0]
+        await answer(applicant, choose(applicant, town.applicant_types), a, a)
+        current = "investment_wan"
+        await answer(investment, parse_investment(investment, limits.max_investment_wan), "50", 50)
+        current = "jobs"
+        await answer(jobs, parse_jobs(jobs, limits.max_jobs), "8", 8)
+        current = "phone"
+        await answer(phone, parse_phone(phone), "13800138000", "13800138000")
+        current = "referrer_note"
+        note = clean_text(referrer, NOTE_MAX_CHARS)
+        replies = await user.send(referrer)
+        assert replies.messages
+        if isinstance(note, Problem):
+            await user.press(R.btn_no_referrer)
+            note = None
+        expected["referrer_note"] = note
+        done = await user.press(R.btn_submit)
+    watch.assert_clean(expected)
+    assert "XM-" in done.text, done.text
+    async with harness.running.services.db.read() as conn:
+        (project,) = await projects_repo.list_projects_by_user(conn, user.id)
+    stored = {k: getattr(project, k) for k in expected}
+    assert stored == expected

@@ -143,6 +143,9 @@ class BotApiEmulator:
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.callback_answers: dict[str, JSON | None] = {}
         self.faults: list[Fault] = []
+        # How long the bot's transport waits for an answer (``EmulatorRequest`` honours it):
+        # a fault with a longer ``delay`` is a timeout, as with a real HTTP client.
+        self.read_timeout: float = 5.0
         self.flood_per_second: int | None = None
         self.flood_hits = 0
         self.calls: dict[str, int] = {}

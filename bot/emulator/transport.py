@@ -7,10 +7,12 @@ JSON-encoded shape they would have on the wire, so the emulator sees what Telegr
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.emulator.core import BotApiEmulator, FileTuple
@@ -24,7 +26,7 @@ class EmulatorRequest(BaseRequest):
 
     @property
     def read_timeout(self) -> float | None:
-        return 5.0
+        return self.emulator.read_timeout
 
     async def initialize(self) -> None:
         """Nothing to open: the emulator lives in this process."""
@@ -57,5 +59,12 @@ class EmulatorRequest(BaseRequest):
                     data = content if isinstance(content, bytes) else content.read()
                     mime = rest[0] if rest else "application/octet-stream"
                     files[name] = (str(filename), bytes(data), str(mime))
-        code, body = await self.emulator.call(api_method, params, files)
+        # Like an HTTP client: give up after the read timeout (getUpdates passes its own,
+        # which includes the long-polling time). The call is abandoned, as on a real wire.
+        timeout = read_timeout if isinstance(read_timeout, int | float) else self.read_timeout
+        try:
+            async with asyncio.timeout(timeout):
+                code, body = await self.emulator.call(api_method, params, files)
+        except TimeoutError:
+            raise TimedOut(f"{api_method} got no answer within {timeout} s") from None
         return code, json.dumps(body, ensure_ascii=False).encode()

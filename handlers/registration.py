@@ -11,6 +11,7 @@ review of submitted projects is in ``handlers.review``.
 from __future__ import annotations
 
 import itertools
+import logging
 import warnings
 from collections.abc import Callable
 from enum import IntEnum
@@ -24,6 +25,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -58,7 +60,10 @@ from bot.services.registration import (
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from handlers import review
+from handlers.staff_guard import send_safely
 from handlers.ui import inline_rows, main_menu
+
+_LOGGER = logging.getLogger(__name__)
 
 DRAFT = "registration"
 FEATURE = "reg"
@@ -116,6 +121,8 @@ _CHOICES: dict[Waiting, tuple[str, Field, Callable[[Settings], tuple[str, ...]]]
     Waiting.VILLAGE: ("vil", Field.VILLAGE, lambda s: s.town.villages),
     Waiting.APPLICANT_TYPE: ("app", Field.APPLICANT_TYPE, lambda s: s.town.applicant_types),
 }
+# Each state's button handlers, for presses that reach the catch-all (see ``reprompt``).
+_BUTTONS: dict[Waiting, list[CallbackQueryHandler[Context, Any]]] = {}
 _PER_ROW = {Waiting.INDUSTRY: 2, Waiting.VILLAGE: 3, Waiting.APPLICANT_TYPE: 2}
 OTHER = "other"
 
@@ -330,13 +337,19 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def reprompt(update: Update, context: Context) -> Waiting:
+async def reprompt(update: Update, context: Context) -> Waiting | int:
     """Answer anything unexpected mid-dialog by asking the current question again."""
     t = context.texts(update.effective_user)
     draft = _draft(context)
     state = Waiting(draft.step) if draft.step in Waiting._value2member_map_ else Waiting.NAME
     message = update.effective_message
     if update.callback_query is not None:
+        # A button of the step the resident last saw, although the conversation missed that
+        # step (its prompt was delivered but the send timed out): the draft knows best.
+        for handler in _BUTTONS.get(state, ()):
+            if handler.check_update(update):
+                outcome = await handler.callback(update, context)
+                return outcome if isinstance(outcome, int) else state
         await update.callback_query.answer(t.registration.reprompt_other)
         return await ask(update, context, state)
     readable = message is not None and message.text is not None
@@ -374,7 +387,7 @@ async def got_name(update: Update, context: Context) -> Waiting:
     return await _answered(update, context, draft, Waiting.NAME)
 
 
-async def chose_option(update: Update, context: Context) -> Waiting:
+async def chose_option(update: Update, context: Context) -> Waiting | int:
     """Store the industry, village or applicant type pressed on an inline button."""
     query, t = update.callback_query, context.texts(update.effective_user)
     args = callbacks.decode(query.data if query else None, FEATURE, 2)
@@ -493,7 +506,7 @@ async def _got_phone(update: Update, context: Context, text: str) -> Waiting:
     return await _answered(update, context, draft, Waiting.PHONE)
 
 
-async def chose_referrer(update: Update, context: Context) -> Waiting:
+async def chose_referrer(update: Update, context: Context) -> Waiting | int:
     """Keep the referrer from the link, or record that there is none."""
     query, t = update.callback_query, context.texts(update.effective_user)
     args = callbacks.decode(query.data if query else None, FEATURE, 2)
@@ -526,7 +539,7 @@ async def typed_referrer(update: Update, context: Context) -> Waiting:
 
 
 # ------------------------------------------------------------------ summary
-async def change(update: Update, context: Context) -> Waiting:
+async def change(update: Update, context: Context) -> Waiting | int:
     """Show which field to change."""
     query, t = update.callback_query, context.texts(update.effective_user)
     if query is None:
@@ -540,7 +553,7 @@ async def change(update: Update, context: Context) -> Waiting:
     return Waiting.FIELD_TO_CHANGE
 
 
-async def change_field(update: Update, context: Context) -> Waiting:
+async def change_field(update: Update, context: Context) -> Waiting | int:
     """Ask the chosen field again; its answer leads back to the summary."""
     query = update.callback_query
     args = callbacks.decode(query.data if query else None, FEATURE, 2)
@@ -582,9 +595,21 @@ async def submit(update: Update, context: Context) -> Waiting | int:
         draft.editing = True
         _save(context, draft)
         return await ask(update, context, _STATE_OF_FIELD[result.field])
-    await _confirm(update, context, result, draft)
+    # The project is stored: whatever happens to the messages below, the dialog is over.
     _drop(context)
-    await review.notify_staff(context, result.project.id)
+    try:
+        await _confirm(update, context, result, draft)
+    except TelegramError as exc:
+        _LOGGER.error(
+            "error while handling update %s: the confirmation of %s was not delivered (%s)",
+            update.update_id,
+            result.project.ref_no,
+            exc.message,
+        )
+        t = context.texts(user)
+        chat_id = update.effective_chat.id if update.effective_chat else user.id
+        await send_safely(context, chat_id, context.bot.send_message(chat_id, t.common.error))
+    await review.notify_staff(context, result.review)
     return ConversationHandler.END
 
 
@@ -748,6 +773,10 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
             CallbackQueryHandler(chose_option, pattern=_data(key)),
             MessageHandler(text, typed_option),
         ]
+    _BUTTONS.clear()
+    for waiting, handlers in states.items():
+        if isinstance(waiting, Waiting):
+            _BUTTONS[waiting] = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
     with warnings.catch_warnings():
         # PTB warns that with per_message=False a button is tracked per user, not per
         # message: that is what this dialog wants (one draft per resident).

@@ -88,15 +88,12 @@ def buttons(t: Texts, project_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def notify_staff(context: Context, project_id: int) -> int:
+async def notify_staff(context: Context, item: ReviewItem) -> int:
     """Send every admin the new project's card with the decision buttons."""
-    item = await context.services.registration.review_item(project_id)
-    if item is None:
-        return 0
 
     def compose(admin_id: int, t: Texts) -> Any:
         return context.bot.send_message(
-            admin_id, card(t, item), reply_markup=buttons(t, project_id)
+            admin_id, card(t, item), reply_markup=buttons(t, item.project.id)
         )
 
     return await tell_staff(context, compose)

@@ -543,3 +543,18 @@ async def test_english_dialog(harness: BotHarness) -> None:
     replies = await user.press(en.btn_submit)
     assert "Project submitted" in replies.text
     assert replies.messages[0].inline_buttons[0][0]["text"] == en.btn_tax_rebate
+
+
+async def test_a_lost_confirmation_still_ends_the_dialog(harness: BotHarness) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    user = harness.user(120)
+    await fill(user)
+    harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
+    replies = await user.press(R.btn_submit)
+    assert ZH.common.error in replies.text
+    [project] = await projects_of(harness, 120)
+    assert project.ref_no in staff.last.text  # staff still hear of it
+    assert project.ref_no in (await user.send("/myprojects")).text  # the dialog is over
+    await user.press_data("v1:reg:submit", user.bot_messages[-3])  # a second press
+    assert len(await projects_of(harness, 120)) == 1

@@ -58,4 +58,4 @@ async def test_a_thousand_registrations_at_once(
     # Every admin got a card for every project.
     for admin_id in (ADMIN_ID, OTHER_ADMIN_ID):
         cards = [m for m in harness.user(admin_id).bot_messages if m.text.startswith("🆕")]
-        assert len(cards) == USERS
+        assert len(cards) == USERS, [r.getMessage() for r in caplog.records][:5]

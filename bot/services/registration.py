@@ -320,11 +320,21 @@ class Referrer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A project as staff review it: who applied and who referred it."""
+
+    project: Project
+    applicant_name: str | None
+    referrer: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Submitted:
-    """A project was filed."""
+    """A project was filed; ``review`` is its staff card, read in the same transaction."""
 
     project: Project
     referral: ReferralOutcome | None
+    review: ReviewItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,15 +370,6 @@ class Decided:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
-    """A project as staff review it: who applied and who referred it."""
-
-    project: Project
-    applicant_name: str | None
-    referrer: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ProjectRecord:
     """A project with its status history (for /myprojects)."""
 
@@ -395,7 +396,7 @@ def qr_png(link: str) -> bytes:
 def referral_link(bot_username: str, code: str) -> str:
     """``https://t.me/<bot>?start=ref_<code>``; refuses a code Telegram would not pass on."""
     payload = f"{REFERRAL_PREFIX}{code}"
-    if not _DEEP_LINK_PAYLOAD.match(payload):
+    if not code or not _DEEP_LINK_PAYLOAD.match(payload):
         raise ValueError("referral code is not a valid deep-link payload")
     return f"https://t.me/{bot_username}?start={payload}"
 
@@ -467,7 +468,10 @@ class RegistrationService:
                 referral = await referrals_repo.credit_referral(
                     conn, project_id=project.id, referrer_user_id=draft.referrer_id, now=now
                 )
-        return Submitted(project, referral)
+            # Read on the writer: the shared reader may still hold a snapshot from before
+            # this commit while another coroutine's statement is open on it.
+            review = await self._review_item(conn, project)
+        return Submitted(project, referral, review)
 
     async def decide(
         self, project_id: int, actor_id: int, *, approve: bool, reason: str | None = None
@@ -529,14 +533,6 @@ class RegistrationService:
         """The project with this id."""
         async with self._db.read() as conn:
             return await projects_repo.get_project(conn, project_id)
-
-    async def review_item(self, project_id: int) -> ReviewItem | None:
-        """The project with its applicant's and referrer's names, for a staff card."""
-        async with self._db.read() as conn:
-            project = await projects_repo.get_project(conn, project_id)
-            if project is None:
-                return None
-            return await self._review_item(conn, project)
 
     async def awaiting_review(self, limit: int) -> tuple[int, list[ReviewItem]]:
         """How many projects await a decision, and the oldest ``limit`` of them."""

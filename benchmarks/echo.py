@@ -1,0 +1,126 @@
+"""A bare echo bot on the same machinery as the real one: the baseline for feature benchmarks.
+
+``build_echo_application`` assembles a PTB Application with the bot's own transport
+(``EmulatorRequest``), update processor (``UserOrderedProcessor``, per-user ordering) and
+polling, but one handler that echoes text and no persistence, database or services. Whatever a
+feature benchmark measures on top of this is the cost of the feature, not of PTB, the
+emulator or the simulated users. ``echo_throughput`` drives it with concurrent ``SimUser``s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.app import MAX_CONCURRENT_UPDATES
+from bot.emulator import BotApiEmulator, EmulatorRequest, SimUser
+from bot.processing import UserOrderedProcessor
+from db.database import Database
+from db.persistence import SQLitePersistence
+
+EchoApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the text back."""
+    if update.effective_message is not None and update.effective_message.text:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+
+def build_echo_application(emulator: BotApiEmulator, database: Database | None = None) -> EchoApp:
+    """An Application that echoes text, on the emulator, with the bot's update processor.
+
+    With ``database``, it also has the bot's SQLite persistence (flushed after every update,
+    as in the real bot), to tell the cost of persistence from the cost of a feature.
+    """
+    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    request = EmulatorRequest(emulator)
+    builder = (
+        ApplicationBuilder()
+        .token(emulator.token)
+        .request(request)
+        .get_updates_request(request)
+        .concurrent_updates(processor)
+    )
+    if database is not None:
+        builder = builder.persistence(SQLitePersistence(database))
+    app: EchoApp = builder.build()
+    processor.application = app
+    processor.listeners.append(emulator.mark_processed)
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    return app
+
+
+@asynccontextmanager
+async def running_echo_bot(
+    emulator: BotApiEmulator, database: Database | None = None
+) -> AsyncIterator[EchoApp]:
+    """Start the echo bot polling the emulator; stop it on exit."""
+    app = build_echo_application(emulator, database)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) by the nearest-rank method; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+async def echo_throughput(
+    n_users: int, msgs_per_user: int, *, db_path: Path | None = None
+) -> dict[str, float]:
+    """``n_users`` users each send ``msgs_per_user`` messages at once; throughput and latency.
+
+    With ``db_path`` the echo bot keeps its ``user_data`` and chat data in the bot's SQLite
+    persistence at that (new) path, like the real bot does.
+    """
+    emulator = BotApiEmulator()
+    latencies: list[float] = []
+    database = None if db_path is None else await Database.open(db_path)
+
+    async def session(uid: int) -> None:
+        user = SimUser(emulator, uid, first_name=f"u{uid}", timeout=120.0)
+        for i in range(msgs_per_user):
+            text = f"消息 {uid} {i}"
+            started = time.perf_counter()
+            replies = await user.send(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if replies.last.text != text:
+                raise AssertionError(f"echo bot answered {replies.last.text!r} to {text!r}")
+
+    try:
+        async with running_echo_bot(emulator, database):
+            started = time.perf_counter()
+            await asyncio.gather(*(session(uid) for uid in range(1, n_users + 1)))
+            seconds = time.perf_counter() - started
+    finally:
+        if database is not None:
+            await database.close()
+    messages = n_users * msgs_per_user
+    return {
+        "users": float(n_users),
+        "messages": float(messages),
+        "seconds": seconds,
+        "messages_per_s": messages / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": percentile(latencies, 99),
+    }

@@ -1,0 +1,157 @@
+"""The pure parts of registration: trimming names, reading numbers and phones, the draft."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.services.registration import (
+    NAME_MAX_CHARS,
+    Draft,
+    Field,
+    Problem,
+    choose,
+    clean_text,
+    format_wan,
+    mask_phone,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+    referral_link,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("  香菇  大棚 ", "香菇 大棚"),
+        ("a\x00b\nc\td", "a b c d"),
+        ("\u202eabc", "\u202eabc"),
+        ("零\u200b宽", "零\u200b宽"),
+        ("🚀 项目", "🚀 项目"),
+        ("<b>x</b>", "<b>x</b>"),
+        ("", Problem.EMPTY),
+        (" \n\t ", Problem.EMPTY),
+        ("\x00\x1b", Problem.EMPTY),
+        ("\u200b\u200d\ufeff", Problem.INVISIBLE),
+        ("长" * (NAME_MAX_CHARS + 1), Problem.TOO_LONG),
+        ("长" * NAME_MAX_CHARS, "长" * NAME_MAX_CHARS),
+    ],
+)
+def test_clean_text(typed: str, expected: str | Problem) -> None:
+    assert clean_text(typed) == expected
+
+
+@given(st.text(max_size=200))
+def test_clean_text_is_idempotent_and_bounded(typed: str) -> None:
+    cleaned = clean_text(typed)
+    if isinstance(cleaned, Problem):
+        return
+    assert clean_text(cleaned) == cleaned
+    assert 1 <= len(cleaned) <= NAME_MAX_CHARS
+    assert cleaned == cleaned.strip()
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("50", 50.0),
+        ("50万", 50.0),
+        ("50万元", 50.0),
+        ("５０", 50.0),
+        ("５０．５万", 50.5),
+        ("1.5", 1.5),
+        (" 1,200 ", 1200.0),
+        ("300000元", 30.0),
+        ("1亿", 10000.0),
+        ("0.5W", 0.5),
+        ("-5", Problem.NEGATIVE),
+        ("－5", Problem.NEGATIVE),
+        ("0", Problem.ZERO),
+        ("0.00001", Problem.ZERO),
+        ("1e3", Problem.NOT_A_NUMBER),
+        ("nan", Problem.NOT_A_NUMBER),
+        ("五十", Problem.NOT_A_NUMBER),
+        ("", Problem.EMPTY),
+        ("100001", Problem.TOO_LARGE),
+        ("20亿", Problem.TOO_LARGE),
+    ],
+)
+def test_parse_investment(typed: str, expected: float | Problem) -> None:
+    assert parse_investment(typed, 100_000) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("8", 8),
+        ("８", 8),
+        ("8人", 8),
+        ("8个", 8),
+        ("0", 0),
+        ("1.0", 1),
+        ("1.5", Problem.NOT_WHOLE),
+        ("-1", Problem.NEGATIVE),
+        ("100001", Problem.TOO_LARGE),
+        ("很多", Problem.NOT_A_NUMBER),
+    ],
+)
+def test_parse_jobs(typed: str, expected: int | Problem) -> None:
+    assert parse_jobs(typed, 100_000) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("13800138000", "13800138000"),
+        ("+86 138 0013 8000", "13800138000"),
+        ("+8613800138000", "13800138000"),
+        ("8613800138000", "13800138000"),
+        ("0086-138-0013-8000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+        ("(138) 0013-8000", "13800138000"),
+        ("12800138000", Problem.BAD_PHONE),
+        ("1380013800", Problem.BAD_PHONE),
+        ("010-12345678", Problem.BAD_PHONE),
+        ("abc", Problem.BAD_PHONE),
+        ("", Problem.EMPTY),
+    ],
+)
+def test_parse_phone(typed: str, expected: str | Problem) -> None:
+    assert parse_phone(typed) == expected
+
+
+def test_choose_by_text_or_number() -> None:
+    options = ("党员", "企业")
+    assert choose(" 企业 ", options) == "企业"
+    assert choose("2", options) == "企业"
+    assert choose("3", options) is Problem.NOT_A_CHOICE
+    assert choose("个人", options) is Problem.NOT_A_CHOICE
+
+
+def test_small_formatters() -> None:
+    assert format_wan(50.0) == "50"
+    assert format_wan(1.5) == "1.5"
+    assert format_wan(100000.0) == "100000"
+    assert mask_phone("13800138000") == "138****8000"
+
+
+def test_referral_link_refuses_codes_telegram_would_drop() -> None:
+    assert referral_link("bot", "Ab_-9") == "https://t.me/bot?start=ref_Ab_-9"
+    for bad in ("", "a b", "x" * 61, "码"):
+        with pytest.raises(ValueError, match="deep-link"):
+            referral_link("bot", bad)
+
+
+def test_draft_round_trips_and_distrusts_bad_json() -> None:
+    draft = Draft(name="项目", investment_wan=1.5, jobs=2, referrer_id=7, step=3)
+    assert Draft.from_json(draft.to_json()) == draft
+    forged = Draft.from_json({"name": 5, "jobs": True, "investment_wan": "x", "step": "1"})
+    assert forged == Draft()
+    assert Draft.from_json(None) == Draft()
+    assert Draft().missing() is Field.NAME
+    full = Draft("n", "i", "v", "a", 1.0, 0, "13800138000")
+    assert full.missing() is Field.REFERRER
+    assert full.answers() is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -9,6 +11,8 @@ from bot.clock import Clock
 from db import users as users_repo
 from db.database import Database
 from db.models import User
+
+_LOGGER = logging.getLogger(__name__)
 
 # Refresh a user's row at most this often; every update would otherwise cost a write.
 _TOUCH_INTERVAL_S = 300.0
@@ -38,15 +42,21 @@ class UserService:
         last = self._touched.get(person.id)
         if not force and last is not None and now - last < _TOUCH_INTERVAL_S:
             return
-        async with self._db.write() as conn:
-            await users_repo.upsert_user(
-                conn,
-                person.id,
-                first_name=person.first_name,
-                username=person.username,
-                language_code=person.language_code,
-                now=self._clock(),
-            )
+        try:
+            async with self._db.write() as conn:
+                await users_repo.upsert_user(
+                    conn,
+                    person.id,
+                    first_name=person.first_name,
+                    username=person.username,
+                    language_code=person.language_code,
+                    now=self._clock(),
+                )
+        except sqlite3.OperationalError as exc:
+            # Best effort: a locked, full or read-only database must not cost the resident a
+            # second apology (and a second busy timeout) before the update's real work starts.
+            _LOGGER.warning("could not record that a user wrote: %s", exc)
+            return
         self._touched[person.id] = now
         if len(self._touched) > 50_000:
             self._touched.clear()  # bounded memory; the next touch of each user just writes

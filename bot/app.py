@@ -35,6 +35,7 @@ from bot import callbacks
 from bot.context import App, BotData, Context
 from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
+from bot.settings import Settings
 from bot.texts import get_texts
 from db.persistence import SQLitePersistence
 from handlers import (
@@ -45,6 +46,8 @@ from handlers import (
     export,
     privacy,
     qa,
+    registration,
+    review,
     start,
     stats,
     trainings,
@@ -94,7 +97,7 @@ def build_application(
     app: App = builder.build()
     app.bot_data.services = services
     processor.application = app
-    for group, handler in _handlers():
+    for group, handler in _handlers(settings):
         if group >= 0:  # group -1 only records the user; the log names who answered
             _trace(handler)
         app.add_handler(handler, group=group)
@@ -102,12 +105,14 @@ def build_application(
     return app
 
 
-def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
+def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     """Every handler, in the order PTB tries them (group, then position)."""
     return [
         (-1, TypeHandler(Update, start.track_user)),
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
         # --- registration dialog (handlers.registration)
+        (0, registration.dialog(settings)),
+        (0, review.return_dialog(settings)),
         # --- training dialogs (handlers.trainings)
         *((0, h) for h in trainings.dialogs()),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
@@ -132,6 +137,8 @@ def _handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CallbackQueryHandler(qa.show_source, pattern=callbacks.pattern("src"))),
         (0, CallbackQueryHandler(qa.feedback, pattern=callbacks.pattern("fb"))),
         # --- registration commands and buttons (handlers.registration)
+        *((0, h) for h in registration.commands()),
+        *((0, h) for h in review.commands()),
         # --- training commands and buttons (handlers.trainings)
         *((0, h) for h in trainings.commands_and_buttons(_menu_labels("btn_trainings"))),
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)

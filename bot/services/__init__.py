@@ -16,6 +16,7 @@ from bot.services.contact import ContactService
 from bot.services.export import ExportService
 from bot.services.privacy import PrivacyService
 from bot.services.qa import KnowledgeService
+from bot.services.registration import RegistrationService
 from bot.services.roles import StaffRoles
 from bot.services.stats import StatsService
 from bot.services.throttle import Throttle
@@ -46,6 +47,7 @@ class Services:
     exports: ExportService
     unanswered: UnansweredService
     broadcasts: BroadcastService
+    registration: RegistrationService
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
@@ -87,6 +89,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             exports=ExportService(db, clock, settings),
             unanswered=UnansweredService(db, clock, qa),
             broadcasts=BroadcastService(db, clock),
+            registration=RegistrationService(db, clock, settings),
         )
     except BaseException:
         await db.close()

@@ -10,6 +10,7 @@ from bot.texts.sections import (
     ExportTexts,
     PrivacyTexts,
     QaTexts,
+    RegistrationTexts,
     StatsTexts,
     Texts,
     TrainingTexts,
@@ -273,7 +274,6 @@ TRAININGS = TrainingTexts(
     skip_words=("-", "none", "skip", "无", "跳过"),
     none_value="(none)",
 )
-
 
 STATS = StatsTexts(
     title="📊 <b>Campaign statistics</b>  {period}",
@@ -632,6 +632,167 @@ PRIVACY = PrivacyTexts(
 )
 
 
+REGISTRATION = RegistrationTexts(
+    step_name=(
+        "📝 <b>Register a new project</b> (step 1/8)\nPlease type the <b>project name</b> "
+        "(up to {limit} characters).\nSend /back at any time for the previous step, "
+        "/cancel to stop."
+    ),
+    step_industry="(step 2/8) Which <b>industry</b>? If it is not listed, press “Other”.",
+    step_industry_other="Please type the industry (up to {limit} characters):",
+    step_village="(step 3/8) In which <b>village</b> is the project?",
+    step_applicant_type="(step 4/8) Which of these <b>describes you</b>?",
+    step_investment=(
+        "(step 5/8) Planned <b>investment</b> in <b>10,000 CNY (万元)</b>? "
+        "Type a number, e.g. 50 or 1.5."
+    ),
+    step_jobs="(step 6/8) How many <b>new jobs</b>? Type a whole number, e.g. 8; none: 0.",
+    step_phone=(
+        "(step 7/8) Your <b>mobile number</b>, so the town can reach you: press "
+        "“📱 Send my number” below, or type your 11-digit mobile number."
+    ),
+    step_referrer=(
+        "(step 8/8) Did someone <b>refer</b> you? Type their name (up to {limit} "
+        "characters), or press “No referrer”."
+    ),
+    step_referrer_linked=(
+        "(step 8/8) You came through <b>{name}</b>'s referral link. Record {name} as the "
+        "<b>referrer</b>? You can also type someone else's name."
+    ),
+    referrer_self="(That was your own referral link: you cannot refer yourself.)",
+    referrer_unknown="(The referral link you opened is not valid.)",
+    btn_other="Other",
+    btn_share_phone="📱 Send my number",
+    btn_referrer_keep="✅ Yes",
+    btn_no_referrer="No referrer",
+    phone_saved="Phone: <b>{phone}</b> ✓",
+    chosen="{label}: <b>{value}</b> ✓",
+    field_labels=(
+        ("name", "Project name"),
+        ("industry", "Industry"),
+        ("village", "Village"),
+        ("applicant_type", "Applicant"),
+        ("investment_wan", "Investment"),
+        ("jobs", "New jobs"),
+        ("phone", "Phone"),
+        ("referrer", "Referrer"),
+    ),
+    summary=(
+        "<b>Please check your registration</b>\n\nProject name: {name}\nIndustry: {industry}\n"
+        "Village: {village}\nApplicant: {applicant_type}\nInvestment: {investment} × 10,000 CNY\n"
+        "New jobs: {jobs}\nPhone: {phone}\nReferrer: {referrer}\n\n{privacy}"
+    ),
+    privacy=(
+        "🔒 We keep this and your Telegram account only to register and review the project "
+        "and to contact you; /mydata shows it, /deletemydata erases it."
+    ),
+    referrer_none="none",
+    referrer_linked="{name} (referral link)",
+    btn_submit="✅ Submit",
+    btn_edit="✏️ Change",
+    btn_cancel="❌ Cancel",
+    btn_back_to_summary="↩️ Back to summary",
+    choose_field="What would you like to change?",
+    duplicate=(
+        "⚠️ On {when} you already registered a project called “{name}” ({ref_no}). "
+        "Are you sure this is not the same project?"
+    ),
+    btn_duplicate_confirm="It is a new project, submit",
+    submitted=(
+        "✅ <b>Project submitted</b>\nReference: <b>{ref_no}</b>\nStatus: submitted\n\n"
+        "Next: the town's entrepreneurship office reviews it and tells you the result here; "
+        "staff may call you. Taxes a new project generates in its first year may be refunded: "
+        "see the button below. Send /myprojects to follow it."
+    ),
+    btn_tax_rebate="Tax rebate for new projects",
+    referral_credited="🤝 {name} is recorded as the referrer of this project.",
+    referral_refused=(
+        ("self_referral", "No referrer recorded: you cannot refer your own project."),
+        ("already_credited", "No referrer recorded: this project already has one."),
+        ("unknown_referrer", "No referrer recorded: that person is no longer registered."),
+        ("unknown_project", "No referrer recorded: the project was not found."),
+    ),
+    cancelled="OK, registration cancelled; nothing was saved.",
+    timed_out=(
+        "⏰ No reply for {minutes} minutes, so the registration has ended and nothing was "
+        "saved. Send /register to start again."
+    ),
+    back_at_first="This is already the first step.",
+    reprompt_non_text="We are in the middle of a registration; this step needs text 🙏",
+    reprompt_other="You are registering a project: please answer below, or send /cancel.",
+    stale_button="This button has expired.",
+    errors=(
+        ("empty", "That was empty; please type it again."),
+        ("invisible", "I see no visible characters; please type it again."),
+        ("too_long", "At most {limit} characters; yours has {length}. Please shorten it."),
+        ("not_a_number", "Please type a number, e.g. 50 or 1.5."),
+        ("negative", "It cannot be negative; please type it again."),
+        ("zero", "It must be more than 0; please type it again."),
+        ("too_large", "That is too large (at most {maximum}); please check it."),
+        ("not_whole", "Please type a whole number, e.g. 8."),
+        ("bad_phone", "That is not a valid mobile number: type 11 digits, e.g. 13800138000."),
+        ("not_a_choice", "Please choose with the buttons below."),
+    ),
+    error_name_too_long=(
+        "A project name has at most {limit} characters; yours has {length}. Please shorten it."
+    ),
+    error_zero_investment="The investment must be more than 0; please type it again.",
+    error_foreign_contact=(
+        "That is someone else's contact: press “📱 Send my number” to share your own, "
+        "or type your number."
+    ),
+    statuses=(
+        ("submitted", "submitted"),
+        ("approved", "approved"),
+        ("returned", "returned"),
+        ("withdrawn", "withdrawn"),
+    ),
+    my_projects_none="You have not registered a project yet. Send /register to do so.",
+    my_projects_header="<b>My projects</b> ({count})",
+    my_project="<b>{ref_no}</b> {name}\nStatus: {status}\n{history}",
+    history_line="· {time} {status}{note}",
+    history_note=": {note}",
+    name_erased="(erased)",
+    my_referrals_none="You have not referred a project yet. Send /invite for your link.",
+    my_referrals_header=(
+        "<b>Projects I referred</b>: {count}, of which {eligible} approved (reward-eligible)."
+    ),
+    my_referral="· <b>{ref_no}</b> {name}: {status}, {reward}",
+    reward_eligible="🏅 reward-eligible",
+    reward_pending="eligible once approved",
+    invite=(
+        "🔗 <b>Your personal referral link</b>\n{link}\n\n"
+        "Send the link or this QR code to friends starting a business: when a project they "
+        "register through it is approved, you may receive the town's referral reward. "
+        "Send /myreferrals to follow them."
+    ),
+    staff_new=(
+        "🆕 <b>New project to review</b> {ref_no}\nName: {name}\nIndustry: {industry}\n"
+        "Village: {village}\nApplicant type: {applicant_type}\n"
+        "Investment: {investment} × 10,000 CNY\nNew jobs: {jobs}\nPhone: {phone}\n"
+        "Referrer: {referrer}\nApplicant: {applicant} (ID {user_id})"
+    ),
+    btn_approve="✅ Approve",
+    btn_return="↩️ Return",
+    review_header="{count} projects await review; the oldest {shown}:",
+    review_none="No projects await review.",
+    ask_reason=(
+        "Why is <b>{ref_no}</b> “{name}” returned? (up to {limit} characters; the applicant "
+        "sees it.) Send /cancel to stop."
+    ),
+    reason_invalid="The reason cannot be empty and has at most {limit} characters.",
+    review_cancelled="Not returned; the project still awaits review.",
+    decided_approved="✅ Approved (by {actor})",
+    decided_returned="↩️ Returned (by {actor}): {reason}",
+    already_decided="This project was already handled ({status}); nothing changed.",
+    not_found="This project does not exist.",
+    applicant_approved="🎉 Your project <b>{ref_no}</b> “{name}” has been approved.",
+    applicant_returned=(
+        "Your project <b>{ref_no}</b> “{name}” was returned. Reason: {reason}\n"
+        "You can register it again with /register; send /contact with questions."
+    ),
+)
+
 EN = Texts(
     lang="en",
     common=COMMON,
@@ -644,4 +805,5 @@ EN = Texts(
     complaints=COMPLAINTS,
     contact=CONTACT,
     privacy=PRIVACY,
+    registration=REGISTRATION,
 )

@@ -396,6 +396,83 @@ class PrivacyTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationTexts:
+    """Project registration: the dialog, referrals, /myprojects, /invite and staff review."""
+
+    step_name: str  # {limit}
+    step_industry: str
+    step_industry_other: str  # {limit}
+    step_village: str
+    step_applicant_type: str
+    step_investment: str
+    step_jobs: str
+    step_phone: str
+    step_referrer: str  # {limit}
+    step_referrer_linked: str  # {name}
+    referrer_self: str
+    referrer_unknown: str
+    btn_other: str
+    btn_share_phone: str
+    btn_referrer_keep: str
+    btn_no_referrer: str
+    phone_saved: str  # {phone}
+    chosen: str  # {label} {value}
+    field_labels: tuple[tuple[str, str], ...]  # (Field value, label)
+    summary: str  # {name} {industry} {village} {applicant_type} {investment} {jobs} ...
+    privacy: str
+    referrer_none: str
+    referrer_linked: str  # {name}
+    btn_submit: str
+    btn_edit: str
+    btn_cancel: str
+    btn_back_to_summary: str
+    choose_field: str
+    duplicate: str  # {when} {name} {ref_no}
+    btn_duplicate_confirm: str
+    submitted: str  # {ref_no}
+    btn_tax_rebate: str  # the title of knowledge topic ``tax-rebate``
+    referral_credited: str  # {name}
+    referral_refused: tuple[tuple[str, str], ...]  # (ReferralRefusal value, text)
+    cancelled: str
+    timed_out: str  # {minutes}
+    back_at_first: str
+    reprompt_non_text: str
+    reprompt_other: str
+    stale_button: str
+    errors: tuple[tuple[str, str], ...]  # (Problem value, text) {limit} {length} {maximum}
+    error_name_too_long: str  # {limit} {length}
+    error_zero_investment: str
+    error_foreign_contact: str
+    statuses: tuple[tuple[str, str], ...]  # (ProjectStatus value, label)
+    my_projects_none: str
+    my_projects_header: str  # {count}
+    my_project: str  # {ref_no} {name} {status} {history}
+    history_line: str  # {time} {status} {note}
+    history_note: str  # {note}
+    name_erased: str
+    my_referrals_none: str
+    my_referrals_header: str  # {count} {eligible}
+    my_referral: str  # {ref_no} {name} {status} {reward}
+    reward_eligible: str
+    reward_pending: str
+    invite: str  # {link}
+    staff_new: str  # {ref_no} {name} ... {applicant} {user_id}
+    btn_approve: str
+    btn_return: str
+    review_header: str  # {count} {shown}
+    review_none: str
+    ask_reason: str  # {ref_no} {name} {limit}
+    reason_invalid: str  # {limit}
+    review_cancelled: str
+    decided_approved: str  # {actor}
+    decided_returned: str  # {actor} {reason}
+    already_decided: str  # {status}
+    not_found: str
+    applicant_approved: str  # {ref_no} {name}
+    applicant_returned: str  # {ref_no} {name} {reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
@@ -410,3 +487,4 @@ class Texts:
     complaints: ComplaintTexts
     contact: ContactTexts
     privacy: PrivacyTexts
+    registration: RegistrationTexts

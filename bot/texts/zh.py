@@ -10,6 +10,7 @@ from bot.texts.sections import (
     ExportTexts,
     PrivacyTexts,
     QaTexts,
+    RegistrationTexts,
     StatsTexts,
     Texts,
     TrainingTexts,
@@ -575,6 +576,159 @@ PRIVACY = PrivacyTexts(
 )
 
 
+REGISTRATION = RegistrationTexts(
+    step_name=(
+        "📝 <b>登记新项目</b>（第 1/8 步）\n请输入<b>项目名称</b>（{limit} 个字以内）。\n"
+        "随时发送 /back 返回上一步，/cancel 取消。"
+    ),
+    step_industry="（第 2/8 步）项目属于哪个<b>行业</b>？不在列表里请点“其他”。",
+    step_industry_other="请输入行业名称（{limit} 个字以内）：",
+    step_village="（第 3/8 步）项目在哪个<b>村</b>？",
+    step_applicant_type="（第 4/8 步）您的<b>身份</b>是？",
+    step_investment=(
+        "（第 5/8 步）计划<b>投资</b>多少<b>万元</b>？请直接输入数字，例如 50 或 1.5。"
+    ),
+    step_jobs="（第 6/8 步）预计<b>新增就业岗位</b>多少个？请输入整数，例如 8；没有请输入 0。",
+    step_phone=(
+        "（第 7/8 步）请留下您的<b>手机号</b>，方便镇里联系您：点下方“📱 发送我的手机号”，"
+        "或直接输入 11 位手机号。"
+    ),
+    step_referrer=(
+        "（第 8/8 步）有<b>引荐人</b>吗？请输入引荐人姓名（{limit} 个字以内）；"
+        "没有请点“没有引荐人”。"
+    ),
+    step_referrer_linked=(
+        "（第 8/8 步）您是通过 <b>{name}</b> 的引荐链接来的，记 {name} 为<b>引荐人</b>吗？"
+        "也可以直接输入其他引荐人的姓名。"
+    ),
+    referrer_self="（您打开的是自己的引荐链接：不能引荐自己，所以没有预填引荐人。）",
+    referrer_unknown="（您打开的引荐链接无效，所以没有预填引荐人。）",
+    btn_other="其他",
+    btn_share_phone="📱 发送我的手机号",
+    btn_referrer_keep="✅ 是",
+    btn_no_referrer="没有引荐人",
+    phone_saved="联系电话：<b>{phone}</b> ✓",
+    chosen="{label}：<b>{value}</b> ✓",
+    field_labels=(
+        ("name", "项目名称"),
+        ("industry", "行业"),
+        ("village", "所在村"),
+        ("applicant_type", "申请人身份"),
+        ("investment_wan", "计划投资"),
+        ("jobs", "新增岗位"),
+        ("phone", "联系电话"),
+        ("referrer", "引荐人"),
+    ),
+    summary=(
+        "<b>请核对登记信息</b>\n\n项目名称：{name}\n行业：{industry}\n所在村：{village}\n"
+        "申请人身份：{applicant_type}\n计划投资：{investment} 万元\n新增岗位：{jobs} 个\n"
+        "联系电话：{phone}\n引荐人：{referrer}\n\n{privacy}"
+    ),
+    privacy=(
+        "🔒 以上信息和您的 Telegram 账号只用于项目登记、审核和联系您；"
+        "发送 /mydata 查看，/deletemydata 删除。"
+    ),
+    referrer_none="无",
+    referrer_linked="{name}（引荐链接）",
+    btn_submit="✅ 提交",
+    btn_edit="✏️ 修改",
+    btn_cancel="❌ 取消",
+    btn_back_to_summary="↩️ 返回核对",
+    choose_field="要修改哪一项？",
+    duplicate=(
+        "⚠️ 您在 {when} 已经登记过同名项目“{name}”（编号 {ref_no}）。确定这次不是重复登记吗？"
+    ),
+    btn_duplicate_confirm="是新项目，继续提交",
+    submitted=(
+        "✅ <b>项目已提交</b>\n登记编号：<b>{ref_no}</b>\n状态：已提交\n\n"
+        "接下来：镇全民创业服务办公室会审核您的登记，结果会在这里通知您，需要时工作人员会电话联系您。"
+        "新上项目当年形成的税收可能可以返还，详见下方按钮。发送 /myprojects 随时查看进度。"
+    ),
+    btn_tax_rebate="新上项目的税收返还",
+    referral_credited="🤝 已记 {name} 为本项目的引荐人。",
+    referral_refused=(
+        ("self_referral", "未记引荐人：不能引荐自己的项目。"),
+        ("already_credited", "未记引荐人：这个项目已经有引荐人了。"),
+        ("unknown_referrer", "未记引荐人：这位引荐人已不在系统中。"),
+        ("unknown_project", "未记引荐人：找不到这个项目。"),
+    ),
+    cancelled="好的，已取消登记，填写的内容没有保存。",
+    timed_out=(
+        "⏰ 登记已经 {minutes} 分钟没有回复，已自动结束，填写的内容没有保存。"
+        "需要时发送 /register 重新开始。"
+    ),
+    back_at_first="已经是第一步了。",
+    reprompt_non_text="登记进行中，这一步我只能看懂文字 🙏",
+    reprompt_other="您正在登记项目：请回答下面的问题，或发送 /cancel 取消。",
+    stale_button="这个按钮已经过期了。",
+    errors=(
+        ("empty", "内容是空的，请重新输入。"),
+        ("invisible", "没有看到能显示的文字，请重新输入。"),
+        ("too_long", "最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
+        ("not_a_number", "请输入数字，例如 50 或 1.5。"),
+        ("negative", "不能是负数，请重新输入。"),
+        ("zero", "数值要大于 0，请重新输入。"),
+        ("too_large", "这个数太大了（最多 {maximum}），请核对后重新输入。"),
+        ("not_whole", "请输入整数，例如 8。"),
+        ("bad_phone", "这不是有效的手机号：请输入 11 位大陆手机号，例如 13800138000。"),
+        ("not_a_choice", "请点下方的按钮选择。"),
+    ),
+    error_name_too_long=("项目名称最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
+    error_zero_investment="投资额要大于 0 万元，请重新输入。",
+    error_foreign_contact=(
+        "这是别人的联系人：请点“📱 发送我的手机号”分享您自己的号码，或直接输入手机号。"
+    ),
+    statuses=(
+        ("submitted", "已提交"),
+        ("approved", "已通过"),
+        ("returned", "已退回"),
+        ("withdrawn", "已撤回"),
+    ),
+    my_projects_none="您还没有登记项目。发送 /register 登记新项目。",
+    my_projects_header="<b>我的项目</b>（共 {count} 个）",
+    my_project="<b>{ref_no}</b> {name}\n当前状态：{status}\n{history}",
+    history_line="· {time} {status}{note}",
+    history_note="：{note}",
+    name_erased="（已删除）",
+    my_referrals_none="您还没有引荐过项目。发送 /invite 获取您的引荐链接。",
+    my_referrals_header=(
+        "<b>我引荐的项目</b>：共 {count} 个，其中 {eligible} 个已通过审核（可获引荐奖励）。"
+    ),
+    my_referral="· <b>{ref_no}</b> {name}：{status}，{reward}",
+    reward_eligible="🏅 可获引荐奖励",
+    reward_pending="审核通过后可获奖励",
+    invite=(
+        "🔗 <b>您的专属引荐链接</b>\n{link}\n\n"
+        "把链接或这张二维码发给想创业的朋友：他们通过链接登记的项目审核通过后，"
+        "您可按镇里的规定获得引荐奖励。发送 /myreferrals 查看进展。"
+    ),
+    staff_new=(
+        "🆕 <b>新项目待审核</b> {ref_no}\n项目名称：{name}\n行业：{industry}\n"
+        "所在村：{village}\n申请人身份：{applicant_type}\n计划投资：{investment} 万元\n"
+        "新增岗位：{jobs} 个\n联系电话：{phone}\n引荐人：{referrer}\n"
+        "申请人：{applicant}（ID {user_id}）"
+    ),
+    btn_approve="✅ 通过",
+    btn_return="↩️ 退回",
+    review_header="待审核项目共 {count} 个，下面是最早的 {shown} 个：",
+    review_none="目前没有待审核的项目。",
+    ask_reason=(
+        "请输入退回 <b>{ref_no}</b>“{name}”的原因（{limit} 字以内，会发给申请人）。"
+        "发送 /cancel 放弃。"
+    ),
+    reason_invalid="原因不能为空，最多 {limit} 个字，请重新输入。",
+    review_cancelled="已放弃退回，项目仍待审核。",
+    decided_approved="✅ 已通过（操作人：{actor}）",
+    decided_returned="↩️ 已退回（操作人：{actor}）：{reason}",
+    already_decided="这个项目已经处理过了（{status}），无需重复操作。",
+    not_found="找不到这个项目。",
+    applicant_approved="🎉 您登记的项目 <b>{ref_no}</b>“{name}”已通过审核。",
+    applicant_returned=(
+        "您登记的项目 <b>{ref_no}</b>“{name}”被退回，原因：{reason}\n"
+        "修改后可发送 /register 重新登记；有疑问请发送 /contact 联系工作人员。"
+    ),
+)
+
 ZH = Texts(
     lang="zh",
     common=COMMON,
@@ -587,4 +741,5 @@ ZH = Texts(
     complaints=COMPLAINTS,
     contact=CONTACT,
     privacy=PRIVACY,
+    registration=REGISTRATION,
 )

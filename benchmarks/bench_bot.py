@@ -11,8 +11,10 @@ arm reminders, start polling) against the loopback HTTP emulator, interleaved wi
 ``python -c "import telegram.ext"``. Target: at most 3x the import.
 
 ``peak_rss`` runs in a fresh interpreter (so earlier benchmarks do not inflate it): 10,000
-residents each ask a question through the real Application, then the process reports
-``ru_maxrss``. The emulator lives in the same process; it forgets each batch's delivered
+residents each ask a question through the real Application, then the process reports its peak
+RSS (``VmHWM``: Linux's ``ru_maxrss`` is inherited across fork and exec, so a child of the
+benchmark runner would report the runner's 1 GB peak from the 100,000-topic search base).
+The emulator lives in the same process; it forgets each batch's delivered
 messages (Telegram's servers would hold them, not the bot), but its per-user chat records and
 the 500 chats in flight still count, so the figure is an upper bound for the bot alone.
 Target: under 150 MB.

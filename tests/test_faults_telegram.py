@@ -99,11 +99,6 @@ async def test_500_on_the_confirmation_keeps_the_registration_stored_once(
     await _everyone_answered([bystander])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers.registration.submit: a failed confirmation after the project is stored "
-    "leaves the dialog open (state CONFIRMATION), so /myprojects is taken as a dialog answer",
-)
 async def test_after_a_lost_confirmation_the_dialog_is_over(harness: BotHarness) -> None:
     user = harness.user(3310)
     await _to_summary(user, "木耳基地")

@@ -10,30 +10,34 @@ as many messages as the dialog has steps, measured in the same run.
 
 Run: ``.venv/bin/python -m benchmarks.bench_registration [--quick]``.
 
-Latest numbers (2 vCPUs shared with other jobs, load average about 4; Python 3.11.7;
-in-process emulator; 2026-11-27)::
+Latest numbers (2 vCPUs, load average about 1.5 from other jobs; Python 3.11.7; in-process
+emulator; 2026-11-27)::
 
     case                          users  updates  seconds    per s   p50 ms   p99 ms  unit
-    echo bot (baseline)            1000    10000     4.07   2455.7    395.1    564.9  updates/s
-    echo bot + persistence         1000    10000    25.72    388.8   2679.3   3574.7  updates/s
-    registration, every step       1000    10000    46.67    214.3   3676.4  10274.4  updates/s
-    registration, end to end       1000     1000    46.67     21.4      0.0      0.0  reg./s
-      step: /register              1000     1000                     2377.2   3590.5
-      step: name                   1000     1000                     3068.6   3309.2
-      step: industry (button)      1000     1000                     3665.2   3773.0
-      step: village (button)       1000     1000                     3777.5   4466.0
-      step: applicant (button)     1000     1000                     4080.7   4443.8
-      step: investment             1000     1000                     3633.5   3751.2
-      step: jobs                   1000     1000                     3470.8   4032.0
-      step: phone (contact)        1000     1000                     4141.8   6826.9
-      step: referrer (button)      1000     1000                     6932.9   7553.8
-      step: submit (button)        1000     1000                     9392.4  10308.2
+    echo bot (baseline)            1000    10000     2.66   3753.6    256.0    307.6  updates/s
+    echo bot + persistence         1000    10000     5.77   1734.1    496.0   1491.9  updates/s
+    registration, every step       1000    10000    20.71    482.8   1917.2   3136.0  updates/s
+    registration, end to end       1000     1000    20.71     48.3                    reg./s
+      step: /register              1000     1000                     1463.4   2728.4
+      step: name                   1000     1000                     2421.7   2529.5
+      step: industry (button)      1000     1000                     2282.5   2375.7
+      step: village (button)       1000     1000                     2198.7   2364.4
+      step: applicant (button)     1000     1000                     1887.9   2007.0
+      step: investment             1000     1000                     1525.3   1741.3
+      step: jobs                   1000     1000                     1446.9   1606.6
+      step: phone (contact)        1000     1000                     1677.0   1751.8
+      step: referrer (button)      1000     1000                     1888.3   2345.8
+      step: submit (button)        1000     1000                     2747.4   3219.7
 
 Latencies are queueing under a burst: all 1,000 users move in lock-step, so each step waits
-for the other 999 users' updates. Most of the gap to the echo bot is the per-update SQLite
-persistence (echo + persistence: 389 updates/s), which writes ``user_data``, ``chat_data``
-and the conversation state as three serialised write transactions after every update; the
-registration itself adds one write per dialog (submit) and two staff cards per project.
+behind the other 999 users' updates (one user alone: a few ms per step). The registration
+runs at about an eighth of the echo bot's update rate. Most of the gap is SQLite
+persistence: every dialog step changes ``user_data`` (the draft) and the conversation state,
+two serialised write transactions per update (the echo bot + persistence row writes almost
+nothing, since its ``user_data`` never changes). The registration itself adds one write per
+dialog (submit: duplicate check, reference number, referral credit) and two staff cards
+per project. An earlier run, before the persistence skipped unchanged data and with the
+machine more loaded, gave 214 updates/s and 21 registrations/s.
 """
 
 from __future__ import annotations

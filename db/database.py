@@ -11,6 +11,7 @@ This module knows nothing about tables except ``schema_migrations``; it imports 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import re
@@ -108,6 +109,13 @@ class Database:
         self._reader = reader
         self._clock = clock
         self._write_lock = asyncio.Lock()
+        # One reader at a time: two interleaved cursors on one SQLite connection share an open
+        # read transaction, and under load that snapshot can stay older than the latest commit
+        # (a resident would not see the project they just registered).
+        self._read_lock = asyncio.Lock()
+        self._reading: contextvars.ContextVar[bool] = contextvars.ContextVar(
+            f"reading-{id(self)}", default=False
+        )
         self._closed = False
 
     @classmethod
@@ -165,6 +173,8 @@ class Database:
 
         Transactions are serialised by a lock, so keep them short: no network calls inside.
         """
+        if self._reading.get():
+            raise RuntimeError("write() inside read(): finish reading first (deadlock risk)")
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
@@ -187,9 +197,18 @@ class Database:
         """Yield the reader (autocommit): each statement sees everything committed so far.
 
         Two statements may see two different snapshots; read inside ``write()`` when a
-        consistent view across statements matters.
+        consistent view across statements matters. Reads are serialised (re-entrant within a
+        task) so every ``read()`` starts from a fresh snapshot.
         """
-        yield self._reader
+        if self._reading.get():
+            yield self._reader
+            return
+        async with self._read_lock:
+            token = self._reading.set(True)
+            try:
+                yield self._reader
+            finally:
+                self._reading.reset(token)
 
     async def migrate(self, migrations: Sequence[Migration]) -> list[Migration]:
         """Apply the migrations not yet recorded, each in its own transaction; return them."""

@@ -320,3 +320,59 @@ async def test_clock_must_be_timezone_aware(tmp_path: Path) -> None:
     naive = datetime(2026, 1, 1)  # naive on purpose
     with pytest.raises(ValueError, match="timezone-aware"):
         await Database.open(tmp_path / "bot.sqlite3", clock=lambda: naive)
+
+
+async def test_reads_see_a_commit_made_while_another_read_is_in_progress(tmp_path: Path) -> None:
+    """A read started after a commit sees it, even while an older read is still open."""
+    db = await Database.open(tmp_path / "fresh.sqlite3")
+    try:
+        async with db.write() as conn:
+            await conn.executemany(
+                "INSERT INTO users (id, first_name, created_at, last_seen_at) "
+                "VALUES (?, 'a', 't', 't')",
+                [(i,) for i in range(1, 6)],
+            )
+        started = asyncio.Event()
+        release = asyncio.Event()
+
+        async def slow_reader() -> None:
+            async with db.read() as conn, conn.execute("SELECT id FROM users") as cursor:
+                await cursor.fetchone()
+                started.set()
+                await release.wait()
+
+        task = asyncio.create_task(slow_reader())
+        await started.wait()
+        async with db.write() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, first_name, created_at, last_seen_at) "
+                "VALUES (99, 'b', 't', 't')"
+            )
+
+        async def count() -> int:
+            async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM users") as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            return int(row[0])
+
+        # Start the new read while the old cursor is still open, then let the old one finish.
+        counting = asyncio.create_task(count())
+        await asyncio.sleep(0)
+        release.set()
+        await task
+        assert await counting == 6
+    finally:
+        await db.close()
+
+
+async def test_write_inside_read_is_refused(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "nested.sqlite3")
+    try:
+        async with db.read():
+            with pytest.raises(RuntimeError, match="inside read"):
+                async with db.write():
+                    pass
+        async with db.read(), db.read() as conn:  # re-entrant within a task
+            assert conn is not None
+    finally:
+        await db.close()

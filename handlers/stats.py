@@ -26,7 +26,10 @@ async def stats(update: Update, context: Context) -> None:
     try:
         period = context.services.stats.period(args)
     except PeriodError:
-        await message.reply_text(fmt(t.stats.bad_period, text=" ".join(args)))
+        typed = " ".join(args)
+        # Echo only a prefix: a 4,000-character argument would make the reply too long.
+        shown = typed if len(typed) <= 60 else typed[:60] + "…"
+        await message.reply_text(fmt(t.stats.bad_period, text=shown))
         return
     report = await context.services.stats.report(period)
     await message.reply_text(render_report(t, report))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import example, given
 
 from bot.harness import BotHarness
 from bot.services.complaints import clean_field, clean_what
@@ -26,6 +26,8 @@ ANSWER = hostile_text(max_size=60).filter(lambda s: not s.startswith("/"))
 
 
 @given(what=ANSWER, department=ANSWER, when=ANSWER)
+# Found by this test: SQLite's length() stops at a NUL, so the CHECK on the row refused it.
+@example(what="\x00<b><b>", department="<b><b>", when="\x00昨天")
 async def test_any_complaint_text_is_stored_as_typed(
     harness: BotHarness, what: str, department: str, when: str
 ) -> None:

@@ -74,14 +74,14 @@ class StatusOutcome:
 
 
 def clean_what(text: str) -> str | None:
-    """The description stripped, or None if it is not 5-2000 characters."""
-    value = text.strip()
+    """The description without NUL characters, stripped; None unless 5-2000 characters."""
+    value = text.replace("\x00", "").strip()  # SQLite's length() stops at a NUL
     return value if MIN_WHAT_CHARS <= len(value) <= MAX_WHAT_CHARS else None
 
 
 def clean_field(text: str) -> str | None:
-    """A short answer (department, when) stripped, or None if empty or too long."""
-    value = text.strip()
+    """A short answer (department, when) without NULs, stripped; None if empty or too long."""
+    value = text.replace("\x00", "").strip()
     return value if 0 < len(value) <= MAX_FIELD_CHARS else None
 
 

@@ -10,7 +10,6 @@ a delivered / blocked / failed count to the staff member. Admins only at every s
 from __future__ import annotations
 
 import logging
-import warnings
 from enum import IntEnum
 from typing import Any
 
@@ -22,15 +21,16 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import Context
 from bot.services import Services
 from bot.services.broadcast import MAX_BROADCAST_CHARS
 from bot.services.delivery import Outbound, Recipient, deliver
+from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, language_for
 from db.models import Addressee, Broadcast
+from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff
 from handlers.start import stale_button
 from handlers.ui import inline_rows
@@ -249,30 +249,27 @@ async def stale(update: Update, context: Context) -> None:
         await stale_button(update, context)
 
 
-def conversation() -> ConversationHandler[Context]:
+def dialog(settings: Settings) -> ConversationHandler[Context]:
     """The broadcast dialog."""
     text_only = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a CallbackQueryHandler follows the user, not
-        # the message: that is what we want (each button checks the draft it belongs to).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[CommandHandler("broadcast", begin)],
-            states={
-                BroadcastStep.WAITING_TEXT: [MessageHandler(text_only, receive_text)],
-                BroadcastStep.WAITING_AUDIENCE: [
-                    CallbackQueryHandler(choose_audience, pattern=callbacks.pattern(FEATURE))
-                ],
-                BroadcastStep.WAITING_CONFIRMATION: [
-                    CallbackQueryHandler(confirm, pattern=callbacks.pattern(FEATURE))
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel),
-                MessageHandler(filters.ALL, reprompt),
-                CallbackQueryHandler(reprompt),
+    return conversation(
+        settings=settings,
+        drafts=(DRAFT,),
+        entry_points=[CommandHandler("broadcast", begin)],
+        states={
+            BroadcastStep.WAITING_TEXT: [MessageHandler(text_only, receive_text)],
+            BroadcastStep.WAITING_AUDIENCE: [
+                CallbackQueryHandler(choose_audience, pattern=callbacks.pattern(FEATURE))
             ],
-            name="broadcast",
-            persistent=True,
-            allow_reentry=True,
-        )
+            BroadcastStep.WAITING_CONFIRMATION: [
+                CallbackQueryHandler(confirm, pattern=callbacks.pattern(FEATURE))
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            MessageHandler(filters.ALL, reprompt),
+            CallbackQueryHandler(reprompt),
+        ],
+        name="broadcast",
+        allow_reentry=True,
+    )

@@ -8,7 +8,6 @@ summary to submit, change or cancel, then forwards the complaint to every admin 
 
 from __future__ import annotations
 
-import warnings
 from enum import IntEnum
 from typing import Any
 
@@ -21,7 +20,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import Context
@@ -34,8 +32,10 @@ from bot.services.complaints import (
     clean_field,
     clean_what,
 )
+from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Complaint, ComplaintStatus
+from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
 from handlers.ui import inline_rows, main_menu
 
@@ -551,11 +551,13 @@ def _button_of(*actions: str) -> str:
     return rf"^{callbacks.VERSION}:{FEATURE}:({'|'.join(actions)})(:|$)"
 
 
-def dialog(menu_labels: list[str]) -> ConversationHandler[Context]:
+def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Context]:
     """The resident's complaint dialog (entry: /complaint and the 📣 menu button)."""
     text = filters.TEXT & ~filters.COMMAND
     skip_words = [w for lang in ("zh", "en") for w in _skip_words(lang)]
-    return _conversation(
+    return conversation(
+        settings=settings,
+        drafts=(DRAFT,),
         entry_points=[
             CommandHandler("complaint", start),
             MessageHandler(filters.Text(menu_labels), start),
@@ -584,23 +586,17 @@ def dialog(menu_labels: list[str]) -> ConversationHandler[Context]:
     )
 
 
-def resolve_dialog() -> ConversationHandler[Context]:
+def resolve_dialog(settings: Settings) -> ConversationHandler[Context]:
     """The staff's 已办结 step: press the button, then write the note."""
-    return _conversation(
+    return conversation(
+        settings=settings,
+        drafts=(RESOLVING,),
         entry_points=[CallbackQueryHandler(ask_note, pattern=callbacks.pattern("cpres"))],
         states={ResolveStep.NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_note)]},
         fallbacks=_fallbacks(cancel_note, note_reprompt),
         name="complaint_resolve",
         allow_reentry=True,  # another 已办结 button switches to that complaint
     )
-
-
-def _conversation(**kwargs: Any) -> ConversationHandler[Context]:
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a button is tracked per user, not per
-        # message: that is what these dialogs want (one draft per resident or staff member).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(persistent=True, **kwargs)
 
 
 def _fallbacks(stop: Any, again: Any) -> list[BaseHandler[Update, Context, Any]]:

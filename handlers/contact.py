@@ -7,7 +7,6 @@ the service claims the message before the reply is sent, so one message gets one
 
 from __future__ import annotations
 
-import warnings
 from enum import IntEnum
 from typing import Any
 
@@ -20,7 +19,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import Context
@@ -31,8 +29,10 @@ from bot.services.contact import (
     clean_message,
     clean_reply,
 )
+from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
+from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
 from handlers.ui import contact_block, inline_rows, main_menu
 
@@ -226,17 +226,10 @@ async def reply_reprompt(update: Update, context: Context) -> int:
 
 
 # ------------------------------------------------------------------ wiring
-def _conversation(**kwargs: Any) -> ConversationHandler[Context]:
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a button is tracked per user, not per
-        # message: that is what these dialogs want (one draft per resident or staff member).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(persistent=True, **kwargs)
-
-
-def dialog(menu_labels: list[str]) -> ConversationHandler[Context]:
+def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Context]:
     """The resident's dialog: /contact, the ☎️ menu button, and the Q&A's ``v1:contact``."""
-    return _conversation(
+    return conversation(
+        settings=settings,
         entry_points=[
             CommandHandler("contact", start),
             MessageHandler(filters.Text(menu_labels), start),
@@ -263,9 +256,11 @@ async def _stale_then_wait(update: Update, context: Context) -> int:
     return ContactStep.MESSAGE
 
 
-def reply_dialog() -> ConversationHandler[Context]:
+def reply_dialog(settings: Settings) -> ConversationHandler[Context]:
     """The staff's reply: press 回复, then write the answer."""
-    return _conversation(
+    return conversation(
+        settings=settings,
+        drafts=(REPLYING,),
         entry_points=[CallbackQueryHandler(ask_reply, pattern=callbacks.pattern("ctreply"))],
         states={ReplyStep.REPLY: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_reply)]},
         fallbacks=[

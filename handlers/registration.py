@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import warnings
 from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
@@ -32,10 +31,8 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import Context
@@ -60,6 +57,7 @@ from bot.services.registration import (
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from handlers import review
+from handlers.dialogs import conversation
 from handlers.staff_guard import send_safely
 from handlers.ui import inline_rows, main_menu
 
@@ -357,10 +355,10 @@ async def reprompt(update: Update, context: Context) -> Waiting | int:
     return await ask(update, context, state, note)
 
 
-async def timed_out(update: object, context: Context) -> None:
+async def timed_out(update: Update, context: Context) -> None:
     """Tell the resident the dialog ended after the configured silence."""
     _drop(context)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if update.effective_chat is None:
         return
     t = context.texts(update.effective_user)
     minutes = int(context.services.settings.conversation_timeout.total_seconds() // 60)
@@ -766,7 +764,6 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
             CallbackQueryHandler(submit, pattern=_data("dup")),
             CallbackQueryHandler(cancel, pattern=_data("x")),
         ],
-        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
     }
     for state, (key, _, _) in _CHOICES.items():
         states[state] = [
@@ -777,26 +774,22 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
     for waiting, handlers in states.items():
         if isinstance(waiting, Waiting):
             _BUTTONS[waiting] = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
-    with warnings.catch_warnings():
-        # PTB warns that with per_message=False a button is tracked per user, not per
-        # message: that is what this dialog wants (one draft per resident).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("register", start),
-                MessageHandler(filters.Text(_labels("btn_register")), start),
-            ],
-            states=states,
-            fallbacks=[
-                CommandHandler("cancel", cancel),
-                CommandHandler("back", back),
-                MessageHandler(filters.ALL, reprompt),
-                CallbackQueryHandler(reprompt),
-            ],
-            name="registration",
-            persistent=True,
-            conversation_timeout=settings.conversation_timeout,
-        )
+    return conversation(
+        settings=settings,
+        entry_points=[
+            CommandHandler("register", start),
+            MessageHandler(filters.Text(_labels("btn_register")), start),
+        ],
+        states=states,
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CommandHandler("back", back),
+            MessageHandler(filters.ALL, reprompt),
+            CallbackQueryHandler(reprompt),
+        ],
+        name="registration",
+        on_timeout=timed_out,
+    )
 
 
 def commands() -> list[BaseHandler[Update, Context, Any]]:

@@ -10,7 +10,6 @@ applicant hears of the decision in their own language.
 from __future__ import annotations
 
 import logging
-import warnings
 from enum import IntEnum
 from typing import Any
 
@@ -21,10 +20,8 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import Context
@@ -40,6 +37,7 @@ from bot.services.registration import (
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import Project, ProjectStatus
+from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, tell_staff, texts_of
 from handlers.ui import inline_rows
 
@@ -241,7 +239,7 @@ async def reason_reprompt(update: Update, context: Context) -> WaitingReview:
     return WaitingReview.RETURN_REASON
 
 
-async def return_timed_out(update: object, context: Context) -> None:
+async def return_timed_out(update: Update, context: Context) -> None:
     """Forget the pending 退回 after the configured silence (the project stays submitted)."""
     if context.user_data is not None:
         context.user_data.pop(RETURNING, None)
@@ -284,29 +282,25 @@ def _data(action: str) -> str:
 
 def return_dialog(settings: Settings) -> ConversationHandler[Context]:
     """The staff's 退回 dialog: press the button, then type the reason."""
-    with warnings.catch_warnings():
-        # Per-admin (not per-message) tracking is intended: one pending 退回 per admin.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask_reason, pattern=_data(RETURN))],
-            states={
-                WaitingReview.RETURN_REASON: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
-                    # Another card's 退回 switches the project; 通过 works meanwhile.
-                    CallbackQueryHandler(ask_reason, pattern=_data(RETURN)),
-                    CallbackQueryHandler(approve, pattern=_data(APPROVE)),
-                ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, return_timed_out)],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel_return),
-                MessageHandler(filters.ALL, reason_reprompt),
-                CallbackQueryHandler(reason_reprompt),
+    return conversation(
+        settings=settings,
+        entry_points=[CallbackQueryHandler(ask_reason, pattern=_data(RETURN))],
+        states={
+            WaitingReview.RETURN_REASON: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
+                # Another card's 退回 switches the project; 通过 works meanwhile.
+                CallbackQueryHandler(ask_reason, pattern=_data(RETURN)),
+                CallbackQueryHandler(approve, pattern=_data(APPROVE)),
             ],
-            name="review_return",
-            persistent=True,
-            conversation_timeout=settings.conversation_timeout,
-        )
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel_return),
+            MessageHandler(filters.ALL, reason_reprompt),
+            CallbackQueryHandler(reason_reprompt),
+        ],
+        name="review_return",
+        on_timeout=return_timed_out,
+    )
 
 
 def commands() -> list[BaseHandler[Update, Context, Any]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
-import warnings
 import weakref
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -30,7 +29,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import BotData, Context
@@ -46,9 +44,11 @@ from bot.services.trainings import (
     calendar_file,
     split_tags,
 )
+from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, language_for
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
+from handlers.dialogs import conversation
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -1040,16 +1040,8 @@ async def start_dispatcher(app: AnyApp) -> None:
 
 
 # --------------------------------------------------------------------- registration
-def dialogs() -> list[BaseHandler[Any, Any, Any]]:
+def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
     """The /newtraining dialog and the staff edit/move dialog."""
-    # Button steps in a per-chat dialog are intended; PTB warns that they are not tracked per
-    # message, which is exactly the behaviour we want.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return _dialogs()
-
-
-def _dialogs() -> list[BaseHandler[Any, Any, Any]]:
     text = filters.TEXT & ~filters.COMMAND
     new_fallbacks: list[BaseHandler[Update, Context, Any]] = [
         CommandHandler("cancel", cancel_dialog),
@@ -1063,7 +1055,9 @@ def _dialogs() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(ask_move, pattern=_pattern(STAFF, "move")),
         CallbackQueryHandler(ask_edit, pattern=_pattern(STAFF, "edit")),
     ]
-    new: ConversationHandler[Context] = ConversationHandler(
+    new = conversation(
+        settings=settings,
+        drafts=(DRAFT,),
         entry_points=[CommandHandler("newtraining", new_training)],
         states={
             NewTrainingStep.TITLE: [MessageHandler(text, got_title)],
@@ -1080,9 +1074,10 @@ def _dialogs() -> list[BaseHandler[Any, Any, Any]]:
         },
         fallbacks=new_fallbacks,
         name="new_training",
-        persistent=True,
     )
-    manage_dialog: ConversationHandler[Context] = ConversationHandler(
+    manage_dialog = conversation(
+        settings=settings,
+        drafts=(MANAGE,),
         entry_points=manage_entry,
         states={
             ManageStep.NEW_START: [MessageHandler(text, got_new_start)],
@@ -1093,7 +1088,6 @@ def _dialogs() -> list[BaseHandler[Any, Any, Any]]:
         },
         fallbacks=manage_fallbacks,
         name="training_manage",
-        persistent=True,
     )
     return [new, manage_dialog]
 

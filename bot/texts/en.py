@@ -68,6 +68,10 @@ COMMON = CommonTexts(
     language_set="OK, I will speak English with you from now on.",
     btn_lang_zh="中文",
     btn_lang_en="English",
+    timed_out=(
+        "⏰ No reply for {minutes} minutes, so what you were doing has ended and nothing was "
+        "saved. Start again any time, or send /menu for the main menu."
+    ),
     contact_block="<b>{office}</b>\n☎️ Phone: {phone}\n📍 Address: {address}\n🕘 Hours: {hours}",
     not_configured="(not published yet, please ask at the town government)",
     commands=(

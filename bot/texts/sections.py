@@ -35,6 +35,7 @@ class CommonTexts:
     language_set: str
     btn_lang_zh: str
     btn_lang_en: str
+    timed_out: str  # {minutes}
     contact_block: str  # {office} {phone} {address} {hours}
     not_configured: str
     commands: tuple[tuple[str, str], ...]

@@ -61,6 +61,10 @@ COMMON = CommonTexts(
     language_set="好的，以后用中文和您交流。",
     btn_lang_zh="中文",
     btn_lang_en="English",
+    timed_out=(
+        "⏰ 已经 {minutes} 分钟没有收到您的回复，刚才的操作已自动结束，没有保存。"
+        "需要时请重新开始，或发送 /menu 回到主菜单。"
+    ),
     contact_block=("<b>{office}</b>\n☎️ 电话：{phone}\n📍 地址：{address}\n🕘 办公时间：{hours}"),
     not_configured="（暂未公布，请到镇政府咨询）",
     commands=(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ from bot.context import App, BotData, Context
 from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
 from bot.settings import Settings
-from bot.texts import get_texts
+from bot.texts import get_texts, menu_labels
 from db.persistence import SQLitePersistence
 from handlers import (
     broadcast,
@@ -58,11 +59,6 @@ _LOGGER = logging.getLogger(__name__)
 
 TELEGRAM_MESSAGES_PER_SECOND = 30.0
 MAX_CONCURRENT_UPDATES = 256
-
-
-def _menu_labels(attribute: str) -> list[str]:
-    """A main-menu button's label in every language (buttons send their label as text)."""
-    return [getattr(get_texts(lang).common, attribute) for lang in ("zh", "en")]
 
 
 def build_application(
@@ -116,21 +112,21 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         # --- training dialogs (handlers.trainings)
         *((0, h) for h in trainings.dialogs(settings)),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
-        (0, complaints.dialog(_menu_labels("btn_complaint"), settings)),
+        (0, complaints.dialog(menu_labels("btn_complaint"), settings)),
         (0, complaints.resolve_dialog(settings)),
-        (0, contact.dialog(_menu_labels("btn_contact"), settings)),
+        (0, contact.dialog(menu_labels("btn_contact"), settings)),
         (0, contact.reply_dialog(settings)),
         (0, broadcast.dialog(settings)),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
-        (0, MessageHandler(filters.Text(_menu_labels("btn_help")), start.help_command)),
+        (0, MessageHandler(filters.Text(menu_labels("btn_help")), start.help_command)),
         (0, CommandHandler("menu", start.menu)),
         (0, CommandHandler("cancel", start.cancel_idle)),
         (0, CommandHandler("language", start.language)),
         (0, CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern("lang"))),
         # --- policy Q&A (handlers.qa): commands, buttons, then free text
         (0, CommandHandler("policies", qa.policies)),
-        (0, MessageHandler(filters.Text(_menu_labels("btn_policies")), qa.policies)),
+        (0, MessageHandler(filters.Text(menu_labels("btn_policies")), qa.policies)),
         (0, CallbackQueryHandler(qa.show_categories, pattern=callbacks.pattern("cats"))),
         (0, CallbackQueryHandler(qa.show_category, pattern=callbacks.pattern("cat"))),
         (0, CallbackQueryHandler(qa.show_topic, pattern=callbacks.pattern("topic"))),
@@ -140,7 +136,7 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         *((0, h) for h in registration.commands()),
         *((0, h) for h in review.commands()),
         # --- training commands and buttons (handlers.trainings)
-        *((0, h) for h in trainings.commands_and_buttons(_menu_labels("btn_trainings"))),
+        *((0, h) for h in trainings.commands_and_buttons(menu_labels("btn_trainings"))),
         # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
         *((0, h) for h in complaints.commands()),
         *((0, h) for h in contact.commands()),
@@ -177,6 +173,10 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
     ]
 
 
+# Wrappers already installed (a handler object may be reached twice, e.g. shared fallbacks).
+_TRACED: weakref.WeakSet[Callable[..., Awaitable[Any]]] = weakref.WeakSet()
+
+
 def _trace(handler: BaseHandler[Any, Any, Any]) -> None:
     """Wrap callbacks so the per-update log line can name the handler that answered."""
     if isinstance(handler, ConversationHandler):
@@ -187,7 +187,7 @@ def _trace(handler: BaseHandler[Any, Any, Any]) -> None:
             _trace(h)
         return
     callback: Callable[..., Awaitable[Any]] = handler.callback
-    if getattr(callback, "__traced__", False):
+    if callback in _TRACED:
         return
     name = f"{callback.__module__.removeprefix('handlers.')}.{callback.__name__}"
 
@@ -196,7 +196,7 @@ def _trace(handler: BaseHandler[Any, Any, Any]) -> None:
         note_handler(name)
         return await callback(update, context)
 
-    traced.__traced__ = True  # type: ignore[attr-defined]
+    _TRACED.add(traced)
     handler.callback = traced
 
 

@@ -11,11 +11,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks
 from bot.context import Context
+from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import fmt, get_texts
 from handlers.ui import main_menu
-
-REFERRAL_PREFIX = "ref_"
 
 
 def person_of(update: Update) -> Person | None:
@@ -35,10 +34,10 @@ async def track_user(update: Update, context: Context) -> None:
 
 async def start(update: Update, context: Context) -> None:
     """Greet the user, remember a referral deep link, and show the main menu."""
+    # track_user (group -1) has already recorded the user and made them reachable again.
     message, person = update.effective_message, person_of(update)
     if message is None or person is None:
         return
-    await context.services.users.touch(person, force=True)
     if (
         context.user_data is not None
         and context.args

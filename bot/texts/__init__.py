@@ -13,7 +13,7 @@ from bot.texts.markup import Html, fmt
 from bot.texts.sections import Texts
 from bot.texts.zh import ZH
 
-__all__ = ["LANGUAGES", "Html", "Texts", "fmt", "get_texts", "language_for"]
+__all__ = ["LANGUAGES", "Html", "Texts", "fmt", "get_texts", "language_for", "menu_labels"]
 
 LANGUAGES = ("zh", "en")
 
@@ -25,6 +25,11 @@ def language_for(language_code: str | None, override: str | None = None) -> str:
     if language_code and language_code.lower().startswith("en"):
         return "en"
     return "zh"
+
+
+def menu_labels(attribute: str) -> list[str]:
+    """A main-menu button's label in every language (buttons send their label as text)."""
+    return [getattr(get_texts(lang).common, attribute) for lang in LANGUAGES]
 
 
 def get_texts(lang: str) -> Texts:

@@ -29,11 +29,14 @@ _HELP = """\
   Type to send; type a button's number to press it (=50 sends "50" as text).
   /as ID        切换模拟用户 / switch simulated user{admin_hint}
   /link CODE    打开深度链接 t.me/<bot>?start=CODE / open a deep link
-  /contact [PHONE]  分享手机号 / share contact
+  /share [PHONE]    分享手机号 / share your phone number
   /sticker /photo /voice /location   发送贴纸、图片、语音、位置 / send media
   /buttons      重新显示按钮 / show buttons again
   /quit         退出 / exit
 """
+
+
+Button = dict[str, Any] | str
 
 
 class TerminalChat:
@@ -45,22 +48,31 @@ class TerminalChat:
         self.lang = lang
         self.users: dict[int, SimUser] = {}
         self.current: SimUser | None = None
-        self.buttons: list[str] = []
+        # Number -> (message, inline button) or (None, reply-keyboard label).
+        self.buttons: list[tuple[StoredMessage | None, Button]] = []
+        self._batch: list[StoredMessage] = []
+        self._unread: dict[int, list[StoredMessage]] = {}
         emulator.message_listeners.append(self._on_message)
 
     def switch(self, user_id: int) -> SimUser:
-        """Act as ``user_id`` from now on."""
+        """Act as ``user_id`` from now on, showing what they received meanwhile."""
         if user_id not in self.users:
             self.users[user_id] = SimUser(
                 self.emulator, user_id, first_name=f"用户{user_id}", language_code=self.lang
             )
         self.current = self.users[user_id]
+        self._batch = self._unread.pop(user_id, [])
+        for message in self._batch:
+            print(self.render(message))
         return self.current
 
     def _on_message(self, message: StoredMessage) -> None:
         if self.current is not None and message.chat_id != self.current.id:
-            print(f"\n  (→ 用户 {message.chat_id} 收到一条消息 / user got a message)")
+            self._unread.setdefault(message.chat_id, []).append(message)
+            print(f"\n  (→ 用户 {message.chat_id} 收到一条消息，/as {message.chat_id} 查看)")
             return
+        if message not in self._batch:
+            self._batch.append(message)
         print(self.render(message))
 
     def render(self, message: StoredMessage) -> str:
@@ -77,19 +89,34 @@ class TerminalChat:
         return "\n".join(lines)
 
     def show_buttons(self) -> None:
-        """Print and remember the buttons the current user can press."""
+        """Number the buttons of what the last action brought (all cards), then the keyboard."""
         user = self.current
         self.buttons = []
         if user is None:
             return
-        labels: list[str] = []
-        messages = user.bot_messages
-        if messages and messages[-1].inline_buttons:
-            labels.extend(str(b.get("text")) for row in messages[-1].inline_buttons for b in row)
-        labels.extend(user.reply_keyboard)
-        self.buttons = labels
-        if labels:
+        shown = [m for m in self._batch if not m.deleted and m.inline_buttons]
+        if not shown and user.bot_messages and user.bot_messages[-1].inline_buttons:
+            shown = [user.bot_messages[-1]]
+        for message in shown:
+            for row in message.inline_buttons:
+                self.buttons.extend((message, button) for button in row)
+        self.buttons.extend((None, label) for label in user.reply_keyboard)
+        if self.buttons:
+            labels = [
+                str(button["text"]) if isinstance(button, dict) else button
+                for _, button in self.buttons
+            ]
             print("   " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
+
+    async def _press(self, number: int) -> None:
+        assert self.current is not None
+        message, button = self.buttons[number - 1]
+        if message is None or not isinstance(button, dict):
+            await self.current.press(str(button))
+        elif "callback_data" in button:
+            await self.current.press_data(str(button["callback_data"]), message)
+        else:
+            print(f"   🔗 {button.get('url', '')}")
 
     async def handle(self, line: str) -> bool:
         """Act on one line of input; return False to quit."""
@@ -103,8 +130,8 @@ class TerminalChat:
             if not rest.strip().isdigit():
                 print("用法 usage: /as 12345")
                 return True
-            self.switch(int(rest.strip()))
             print(f"现在您是用户 {rest.strip()} / now acting as user {rest.strip()}")
+            self.switch(int(rest.strip()))
             self.show_buttons()
             return True
         if command == "/buttons":
@@ -116,22 +143,21 @@ class TerminalChat:
             "/voice": user.send_voice,
             "/location": user.send_location,
         }
+        self._batch = []
         try:
             if command in actions:
                 await actions[command]()
-            elif command == "/contact":
+            elif command == "/share":
                 await user.share_contact(rest.strip() or "+8613800138000")
             elif command == "/link":
                 await user.open_deep_link(rest.strip())
-            elif text.strip().isdigit() and self.buttons and 1 <= int(text) <= len(self.buttons):
-                await user.press(self.buttons[int(text) - 1])
-            elif text.startswith("="):
+            elif text.strip().isdigit() and 1 <= int(text) <= len(self.buttons):
+                await self._press(int(text))
+            elif text.startswith("=") and text[1:].strip().isdigit():
                 await user.send(text[1:])
             else:
                 await user.send(text)
-        except (ButtonNotFoundError, ValueError) as exc:
-            print(f"   ⚠️ {exc}")
-        except TimeoutError as exc:
+        except (ButtonNotFoundError, ValueError, TimeoutError) as exc:
             print(f"   ⚠️ {exc}")
         self.show_buttons()
         return True
@@ -143,6 +169,9 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
         settings = dataclasses.replace(settings, admin_ids=frozenset({LOCAL_ADMIN_ID}))
         admin_hint = f"\n                (/as {LOCAL_ADMIN_ID} 是本地管理员 / is the local admin)"
     emulator = BotApiEmulator()
+    for admin_id in sorted(settings.admin_ids):
+        # Staff have opened the bot before, so their chats exist (as on Telegram).
+        emulator.ensure_chat(admin_id, first_name=f"管理员{admin_id}", language_code=args.lang)
     chat = TerminalChat(emulator, args.downloads, args.lang)
     async with bot_harness(settings, emulator=emulator, rate_limit=True):
         print(_HELP.format(admin_hint=admin_hint))

@@ -469,6 +469,10 @@ class BotApiEmulator:
         self._notify(stored)
         return stored
 
+    def user_file(self, file: FileTuple) -> str:
+        """Store a file a user sends and return its opaque file_id (as Telegram would)."""
+        return self._new_file_id(file)
+
     def _new_file_id(self, file: FileTuple) -> str:
         file_id = f"EMUFILE{next(self._file_ids):08d}"
         self.files[file_id] = file

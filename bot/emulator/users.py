@@ -45,6 +45,10 @@ class Replies:
         return len(self.messages)
 
 
+# The smallest well-formed JPEG header and trailer: enough for a file that "is" a photo.
+_TINY_JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+
+
 class ButtonNotFoundError(AssertionError):
     """The user tried to press a button that is not on the screen."""
 
@@ -165,7 +169,9 @@ class SimUser:
 
     async def send_photo(self, caption: str | None = None) -> Replies:
         """Send a photo (with an optional caption)."""
-        photo = [{"file_id": f"PHOTO{self.id}", "file_unique_id": "P1", "width": 90, "height": 90}]
+        # An opaque id the bot can send on (staff copies of complaint photos), like Telegram's.
+        file_id = self.emulator.user_file(("photo.jpg", _TINY_JPEG, "image/jpeg"))
+        photo = [{"file_id": file_id, "file_unique_id": file_id, "width": 90, "height": 90}]
         content: dict[str, Any] = {"photo": photo}
         if caption:
             content["caption"] = caption

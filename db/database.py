@@ -182,14 +182,23 @@ class Database:
             except BaseException:
                 # The worker thread runs calls in order, so this ROLLBACK lands even when the
                 # failure was a cancellation of an earlier await.
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._writer.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT leaves the transaction open; close it so the next one can begin.
                 if self._writer.in_transaction:
-                    await self._writer.execute("ROLLBACK")
+                    await self._rollback()
+                raise
+
+    async def _rollback(self) -> None:
+        try:
+            await self._writer.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            # After some errors (a full disk in the middle of a multi-row statement) SQLite has
+            # already rolled the whole transaction back; the original error is the one to raise.
+            if self._writer.in_transaction:
                 raise
 
     @asynccontextmanager

@@ -7,6 +7,8 @@ parameterised SQL on the connection they are given, never a commit. Imports no `
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -46,6 +48,54 @@ async def log_question(
         ),
     )
     return Question.from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class NewQuestion:
+    """A question to log: the columns ``log_questions`` inserts."""
+
+    user_id: int | None
+    text: str
+    normalized: str
+    decision: Decision
+    reason: str
+    topic_id: str | None
+    confidence: float
+    lang: str
+    now: datetime
+
+
+async def log_questions(conn: aiosqlite.Connection, batch: Sequence[NewQuestion]) -> list[int]:
+    """Record several questions with one statement; their ids, in order.
+
+    The ids follow the largest id in the table, read in the caller's (write) transaction, so
+    no other writer can take them in between.
+    """
+    if not batch:
+        return []
+    row = await fetch_one(conn, "SELECT coalesce(max(id), 0) FROM questions")
+    first = 1 + (int(row[0]) if row is not None else 0)
+    ids = list(range(first, first + len(batch)))
+    await conn.executemany(
+        "INSERT INTO questions (id, user_id, text, normalized, decision, reason, topic_id, "
+        "confidence, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                ident,
+                q.user_id,
+                q.text,
+                q.normalized,
+                Decision(q.decision).value,
+                q.reason,
+                q.topic_id,
+                q.confidence,
+                q.lang,
+                to_db_time(q.now),
+            )
+            for ident, q in zip(ids, batch, strict=True)
+        ],
+    )
+    return ids
 
 
 async def get_question(conn: aiosqlite.Connection, question_id: int) -> Question | None:

@@ -376,3 +376,25 @@ async def test_write_inside_read_is_refused(tmp_path: Path) -> None:
             assert conn is not None
     finally:
         await db.close()
+
+
+async def test_a_statement_that_fills_the_disk_reports_full_and_the_writer_recovers(
+    db: Database,
+) -> None:
+    # SQLite rolls the whole transaction back by itself when a multi-row statement runs out of
+    # pages; write() must then raise "full", not "cannot rollback - no transaction is active".
+    async with db.write() as conn:
+        await conn.execute("CREATE TABLE filler (data TEXT)")
+    async with db.write() as conn, conn.execute("PRAGMA page_count") as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    async with db.write() as conn:
+        await conn.execute(f"PRAGMA max_page_count = {int(row[0]) + 2}")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        async with db.write() as conn:
+            await conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 2000,)] * 200)
+    async with db.write() as conn:
+        await conn.execute("PRAGMA max_page_count = 1073741823")
+    async with db.write() as conn:
+        await users.upsert_user(conn, 3, first_name="C", username=None, language_code=None, now=T0)
+    assert _rows(db.path, "SELECT count(*) FROM filler") == [(0,)]

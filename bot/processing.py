@@ -21,6 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
+from db.persistence import SQLitePersistence
+
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -115,8 +117,9 @@ class UserOrderedProcessor(BaseUpdateProcessor):
                 try:
                     await coroutine
                 finally:
-                    if self.application is not None and self.application.persistence:
-                        await self.application.update_persistence()
+                    app = self.application
+                    if app is not None and app.persistence and _persistence_due(app):
+                        await app.update_persistence()
         finally:
             self._release(key)
             _TRACE.reset(token)
@@ -134,6 +137,44 @@ class UserOrderedProcessor(BaseUpdateProcessor):
             self.handled += 1
             for listener in self.listeners:
                 listener(update_id)
+
+
+def _persistence_due(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Whether ``update_persistence()`` has anything to write; True when unsure.
+
+    PTB marks the user and chat of every handled update for saving, so its own check cannot
+    tell a dialog step from a question; a full run costs a lock, deep copies and a task per
+    marked entry even when ``SQLitePersistence`` then finds nothing changed. This looks at the
+    same PTB bookkeeping (private attributes, so anything unexpected means "flush"): due when a
+    conversation state was written, user/chat data is to be dropped, or a marked entry differs
+    from what is stored. Marks of unchanged entries are cleared here, as a run would.
+    """
+    persistence = app.persistence
+    if not isinstance(persistence, SQLitePersistence):
+        return True
+    try:
+        conversations = app._conversation_handler_conversations
+        user_marks: set[int] = app._user_ids_to_be_updated_in_persistence
+        chat_marks: set[int] = app._chat_ids_to_be_updated_in_persistence
+        if (
+            app._user_ids_to_be_deleted_in_persistence
+            or app._chat_ids_to_be_deleted_in_persistence
+            or any(states._write_access_keys for states in conversations.values())
+        ):
+            return True
+    except AttributeError:
+        return True
+    due = False
+    for marks, data, is_stored in (
+        (user_marks, app.user_data, persistence.user_data_is_stored),
+        (chat_marks, app.chat_data, persistence.chat_data_is_stored),
+    ):
+        for ident in list(marks):
+            if ident in data and is_stored(ident, data[ident]):
+                marks.discard(ident)
+            else:
+                due = True
+    return due
 
 
 def _ordering_key(update: object) -> int:

@@ -61,12 +61,15 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         # What each row holds now, so an unchanged user_data/chat_data costs no write: PTB
         # hands both over after every update, and most updates change neither.
         self._stored: dict[tuple[str, int], str] = {}
+        # Tables whose rows have all been loaded into ``_stored``: there, no entry means no row.
+        self._loaded: set[str] = set()
 
     async def get_user_data(self) -> dict[int, JSONDict]:
         """Every stored ``user_data``, loaded once by ``Application.initialize()``."""
         async with self.database.read() as conn:
             rows = await fetch_all(conn, "SELECT user_id, data FROM ptb_user_data")
         self._stored.update((("ptb_user_data", int(r[0])), str(r[1])) for r in rows)
+        self._loaded.add("ptb_user_data")
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def get_chat_data(self) -> dict[int, JSONDict]:
@@ -74,6 +77,7 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         async with self.database.read() as conn:
             rows = await fetch_all(conn, "SELECT chat_id, data FROM ptb_chat_data")
         self._stored.update((("ptb_chat_data", int(r[0])), str(r[1])) for r in rows)
+        self._loaded.add("ptb_chat_data")
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def get_bot_data(self) -> JSONDict:
@@ -151,10 +155,29 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def flush(self) -> None:
         """Nothing is buffered: every update was written through when PTB handed it over."""
 
+    def user_data_is_stored(self, user_id: int, data: Mapping[str, object]) -> bool:
+        """Whether ``data`` is exactly the ``user_data`` stored for ``user_id`` (no write due)."""
+        return self._is_stored("ptb_user_data", user_id, data)
+
+    def chat_data_is_stored(self, chat_id: int, data: Mapping[str, object]) -> bool:
+        """Whether ``data`` is exactly the ``chat_data`` stored for ``chat_id`` (no write due)."""
+        return self._is_stored("ptb_chat_data", chat_id, data)
+
+    def _is_stored(self, table: str, ident: int, data: Mapping[str, object]) -> bool:
+        stored = self._stored.get((table, ident))
+        if stored is None:
+            return not data and table in self._loaded
+        try:
+            return _dumps(data, f"{table} of {ident}") == stored
+        except PersistenceDataError:
+            return False  # the write will report it
+
     async def _upsert(self, table: str, column: str, ident: int, data: JSONDict) -> None:
         # ``table`` and ``column`` are our own literals, never user input.
         encoded = _dumps(data, f"{table} of {ident}")
-        if self._stored.get((table, ident)) == encoded:
+        stored = self._stored.get((table, ident))
+        # No row loads back as empty data, so a new user's empty user_data needs no row.
+        if stored == encoded or (stored is None and not data and table in self._loaded):
             return
         async with self.database.write() as conn:
             await execute(

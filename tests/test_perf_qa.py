@@ -1,21 +1,25 @@
-"""Q&A throughput work: questions asked together share a transaction.
+"""Q&A throughput work: questions asked together share a transaction; questions skip persistence.
 
 The group commit of the question log must keep every guarantee of one transaction per question
 (each asker gets the id of their own row, a refused row fails only its asker, nothing is
-answered before it is stored).
+answered before it is stored), and skipping ``update_persistence()`` after updates that changed
+nothing must never skip one that did (a dialog step is in the database right after it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
+from telegram.ext import Application
 
 from bot.harness import BotHarness
 from bot.services.qa import _QuestionLog
@@ -146,3 +150,62 @@ async def test_a_cancelled_asker_leaves_the_others_answered(db: Database) -> Non
     async with db.read() as conn:
         texts = {q.text for q in await questions_repo.list_questions(conn)}
     assert {"甲", "乙"} <= texts  # the cancelled one may be stored too: it was asked
+
+
+def _count_flushes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original: Callable[[Any], Awaitable[None]] = Application.update_persistence
+
+    async def counting(self: Any) -> None:
+        calls.append(1)
+        await original(self)
+
+    monkeypatch.setattr(Application, "update_persistence", counting)
+    return calls
+
+
+async def _stored(harness: BotHarness, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    async with harness.running.services.db.read() as conn, conn.execute(sql, params) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_a_question_costs_no_persistence_run_but_a_dialog_step_is_saved_at_once(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushes = _count_flushes(monkeypatch)
+    user = harness.user(7101)
+    await user.send(QUESTIONS[0])
+    await user.send(QUESTIONS[1])
+    assert flushes == []  # nothing to save: empty user_data, no dialog
+    assert await _stored(harness, "SELECT * FROM ptb_user_data WHERE user_id = ?", 7101) == []
+
+    await user.send("/register")  # a dialog starts: its state must be stored right away
+    assert flushes
+    assert await _stored(harness, "SELECT name FROM ptb_conversations") != []
+    await user.send("/cancel")
+    assert await _stored(harness, "SELECT name FROM ptb_conversations") == []
+
+    await user.send("/language")
+    await user.press(get_texts("en").common.btn_lang_en)
+    (data,) = (await _stored(harness, "SELECT data FROM ptb_user_data WHERE user_id = ?", 7101))[0]
+    assert json.loads(data)["lang"] == "en"
+    flushes.clear()
+    await user.send(QUESTIONS[2])  # changes nothing stored: no run
+    assert flushes == []
+
+
+async def test_ptb_keeps_the_bookkeeping_the_skip_relies_on(harness: BotHarness) -> None:
+    # ``bot.processing`` reads these private attributes and flushes whenever one is missing,
+    # so a PTB upgrade that renames them would quietly cost throughput: fail here instead.
+    app = harness.running.app
+    for name in (
+        "_conversation_handler_conversations",
+        "_user_ids_to_be_updated_in_persistence",
+        "_chat_ids_to_be_updated_in_persistence",
+        "_user_ids_to_be_deleted_in_persistence",
+        "_chat_ids_to_be_deleted_in_persistence",
+    ):
+        assert hasattr(app, name), name
+    conversations = app._conversation_handler_conversations
+    assert conversations
+    assert all(hasattr(states, "_write_access_keys") for states in conversations.values())

@@ -1,8 +1,8 @@
 """Complaints (投诉反映), possibly anonymous, with a status history and reference numbers.
 
 Anonymity is enforced here, not left to callers: an anonymous complaint stores no user id,
-no audit entry names its filer, and its filing times are coarsened to the UTC day so they
-cannot be matched against ``users.last_seen_at`` or other timestamped rows. The complainant
+no audit entry names its filer, and its filing times are coarsened to the local day (midnight
+in ``now``'s time zone) so they cannot be matched against other timestamped rows. The complainant
 gets a random reply token; only its SHA-256 is stored, so holding the token proves "this is
 mine" while nothing in the database points from the complaint to a person. Parameterised
 SQL, never a commit. Imports no ``telegram``.
@@ -15,7 +15,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
@@ -71,8 +71,9 @@ async def create_complaint(
 ) -> FiledComplaint:
     """Store a complaint with the next ``TS-YYYY-NNNN`` number and its first history row.
 
-    ``user_id`` is stored only when the complaint is not anonymous. The year is ``now.year``
-    in ``now``'s own time zone (pass local time). Use inside ``Database.write()``.
+    ``user_id`` is stored only when the complaint is not anonymous. The year, and an anonymous
+    complaint's filing day, are those of ``now``'s own time zone (pass the town's local time).
+    Use inside ``Database.write()``.
     """
     ref_no = await allocate_ref_no(conn, REF_PREFIX, now.year)
     token = secrets.token_urlsafe(16) if anonymous else None
@@ -200,8 +201,9 @@ async def set_complaint_status(
 
 
 def _day(now: datetime) -> str:
-    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return to_db_time(day)
+    # Midnight of ``now``'s own (the town's) calendar day, so the stored date is the date the
+    # resident and the TS-YYYY year see; a UTC midnight would fall on the previous local day.
+    return to_db_time(now.replace(hour=0, minute=0, second=0, microsecond=0, fold=0))
 
 
 async def list_open_complaints(conn: aiosqlite.Connection, *, limit: int = 50) -> list[Complaint]:

@@ -5,7 +5,8 @@ ConversationHandlers in the ``ptb_*`` tables through ``Database.write()``; every
 is written through at once, so ``flush()`` has nothing left to do. ``bot_data`` and callback
 data are not stored. PTB itself only calls the ``update_*`` methods every ``update_interval``
 seconds; register ``persist_update`` (see its docstring) so each update is saved as soon as it
-has been handled. This is the one module of ``db`` that imports ``telegram``.
+has been handled. ``updated_at`` holds only the UTC day (see ``bot.services.complaints`` on
+anonymity). This is the one module of ``db`` that imports ``telegram``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, MutableMapping
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
@@ -190,7 +192,10 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         self._stored[(table, ident)] = encoded
 
     def _now(self) -> str:
-        return to_db_time(self.database.now())
+        # Only the day: a precise time would date the moment a dialog ended, and the end of
+        # an anonymous complaint's dialog is the moment staff are told of it.
+        now = self.database.now().astimezone(UTC)
+        return to_db_time(datetime(now.year, now.month, now.day, tzinfo=UTC))
 
 
 async def persist_update(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:

@@ -16,14 +16,17 @@ _LOGGER = logging.getLogger(__name__)
 
 async def on_error(update: object, context: Context) -> None:
     """Log the exception with the update id and tell the user something went wrong."""
-    note_outcome("error")
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # A resident who blocked the bot is routine, not a fault: no traceback, no alarm.
+        note_outcome("blocked")
+        _LOGGER.info("update %s: Telegram refused to deliver (403): %s", update_id, context.error)
+        if isinstance(update, Update) and update.effective_user is not None:
+            await context.services.users.mark_unreachable(update.effective_user.id)
+        return
+    note_outcome("error")
     _LOGGER.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if isinstance(context.error, Forbidden):
-        if update.effective_user is not None:
-            await context.services.users.mark_unreachable(update.effective_user.id)
         return
     user = update.effective_user
     t = context.texts(user) if context.user_data is not None else get_texts("zh")

@@ -163,10 +163,11 @@ async def ask_reason(update: Update, context: Context) -> WaitingReview | int | 
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     if context.user_data is not None:
+        # Ids only: this admin's user_data is stored, and a copy of the card's text (the
+        # applicant's name and phone) would outlive the applicant's /deletemydata.
         context.user_data[RETURNING] = {
             "project": project_id,
             "message": None if message is None else message.message_id,
-            "html": None if message is None or message.text is None else message.text_html,
         }
     t = context.texts(user)
     text = fmt(
@@ -210,10 +211,14 @@ async def got_reason(update: Update, context: Context) -> WaitingReview | int:
 
 async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], mark: Html) -> None:
     """Write the decision under the card the admin pressed 退回 on and take its buttons away."""
-    if not isinstance(pending.get("message"), int) or not isinstance(pending.get("html"), str):
+    if not isinstance(pending.get("message"), int):
         return
+    item = await context.services.registration.review_item(int(pending["project"]))
+    if item is None:
+        return
+    shown = card(await texts_of(context, chat_id), item)  # re-rendered: erasure shows
     sending = context.bot.edit_message_text(
-        Html(f"{pending['html']}\n\n{mark}"), chat_id=chat_id, message_id=pending["message"]
+        Html(f"{shown}\n\n{mark}"), chat_id=chat_id, message_id=pending["message"]
     )
     await send_safely(context, chat_id, sending)
 

@@ -6,11 +6,13 @@ import dataclasses
 import logging
 import re
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot import callbacks
+from bot.clock import FakeClock
 from bot.emulator import SimUser
 from bot.harness import BotHarness, bot_harness
 from bot.settings import Limits, Settings
@@ -242,3 +244,76 @@ async def test_dialog_starts_are_rate_limited(settings: Settings) -> None:
         for _ in range(3):  # staff are exempt
             assert "第 1 步" in (await admin.send("/complaint")).last.text
             await admin.send("/cancel")
+
+
+# An ordinary afternoon in the town (14:37:42 local), far from any midnight.
+SUBMIT_AT = datetime(2026, 12, 1, 6, 37, 42, 123456, tzinfo=UTC)
+DB_TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+
+
+def _linked_times(settings: Settings, user_id: int) -> dict[tuple[str, str], set[datetime]]:
+    """Every stored time in a row that names ``user_id`` (by value or inside a key), by row."""
+    found: dict[tuple[str, str], set[datetime]] = {}
+    for table, row in _all_rows(settings):
+        if not any(v == user_id or str(user_id) in str(v) for v in row):
+            continue
+        times = {
+            datetime.strptime(v, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+            for v in row
+            if isinstance(v, str) and DB_TIME_RE.match(v)
+        }
+        found[(table, repr(row[:2]))] = times
+    return found
+
+
+async def test_no_row_of_an_anonymous_complainant_is_dated_near_the_submit(
+    settings: Settings,
+) -> None:
+    clock = FakeClock(SUBMIT_AT - timedelta(minutes=9))
+    async with bot_harness(settings, clock=clock) as harness:
+        secret_id = 7770001
+        resident, admin = harness.user(secret_id, first_name="匿名者"), harness.user(ADMIN_ID)
+        await admin.send("/start")
+        await resident.send("/start")
+        await resident.send("/complaint")
+        for answer in (WHAT, "镇市场监管所", "上周三上午"):
+            clock.advance(minutes=1)
+            await resident.send(answer)
+        await resident.press(C.btn_skip)
+        await resident.press(C.btn_anonymous)
+        await harness.running.services.db.checkpoint()
+        before = _linked_times(settings, secret_id)
+        clock.now = SUBMIT_AT
+        done = await resident.press(C.btn_submit)
+        assert "查询码" in done.last.text
+        clock.advance(minutes=2)
+        await admin.press(C.btn_handling)
+        await harness.running.services.db.checkpoint()
+        after = _linked_times(settings, secret_id)
+
+    # The resident's rows exist (users, ptb_user_data) and are dated, but only by the day ...
+    assert any(times for times in after.values()), after
+    for row, times in after.items():
+        for moment in times:
+            assert abs(moment - SUBMIT_AT) >= timedelta(hours=1), (row, moment)
+    # ... and the submit re-dated none of them: each time was already there before it.
+    for row, times in after.items():
+        assert times <= set().union(*before.values()), (row, times, before)
+
+
+async def test_anonymous_filing_date_is_the_towns_day_not_utcs(settings: Settings) -> None:
+    # 05:00 on New Year's Day in the town is still 31 December in UTC.
+    clock = FakeClock(datetime(2026, 12, 31, 21, 0, tzinfo=UTC))
+    async with bot_harness(settings, clock=clock) as harness:
+        admin, resident = harness.user(ADMIN_ID), harness.user(5010)
+        done = await _file(resident, anonymous=True)
+        ref = _ref(done)
+        assert ref == "TS-2027-0001"
+        assert any(f"{ref}（2027-01-01）" in text for text in _admin_texts(admin))
+        assert "提交日期：2027-01-01" in (await resident.press(C.btn_check)).last.text
+        code = re.search(r"查询码：(\S+)", done)
+        assert code, done
+        complaint = await harness.running.services.complaints.check(0, ref, code.group(1))
+    assert complaint is not None
+    # Stored as the town's midnight (16:00 UTC the day before), not as UTC midnight.
+    assert complaint.created_at == datetime(2026, 12, 31, 16, 0, tzinfo=UTC)

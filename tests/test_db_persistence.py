@@ -340,3 +340,25 @@ async def test_unchanged_data_costs_no_write_and_changed_or_dropped_data_is_writ
     assert await writes(fresh.update_user_data(7, {"a": 2})) == 0
     assert await writes(fresh.update_user_data(7, {"a": 3})) == 1
     assert await fresh.get_user_data() == {7: {"a": 3}}
+
+
+async def test_rows_are_dated_by_the_day_only(tmp_path: Path) -> None:
+    """A precise ``updated_at`` would date the end of a dialog, e.g. an anonymous complaint."""
+    database = await Database.open(
+        tmp_path / "dated.sqlite3",
+        clock=lambda: datetime(2026, 3, 1, 14, 37, 42, 123456, tzinfo=UTC),
+    )
+    try:
+        persistence = SQLitePersistence(database)
+        await persistence.update_user_data(7, {"draft": "x"})
+        await persistence.update_chat_data(7, {"x": 1})
+        await persistence.update_conversation("complaint", (7, 7), 3)
+    finally:
+        await database.close()
+    path = tmp_path / "dated.sqlite3"
+    dates = {
+        r[0]
+        for table in ("ptb_user_data", "ptb_chat_data", "ptb_conversations")
+        for r in stored(path, f"SELECT updated_at FROM {table}")
+    }
+    assert dates == {"2026-03-01T00:00:00.000000Z"}

@@ -12,6 +12,7 @@ from db.audit import list_audit
 from db.models import Decision, SignupStatus
 from handlers.privacy import as_plain_text, chunk
 from tests.conftest import ADMIN_ID
+from tests.test_registration import fill
 
 ZH = get_texts("zh")
 P = ZH.privacy
@@ -179,3 +180,35 @@ def test_chunk_splits_between_blocks_and_refuses_oversized_ones() -> None:
     assert [len(m) for m in chunk(blocks) or []] == [3000, 1202]
     assert chunk(["x" * 4097]) is None
     assert as_plain_text(["<b>标题</b> &amp; 内容"]) == "标题 & 内容".encode()
+
+
+async def test_deletemydata_erases_the_phone_an_admin_has_open_in_a_return(
+    harness: BotHarness,
+) -> None:
+    r = ZH.registration
+    admin = harness.user(ADMIN_ID, first_name="王主任")
+    await admin.send("/start")
+    applicant = harness.user(RESIDENT, first_name=NAME)
+    await fill(applicant, name=PROJECT, phone=PHONE)
+    await applicant.press(r.btn_submit)
+    assert PHONE in admin.last.text  # staff see the full number on the card
+    card = admin.last
+    # The admin presses 退回 and is asked for a reason: the dialog is open and stored.
+    await admin.press(r.btn_return)
+
+    await applicant.send("/deletemydata")
+    assert (await applicant.press(P.btn_confirm_delete)).last.text == P.deleted
+    await harness.running.services.db.checkpoint()
+    db_path = harness.settings.db_path
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        raw = path.read_bytes() if path.exists() else b""
+        for secret in (PHONE, NAME, PROJECT):
+            assert secret.encode() not in raw, (path.name, secret)
+
+    # The admin finishes the return: the card is marked, re-rendered from what is left.
+    assert "已退回" in (await admin.send("材料不全")).text
+    marked = next(m for m in admin.bot_messages if m.message_id == card.message_id)
+    assert "已退回（操作人：王主任）" in marked.text
+    assert r.name_erased in marked.text
+    assert PHONE not in marked.text
+    assert marked.inline_buttons == []

@@ -76,7 +76,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             settings=settings,
             db=db,
             clock=clock,
-            users=UserService(db, clock),
+            users=UserService(db, clock, settings.timezone),
             qa=qa,
             roles=StaffRoles(settings, db, clock),
             complaints=ComplaintService(db, clock, settings),

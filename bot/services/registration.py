@@ -534,6 +534,12 @@ class RegistrationService:
         async with self._db.read() as conn:
             return await projects_repo.get_project(conn, project_id)
 
+    async def review_item(self, project_id: int) -> ReviewItem | None:
+        """The staff card's data for this project as it stands now (erasure included)."""
+        async with self._db.read() as conn:
+            project = await projects_repo.get_project(conn, project_id)
+            return None if project is None else await self._review_item(conn, project)
+
     async def awaiting_review(self, limit: int) -> tuple[int, list[ReviewItem]]:
         """How many projects await a decision, and the oldest ``limit`` of them."""
         async with self._db.read() as conn:

@@ -1,4 +1,9 @@
-"""Users: who has talked to the bot, their language, and whether they can be reached."""
+"""Users: who has talked to the bot, their language, and whether they can be reached.
+
+``users.created_at`` and ``last_seen_at`` keep only the town's calendar day (local midnight):
+a precise "last seen" would line up with the moment staff hear of an anonymous complaint
+(see ``bot.services.complaints``), and nothing needs more than the day.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from bot.clock import Clock
 from db import users as users_repo
@@ -31,9 +37,11 @@ class Person:
 class UserService:
     """Record users, their language choice and whether they blocked the bot."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, tz: tzinfo) -> None:
+        """Store in ``db``; ``tz`` is the town's time zone, whose days ``users`` records."""
         self._db = db
         self._clock = clock
+        self._tz = tz
         self._touched: dict[int, float] = {}
 
     async def touch(self, person: Person, *, force: bool = False) -> None:
@@ -50,7 +58,7 @@ class UserService:
                     first_name=person.first_name,
                     username=person.username,
                     language_code=person.language_code,
-                    now=self._clock(),
+                    now=local_day(self._clock(), self._tz),
                 )
         except sqlite3.OperationalError as exc:
             # Best effort: a locked, full or read-only database must not cost the resident a
@@ -80,3 +88,8 @@ class UserService:
         self._touched.pop(user_id, None)
         async with self._db.write() as conn:
             await users_repo.mark_inactive(conn, user_id, now=self._clock())
+
+
+def local_day(moment: datetime, tz: tzinfo) -> datetime:
+    """Midnight at the start of ``moment``'s calendar day in ``tz``."""
+    return moment.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -54,7 +54,6 @@ REWRITES: Mapping[str, str] = {
     "水收": "税收",
     # referral
     "介绍": "引荐",
-    "推荐": "引荐",
     "推建": "引荐",
     "引见": "引荐",
     "牵线": "引荐",
@@ -66,6 +65,8 @@ REWRITES: Mapping[str, str] = {
     "招商引资": "引荐项目",
     "引荐人": "引荐",
     "奖金": "奖励",
+    # "有啥好处" asks what the policies offer; "好处费" (above: a referral fee) is longer.
+    "好处": "优惠",
     "奖励金": "奖励",
     "好处费": "奖励",
     "辛苦费": "奖励",
@@ -262,6 +263,10 @@ REWRITES: Mapping[str, str] = {
     "在哪办公": "办公地址",
     "上班时间": "办公时间",
     # campaign
+    "做生意": "创业",
+    "做买卖": "创业",
+    "经商": "创业",
+    "下海": "创业",
     "全面创业": "全民创业",
     "全民创叶": "全民创业",
     "全明创业": "全民创业",
@@ -295,12 +300,20 @@ _PROJECT_CONTEXT = word_set(
     项目 厂 企业 公司 生意 店 买卖 作坊 合作社 机器人 这上面 这里 这儿 平台 系统 手机上 网上
     """
 )
+# Recommending someone as a role model ("推荐能人当典型") is a nomination, not a referral.
+_ROLE_MODEL_CONTEXT = word_set("典型 模范 榜样 先进 表彰 评上 评选")
+# The report's 基地 are farm bases ("食用菌、蔬菜等基地"); a 宅基地 or 生产基地 is not farming.
+_FARM_CONTEXT = word_set("菌 菇 菜 种 养 农 大棚 果 粮 鸡 鸭 猪 牛 羊 鱼 合作社 专合")
 CONTEXT_REWRITES: Mapping[str, tuple[str, str, frozenset[str]]] = {
     "登记": ("登记", "报名", _PROJECT_CONTEXT),
     "报名": ("登记", "报名", _PROJECT_CONTEXT),
     "备案": ("登记", "报名", _PROJECT_CONTEXT),
     "申报": ("登记", "报名", _PROJECT_CONTEXT),
     "上报": ("登记", "报名", _PROJECT_CONTEXT),
+    "填写": ("登记", "填写", _PROJECT_CONTEXT),
+    "填": ("登记", "填", _PROJECT_CONTEXT),
+    "推荐": ("推选", "引荐", _ROLE_MODEL_CONTEXT),
+    "基地": ("基地", "场地", _FARM_CONTEXT),
 }
 
 # English words and phrases (matched after stemming) -> the keyword the topic files use.
@@ -312,6 +325,15 @@ ENGLISH_REWRITES: Mapping[str, str] = {
     "registration": "register",
     "refund": "rebate",
     "money back": "rebate",
+    "tax back": "rebate",
+    "home loan": "mortgage",
+    "house loan": "mortgage",
+    "housing loan": "mortgage",
+    "car loan": "mortgage",
+    "talk to": "contact",
+    "speak to": "contact",
+    "real person": "contact",
+    "human": "contact",
     "farmer": "farm",
     "farming": "farm",
     "co op": "cooperative",
@@ -359,9 +381,24 @@ WEAK_TERMS: frozenset[str] = word_set(
     申请 办理 手续 材料 条件 要求 流程 标准 时间 地点 地方 费用 多少钱 钱 政府 镇里 镇上 村里
     县里 支持 扶持 帮助 帮忙 报名 政策 优惠 补贴 补助 享受 办法 规定 部门 单位 找谁 人 多 少 大 小
     去 来 开 搞 弄 做 干 找 用 上 下 里 看看 瞧瞧 手机 网上 线上 微信
-    applying apply get way information info
+    厂 厂子 厂里 工厂 小厂 企业 生意 买卖 公司 店 店里 门店 作坊 到
+    applying apply get way information info factory company shop store firm workshop
+    start business someone somebody people person town keep
     """
 )
+
+# Services the report says nothing about whose words overlap the topics' ("房贷利率" shares
+# 利率 with loans, "营业执照" 营业 with the results, "宅基地" 基地 with farming). A question
+# naming one abstains unless the best topic lists the word among its keywords or synonyms;
+# so do questions with a content word ending in 证 (办什么证, 卫生证), except those below.
+OUT_OF_SCOPE_TERMS: frozenset[str] = word_set(
+    """
+    执照 许可 资质 环评 审批 证件 证照 办证
+    房贷 按揭 首付 买房 购房 房产 车贷 公积金 宅基地
+    license licence permit mortgage
+    """
+)
+NOT_PERMITS: frozenset[str] = word_set("保证 论证 验证 印证 见证 证书")
 
 # Words that name the whole campaign rather than one topic: alone they get the topic menu.
 GENERIC_TERMS: frozenset[str] = word_set(
@@ -382,8 +419,15 @@ THANKS: frozenset[str] = word_set(
     """
     谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 太感谢了 谢了 谢啦 辛苦了 好的谢谢 好的 好 知道了
     明白了 收到 ok okay thanks thank thankyou thx ty 3q 谢谢啦 感谢感谢 好嘞 行 嗯嗯
+    辛苦 辛苦啦 麻烦了 麻烦你了 费心了 懂了 了解了 清楚了 可以了 没问题 好滴 晓得了 中 明白 知道
     """
 )
+
+# Words that may surround a greeting or thanks without making it a question ("谢谢你们").
+SOCIAL_FILLERS: frozenset[str] = word_set("你们 你 您 大家 各位 老师 同志 非常 太 很 真")
+
+# An emoji-only message is social, not a question: these acknowledge ("👍"), the rest greet.
+ACK_EMOJI = frozenset("👍👌🙏👏🤝💪✌✅💯")
 
 _T2S_PAIRS = (
     "稅税 貸贷 訓训 練练 獎奖 勵励 還还 創创 業业 協协 會会 檢检 幫帮 導导 產产 鄉乡 鎮镇 幹干"

@@ -30,6 +30,8 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _COMPACT_DROP_RE = re.compile(rf"[^{_CJK}a-z0-9]+")
+# A doubled two-character verb ("指导指导", "研究研究") means the verb once.
+_REDUPLICATED_RE = re.compile(rf"([{_CJK}]{{2}})\1+")
 
 
 def fold(text: str) -> str:
@@ -152,7 +154,7 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         """Fold, rewrite and segment ``text`` into content chunks and English words."""
         folded = fold(text)
-        rewritten = self.rewrite(folded)
+        rewritten = _REDUPLICATED_RE.sub(r"\1", self.rewrite(folded))
         chunks: list[str] = []
         raw: list[str] = []
         for run in _RUN_RE.findall(rewritten):

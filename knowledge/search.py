@@ -16,9 +16,13 @@ an answer must also pass checks that generalise beyond the questions the weights
 on (``Searcher._sure``): a lead over the runner-up, most of the question explained, evidence
 from the topic's own words, no near-duplicate example in another topic, and no runner-up
 that explains as much of the question the winner cannot. Close calls become "ambiguous" (the
-bot offers a choice); a match on single characters alone, and everything else, abstains.
-Greetings, thanks, one- or two-character questions and bare generic words never reach the
-ranking. Pure Python plus rapidfuzz; no ``telegram``, no jieba, no I/O.
+bot offers a choice); a match on single characters alone, a question naming a service the
+report does not cover (permits, mortgages: ``lexicon.OUT_OF_SCOPE_TERMS``, unless the best
+topic lists the word), and everything else, abstains. Greetings, thanks and emoji-only
+messages (reasons "greeting"/"thanks", which staff tools skip), one- or two-character
+questions and bare generic words never reach the ranking; a question in generic words
+only that no topic wins gets the menu. Pure Python plus rapidfuzz; no ``telegram``, no
+jieba, no I/O.
 """
 
 from __future__ import annotations
@@ -27,13 +31,24 @@ import heapq
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from knowledge.lexicon import GENERIC_TERMS, GREETINGS, THANKS, WEAK_TERMS, word_set
+from knowledge.lexicon import (
+    ACK_EMOJI,
+    GENERIC_TERMS,
+    GREETINGS,
+    NOT_PERMITS,
+    OUT_OF_SCOPE_TERMS,
+    SOCIAL_FILLERS,
+    THANKS,
+    WEAK_TERMS,
+    word_set,
+)
 from knowledge.model import KnowledgeBase, Topic
 from knowledge.normalize import Analysis, Analyzer, char_grams, compact, fold, is_cjk
 from knowledge.render import render_answer, render_choices, render_text
@@ -152,10 +167,10 @@ class Searcher:
         for term in WEAK_TERMS:
             t = self.analyzer.rewrite(fold(term))
             weak.update(char_grams(t) if is_cjk(t[0]) else [t])
-        self._idf = {
-            g: math.log(1.0 + n / d) * (_WEAK if g in weak else 1.0) for g, d in df.items()
-        }
         self._weak = frozenset(weak)
+        self._idf = {
+            g: math.log(1.0 + n / d) * (_WEAK if self._is_weak(g) else 1.0) for g, d in df.items()
+        }
         # A word no topic knows weighs like the rarest known one: it is unexplained content.
         self._idf_unseen = math.log(1.0 + n)
         # Very common grams have tiny IDF; leaving them out of the postings keeps candidate
@@ -170,6 +185,18 @@ class Searcher:
         self._vocab = vocab
         self._examples = examples
         self._generic = frozenset(self.analyzer.rewrite(fold(t)) for t in GENERIC_TERMS)
+        # What each topic says it covers (title, keywords, synonyms): an out-of-scope word
+        # such as 执照 is in scope for a topic that lists it.
+        self._covers = [
+            tuple(compact(x) for x in (t.title, t.title_en, *t.keywords, *t.synonyms))
+            for t in kb.topics
+        ]
+
+    def _is_weak(self, gram: str) -> bool:
+        # Two weak characters side by side ("有人来厂里" gives "人来") are a seam between
+        # words, not a word.
+        weak = self._weak
+        return gram in weak or (len(gram) == 2 and gram[0] in weak and gram[1] in weak)
 
     @staticmethod
     def _grams(analysis: Analysis) -> set[str]:
@@ -183,7 +210,8 @@ class Searcher:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
         squeezed = compact(text)
         if not squeezed:
-            return SearchResult("abstain", None, 0.0, (), "empty")
+            emoji = _emoji_only(text)
+            return SearchResult("abstain", None, 0.0, (), emoji or "empty")
         social = _social(text, squeezed)
         if social is not None:
             return SearchResult("abstain", None, 0.0, (), social)
@@ -192,10 +220,15 @@ class Searcher:
             return SearchResult("abstain", None, 0.0, (), "too_short")
         ranked = self._rank(analysis)
         cjk_chars = sum(1 for c in squeezed if is_cjk(c))
-        bare_word = cjk_chars == 0 and len(analysis.words) == 1
+        # "loan" is a bare keyword; "how do I get a loan" is a question about loans.
+        tokens = len(re.findall(r"[a-z0-9]+", analysis.folded))
+        bare_word = cjk_chars == 0 and len(analysis.words) == 1 and tokens <= 2
         # A bare generic word ("政策", "创业") with no question around it gets the menu; with
-        # one ("全民创业是啥") it is a real question about the campaign.
-        generic = self._is_generic(analysis) and analysis.key == self.analyzer.rewrite(squeezed)
+        # one ("全民创业是啥") it is a real question about the campaign. English has no
+        # campaign name among its generic words: "can you help me" is always the menu.
+        generic = self._is_generic(analysis) and (
+            cjk_chars == 0 or analysis.key == self.analyzer.rewrite(squeezed)
+        )
         if (cjk_chars and len(squeezed) <= 2) or bare_word or generic:
             menu = tuple(self._topics[s.index].id for s in ranked[:3] if s.score >= 0.25)
             reason: Reason = "keyword_menu" if menu or generic else "too_short"
@@ -203,9 +236,19 @@ class Searcher:
             return SearchResult("abstain", None, round(min(calibrate(top), 0.3), 3), menu, reason)
         if not ranked:
             return SearchResult("abstain", None, 0.0, (), "no_match")
+        # A question in generic words only ("创业有啥好处") that no topic wins is about the
+        # policies in general: the menu, not a choice among topics that merely say 创业.
+        if self._is_generic(analysis) and (
+            len(ranked) == 1 or ranked[0].score - ranked[1].score < _MIN_GAP
+        ):
+            top = calibrate(ranked[0].score)
+            return SearchResult("abstain", None, round(min(top, 0.3), 3), (), "keyword_menu")
         # Single characters alone ("公积金怎么取" shares only "取" with "取得成效") are chance.
         vocab = self._vocab[ranked[0].index]
-        if not any(len(g) > 1 and g in vocab for g in self._grams(analysis)):
+        if not any(len(g) > 1 and g in vocab for g in self._grams(analysis)) or any(
+            not any(term in c for c in self._covers[ranked[0].index])
+            for term in _out_of_scope_terms(analysis)
+        ):
             top = calibrate(ranked[0].score)
             return SearchResult("abstain", None, round(min(top, _BELOW_CHOICE), 3), (), "no_match")
         return self._decide(analysis, ranked)
@@ -292,7 +335,7 @@ class Searcher:
             return []
         idf = self._idf
         unseen = self._idf_unseen
-        mass = sum(idf.get(g, unseen * (_WEAK if g in self._weak else 1.0)) for g in grams)
+        mass = sum(idf.get(g, unseen * (_WEAK if self._is_weak(g) else 1.0)) for g in grams)
         partial: dict[int, float] = {}
         for g in grams:
             posting = self._postings.get(g)
@@ -335,6 +378,21 @@ def _clip(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
+def _out_of_scope_terms(analysis: Analysis) -> list[str]:
+    """Words of ``analysis`` naming a service the report does not cover (permits, mortgages)."""
+    found = [t for t in OUT_OF_SCOPE_TERMS if t in analysis.folded or t in analysis.words]
+    found += [c for c in analysis.chunks if c.endswith("证") and c not in NOT_PERMITS]
+    return found
+
+
+def _emoji_only(text: str) -> Literal["greeting", "thanks"] | None:
+    """A message of emoji alone ("👍", "🙂🙂") is social: thanks if it acknowledges."""
+    symbols = [c for c in text if unicodedata.category(c) == "So"]
+    if not symbols:
+        return None
+    return "thanks" if all(c in ACK_EMOJI for c in symbols) else "greeting"
+
+
 def _social(text: str, squeezed: str) -> Literal["greeting", "thanks"] | None:
     """Recognise a message that is only a greeting and/or thanks ("你好", "谢谢啦", "hi")."""
     words = re.findall(r"[a-z0-9]+", fold(text))
@@ -357,19 +415,29 @@ def _social(text: str, squeezed: str) -> Literal["greeting", "thanks"] | None:
 def _split_social(text: str) -> list[str] | None:
     """Split ``text`` into greeting/thanks phrases and particles, or None if it has more."""
     vocab = GREETINGS | THANKS
-    longest = max(len(v) for v in vocab)
-    parts: list[str] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 0, -1):
-            piece = text[i : i + size]
-            if piece in vocab or (size == 1 and piece in _PARTICLES):
-                parts.append(piece)
-                i += size
+    if len(text) > 40:
+        return None
+    parts = _split_from(text, 0, vocab, max(len(v) for v in vocab | SOCIAL_FILLERS), {})
+    return parts if parts is not None and any(p in vocab for p in parts) else None
+
+
+def _split_from(
+    text: str, i: int, vocab: frozenset[str], longest: int, memo: dict[int, list[str] | None]
+) -> list[str] | None:
+    """Longest-first split of ``text[i:]`` that backtracks ("谢谢你们" is 谢谢 + 你们)."""
+    if i == len(text):
+        return []
+    if i in memo:
+        return memo[i]
+    memo[i] = None
+    for size in range(min(longest, len(text) - i), 0, -1):
+        piece = text[i : i + size]
+        if piece in vocab or piece in SOCIAL_FILLERS or (size == 1 and piece in _PARTICLES):
+            rest = _split_from(text, i + size, vocab, longest, memo)
+            if rest is not None:
+                memo[i] = [piece, *rest]
                 break
-        else:
-            return None
-    return parts
+    return memo[i]
 
 
 def answer_text(

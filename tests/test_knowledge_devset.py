@@ -4,10 +4,14 @@
 search (lexicon, scoring, thresholds; never by pasting its questions into topics); its test
 asserts the issue's targets. ``holdout.toml`` was written after that first tuning and not
 tuned on then, but was used as development data by the second round (context rewrites,
-answer checks). ``holdout2.toml`` was written before the second round and never tuned on:
-its figures are the honest estimate for new questions. The held-out tests assert regression
-bounds a little below the figures measured when they were last honest, not targets: tuning
-until they pass would turn them into dev sets. Run with ``-s`` to see the figures.
+answer checks). ``holdout2.toml`` was written before the second round and held out through
+it; the third round (after a QA tester's report: permits, mortgages, business nouns,
+English, thanks and emoji) tuned on it, so it is development data now and no longer an
+honest estimate. ``holdout3.toml`` was written before that third round, without looking at
+any failure, and never tuned on: its figures are the honest estimate for new questions.
+The held-out tests assert regression bounds a little below the figures measured when they
+were last measured, not targets: tuning until they pass would turn them into dev sets.
+Run with ``-s`` to see the figures.
 """
 
 from __future__ import annotations
@@ -133,7 +137,8 @@ def test_the_third_held_out_set_repeats_no_earlier_question() -> None:
 
 def test_devset_accuracy() -> None:
     # The issue's targets: top-1 (an answer, or a choice with the right topic first) >= 95%,
-    # out-of-scope abstention >= 90%, and confident wrong answers <= 2%.
+    # out-of-scope abstention >= 90%, and confident wrong answers <= 2%. After the third
+    # round: strict 89.8%, top-1 97.3%, confident wrong 0.5%, abstained 97.7%.
     figures = evaluate("devset.toml")
     print("\n" + figures.line("dev set (tuned on)"))
     assert figures.answer_or_choice >= 0.95
@@ -145,7 +150,7 @@ def test_devset_accuracy() -> None:
 def test_answers_are_right_at_least_98_percent_of_the_time_on_the_dev_data() -> None:
     # What ANSWER_THRESHOLD and the answer checks are calibrated for (knowledge.search).
     answered = right = 0
-    for name in ("devset.toml", "holdout.toml"):
+    for name in ("devset.toml", "holdout.toml", "holdout2.toml"):
         labelled, _ = load(name)
         for question, topic_id in labelled:
             result = SEARCHER.search(question)
@@ -157,8 +162,9 @@ def test_answers_are_right_at_least_98_percent_of_the_time_on_the_dev_data() -> 
 
 
 def test_holdout_accuracy() -> None:
-    # Held out from the first tuning round, development data of the second. Measured:
-    # strict 89.8%, answer-or-choice 94.9%, confident wrong 0.0%, abstained 100%.
+    # Held out from the first tuning round, development data of the second and third.
+    # Measured after the second: strict 89.8%, answer-or-choice 94.9%, confident wrong 0.0%,
+    # abstained 100%; after the third: 89.8%, 96.6%, 0.0%, 100%.
     figures = evaluate("holdout.toml")
     print("\n" + figures.line("held-out set 1 (dev data since round 2)"))
     assert figures.answer_or_choice >= 0.92
@@ -168,25 +174,27 @@ def test_holdout_accuracy() -> None:
 
 
 def test_holdout2_accuracy() -> None:
-    # Held out: never tuned on. Measured once before the second round (strict 82.4%,
-    # answer-or-choice 88.2%, confident wrong 3.9%, abstained 85.7%) and once after it:
-    # strict 84.3%, answer-or-choice 91.2%, confident wrong 2.0%, abstained 91.4%.
-    # Regression bounds below the latter; a failure here means re-measure, not re-tune.
+    # Held out through the second round: measured before it (strict 82.4%, answer-or-choice
+    # 88.2%, confident wrong 3.9%, abstained 85.7%) and after it (84.3%, 91.2%, 2.0%, 91.4%,
+    # the last honest figures). Development data of the third round, after which: strict
+    # 90.2%, answer-or-choice 98.0%, confident wrong 0.0%, abstained 94.3%. Bounds below that.
     figures = evaluate("holdout2.toml")
-    print("\n" + figures.line("held-out set 2 (never tuned on)"))
-    assert figures.answer_or_choice >= 0.89
-    assert figures.strict >= 0.82
-    assert figures.wrong_answers <= 0.03
-    assert figures.abstained >= 0.88
+    print("\n" + figures.line("held-out set 2 (dev data since round 3)"))
+    assert figures.answer_or_choice >= 0.95
+    assert figures.strict >= 0.87
+    assert figures.wrong_answers <= 0.02
+    assert figures.abstained >= 0.91
 
 
 def test_holdout3_accuracy() -> None:
-    # Held out: written before the round that followed the QA tester's report, never tuned
-    # on. Measured before that round: strict 81.0%, answer-or-choice 86.0%, confident wrong
-    # 3.0%, abstained 75.8%. Regression bounds below that; a failure means re-measure.
+    # Held out: written before the third round (after the QA tester's report), never tuned
+    # on. Measured once before that round (strict 81.0%, answer-or-choice 86.0%, confident
+    # wrong 3.0%, abstained 75.8%) and once after it: strict 82.0%, answer-or-choice 89.0%,
+    # confident wrong 1.0%, abstained 90.9%. Regression bounds below the latter; a failure
+    # here means re-measure, not re-tune.
     figures = evaluate("holdout3.toml")
     print("\n" + figures.line("held-out set 3 (never tuned on)"))
-    assert figures.answer_or_choice >= 0.84
+    assert figures.answer_or_choice >= 0.86
     assert figures.strict >= 0.79
-    assert figures.wrong_answers <= 0.04
-    assert figures.abstained >= 0.72
+    assert figures.wrong_answers <= 0.03
+    assert figures.abstained >= 0.87

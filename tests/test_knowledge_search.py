@@ -84,7 +84,9 @@ def test_a_question_about_a_generic_word_is_still_answered() -> None:
     assert (result.decision, result.topic_id) == ("answer", "campaign-overview")
 
 
-@pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("   ", "empty"), ("😀🎉", "empty")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("", "empty"), ("   ", "empty"), ("？？？", "empty")]
+)
 def test_nothing_to_search(text: str, reason: str) -> None:
     result = SEARCHER.search(text)
     assert (result.decision, result.reason) == ("abstain", reason)
@@ -230,3 +232,146 @@ def test_importing_the_search_does_not_import_telegram() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False, timeout=60)
     assert done.returncode == 0
+
+
+# The QA tester's report: each of these was a confident wrong answer, an abstention on a
+# question the knowledge base answers, or a social message treated as a question. Fresh
+# sentences of the same kinds follow each exact report, so the fixes are not for one string.
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_id"),
+    [
+        ("谁能当引荐人", "referral-reward"),
+        ("能不能派个人到俺厂里给指导指导", "one-on-one-support"),
+        ("在职干部可以做生意吗", "cadre-entrepreneurship"),
+        ("我的厂子怎么在这里报名", "register-project"),
+        # fresh: everyday business nouns (厂, 公司, 店) do not decide the topic
+        ("我开了个小公司，能不能有人上门帮扶", "one-on-one-support"),
+        ("俺店里的项目想登记一下", "register-project"),
+        ("干部能不能下海经商", "cadre-entrepreneurship"),
+        # fresh: nominating a role model is not a referral, a referral is not a nomination
+        ("我想推荐邻居当创业典型", "role-models"),
+        ("引荐人是不是都有现金奖励", "referral-reward"),
+    ],
+)
+def test_the_testers_wrong_answers_now_answer_the_right_topic(
+    question: str, topic_id: str
+) -> None:
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id) == ("answer", topic_id)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "营业执照怎么办",
+        "开板厂要办什么证",
+        "房贷利率",
+        "宅基地能不能批",
+        # fresh: permits and licences, mortgages, plots of land
+        "开个小卖部要什么许可",
+        "食品厂卫生证怎么办",
+        "搞养殖要办啥证不",
+        "按揭买房利息多少",
+        "车贷能不能延期",
+        "宅基地怎么分",
+        "is there a licence I need for a sawmill",
+        "I want a mortgage for a house",
+    ],
+)
+def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> None:
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id, result.reason) == ("abstain", None, "no_match")
+    answer = result_to_json(question, result, KB, "zh", CONTACT)["answer"]
+    assert "0000-1234567" in answer  # the abstention says how to reach the office
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_id"),
+    [("木材检疫证去哪开", "timber-quarantine"), ("蔬菜基地在哪儿", "agriculture")],
+)
+def test_a_certificate_or_base_that_a_topic_covers_is_still_answered(
+    question: str, topic_id: str
+) -> None:
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id) == ("answer", topic_id)
+
+
+def test_an_out_of_scope_word_is_in_scope_once_a_topic_lists_it() -> None:
+    question = "开板厂要办什么执照"
+    assert SEARCHER.search(question).decision == "abstain"
+    topics = tuple(
+        dataclasses.replace(t, keywords=(*t.keywords, "执照")) if t.id == "leading-industry" else t
+        for t in KB.topics
+    )
+    searcher = Searcher(KnowledgeBase(topics=topics, categories=KB.categories))
+    result = searcher.search(question)
+    assert (result.decision, result.topic_id) == ("answer", "leading-industry")
+
+
+@pytest.mark.parametrize("question", ["创业有啥好处", "做生意有啥好处", "创业有什么优惠"])
+def test_a_question_in_generic_words_gets_the_menu_not_an_arbitrary_topic(question: str) -> None:
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id, result.reason) == ("abstain", None, "keyword_menu")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_id"),
+    [
+        ("how do I get a loan", "loan"),
+        ("How much is the reward?", "referral-reward"),
+        ("Can I get my taxes back for a new factory?", "tax-rebate"),
+        # fresh
+        ("how can I apply for a loan", "loan"),
+        ("What is the reward for referring someone?", "referral-reward"),
+        ("do new projects get the tax back", "tax-rebate"),
+        ("can I talk to a real person", "contact"),
+    ],
+)
+def test_english_questions_around_one_keyword_are_answered(question: str, topic_id: str) -> None:
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id) == ("answer", topic_id)
+
+
+@pytest.mark.parametrize("question", ["can you help me", "I need help"])
+def test_an_english_request_for_help_gets_the_menu(question: str) -> None:
+    assert SEARCHER.search(question).reason == "keyword_menu"
+
+
+# Staff tools (/unanswered, the export) leave out reasons "greeting" and "thanks": these must
+# not look like unanswered questions.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("谢谢你们", "thanks"),
+        ("辛苦了", "thanks"),
+        ("好的", "thanks"),
+        ("👍", "thanks"),
+        ("🙂🙂", "greeting"),
+        # fresh
+        ("谢谢大家", "thanks"),
+        ("辛苦你们了", "thanks"),
+        ("好的，明白了", "thanks"),
+        ("🙏", "thanks"),
+        ("👍👍", "thanks"),
+        ("😀🎉", "greeting"),
+        ("🌹🌹🌹", "greeting"),
+    ],
+)
+def test_thanks_and_emoji_get_a_friendly_reply(text: str, reason: str) -> None:
+    result = SEARCHER.search(text)
+    assert (result.decision, result.topic_id, result.reason) == ("abstain", None, reason)
+    answer = result_to_json(text, result, KB, "zh", CONTACT)["answer"]
+    assert "抱歉" not in answer
+    assert answer.startswith("不客气" if reason == "thanks" else "您好")
+
+
+@pytest.mark.parametrize("text", ["你们", "我想知道", "谢谢你们，房贷利率多少"])
+def test_fillers_alone_or_with_a_question_are_not_thanks(text: str) -> None:
+    assert SEARCHER.search(text).reason not in ("greeting", "thanks")
+
+
+def test_a_doubled_verb_means_the_verb_once() -> None:
+    analyzer = Analyzer()
+    assert analyzer.analyze("帮我指导指导").chunks == analyzer.analyze("帮我指导").chunks

@@ -1,9 +1,11 @@
 """A tiny PNG bar-chart writer (zlib + struct), so ``/stats`` can show a chart without matplotlib.
 
 ``bar_chart_png`` draws stacked panels of bars with their counts above them and a short label
-(digits and ``-`` only: a 3x5 pixel font) below; names that need Chinese characters go into
-the photo's caption as a numbered legend instead. ``project_chart`` builds the two panels
-``/stats`` sends: projects by village and by month. Pure: no I/O, no ``telegram``.
+(digits and ``-`` only: a 3x5 pixel font; a second line after ``\n``) below; names that need
+Chinese characters go into the photo's caption as a numbered legend instead.
+``project_chart`` builds the two panels ``/stats`` sends: projects by village and by month
+(the month under each bar, the year under the first bar of each year, as a calendar axis does,
+so "11" over "2026" cannot be misread as a day). Pure: no I/O, no ``telegram``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ _TEXT: Color = (40, 40, 40)
 _BARS: tuple[Color, ...] = ((196, 30, 58), (33, 102, 172))
 _SCALE = 3  # font pixel size
 _MAX_BARS = 24
-_MAX_MONTHS = 12  # "26-11" labels need the room
+_MAX_MONTHS = 12
 _LEGEND_CHARS = 900  # Telegram captions hold 1024 characters
 
 # 3x5 glyphs, one string of 15 bits per character, row by row.
@@ -91,12 +93,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def bar_chart_png(panels: Sequence[Sequence[tuple[str, int]]]) -> bytes:
-    """One panel of bars per sequence of ``(label, value)``; labels use digits and ``-``."""
+    """One panel of bars per sequence of ``(label, value)``; labels use digits, ``-`` and one
+    optional line break."""
     canvas = _Canvas(WIDTH, PANEL_HEIGHT * max(1, len(panels)))
     glyph_h = 5 * _SCALE
     for p, bars in enumerate(panels):
         top = p * PANEL_HEIGHT
-        base = top + PANEL_HEIGHT - glyph_h - 24
+        base = top + PANEL_HEIGHT - 2 * glyph_h - 32
         ceiling = top + glyph_h + 20
         canvas.rect(20, base, WIDTH - 20, base + 2, _AXIS)
         bars = list(bars)[:_MAX_BARS]
@@ -110,8 +113,20 @@ def bar_chart_png(panels: Sequence[Sequence[tuple[str, int]]]) -> bytes:
             height = round((base - ceiling) * value / peak)
             canvas.rect(cx - bar_w // 2, base - height, cx + bar_w // 2, base, _BARS[p % 2])
             canvas.text(cx, base - height - glyph_h - 6, str(value))
-            canvas.text(cx, base + 10, label)
+            for row, line in enumerate(label.split("\n")[:2]):
+                canvas.text(cx, base + 10 + row * (glyph_h + 6), line)
     return canvas.png()
+
+
+def month_labels(months: Sequence[str]) -> list[str]:
+    """``["2026-11", "2026-12", "2027-01"]`` -> ``["11\n2026", "12", "1\n2027"]``."""
+    labels: list[str] = []
+    year = ""
+    for month in months:
+        y, _, m = month.partition("-")
+        labels.append(f"{int(m)}\n{y}" if y != year else str(int(m)))
+        year = y
+    return labels
 
 
 def project_chart(report: StatsReport) -> tuple[bytes, str] | None:
@@ -123,7 +138,7 @@ def project_chart(report: StatsReport) -> tuple[bytes, str] | None:
     png = bar_chart_png(
         [
             [(str(i), n) for i, (_, n) in enumerate(villages, start=1)],
-            [(month[2:], n) for month, n in months],  # "26-11": short enough for a bar
+            list(zip(month_labels([m for m, _ in months]), (n for _, n in months), strict=True)),
         ]
     )
     legend = "  ".join(f"{i} {name}" for i, (name, _) in enumerate(villages, start=1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from db.database import Database, MigrationError, backup_file, load_migrations
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 
 
 def migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,12 +49,27 @@ async def _migrate(path: Path) -> tuple[list[str], int]:
     return [m.label for m in applied], max(versions, default=0)
 
 
+def _destination_problem(dest: Path, *, force: bool) -> str | None:
+    """Why ``dest`` is not a place to write a backup to, or None."""
+    if dest.is_dir():
+        return f"这是一个文件夹，请写出文件名 / {dest} is a folder: name the backup file in it"
+    if not dest.parent.is_dir():
+        return f"文件夹不存在 / the folder does not exist: {dest.parent} (create it first)"
+    if dest.exists() and not force:
+        return f"文件已存在，加 --force 才覆盖 / {dest} already exists: add --force to replace it"
+    return None
+
+
 def backup(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the live database to ``args.path``, check the copy, and print what it holds."""
     dest: Path = args.path
     if dest.resolve() == settings.db_path.resolve():
         print("备份路径不能是数据库本身 / the backup path must differ from the database")
         return EXIT_FAILED
+    problem = _destination_problem(dest, force=bool(getattr(args, "force", False)))
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     try:
         backup_file(settings.db_path, dest)
     except (FileNotFoundError, sqlite3.Error) as exc:

@@ -3,15 +3,20 @@
 ``ask`` runs the same search the bot runs and prints one result per question (``--json``: one
 JSON object per line, a stable public interface). ``kb check`` validates the topic files and
 prints a summary (with a note on example questions of different topics that read almost the
-same), or every problem with exit status 1. Imports ``knowledge`` only, never
-``telegram``, so both start in a fraction of the bot's start-up time.
+same, and how many staff-added examples in an existing database the bot would merge; the
+database is only read, never created), or every problem with exit status 1. Imports
+``knowledge`` (and, for that count, ``db``), never ``telegram``, so both start in a fraction
+of the bot's start-up time.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import sqlite3
 import sys
+from collections.abc import Mapping, Sequence
 
 from bot.settings import Settings
 from knowledge.loader import load_knowledge_base
@@ -69,6 +74,40 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _staff_examples_line(settings: Settings, examples: int) -> str:
+    """How many staff-added examples (from /unanswered) the bot would merge into the files'."""
+    label = "工作人员添加的例句 / staff-added examples"
+    if not settings.db_path.is_file():
+        return f"{label}: - (no database at {settings.db_path})"
+    try:
+        stored = asyncio.run(_read_extra_examples(settings.db_path.resolve().as_uri()))
+    except sqlite3.Error as exc:
+        return f"{label}: - (cannot read {settings.db_path}: {exc})"
+    merged = load_knowledge_base(settings.knowledge_dir, extra_examples=stored)
+    added = sum(len(t.examples) for t in merged.topics) - examples
+    total = sum(len(v) for v in stored.values())
+    return (
+        f"{label}: {added} of {total} in the database would be merged"
+        " (the others repeat an example or name a removed topic)"
+    )
+
+
+async def _read_extra_examples(uri: str) -> Mapping[str, Sequence[str]]:
+    # Imported here: ``ask`` and a database-less ``kb check`` need no database code.
+    import aiosqlite
+
+    from db import questions as questions_repo
+
+    # mode=ro: checking the knowledge base must never create or change the database.
+    async with aiosqlite.connect(f"{uri}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        extra = await questions_repo.list_extra_examples(conn)
+    by_topic: dict[str, list[str]] = {}
+    for example in extra:
+        by_topic.setdefault(example.topic_id, []).append(example.text)
+    return by_topic
+
+
 def check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the knowledge base and print a summary, or every problem (exit 1)."""
     kb = _load(settings)
@@ -82,6 +121,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         for topic in topics:
             print(f"    {topic.id:<24} {topic.title}  [{len(topic.examples)} examples]")
     print(f"last reviewed: {kb.last_reviewed.isoformat() if kb.last_reviewed else '-'}")
+    print(_staff_examples_line(settings, examples))
     # Not an error: near-duplicate examples only make the search offer a choice.
     for tid, example, oid, other in Searcher(kb).similar_examples():
         print(f"note: similar examples / 相近的例句: {tid} “{example}” ~ {oid} “{other}”")

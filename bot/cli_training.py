@@ -22,6 +22,8 @@ from db.database import Database
 from db.models import Training
 
 EXIT_INVALID = 1
+EXIT_USAGE = 2  # what argparse uses for a malformed option
+TIME_EXAMPLES = '"2026-12-05 14:00", "12月5日 14:00"'
 DEFAULT_LENGTH = timedelta(hours=2)
 _ERRORS = {
     "past": "开始时间已经过去 / the start is in the past",
@@ -64,17 +66,30 @@ def _fail(message: str) -> int:
     return EXIT_INVALID
 
 
+def _bad_time(option: str, value: str) -> int:
+    """Name the option whose time could not be read, with examples; exit like argparse."""
+    print(
+        f"错误 / error: {option} 看不懂这个时间 / cannot read the time {value!r} "
+        f"(例如 / e.g. {TIME_EXAMPLES})",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
 async def _add(args: argparse.Namespace, settings: Settings) -> int:
     now, tz = system_clock(), settings.timezone
     try:
         start = parse_when(args.start, now=now, tz=tz)
+    except DateParseError:
+        return _bad_time("--start", args.start)
+    try:
         end = (
             start + DEFAULT_LENGTH
             if args.end is None
             else parse_end(args.end, start=start, now=now, tz=tz)
         )
     except DateParseError:
-        return _fail(f"看不懂的时间 / cannot read the time {args.start!r} / {args.end!r}")
+        return _bad_time("--end", args.end)
     draft = TrainingDraft(
         title=args.title,
         starts_at=start,

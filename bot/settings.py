@@ -119,12 +119,17 @@ class OfficeContact:
 
 @dataclass(frozen=True, slots=True)
 class TownSettings:
-    """The deployer's town: its name and the choices offered in registration keyboards."""
+    """The deployer's town: its name (Chinese, English) and the registration keyboards' choices."""
 
     name: str = "本镇"
+    name_en: str = "our town"
     villages: tuple[str, ...] = DEFAULT_VILLAGES
     industries: tuple[str, ...] = DEFAULT_INDUSTRIES
     applicant_types: tuple[str, ...] = DEFAULT_APPLICANT_TYPES
+
+    def name_for(self, lang: str) -> str:
+        """The town's name as texts in ``lang`` ("zh" or "en") write it."""
+        return self.name_en if lang == "en" else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +266,7 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
         reminder_offsets=tuple(sorted((timedelta(hours=h) for h in set(offsets_h)), reverse=True)),
         town=TownSettings(
             name=t.string("name", "本镇"),
+            name_en=t.string("name_en", "our town"),
             villages=t.string_list("villages", DEFAULT_VILLAGES),
             industries=t.string_list("industries", DEFAULT_INDUSTRIES),
             applicant_types=t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES),

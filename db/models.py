@@ -555,10 +555,19 @@ class TrainingSummary:
 
 @dataclass(frozen=True, slots=True)
 class ProjectExportRow:
-    """A project and who referred it (a user's name, or the referrer as typed)."""
+    """A project, its applicant, who referred it, and the latest staff decision on it.
+
+    ``applicant`` and ``applicant_id`` come from ``users`` and are None once the applicant
+    erased their data; ``decision_*`` are the newest status change after submission.
+    """
 
     project: Project
     referrer: str | None
+    applicant: str | None = None
+    applicant_id: int | None = None
+    decision_note: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

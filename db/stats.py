@@ -66,18 +66,37 @@ async def projects_for_export(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[ProjectExportRow]:
-    """Projects registered in ``[since, until)`` with their referrer, oldest first."""
+    """Projects registered in ``[since, until)``, oldest first, each with its applicant (as
+    stored in ``users``: nothing once erased), referrer and latest decision (note, staff, time).
+    """
     rows = await fetch_all(
         conn,
         "SELECT p.*, CASE WHEN u.id IS NOT NULL THEN "
-        "u.first_name || coalesce(' @' || u.username, '') END AS referrer_name "
+        "u.first_name || coalesce(' @' || u.username, '') END AS referrer_name, "
+        "a.id AS applicant_id, CASE WHEN a.id IS NOT NULL THEN "
+        "trim(coalesce(a.first_name, '') || coalesce(' @' || a.username, '')) "
+        "END AS applicant_name, "
+        "h.note AS decision_note, h.created_at AS decided_at, "
+        "coalesce(s.first_name, CAST(h.actor_id AS TEXT)) AS decided_by "
         "FROM projects p LEFT JOIN referrals r ON r.project_id = p.id "
         "LEFT JOIN users u ON u.id = r.referrer_user_id "
+        "LEFT JOIN users a ON a.id = p.user_id "
+        "LEFT JOIN project_status_history h ON h.id = (SELECT max(id) "
+        "FROM project_status_history WHERE project_id = p.id AND status != 'submitted') "
+        "LEFT JOIN users s ON s.id = h.actor_id "
         "WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.id",
         time_range(since, until),
     )
     return [
-        ProjectExportRow(Project.from_row(r), r["referrer_name"] or r["referrer_note"])
+        ProjectExportRow(
+            Project.from_row(r),
+            r["referrer_name"] or r["referrer_note"],
+            applicant=r["applicant_name"] or None,
+            applicant_id=r["applicant_id"],
+            decision_note=r["decision_note"],
+            decided_by=r["decided_by"],
+            decided_at=None if r["decided_at"] is None else from_db_time(r["decided_at"]),
+        )
         for r in rows
     ]
 

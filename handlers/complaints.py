@@ -30,14 +30,16 @@ from bot.services.complaints import (
     Advance,
     ComplaintDraft,
     clean_field,
+    clean_note,
     clean_what,
 )
+from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts
+from bot.texts import Html, Texts, fmt, get_texts, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
-from handlers.ui import inline_rows, main_menu
+from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
 DRAFT = "complaint"
 RESOLVING = "resolving_complaint"
@@ -63,16 +65,6 @@ class ResolveStep(IntEnum):
 
 
 # ------------------------------------------------------------------ rendering
-def status_label(t: Texts, status: ComplaintStatus) -> str:
-    """The status in ``t``'s language."""
-    c = t.complaints
-    return {
-        ComplaintStatus.RECEIVED: c.status_received,
-        ComplaintStatus.HANDLING: c.status_handling,
-        ComplaintStatus.RESOLVED: c.status_resolved,
-    }[status]
-
-
 def _day(context: Context, complaint: Complaint) -> str:
     return complaint.created_at.astimezone(context.services.settings.timezone).date().isoformat()
 
@@ -198,7 +190,7 @@ async def got_what(update: Update, context: Context) -> int:
             t.complaints.what_length,
             min=MIN_WHAT_CHARS,
             max=MAX_WHAT_CHARS,
-            length=len(message.text.strip()),
+            length=utf16_len(normalize_lines(message.text)),
         )
         await message.reply_text(text)
         return ComplaintStep.WHAT
@@ -378,12 +370,15 @@ async def status_command(update: Update, context: Context) -> None:
     t = context.texts(user)
     mine = await context.services.complaints.mine(user.id)
     lines = [
-        t.complaints.check_usage,
+        fmt("{text}", text=t.complaints.check_usage),
         "",
-        t.complaints.mine_title if mine else t.complaints.mine_none,
+        fmt("{text}", text=t.complaints.mine_title if mine else t.complaints.mine_none),
     ]
-    lines += [f"{c.ref_no} · {status_label(t, c.status)}" for c in mine]
-    await message.reply_text(fmt("{text}", text="\n".join(lines)))
+    lines += [
+        fmt("{text}", text=t.common.field_separator.join((c.ref_no, status_label(t, c.status))))
+        for c in mine
+    ]
+    await reply_in_chunks(message, lines, separator="\n")
 
 
 async def check_button(update: Update, context: Context) -> None:
@@ -421,9 +416,11 @@ async def open_list(update: Update, context: Context) -> None:
         )
         for c in open_
     ]
-    text = fmt(t.complaints.open_title, count=len(open_)) + "\n\n" + "\n\n".join(items)
+    title = fmt(t.complaints.open_title, count=len(open_))
     buttons = [(c.ref_no, callbacks.encode("cpview", c.id)) for c in open_]
-    await update.effective_message.reply_text(text, reply_markup=inline_rows(buttons, 3))
+    await reply_in_chunks(
+        update.effective_message, [title, *items], reply_markup=inline_rows(buttons, 3)
+    )
 
 
 def _complaint_id(update: Update, feature: str) -> int | None:
@@ -515,7 +512,7 @@ async def got_note(update: Update, context: Context) -> int:
     if not await require_staff(update, context):
         return ConversationHandler.END
     t = context.texts(user)
-    note = clean_field(message.text or "")
+    note = clean_note(message.text or "")
     if note is None:
         await message.reply_text(fmt(t.complaints.note_length, max=MAX_FIELD_CHARS))
         return ResolveStep.NOTE

@@ -1,32 +1,28 @@
 """Personal data (PIPL): ``/mydata`` shows everything stored about the user, ``/deletemydata``
 erases it after an inline confirmation.
 
-``/mydata`` answers in messages of at most 4096 characters, split between lines; when that
-would take more than a few messages it sends one text file instead. After an erasure the
+``/mydata`` answers in messages that fit Telegram's limit, split between lines
+(``handlers.ui.chunk_html``); when that would take more than a few messages it sends one text
+file instead. After an erasure the
 handler drops the user's in-memory PTB ``user_data`` and ``chat_data`` so they are not written
 back, and forgets the user in the touch cache so their next update records them afresh.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime
 
 from telegram import Update
-from telegram.constants import MessageLimit
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.context import Context
-from bot.texts import Texts, fmt
+from bot.texts import Texts, fmt, status_label
 from db.models import PersonalData
-from handlers.complaints import status_label
-from handlers.ui import inline_rows
+from handlers.ui import chunk_html, inline_rows, visible_text
 
 FEATURE = "priv"
 MAX_MESSAGES = 3
-_TAG = re.compile(r"<[^>]+>")
 
 
 def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
@@ -50,7 +46,6 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
         code=u.referral_code or none,
     )
     blocks: list[str] = [p.header, profile]
-    projects = dict(t.stats.project_statuses)
     blocks.append(fmt(p.projects_title, count=len(data.projects)))
     blocks += [
         fmt(
@@ -62,7 +57,7 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
             investment=f"{x.investment_wan:g}",
             jobs=x.jobs,
             phone=x.phone or none,
-            status=projects.get(x.status.value, x.status.value),
+            status=status_label(t, x.status),
         )
         for x in data.projects
     ]
@@ -79,18 +74,18 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     blocks += [
         fmt(p.question_item, when=day(q.created_at), text=q.text or none) for q in data.questions
     ]
-    signups = dict(p.signup_statuses)
     blocks.append(fmt(p.trainings_title, count=len(data.signups)))
     blocks += [
         fmt(
             p.training_item,
             when=day(s.starts_at),
             title=s.title,
-            status=signups.get(s.status.value, s.status.value),
+            status=status_label(t, s.status),
         )
         for s in data.signups
     ]
-    blocks.append(fmt(p.subscriptions_title, tags="、".join(data.subscriptions) or p.nothing))
+    tags = t.common.list_separator.join(data.subscriptions)
+    blocks.append(fmt(p.subscriptions_title, tags=tags or p.nothing))
     blocks.append(fmt(p.complaints_title, count=len(data.complaints)))
     blocks += [
         fmt(
@@ -109,30 +104,9 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     return blocks
 
 
-def chunk(blocks: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str] | None:
-    """Join blocks into messages of at most ``limit`` characters, or None if one is too long.
-
-    Telegram counts the text after parsing, but the HTML never gets shorter than that, so
-    measuring the HTML is safe.
-    """
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        if len(block) > limit:
-            return None
-        candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) > limit:
-            messages.append(current)
-            candidate = block
-        current = candidate
-    if current:
-        messages.append(current)
-    return messages
-
-
 def as_plain_text(blocks: list[str]) -> bytes:
     """The blocks as a UTF-8 text file (tags removed, entities decoded)."""
-    return "\n\n".join(html.unescape(_TAG.sub("", b)) for b in blocks).encode("utf-8")
+    return "\n\n".join(visible_text(b) for b in blocks).encode("utf-8")
 
 
 async def my_data(update: Update, context: Context) -> None:
@@ -146,8 +120,8 @@ async def my_data(update: Update, context: Context) -> None:
         await message.reply_text(t.privacy.nothing)
         return
     blocks = _blocks(t, data, context)
-    messages = chunk(blocks)
-    if messages is None or len(messages) > MAX_MESSAGES:
+    messages = chunk_html(blocks)
+    if len(messages) > MAX_MESSAGES:
         await message.reply_document(
             as_plain_text(blocks), filename=t.privacy.document_name, caption=t.privacy.as_document
         )

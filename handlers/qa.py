@@ -107,7 +107,8 @@ async def ask(update: Update, context: Context) -> None:
         rows = [[_topic_button(t, o)] for o in dict.fromkeys(options) if o][:3]
         await message.reply_text(t.qa.ambiguous, reply_markup=InlineKeyboardMarkup(rows))
     elif result.reason == "greeting":
-        await message.reply_text(fmt(t.qa.greeting, town=context.services.settings.town.name))
+        town = context.services.settings.town.name_for(t.lang)
+        await message.reply_text(fmt(t.qa.greeting, town=town))
     elif result.reason == "thanks":
         await message.reply_text(t.qa.thanks)
     elif result.reason in ("too_short", "keyword_menu"):

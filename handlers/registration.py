@@ -47,26 +47,25 @@ from bot.services.registration import (
     ReferrerRefusal,
     Submitted,
     choose,
-    clean_text,
     format_wan,
     mask_phone,
     parse_investment,
     parse_jobs,
     parse_phone,
 )
+from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts
+from bot.texts import Html, Texts, fmt, menu_labels, status_label
 from handlers import review
 from handlers.dialogs import conversation
 from handlers.staff_guard import send_safely
-from handlers.ui import inline_rows, main_menu
+from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
 _LOGGER = logging.getLogger(__name__)
 
 DRAFT = "registration"
 FEATURE = "reg"
 TAX_REBATE_TOPIC = "tax-rebate"
-_MESSAGE_LIMIT = 4000
 
 
 class Waiting(IntEnum):
@@ -145,7 +144,7 @@ def _label(t: Texts, field: Field) -> str:
     return dict(t.registration.field_labels)[field.value]
 
 
-def _problem(t: Texts, problem: Problem, **values: object) -> Html:
+def _problem(t: Texts, problem: Problem | TextProblem, **values: object) -> Html:
     return fmt(dict(t.registration.errors)[problem.value], **values)
 
 
@@ -281,6 +280,11 @@ def _text(update: Update) -> str:
     return message.text or "" if message is not None else ""
 
 
+def _typed_length(update: Update) -> int:
+    """How long the answer is once cleaned, as the limits count it."""
+    return utf16_len(normalize_line(_text(update)))
+
+
 # ------------------------------------------------------------------ entry, back, cancel
 async def start(update: Update, context: Context) -> Waiting | int:
     """Start a new registration, pre-filling the referrer from a referral link."""
@@ -374,11 +378,11 @@ async def got_name(update: Update, context: Context) -> Waiting:
     """Store the project name, trimmed; refuse empty, invisible or over-long names."""
     t = context.texts(update.effective_user)
     name = clean_text(_text(update), NAME_MAX_CHARS)
-    if name is Problem.TOO_LONG:
-        length = len(" ".join(_text(update).split()))
+    if name is TextProblem.TOO_LONG:
+        length = _typed_length(update)
         note = fmt(t.registration.error_name_too_long, limit=NAME_MAX_CHARS, length=length)
         return await ask(update, context, Waiting.NAME, note)
-    if isinstance(name, Problem):
+    if isinstance(name, TextProblem):
         return await ask(update, context, Waiting.NAME, _problem(t, name))
     draft = _draft(context)
     draft.name = name
@@ -420,12 +424,12 @@ async def typed_option(update: Update, context: Context) -> Waiting:
         if choose(_text(update), (t.registration.btn_other,)) == t.registration.btn_other:
             return await ask(update, context, Waiting.INDUSTRY_OTHER)
         value = clean_text(_text(update), NOTE_MAX_CHARS)
-    if isinstance(value, Problem):
+    if isinstance(value, Problem | TextProblem):
         return await ask(
             update,
             context,
             state,
-            _problem(t, value, limit=NOTE_MAX_CHARS, length=len(_text(update))),
+            _problem(t, value, limit=NOTE_MAX_CHARS, length=_typed_length(update)),
         )
     setattr(draft, field.value, value)
     return await _answered(update, context, draft, state)
@@ -435,8 +439,8 @@ async def got_other_industry(update: Update, context: Context) -> Waiting:
     """Store an industry typed after pressing 其他."""
     t = context.texts(update.effective_user)
     value = clean_text(_text(update), NOTE_MAX_CHARS)
-    if isinstance(value, Problem):
-        note = _problem(t, value, limit=NOTE_MAX_CHARS, length=len(_text(update)))
+    if isinstance(value, TextProblem):
+        note = _problem(t, value, limit=NOTE_MAX_CHARS, length=_typed_length(update))
         return await ask(update, context, Waiting.INDUSTRY_OTHER, note)
     draft = _draft(context)
     draft.industry = value
@@ -527,8 +531,8 @@ async def typed_referrer(update: Update, context: Context) -> Waiting:
     """Record a referrer typed by name (kept as a note for staff, not a credited link)."""
     t = context.texts(update.effective_user)
     note = clean_text(_text(update), NOTE_MAX_CHARS)
-    if isinstance(note, Problem):
-        problem = _problem(t, note, limit=NOTE_MAX_CHARS, length=len(_text(update)))
+    if isinstance(note, TextProblem):
+        problem = _problem(t, note, limit=NOTE_MAX_CHARS, length=_typed_length(update))
         return await ask(update, context, Waiting.REFERRER, problem)
     draft = _draft(context)
     draft.referrer_id, draft.referrer_name = None, None
@@ -614,7 +618,8 @@ async def submit(update: Update, context: Context) -> Waiting | int:
 async def _confirm(update: Update, context: Context, result: Submitted, draft: Draft) -> None:
     t = context.texts(update.effective_user)
     r = t.registration
-    lines = [fmt(r.submitted, ref_no=result.project.ref_no)]
+    status = status_label(t, result.project.status)
+    lines = [fmt(r.submitted, ref_no=result.project.ref_no, status=status)]
     if result.referral is not None and result.referral.credited:
         lines.append(fmt(r.referral_credited, name=draft.referrer_name))
     elif result.referral is not None and result.referral.refused is not None:
@@ -644,7 +649,7 @@ async def my_projects(update: Update, context: Context) -> None:
     if not records:
         await message.reply_text(r.my_projects_none)
         return
-    statuses = dict(r.statuses)
+    statuses = dict(t.statuses.projects)
     blocks = [fmt(r.my_projects_header, count=len(records))]
     for record in records:
         history = "\n".join(
@@ -662,12 +667,11 @@ async def my_projects(update: Update, context: Context) -> None:
                 r.my_project,
                 ref_no=p.ref_no,
                 name=p.name or r.name_erased,
-                status=statuses[p.status.value],
+                status=status_label(t, p.status),
                 history=Html(history),
             )
         )
-    for chunk in pack(blocks):
-        await message.reply_text(chunk)
+    await reply_in_chunks(message, blocks)
 
 
 async def my_referrals(update: Update, context: Context) -> None:
@@ -675,26 +679,25 @@ async def my_referrals(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    r = context.texts(user).registration
+    t = context.texts(user)
+    r = t.registration
     referred = await context.services.registration.referred_by(user.id)
     if not referred:
         await message.reply_text(r.my_referrals_none)
         return
     eligible = sum(1 for p in referred if p.reward_eligible)
-    statuses = dict(r.statuses)
     blocks = [fmt(r.my_referrals_header, count=len(referred), eligible=eligible)]
     blocks += [
         fmt(
             r.my_referral,
             ref_no=p.ref_no,
             name=p.name or r.name_erased,
-            status=statuses[p.status.value],
+            status=status_label(t, p.status),
             reward=r.reward_eligible if p.reward_eligible else r.reward_pending,
         )
         for p in referred
     ]
-    for chunk in pack(blocks, separator="\n"):
-        await message.reply_text(chunk)
+    await reply_in_chunks(message, blocks, separator="\n")
 
 
 async def invite(update: Update, context: Context) -> None:
@@ -711,26 +714,7 @@ async def invite(update: Update, context: Context) -> None:
     )
 
 
-def pack(blocks: list[Html], *, separator: str = "\n\n") -> list[Html]:
-    """Join blocks into as few messages as fit Telegram's length limit."""
-    chunks: list[Html] = []
-    current = ""
-    for block in blocks:
-        candidate = f"{current}{separator}{block}" if current else block
-        if current and len(candidate) > _MESSAGE_LIMIT:
-            chunks.append(Html(current))
-            candidate = block[:_MESSAGE_LIMIT]
-        current = candidate
-    if current:
-        chunks.append(Html(current))
-    return chunks
-
-
 # ------------------------------------------------------------------ wiring
-def _labels(attribute: str) -> list[str]:
-    return [getattr(get_texts(lang).common, attribute) for lang in ("zh", "en")]
-
-
 def _data(*actions: str) -> str:
     return rf"^{callbacks.VERSION}:{FEATURE}:({'|'.join(actions)})(:|$)"
 
@@ -778,7 +762,7 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
         settings=settings,
         entry_points=[
             CommandHandler("register", start),
-            MessageHandler(filters.Text(_labels("btn_register")), start),
+            MessageHandler(filters.Text(menu_labels("btn_register")), start),
         ],
         states=states,
         fallbacks=[

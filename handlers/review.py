@@ -29,13 +29,12 @@ from bot.services.registration import (
     REASON_MAX_CHARS,
     Decided,
     DecisionOutcome,
-    Problem,
     ReviewItem,
-    clean_text,
     format_wan,
 )
+from bot.services.text import TextProblem, clean_text
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt
+from bot.texts import Html, Texts, fmt, status_label
 from db.models import Project, ProjectStatus
 from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, tell_staff, texts_of
@@ -119,7 +118,7 @@ async def _already(update: Update, context: Context, project: Project | None) ->
     if project is None:
         await query.answer(t.registration.not_found, show_alert=True)
         return
-    status = dict(t.registration.statuses)[project.status.value]
+    status = status_label(t, project.status)
     await query.answer(fmt(t.registration.already_decided, status=status), show_alert=True)
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         await query.edit_message_reply_markup(None)
@@ -188,7 +187,7 @@ async def got_reason(update: Update, context: Context) -> WaitingReview | int:
         return ConversationHandler.END
     t = context.texts(user)
     reason = clean_text(message.text or "", REASON_MAX_CHARS)
-    if isinstance(reason, Problem):
+    if isinstance(reason, TextProblem):
         await message.reply_text(fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS))
         return WaitingReview.RETURN_REASON
     registration = context.services.registration
@@ -198,8 +197,7 @@ async def got_reason(update: Update, context: Context) -> WaitingReview | int:
     if context.user_data is not None:
         context.user_data.pop(RETURNING, None)
     if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
-        status = "" if decided.project is None else decided.project.status.value
-        label = dict(t.registration.statuses).get(status, status)
+        label = "" if decided.project is None else status_label(t, decided.project.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
         return ConversationHandler.END
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)

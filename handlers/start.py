@@ -45,7 +45,8 @@ async def start(update: Update, context: Context) -> None:
     ):
         context.user_data["referral_code"] = context.args[0].removeprefix(REFERRAL_PREFIX)
     t = context.texts(update.effective_user)
-    text = fmt(t.common.start, name=person.first_name, town=context.services.settings.town.name)
+    town = context.services.settings.town.name_for(t.lang)
+    text = fmt(t.common.start, name=person.first_name, town=town)
     await message.reply_text(text, reply_markup=main_menu(t))
 
 
@@ -53,8 +54,11 @@ async def help_command(update: Update, context: Context) -> None:
     """Explain what the bot can do and list the commands."""
     if update.effective_message is None:
         return
-    t = context.texts(update.effective_user)
-    await update.effective_message.reply_text(t.common.help, reply_markup=main_menu(t))
+    user, t = update.effective_user, context.texts(update.effective_user)
+    text = t.common.help
+    if user is not None and context.services.roles.is_staff(user.id):
+        text += "\n\n" + t.common.help_staff
+    await update.effective_message.reply_text(text, reply_markup=main_menu(t))
 
 
 async def menu(update: Update, context: Context) -> None:

@@ -11,9 +11,10 @@ from telegram import Update
 
 from bot.charts import project_chart
 from bot.context import Context
-from bot.services.stats import PeriodError, render_report
+from bot.services.stats import PeriodError, ReversedPeriodError, render_report
 from bot.texts import fmt
 from handlers.staff_guard import require_staff
+from handlers.ui import echo
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -25,15 +26,17 @@ async def stats(update: Update, context: Context) -> None:
     args = context.args or []
     try:
         period = context.services.stats.period(args)
+    except ReversedPeriodError as exc:
+        await message.reply_text(fmt(t.stats.reversed_period, first=exc.first, last=exc.last))
+        return
     except PeriodError:
-        typed = " ".join(args)
-        # Echo only a prefix: a 4,000-character argument would make the reply too long.
-        shown = typed if len(typed) <= 60 else typed[:60] + "…"
-        await message.reply_text(fmt(t.stats.bad_period, text=shown))
+        await message.reply_text(fmt(t.stats.bad_period, text=echo(" ".join(args))))
         return
     report = await context.services.stats.report(period)
     await message.reply_text(render_report(t, report))
     chart = project_chart(report)
     if chart is not None:
         png, legend = chart
-        await message.reply_photo(png, caption=fmt(t.stats.chart_caption, legend=legend))
+        name = context.services.stats.chart_filename()
+        caption = fmt(t.stats.chart_caption, legend=legend)
+        await message.reply_photo(png, caption=caption, filename=name)

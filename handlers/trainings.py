@@ -34,6 +34,7 @@ from bot import callbacks
 from bot.context import BotData, Context
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.delivery import DeliveryReport, Outbound, Outcome, Recipient, deliver
+from bot.services.text import TextProblem
 from bot.services.trainings import (
     EVERYTHING,
     Outgoing,
@@ -42,13 +43,15 @@ from bot.services.trainings import (
     TrainingError,
     TrainingService,
     calendar_file,
+    clean_field,
     split_tags,
 )
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts, language_for
+from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
 from handlers.dialogs import conversation
+from handlers.staff_guard import require_staff
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -105,13 +108,14 @@ def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str
     )
 
 
-def card_text(tt: TrainingTexts, card: SessionCard, tz: Any, *, with_seats: bool = True) -> Html:
+def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) -> Html:
     """A session as a resident sees it: what, when, where, seats and their own place."""
-    tr = card.training
-    status = {
-        TrainingStatus.MOVED: tt.status_moved,
-        TrainingStatus.CANCELLED: tt.status_cancelled,
-    }.get(tr.status, "")
+    tt, tr = t.trainings, card.training
+    status = (
+        fmt(tt.status_note, status=status_label(t, tr.status))
+        if tr.status is not TrainingStatus.SCHEDULED
+        else ""
+    )
     lines: list[str] = [
         fmt(tt.card_title, title=tr.title, status=status),
         fmt(tt.line_when, when=when_text(tt, tr.starts_at, tr.ends_at, tz)),
@@ -120,7 +124,7 @@ def card_text(tt: TrainingTexts, card: SessionCard, tz: Any, *, with_seats: bool
     if tr.target_group:
         lines.append(fmt(tt.line_target, target=tr.target_group))
     if tr.tags:
-        lines.append(fmt(tt.line_tags, tags=" · ".join(tr.tags)))
+        lines.append(fmt(tt.line_tags, tags=tt.tag_separator.join(tr.tags)))
     if tr.description:
         lines.append(fmt(tt.line_description, description=tr.description))
     if with_seats:
@@ -200,12 +204,13 @@ async def _send_cards(update: Update, context: Context, cards: list[SessionCard]
     message, user = update.effective_message, update.effective_user
     assert message is not None
     assert user is not None
-    tt = context.texts(user).trainings
+    t = context.texts(user)
+    tt = t.trainings
     tz = context.services.settings.timezone
     staff = context.services.roles.is_staff(user.id)
     for card in cards:
         await message.reply_text(
-            card_text(tt, card, tz), reply_markup=card_keyboard(tt, card, staff=staff)
+            card_text(t, card, tz), reply_markup=card_keyboard(tt, card, staff=staff)
         )
 
 
@@ -264,9 +269,10 @@ async def _refresh_card(update: Update, context: Context, tid: int) -> None:
     card = await context.services.trainings.card(tid, user.id)
     if card is None or query.message is None:
         return
-    tt = context.texts(user).trainings
+    t = context.texts(user)
+    tt = t.trainings
     staff = context.services.roles.is_staff(user.id)
-    text = card_text(tt, card, context.services.settings.timezone)
+    text = card_text(t, card, context.services.settings.timezone)
     markup = card_keyboard(tt, card, staff=staff)
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -300,7 +306,7 @@ def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> Inl
     tt = t.trainings
 
     def mark(active: bool, label: str) -> str:
-        return ("✅ " if active else "▫️ ") + label
+        return (tt.subscribed_mark if active else tt.unsubscribed_mark) + label
 
     buttons = [_button(mark(EVERYTHING in on, tt.subscribe_everything), RES, "sub", "all")]
     buttons += [_button(mark(tag in on, tag), RES, "sub", i) for i, tag in enumerate(tags)]
@@ -313,7 +319,7 @@ def _subscription_summary(t: Texts, on: set[str]) -> str:
     if not on:
         return t.trainings.subscribed_nothing
     names = [t.trainings.subscribe_everything if tag == EVERYTHING else tag for tag in on]
-    return "、".join(sorted(names))
+    return t.common.list_separator.join(sorted(names))
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -363,20 +369,6 @@ async def unsubscribe(update: Update, context: Context) -> None:
 
 
 # -------------------------------------------------------------------- staff view
-async def _staff_only(update: Update, context: Context, what: str) -> bool:
-    """True for staff; others get a polite refusal (and the attempt is audited)."""
-    user = update.effective_user
-    if user is not None and context.services.roles.is_staff(user.id):
-        return True
-    t = context.texts(user)
-    await context.services.roles.record_denied(user.id if user else None, what)
-    if update.callback_query is not None:
-        await update.callback_query.answer(t.common.not_allowed, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(t.common.not_allowed)
-    return False
-
-
 def _staff_keyboard(tt: TrainingTexts, tid: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -404,7 +396,7 @@ async def manage(update: Update, context: Context) -> None:
         query is None
         or user is None
         or tid is None
-        or not await _staff_only(update, context, "training")
+        or not await require_staff(update, context, "training")
     ):
         return
     await query.answer()
@@ -414,7 +406,8 @@ async def manage(update: Update, context: Context) -> None:
 async def _send_staff_view(update: Update, context: Context, tid: int) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None
-    tt = context.texts(user).trainings
+    t = context.texts(user)
+    tt = t.trainings
     service = context.services.trainings
     card = await service.overview(tid)
     if card is None:
@@ -422,7 +415,7 @@ async def _send_staff_view(update: Update, context: Context, tid: int) -> None:
         return
     text = fmt(
         tt.staff_view,
-        card=card_text(tt, card, context.services.settings.timezone, with_seats=False),
+        card=card_text(t, card, context.services.settings.timezone, with_seats=False),
         signed=card.signed,
         capacity=card.training.capacity,
         waitlisted=card.waitlisted,
@@ -443,7 +436,7 @@ def _staff_args(update: Update, action: str, arity: int) -> list[str] | None:
 async def staff_button(update: Update, context: Context) -> None:
     """Handle the staff buttons outside a dialog: cancel (ask, confirm, keep); else stale."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not await _staff_only(update, context, "training"):
+    if query is None or user is None or not await require_staff(update, context, "training"):
         return
     t = context.texts(user)
     tt = t.trainings
@@ -497,7 +490,8 @@ def _draft(context: Context) -> dict[str, Any]:
 def _prompt(t: Texts, step: NewTrainingStep, context: Context) -> str:
     tt = t.trainings
     if step is NewTrainingStep.TAGS:
-        return fmt(tt.ask_tags, known="、".join(context.services.trainings.tags()))
+        known = t.common.list_separator.join(context.services.trainings.tags())
+        return fmt(tt.ask_tags, known=known)
     return {
         NewTrainingStep.TITLE: tt.ask_title,
         NewTrainingStep.TARGET: tt.ask_target,
@@ -527,17 +521,29 @@ def _typed(update: Update, tt: TrainingTexts, *, optional: bool = False) -> str:
 
 async def new_training(update: Update, context: Context) -> NewTrainingStep | int:
     """Start the /newtraining dialog (staff only) by asking for the title."""
-    if not await _staff_only(update, context, "newtraining"):
+    if not await require_staff(update, context, "newtraining"):
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data[DRAFT] = {}
     return await _ask(update, context, NewTrainingStep.TITLE)
 
 
+async def _got_field(update: Update, context: Context, field: str) -> bool:
+    """Store the typed ``field`` cleaned; if it cannot be stored, say why and return False."""
+    tt = context.texts(update.effective_user).trainings
+    value = clean_field(field, _typed(update, tt, optional=field in ("target", "description")))
+    if isinstance(value, TextProblem):
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(_error_text(tt, field))
+        return False
+    _draft(context)[field] = value
+    return True
+
+
 async def got_title(update: Update, context: Context) -> NewTrainingStep:
-    """Store the title and ask for tags."""
-    title = _typed(update, context.texts(update.effective_user).trainings)
-    _draft(context)["title"] = title[:200]
+    """Store the title and ask for tags (a bad title is asked again)."""
+    if not await _got_field(update, context, "title"):
+        return NewTrainingStep.TITLE
     return await _ask(update, context, NewTrainingStep.TAGS)
 
 
@@ -549,9 +555,9 @@ async def got_tags(update: Update, context: Context) -> NewTrainingStep:
 
 
 async def got_target(update: Update, context: Context) -> NewTrainingStep:
-    """Store the target group and ask for the start."""
-    tt = context.texts(update.effective_user).trainings
-    _draft(context)["target"] = _typed(update, tt, optional=True)[:200]
+    """Store the target group and ask for the start (a too long one is asked again)."""
+    if not await _got_field(update, context, "target"):
+        return NewTrainingStep.TARGET
     return await _ask(update, context, NewTrainingStep.START)
 
 
@@ -598,8 +604,9 @@ async def got_end(update: Update, context: Context) -> NewTrainingStep:
 
 
 async def got_place(update: Update, context: Context) -> NewTrainingStep:
-    """Store the place and ask for the number of seats."""
-    _draft(context)["place"] = _typed(update, context.texts(update.effective_user).trainings)[:200]
+    """Store the place and ask for the number of seats (a bad place is asked again)."""
+    if not await _got_field(update, context, "place"):
+        return NewTrainingStep.PLACE
     return await _ask(update, context, NewTrainingStep.CAPACITY)
 
 
@@ -631,16 +638,16 @@ def _draft_object(draft: dict[str, Any]) -> TrainingDraft:
 async def got_description(update: Update, context: Context) -> NewTrainingStep:
     """Store the description and show the summary with 发布 / 放弃."""
     assert update.effective_message is not None
-    t = context.texts(update.effective_user)
-    tt = t.trainings
+    tt = context.texts(update.effective_user).trainings
+    if not await _got_field(update, context, "description"):
+        return NewTrainingStep.DESCRIPTION
     draft = _draft(context)
-    draft["description"] = _typed(update, tt, optional=True)[:1000]
     draft["step"] = int(NewTrainingStep.CONFIRMATION)
     d = _draft_object(draft)
     text = fmt(
         tt.summary,
         title=d.title,
-        tags=" · ".join(d.tags) or tt.none_value,
+        tags=tt.tag_separator.join(d.tags) or tt.none_value,
         target=d.target_group or tt.none_value,
         when=when_text(tt, d.starts_at, d.ends_at, context.services.settings.timezone),
         place=d.place,
@@ -724,7 +731,7 @@ async def ask_move(update: Update, context: Context) -> ManageStep | int | None:
     """Ask staff for a session's new start time."""
     query, user = update.callback_query, update.effective_user
     args = _staff_args(update, "move", 1)
-    if query is None or user is None or not await _staff_only(update, context, "training"):
+    if query is None or user is None or not await require_staff(update, context, "training"):
         return ConversationHandler.END
     tt = context.texts(user).trainings
     training = await context.services.trainings.get(int(args[0])) if args else None
@@ -814,7 +821,7 @@ async def ask_edit(update: Update, context: Context) -> ManageStep | int:
     """Ask staff for the new value of one field of a session."""
     query, user = update.callback_query, update.effective_user
     args = _staff_args(update, "edit", 2)
-    if query is None or user is None or not await _staff_only(update, context, "training"):
+    if query is None or user is None or not await require_staff(update, context, "training"):
         return ConversationHandler.END
     tt = context.texts(user).trainings
     names = dict(tt.field_names)
@@ -884,7 +891,7 @@ async def reprompt_manage(update: Update, context: Context) -> None:
         names = dict(t.trainings.field_names)
         field = str(state.get("field", "title"))
         await message.reply_text(
-            fmt(t.trainings.ask_field, field=names.get(field, field), current="…")
+            fmt(t.trainings.ask_field, field=names.get(field, field), current=t.common.ellipsis)
         )
     elif step == ManageStep.NEW_START:
         await message.reply_text(t.trainings.bad_date)
@@ -905,7 +912,8 @@ def _lock(app: AnyApp) -> asyncio.Lock:
 
 def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbound:
     """The message for one reminder or notice, in the addressee's language."""
-    tt = get_texts(lang).trainings
+    t = get_texts(lang)
+    tt = t.trainings
     tr = item.training
     when = when_text(tt, tr.starts_at, tr.ends_at, tz)
     markup = None
@@ -916,7 +924,7 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
         )
     elif item.notice is NoticeKind.ANNOUNCE:
         card = SessionCard(tr, 0, 0, None, None)
-        text = fmt(tt.announce, card=card_text(tt, card, tz, with_seats=False))
+        text = fmt(tt.announce, card=card_text(t, card, tz, with_seats=False))
         markup = InlineKeyboardMarkup([[_button(tt.btn_join, RES, "join", tr.id)]])
     elif item.notice is NoticeKind.MOVED:
         old = when_text(

@@ -65,23 +65,27 @@ def _lang(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
 
-def fill(template: str, lang: str, values: Mapping[str, str]) -> str:
-    """Replace ``{name}`` placeholders; an unset contact value becomes the not-configured note."""
+def fill(template: str, lang: str, values: Mapping[str, str], missing: str | None = None) -> str:
+    """Replace ``{name}`` placeholders; an unset contact value becomes ``missing`` (by default
+    the not-configured note)."""
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
         value = values.get(name, "").strip()
         if not value and name in PLACEHOLDERS:
-            return NOT_CONFIGURED[_lang(lang)]
+            return NOT_CONFIGURED[_lang(lang)] if missing is None else missing
         return value
 
     return PLACEHOLDER_RE.sub(sub, template)
 
 
-def render_answer(topic: Topic, lang: str, contact: Mapping[str, str]) -> str:
-    """The topic's answer in ``lang`` ("zh" or "en") with placeholders filled from ``contact``."""
+def render_answer(
+    topic: Topic, lang: str, contact: Mapping[str, str], missing: str | None = None
+) -> str:
+    """The topic's answer in ``lang`` ("zh" or "en") with placeholders filled from ``contact``;
+    an unset value reads ``missing`` (the bot passes its own wording) or the default note."""
     text = topic.answer_en if _lang(lang) == "en" and topic.answer_en else topic.answer
-    return fill(text.strip(), lang, contact)
+    return fill(text.strip(), lang, contact, missing)
 
 
 def render_source(topic: Topic, lang: str) -> str:

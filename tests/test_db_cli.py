@@ -50,6 +50,7 @@ def test_backup_copies_checks_and_counts(
     capsys.readouterr()
 
     dest = tmp_path / "backups" / "copy.sqlite3"
+    dest.parent.mkdir()
     assert main(["db", "backup", str(dest)]) == 0
     out = capsys.readouterr().out
     assert f"{dest.stat().st_size:,} bytes" in out
@@ -74,3 +75,34 @@ def test_backup_refuses_to_overwrite_the_database(
     assert main(["db", "migrate"]) == 0
     assert main(["db", "backup", str(db_path)]) == 1
     assert "must differ" in capsys.readouterr().out
+
+
+def test_backup_refuses_an_existing_file_unless_forced(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    dest = tmp_path / "copy.sqlite3"
+    dest.write_bytes(b"last week's backup")
+    capsys.readouterr()
+    assert main(["db", "backup", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err
+    assert "--force" in err
+    assert dest.read_bytes() == b"last week's backup"
+    assert main(["db", "backup", "--force", str(dest)]) == 0
+    assert dest.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_backup_names_a_missing_folder_and_creates_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    capsys.readouterr()
+    dest = tmp_path / "typo" / "copy.sqlite3"
+    assert main(["db", "backup", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert "folder does not exist" in err
+    assert str(dest.parent) in err
+    assert not dest.parent.exists()
+    assert main(["db", "backup", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err

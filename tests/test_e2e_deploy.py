@@ -58,6 +58,7 @@ def test_backup_command_line_makes_a_dated_copy(tmp_path: Path) -> None:
     script = exec_start.removeprefix("/bin/sh -c '").removesuffix("'").replace("%%", "%")
     script = script.replace("/opt/chuangye-bot/.venv/bin/python", sys.executable)
     script = script.replace("/var/backups/chuangye", str(tmp_path / "backups"))
+    (tmp_path / "backups").mkdir()  # ReadWritePaths= makes systemd require the folder
     db = tmp_path / "chuangye.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     env |= {"PYTHONPATH": str(REPO), "CHUANGYE_DB_PATH": str(db)}
@@ -75,6 +76,15 @@ def test_backup_command_line_makes_a_dated_copy(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     copy = tmp_path / "backups" / f"chuangye-{dt.date.today().isoformat()}.sqlite3"
     assert copy.is_file()
+    again = subprocess.run(
+        ["/bin/sh", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert again.returncode == 0, "a second run on the same day replaces the day's copy"
 
 
 @pytest.mark.parametrize("name", ["chuangye-bot.service", "chuangye-bot-backup.service"])

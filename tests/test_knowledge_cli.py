@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from db import questions as questions_repo
+from db.database import Database
 from knowledge.loader import DEFAULT_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,3 +112,33 @@ def test_kb_check_notes_near_duplicate_examples_of_different_topics(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert "note: similar examples" in done.stdout
     assert "study-tour “培训班啥时候开” ~ training “培训班啥时候开”" in done.stdout
+
+
+def test_kb_check_counts_staff_examples_without_creating_a_database(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    env = {"CHUANGYE_DB_PATH": str(db_path)}
+    done = run("kb", "check", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "staff-added examples: - (no database" in done.stdout
+    assert not db_path.exists()
+
+    async def add() -> None:
+        db = await Database.open(db_path)
+        try:
+            async with db.write() as conn:
+                now = datetime(2026, 11, 27, tzinfo=UTC)
+                for topic, text in (
+                    ("tax-rebate", "新厂房的税能退回来吗"),
+                    ("loan", "几户人一起担保能贷多少"),
+                    ("no-such-topic", "这个主题已经删掉了"),
+                ):
+                    await questions_repo.add_extra_example(conn, topic, text, added_by=1, now=now)
+        finally:
+            await db.close()
+
+    asyncio.run(add())
+    before = db_path.stat().st_mtime_ns
+    done = run("kb", "check", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "staff-added examples: 2 of 3 in the database would be merged" in done.stdout
+    assert db_path.stat().st_mtime_ns == before

@@ -70,7 +70,7 @@ async def test_both_admins_get_a_card_and_approval_is_recorded(harness: BotHarne
     assert entry.actor_id == ADMIN_ID
     assert entry.target_id == project.ref_no
     history = (await applicant.send("/myprojects")).text
-    assert "已提交" in history
+    assert "待审核" in history
     assert "已通过" in history
 
 

@@ -61,8 +61,17 @@ def test_bad_input_is_refused(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = ("training", "add", "--title", "x", "--place", "y", "--capacity", "5")
-    assert run(settings, monkeypatch, *base, "--start", "whenever") == 1
-    assert "cannot read the time" in capsys.readouterr().err
+    assert run(settings, monkeypatch, *base, "--start", "whenever") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1  # one line
+    assert "--start" in err
+    assert "'whenever'" in err
+    assert "None" not in err
+    future = (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d 10:00")
+    assert run(settings, monkeypatch, *base, "--start", future, "--end", "blah") == 2
+    err = capsys.readouterr().err
+    assert "--end" in err
+    assert "'blah'" in err
     past = (datetime.now() - timedelta(days=2)).strftime("%Y-%m-%d 10:00")
     assert run(settings, monkeypatch, *base, "--start", past) == 1
     assert "past" in capsys.readouterr().err

@@ -51,13 +51,13 @@ class Services:
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
-        if self.settings.is_admin(user_id):
+        if self.roles.is_staff(user_id):
             return 0
         return self.question_throttle.check(user_id)
 
     def dialog_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before starting another dialog (staff never wait)."""
-        if self.settings.is_admin(user_id):
+        if self.roles.is_staff(user_id):
             return 0
         return self.dialog_throttle.check(user_id)
 

@@ -5,8 +5,10 @@
 (numbers as numbers, times as local datetimes without a zone, which is all Excel knows), a
 frozen header row, an auto-filter and column widths fitted to the content. The CSV is UTF-8
 with a BOM so Excel opens Chinese correctly. Text that Excel would run as a formula is kept
-as text. Anonymous complaints carry no identity (see ``db.stats.complaints_for_export``).
-Imports no ``telegram``.
+as text. Projects name their applicant (Telegram name, @username and id, so staff can find the
+person in the bot; nothing once the applicant erased their data) and the latest decision with
+its note; the export is staff-only and audited. Anonymous complaints carry no identity (see
+``db.stats.complaints_for_export``). Imports no ``telegram``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.clock import Clock
 from bot.settings import Settings
-from bot.texts import Texts
+from bot.texts import Texts, status_label
 from db import questions as questions_repo
 from db import stats as stats_repo
 from db.audit import append_audit
@@ -199,16 +201,21 @@ class ExportService:
                         r.project.applicant_type,
                         r.project.investment_wan,
                         r.project.jobs,
+                        r.applicant,
+                        r.applicant_id,
                         r.project.phone,
                         r.referrer,
-                        _labels(t.stats.project_statuses, r.project.status.value),
+                        status_label(t, r.project.status),
+                        r.decision_note,
+                        r.decided_by,
+                        r.decided_at,
                         r.project.created_at,
                         r.project.updated_at,
                     )
                     for r in projects
                 ]
-                kinds: tuple[Kind, ...] = ("text",) * 5 + ("float", "int") + ("text",) * 3
-                kinds += ("datetime", "datetime")
+                kinds: tuple[Kind, ...] = ("text",) * 5 + ("float", "int", "text", "int")
+                kinds += ("text",) * 5 + ("datetime",) * 3
                 return Sheet(e.sheet_projects, e.project_headers, kinds, tuple(rows))
             if kind is ExportKind.TRAININGS:
                 trainings = await stats_repo.trainings_for_export(conn)
@@ -225,7 +232,7 @@ class ExportService:
                         s.signed,
                         s.waitlisted,
                         s.cancelled,
-                        _labels(e.training_statuses, s.status.value),
+                        status_label(t, s.status),
                     )
                     for s in trainings
                 ]
@@ -260,7 +267,7 @@ class ExportService:
                 c.department,
                 c.happened_at_text,
                 e.yes if c.has_photo else e.no,
-                _labels(e.complaint_statuses, c.status.value),
+                status_label(t, c.status),
                 c.resolution_note,
                 c.updated_at,
             )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.settings import Settings
+from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database
 from db.models import Decision, Feedback
@@ -124,20 +125,25 @@ class KnowledgeService:
         cats = [c for c in self.kb.categories if self.kb.topics_in(c.id)]
         return tuple(sorted(cats, key=lambda c: c.order))
 
-    def contact_values(self) -> Mapping[str, str]:
-        """Values for the answers' placeholders, from settings."""
+    def contact_values(self, lang: str = "zh") -> Mapping[str, str]:
+        """Values for the answers' placeholders in ``lang``, from settings."""
         s = self._settings
         return {
             "office_name": s.office.name,
             "office_phone": s.office.phone,
             "office_address": s.office.address,
             "office_hours": s.office.hours,
-            "town_name": s.town.name,
+            "town_name": s.town.name_for(lang),
         }
 
     def answer_text(self, topic: Topic, lang: str) -> str:
-        """The topic's answer in ``lang`` with the office's details filled in."""
-        return render_answer(topic, lang, self.contact_values())
+        """The topic's answer in ``lang`` with the office's details filled in.
+
+        An unpublished detail reads as the bot's own ``common.not_configured`` wording, the same
+        as in the contact block, rather than the knowledge package's developer note.
+        """
+        missing = get_texts(lang).common.not_configured
+        return render_answer(topic, lang, self.contact_values(lang), missing)
 
     def source_text(self, topic: Topic, lang: str) -> str:
         """The report sentences the topic rests on and its review date."""

@@ -6,17 +6,9 @@ draft (duplicate check, reference number, referral credit in one write), staff d
 their audit trail, and the lists behind /myprojects, /myreferrals, /review and /invite.
 It never imports ``telegram`` or ``handlers``.
 
-Trimming of free text (project names, "other" industries, typed referrers), documented here
-because residents' text is stored exactly as this leaves it:
-
-1. Unicode NFC normalisation (composed characters, as phones send them);
-2. control characters (category Cc: newlines, tabs, NUL, escape ...) become spaces;
-3. runs of whitespace collapse to one space and the ends are stripped;
-4. format characters (RTL/LTR marks, zero-width joiners, BOM) and emoji are kept as typed,
-   but the text must contain at least one visible character;
-5. the result may be at most ``NAME_MAX_CHARS`` code points (a longer name is refused with
-   a message saying so, never silently cut).
-
+Free text (project names, "other" industries, typed referrers) is cleaned by
+``bot.services.text.clean_text``, which documents the rules; a name longer than
+``NAME_MAX_CHARS`` is refused with a message saying so, never silently cut.
 Everything is shown back HTML-escaped by the handlers (``bot.texts.fmt``).
 """
 
@@ -36,6 +28,7 @@ import aiosqlite
 import segno
 
 from bot.clock import Clock
+from bot.services.roles import is_staff
 from bot.settings import Settings
 from bot.texts import language_for
 from db import audit as audit_repo
@@ -93,20 +86,6 @@ class Field(StrEnum):
 
 
 # ----------------------------------------------------------------------------- parsing
-def clean_text(text: str, limit: int = NAME_MAX_CHARS) -> str | Problem:
-    """Trim free text as the module docstring documents, or say why it cannot be used."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    text = " ".join(text.split())
-    if not text:
-        return Problem.EMPTY
-    if not any(unicodedata.category(ch) not in ("Cf", "Zs", "Mn") for ch in text):
-        return Problem.INVISIBLE
-    if len(text) > limit:
-        return Problem.TOO_LONG
-    return text
-
-
 def _number_text(text: str, units: tuple[str, ...]) -> str:
     # NFKC turns full-width digits, dots and signs (５０．５) into ASCII.
     text = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
@@ -477,7 +456,7 @@ class RegistrationService:
         self, project_id: int, actor_id: int, *, approve: bool, reason: str | None = None
     ) -> Decided:
         """Approve or return a submitted project; a settled one is left alone."""
-        if not self._settings.is_admin(actor_id):
+        if not is_staff(self._settings, actor_id):
             return Decided(DecisionOutcome.NOT_ALLOWED)
         status = ProjectStatus.APPROVED if approve else ProjectStatus.RETURNED
         now = self._clock()

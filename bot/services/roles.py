@@ -19,6 +19,11 @@ _WHAT_RE = re.compile(r"[^a-z0-9_.\-]")
 MAX_WHAT_CHARS = 40
 
 
+def is_staff(settings: Settings, user_id: int | None) -> bool:
+    """Whether ``user_id`` is staff: the one rule every service and handler check goes through."""
+    return settings.is_admin(user_id)
+
+
 def denied_action(what: str) -> str:
     """The audit action for a refused ``what``: ``denied:stats`` (sanitised, bounded)."""
     cleaned = _WHAT_RE.sub("", what.lower())[:MAX_WHAT_CHARS] or "unknown"
@@ -35,7 +40,7 @@ class StaffRoles:
 
     def is_staff(self, user_id: int | None) -> bool:
         """Whether ``user_id`` is a configured admin."""
-        return self._settings.is_admin(user_id)
+        return is_staff(self._settings, user_id)
 
     async def record_denied(self, user_id: int | None, what: str) -> None:
         """Audit that ``user_id`` tried the staff action ``what`` and was refused."""

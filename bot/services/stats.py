@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt
+from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
 from db import projects as projects_repo
 from db import questions as questions_repo
 from db import referrals as referrals_repo
 from db import stats as stats_repo
 from db.database import Database
-from db.models import DecisionCounts, ProjectStats, ReferralCounts, SignupCounts
+from db.models import DecisionCounts, ProjectStats, ReferralCounts, SignupCounts, SignupStatus
 
 # A phone shows about 32 monospace columns; longer labels are cut with an ellipsis.
 LABEL_COLUMNS = 16
@@ -37,6 +37,15 @@ _SEPARATORS = re.compile(r"\s*(?:~|～|至|到|—|\.\.)\s*|\s+")
 
 class PeriodError(ValueError):
     """What staff typed is not a period we understand."""
+
+
+class ReversedPeriodError(PeriodError):
+    """Two dates, the first later than the last (``/stats 2026-12-01 2026-11-01``)."""
+
+    def __init__(self, first: date, last: date) -> None:
+        super().__init__(f"{first} > {last}")
+        self.first = first
+        self.last = last
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +78,7 @@ def _day(text: str) -> date | None:
 
 def _days(first: date, last: date, tz: ZoneInfo) -> Period:
     if last < first:
-        raise PeriodError(f"{first} > {last}")
+        raise ReversedPeriodError(first, last)
     since = datetime.combine(first, time(), tzinfo=tz)
     until = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)
     return Period(since, until, first, last)
@@ -147,6 +156,10 @@ class StatsService:
         self._db = db
         self._clock = clock
         self._settings = settings
+
+    def chart_filename(self) -> str:
+        """``stats-2026-11-27.png``: the chart's file name, dated in the town's time zone."""
+        return f"stats-{self._clock().astimezone(self._settings.timezone).date().isoformat()}.png"
 
     def period(self, args: Sequence[str]) -> Period:
         """The period staff typed, in the town's time zone; raises ``PeriodError``."""
@@ -241,7 +254,7 @@ def render_report(t: Texts, report: StatsReport) -> Html:
     """The whole report as one HTML message (well under Telegram's 4096 characters)."""
     s = t.stats
     p = report.projects
-    status_names = dict(s.project_statuses)
+    status_names = dict(t.statuses.projects)
     blocks: list[str] = [fmt(s.title, period=period_label(t, report.period))]
     blocks.append(
         fmt(s.projects_header, total=p.total)
@@ -287,9 +300,9 @@ def render_report(t: Texts, report: StatsReport) -> Html:
         Html(f"<b>{escape(s.trainings_header)}</b>\n")
         + table(
             [
-                (s.signed, str(g.signed)),
-                (s.waitlisted, str(g.waitlisted)),
-                (s.cancelled, str(g.cancelled)),
+                (status_label(t, SignupStatus.SIGNED), str(g.signed)),
+                (status_label(t, SignupStatus.WAITLISTED), str(g.waitlisted)),
+                (status_label(t, SignupStatus.CANCELLED), str(g.cancelled)),
                 (s.sessions, str(g.sessions)),
                 (s.people, str(g.people)),
             ]

@@ -12,8 +12,21 @@ from bot.texts.en import EN
 from bot.texts.markup import Html, fmt
 from bot.texts.sections import Texts
 from bot.texts.zh import ZH
+from db.models import ComplaintStatus, ProjectStatus, SignupStatus, TrainingStatus
 
-__all__ = ["LANGUAGES", "Html", "Texts", "fmt", "get_texts", "language_for", "menu_labels"]
+__all__ = [
+    "LANGUAGES",
+    "Html",
+    "Status",
+    "Texts",
+    "fmt",
+    "get_texts",
+    "language_for",
+    "menu_labels",
+    "status_label",
+]
+
+Status = ProjectStatus | ComplaintStatus | TrainingStatus | SignupStatus
 
 LANGUAGES = ("zh", "en")
 
@@ -30,6 +43,18 @@ def language_for(language_code: str | None, override: str | None = None) -> str:
 def menu_labels(attribute: str) -> list[str]:
     """A main-menu button's label in every language (buttons send their label as text)."""
     return [getattr(get_texts(lang).common, attribute) for lang in LANGUAGES]
+
+
+def status_label(t: Texts, status: Status) -> str:
+    """The status's one label in ``t``'s language (``t.statuses``), the same on every screen."""
+    s = t.statuses
+    table = {
+        ProjectStatus: s.projects,
+        ComplaintStatus: s.complaints,
+        TrainingStatus: s.trainings,
+        SignupStatus: s.signups,
+    }[type(status)]
+    return dict(table)[status.value]
 
 
 def get_texts(lang: str) -> Texts:

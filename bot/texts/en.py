@@ -12,6 +12,7 @@ from bot.texts.sections import (
     QaTexts,
     RegistrationTexts,
     StatsTexts,
+    StatusTexts,
     Texts,
     TrainingTexts,
     UnansweredTexts,
@@ -19,7 +20,7 @@ from bot.texts.sections import (
 
 COMMON = CommonTexts(
     start=(
-        "Hello {name}! I am the <b>{town} Entrepreneurship Assistant</b> 🤝\n\n"
+        "Hello {name}! I am the <b>Entrepreneurship Assistant</b> of {town} 🤝\n\n"
         "I can help you:\n"
         "• 📚 answer questions on the start-up support policies (tax rebates, referral "
         "rewards, joint-guarantee loans, training…)\n"
@@ -36,10 +37,21 @@ COMMON = CommonTexts(
         "📝 /register register a project · /myprojects my projects\n"
         "🔗 /invite my referral link · /myreferrals projects I referred\n"
         "📅 /trainings sign up for training · /mytrainings my sessions\n"
-        "📣 /complaint report a problem · ☎️ /contact leave a message for staff\n"
+        "🔔 /subscribe training news · /unsubscribe stop it\n"
+        "📣 /complaint report a problem · /complaint_status check a report\n"
+        "☎️ /contact leave a message for staff\n"
         "🔒 /mydata my stored data · /deletemydata erase my data\n"
         "🌐 /language 切换语言 / Language\n"
-        "❌ /cancel stop what you are doing · 🏠 /menu main menu"
+        "❌ /cancel stop what you are doing · 🏠 /menu main menu · 🚀 /start start over"
+    ),
+    help_staff=(
+        "<b>Staff commands</b> (only staff see these)\n\n"
+        "📝 /review projects waiting for review\n"
+        "📣 /complaints open complaints · ☎️ /inbox unanswered messages\n"
+        "📊 /stats statistics (e.g. /stats this-month)\n"
+        "📤 /export download Excel / CSV\n"
+        "❓ /unanswered questions not answered · 🔄 /kbreload reload the knowledge base\n"
+        "📢 /broadcast message everyone · 📅 /newtraining publish a training session"
     ),
     menu_prompt="🏠 Main menu: pick what you need, or just type a question.",
     btn_policies="📚 Policies",
@@ -87,6 +99,7 @@ COMMON = CommonTexts(
         ("subscribe", "Subscribe to training news"),
         ("unsubscribe", "Unsubscribe from training news"),
         ("complaint", "Report a problem"),
+        ("complaint_status", "Check a report's progress"),
         ("contact", "Contact staff"),
         ("mydata", "See my stored data"),
         ("deletemydata", "Erase my data"),
@@ -105,6 +118,9 @@ COMMON = CommonTexts(
         ("complaints", "Complaints"),
         ("inbox", "Residents' messages"),
     ),
+    list_separator=", ",
+    field_separator=" · ",
+    ellipsis="…",
 )
 
 QA = QaTexts(
@@ -125,8 +141,8 @@ QA = QaTexts(
         '• tap "Leave a message" and staff will reply\n\n{contact}'
     ),
     greeting=(
-        "Hello! I'm the {town} entrepreneurship assistant 😊 Ask me about the support policies, "
-        "e.g. <i>is the tax of a new project refunded?</i>"
+        "Hello! I'm the entrepreneurship assistant of {town} 😊 Ask me about the support "
+        "policies, e.g. <i>is the tax of a new project refunded?</i>"
     ),
     thanks="You're welcome! Ask me anything else any time 😊",
     menu_hint="Which policy would you like to know about? Be a bit more specific, or pick a "
@@ -156,8 +172,7 @@ TRAININGS = TrainingTexts(
     when="{weekday} {day}/{month} {start}–{end}",
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     card_title="<b>{title}</b>{status}",
-    status_moved=" (rescheduled)",
-    status_cancelled=" (cancelled)",
+    status_note=" ({status})",
     line_when="🕑 {when}",
     line_place="📍 {place}",
     line_target="👥 For: {target}",
@@ -186,6 +201,9 @@ TRAININGS = TrainingTexts(
         "session on them is published.\nNow: {current}"
     ),
     subscribe_everything="All training",
+    subscribed_mark="✅ ",
+    unsubscribed_mark="▫️ ",
+    tag_separator=" · ",
     btn_done="✔️ Done",
     subscribed_nothing="(nothing)",
     subscribe_saved="Saved. Now: {current}\nSend /unsubscribe at any time to stop.",
@@ -246,6 +264,7 @@ TRAININGS = TrainingTexts(
         ("title", "The title must be 1 to 200 characters."),
         ("place", "The place must be 1 to 200 characters."),
         ("description", "The description is at most 1000 characters."),
+        ("target", "The target group is at most 200 characters."),
         ("below_signed", "More people are already signed up than that."),
         ("not_found", "This session does not exist."),
         ("cancelled", "This session is cancelled."),
@@ -288,13 +307,11 @@ STATS = StatsTexts(
         "I don't understand this period: {text}\nTry: /stats  /stats this-month  "
         "/stats last-month  /stats 2026-11  /stats 2026-11-01 2026-11-30"
     ),
-    projects_header="<b>Projects</b>  {total} in total",
-    project_statuses=(
-        ("submitted", "Pending"),
-        ("approved", "Approved"),
-        ("returned", "Returned"),
-        ("withdrawn", "Withdrawn"),
+    reversed_period=(
+        "The start date {first} is after the end date {last}. Put the earlier date first: "
+        "/stats {last} {first}"
     ),
+    projects_header="<b>Projects</b>  {total} in total",
     investment="Invest. (10k¥)",
     jobs="New jobs",
     by_applicant_type="By applicant type",
@@ -312,13 +329,10 @@ STATS = StatsTexts(
     abstained="Unanswered",
     thumbs_up="👍 rate",
     trainings_header="Training sign-ups",
-    signed="Signed up",
-    waitlisted="Waitlisted",
-    cancelled="Cancelled",
     sessions="Sessions",
     people="People",
     chart_caption=(
-        "📊 Top: projects per village (numbers below); bottom: per month (yy-mm)\n{legend}"
+        "📊 Top: projects per village (numbers below); bottom: per month (year below)\n{legend}"
     ),
 )
 
@@ -346,9 +360,14 @@ EXPORT = ExportTexts(
         "Applicant type",
         "Planned investment (10k CNY)",
         "New jobs",
+        "Applicant",
+        "Applicant ID",
         "Phone",
         "Referrer",
         "Status",
+        "Latest decision note",
+        "Decided by",
+        "Decided at",
         "Registered",
         "Updated",
     ),
@@ -363,7 +382,7 @@ EXPORT = ExportTexts(
         "Capacity",
         "Signed up",
         "Waitlisted",
-        "Cancelled",
+        "Sign-ups cancelled",
         "Status",
     ),
     question_headers=(
@@ -388,16 +407,6 @@ EXPORT = ExportTexts(
         "Status",
         "Resolution",
         "Updated on",
-    ),
-    training_statuses=(
-        ("scheduled", "As planned"),
-        ("moved", "Moved"),
-        ("cancelled", "Cancelled"),
-    ),
-    complaint_statuses=(
-        ("received", "Received"),
-        ("handling", "Handling"),
-        ("resolved", "Resolved"),
     ),
     decisions=(("answer", "Answered"), ("ambiguous", "Ambiguous"), ("abstain", "Unanswered")),
     feedback=(("up", "👍"), ("down", "👎")),
@@ -514,9 +523,6 @@ COMPLAINTS = ComplaintTexts(
         "/complaint_status {ref} {code} to see the progress."
     ),
     btn_check="🔎 Check progress",
-    status_received="received",
-    status_handling="being handled",
-    status_resolved="resolved",
     staff_notice=(
         "📣 <b>Complaint {ref}</b> ({filed})\nFrom: {who}\nAgency/person: {department}\n"
         "When: {when}\n\n{what}\n\nStatus: <b>{status}</b>"
@@ -524,7 +530,7 @@ COMPLAINTS = ComplaintTexts(
     anonymous_label="anonymous",
     named_label="{name} ({username}, id {id})",
     photo_caption="{ref} photo",
-    btn_handling="🛠 Handling",
+    btn_handling="🛠 Being handled",
     btn_resolve="✅ Resolved",
     ask_note="Write one line on how {ref} was resolved (the complainant sees it). /cancel stops.",
     note_length="Please write the note in 1–{max} characters.",
@@ -597,11 +603,6 @@ PRIVACY = PrivacyTexts(
     question_item="{when}: {text}",
     trainings_title="<b>Training sign-ups</b> ({count})",
     training_item="{when} {title} · {status}",
-    signup_statuses=(
-        ("signed", "signed up"),
-        ("waitlisted", "waiting list"),
-        ("cancelled", "cancelled"),
-    ),
     subscriptions_title="<b>Training news subscriptions</b>: {tags}",
     complaints_title="<b>Named reports</b> ({count})",
     complaint_item="{ref} · {status} · {what}",
@@ -703,7 +704,7 @@ REGISTRATION = RegistrationTexts(
     ),
     btn_duplicate_confirm="It is a new project, submit",
     submitted=(
-        "✅ <b>Project submitted</b>\nReference: <b>{ref_no}</b>\nStatus: submitted\n\n"
+        "✅ <b>Project submitted</b>\nReference: <b>{ref_no}</b>\nStatus: {status}\n\n"
         "Next: the town's entrepreneurship office reviews it and tells you the result here; "
         "staff may call you. Taxes a new project generates in its first year may be refunded: "
         "see the button below. Send /myprojects to follow it."
@@ -744,12 +745,6 @@ REGISTRATION = RegistrationTexts(
     error_foreign_contact=(
         "That is someone else's contact: press “📱 Send my number” to share your own, "
         "or type your number."
-    ),
-    statuses=(
-        ("submitted", "submitted"),
-        ("approved", "approved"),
-        ("returned", "returned"),
-        ("withdrawn", "withdrawn"),
     ),
     my_projects_none="You have not registered a project yet. Send /register to do so.",
     my_projects_header="<b>My projects</b> ({count})",
@@ -797,6 +792,22 @@ REGISTRATION = RegistrationTexts(
     ),
 )
 
+STATUSES = StatusTexts(
+    projects=(
+        ("submitted", "Pending review"),
+        ("approved", "Approved"),
+        ("returned", "Returned"),
+        ("withdrawn", "Withdrawn"),
+    ),
+    complaints=(("received", "Received"), ("handling", "Being handled"), ("resolved", "Resolved")),
+    trainings=(("scheduled", "As planned"), ("moved", "Rescheduled"), ("cancelled", "Cancelled")),
+    signups=(
+        ("signed", "Signed up"),
+        ("waitlisted", "Waitlisted"),
+        ("cancelled", "Sign-up cancelled"),
+    ),
+)
+
 EN = Texts(
     lang="en",
     common=COMMON,
@@ -810,4 +821,5 @@ EN = Texts(
     contact=CONTACT,
     privacy=PRIVACY,
     registration=REGISTRATION,
+    statuses=STATUSES,
 )

@@ -14,6 +14,7 @@ class CommonTexts:
 
     start: str  # {name} {town}
     help: str  # {town}
+    help_staff: str  # added to /help for staff only
     menu_prompt: str
     btn_policies: str
     btn_register: str
@@ -40,6 +41,9 @@ class CommonTexts:
     not_configured: str
     commands: tuple[tuple[str, str], ...]
     staff_commands: tuple[tuple[str, str], ...]
+    list_separator: str  # between the items of a run-on list: "、" / ", "
+    field_separator: str  # between the fields of one list line: " · "
+    ellipsis: str  # marks a cut text, or a value not shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +84,7 @@ class TrainingTexts:
     when: str  # {month} {day} {weekday} {start} {end}
     weekdays: tuple[str, ...]  # Monday first
     card_title: str  # {title} {status}
-    status_moved: str
-    status_cancelled: str
+    status_note: str  # {status}: after the title of a moved or cancelled session
     line_when: str  # {when}
     line_place: str  # {place}
     line_target: str  # {target}
@@ -107,6 +110,9 @@ class TrainingTexts:
     calendar_caption: str  # {title}
     subscribe_prompt: str  # {current}
     subscribe_everything: str
+    subscribed_mark: str  # before a subscribed tag's label
+    tag_separator: str  # between a session's tags
+    unsubscribed_mark: str  # before a tag not subscribed to
     btn_done: str
     subscribed_nothing: str
     subscribe_saved: str  # {current}
@@ -172,8 +178,8 @@ class StatsTexts:
     period_since: str  # {first}
     period_range: str  # {first} {last}
     bad_period: str  # {text}
+    reversed_period: str  # {first} {last}
     projects_header: str  # {total}
-    project_statuses: tuple[tuple[str, str], ...]  # (ProjectStatus value, label)
     investment: str
     jobs: str
     by_applicant_type: str
@@ -191,9 +197,6 @@ class StatsTexts:
     abstained: str
     thumbs_up: str
     trainings_header: str
-    signed: str
-    waitlisted: str
-    cancelled: str
     sessions: str
     people: str
     chart_caption: str  # {legend}
@@ -217,8 +220,6 @@ class ExportTexts:
     training_headers: tuple[str, ...]
     question_headers: tuple[str, ...]
     complaint_headers: tuple[str, ...]
-    training_statuses: tuple[tuple[str, str], ...]
-    complaint_statuses: tuple[tuple[str, str], ...]
     decisions: tuple[tuple[str, str], ...]
     feedback: tuple[tuple[str, str], ...]
     yes: str
@@ -310,9 +311,6 @@ class ComplaintTexts:
     filed_named: str  # {ref}
     filed_anonymous: str  # {ref} {code}
     btn_check: str
-    status_received: str
-    status_handling: str
-    status_resolved: str
     staff_notice: str  # {ref} {who} {department} {when} {what} {status} {filed}
     anonymous_label: str
     named_label: str  # {name} {username} {id}
@@ -376,7 +374,6 @@ class PrivacyTexts:
     question_item: str  # {when} {text}
     trainings_title: str  # {count}
     training_item: str  # {when} {title} {status}
-    signup_statuses: tuple[tuple[str, str], ...]  # (SignupStatus value, label)
     subscriptions_title: str  # {tags}
     complaints_title: str  # {count}
     complaint_item: str  # {ref} {status} {what}
@@ -444,7 +441,6 @@ class RegistrationTexts:
     error_name_too_long: str  # {limit} {length}
     error_zero_investment: str
     error_foreign_contact: str
-    statuses: tuple[tuple[str, str], ...]  # (ProjectStatus value, label)
     my_projects_none: str
     my_projects_header: str  # {count}
     my_project: str  # {ref_no} {name} {status} {history}
@@ -474,6 +470,19 @@ class RegistrationTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusTexts:
+    """The one label of every status value, shown alike in the bot, /stats, /mydata and exports.
+
+    Each table is ``(enum value, label)``; ``bot.texts.status_label`` looks a status up.
+    """
+
+    projects: tuple[tuple[str, str], ...]  # ProjectStatus
+    complaints: tuple[tuple[str, str], ...]  # ComplaintStatus
+    trainings: tuple[tuple[str, str], ...]  # TrainingStatus
+    signups: tuple[tuple[str, str], ...]  # SignupStatus
+
+
+@dataclass(frozen=True, slots=True)
 class Texts:
     """Every user-visible text of one language."""
 
@@ -489,3 +498,4 @@ class Texts:
     contact: ContactTexts
     privacy: PrivacyTexts
     registration: RegistrationTexts
+    statuses: StatusTexts

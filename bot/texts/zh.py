@@ -12,6 +12,7 @@ from bot.texts.sections import (
     QaTexts,
     RegistrationTexts,
     StatsTexts,
+    StatusTexts,
     Texts,
     TrainingTexts,
     UnansweredTexts,
@@ -35,10 +36,21 @@ COMMON = CommonTexts(
         "📝 /register 登记新项目　/myprojects 我的项目\n"
         "🔗 /invite 我的引荐链接　/myreferrals 我引荐的项目\n"
         "📅 /trainings 培训报名　/mytrainings 我的培训\n"
-        "📣 /complaint 投诉反映　☎️ /contact 给工作人员留言\n"
+        "🔔 /subscribe 订阅培训通知　/unsubscribe 退订\n"
+        "📣 /complaint 投诉反映　/complaint_status 查看投诉进度\n"
+        "☎️ /contact 给工作人员留言\n"
         "🔒 /mydata 查看我的数据　/deletemydata 删除我的数据\n"
         "🌐 /language 切换语言 / Language\n"
-        "❌ /cancel 随时取消当前操作　🏠 /menu 主菜单"
+        "❌ /cancel 随时取消当前操作　🏠 /menu 主菜单　🚀 /start 重新开始"
+    ),
+    help_staff=(
+        "<b>工作人员命令</b>（只有工作人员能看到）\n\n"
+        "📝 /review 待审核的项目\n"
+        "📣 /complaints 未办结的投诉　☎️ /inbox 未回复的留言\n"
+        "📊 /stats 统计报表（例如 /stats 本月）\n"
+        "📤 /export 导出 Excel / CSV\n"
+        "❓ /unanswered 未答出的问题　🔄 /kbreload 重新加载知识库\n"
+        "📢 /broadcast 群发通知　📅 /newtraining 发布培训"
     ),
     menu_prompt="🏠 主菜单：请选择您要办的事，或直接打字提问。",
     btn_policies="📚 政策问答",
@@ -80,6 +92,7 @@ COMMON = CommonTexts(
         ("subscribe", "订阅培训通知"),
         ("unsubscribe", "退订培训通知"),
         ("complaint", "投诉反映"),
+        ("complaint_status", "查看投诉进度"),
         ("contact", "联系工作人员"),
         ("mydata", "查看我的数据"),
         ("deletemydata", "删除我的数据"),
@@ -98,6 +111,9 @@ COMMON = CommonTexts(
         ("complaints", "投诉处理"),
         ("inbox", "居民留言"),
     ),
+    list_separator="、",
+    field_separator=" · ",
+    ellipsis="…",
 )
 
 QA = QaTexts(
@@ -142,8 +158,7 @@ TRAININGS = TrainingTexts(
     when="{month}月{day}日（{weekday}）{start}–{end}",
     weekdays=("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
     card_title="<b>{title}</b>{status}",
-    status_moved="（已改期）",
-    status_cancelled="（已取消）",
+    status_note="（{status}）",
     line_when="🕑 {when}",
     line_place="📍 {place}",
     line_target="👥 适合：{target}",
@@ -171,6 +186,9 @@ TRAININGS = TrainingTexts(
         "📣 <b>订阅培训通知</b>\n选择您关心的方向，发布相关培训时通知您。\n当前订阅：{current}"
     ),
     subscribe_everything="全部培训",
+    subscribed_mark="✅ ",
+    unsubscribed_mark="▫️ ",
+    tag_separator=" · ",
     btn_done="✔️ 完成",
     subscribed_nothing="（未订阅）",
     subscribe_saved="已保存。当前订阅：{current}\n随时发送 /unsubscribe 退订。",
@@ -233,6 +251,7 @@ TRAININGS = TrainingTexts(
         ("title", "标题请填 1 到 200 个字。"),
         ("place", "地点请填 1 到 200 个字。"),
         ("description", "介绍最多 1000 个字。"),
+        ("target", "适合对象最多 200 个字。"),
         ("below_signed", "已报名的人数比这个名额多，名额不能再少了。"),
         ("not_found", "没有找到这场培训。"),
         ("cancelled", "这场培训已经取消了。"),
@@ -278,13 +297,10 @@ STATS = StatsTexts(
         "看不懂这个时间范围：{text}\n可以这样写：/stats　/stats 本月　/stats 上月　"
         "/stats 11月　/stats 2026-11-01 2026-11-30"
     ),
-    projects_header="<b>项目</b>　共 {total} 个",
-    project_statuses=(
-        ("submitted", "待审核"),
-        ("approved", "已通过"),
-        ("returned", "已退回"),
-        ("withdrawn", "已撤回"),
+    reversed_period=(
+        "开始日期 {first} 晚于结束日期 {last}。请把早的日期写在前面：/stats {last} {first}"
     ),
+    projects_header="<b>项目</b>　共 {total} 个",
     investment="计划投资(万元)",
     jobs="预计新增就业",
     by_applicant_type="按申报人类型",
@@ -302,12 +318,9 @@ STATS = StatsTexts(
     abstained="未答出",
     thumbs_up="👍 好评",
     trainings_header="培训报名",
-    signed="已报名",
-    waitlisted="候补",
-    cancelled="已取消",
     sessions="涉及场次",
     people="报名人数",
-    chart_caption="📊 上：各村项目数（序号见下）；下：每月登记数（年-月）\n{legend}",
+    chart_caption="📊 上：各村项目数（序号见下）；下：每月登记数（月份，下方是年份）\n{legend}",
 )
 
 EXPORT = ExportTexts(
@@ -334,9 +347,14 @@ EXPORT = ExportTexts(
         "申报人类型",
         "计划投资(万元)",
         "预计新增就业",
+        "申报人",
+        "申报人ID",
         "联系电话",
         "引荐人",
         "状态",
+        "最近处理意见",
+        "处理人",
+        "处理时间",
         "登记时间",
         "更新时间",
     ),
@@ -351,7 +369,7 @@ EXPORT = ExportTexts(
         "名额",
         "已报名",
         "候补",
-        "已取消",
+        "已取消报名",
         "状态",
     ),
     question_headers=("编号", "提问时间", "问题", "结果", "主题", "置信度", "评价", "语言"),
@@ -368,8 +386,6 @@ EXPORT = ExportTexts(
         "办理结果",
         "更新日期",
     ),
-    training_statuses=(("scheduled", "正常"), ("moved", "已改期"), ("cancelled", "已取消")),
-    complaint_statuses=(("received", "已受理"), ("handling", "处理中"), ("resolved", "已办结")),
     decisions=(("answer", "已回答"), ("ambiguous", "需选择"), ("abstain", "未答出")),
     feedback=(("up", "👍"), ("down", "👎")),
     yes="是",
@@ -476,9 +492,6 @@ COMPLAINTS = ComplaintTexts(
         "点下面的按钮，或发送 /complaint_status {ref} {code} 查看进度。"
     ),
     btn_check="🔎 查看进度",
-    status_received="已收到",
-    status_handling="处理中",
-    status_resolved="已办结",
     staff_notice=(
         "📣 <b>投诉 {ref}</b>（{filed}）\n提交人：{who}\n涉及单位/人：{department}\n"
         "时间：{when}\n\n{what}\n\n状态：<b>{status}</b>"
@@ -486,7 +499,7 @@ COMPLAINTS = ComplaintTexts(
     anonymous_label="匿名",
     named_label="{name}（{username}，ID {id}）",
     photo_caption="{ref} 附图",
-    btn_handling="🛠 受理中",
+    btn_handling="🛠 处理中",
     btn_resolve="✅ 已办结",
     ask_note="请写一句办结说明（会告诉投诉人），投诉 {ref}。发送 /cancel 取消。",
     note_length="请用 1–{max} 个字写办结说明。",
@@ -553,7 +566,6 @@ PRIVACY = PrivacyTexts(
     question_item="{when}：{text}",
     trainings_title="<b>培训报名</b>（{count}）",
     training_item="{when} {title} · {status}",
-    signup_statuses=(("signed", "已报名"), ("waitlisted", "候补"), ("cancelled", "已取消")),
     subscriptions_title="<b>培训通知订阅</b>：{tags}",
     complaints_title="<b>实名投诉</b>（{count}）",
     complaint_item="{ref} · {status} · {what}",
@@ -644,7 +656,7 @@ REGISTRATION = RegistrationTexts(
     ),
     btn_duplicate_confirm="是新项目，继续提交",
     submitted=(
-        "✅ <b>项目已提交</b>\n登记编号：<b>{ref_no}</b>\n状态：已提交\n\n"
+        "✅ <b>项目已提交</b>\n登记编号：<b>{ref_no}</b>\n状态：{status}\n\n"
         "接下来：镇全民创业服务办公室会审核您的登记，结果会在这里通知您，需要时工作人员会电话联系您。"
         "新上项目当年形成的税收可能可以返还，详见下方按钮。发送 /myprojects 随时查看进度。"
     ),
@@ -681,12 +693,6 @@ REGISTRATION = RegistrationTexts(
     error_zero_investment="投资额要大于 0 万元，请重新输入。",
     error_foreign_contact=(
         "这是别人的联系人：请点“📱 发送我的手机号”分享您自己的号码，或直接输入手机号。"
-    ),
-    statuses=(
-        ("submitted", "已提交"),
-        ("approved", "已通过"),
-        ("returned", "已退回"),
-        ("withdrawn", "已撤回"),
     ),
     my_projects_none="您还没有登记项目。发送 /register 登记新项目。",
     my_projects_header="<b>我的项目</b>（共 {count} 个）",
@@ -733,6 +739,18 @@ REGISTRATION = RegistrationTexts(
     ),
 )
 
+STATUSES = StatusTexts(
+    projects=(
+        ("submitted", "待审核"),
+        ("approved", "已通过"),
+        ("returned", "已退回"),
+        ("withdrawn", "已撤回"),
+    ),
+    complaints=(("received", "已收到"), ("handling", "处理中"), ("resolved", "已办结")),
+    trainings=(("scheduled", "正常"), ("moved", "已改期"), ("cancelled", "已取消")),
+    signups=(("signed", "已报名"), ("waitlisted", "候补"), ("cancelled", "已取消报名")),
+)
+
 ZH = Texts(
     lang="zh",
     common=COMMON,
@@ -746,4 +764,5 @@ ZH = Texts(
     contact=CONTACT,
     privacy=PRIVACY,
     registration=REGISTRATION,
+    statuses=STATUSES,
 )

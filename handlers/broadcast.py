@@ -25,8 +25,9 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import Context
 from bot.services import Services
-from bot.services.broadcast import MAX_BROADCAST_CHARS
+from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
 from bot.services.delivery import Outbound, Recipient, deliver
+from bot.services.text import TextProblem, normalize_lines, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, language_for
 from db.models import Addressee, Broadcast
@@ -83,10 +84,11 @@ async def receive_text(update: Update, context: Context) -> BroadcastStep | None
     if message is None or message.text is None or not await require_staff(update, context):
         return None
     t = context.texts(update.effective_user)
-    text = message.text.strip()
-    if not text or len(text) > MAX_BROADCAST_CHARS:
+    text = clean_broadcast(message.text)
+    if isinstance(text, TextProblem):
+        length = utf16_len(normalize_lines(message.text))
         await message.reply_text(
-            fmt(t.broadcast.too_long, length=len(text), limit=MAX_BROADCAST_CHARS)
+            fmt(t.broadcast.too_long, length=length, limit=MAX_BROADCAST_CHARS)
         )
         return BroadcastStep.WAITING_TEXT
     service = context.services.broadcasts

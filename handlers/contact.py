@@ -29,12 +29,13 @@ from bot.services.contact import (
     clean_message,
     clean_reply,
 )
+from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
 from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
-from handlers.ui import contact_block, inline_rows, main_menu
+from handlers.ui import contact_block, inline_rows, main_menu, reply_in_chunks
 
 REPLYING = "replying_to"
 SNIPPET_CHARS = 80
@@ -92,7 +93,7 @@ async def got_message(update: Update, context: Context) -> int:
     t = context.texts(user)
     text = clean_message(message.text)
     if text is None:
-        length = len(message.text.strip())
+        length = utf16_len(normalize_lines(message.text))
         limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS, "length": length}
         await message.reply_text(fmt(t.contact.message_length, **limits))
         return ContactStep.MESSAGE
@@ -154,12 +155,14 @@ async def inbox(update: Update, context: Context) -> None:
         when = m.created_at.astimezone(tz).strftime("%m-%d %H:%M")
         snippet = m.text[:SNIPPET_CHARS]
         items.append(fmt(t.contact.inbox_item, id=m.id, when=when, who=who, text=snippet))
-    text = fmt(t.contact.inbox_title, count=len(waiting)) + "\n\n" + "\n\n".join(items)
+    title = fmt(t.contact.inbox_title, count=len(waiting))
     buttons = [
         (t.contact.btn_reply_item.format(id=m.id), callbacks.encode("ctreply", m.id))
         for m in waiting
     ]
-    await update.effective_message.reply_text(text, reply_markup=inline_rows(buttons, 3))
+    await reply_in_chunks(
+        update.effective_message, [title, *items], reply_markup=inline_rows(buttons, 3)
+    )
 
 
 async def ask_reply(update: Update, context: Context) -> int:

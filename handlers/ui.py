@@ -1,16 +1,34 @@
-"""Keyboards and small rendering helpers shared by the handler modules."""
+"""Keyboards and small rendering helpers shared by the handler modules.
+
+``reply_in_chunks`` is the one way a handler sends a list that may outgrow one message:
+Telegram refuses a text longer than 4096 UTF-16 units after HTML parsing ("Message is too
+long"), so lists are rendered as blocks and packed into as few messages as fit.
+``echo`` bounds what a handler quotes back of the user's own input.
+"""
 
 from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
 )
+from telegram.constants import MessageLimit
 
+from bot.services.stats import clip
+from bot.services.text import utf16_len
 from bot.settings import OfficeContact
 from bot.texts import Html, Texts, fmt
+
+MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
+ECHO_COLUMNS = 60
+_TAG = re.compile(r"<[^>]*>")
 
 
 def main_menu(t: Texts) -> ReplyKeyboardMarkup:
@@ -48,3 +66,78 @@ def contact_block(t: Texts, office: OfficeContact) -> Html:
         address=office.address or missing,
         hours=office.hours or missing,
     )
+
+
+def visible_text(text: str) -> str:
+    """What Telegram shows of our HTML ``text``: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def _split_plain(text: str, limit: int) -> list[str]:
+    """Cut plain ``text`` into pieces of at most ``limit`` UTF-16 units, at a line break
+    when one falls in the second half of a piece."""
+    pieces: list[str] = []
+    while text:
+        end = units = 0
+        for char in text:
+            units += utf16_len(char)
+            if units > limit:
+                break
+            end += 1
+        end = max(end, 1)  # a limit below one character still makes progress
+        piece, rest = text[:end], text[end:]
+        if rest and (cut := piece.rfind("\n")) > end // 2:
+            piece, rest = piece[:cut], piece[cut + 1 :] + rest
+        if piece.strip():
+            pieces.append(piece)
+        text = rest
+    return pieces
+
+
+def chunk_html(
+    blocks: Sequence[str], *, separator: str = "\n\n", limit: int = MESSAGE_LIMIT
+) -> list[Html]:
+    """Pack HTML ``blocks`` into messages of at most ``limit`` UTF-16 units once parsed.
+
+    Messages break only between blocks, so no tag or entity is ever cut. A block too long for
+    a message on its own is sent as plain escaped text, cut into pieces that fit; a message
+    that would show nothing is left out.
+    """
+    pieces: list[str] = []
+    for block in blocks:
+        shown = visible_text(block)
+        if utf16_len(shown) <= limit:
+            pieces.append(block)
+        else:
+            pieces += [html.escape(p, quote=False) for p in _split_plain(shown, limit)]
+    messages: list[Html] = []
+    current, size, gap = "", 0, utf16_len(visible_text(separator))
+    for piece in [*pieces, None]:
+        length = 0 if piece is None else utf16_len(visible_text(piece))
+        if piece is not None and current and size + gap + length <= limit:
+            current, size = current + separator + piece, size + gap + length
+            continue
+        if visible_text(current).strip():
+            messages.append(Html(current))
+        current, size = piece or "", length
+    return messages
+
+
+async def reply_in_chunks(
+    message: Message,
+    blocks: Sequence[str],
+    *,
+    separator: str = "\n\n",
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> int:
+    """Reply with ``blocks`` in as few messages as fit (``chunk_html``); the keyboard goes
+    under the last one. Returns how many messages were sent."""
+    chunks = chunk_html(blocks, separator=separator)
+    for n, text in enumerate(chunks, start=1):
+        await message.reply_text(text, reply_markup=reply_markup if n == len(chunks) else None)
+    return len(chunks)
+
+
+def echo(typed: str, columns: int = ECHO_COLUMNS) -> str:
+    """What the user typed, cut to ``columns`` display columns, to quote back in a reply."""
+    return clip(typed, columns)

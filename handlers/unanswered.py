@@ -19,7 +19,7 @@ from bot.services.unanswered import AttachOutcome, QuestionGroup
 from bot.texts import Html, Texts, fmt
 from handlers.staff_guard import require_staff
 from handlers.start import stale_button
-from handlers.ui import inline_rows
+from handlers.ui import echo, inline_rows, reply_in_chunks
 from knowledge.model import KnowledgeBaseError, Topic
 
 PICK, PAGE, ADD = "uap", "uat", "uaa"
@@ -29,7 +29,7 @@ _EXAMPLE_COLUMNS = 120
 _QUOTE_COLUMNS = 300
 
 
-def _render_groups(t: Texts, groups: list[QuestionGroup], since: str) -> Html:
+def _render_groups(t: Texts, groups: list[QuestionGroup], since: str) -> list[Html]:
     u = t.unanswered
     parts = [fmt(u.header, since=since, groups=len(groups))]
     for n, group in enumerate(groups, start=1):
@@ -40,7 +40,7 @@ def _render_groups(t: Texts, groups: list[QuestionGroup], since: str) -> Html:
         )
         down = fmt(u.down_note, down=group.downvoted) if group.downvoted else ""
         parts.append(fmt(u.group, n=n, count=group.count, down=down, examples=examples))
-    return Html("\n\n".join(parts))
+    return parts
 
 
 def _since(context: Context, t: Texts, args: list[str]) -> tuple[datetime | None, str]:
@@ -65,7 +65,7 @@ async def unanswered(update: Update, context: Context) -> None:
     try:
         since, label = _since(context, t, args)
     except PeriodError:
-        await message.reply_text(fmt(t.unanswered.bad_date, text=" ".join(args)))
+        await message.reply_text(fmt(t.unanswered.bad_date, text=echo(" ".join(args))))
         return
     groups = await context.services.unanswered.groups(since)
     if not groups:
@@ -75,9 +75,8 @@ async def unanswered(update: Update, context: Context) -> None:
         (t.unanswered.btn_attach.format(n=n), callbacks.encode(PICK, g.lead.id))
         for n, g in enumerate(groups, start=1)
     ]
-    await message.reply_text(
-        _render_groups(t, groups, label), reply_markup=inline_rows(buttons, 5)
-    )
+    blocks = _render_groups(t, groups, label)
+    await reply_in_chunks(message, blocks, reply_markup=inline_rows(buttons, 5))
 
 
 def _topic_buttons(t: Texts, question_id: int, topics: list[Topic]) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from bot.texts import get_texts
 from db import projects, questions, referrals, trainings
 from db.audit import list_audit
 from db.models import Decision, SignupStatus
-from handlers.privacy import as_plain_text, chunk
+from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
 from tests.test_registration import fill
 
@@ -175,10 +175,7 @@ async def test_long_mydata_comes_as_a_file(harness: BotHarness) -> None:
     assert "<b>" not in content
 
 
-def test_chunk_splits_between_blocks_and_refuses_oversized_ones() -> None:
-    blocks = ["a" * 3000, "b" * 1100, "c" * 100]
-    assert [len(m) for m in chunk(blocks) or []] == [3000, 1202]
-    assert chunk(["x" * 4097]) is None
+def test_the_document_is_plain_text() -> None:
     assert as_plain_text(["<b>标题</b> &amp; 内容"]) == "标题 & 内容".encode()
 
 

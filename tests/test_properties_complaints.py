@@ -1,11 +1,12 @@
-"""Property: any complaint text is taken safely and stored exactly as typed, ends stripped.
+"""Property: any complaint text is taken safely and stored exactly as it is documented cleaned.
 
 A resident files a named complaint whose description, department and time are hostile text
 (random Unicode, RTL and zero-width marks, control characters, HTML and SQL fragments, long
-runs). ``bot.services.complaints`` documents the trimming (``clean_what``: 5-2,000 characters
-after stripping; ``clean_field``: 1-200): an answer outside it must be asked for again (the
-test then answers validly). No error may reach the error handler, every step is answered, and
-the stored complaint equals the expected values.
+runs). ``bot.services.complaints`` says what is kept (``clean_what``: 5-2,000 characters,
+line breaks kept; ``clean_field``: one line of 1-200; the rules are ``bot.services.text``'s):
+an answer outside it must be asked for again (the test then answers validly). No error may
+reach the error handler, every step is answered, and the stored complaint equals the expected
+values.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ ANSWER = hostile_text(max_size=60).filter(lambda s: not s.startswith("/"))
 @given(what=ANSWER, department=ANSWER, when=ANSWER)
 # Found by this test: SQLite's length() stops at a NUL, so the CHECK on the row refused it.
 @example(what="\x00<b><b>", department="<b><b>", when="\x00昨天")
-async def test_any_complaint_text_is_stored_as_typed(
+async def test_any_complaint_text_is_stored_cleaned(
     harness: BotHarness, what: str, department: str, when: str
 ) -> None:
     user = harness.user(next(_IDS))

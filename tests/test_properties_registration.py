@@ -2,11 +2,12 @@
 
 One hostile answer per field per example (name, typed industry or 其他 + free text, typed
 village and applicant type, investment, jobs, typed phone, typed referrer), through the real
-Application. The bot's pure parsers (``bot.services.registration``: ``clean_text`` documents
-the trimming) say whether each answer is acceptable; when one is not, the bot must ask again
-and the test answers validly, so a bot that accepts what it should refuse (or the reverse)
-ends with a different stored row. No error may reach the error handler, every step is
-answered, and the stored project equals the expected values field by field.
+Application. The bot's pure parsers (``bot.services.registration``, and
+``bot.services.text.clean_text``, which documents the trimming) say whether each answer is
+acceptable; when one is not, the bot must ask again and the test answers validly, so a bot
+that accepts what it should refuse (or the reverse) ends with a different stored row. No
+error may reach the error handler, every step is answered, and the stored project equals the
+expected values field by field.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from bot.services.registration import (
     NOTE_MAX_CHARS,
     Problem,
     choose,
-    clean_text,
     parse_investment,
     parse_jobs,
     parse_phone,
 )
+from bot.services.text import TextProblem, clean_text
 from bot.settings import Limits, Settings
 from bot.texts import get_texts
 from db import projects as projects_repo
@@ -86,7 +87,7 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
         """Send ``text``; if the parser refused it the bot must ask again: answer validly."""
         replies = await user.send(text)
         assert replies.messages, f"no answer to {text!r}"
-        if isinstance(value, Problem):
+        if isinstance(value, Problem | TextProblem):
             replies = await user.send(fallback)
             assert replies.messages
             value = fallback_value
@@ -123,7 +124,7 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
         note = clean_text(referrer, NOTE_MAX_CHARS)
         replies = await user.send(referrer)
         assert replies.messages
-        if isinstance(note, Problem):
+        if isinstance(note, TextProblem):
             await user.press(R.btn_no_referrer)
             note = None
         expected["referrer_note"] = note

@@ -4,8 +4,8 @@ An admin types hostile text (random Unicode, RTL and zero-width marks, control c
 HTML and SQL fragments, long runs) as ``/stats`` arguments, as a broadcast's text and as a new
 training's title. No error may reach the error handler (the emulator refuses invalid HTML and
 over-long replies with BadRequest, which would), every input is answered, and a broadcast text
-is kept exactly as typed with its ends stripped - shown in the preview, HTML-escaped - or
-refused with the length limit when it is too long. Nothing is sent to residents: each dialog
+is kept as ``clean_broadcast`` cleans it - shown in the preview, HTML-escaped - or refused
+with the length limit when it cannot be sent. Nothing is sent to residents: each dialog
 is cancelled after the step under test.
 """
 
@@ -14,7 +14,8 @@ from __future__ import annotations
 from hypothesis import example, given
 
 from bot.harness import BotHarness
-from bot.services.broadcast import MAX_BROADCAST_CHARS
+from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
+from bot.services.text import TextProblem
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
 
@@ -39,13 +40,14 @@ async def test_broadcast_takes_any_text(harness: BotHarness, text: str) -> None:
         assert (await admin.send("/broadcast")).messages
         replies = await admin.send(text)
         assert replies.messages
-        if len(text.strip()) > MAX_BROADCAST_CHARS:
+        cleaned = clean_broadcast(text)
+        if isinstance(cleaned, TextProblem):
             assert str(MAX_BROADCAST_CHARS) in replies.last.text
         else:
-            # The audience buttons mean the text was taken; the draft holds it as typed.
+            # The audience buttons mean the text was taken; the draft holds it cleaned.
             assert replies.last.button_labels
             draft = harness.running.app.user_data[ADMIN_ID]["broadcast"]
-            assert draft["text"] == text.strip()
+            assert draft["text"] == cleaned
         assert (await admin.send("/cancel")).messages
     watch.assert_clean(text)
 

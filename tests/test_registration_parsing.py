@@ -1,18 +1,17 @@
-"""The pure parts of registration: trimming names, reading numbers and phones, the draft."""
+"""The pure parts of registration: reading numbers and phones, the draft.
+
+Trimming names is ``bot.services.text`` (tests/test_text.py).
+"""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from bot.services.registration import (
-    NAME_MAX_CHARS,
     Draft,
     Field,
     Problem,
     choose,
-    clean_text,
     format_wan,
     mask_phone,
     parse_investment,
@@ -20,38 +19,6 @@ from bot.services.registration import (
     parse_phone,
     referral_link,
 )
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("  香菇  大棚 ", "香菇 大棚"),
-        ("a\x00b\nc\td", "a b c d"),
-        ("\u202eabc", "\u202eabc"),
-        ("零\u200b宽", "零\u200b宽"),
-        ("🚀 项目", "🚀 项目"),
-        ("<b>x</b>", "<b>x</b>"),
-        ("", Problem.EMPTY),
-        (" \n\t ", Problem.EMPTY),
-        ("\x00\x1b", Problem.EMPTY),
-        ("\u200b\u200d\ufeff", Problem.INVISIBLE),
-        ("长" * (NAME_MAX_CHARS + 1), Problem.TOO_LONG),
-        ("长" * NAME_MAX_CHARS, "长" * NAME_MAX_CHARS),
-    ],
-)
-def test_clean_text(typed: str, expected: str | Problem) -> None:
-    assert clean_text(typed) == expected
-
-
-@given(st.text(max_size=200))
-def test_clean_text_is_idempotent_and_bounded(typed: str) -> None:
-    cleaned = clean_text(typed)
-    if isinstance(cleaned, Problem):
-        return
-    assert clean_text(cleaned) == cleaned
-    assert 1 <= len(cleaned) <= NAME_MAX_CHARS
-    assert cleaned == cleaned.strip()
-    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned)
 
 
 @pytest.mark.parametrize(

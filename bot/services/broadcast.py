@@ -13,6 +13,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from bot.clock import Clock
+from bot.services.text import TextProblem, clean_multiline
 from db import broadcasts as broadcasts_repo
 from db.audit import append_audit
 from db.database import Database
@@ -20,6 +21,11 @@ from db.models import Addressee, Broadcast
 
 # Telegram allows 4096 characters; the header and HTML escaping need room.
 MAX_BROADCAST_CHARS = 3500
+
+
+def clean_broadcast(text: str) -> str | TextProblem:
+    """The staff text cleaned with its line breaks (``bot.services.text``), or why not."""
+    return clean_multiline(text, MAX_BROADCAST_CHARS)
 
 
 class BroadcastService:
@@ -45,9 +51,11 @@ class BroadcastService:
         return len(await self.audience(tag))
 
     async def start(self, staff_id: int, text: str, tag: str | None) -> Broadcast:
-        """Record a broadcast that is about to be sent."""
-        if not text.strip() or len(text) > MAX_BROADCAST_CHARS:
-            raise ValueError("broadcast text must be 1 to 3500 characters")
+        """Record a broadcast about to be sent, its text cleaned as ``clean_broadcast``."""
+        cleaned = clean_broadcast(text)
+        if isinstance(cleaned, TextProblem):
+            raise ValueError(f"broadcast text refused: {cleaned.value}")
+        text = cleaned
         now = self._clock()
         async with self._db.write() as conn:
             broadcast = await broadcasts_repo.create_broadcast(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.services.text import TextProblem, clean_multiline, clean_text
 from bot.settings import Settings
 from db import complaints as repo
 from db import users as users_repo
@@ -80,15 +81,21 @@ class StatusOutcome:
 
 
 def clean_what(text: str) -> str | None:
-    """The description without NUL characters, stripped; None unless 5-2000 characters."""
-    value = text.replace("\x00", "").strip()  # SQLite's length() stops at a NUL
-    return value if MIN_WHAT_CHARS <= len(value) <= MAX_WHAT_CHARS else None
+    """The description cleaned with its line breaks; None unless 5-2000 characters."""
+    value = clean_multiline(text, MAX_WHAT_CHARS, min_len=MIN_WHAT_CHARS)
+    return None if isinstance(value, TextProblem) else value
 
 
 def clean_field(text: str) -> str | None:
-    """A short answer (department, when) without NULs, stripped; None if empty or too long."""
-    value = text.replace("\x00", "").strip()
-    return value if 0 < len(value) <= MAX_FIELD_CHARS else None
+    """A short answer (department, when) cleaned to one line; None if empty or too long."""
+    value = clean_text(text, MAX_FIELD_CHARS)
+    return None if isinstance(value, TextProblem) else value
+
+
+def clean_note(text: str) -> str | None:
+    """A staff resolution note cleaned with its line breaks; None if empty or too long."""
+    value = clean_multiline(text, MAX_FIELD_CHARS)
+    return None if isinstance(value, TextProblem) else value
 
 
 class ComplaintService:

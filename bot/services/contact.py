@@ -9,6 +9,7 @@ the claim when the reply could not be delivered. Imports no ``telegram``.
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.services.text import TextProblem, clean_multiline
 from db import contact_messages as repo
 from db import users as users_repo
 from db.audit import append_audit
@@ -22,15 +23,15 @@ INBOX_LIMIT = 30
 
 
 def clean_message(text: str) -> str | None:
-    """A resident's message stripped, or None if it is not 2-2000 characters."""
-    value = text.strip()
-    return value if MIN_MESSAGE_CHARS <= len(value) <= MAX_MESSAGE_CHARS else None
+    """A resident's message cleaned (``bot.services.text``), or None unless 2-2000 characters."""
+    value = clean_multiline(text, MAX_MESSAGE_CHARS, min_len=MIN_MESSAGE_CHARS)
+    return None if isinstance(value, TextProblem) else value
 
 
 def clean_reply(text: str) -> str | None:
-    """A staff reply stripped, or None if empty or too long for one Telegram message."""
-    value = text.strip()
-    return value if 0 < len(value) <= MAX_REPLY_CHARS else None
+    """A staff reply cleaned, or None if empty or too long for one Telegram message."""
+    value = clean_multiline(text, MAX_REPLY_CHARS)
+    return None if isinstance(value, TextProblem) else value
 
 
 class ContactService:

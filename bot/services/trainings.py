@@ -38,6 +38,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.clock import Clock
+from bot.services.text import TextProblem, check, normalize_line, normalize_lines, utf16_len
 from bot.settings import Settings
 from db import trainings as repo
 from db.audit import append_audit
@@ -61,6 +62,8 @@ MAX_TITLE = 200
 MAX_PLACE = 200
 MAX_DESCRIPTION = 1000
 MAX_TAGS = 10
+MAX_TAG = 50
+MAX_TARGET = 200
 MAX_CAPACITY = 100_000
 UPCOMING_LIMIT = 10
 
@@ -152,9 +155,39 @@ def subscribable_tags(settings: Settings) -> tuple[str, ...]:
 
 
 def split_tags(text: str) -> tuple[str, ...]:
-    """``"建筑模板，经营管理"`` -> ``("建筑模板", "经营管理")``; blanks and duplicates dropped."""
-    parts = (p.strip() for p in text.replace("，", ",").replace("、", ",").split(","))
-    return tuple(dict.fromkeys(p[:50] for p in parts if p and p != EVERYTHING))
+    """``"建筑模板，经营管理"`` -> ``("建筑模板", "经营管理")``; blanks and duplicates dropped.
+
+    Each tag is cleaned to one line (``bot.services.text``) and cut to ``MAX_TAG`` characters.
+    """
+    parts = text.replace("，", ",").replace("、", ",").split(",")
+    tags = (normalize_line(normalize_line(p)[:MAX_TAG]) for p in parts)
+    return tuple(dict.fromkeys(t for t in tags if t and t != EVERYTHING))
+
+
+def clean_field(field: str, value: str) -> str | TextProblem:
+    """A typed title, place, target group or description, cleaned, or why it cannot be stored.
+
+    Title and place are required lines (``bot.services.text.clean_text``); the target group is
+    an optional line and the description optional text with its line breaks: those may be
+    empty (or invisible), only not longer than their limit.
+    """
+    if field == "description":
+        return _optional(normalize_lines(value), MAX_DESCRIPTION)
+    if field == "target":
+        return _optional(normalize_line(value), MAX_TARGET)
+    return check(normalize_line(value), {"title": MAX_TITLE, "place": MAX_PLACE}[field])
+
+
+def _optional(text: str, limit: int) -> str | TextProblem:
+    return text if utf16_len(text) <= limit else TextProblem.TOO_LONG
+
+
+def _cleaned(field: str, value: str) -> str:
+    """``clean_field`` for the service: a problem raises ``TrainingError(field)``."""
+    cleaned = clean_field(field, value)
+    if isinstance(cleaned, TextProblem):
+        raise TrainingError(field)
+    return cleaned
 
 
 class TrainingService:
@@ -179,18 +212,12 @@ class TrainingService:
         """Validate and tidy a draft; raise ``TrainingError`` naming the first problem."""
         draft = replace(
             draft,
-            title=draft.title.strip(),
-            place=draft.place.strip(),
-            description=draft.description.strip(),
-            target_group=draft.target_group.strip(),
-            tags=tuple(dict.fromkeys(t.strip() for t in draft.tags if t.strip()))[:MAX_TAGS],
+            title=_cleaned("title", draft.title),
+            place=_cleaned("place", draft.place),
+            description=_cleaned("description", draft.description),
+            target_group=_cleaned("target", draft.target_group),
+            tags=split_tags(",".join(draft.tags))[:MAX_TAGS],
         )
-        if not 1 <= len(draft.title) <= MAX_TITLE:
-            raise TrainingError("title")
-        if not 1 <= len(draft.place) <= MAX_PLACE:
-            raise TrainingError("place")
-        if len(draft.description) > MAX_DESCRIPTION:
-            raise TrainingError("description")
         if draft.starts_at <= self.now():
             raise TrainingError("past")
         if draft.ends_at <= draft.starts_at:
@@ -308,12 +335,9 @@ class TrainingService:
                 assert training is not None
                 promoted = await self._promote(conn, training, now)
             else:
-                text = str(value).strip()
-                limits = {"title": MAX_TITLE, "place": MAX_PLACE, "description": MAX_DESCRIPTION}
-                if field not in limits:
+                if field not in ("title", "place", "description"):
                     raise TrainingError("field")
-                if not (field == "description" or text) or len(text) > limits[field]:
-                    raise TrainingError(field)
+                text = _cleaned(field, str(value))
                 training = await repo.update_training(
                     conn,
                     training_id,

@@ -1,0 +1,99 @@
+"""Cleaning what people type before it is stored: one set of rules for every feature.
+
+Every service that stores typed text (project names, complaints, contact messages and staff
+replies, resolution notes, return reasons, training fields, broadcasts) cleans it here, so a
+stored value never holds a control character. That matters beyond looks: SQLite's
+``length()`` stops at a NUL, so a ``CHECK (length(x) BETWEEN 1 AND n)`` refuses a row whose
+text starts with one. The rules, documented because stored text is exactly what they leave:
+
+One line (``normalize_line``, ``clean_text``: names, places, titles, short answers):
+
+1. Unicode NFC normalisation (composed characters, as phones send them);
+2. control characters (category Cc: newlines, tabs, NUL, escape, DEL ...) become spaces;
+3. runs of whitespace (ideographic spaces too) collapse to one space; the ends are stripped.
+
+Several lines (``normalize_lines``, ``clean_multiline``: complaints, messages, broadcasts):
+
+1. Unicode NFC normalisation;
+2. ``\\r\\n`` and ``\\r`` become ``\\n``; every other control character becomes a space;
+3. each line is cleaned as one line above (so blank-looking lines become empty);
+4. runs of empty lines collapse to one empty line, and empty lines at the ends are dropped.
+
+Both keep format characters (RTL/LTR marks, zero-width joiners, BOM) and emoji as typed, but
+the text must contain at least one visible character. Lengths are counted as Telegram counts
+them, in UTF-16 code units (one per Chinese character, two for most emoji): never fewer than
+SQLite's code points, so a text that passes fits the table's CHECK, and a stored text quoted
+into a message keeps that message under Telegram's limit. A text outside the bounds is refused
+with a ``TextProblem`` (the caller says why), never silently cut. Pure: no I/O, no
+``telegram``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+
+# Categories that show nothing by themselves: format marks, separators, combining marks.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+class TextProblem(StrEnum):
+    """Why a typed text cannot be stored (values match the registration error texts)."""
+
+    EMPTY = "empty"
+    INVISIBLE = "invisible"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+
+
+def utf16_len(text: str) -> int:
+    """The length of ``text`` as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _controls_to_spaces(text: str, keep: str = "") -> str:
+    return "".join(
+        " " if ch not in keep and unicodedata.category(ch) == "Cc" else ch for ch in text
+    )
+
+
+def normalize_line(text: str) -> str:
+    """``text`` as one clean line (rules in the module docstring); may be empty."""
+    text = _controls_to_spaces(unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def normalize_lines(text: str) -> str:
+    """``text`` cleaned line by line, keeping its line breaks (rules in the module docstring)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.split()) for line in _controls_to_spaces(text, "\n").split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def check(text: str, max_len: int, *, min_len: int = 1) -> str | TextProblem:
+    """``text`` (already normalised) if it is visible and ``min_len``-``max_len`` long."""
+    if not text:
+        return TextProblem.EMPTY
+    if all(unicodedata.category(ch) in _INVISIBLE for ch in text):
+        return TextProblem.INVISIBLE
+    if utf16_len(text) < min_len:
+        return TextProblem.TOO_SHORT
+    if utf16_len(text) > max_len:
+        return TextProblem.TOO_LONG
+    return text
+
+
+def clean_text(text: str, max_len: int, *, min_len: int = 1) -> str | TextProblem:
+    """One line of typed text, cleaned and checked, or why it cannot be stored."""
+    return check(normalize_line(text), max_len, min_len=min_len)
+
+
+def clean_multiline(text: str, max_len: int, *, min_len: int = 1) -> str | TextProblem:
+    """Typed free text with its line breaks, cleaned and checked, or why it cannot be stored."""
+    return check(normalize_lines(text), max_len, min_len=min_len)

@@ -5,7 +5,9 @@ exactly as an operator would (``CHUANGYE_BASE_URL``, ``CHUANGYE_TOKEN``, a confi
 long-polling and in webhook mode; users act through the emulator's control API over HTTP. Each
 run is stopped with SIGTERM while an update is in flight and started again; every update must
 be handled exactly once across the restart (the per-update log lines prove it), and the logs
-must carry neither the token nor what users wrote.
+must carry neither the token nor what users wrote. A training session added with
+``python -m bot training add`` reminds the resident who signed up exactly once, on time and in
+the town's time zone, though the bot was restarted between the sign-up and the reminder.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -67,6 +71,8 @@ class BotProcess:
     workdir: Path
     base_url: str
     args: tuple[str, ...] = ()
+    config: str = ""  # more TOML for config.toml, e.g. a [trainings] table
+    environ: dict[str, str] = field(default_factory=dict)
     health_port: int = field(default_factory=free_port)
     runs: int = 0
     proc: asyncio.subprocess.Process | None = None
@@ -75,18 +81,41 @@ class BotProcess:
     def logs(self) -> str:
         return "".join(p.read_text("utf-8") for p in sorted(self.workdir.glob("stderr-*.log")))
 
-    async def start(self, client: httpx.AsyncClient) -> None:
+    def env(self) -> dict[str, str]:
+        """The environment an operator sets, and a config.toml in the working directory."""
         (self.workdir / "config.toml").write_text(
-            f'[bot]\ndatabase = "bot.sqlite3"\n[network]\nhealth_port = {self.health_port}\n',
+            f'[bot]\ndatabase = "bot.sqlite3"\n[network]\nhealth_port = {self.health_port}\n'
+            + self.config,
             encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
-        env |= {
+        return env | {
             "PYTHONPATH": str(REPO),
             "CHUANGYE_TOKEN": TOKEN,
             "CHUANGYE_BASE_URL": self.base_url,
             "PTB_TIMEDELTA": "1",
+            **self.environ,
         }
+
+    async def cli(self, *args: str) -> str:
+        """Run ``python -m bot <args>`` (an operator's command) in the same directory."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *args,
+            cwd=self.workdir,
+            env=self.env(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        async with asyncio.timeout(30):
+            out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()
+        return out.decode()
+
+    async def start(self, client: httpx.AsyncClient) -> None:
+        env = self.env()
         self.runs += 1
         stderr = (self.workdir / f"stderr-{self.runs}.log").open("wb")
         self.proc = await asyncio.create_subprocess_exec(
@@ -300,3 +329,89 @@ async def test_live_session_survives_sigterm_restart(
         assert str(emulator.webhook and emulator.webhook["secret_token"]) not in logs
     assert "Traceback" not in logs
     assert "stopped cleanly" in logs
+
+
+TRAINING = "电商直播带货实操培训"
+PLACE = "镇便民服务中心三楼"
+TOWN_TZ = ZoneInfo("Asia/Shanghai")  # the default bot.timezone
+ELSEWHERE = "America/Los_Angeles"  # the bot's host clock: never what residents are shown
+REMINDER_LEAD = timedelta(seconds=12)  # from configuring the offset to the reminder falling due
+
+
+def mode_args(mode: str) -> tuple[str, ...]:
+    """``python -m bot run`` options for long polling or a webhook on a free loopback port."""
+    if mode == "polling":
+        return ()
+    port = free_port()
+    return ("--webhook-url", f"http://127.0.0.1:{port}/tg-updates", "--port", str(port))
+
+
+async def new_messages(users: Users, user_id: int, seen: int, within: float) -> list[Any]:
+    """The bot's messages to ``user_id`` after the first ``seen``, once any arrive (or none)."""
+    messages: list[Any] = []
+    with suppress(TimeoutError):
+        async with asyncio.timeout(within):
+            while len(messages := await users.messages(user_id)) <= seen:  # noqa: ASYNC110
+                await asyncio.sleep(0.1)  # another process sends them; nothing to wait on
+    return messages[seen:]
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_reminder_arrives_once_on_time_across_a_restart(
+    mode: str, tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    # An operator adds a session from the shell: it starts in 2-3 minutes, town time.
+    start = datetime.now(TOWN_TZ).replace(second=0, microsecond=0) + timedelta(minutes=3)
+    bot = BotProcess(tmp_path, emulator_server.url, mode_args(mode), environ={"TZ": ELSEWHERE})
+    added = await bot.cli(
+        "training", "add", "--title", TRAINING, "--start", f"{start:%Y-%m-%d %H:%M}",
+        "--place", PLACE, "--capacity", "30",
+    )  # fmt: skip
+    assert f"#1: {start:%Y-%m-%d %H:%M}" in added
+    # One reminder offset, so that it falls due shortly after the resident signs up.
+    due = datetime.now(TOWN_TZ) + REMINDER_LEAD
+    bot.config = (
+        f"[trainings]\nreminder_offsets_hours = [{(start - due) / timedelta(hours=1)!r}]\n"
+    )
+    await bot.start(client)
+    users = Users(client, emulator_server.url)
+
+    # A resident opens the bot, lists the sessions from the menu and signs up.
+    greeting = await users.send(601, "/start")
+    assert ZH.common.btn_trainings in greeting["reply_keyboard"]
+    listing = await users.act(601, "press", label=ZH.common.btn_trainings)
+    assert listing["settled"]
+    assert TRAINING in listing["messages"][-1]["text"]
+    joined = await users.act(601, "press", label=ZH.trainings.btn_join)
+    assert joined["toast"] == ZH.trainings.toast_signed
+    assert ZH.trainings.you_signed in joined["edited"][-1]["text"]
+
+    # The bot is stopped and started again before the reminder is due.
+    seen = len(await users.messages(601))
+    assert await bot.terminate() == 0
+    await bot.start(client)
+    assert datetime.now(TOWN_TZ) < due, "too slow: restart the bot before the reminder is due"
+
+    # The reminder arrives on time, names the session and its time in the town's zone...
+    arrivals = await new_messages(users, 601, seen, within=40)
+    arrived = datetime.now(TOWN_TZ)
+    assert len(arrivals) == 1, arrivals
+    assert due <= arrived < due + timedelta(seconds=5)
+    reminder = arrivals[0]
+    text = reminder["text"]
+    assert TRAINING in text
+    assert PLACE in text
+    end = start + timedelta(hours=2)
+    assert f"{start.month}月{start.day}日" in text
+    assert f"{start:%H:%M}–{end:%H:%M}" in text
+    assert ZH.trainings.late_prefix not in text  # on time, not a catch-up after downtime
+
+    # ...and only once.
+    assert await new_messages(users, 601, seen + 1, within=3) == []
+    assert await bot.terminate() == 0
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        rows = conn.execute("SELECT user_id, status, late FROM reminders").fetchall()
+    assert rows == [(601, "sent", 0)]
+    logs = bot.logs
+    assert logs.count("training messages: 1 delivered") == 1
+    assert "Traceback" not in logs

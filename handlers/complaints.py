@@ -29,9 +29,11 @@ from bot.services.complaints import (
     MIN_WHAT_CHARS,
     Advance,
     ComplaintDraft,
+    WhatProblem,
     clean_field,
     clean_note,
     clean_what,
+    what_problem,
 )
 from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
@@ -186,6 +188,9 @@ async def got_what(update: Update, context: Context) -> int:
     what = clean_what(message.text)
     if what is None:
         t = context.texts(update.effective_user)
+        if what_problem(message.text) is WhatProblem.NO_WORDS:
+            await message.reply_text(t.complaints.what_no_words)
+            return ComplaintStep.WHAT
         text = fmt(
             t.complaints.what_length,
             min=MIN_WHAT_CHARS,
@@ -326,6 +331,19 @@ async def cancel(update: Update, context: Context) -> int:
             update.effective_chat.id, t.common.cancelled, reply_markup=main_menu(t)
         )
     return ConversationHandler.END
+
+
+async def back(update: Update, context: Context) -> int:
+    """Go back one step: forget the answer before the current question and ask it again."""
+    draft = _draft(context)
+    step = next((i for i, f in enumerate(FIELDS) if f not in draft), len(FIELDS))
+    if step == 0:
+        t = context.texts(update.effective_user)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(t.complaints.back_at_first)
+    else:
+        draft.pop(FIELDS[step - 1])
+    return await _prompt(update, context)
 
 
 async def reprompt(update: Update, context: Context) -> int:
@@ -578,7 +596,7 @@ def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Co
                 CallbackQueryHandler(edit_field, pattern=_button_of("field")),
             ],
         },
-        fallbacks=_fallbacks(cancel, reprompt),
+        fallbacks=[CommandHandler("back", back), *_fallbacks(cancel, reprompt)],
         name="complaint",
     )
 

@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import fmt, get_texts
+from handlers.dialogs import forget_dialog
 from handlers.ui import main_menu
 
 
@@ -71,6 +72,7 @@ async def menu(update: Update, context: Context) -> None:
 
 async def cancel_idle(update: Update, context: Context) -> None:
     """Answer ``/cancel`` when no dialog is running."""
+    forget_dialog(context)  # no dialog took /cancel, so a marker naming one is stale
     if update.effective_message is None:
         return
     t = context.texts(update.effective_user)

@@ -317,3 +317,38 @@ async def test_anonymous_filing_date_is_the_towns_day_not_utcs(settings: Setting
     assert complaint is not None
     # Stored as the town's midnight (16:00 UTC the day before), not as UTC midnight.
     assert complaint.created_at == datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("what", ["😡😡😡😡😡", "！！！？？？……", "😡😡😡😡a", "…… 12345 ……"])
+async def test_emoji_or_punctuation_is_not_a_description(harness: BotHarness, what: str) -> None:
+    resident = harness.user(5101)
+    await resident.send("/complaint")
+    replies = await resident.send(what)
+    assert replies.last.text == C.what_no_words
+    assert "what" not in harness.running.app.user_data[5101]["complaint"]
+    # A few words with the emoji are fine.
+    assert (await resident.send("😡😡 多收费 😡😡")).last.text == plain(C.ask_department)
+
+
+async def test_back_goes_to_the_previous_question_and_keeps_the_rest(
+    harness: BotHarness,
+) -> None:
+    resident = harness.user(5102)
+    await resident.send("/complaint")
+    assert (await resident.send("/back")).text.startswith(C.back_at_first)
+    await resident.send(WHAT)
+    await resident.send("镇市场监管所")
+    assert (await resident.send("/back")).last.text == plain(C.ask_department)
+    draft = harness.running.app.user_data[5102]["complaint"]
+    assert draft["what"] == WHAT
+    assert "department" not in draft
+    await resident.send("镇城管中队")
+    await resident.send("上周三上午")
+    await resident.press(C.btn_skip)
+    await resident.press(C.btn_named)
+    assert "请核对" in resident.last.text
+    # From the summary, /back asks named or anonymous again; the answers are kept.
+    assert "第 5 步" in (await resident.send("/back")).last.text
+    summary = await resident.press(C.btn_anonymous)
+    assert "镇城管中队" in summary.last.text
+    assert C.mode_anonymous in summary.last.text

@@ -24,11 +24,12 @@ Imports no ``telegram``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.services.text import TextProblem, clean_multiline, clean_text
+from bot.services.text import TextProblem, clean_multiline, clean_text, normalize_lines
 from bot.settings import Settings
 from db import complaints as repo
 from db import users as users_repo
@@ -36,6 +37,7 @@ from db.database import Database
 from db.models import Complaint, ComplaintStatus, User
 
 MIN_WHAT_CHARS = 5
+MIN_WHAT_LETTERS = 3  # letters or CJK characters: emoji or punctuation alone say nothing
 MAX_WHAT_CHARS = 2000
 MAX_FIELD_CHARS = 200
 OPEN_LIST_LIMIT = 30
@@ -80,10 +82,38 @@ class StatusOutcome:
     notify: User | None = None
 
 
+class WhatProblem(StrEnum):
+    """Why a description of what happened is refused."""
+
+    LENGTH = "length"  # not 5-2000 characters
+    NO_WORDS = "no_words"  # emoji or punctuation (almost) only
+
+
+def _letters(text: str) -> int:
+    """Letters in ``text``, of any script (CJK characters are letters too)."""
+    return sum(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def what_problem(text: str) -> WhatProblem | None:
+    """Why ``text`` cannot describe what happened; None if it can.
+
+    No letter at all is NO_WORDS whatever the length (😡😡😡😡😡, ！！！); otherwise the length
+    is checked first, then that at least ``MIN_WHAT_LETTERS`` letters are among it.
+    """
+    cleaned = clean_multiline(text, MAX_WHAT_CHARS, min_len=MIN_WHAT_CHARS)
+    letters = _letters(normalize_lines(text))
+    if letters == 0:
+        return WhatProblem.NO_WORDS
+    if isinstance(cleaned, TextProblem):
+        return WhatProblem.LENGTH
+    return WhatProblem.NO_WORDS if letters < MIN_WHAT_LETTERS else None
+
+
 def clean_what(text: str) -> str | None:
-    """The description cleaned with its line breaks; None unless 5-2000 characters."""
-    value = clean_multiline(text, MAX_WHAT_CHARS, min_len=MIN_WHAT_CHARS)
-    return None if isinstance(value, TextProblem) else value
+    """The description cleaned with its line breaks; None if ``what_problem`` finds one."""
+    if what_problem(text) is not None:
+        return None
+    return normalize_lines(text)
 
 
 def clean_field(text: str) -> str | None:

@@ -121,6 +121,22 @@ COMMON = CommonTexts(
     list_separator=", ",
     field_separator=" · ",
     ellipsis="…",
+    busy_in_dialog=(
+        "You are in the middle of {dialog}. Please answer the question above first, or send "
+        "/cancel and then use the menu."
+    ),
+    dialog_names=(
+        ("registration", "registering a project"),
+        ("review_return", "writing why a project is returned"),
+        ("new_training", "publishing a training"),
+        ("training_manage", "changing a training"),
+        ("complaint", "filing a complaint"),
+        ("complaint_resolve", "writing a complaint's resolution note"),
+        ("contact", "writing to the office"),
+        ("contact_reply", "replying to a resident"),
+        ("broadcast", "sending a broadcast"),
+    ),
+    dialog_other="something else",
 )
 
 QA = QaTexts(
@@ -472,9 +488,14 @@ COMPLAINTS = ComplaintTexts(
         "Your report goes straight to the entrepreneurship office: arbitrary fees, fines or "
         "levies, or any infringement of your lawful rights as an investor.\n\n"
         "Step 1 of 5: please describe <b>what happened</b> ({min}–{max} characters). "
-        "Send /cancel at any time to stop."
+        "Send /back to go back a step, /cancel at any time to stop."
     ),
     what_length="Please use {min}–{max} characters; this was {length}.",
+    what_no_words=(
+        "Only emoji or punctuation: staff could not tell what happened. Please describe it in "
+        "words, e.g. I was charged 300 yuan too much for a licence."
+    ),
+    back_at_first="This is already the first step.",
     ask_department=(
         'Step 2: <b>which agency or person</b> was involved? Write "don\'t know" if unsure.'
     ),
@@ -511,7 +532,9 @@ COMPLAINTS = ComplaintTexts(
     btn_edit_when="When",
     btn_edit_photo="Photo",
     btn_edit_mode="Named/anonymous",
-    follow_prompt="Please answer the question above, or send /cancel to stop.",
+    follow_prompt=(
+        "Please answer the question above, send /back to go back a step, or /cancel to stop."
+    ),
     filed_named=(
         "✅ Your report <b>{ref}</b> was received. You will hear here when staff act on it."
     ),

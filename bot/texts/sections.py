@@ -44,6 +44,9 @@ class CommonTexts:
     list_separator: str  # between the items of a run-on list: "、" / ", "
     field_separator: str  # between the fields of one list line: " · "
     ellipsis: str  # marks a cut text, or a value not shown
+    busy_in_dialog: str  # {dialog}: a menu button or another dialog's entry mid-dialog
+    dialog_names: tuple[tuple[str, str], ...]  # (dialog name, what the user is doing)
+    dialog_other: str  # the same for a dialog not named above
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +286,8 @@ class ComplaintTexts:
 
     ask_what: str  # {min} {max}
     what_length: str  # {min} {max} {length}
+    what_no_words: str  # emoji or punctuation only
+    back_at_first: str
     ask_department: str
     ask_when: str
     field_length: str  # {max}

@@ -114,6 +114,19 @@ COMMON = CommonTexts(
     list_separator="、",
     field_separator=" · ",
     ellipsis="…",
+    busy_in_dialog="您正在{dialog}，请先回答上面的问题，或发送 /cancel 取消后再用菜单。",
+    dialog_names=(
+        ("registration", "登记项目"),
+        ("review_return", "填写退回项目的理由"),
+        ("new_training", "发布培训"),
+        ("training_manage", "修改培训"),
+        ("complaint", "投诉反映"),
+        ("complaint_resolve", "填写投诉的办结说明"),
+        ("contact", "给工作人员留言"),
+        ("contact_reply", "回复居民留言"),
+        ("broadcast", "群发通知"),
+    ),
+    dialog_other="办理另一件事",
 )
 
 QA = QaTexts(
@@ -447,9 +460,14 @@ COMPLAINTS = ComplaintTexts(
         "📣 <b>投诉反映</b>\n"
         "您反映的问题会直接转给镇创业办工作人员处理：乱收费、乱罚款、乱摊派（“三乱”），"
         "或投资创业的合法权益受到侵害，都可以反映。\n\n"
-        "第 1 步（共 5 步）：请写清<b>发生了什么</b>（{min}–{max} 字）。随时发送 /cancel 取消。"
+        "第 1 步（共 5 步）：请写清<b>发生了什么</b>（{min}–{max} 字）。"
+        "发送 /back 回到上一步，随时发送 /cancel 取消。"
     ),
     what_length="请用 {min}–{max} 个字写清经过，您这次写了 {length} 个字。",
+    what_no_words=(
+        "只有表情或标点，工作人员看不出发生了什么。请用文字写清经过，例如：办执照被多收了三百元。"
+    ),
+    back_at_first="已经是第一步了。",
     ask_department="第 2 步：涉及<b>哪个单位或哪个人</b>？不清楚可以写“不清楚”。",
     ask_when="第 3 步：<b>什么时候</b>发生的？例如：上周三上午、三月初。",
     field_length="请用 1–{max} 个字回答。",
@@ -483,7 +501,7 @@ COMPLAINTS = ComplaintTexts(
     btn_edit_when="时间",
     btn_edit_photo="照片",
     btn_edit_mode="实名/匿名",
-    follow_prompt="请按上面的提示回答，或发送 /cancel 取消。",
+    follow_prompt="请按上面的提示回答，发送 /back 回到上一步，或发送 /cancel 取消。",
     filed_named="✅ 已收到您的投诉，编号 <b>{ref}</b>。工作人员处理时会在这里通知您。",
     filed_anonymous=(
         "✅ 已匿名收到您的投诉，编号 <b>{ref}</b>。\n\n"

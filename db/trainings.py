@@ -129,12 +129,14 @@ async def update_training(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     status: TrainingStatus | None = None,
+    target_group: str | None = None,
 ) -> Training | None:
     """Change the given fields (None = keep); return the session as stored, None if unknown."""
     row = await fetch_one(
         conn,
         "UPDATE trainings SET title = coalesce(?, title), place = coalesce(?, place), "
         "description = coalesce(?, description), capacity = coalesce(?, capacity), "
+        "target_group = coalesce(?, target_group), "
         "starts_at = coalesce(?, starts_at), ends_at = coalesce(?, ends_at), "
         "status = coalesce(?, status), updated_at = ? WHERE id = ? RETURNING *",
         (
@@ -142,6 +144,7 @@ async def update_training(
             place,
             description,
             capacity,
+            target_group,
             None if starts_at is None else to_db_time(starts_at),
             None if ends_at is None else to_db_time(ends_at),
             None if status is None else status.value,
@@ -150,6 +153,15 @@ async def update_training(
         ),
     )
     return None if row is None else (await _with_tags(conn, [row]))[0]
+
+
+async def set_tags(conn: aiosqlite.Connection, training_id: int, tags: Iterable[str]) -> None:
+    """Replace a session's tags."""
+    await conn.execute("DELETE FROM training_tags WHERE training_id = ?", (training_id,))
+    await conn.executemany(
+        "INSERT INTO training_tags (training_id, tag) VALUES (?, ?)",
+        [(training_id, tag) for tag in dict.fromkeys(tags)],
+    )
 
 
 _CARD_SQL = """

@@ -38,7 +38,7 @@ from bot.texts import Html, Texts, fmt, status_label
 from db.models import Project, ProjectStatus
 from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff, send_safely, tell_staff, texts_of
-from handlers.ui import inline_rows
+from handlers.ui import contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,6 +144,22 @@ async def approve(update: Update, context: Context) -> None:
         original = query.message.text_html
         await query.edit_message_text(Html(f"{original}\n\n{mark}"), reply_markup=None)
     await _tell_applicant(context, decided)
+    await _tell_referrer(context, decided)
+
+
+async def _tell_referrer(context: Context, decided: Decided) -> None:
+    """Tell the referrer of an approved project, in their language, that it earns a reward."""
+    project, referrer = decided.project, decided.referrer_id
+    if project is None or referrer is None:
+        return
+    t = await texts_of(context, referrer)
+    text = fmt(
+        t.registration.referrer_approved,
+        ref_no=project.ref_no,
+        name=project.name or t.registration.name_erased,
+        office=contact_block(t, context.services.settings.office),
+    )
+    await send_safely(context, referrer, context.bot.send_message(referrer, text))
 
 
 async def ask_reason(update: Update, context: Context) -> WaitingReview | int | None:

@@ -37,6 +37,7 @@ from bot.services.delivery import DeliveryReport, Outbound, Outcome, Recipient, 
 from bot.services.text import TextProblem
 from bot.services.trainings import (
     EVERYTHING,
+    MAX_SESSION,
     Outgoing,
     SignupOutcome,
     TrainingDraft,
@@ -97,15 +98,26 @@ def _pattern(feature: str, action: str) -> str:
 
 # ---------------------------------------------------------------------- rendering
 def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str:
-    """ "12月5日（周六）14:00–16:00" in the town's time zone."""
+    """ "12月5日（周六）14:00–16:00" in the town's time zone; an end on another day is
+    shown with its date ("12月2日（周三）09:00 – 12月5日（周六）14:00")."""
     s, e = start.astimezone(tz), end.astimezone(tz)
-    return tt.when.format(
-        month=s.month,
-        day=s.day,
-        weekday=tt.weekdays[s.weekday()],
-        start=s.strftime("%H:%M"),
-        end=e.strftime("%H:%M"),
+    values = {
+        "month": s.month,
+        "day": s.day,
+        "weekday": tt.weekdays[s.weekday()],
+        "start": s.strftime("%H:%M"),
+        "end": e.strftime("%H:%M"),
+    }
+    if e.date() == s.date():
+        return tt.when.format(**values)
+    return tt.when_span.format(
+        **values, end_month=e.month, end_day=e.day, end_weekday=tt.weekdays[e.weekday()]
     )
+
+
+def moment_text(tt: TrainingTexts, moment: datetime, tz: Any) -> str:
+    """ "12月5日（周六）14:00": one point in time, as the start of ``when_text``."""
+    return when_text(tt, moment, moment, tz).rsplit("–", 1)[0]
 
 
 def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) -> Html:
@@ -146,6 +158,7 @@ def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> Inlin
     if card.training.status is not TrainingStatus.CANCELLED:
         if card.my_status in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
             row.append(_button(tt.btn_leave, RES, "leave", tid))
+        if card.my_status is SignupStatus.SIGNED:  # a waitlist place is no date to keep
             row.append(_button(tt.btn_calendar, RES, "ics", tid))
         else:
             label = tt.btn_join if card.seats_left else tt.btn_join_waitlist
@@ -161,6 +174,8 @@ def _button(label: str, feature: str, *args: str | int) -> InlineKeyboardButton:
 
 
 def _error_text(tt: TrainingTexts, code: str) -> str:
+    if code == "too_long":
+        return tt.too_long.format(days=MAX_SESSION.days)
     return dict(tt.errors).get(code, dict(tt.errors)["field"])
 
 
@@ -245,7 +260,38 @@ async def join(update: Update, context: Context) -> None:
     await query.answer(toast.format(position=result.position))
     if result.outcome is SignupOutcome.SIGNED:
         await arm_timer(context.application)
-    await _refresh_card(update, context, tid)
+    card = await _refresh_card(update, context, tid)
+    if card is not None and result.outcome in (SignupOutcome.SIGNED, SignupOutcome.WAITLISTED):
+        await _confirm_signup(update, context, card, result.position)
+
+
+def reminders_text(tt: TrainingTexts, offsets: tuple[timedelta, ...], separator: str) -> str:
+    """When the reminders come ("开课前 24小时、2小时会提醒您。"); empty without reminders."""
+    if not offsets:
+        return ""
+    times = separator.join(_time_left(tt, o) for o in sorted(offsets, reverse=True))
+    return tt.reminders_line.format(offsets=times)
+
+
+async def _confirm_signup(
+    update: Update, context: Context, card: SessionCard, position: int
+) -> None:
+    """Say in the chat what the sign-up means: the reminders to expect, or the waitlist place."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    t = context.texts(update.effective_user)
+    tt, tr = t.trainings, card.training
+    if card.my_status is SignupStatus.WAITLISTED:
+        text = fmt(tt.waitlist_confirm, title=tr.title, position=card.my_position or position)
+    else:
+        tz = context.services.settings.timezone
+        reminders = reminders_text(tt, context.services.trainings.offsets, t.common.list_separator)
+        when = when_text(tt, tr.starts_at, tr.ends_at, tz)
+        text = fmt(
+            tt.signed_confirm, title=tr.title, when=when, place=tr.place, reminders=reminders
+        )
+    await context.bot.send_message(chat.id, text)
 
 
 async def leave(update: Update, context: Context) -> None:
@@ -259,16 +305,19 @@ async def leave(update: Update, context: Context) -> None:
     await query.answer(tt.toast_withdrawn if result.withdrawn else tt.toast_not_signed)
     if result.promoted:
         kick(context.application)
-    await _refresh_card(update, context, tid)
+    card = await _refresh_card(update, context, tid)
+    if result.withdrawn and card is not None and update.effective_chat is not None:
+        text = fmt(tt.withdrawn_confirm, title=card.training.title)
+        await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def _refresh_card(update: Update, context: Context, tid: int) -> None:
+async def _refresh_card(update: Update, context: Context, tid: int) -> SessionCard | None:
     query, user = update.callback_query, update.effective_user
     assert query is not None
     assert user is not None
     card = await context.services.trainings.card(tid, user.id)
     if card is None or query.message is None:
-        return
+        return card
     t = context.texts(user)
     tt = t.trainings
     staff = context.services.roles.is_staff(user.id)
@@ -279,18 +328,22 @@ async def _refresh_card(update: Update, context: Context, tid: int) -> None:
     except BadRequest as exc:  # pressing 报名 twice changes nothing on the card
         if "not modified" not in exc.message:
             raise
+    return card
 
 
 async def send_calendar(update: Update, context: Context) -> None:
-    """Send an .ics file for a session the user signed up or waits for."""
+    """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     tid = await _query_training_id(update, context, "ics")
     if query is None or user is None or chat is None or tid is None:
         return
     tt = context.texts(user).trainings
     card = await context.services.trainings.card(tid, user.id)
-    if card is None or card.my_status not in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
-        await query.answer(tt.toast_not_signed, show_alert=True)
+    if card is None or card.my_status is not SignupStatus.SIGNED:
+        waiting = card is not None and card.my_status is SignupStatus.WAITLISTED
+        await query.answer(
+            tt.calendar_signed_only if waiting else tt.toast_not_signed, show_alert=True
+        )
         return
     await query.answer()
     data = calendar_file(card.training, now=context.services.trainings.now())
@@ -379,6 +432,10 @@ def _staff_keyboard(tt: TrainingTexts, tid: int) -> InlineKeyboardMarkup:
             [
                 _button(tt.btn_edit_capacity, STAFF, "edit", tid, "capacity"),
                 _button(tt.btn_edit_title, STAFF, "edit", tid, "title"),
+            ],
+            [
+                _button(tt.btn_edit_target, STAFF, "edit", tid, "target_group"),
+                _button(tt.btn_edit_tags, STAFF, "edit", tid, "tags"),
             ],
             [
                 _button(tt.btn_edit_description, STAFF, "edit", tid, "description"),
@@ -503,12 +560,51 @@ def _prompt(t: Texts, step: NewTrainingStep, context: Context) -> str:
     }.get(step, tt.summary)
 
 
+# The draft key each /newtraining question fills (also the keys of the 修改 picker).
+_STEP_FIELD = {
+    NewTrainingStep.TITLE: "title",
+    NewTrainingStep.TAGS: "tags",
+    NewTrainingStep.TARGET: "target",
+    NewTrainingStep.START: "start",
+    NewTrainingStep.END: "end",
+    NewTrainingStep.PLACE: "place",
+    NewTrainingStep.CAPACITY: "capacity",
+    NewTrainingStep.DESCRIPTION: "description",
+}
+
+
+def _given(t: Texts, step: NewTrainingStep, draft: dict[str, Any], tz: Any) -> str | None:
+    """The answer already in the draft for ``step``, as shown to staff; None if none yet."""
+    tt, key = t.trainings, _STEP_FIELD.get(step)
+    if key is None or key not in draft:
+        return None
+    value = draft[key]
+    if key == "tags":
+        return tt.tag_separator.join(value) or tt.none_value
+    if key in ("start", "end"):
+        return moment_text(tt, datetime.fromisoformat(value), tz)
+    return str(value) or tt.none_value
+
+
 async def _ask(update: Update, context: Context, step: NewTrainingStep) -> NewTrainingStep:
     assert update.effective_message is not None
-    _draft(context)["step"] = int(step)
+    draft = _draft(context)
+    draft["step"] = int(step)
     t = context.texts(update.effective_user)
-    await update.effective_message.reply_text(_prompt(t, step, context))
+    text = _prompt(t, step, context)
+    given = _given(t, step, draft, context.services.settings.timezone)
+    if given is not None:
+        text = Html(f"{text}\n{fmt(t.trainings.current_value, value=given)}")
+    await update.effective_message.reply_text(text)
     return step
+
+
+async def _advance(update: Update, context: Context, step: NewTrainingStep) -> NewTrainingStep:
+    """After an answer: the next question, or the summary (last step, or changing one field)."""
+    draft = _draft(context)
+    if draft.pop("editing", False) or step is NewTrainingStep.DESCRIPTION:
+        return await _show_summary(update, context)
+    return await _ask(update, context, NewTrainingStep(step + 1))
 
 
 def _typed(update: Update, tt: TrainingTexts, *, optional: bool = False) -> str:
@@ -544,21 +640,21 @@ async def got_title(update: Update, context: Context) -> NewTrainingStep:
     """Store the title and ask for tags (a bad title is asked again)."""
     if not await _got_field(update, context, "title"):
         return NewTrainingStep.TITLE
-    return await _ask(update, context, NewTrainingStep.TAGS)
+    return await _advance(update, context, NewTrainingStep.TITLE)
 
 
 async def got_tags(update: Update, context: Context) -> NewTrainingStep:
     """Store the tags and ask for the target group."""
     tt = context.texts(update.effective_user).trainings
     _draft(context)["tags"] = list(split_tags(_typed(update, tt, optional=True)))
-    return await _ask(update, context, NewTrainingStep.TARGET)
+    return await _advance(update, context, NewTrainingStep.TAGS)
 
 
 async def got_target(update: Update, context: Context) -> NewTrainingStep:
     """Store the target group and ask for the start (a too long one is asked again)."""
     if not await _got_field(update, context, "target"):
         return NewTrainingStep.TARGET
-    return await _ask(update, context, NewTrainingStep.START)
+    return await _advance(update, context, NewTrainingStep.TARGET)
 
 
 async def got_start(update: Update, context: Context) -> NewTrainingStep:
@@ -576,8 +672,12 @@ async def got_start(update: Update, context: Context) -> NewTrainingStep:
     if start <= service.now():
         await update.effective_message.reply_text(_error_text(tt, "past"))
         return NewTrainingStep.START
-    _draft(context)["start"] = start.isoformat()
-    return await _ask(update, context, NewTrainingStep.END)
+    draft = _draft(context)
+    draft["start"] = start.isoformat()
+    end = datetime.fromisoformat(draft["end"]) if "end" in draft else None
+    if draft.get("editing") and (end is None or not start < end <= start + MAX_SESSION):
+        return await _ask(update, context, NewTrainingStep.END)  # the old end no longer fits
+    return await _advance(update, context, NewTrainingStep.START)
 
 
 async def got_end(update: Update, context: Context) -> NewTrainingStep:
@@ -599,15 +699,18 @@ async def got_end(update: Update, context: Context) -> NewTrainingStep:
     if end <= start:
         await update.effective_message.reply_text(_error_text(tt, "order"))
         return NewTrainingStep.END
+    if end - start > MAX_SESSION:
+        await update.effective_message.reply_text(fmt(tt.too_long, days=MAX_SESSION.days))
+        return NewTrainingStep.END
     _draft(context)["end"] = end.isoformat()
-    return await _ask(update, context, NewTrainingStep.PLACE)
+    return await _advance(update, context, NewTrainingStep.END)
 
 
 async def got_place(update: Update, context: Context) -> NewTrainingStep:
     """Store the place and ask for the number of seats (a bad place is asked again)."""
     if not await _got_field(update, context, "place"):
         return NewTrainingStep.PLACE
-    return await _ask(update, context, NewTrainingStep.CAPACITY)
+    return await _advance(update, context, NewTrainingStep.PLACE)
 
 
 async def got_capacity(update: Update, context: Context) -> NewTrainingStep:
@@ -619,7 +722,7 @@ async def got_capacity(update: Update, context: Context) -> NewTrainingStep:
         await update.effective_message.reply_text(tt.bad_capacity)
         return NewTrainingStep.CAPACITY
     _draft(context)["capacity"] = int(digits)
-    return await _ask(update, context, NewTrainingStep.DESCRIPTION)
+    return await _advance(update, context, NewTrainingStep.CAPACITY)
 
 
 def _draft_object(draft: dict[str, Any]) -> TrainingDraft:
@@ -636,11 +739,16 @@ def _draft_object(draft: dict[str, Any]) -> TrainingDraft:
 
 
 async def got_description(update: Update, context: Context) -> NewTrainingStep:
-    """Store the description and show the summary with 发布 / 放弃."""
-    assert update.effective_message is not None
-    tt = context.texts(update.effective_user).trainings
+    """Store the description and show the summary with 发布 / 修改 / 放弃."""
     if not await _got_field(update, context, "description"):
         return NewTrainingStep.DESCRIPTION
+    return await _advance(update, context, NewTrainingStep.DESCRIPTION)
+
+
+async def _show_summary(update: Update, context: Context) -> NewTrainingStep:
+    """Show the draft to check, with 发布 / 修改 / 放弃."""
+    assert update.effective_message is not None
+    tt = context.texts(update.effective_user).trainings
     draft = _draft(context)
     draft["step"] = int(NewTrainingStep.CONFIRMATION)
     d = _draft_object(draft)
@@ -655,10 +763,71 @@ async def got_description(update: Update, context: Context) -> NewTrainingStep:
         description=d.description or tt.none_value,
     )
     keyboard = InlineKeyboardMarkup(
-        [[_button(tt.btn_publish, NEW, "publish"), _button(tt.btn_discard, NEW, "discard")]]
+        [
+            [
+                _button(tt.btn_publish, NEW, "publish"),
+                _button(tt.btn_change, NEW, "change"),
+                _button(tt.btn_discard, NEW, "discard"),
+            ]
+        ]
     )
     await update.effective_message.reply_text(text, reply_markup=keyboard)
     return NewTrainingStep.CONFIRMATION
+
+
+async def choose_new_field(update: Update, context: Context) -> NewTrainingStep:
+    """Offer the fields of the draft that can be changed before publishing."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    tt = context.texts(update.effective_user).trainings
+    buttons = [_button(label, NEW, "field", key) for key, label in tt.new_fields]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([_button(tt.btn_back_to_summary, NEW, "sum")])
+    await query.edit_message_reply_markup(None)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            tt.choose_field, reply_markup=InlineKeyboardMarkup(rows)
+        )
+    return NewTrainingStep.CONFIRMATION
+
+
+async def change_new_field(update: Update, context: Context) -> NewTrainingStep:
+    """Ask the chosen field again; its answer leads back to the summary."""
+    query = update.callback_query
+    assert query is not None
+    args = callbacks.decode(query.data, NEW, 2)
+    steps = {key: step for step, key in _STEP_FIELD.items()}
+    if args is None or args[1] not in steps:
+        await query.answer(context.texts(update.effective_user).common.stale_button, True)
+        return NewTrainingStep.CONFIRMATION
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["editing"] = True
+    return await _ask(update, context, steps[args[1]])
+
+
+async def summary_again(update: Update, context: Context) -> NewTrainingStep:
+    """Go back from the field picker to the summary."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _show_summary(update, context)
+
+
+async def back_new(update: Update, context: Context) -> NewTrainingStep:
+    """Go back one question (or from changing a field to the summary); answers are kept."""
+    draft = _draft(context)
+    step = NewTrainingStep(int(draft.get("step", NewTrainingStep.TITLE)))
+    if draft.pop("editing", False):
+        return await _show_summary(update, context)
+    if step is NewTrainingStep.TITLE:
+        if update.effective_message is not None:
+            tt = context.texts(update.effective_user).trainings
+            await update.effective_message.reply_text(tt.back_at_first)
+        return await _ask(update, context, step)
+    return await _ask(update, context, NewTrainingStep(step - 1))
 
 
 async def confirm_new(update: Update, context: Context) -> NewTrainingStep | int:
@@ -679,7 +848,11 @@ async def confirm_new(update: Update, context: Context) -> NewTrainingStep | int
         )
     except TrainingError as exc:
         await query.edit_message_text(_error_text(tt, exc.code))
-        step = NewTrainingStep.START if exc.code in ("past", "order") else NewTrainingStep.TITLE
+        step = {
+            "past": NewTrainingStep.START,
+            "order": NewTrainingStep.START,
+            "too_long": NewTrainingStep.END,
+        }.get(exc.code, NewTrainingStep.TITLE)
         return await _ask(update, context, step)
     context.user_data.pop(DRAFT, None)
     await query.edit_message_text(
@@ -837,7 +1010,8 @@ async def ask_edit(update: Update, context: Context) -> ManageStep | int:
     state = _manage_state(context)
     state.clear()
     state.update(id=training.id, field=field, step=int(ManageStep.FIELD_VALUE))
-    current = str(getattr(training, field)) or tt.none_value
+    value = getattr(training, field)
+    current = (tt.tag_separator.join(value) if field == "tags" else str(value)) or tt.none_value
     await context.bot.send_message(user.id, fmt(tt.ask_field, field=names[field], current=current))
     return ManageStep.FIELD_VALUE
 
@@ -855,7 +1029,7 @@ async def got_field_value(update: Update, context: Context) -> ManageStep | int:
     if field == "capacity":
         digits = unicodedata.normalize("NFKC", raw).removesuffix("人").strip()
         value = int(digits) if digits.isdigit() else 0
-    elif field == "description" and raw.lower() in tt.skip_words:
+    elif field in ("description", "target_group", "tags") and raw.lower() in tt.skip_words:
         value = ""
     try:
         result = await context.services.trainings.edit(
@@ -1053,6 +1227,7 @@ def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
     text = filters.TEXT & ~filters.COMMAND
     new_fallbacks: list[BaseHandler[Update, Context, Any]] = [
         CommandHandler("cancel", cancel_dialog),
+        CommandHandler("back", back_new),
         MessageHandler(filters.ALL, reprompt_new),
     ]
     manage_fallbacks: list[BaseHandler[Update, Context, Any]] = [
@@ -1077,7 +1252,10 @@ def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
             NewTrainingStep.CAPACITY: [MessageHandler(text, got_capacity)],
             NewTrainingStep.DESCRIPTION: [MessageHandler(text, got_description)],
             NewTrainingStep.CONFIRMATION: [
-                CallbackQueryHandler(confirm_new, pattern=_pattern(NEW, "(publish|discard)"))
+                CallbackQueryHandler(confirm_new, pattern=_pattern(NEW, "(publish|discard)")),
+                CallbackQueryHandler(choose_new_field, pattern=_pattern(NEW, "change")),
+                CallbackQueryHandler(change_new_field, pattern=_pattern(NEW, "field")),
+                CallbackQueryHandler(summary_again, pattern=_pattern(NEW, "sum")),
             ],
         },
         fallbacks=new_fallbacks,

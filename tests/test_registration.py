@@ -125,7 +125,7 @@ async def test_number_steps_show_no_buttons_and_choice_steps_do(harness: BotHarn
         ("0", R.error_zero_investment),
         ("0万元", R.error_zero_investment),
         ("99999999", "太大"),
-        ("五十", ERR["not_a_number"]),
+        ("五十块", ERR["not_a_number"]),
     ],
 )
 async def test_bad_investment_is_asked_again_keeping_earlier_answers(
@@ -558,3 +558,47 @@ async def test_a_lost_confirmation_still_ends_the_dialog(harness: BotHarness) ->
     assert project.ref_no in (await user.send("/myprojects")).text  # the dialog is over
     await user.press_data("v1:reg:submit", user.bot_messages[-3])  # a second press
     assert len(await projects_of(harness, 120)) == 1
+
+
+async def test_chinese_numerals_for_investment_and_jobs(harness: BotHarness) -> None:
+    user = harness.user(131)
+    await fill(user, investment="一百二十万", jobs="三十")
+    assert "120 万元" in user.last.text
+    await user.press(R.btn_submit)
+    [project] = await projects_of(harness, 131)
+    assert (project.investment_wan, project.jobs) == (120.0, 30)
+
+
+async def test_the_referrer_hears_of_the_approval_in_their_language(harness: BotHarness) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    referrer = harness.user(221, first_name="Old Zhang", language_code="en")
+    code = re.findall(r"ref_([A-Za-z0-9_-]+)", (await referrer.send("/invite")).last.text)[0]
+    friend = harness.user(222, first_name="小王")
+    await friend.open_deep_link(f"ref_{code}")
+    await fill(friend, name="竹编工坊")
+    await friend.press(R.btn_submit)
+    before = len(referrer.bot_messages)
+    await staff.press(R.btn_approve)
+    [told] = referrer.bot_messages[before:]
+    assert "The project you referred" in told.text
+    assert "竹编工坊" in told.text
+    assert "eligible for a reward" in told.text
+    assert "0000-1234567" in told.text  # where to ask about the reward
+    assert "已通过审核" in friend.last.text
+
+
+async def test_a_project_without_a_referrer_tells_only_the_applicant(
+    harness: BotHarness,
+) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    bystander = harness.user(223)
+    await bystander.send("/invite")
+    before = len(bystander.bot_messages)
+    user = harness.user(224)
+    await fill(user)
+    await user.press(R.btn_submit)
+    await staff.press(R.btn_approve)
+    assert "已通过审核" in user.last.text
+    assert len(bystander.bot_messages) == before

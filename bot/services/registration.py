@@ -96,9 +96,80 @@ def _number_text(text: str, units: tuple[str, ...]) -> str:
     return text
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERALS = set(_CN_DIGITS) | set(_CN_SMALL_UNITS) | {"半", "点"}
+_CN_NUMBER = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿半点])+$")
+
+
+def chinese_number(text: str) -> float | None:
+    """A number in simple Chinese numerals: 三十, 一百二十, 五十万, 两千, 一万五, 两万半, 一点五.
+
+    Arabic digits may stand for a digit (5千, 1.5万). None if ``text`` is not such a number.
+    """
+    if not _CN_NUMBER.match(text) or not set(text) & (_CN_NUMERALS | {"万", "亿"}):
+        return None
+    whole, dot, fraction = text.partition("点")
+    if dot:
+        scale = {"万": 10_000.0, "亿": 100_000_000.0}.get(fraction[-1:], 1.0)  # 一点五万
+        fraction = fraction[:-1] if scale > 1 else fraction
+        if not fraction or any(ch not in _CN_DIGITS and not ch.isdigit() for ch in fraction):
+            return None
+        digits = "".join(str(_CN_DIGITS[ch]) if ch in _CN_DIGITS else ch for ch in fraction)
+        head = chinese_number(whole) if not whole.isdigit() else float(whole)
+        return None if head is None else (head + float("0." + digits)) * scale
+    total = section = 0.0
+    digit: float | None = None
+    unit = 1.0  # the unit just passed: a digit after it, with no unit of its own, is a tenth
+    for token in re.findall(r"[0-9]+(?:\.[0-9]+)?|.", text):
+        if token in _CN_DIGITS or token[0].isdigit():
+            if digit is not None:
+                return None  # 一二, 5五: digits without a unit between them
+            digit = float(_CN_DIGITS[token]) if token in _CN_DIGITS else float(token)
+            if token in ("零", "〇"):
+                digit, unit = None, 10.0  # 一百零五: the digit after 零 is a unit digit
+        elif token in _CN_SMALL_UNITS:
+            unit = _CN_SMALL_UNITS[token]
+            section += (1.0 if digit is None else digit) * unit
+            digit = None
+        elif token == "万":
+            total, section, digit, unit = (
+                total + (section + (digit or 0)) * 10_000,
+                0,
+                None,
+                10_000,
+            )
+        elif token == "亿":
+            total = (total + section + (digit or 0)) * 100_000_000
+            section, digit, unit = 0, None, 100_000_000
+        elif token == "半":
+            if digit is not None:
+                return None
+            section += unit / 2 if unit > 1 else 0.5
+    if digit is not None:
+        section += digit * (unit / 10 if unit >= 10 else 1)
+    return total + section
+
+
+def _chinese_wan(normalized: str) -> float | None:
+    """An investment in Chinese numerals, in 万元: 五十万 -> 50, 五千元 -> 0.5, 两千 -> 2000."""
+    text = normalized.removesuffix("元")
+    value = chinese_number(text)
+    if value is None:
+        return None
+    if text != normalized or "万" in text or "亿" in text:
+        return value / 10_000
+    return value  # a bare number means 万元, as "50" does
+
+
 def parse_investment(text: str, maximum_wan: float) -> float | Problem:
-    """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿"."""
+    """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿",
+    and simple Chinese numerals ("五十万", "一百二十万", "两千万元", "一万五千元")."""
     normalized = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    chinese = _chinese_wan(normalized.replace(",", ""))
+    if chinese is not None:
+        return _checked_wan(chinese, maximum_wan)
     scale = 1.0
     if normalized.endswith("亿元") or normalized.endswith("亿"):
         scale = 10_000.0
@@ -111,6 +182,10 @@ def parse_investment(text: str, maximum_wan: float) -> float | Problem:
     value = float(match[2]) * scale
     if match[1] == "-" and value != 0:
         return Problem.NEGATIVE
+    return _checked_wan(value, maximum_wan)
+
+
+def _checked_wan(value: float, maximum_wan: float) -> float | Problem:
     if not math.isfinite(value) or value > maximum_wan:
         return Problem.TOO_LARGE
     value = round(value, 4)
@@ -120,13 +195,15 @@ def parse_investment(text: str, maximum_wan: float) -> float | Problem:
 
 
 def parse_jobs(text: str, maximum: int) -> int | Problem:
-    """Expected new jobs: a whole number, "5", "5人", "5个", "５"; 0 is allowed (sole trader)."""
+    """Expected new jobs: a whole number, "5", "5人", "5个", "５", "三十", "两千"; 0 is allowed
+    (sole trader)."""
     number = _number_text(text, ("个岗位", "个人", "人", "个", "jobs", "job"))
+    chinese = chinese_number(number)
     match = _NUMBER.match(number)
-    if match is None:
+    if chinese is None and match is None:
         return Problem.EMPTY if not number else Problem.NOT_A_NUMBER
-    value = float(match[2])
-    if match[1] == "-" and value != 0:
+    value = chinese if chinese is not None else float(match[2]) if match else 0.0
+    if match is not None and match[1] == "-" and value != 0:
         return Problem.NEGATIVE
     if not value.is_integer():
         return Problem.NOT_WHOLE
@@ -346,6 +423,7 @@ class Decided:
     outcome: DecisionOutcome
     project: Project | None = None
     applicant_lang: str | None = None
+    referrer_id: int | None = None  # an approved project's credited referrer, to be told
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,10 +567,12 @@ class RegistrationService:
                 if project.user_id is None
                 else await users_repo.get_user(conn, project.user_id)
             )
+            referral = await referrals_repo.get_referral(conn, project_id) if approve else None
         lang = None
         if applicant is not None:
             lang = language_for(applicant.language_code, applicant.lang_override)
-        return Decided(DecisionOutcome.DONE, project, lang)
+        referrer = referral.referrer_user_id if referral is not None else None
+        return Decided(DecisionOutcome.DONE, project, lang, referrer)
 
     async def record_forged(self, actor_id: int, data: str) -> None:
         """Log and audit a review button pressed by someone who is not staff."""

@@ -65,6 +65,7 @@ MAX_TAGS = 10
 MAX_TAG = 50
 MAX_TARGET = 200
 MAX_CAPACITY = 100_000
+MAX_SESSION = timedelta(days=14)  # an end further from the start is a typo, not a course
 UPCOMING_LIMIT = 10
 
 
@@ -222,6 +223,8 @@ class TrainingService:
             raise TrainingError("past")
         if draft.ends_at <= draft.starts_at:
             raise TrainingError("order")
+        if draft.ends_at - draft.starts_at > MAX_SESSION:
+            raise TrainingError("too_long")
         if not 1 <= draft.capacity <= MAX_CAPACITY:
             raise TrainingError("capacity")
         return draft
@@ -287,6 +290,8 @@ class TrainingService:
             end = ends_at or starts_at + (old.ends_at - old.starts_at)
             if end <= starts_at:
                 raise TrainingError("order")
+            if end - starts_at > MAX_SESSION:
+                raise TrainingError("too_long")
             training = await repo.update_training(
                 conn,
                 training_id,
@@ -311,16 +316,20 @@ class TrainingService:
                 action="training.move",
                 target_type="training",
                 target_id=training_id,
-                detail=f"{old.starts_at.isoformat()} -> {starts_at.isoformat()}",
+                detail=f"{self._local(old.starts_at)} -> {self._local(starts_at)}",
                 now=now,
             )
         return ChangeResult(training, notified=notified)
 
+    def _local(self, moment: datetime) -> str:
+        """``moment`` in the town's time zone, ISO 8601 (the one form the audit log uses)."""
+        return moment.astimezone(self._settings.timezone).isoformat()
+
     async def edit(
         self, training_id: int, field: str, value: str | int, *, actor: int | None
     ) -> ChangeResult:
-        """Change title, place, description or capacity; a new place is announced to those
-        signed up, and more seats promote from the waitlist."""
+        """Change title, place, description, target group, tags or capacity; a new place is
+        announced to those signed up, and more seats promote from the waitlist."""
         now = self.now()
         async with self._db.write() as conn:
             old = await self._open_training(conn, training_id)
@@ -334,6 +343,16 @@ class TrainingService:
                 training = await repo.update_training(conn, training_id, now=now, capacity=value)
                 assert training is not None
                 promoted = await self._promote(conn, training, now)
+            elif field == "tags":
+                await repo.set_tags(conn, training_id, split_tags(str(value))[:MAX_TAGS])
+                training = await repo.update_training(conn, training_id, now=now)
+                assert training is not None
+            elif field == "target_group":
+                target = _cleaned("target", str(value))
+                training = await repo.update_training(
+                    conn, training_id, now=now, target_group=target
+                )
+                assert training is not None
             else:
                 if field not in ("title", "place", "description"):
                     raise TrainingError("field")

@@ -268,6 +268,8 @@ TRAININGS = TrainingTexts(
         ("place", "place"),
         ("capacity", "seats"),
         ("description", "description"),
+        ("target_group", "audience"),
+        ("tags", "tags"),
     ),
     edited="Changed the {field}. {notified} told, {promoted} moved up from the waitlist.",
     confirm_cancel="Cancel <b>{title}</b>? All {count} signed up or waiting will be told.",
@@ -286,14 +288,14 @@ TRAININGS = TrainingTexts(
         ("cancelled", "This session is cancelled."),
         ("field", "That cannot be changed."),
     ),
-    ask_title="New session 1/8: send the <b>title</b>. /cancel to stop.",
+    ask_title="New session 1/8: send the <b>title</b>. /back goes back a step, /cancel stops.",
     ask_tags=(
         "2/8: send <b>tags</b> (industry or theme), comma-separated; subscribers to them are "
         "told.\nCommon: {known}\nNone? Send “-”."
     ),
     ask_target="3/8: who is it <b>for</b>? e.g. “returnees”. None? Send “-”.",
     ask_start="4/8: <b>start</b>? e.g. “12月5日 14:00”, “2026-12-05 14:00”, “明天下午3点”.",
-    ask_end="5/8: <b>end or length</b>? e.g. “16:00” or “2h”.",
+    ask_end="5/8: <b>end or length</b>? e.g. “16:00”, “2h”, or with a date “12月6日 12:00”.",
     ask_place="6/8: <b>place</b>?",
     ask_capacity="7/8: how many <b>seats</b>? Send a number.",
     ask_description="8/8: <b>description</b> (content, what to bring). None? Send “-”.",
@@ -312,6 +314,35 @@ TRAININGS = TrainingTexts(
     discarded="OK, discarded; nothing was published.",
     skip_words=("-", "none", "skip", "无", "跳过"),
     none_value="(none)",
+    when_span="{weekday} {day}/{month} {start} – {end_weekday} {end_day}/{end_month} {end}",
+    too_long="A session lasts at most {days} days; that end is too late. Please check the date.",
+    reminders_line="You will be reminded {offsets} before it starts.",
+    signed_confirm="✅ Signed up for <b>{title}</b>\n🕑 {when}\n📍 {place}\n{reminders}",
+    waitlist_confirm=(
+        "⏳ <b>{title}</b> is full; you are number {position} on the waitlist. Seats that free "
+        "up go in order, and you will be told when you get one."
+    ),
+    withdrawn_confirm="You withdrew from <b>{title}</b>; no more reminders for it.",
+    calendar_signed_only=(
+        "Only a confirmed seat goes in the calendar; you will be told if you move up."
+    ),
+    btn_edit_target="👥 Audience",
+    btn_edit_tags="🏷 Tags",
+    btn_change="✏️ Change",
+    choose_field="What do you want to change?",
+    new_fields=(
+        ("title", "Title"),
+        ("tags", "Tags"),
+        ("target", "Audience"),
+        ("start", "Start"),
+        ("end", "End"),
+        ("place", "Place"),
+        ("capacity", "Seats"),
+        ("description", "Description"),
+    ),
+    btn_back_to_summary="↩️ Back to the summary",
+    back_at_first="This is already the first step.",
+    current_value="(Now: {value}. Send a new one to change it, /back to go back.)",
 )
 
 STATS = StatsTexts(
@@ -809,6 +840,11 @@ REGISTRATION = RegistrationTexts(
     already_decided="This project was already handled ({status}); nothing changed.",
     not_found="This project does not exist.",
     applicant_approved="🎉 Your project <b>{ref_no}</b> “{name}” has been approved.",
+    referrer_approved=(
+        "🎉 The project you referred, <b>{ref_no}</b> “{name}”, has been approved, so your "
+        "referral is eligible for a reward. Please ask the entrepreneurship office how to "
+        "claim it:\n\n{office}"
+    ),
     applicant_returned=(
         "Your project <b>{ref_no}</b> “{name}” was returned. Reason: {reason}\n"
         "You can register it again with /register; send /contact with questions."

@@ -170,6 +170,21 @@ class TrainingTexts:
     discarded: str
     skip_words: tuple[str, ...]
     none_value: str
+    when_span: str  # {month} {day} {weekday} {start} {end_month} {end_day} {end_weekday} {end}
+    too_long: str  # {days}
+    reminders_line: str  # {offsets}: when the reminders come, after a sign-up
+    signed_confirm: str  # {title} {when} {place} {reminders}
+    waitlist_confirm: str  # {title} {position}
+    withdrawn_confirm: str  # {title}
+    calendar_signed_only: str
+    btn_edit_target: str
+    btn_edit_tags: str
+    btn_change: str
+    choose_field: str
+    new_fields: tuple[tuple[str, str], ...]  # (/newtraining step name, label) for 修改
+    btn_back_to_summary: str
+    back_at_first: str
+    current_value: str  # {value}: under a question asked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,6 +486,7 @@ class RegistrationTexts:
     already_decided: str  # {status}
     not_found: str
     applicant_approved: str  # {ref_no} {name}
+    referrer_approved: str  # {ref_no} {name} {office}: the contact block
     applicant_returned: str  # {ref_no} {name} {reason}
 
 

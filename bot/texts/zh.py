@@ -252,6 +252,8 @@ TRAININGS = TrainingTexts(
         ("place", "地点"),
         ("capacity", "名额"),
         ("description", "介绍"),
+        ("target_group", "培训对象"),
+        ("tags", "标签"),
     ),
     edited="已修改{field}。通知 {notified} 人，候补递补 {promoted} 人。",
     confirm_cancel="确定取消 <b>{title}</b>？已报名和候补的 {count} 人都会收到通知。",
@@ -271,7 +273,8 @@ TRAININGS = TrainingTexts(
         ("field", "这一项不能修改。"),
     ),
     ask_title=(
-        "发布培训 1/8：请发送培训<b>标题</b>，例如“建筑模板加工技术培训”。发送 /cancel 放弃。"
+        "发布培训 1/8：请发送培训<b>标题</b>，例如“建筑模板加工技术培训”。"
+        "发送 /back 回到上一步，/cancel 放弃。"
     ),
     ask_tags=(
         "2/8：请发送<b>标签</b>（行业或主题），用逗号分开，订阅了这些标签的居民会收到通知。"
@@ -279,7 +282,7 @@ TRAININGS = TrainingTexts(
     ),
     ask_target="3/8：<b>培训对象</b>是谁？例如“返乡创业人员”。没有请发“无”。",
     ask_start="4/8：<b>开始时间</b>？例如“12月5日 14:00”“2026-12-05 14:00”“明天下午3点”。",
-    ask_end="5/8：<b>结束时间或时长</b>？例如“16:00”或“2小时”。",
+    ask_end="5/8：<b>结束时间或时长</b>？例如“16:00”“2小时”，跨天的写日期：“12月6日 12:00”。",
     ask_place="6/8：<b>地点</b>？例如“镇政府三楼会议室”。",
     ask_capacity="7/8：<b>名额</b>多少人？请发一个数字。",
     ask_description="8/8：<b>介绍</b>（内容、要带的材料等）。没有请发“无”。",
@@ -298,6 +301,35 @@ TRAININGS = TrainingTexts(
     discarded="好的，已放弃，没有发布。",
     skip_words=("无", "没有", "-", "跳过", "none", "skip"),
     none_value="（无）",
+    when_span=(
+        "{month}月{day}日（{weekday}）{start} – {end_month}月{end_day}日（{end_weekday}）{end}"
+    ),
+    too_long="一场培训最长 {days} 天，这个结束时间太晚了，请检查日期。",
+    reminders_line="开课前 {offsets}会提醒您。",
+    signed_confirm="✅ 已报名 <b>{title}</b>\n🕑 {when}\n📍 {place}\n{reminders}",
+    waitlist_confirm=(
+        "⏳ <b>{title}</b> 名额已满，您在候补第 {position} 位。"
+        "有人取消时按顺序递补，递补成功会通知您。"
+    ),
+    withdrawn_confirm="已取消 <b>{title}</b> 的报名，不会再收到这场培训的提醒。",
+    calendar_signed_only="报名成功后才能加入日历；候补递补成功时会通知您。",
+    btn_edit_target="👥 改对象",
+    btn_edit_tags="🏷 改标签",
+    btn_change="✏️ 修改",
+    choose_field="要修改哪一项？",
+    new_fields=(
+        ("title", "标题"),
+        ("tags", "标签"),
+        ("target", "对象"),
+        ("start", "开始时间"),
+        ("end", "结束时间"),
+        ("place", "地点"),
+        ("capacity", "名额"),
+        ("description", "介绍"),
+    ),
+    btn_back_to_summary="↩️ 返回核对",
+    back_at_first="已经是第一步了。",
+    current_value="（现在填的是：{value}。发送新的内容即可修改，发送 /back 回到上一步。）",
 )
 
 
@@ -751,6 +783,10 @@ REGISTRATION = RegistrationTexts(
     already_decided="这个项目已经处理过了（{status}），无需重复操作。",
     not_found="找不到这个项目。",
     applicant_approved="🎉 您登记的项目 <b>{ref_no}</b>“{name}”已通过审核。",
+    referrer_approved=(
+        "🎉 您引荐的项目 <b>{ref_no}</b>“{name}”已通过审核，这次引荐符合奖励条件。"
+        "奖励的具体办法请到镇创业办咨询：\n\n{office}"
+    ),
     applicant_returned=(
         "您登记的项目 <b>{ref_no}</b>“{name}”被退回，原因：{reason}\n"
         "修改后可发送 /register 重新登记；有疑问请发送 /contact 联系工作人员。"

@@ -213,8 +213,7 @@ async def _rss_child(n_users: int) -> dict[str, float]:
                 await asyncio.gather(*(ask(uid) for uid in batch))
                 # The emulator stands in for Telegram's servers: what it keeps of each chat is
                 # not the bot's memory, so let it forget the messages it has delivered.
-                for uid in batch:
-                    harness.emulator.chats[uid].messages.clear()
+                harness.emulator.forget_messages(batch)
             end_rss = current_rss_mb()
             db = harness.running.services.db
             async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM users") as cur:

@@ -155,3 +155,69 @@ async def test_deep_link_payload_rules() -> None:
     with pytest.raises(ValueError, match="deep-link"):
         await user.open_deep_link("x" * 65)
     assert emulator.pending_updates == 0
+
+
+async def test_processed_ids_stay_few_however_many_updates_finish() -> None:
+    emulator = BotApiEmulator()
+    emulator.ensure_chat(42, first_name="Li")
+    ids = [emulator.user_message(42, {"text": str(i)})[0] for i in range(5000)]
+    for ident in reversed(ids[:100]):  # finished out of order: remembered until the gap closes
+        emulator.mark_processed(ident)
+    assert len(emulator._processed) == 0
+    for ident in ids[101:]:
+        emulator.mark_processed(ident)
+    assert len(emulator._processed) == len(ids) - 101  # id 101 is still running
+    assert not emulator.is_processed(ids[100])
+    emulator.mark_processed(ids[100])
+    assert len(emulator._processed) == 0
+    assert all(emulator.is_processed(i) for i in ids)
+    await emulator.wait_processed(ids[0], within=0.01)  # long done: no wait
+    later = emulator.user_message(42, {"text": "later"})[0]
+    assert not emulator.is_processed(later)
+    with pytest.raises(TimeoutError):
+        await emulator.wait_processed(later, within=0.01)
+
+
+def test_an_update_that_never_finishes_does_not_hold_memory_for_ever() -> None:
+    from bot.emulator.core import MAX_PROCESSED_AHEAD
+
+    emulator = BotApiEmulator()
+    emulator.ensure_chat(42, first_name="Li")
+    lost = emulator.user_message(42, {"text": "dropped while the bot was down"})[0]
+    for i in range(MAX_PROCESSED_AHEAD + 50):
+        emulator.mark_processed(emulator.user_message(42, {"text": str(i)})[0])
+    assert len(emulator._processed) <= MAX_PROCESSED_AHEAD
+    assert emulator.is_processed(lost)  # counted as done after that many later ones
+
+
+async def test_old_callback_queries_are_forgotten_and_too_old_to_answer(
+    bot_and_emu: tuple[Bot, BotApiEmulator],
+) -> None:
+    from bot.emulator.core import MAX_CALLBACK_QUERIES
+
+    bot, emulator = bot_and_emu
+    message = emulator.user_message(42, {"text": "x"})[1]
+    first = emulator.press_button(42, message, "v1:a")[1]
+    for _ in range(MAX_CALLBACK_QUERIES):
+        newest = emulator.press_button(42, message, "v1:a")[1]
+    assert len(emulator.callback_answers) == MAX_CALLBACK_QUERIES
+    with pytest.raises(BadRequest, match="uery is too old"):
+        await bot.answer_callback_query(first)
+    assert await bot.answer_callback_query(newest, text="ok")
+    assert emulator.callback_answers[newest] == {"text": "ok", "show_alert": False}
+
+
+async def test_forgotten_messages_are_gone_for_users_and_the_bot(
+    bot_and_emu: tuple[Bot, BotApiEmulator],
+) -> None:
+    bot, emulator = bot_and_emu
+    emulator.ensure_chat(43, first_name="Wang")
+    sent = await bot.send_message(42, "旧消息")
+    await bot.send_message(43, "留着")
+    emulator.forget_messages([42])
+    assert emulator.chats[42].messages == []
+    assert [m.text for m in emulator.chats[43].messages] == ["留着"]
+    with pytest.raises(BadRequest, match="essage to edit not found"):
+        await bot.edit_message_text("新", chat_id=42, message_id=sent.message_id)
+    emulator.forget_messages()
+    assert emulator.chats[43].messages == []

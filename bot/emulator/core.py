@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,10 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
 MAX_COMMANDS = 100
+# Bookkeeping bounds for long runs (soak tests): callback queries remembered, and update ids
+# remembered as processed ahead of one that has not finished.
+MAX_CALLBACK_QUERIES = 10_000
+MAX_PROCESSED_AHEAD = 10_000
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 DEEP_LINK_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _JSON_FIELDS = frozenset(
@@ -141,6 +145,8 @@ class BotApiEmulator:
         }
         self.chats: dict[int, ChatState] = {}
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        # Answers by callback query id, oldest first; only the latest ``MAX_CALLBACK_QUERIES``
+        # are kept (Telegram, too, refuses to answer a query that is too old).
         self.callback_answers: dict[str, JSON | None] = {}
         self.faults: list[Fault] = []
         # How long the bot's transport waits for an answer (``EmulatorRequest`` honours it):
@@ -157,6 +163,9 @@ class BotApiEmulator:
         self._file_ids = itertools.count(1)
         self.files: dict[str, FileTuple] = {}
         self._new_update = asyncio.Event()
+        # Processed update ids, kept small for long runs: every id up to ``_processed_floor``
+        # is done, ``_processed`` holds only those finished ahead of a slower one.
+        self._processed_floor = 0
         self._processed: set[int] = set()
         self._waiters: dict[int, asyncio.Future[None]] = {}
         self.update_listeners: list[Callable[[JSON], None]] = []
@@ -221,6 +230,8 @@ class BotApiEmulator:
         chat = self.chats[user_id]
         query_id = f"{self.bot_id}{next(self._query_ids):012d}"
         self.callback_answers[query_id] = None
+        while len(self.callback_answers) > MAX_CALLBACK_QUERIES:
+            del self.callback_answers[next(iter(self.callback_answers))]
         update = {
             "callback_query": {
                 "id": query_id,
@@ -232,6 +243,17 @@ class BotApiEmulator:
         }
         return self.push_update(update), query_id
 
+    def forget_messages(self, user_ids: Iterable[int] | None = None) -> None:
+        """Drop the messages of these chats (default: all), as a long run must.
+
+        The emulator stands in for Telegram's servers: what it keeps of each chat is not the
+        bot's memory, and a soak that kept every message would measure the emulator's growth.
+        The bot can no longer edit or delete a forgotten message ("message to edit not found").
+        """
+        chats = self.chats.values() if user_ids is None else (self.chats[u] for u in user_ids)
+        for chat in chats:
+            chat.messages.clear()
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them fail with 403 from now on."""
         self.chats[user_id].blocked = True
@@ -239,14 +261,26 @@ class BotApiEmulator:
     # ------------------------------------------------------------- update bookkeeping
     def mark_processed(self, update_id: int) -> None:
         """Called by the bot's update processor when it has finished with an update."""
-        self._processed.add(update_id)
+        if update_id > self._processed_floor:
+            self._processed.add(update_id)
+            if len(self._processed) > MAX_PROCESSED_AHEAD:
+                # An update that never finishes (dropped while the bot was down) would hold the
+                # floor back for ever; after this many later ones, count it as done.
+                self._processed_floor = min(self._processed) - 1
+            while self._processed_floor + 1 in self._processed:
+                self._processed_floor += 1
+                self._processed.discard(self._processed_floor)
         waiter = self._waiters.pop(update_id, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def is_processed(self, update_id: int) -> bool:
+        """Whether the bot has reported ``update_id`` handled."""
+        return update_id <= self._processed_floor or update_id in self._processed
+
     async def wait_processed(self, update_id: int, within: float = 30.0) -> None:
         """Wait until the bot reports ``update_id`` handled."""
-        if update_id in self._processed:
+        if self.is_processed(update_id):
             return
         loop = asyncio.get_running_loop()
         waiter = self._waiters.setdefault(update_id, loop.create_future())

@@ -41,6 +41,23 @@ def decode(data: str | None, feature: str, arity: int | None = None) -> list[str
     return args
 
 
-def pattern(feature: str) -> str:
-    """A regex for ``CallbackQueryHandler(pattern=...)`` matching this feature's buttons."""
-    return rf"^{VERSION}:{re.escape(feature)}(:|$)"
+def pattern(feature: str, *actions: str) -> str:
+    """A regex for a ``CallbackQueryHandler`` pattern: the feature's buttons (of ``actions``)."""
+    if not actions:
+        return rf"^{VERSION}:{re.escape(feature)}(:|$)"
+    either = "|".join(re.escape(a) for a in actions)
+    return rf"^{VERSION}:{re.escape(feature)}:({either})(:|$)"
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger "id" is forged
+
+
+def decode_id(data: str | None, feature: str, action: str | None = None) -> int | None:
+    """The id in ``v1:<feature>[:<action>]:<id>``, or ``None`` if stale, forged or malformed."""
+    args = decode(data, feature, 1 if action is None else 2)
+    if args is None or (action is not None and args.pop(0) != action):
+        return None
+    raw = args[0]
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        return None
+    return int(raw)

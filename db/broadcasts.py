@@ -78,6 +78,20 @@ async def audience(conn: aiosqlite.Connection, tag: str | None) -> list[Addresse
     ]
 
 
+async def audience_size(conn: aiosqlite.Connection, tag: str | None) -> int:
+    """How many users ``audience(conn, tag)`` would return, counted by SQLite."""
+    if tag is None:
+        row = await fetch_one(conn, "SELECT count(*) FROM users WHERE is_active = 1")
+    else:
+        row = await fetch_one(
+            conn,
+            "SELECT count(DISTINCT u.id) FROM subscriptions s JOIN users u ON u.id = s.user_id "
+            "WHERE u.is_active = 1 AND s.tag IN (?, '*')",
+            (tag,),
+        )
+    return int(row[0]) if row is not None else 0
+
+
 async def subscription_tags(conn: aiosqlite.Connection) -> list[tuple[str, int]]:
     """Tags with active subscribers and how many, most subscribed first ('*' left out)."""
     rows = await fetch_all(

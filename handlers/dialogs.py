@@ -73,6 +73,39 @@ def timed_out_for(drafts: Sequence[str]) -> TimeoutCallback:
     return timed_out
 
 
+def _cancelled(t: Texts) -> str:
+    return t.common.cancelled
+
+
+def cancel_for(
+    drafts: Sequence[str],
+    text: Callable[[Texts], str] = _cancelled,
+    *,
+    strip_buttons: bool = False,
+) -> Callable[[Update, Context], Coroutine[Any, Any, int]]:
+    """A /cancel (or cancel button) callback: forget ``drafts``, say ``text``, show the menu."""
+
+    async def cancel(update: Update, context: Context) -> int:
+        """Drop the draft, leave the dialog and bring the main menu back."""
+        query = update.callback_query
+        if query is not None:
+            await query.answer()
+            if strip_buttons:
+                await query.edit_message_reply_markup(None)
+        if context.user_data is not None:
+            for key in drafts:
+                context.user_data.pop(key, None)
+        forget_dialog(context)
+        t = context.texts(update.effective_user)
+        if update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, text(t), reply_markup=main_menu(t)
+            )
+        return ConversationHandler.END
+
+    return cancel
+
+
 def busy_text(t: Texts, dialog: str) -> str:
     """ "You are in the middle of <dialog>; answer the question above or /cancel first"."""
     doing = dict(t.common.dialog_names).get(dialog, t.common.dialog_other)

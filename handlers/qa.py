@@ -13,7 +13,7 @@ from bot import callbacks
 from bot.context import Context
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.texts import Texts, fmt
-from handlers.ui import contact_block
+from handlers.ui import contact_block, inline_rows
 from knowledge.model import Topic
 
 _IN_PLACE = "e"
@@ -31,13 +31,7 @@ def _topic_button(t: Texts, topic: Topic, prefix: str = "") -> InlineKeyboardBut
 
 def _categories_keyboard(t: Texts, context: Context) -> InlineKeyboardMarkup:
     cats = context.services.qa.categories()
-    buttons = [
-        InlineKeyboardButton(
-            c.title_en if t.lang == "en" else c.title, callback_data=callbacks.encode("cat", c.id)
-        )
-        for c in cats
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return inline_rows([(c.title_for(t.lang), callbacks.encode("cat", c.id)) for c in cats], 2)
 
 
 def _abstain_keyboard(t: Texts) -> InlineKeyboardMarkup:
@@ -66,10 +60,10 @@ def render_topic(
     if question_id is not None:
         first_row = [
             InlineKeyboardButton(
-                t.qa.btn_up, callback_data=callbacks.encode("fb", question_id, "u")
+                t.qa.btn_up, callback_data=callbacks.encode("fb", "u", question_id)
             ),
             InlineKeyboardButton(
-                t.qa.btn_down, callback_data=callbacks.encode("fb", question_id, "d")
+                t.qa.btn_down, callback_data=callbacks.encode("fb", "d", question_id)
             ),
             *first_row,
         ]
@@ -162,7 +156,7 @@ async def show_category(update: Update, context: Context) -> None:
     rows = [[_topic_button(t, topic)] for topic in topics]
     back = callbacks.encode("cats", _IN_PLACE)
     rows.append([InlineKeyboardButton(t.qa.btn_back_categories, callback_data=back)])
-    title = category.title_en if t.lang == "en" else category.title
+    title = category.title_for(t.lang)
     await query.edit_message_text(
         fmt(t.qa.category_topics, category=title), reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -206,11 +200,12 @@ async def feedback(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     t = context.texts(user)
-    args = callbacks.decode(query.data, "fb", 2)
-    if args is None or not args[0].isdigit() or args[1] not in ("u", "d"):
+    up, down = (callbacks.decode_id(query.data, "fb", vote) for vote in ("u", "d"))
+    question_id = up if up is not None else down
+    if question_id is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
-    if not await context.services.qa.feedback(int(args[0]), user.id, up=args[1] == "u"):
+    if not await context.services.qa.feedback(question_id, user.id, up=up is not None):
         await query.answer(t.qa.feedback_not_yours, show_alert=True)
         return
     await query.answer(t.qa.feedback_thanks)
@@ -218,7 +213,7 @@ async def feedback(update: Update, context: Context) -> None:
     if markup is not None:
         rows = [[b for b in row if not _is_feedback(b)] for row in markup.inline_keyboard]
         await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
-    if args[1] == "d" and update.effective_chat is not None:
+    if down is not None and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id, t.qa.feedback_sorry, reply_markup=_abstain_keyboard(t)
         )

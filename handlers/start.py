@@ -7,7 +7,7 @@ commands and to messages the bot cannot read.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import callbacks
 from bot.context import Context
@@ -15,7 +15,7 @@ from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import fmt, get_texts
 from handlers.dialogs import forget_dialog
-from handlers.ui import main_menu
+from handlers.ui import inline_rows, main_menu
 
 
 def person_of(update: Update) -> Person | None:
@@ -86,16 +86,10 @@ async def language(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     t = context.texts(update.effective_user)
-    keyboard = InlineKeyboardMarkup(
+    keyboard = inline_rows(
         [
-            [
-                InlineKeyboardButton(
-                    t.common.btn_lang_zh, callback_data=callbacks.encode("lang", "zh")
-                ),
-                InlineKeyboardButton(
-                    t.common.btn_lang_en, callback_data=callbacks.encode("lang", "en")
-                ),
-            ]
+            (t.common.btn_lang_zh, callbacks.encode("lang", "zh")),
+            (t.common.btn_lang_en, callbacks.encode("lang", "en")),
         ]
     )
     await update.effective_message.reply_text(t.common.language_prompt, reply_markup=keyboard)

@@ -88,13 +88,13 @@ async def pick_topic(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None or not await require_staff(update, context):
         return
-    args = callbacks.decode(query.data, PICK, 1)
-    if args is None or not args[0].isdigit():
+    question_id = callbacks.decode_id(query.data, PICK)
+    if question_id is None:
         await stale_button(update, context)
         return
     t = context.texts(update.effective_user)
     service = context.services.unanswered
-    question = await service.question(int(args[0]))
+    question = await service.question(question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
         return

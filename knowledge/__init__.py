@@ -8,7 +8,7 @@ Public API (import the submodules; this package imports nothing so ``ask`` start
   ``knowledge.model.KnowledgeBase`` (``topics``, ``by_id``, ``categories``, ``topics_in``);
   raises ``knowledge.model.KnowledgeBaseError`` with one ``file: field: problem`` line each.
 - ``knowledge.search.Searcher(kb).search(text)`` -> ``SearchResult`` (``decision``,
-  ``topic_id``, ``confidence``, ``alternatives``, ``reason``); ``answer_text`` and
+  ``topic_id``, ``confidence``, ``alternatives``, ``reason``, ``normalized``); ``answer_text`` and
   ``result_to_json`` turn a result into the reply / the ``ask --json`` object.
 - ``knowledge.render.render_answer(topic, lang, contact)``, ``render_source``,
   ``render_choices``: plain text with the office's contact filled in.

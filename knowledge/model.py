@@ -30,6 +30,10 @@ class Category:
     title_en: str
     order: int
 
+    def title_for(self, lang: str) -> str:
+        """The title in ``lang`` ("en" or anything else for Chinese)."""
+        return self.title_en if lang == "en" else self.title
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:

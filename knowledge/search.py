@@ -33,7 +33,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
@@ -118,6 +118,7 @@ class SearchResult:
     confidence: float
     alternatives: tuple[str, ...]
     reason: Reason
+    normalized: str = ""  # the question's normalised key (what questions are grouped by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,10 @@ class Searcher:
 
     def search(self, text: str) -> SearchResult:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
+        analysis = self.analyzer.analyze(text)
+        return replace(self._search(text, analysis), normalized=analysis.key)
+
+    def _search(self, text: str, analysis: Analysis) -> SearchResult:
         squeezed = compact(text)
         if not squeezed:
             emoji = _emoji_only(text)
@@ -215,7 +220,6 @@ class Searcher:
         social = _social(text, squeezed)
         if social is not None:
             return SearchResult("abstain", None, 0.0, (), social)
-        analysis = self.analyzer.analyze(text)
         if analysis.empty:
             return SearchResult("abstain", None, 0.0, (), "too_short")
         ranked = self._rank(analysis)

@@ -89,12 +89,11 @@ class KnowledgeService:
     async def ask(self, user_id: int, text: str, lang: str) -> Asked:
         """Search ``text`` and log the question with the decision (committed on return)."""
         result = self.search(text)
-        normalized = self._searcher.analyzer.analyze(text).key if self._searcher else ""
         question_id = await self._log.log(
             questions_repo.NewQuestion(
                 user_id=user_id,
                 text=text,
-                normalized=normalized,
+                normalized=result.normalized,
                 decision=Decision(result.decision),
                 reason=result.reason,
                 topic_id=result.topic_id,

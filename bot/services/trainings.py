@@ -652,6 +652,10 @@ def calendar_file(training: Training, *, now: datetime, product: str = "chuangye
         "BEGIN:VEVENT",
         f"UID:training-{training.id}@{product}",
         f"DTSTAMP:{stamp(now)}",
+        f"LAST-MODIFIED:{stamp(training.updated_at)}",
+        # Calendar apps replace an event they hold only by a higher SEQUENCE: seconds from
+        # creation to the last change grow with every move or edit.
+        f"SEQUENCE:{_sequence(training)}",
         f"DTSTART:{stamp(training.starts_at)}",
         f"DTEND:{stamp(training.ends_at)}",
         f"SUMMARY:{_ics_text(training.title)}",
@@ -664,6 +668,10 @@ def calendar_file(training: Training, *, now: datetime, product: str = "chuangye
     status = "CANCELLED" if training.status is TrainingStatus.CANCELLED else "CONFIRMED"
     lines += [f"STATUS:{status}", "END:VEVENT", "END:VCALENDAR"]
     return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _sequence(training: Training) -> int:
+    return max(0, int((training.updated_at - training.created_at).total_seconds()))
 
 
 def _ics_text(value: str) -> str:

@@ -1,0 +1,51 @@
+"""The .ics of a session carries SEQUENCE and LAST-MODIFIED, so a moved session updates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.harness import BotHarness, bot_harness
+from bot.services.trainings import calendar_file
+from bot.settings import Settings
+from tests.conftest import ADMIN_ID
+from tests.test_trainings import START, publish
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    """The bot on a fake clock."""
+    async with bot_harness(settings, clock=clock) as h:
+        yield h
+
+
+def _field(ics: bytes, name: str) -> str:
+    [value] = [
+        line.split(":", 1)[1] for line in ics.decode().split("\r\n") if line.startswith(f"{name}:")
+    ]
+    return value
+
+
+async def test_a_moved_session_has_a_higher_sequence_and_its_change_time(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    service = bot.running.services.trainings
+    tid = await publish(bot)
+    training = await service.get(tid)
+    assert training is not None
+    first = calendar_file(training, now=clock())
+    assert _field(first, "SEQUENCE") == "0"
+    assert _field(first, "LAST-MODIFIED") == clock().strftime("%Y%m%dT%H%M%SZ")
+
+    moved_at = clock.advance(hours=3)
+    await service.move(tid, START + timedelta(days=1), actor=ADMIN_ID)
+    training = await service.get(tid)
+    assert training is not None
+    second = calendar_file(training, now=clock())
+    assert int(_field(second, "SEQUENCE")) > int(_field(first, "SEQUENCE"))
+    assert _field(second, "LAST-MODIFIED") == moved_at.strftime("%Y%m%dT%H%M%SZ")
+    assert _field(second, "UID") == _field(first, "UID")
+    assert _field(second, "DTSTART") == "20261206T060000Z"

@@ -36,6 +36,7 @@ from bot import callbacks
 from bot.context import App, BotData, Context
 from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
+from bot.services.dispatcher import ReminderDispatcher
 from bot.settings import Settings
 from bot.texts import get_texts, menu_labels
 from db.persistence import SQLitePersistence
@@ -92,6 +93,9 @@ def build_application(
         builder = builder.proxy(settings.network.proxy).get_updates_proxy(settings.network.proxy)
     app: App = builder.build()
     app.bot_data.services = services
+    app.bot_data.dispatcher = ReminderDispatcher(
+        services.trainings, services.users, settings.timezone, trainings.render_outgoing
+    )
     processor.application = app
     for group, handler in _handlers(settings):
         if group >= 0:  # group -1 only records the user; the log names who answered

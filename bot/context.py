@@ -13,6 +13,7 @@ from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
+from bot.services.dispatcher import ReminderDispatcher
 from bot.texts import Texts, get_texts, language_for
 
 UserData = dict[str, Any]
@@ -20,12 +21,13 @@ ChatData = dict[str, Any]
 
 
 class BotData:
-    """Process-wide, non-persisted state: the opened services."""
+    """Process-wide, non-persisted state: the opened services and the reminder dispatcher."""
 
-    __slots__ = ("_services",)
+    __slots__ = ("_dispatcher", "_services")
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        self._dispatcher: ReminderDispatcher | None = None
 
     @property
     def services(self) -> Services:
@@ -37,6 +39,17 @@ class BotData:
     @services.setter
     def services(self, value: Services) -> None:
         self._services = value
+
+    @property
+    def dispatcher(self) -> ReminderDispatcher:
+        """The training dispatcher (its lock is this application's); set with the services."""
+        if self._dispatcher is None:
+            raise RuntimeError("no reminder dispatcher is attached to this application")
+        return self._dispatcher
+
+    @dispatcher.setter
+    def dispatcher(self, value: ReminderDispatcher) -> None:
+        self._dispatcher = value
 
 
 class Context(CallbackContext[ExtBot[int], UserData, ChatData, BotData]):

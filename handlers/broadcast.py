@@ -9,7 +9,6 @@ a delivered / blocked / failed count to the staff member. Admins only at every s
 
 from __future__ import annotations
 
-import logging
 from enum import IntEnum
 from typing import Any
 
@@ -26,17 +25,14 @@ from bot import callbacks
 from bot.context import Context
 from bot.services import Services
 from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
-from bot.services.delivery import Outbound, Recipient, deliver
 from bot.services.text import TextProblem, normalize_lines, utf16_len
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts, language_for
+from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Addressee, Broadcast
 from handlers.dialogs import conversation
 from handlers.staff_guard import require_staff
 from handlers.start import stale_button
 from handlers.ui import inline_rows
-
-_LOGGER = logging.getLogger(__name__)
 
 FEATURE = "bc"
 DRAFT = "broadcast"
@@ -189,23 +185,10 @@ async def _send(
 ) -> None:
     office = services.settings.office.name
 
-    def render(recipient: Recipient) -> Outbound:
-        return Outbound(notice(get_texts(recipient.lang), office, broadcast.text))
+    def render(lang: str) -> str:
+        return notice(get_texts(lang), office, broadcast.text)
 
-    recipients = [
-        Recipient(a.user_id, language_for(a.language_code, a.lang_override)) for a in audience
-    ]
-    report = await deliver(bot, recipients, render, users=services.users)
-    await services.broadcasts.finish(
-        broadcast.id, delivered=report.delivered, blocked=report.blocked, failed=report.failed
-    )
-    _LOGGER.info(
-        "broadcast %d: %d delivered, %d blocked, %d failed",
-        broadcast.id,
-        report.delivered,
-        report.blocked,
-        report.failed,
-    )
+    report = await services.broadcasts.send(bot, broadcast, audience, render, users=services.users)
     t = get_texts(staff_lang)
     await bot.send_message(
         staff_id,

@@ -37,10 +37,10 @@ from bot.services.complaints import (
 )
 from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts, status_label
+from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers.dialogs import conversation
-from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
+from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, tell_user
 from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
 DRAFT = "complaint"
@@ -459,7 +459,7 @@ async def view(update: Update, context: Context) -> None:
         await query.answer(t.complaints.missing, show_alert=True)
         return
     await query.answer()
-    await send_safely(context, chat.id, _send_card(context, chat.id, t, found))
+    await send_safely(context, chat.id, lambda: _send_card(context, chat.id, t, found))
 
 
 @staff_only
@@ -487,18 +487,19 @@ async def _report(context: Context, t: Texts, outcome: Any) -> str:
         return str(fmt(c.settled, ref=complaint.ref_no))
     if outcome.notify is None:
         return str(fmt(c.changed_anonymous, ref=complaint.ref_no, status=status))
-    rt = await texts_of(context, outcome.notify.id)
-    text = fmt(
-        rt.complaints.update_for_complainant,
-        ref=complaint.ref_no,
-        status=status_label(rt, complaint.status),
-    )
-    if complaint.resolution_note:
-        text = Html(text + fmt(rt.complaints.note_line, note=complaint.resolution_note))
-    await send_safely(
-        context, outcome.notify.id, context.bot.send_message(outcome.notify.id, text)
-    )
+    notify = outcome.notify
+    lang = language_for(notify.language_code, notify.lang_override)
+    await tell_user(context, notify.id, lang, lambda rt: _update_text(rt, complaint))
     return str(fmt(c.changed, ref=complaint.ref_no, status=status))
+
+
+def _update_text(t: Texts, complaint: Complaint) -> str:
+    """The complainant's notice of a status change (with the note, once resolved)."""
+    status = status_label(t, complaint.status)
+    text = fmt(t.complaints.update_for_complainant, ref=complaint.ref_no, status=status)
+    if complaint.resolution_note:
+        return Html(text + fmt(t.complaints.note_line, note=complaint.resolution_note))
+    return text
 
 
 async def ask_note(update: Update, context: Context) -> int:

@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
 from handlers.dialogs import conversation
-from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, texts_of
+from handlers.staff_guard import require_staff, staff_only, tell_staff, tell_user
 from handlers.ui import contact_block, inline_rows, main_menu, reply_in_chunks
 
 REPLYING = "replying_to"
@@ -209,11 +209,12 @@ async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, r
     claimed = await service.claim_reply(message_id, staff_id=staff_id, reply=reply)
     if claimed is None:
         return str(fmt(t.contact.already_answered, id=message_id))
-    rt = await texts_of(context, claimed.user_id)
-    snippet = claimed.text[:SNIPPET_CHARS]
-    text = fmt(rt.contact.reply_to_resident, message=snippet, reply=reply)
-    sending = context.bot.send_message(claimed.user_id, text)
-    if not await send_safely(context, claimed.user_id, sending):
+    snippet = claimed.message.text[:SNIPPET_CHARS]
+
+    def compose(rt: Texts) -> str:
+        return fmt(rt.contact.reply_to_resident, message=snippet, reply=reply)
+
+    if not await tell_user(context, claimed.message.user_id, claimed.lang, compose):
         await service.release_reply(message_id, staff_id=staff_id)
         return str(fmt(t.contact.reply_undeliverable, id=message_id))
     return str(fmt(t.contact.reply_sent, id=message_id))

@@ -610,7 +610,9 @@ async def submit(update: Update, context: Context) -> Waiting | int:
         )
         t = context.texts(user)
         chat_id = update.effective_chat.id if update.effective_chat else user.id
-        await send_safely(context, chat_id, context.bot.send_message(chat_id, t.common.error))
+        await send_safely(
+            context, chat_id, lambda: context.bot.send_message(chat_id, t.common.error)
+        )
     await review.notify_staff(context, result.review)
     return ConversationHandler.END
 

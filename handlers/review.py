@@ -10,6 +10,7 @@ applicant hears of the decision in their own language.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from enum import IntEnum
 from typing import Any
 
@@ -37,7 +38,7 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import Project, ProjectStatus
 from handlers.dialogs import conversation
-from handlers.staff_guard import require_staff, send_safely, tell_staff, texts_of
+from handlers.staff_guard import require_staff, send_safely, tell_staff, tell_user, texts_of
 from handlers.ui import contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
@@ -152,14 +153,14 @@ async def _tell_referrer(context: Context, decided: Decided) -> None:
     project, referrer = decided.project, decided.referrer_id
     if project is None or referrer is None:
         return
-    t = await texts_of(context, referrer)
-    text = fmt(
-        t.registration.referrer_approved,
-        ref_no=project.ref_no,
-        name=project.name or t.registration.name_erased,
-        office=contact_block(t, context.services.settings.office),
-    )
-    await send_safely(context, referrer, context.bot.send_message(referrer, text))
+    office = context.services.settings.office
+
+    def compose(t: Texts) -> str:
+        name = project.name or t.registration.name_erased
+        r, block = t.registration, contact_block(t, office)
+        return fmt(r.referrer_approved, ref_no=project.ref_no, name=name, office=block)
+
+    await tell_user(context, referrer, decided.referrer_lang, compose)
 
 
 async def ask_reason(update: Update, context: Context) -> WaitingReview | int | None:
@@ -231,9 +232,11 @@ async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], ma
     if item is None:
         return
     shown = card(await texts_of(context, chat_id), item)  # re-rendered: erasure shows
-    sending = context.bot.edit_message_text(
-        Html(f"{shown}\n\n{mark}"), chat_id=chat_id, message_id=pending["message"]
-    )
+
+    def sending() -> Awaitable[object]:
+        text = Html(f"{shown}\n\n{mark}")
+        return context.bot.edit_message_text(text, chat_id=chat_id, message_id=pending["message"])
+
     await send_safely(context, chat_id, sending)
 
 
@@ -268,15 +271,15 @@ async def _tell_applicant(context: Context, decided: Decided, reason: str | None
     project = decided.project
     if project is None or project.user_id is None:
         return
-    t = await texts_of(context, project.user_id)
-    name = project.name or t.registration.name_erased
-    if project.status is ProjectStatus.APPROVED:
-        text = fmt(t.registration.applicant_approved, ref_no=project.ref_no, name=name)
-    else:
-        text = fmt(
-            t.registration.applicant_returned, ref_no=project.ref_no, name=name, reason=reason
-        )
-    await send_safely(context, project.user_id, context.bot.send_message(project.user_id, text))
+
+    def compose(t: Texts) -> str:
+        name = project.name or t.registration.name_erased
+        if project.status is ProjectStatus.APPROVED:
+            return fmt(t.registration.applicant_approved, ref_no=project.ref_no, name=name)
+        r = t.registration
+        return fmt(r.applicant_returned, ref_no=project.ref_no, name=name, reason=reason)
+
+    await tell_user(context, project.user_id, decided.applicant_lang, compose)
 
 
 async def review_list(update: Update, context: Context) -> None:

@@ -5,8 +5,9 @@ whether to go on), or decorate the callback with ``@staff_only``. The check runs
 for every update, so a forged, replayed or forwarded staff button is refused like a typed
 command. A refusal answers ``common.not_allowed`` (as an alert for buttons), logs a warning
 without the user's id, and writes an ``audit_log`` row ``denied:<what>``.
-``texts_of`` and ``tell_staff`` reach people outside a reply (staff, or a resident later) in
-their own language.
+``tell_user`` and ``tell_staff`` reach people outside a reply (a resident later, or staff) in
+their own language; they and ``send_safely`` send through ``bot.services.delivery``, so a
+flood limit is waited out and a blocked chat is marked, never raised.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context
+from bot.services.delivery import Outbound, Outcome, attempt, send_one
 from bot.services.roles import denied_action
 from bot.texts import Texts, get_texts, language_for
 
@@ -78,17 +79,21 @@ async def texts_of(context: Context, user_id: int) -> Texts:
     return get_texts(language_for(stored.language_code, stored.lang_override))
 
 
-async def send_safely(context: Context, chat_id: int, sending: Awaitable[object]) -> bool:
-    """Await ``sending`` to ``chat_id``; a blocked or failing chat is noted, not raised."""
-    try:
-        await sending
-    except Forbidden:
-        await context.services.users.mark_unreachable(chat_id)
-        return False
-    except TelegramError as exc:
-        _LOGGER.warning("could not deliver a message: %s", exc.message)
-        return False
-    return True
+async def send_safely(
+    context: Context, chat_id: int, sending: Callable[[], Awaitable[object]]
+) -> bool:
+    """Run ``sending()`` to ``chat_id`` under the one sending policy; say whether it arrived."""
+    users = context.services.users
+    return await attempt(sending, chat_id, users=users) is Outcome.DELIVERED
+
+
+async def tell_user(
+    context: Context, user_id: int, lang: str | None, compose: Callable[[Texts], str]
+) -> bool:
+    """Send ``compose(texts)`` to ``user_id`` in ``lang``; return whether it arrived."""
+    text = compose(get_texts(lang or "zh"))
+    users = context.services.users
+    return await send_one(context.bot, user_id, Outbound(text), users=users) is Outcome.DELIVERED
 
 
 async def tell_staff(context: Context, compose: Callable[[int, Texts], Awaitable[object]]) -> int:
@@ -96,5 +101,5 @@ async def tell_staff(context: Context, compose: Callable[[int, Texts], Awaitable
     reached = 0
     for admin_id in sorted(context.services.settings.admin_ids):
         t = await texts_of(context, admin_id)
-        reached += await send_safely(context, admin_id, compose(admin_id, t))
+        reached += await send_safely(context, admin_id, functools.partial(compose, admin_id, t))
     return reached

@@ -3,17 +3,15 @@
 Residents see session cards with 报名 / 取消报名 / 日历 buttons, keep a list of their sessions
 and choose which announcements they get. Staff publish sessions with ``/newtraining`` and
 edit, move or cancel them from a session's 🛠 view. Reminders and notices are not sent from
-here directly: the service writes them as rows and ``dispatch`` -- run by the JobQueue at the
-next due time, every minute, right after a change, and once at startup -- sends whatever is
-due through ``bot.services.delivery``.
+here directly: the service writes them as rows and ``bot.services.dispatcher`` -- run by the
+JobQueue at the next due time, every minute, right after a change, and once at startup --
+sends whatever is due; this module only words them (``render_outgoing``) and pokes it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import unicodedata
-import weakref
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
@@ -33,7 +31,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import BotData, Context
 from bot.dates import DateParseError, parse_end, parse_when
-from bot.services.delivery import DeliveryReport, Outbound, Outcome, Recipient, deliver
+from bot.services.delivery import DeliveryReport, Outbound
 from bot.services.text import TextProblem
 from bot.services.trainings import (
     EVERYTHING,
@@ -42,13 +40,12 @@ from bot.services.trainings import (
     SignupOutcome,
     TrainingDraft,
     TrainingError,
-    TrainingService,
     calendar_file,
     clean_field,
     split_tags,
 )
 from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
+from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
 from handlers.dialogs import conversation
@@ -61,11 +58,6 @@ STAFF = "trs"  # staff buttons
 NEW = "trn"  # the /newtraining confirmation
 DRAFT = "new_training"
 MANAGE = "training_manage"
-POLL_JOB = "trainings.poll"
-TIMER_JOB = "trainings.timer"
-KICK_JOB = "trainings.kick"
-POLL_INTERVAL_S = 60.0
-BATCH = 500
 
 AnyApp = Application[Any, Any, Any, Any, BotData, Any]
 
@@ -1074,16 +1066,6 @@ async def reprompt_manage(update: Update, context: Context) -> None:
 
 
 # ---------------------------------------------------------------- the dispatcher
-_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def _lock(app: AnyApp) -> asyncio.Lock:
-    lock = _locks.get(app)
-    if lock is None:
-        lock = _locks[app] = asyncio.Lock()
-    return lock
-
-
 def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbound:
     """The message for one reminder or notice, in the addressee's language."""
     t = get_texts(lang)
@@ -1119,106 +1101,23 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
 
 
 async def dispatch(app: AnyApp) -> DeliveryReport:
-    """Send every reminder and notice that is due, then arm the timer for the next one."""
-    services = app.bot_data.services
-    service: TrainingService = services.trainings
-    tz = services.settings.timezone
-    total = DeliveryReport()
-    async with _lock(app):
-        while True:
-            items = await service.due(limit=BATCH)
-            if not items:
-                break
-            report = await _deliver_batch(app, items, tz)
-            for name in ("delivered", "blocked", "failed", "skipped", "flood_waits"):
-                setattr(total, name, getattr(total, name) + getattr(report, name))
-            total.outcomes.update(report.outcomes)
-            if len(items) < BATCH:
-                break
-    await arm_timer(app)
-    if total.total:
-        _LOGGER.info(
-            "training messages: %d delivered, %d blocked, %d failed, %d skipped",
-            total.delivered,
-            total.blocked,
-            total.failed,
-            total.skipped,
-        )
-    return total
-
-
-async def _deliver_batch(app: AnyApp, items: list[Outgoing], tz: Any) -> DeliveryReport:
-    services = app.bot_data.services
-    service = services.trainings
-    now = service.now()
-    tokens: dict[int, str] = {}
-
-    async def claim(r: Recipient) -> bool:
-        token = await service.claim(r.key)
-        if token is not None:
-            tokens[id(r.key)] = token
-        return token is not None
-
-    async def settle(r: Recipient, outcome: Outcome) -> None:
-        token = tokens.pop(id(r.key), None)
-        if token is not None:
-            await service.settle(r.key, token, outcome is Outcome.DELIVERED)
-
-    recipients = [
-        Recipient(i.to.user_id, language_for(i.to.language_code, i.to.lang_override), i)
-        for i in items
-    ]
-    return await deliver(
-        app.bot,
-        recipients,
-        lambda r: render_outgoing(r.key, r.lang, tz, now),
-        users=services.users,
-        before_send=claim,
-        after_send=settle,
-    )
-
-
-async def _dispatch_job(context: Context) -> None:
-    """Run the dispatcher from the JobQueue."""
-    await dispatch(context.application)
+    """Send every reminder and notice that is due (``bot.services.dispatcher``)."""
+    return await app.bot_data.dispatcher.dispatch(app.bot, app.job_queue)
 
 
 async def arm_timer(app: AnyApp) -> None:
     """(Re)schedule the dispatcher for the earliest pending reminder."""
-    if app.job_queue is None:
-        return
-    service = app.bot_data.services.trainings
-    next_due = await service.next_due()
-    for job in app.job_queue.get_jobs_by_name(TIMER_JOB):
-        job.schedule_removal()
-    if next_due is not None:
-        delay = max(0.0, (next_due - service.now()).total_seconds())
-        app.job_queue.run_once(_dispatch_job, when=delay, name=TIMER_JOB)
+    await app.bot_data.dispatcher.arm_timer(app.job_queue)
 
 
 def kick(app: AnyApp) -> None:
     """Run the dispatcher soon (a change queued notices), unless a run is already queued."""
-    if app.job_queue is None or app.job_queue.get_jobs_by_name(KICK_JOB):
-        return
-    app.job_queue.run_once(_dispatch_job, when=0.0, name=KICK_JOB)
+    app.bot_data.dispatcher.kick(app.job_queue)
 
 
 async def start_dispatcher(app: AnyApp) -> None:
     """At startup: reconcile interrupted and missed deliveries, then start the dispatcher."""
-    report = await app.bot_data.services.trainings.reconcile()
-    if report.interrupted or report.overdue:
-        _LOGGER.warning(
-            "trainings: %d messages were interrupted by a crash and %d reminders were missed "
-            "while stopped; they are sent now, marked late",
-            report.interrupted,
-            report.overdue,
-        )
-    if app.job_queue is None:
-        _LOGGER.error("no JobQueue: training reminders cannot be sent")
-        return
-    # The poll delivers what the CLI queued while we run; its first run sends what is late.
-    app.job_queue.run_repeating(_dispatch_job, interval=POLL_INTERVAL_S, first=0.0, name=POLL_JOB)
-    await arm_timer(app)
+    await app.bot_data.dispatcher.start(app.job_queue)
 
 
 # --------------------------------------------------------------------- registration

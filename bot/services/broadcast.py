@@ -1,23 +1,32 @@
 """``/broadcast``: a staff message to every active user or to a training tag's subscribers.
 
 The service validates the text, lists audiences, and records each broadcast and its outcome
-(delivered / blocked / failed) in ``broadcasts`` with an audit entry. Sending itself is done
-by ``bot.services.delivery`` in a background task the handler starts; ``track`` keeps those
-tasks so shutdown and tests can wait for them (``wait_idle``). Imports no ``telegram``.
+(delivered / blocked / failed) in ``broadcasts`` with an audit entry. ``send`` delivers one
+through ``bot.services.delivery`` (so it takes the ``telegram`` Bot) and stores and logs the
+totals, in a background task the handler starts; ``track`` keeps those tasks so shutdown and
+tests can wait for them (``wait_idle``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Bot
+
 from bot.clock import Clock
+from bot.services.delivery import DeliveryReport, Outbound, Recipient, deliver
 from bot.services.text import TextProblem, clean_multiline
+from bot.services.users import UserService
+from bot.texts import language_for
 from db import broadcasts as broadcasts_repo
 from db.audit import append_audit
 from db.database import Database
 from db.models import Addressee, Broadcast
+
+_LOGGER = logging.getLogger(__name__)
 
 # Telegram allows 4096 characters; the header and HTML escaping need room.
 MAX_BROADCAST_CHARS = 3500
@@ -85,6 +94,32 @@ class BroadcastService:
                 failed=failed,
                 now=self._clock(),
             )
+
+    async def send(
+        self,
+        bot: Bot,
+        broadcast: Broadcast,
+        audience: list[Addressee],
+        render: Callable[[str], str],
+        *,
+        users: UserService,
+    ) -> DeliveryReport:
+        """Deliver ``render(lang)`` to everyone in ``audience``, then store and log the totals."""
+        recipients = [
+            Recipient(a.user_id, language_for(a.language_code, a.lang_override)) for a in audience
+        ]
+        report = await deliver(bot, recipients, lambda r: Outbound(render(r.lang)), users=users)
+        await self.finish(
+            broadcast.id, delivered=report.delivered, blocked=report.blocked, failed=report.failed
+        )
+        _LOGGER.info(
+            "broadcast %d: %d delivered, %d blocked, %d failed",
+            broadcast.id,
+            report.delivered,
+            report.blocked,
+            report.failed,
+        )
+        return report
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The stored broadcast."""

@@ -8,8 +8,11 @@ the claim when the reply could not be delivered. Imports no ``telegram``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.clock import Clock
 from bot.services.text import TextProblem, clean_multiline
+from bot.texts import language_for
 from db import contact_messages as repo
 from db import users as users_repo
 from db.audit import append_audit
@@ -32,6 +35,14 @@ def clean_reply(text: str) -> str | None:
     """A staff reply cleaned, or None if empty or too long for one Telegram message."""
     value = clean_multiline(text, MAX_REPLY_CHARS)
     return None if isinstance(value, TextProblem) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A message claimed for a reply, and the language to write to its sender in."""
+
+    message: ContactMessage
+    lang: str | None
 
 
 class ContactService:
@@ -61,24 +72,25 @@ class ContactService:
         async with self._db.read() as conn:
             return await repo.list_unanswered(conn, limit=INBOX_LIMIT)
 
-    async def claim_reply(
-        self, message_id: int, *, staff_id: int, reply: str
-    ) -> ContactMessage | None:
+    async def claim_reply(self, message_id: int, *, staff_id: int, reply: str) -> Claimed | None:
         """Mark the message answered by ``staff_id``; None if someone already answered it."""
         async with self._db.write() as conn:
             claimed = await repo.claim_answer(
                 conn, message_id, staff_id=staff_id, reply_text=reply, now=self._clock()
             )
-            if claimed is not None:
-                await append_audit(
-                    conn,
-                    actor_id=staff_id,
-                    action="contact.reply",
-                    target_type="contact_message",
-                    target_id=message_id,
-                    now=self._clock(),
-                )
-        return claimed
+            if claimed is None:
+                return None
+            await append_audit(
+                conn,
+                actor_id=staff_id,
+                action="contact.reply",
+                target_type="contact_message",
+                target_id=message_id,
+                now=self._clock(),
+            )
+            sender = await users_repo.get_user(conn, claimed.user_id)
+        lang = None if sender is None else language_for(sender.language_code, sender.lang_override)
+        return Claimed(claimed, lang)
 
     async def release_reply(self, message_id: int, *, staff_id: int) -> None:
         """The reply did not reach the resident: the message counts as unanswered again."""

@@ -10,6 +10,9 @@ inactive recipients are skipped. Connection errors are retried with a short back
 timeout is *not* retried (Telegram may have delivered the message, and a resident should not
 get it twice), nor is a 400 Bad Request: both count as failed and are logged.
 
+``send_one`` sends one message under the same policy, and ``attempt`` runs any other one
+request (an edit, a card with its photo) under it: there is one way to send.
+
 The optional hooks give callers at-most-once bookkeeping: ``before_send`` runs right before a
 message goes out and may veto it (a row already claimed elsewhere); ``after_send`` hears the
 outcome. This is the one service that imports ``telegram``: sending is its job.
@@ -153,10 +156,25 @@ async def send_one(
     report: DeliveryReport | None = None,
 ) -> Outcome:
     """Send one message, waiting out flood limits; classify what Telegram answered."""
+
+    def sending() -> Awaitable[object]:
+        return bot.send_message(chat_id, message.text, reply_markup=message.markup)
+
+    return await attempt(sending, chat_id, users=users, report=report)
+
+
+async def attempt(
+    call: Callable[[], Awaitable[object]],
+    chat_id: int,
+    *,
+    users: UserService,
+    report: DeliveryReport | None = None,
+) -> Outcome:
+    """Run ``call()`` (one Telegram request to ``chat_id``) under the sending policy above."""
     network_errors = 0
     while True:
         try:
-            await bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            await call()
         except RetryAfter as exc:
             if report is not None:
                 report.flood_waits += 1

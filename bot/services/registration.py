@@ -42,6 +42,7 @@ from db.models import (
     ReferralOutcome,
     ReferredProject,
     StatusChange,
+    User,
 )
 from db.projects import StatusTransitionError
 
@@ -424,6 +425,7 @@ class Decided:
     project: Project | None = None
     applicant_lang: str | None = None
     referrer_id: int | None = None  # an approved project's credited referrer, to be told
+    referrer_lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +450,11 @@ def qr_png(link: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
+
+
+def _lang(user: User | None) -> str | None:
+    """The language to write to ``user`` in (None if there is no such user)."""
+    return None if user is None else language_for(user.language_code, user.lang_override)
 
 
 def referral_link(bot_username: str, code: str) -> str:
@@ -568,25 +575,9 @@ class RegistrationService:
                 else await users_repo.get_user(conn, project.user_id)
             )
             referral = await referrals_repo.get_referral(conn, project_id) if approve else None
-        lang = None
-        if applicant is not None:
-            lang = language_for(applicant.language_code, applicant.lang_override)
-        referrer = referral.referrer_user_id if referral is not None else None
-        return Decided(DecisionOutcome.DONE, project, lang, referrer)
-
-    async def record_forged(self, actor_id: int, data: str) -> None:
-        """Log and audit a review button pressed by someone who is not staff."""
-        _LOGGER.warning("non-staff user pressed a review button (refused)")
-        async with self._db.write() as conn:
-            await audit_repo.append_audit(
-                conn,
-                actor_id=actor_id,
-                action="project.review_forged",
-                target_type="callback",
-                target_id=data[:64],
-                detail="review button pressed by a non-staff user; nothing changed",
-                now=self._clock(),
-            )
+            referrer = referral.referrer_user_id if referral is not None else None
+            teller = None if referrer is None else await users_repo.get_user(conn, referrer)
+        return Decided(DecisionOutcome.DONE, project, _lang(applicant), referrer, _lang(teller))
 
     async def project(self, project_id: int) -> Project | None:
         """The project with this id."""

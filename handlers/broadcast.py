@@ -29,7 +29,7 @@ from bot.services.text import TextProblem, normalize_lines, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Addressee, Broadcast
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff
 from handlers.start import stale_button
 from handlers.ui import inline_rows
@@ -202,13 +202,11 @@ async def _send(
     )
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """Drop the draft and leave the dialog."""
-    _drop_draft(context)
-    if update.effective_message is not None:
-        t = context.texts(update.effective_user)
-        await update.effective_message.reply_text(t.broadcast.cancelled)
-    return ConversationHandler.END
+def _cancelled(t: Texts) -> str:
+    return t.broadcast.cancelled
+
+
+cancel = cancel_for([DRAFT], _cancelled)
 
 
 async def reprompt(update: Update, context: Context) -> None:

@@ -39,7 +39,7 @@ from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
 from db.models import Complaint, ComplaintStatus
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, tell_user
 from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
@@ -319,18 +319,7 @@ def _to_draft(draft: dict[str, Any]) -> ComplaintDraft:
     )
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """Drop the draft and leave the dialog."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    t = context.texts(update.effective_user)
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, t.common.cancelled, reply_markup=main_menu(t)
-        )
-    return ConversationHandler.END
+cancel = cancel_for([DRAFT])
 
 
 async def back(update: Update, context: Context) -> int:
@@ -443,8 +432,7 @@ async def open_list(update: Update, context: Context) -> None:
 
 def _complaint_id(update: Update, feature: str) -> int | None:
     query = update.callback_query
-    args = callbacks.decode(query.data if query else None, feature, 1)
-    return int(args[0]) if args and args[0].isdigit() else None
+    return callbacks.decode_id(query.data if query else None, feature)
 
 
 @staff_only
@@ -563,10 +551,6 @@ async def note_reprompt(update: Update, context: Context) -> int:
 
 
 # ------------------------------------------------------------------ wiring
-def _button_of(*actions: str) -> str:
-    return rf"^{callbacks.VERSION}:{FEATURE}:({'|'.join(actions)})(:|$)"
-
-
 def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Context]:
     """The resident's complaint dialog (entry: /complaint and the 📣 menu button)."""
     text = filters.TEXT & ~filters.COMMAND
@@ -584,17 +568,19 @@ def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Co
             ComplaintStep.WHEN: [MessageHandler(text, got_when)],
             ComplaintStep.PHOTO: [
                 MessageHandler(filters.PHOTO, got_photo),
-                CallbackQueryHandler(skip_photo, pattern=_button_of("skip")),
+                CallbackQueryHandler(skip_photo, pattern=callbacks.pattern(FEATURE, "skip")),
                 MessageHandler(filters.Text(skip_words), skip_photo),
                 MessageHandler(text, photo_expected),
             ],
             ComplaintStep.ANONYMITY: [
-                CallbackQueryHandler(choose_mode, pattern=_button_of("named", "anonymous"))
+                CallbackQueryHandler(
+                    choose_mode, pattern=callbacks.pattern(FEATURE, "named", "anonymous")
+                )
             ],
             ComplaintStep.CONFIRM: [
-                CallbackQueryHandler(submit, pattern=_button_of("submit")),
-                CallbackQueryHandler(edit, pattern=_button_of("edit")),
-                CallbackQueryHandler(edit_field, pattern=_button_of("field")),
+                CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "submit")),
+                CallbackQueryHandler(edit, pattern=callbacks.pattern(FEATURE, "edit")),
+                CallbackQueryHandler(edit_field, pattern=callbacks.pattern(FEATURE, "field")),
             ],
         },
         fallbacks=[CommandHandler("back", back), *_fallbacks(cancel, reprompt)],
@@ -618,7 +604,7 @@ def resolve_dialog(settings: Settings) -> ConversationHandler[Context]:
 def _fallbacks(stop: Any, again: Any) -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("cancel", stop),
-        CallbackQueryHandler(stop, pattern=_button_of("cancel")),
+        CallbackQueryHandler(stop, pattern=callbacks.pattern(FEATURE, "cancel")),
         MessageHandler(filters.ALL, again),
         CallbackQueryHandler(again),
     ]

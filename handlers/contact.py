@@ -33,7 +33,7 @@ from bot.services.text import normalize_lines, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff, staff_only, tell_staff, tell_user
 from handlers.ui import contact_block, inline_rows, main_menu, reply_in_chunks
 
@@ -116,18 +116,7 @@ async def text_only(update: Update, context: Context) -> int:
     return ContactStep.MESSAGE
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """Leave the dialog without sending anything."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(REPLYING, None)
-    t = context.texts(update.effective_user)
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, t.common.cancelled, reply_markup=main_menu(t)
-        )
-    return ConversationHandler.END
+cancel = cancel_for([REPLYING])
 
 
 async def stale_in_dialog(update: Update, context: Context) -> None:
@@ -171,10 +160,8 @@ async def ask_reply(update: Update, context: Context) -> int:
     if query is None or context.user_data is None or not await require_staff(update, context):
         return ConversationHandler.END
     t = context.texts(update.effective_user)
-    args = callbacks.decode(query.data, "ctreply", 1)
-    found = (
-        await context.services.contact.get(int(args[0])) if args and args[0].isdigit() else None
-    )
+    message_id = callbacks.decode_id(query.data, "ctreply")
+    found = None if message_id is None else await context.services.contact.get(message_id)
     if found is None or found.answered_at is not None:
         text = t.contact.missing if found is None else fmt(t.contact.already_answered, id=found.id)
         await query.answer(text, show_alert=True)

@@ -57,7 +57,7 @@ from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, menu_labels, status_label
 from handlers import review
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import send_safely
 from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
@@ -324,19 +324,11 @@ async def back(update: Update, context: Context) -> Waiting:
     return await ask(update, context, _PREVIOUS[current])
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """Drop the draft, leave the dialog and bring the main menu back."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-    _drop(context)
-    t = context.texts(update.effective_user)
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, t.registration.cancelled, reply_markup=main_menu(t)
-        )
-    return ConversationHandler.END
+def _cancelled(t: Texts) -> str:
+    return t.registration.cancelled
+
+
+cancel = cancel_for([DRAFT], _cancelled, strip_buttons=True)
 
 
 async def reprompt(update: Update, context: Context) -> Waiting | int:
@@ -717,10 +709,6 @@ async def invite(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ wiring
-def _data(*actions: str) -> str:
-    return rf"^{callbacks.VERSION}:{FEATURE}:({'|'.join(actions)})(:|$)"
-
-
 def dialog(settings: Settings) -> ConversationHandler[Context]:
     """The registration dialog (entry: /register and the 📝 menu button)."""
     text = filters.TEXT & ~filters.COMMAND
@@ -734,26 +722,26 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
             MessageHandler(text, typed_phone),
         ],
         Waiting.REFERRER: [
-            CallbackQueryHandler(chose_referrer, pattern=_data("ref")),
+            CallbackQueryHandler(chose_referrer, pattern=callbacks.pattern(FEATURE, "ref")),
             MessageHandler(text, typed_referrer),
         ],
         Waiting.CONFIRMATION: [
-            CallbackQueryHandler(submit, pattern=_data("submit")),
-            CallbackQueryHandler(change, pattern=_data("edit")),
-            CallbackQueryHandler(cancel, pattern=_data("x")),
+            CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "submit")),
+            CallbackQueryHandler(change, pattern=callbacks.pattern(FEATURE, "edit")),
+            CallbackQueryHandler(cancel, pattern=callbacks.pattern(FEATURE, "x")),
         ],
         Waiting.FIELD_TO_CHANGE: [
-            CallbackQueryHandler(change_field, pattern=_data("field")),
-            CallbackQueryHandler(back_to_summary, pattern=_data("sum")),
+            CallbackQueryHandler(change_field, pattern=callbacks.pattern(FEATURE, "field")),
+            CallbackQueryHandler(back_to_summary, pattern=callbacks.pattern(FEATURE, "sum")),
         ],
         Waiting.DUPLICATE_CONFIRMATION: [
-            CallbackQueryHandler(submit, pattern=_data("dup")),
-            CallbackQueryHandler(cancel, pattern=_data("x")),
+            CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "dup")),
+            CallbackQueryHandler(cancel, pattern=callbacks.pattern(FEATURE, "x")),
         ],
     }
     for state, (key, _, _) in _CHOICES.items():
         states[state] = [
-            CallbackQueryHandler(chose_option, pattern=_data(key)),
+            CallbackQueryHandler(chose_option, pattern=callbacks.pattern(FEATURE, key)),
             MessageHandler(text, typed_option),
         ]
     _BUTTONS.clear()

@@ -37,7 +37,7 @@ from bot.services.text import TextProblem, clean_text
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import Project, ProjectStatus
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff, send_safely, tell_staff, tell_user, texts_of
 from handlers.ui import contact_block, inline_rows
 
@@ -99,10 +99,7 @@ async def notify_staff(context: Context, item: ReviewItem) -> int:
 
 def _project_id(update: Update, action: str) -> int | None:
     query = update.callback_query
-    args = callbacks.decode(query.data if query else None, FEATURE, 2)
-    if args is None or args[0] != action or not args[1].isdigit():
-        return None
-    return int(args[1])
+    return callbacks.decode_id(query.data if query else None, FEATURE, action)
 
 
 async def _refuse_stale(update: Update, context: Context) -> None:
@@ -240,14 +237,11 @@ async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], ma
     await send_safely(context, chat_id, sending)
 
 
-async def cancel_return(update: Update, context: Context) -> int:
-    """Leave the 退回 dialog; the project stays as it was."""
-    if context.user_data is not None:
-        context.user_data.pop(RETURNING, None)
-    t = context.texts(update.effective_user)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(t.registration.review_cancelled)
-    return ConversationHandler.END
+def _review_cancelled(t: Texts) -> str:
+    return t.registration.review_cancelled
+
+
+cancel_return = cancel_for([RETURNING], _review_cancelled)  # the project stays as it was
 
 
 async def reason_reprompt(update: Update, context: Context) -> WaitingReview:
@@ -298,21 +292,19 @@ async def review_list(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ wiring
-def _data(action: str) -> str:
-    return rf"^{callbacks.VERSION}:{FEATURE}:{action}(:|$)"
-
-
 def return_dialog(settings: Settings) -> ConversationHandler[Context]:
     """The staff's 退回 dialog: press the button, then type the reason."""
     return conversation(
         settings=settings,
-        entry_points=[CallbackQueryHandler(ask_reason, pattern=_data(RETURN))],
+        entry_points=[
+            CallbackQueryHandler(ask_reason, pattern=callbacks.pattern(FEATURE, RETURN))
+        ],
         states={
             WaitingReview.RETURN_REASON: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
                 # Another card's 退回 switches the project; 通过 works meanwhile.
-                CallbackQueryHandler(ask_reason, pattern=_data(RETURN)),
-                CallbackQueryHandler(approve, pattern=_data(APPROVE)),
+                CallbackQueryHandler(ask_reason, pattern=callbacks.pattern(FEATURE, RETURN)),
+                CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),
             ],
         },
         fallbacks=[
@@ -329,5 +321,5 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     """/review and the 通过 button outside the 退回 dialog."""
     return [
         CommandHandler("review", review_list),
-        CallbackQueryHandler(approve, pattern=_data(APPROVE)),
+        CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),
     ]

@@ -48,7 +48,7 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
-from handlers.dialogs import conversation
+from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff
 
 _LOGGER = logging.getLogger(__name__)
@@ -82,10 +82,6 @@ class ManageStep(IntEnum):
     NEW_START = 1
     MOVE_CONFIRMATION = 2
     FIELD_VALUE = 3
-
-
-def _pattern(feature: str, action: str) -> str:
-    return rf"^{callbacks.VERSION}:{feature}:{action}(:|$)"
 
 
 # ---------------------------------------------------------------------- rendering
@@ -226,11 +222,10 @@ async def _query_training_id(update: Update, context: Context, action: str) -> i
     query = update.callback_query
     if query is None:
         return None
-    args = callbacks.decode(query.data, RES, 2)
-    if args is None or args[0] != action or not args[1].isdigit():
+    tid = callbacks.decode_id(query.data, RES, action)
+    if tid is None:
         await query.answer(context.texts(update.effective_user).common.stale_button, True)
-        return None
-    return int(args[1])
+    return tid
 
 
 async def join(update: Update, context: Context) -> None:
@@ -491,13 +486,12 @@ async def staff_button(update: Update, context: Context) -> None:
     tt = t.trainings
     service = context.services.trainings
     for action in ("cancel", "cancelok", "keep"):
-        args = _staff_args(update, action, 1)
-        if args is not None:
+        tid = callbacks.decode_id(query.data, STAFF, action)
+        if tid is not None:
             break
     else:
         await query.answer(t.common.stale_button, show_alert=True)
         return
-    tid = int(args[0])
     await query.answer()
     if action == "keep":
         await query.edit_message_text(tt.cancel_kept)
@@ -868,16 +862,7 @@ async def reprompt_new(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(_prompt(t, step, context))
 
 
-async def cancel_dialog(update: Update, context: Context) -> int:
-    """Leave a training dialog without saving anything."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-        context.user_data.pop(MANAGE, None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.texts(update.effective_user).common.cancelled
-        )
-    return ConversationHandler.END
+cancel_dialog = cancel_for([DRAFT, MANAGE])  # leave a training dialog without saving anything
 
 
 # ------------------------------------------------------------- staff edit / move dialog
@@ -895,11 +880,11 @@ def _manage_state(context: Context) -> dict[str, Any]:
 async def ask_move(update: Update, context: Context) -> ManageStep | int | None:
     """Ask staff for a session's new start time."""
     query, user = update.callback_query, update.effective_user
-    args = _staff_args(update, "move", 1)
+    tid = callbacks.decode_id(query.data if query else None, STAFF, "move")
     if query is None or user is None or not await require_staff(update, context, "training"):
         return ConversationHandler.END
     tt = context.texts(user).trainings
-    training = await context.services.trainings.get(int(args[0])) if args else None
+    training = await context.services.trainings.get(tid) if tid is not None else None
     if training is None or training.status is TrainingStatus.CANCELLED:
         await query.answer(_error_text(tt, "cancelled" if training else "not_found"), True)
         return ConversationHandler.END
@@ -961,15 +946,15 @@ async def confirm_move(update: Update, context: Context) -> int:
         return ConversationHandler.END
     tt = context.texts(user).trainings
     state = _manage_state(context)
-    ok = _staff_args(update, "moveok", 1)
+    ok = callbacks.decode_id(query.data, STAFF, "moveok")
     await query.answer()
-    if ok is None or int(ok[0]) != state.get("id") or "start" not in state:
+    if ok is None or ok != state.get("id") or "start" not in state:
         _drop(context, MANAGE)
         await query.edit_message_text(tt.move_aborted)
         return ConversationHandler.END
     try:
         result = await context.services.trainings.move(
-            int(ok[0]), datetime.fromisoformat(state["start"]), actor=user.id
+            ok, datetime.fromisoformat(state["start"]), actor=user.id
         )
     except TrainingError as exc:
         await query.edit_message_text(_error_text(tt, exc.code))
@@ -1134,8 +1119,8 @@ def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(filters.ALL, reprompt_manage),
     ]
     manage_entry: list[BaseHandler[Update, Context, Any]] = [
-        CallbackQueryHandler(ask_move, pattern=_pattern(STAFF, "move")),
-        CallbackQueryHandler(ask_edit, pattern=_pattern(STAFF, "edit")),
+        CallbackQueryHandler(ask_move, pattern=callbacks.pattern(STAFF, "move")),
+        CallbackQueryHandler(ask_edit, pattern=callbacks.pattern(STAFF, "edit")),
     ]
     new = conversation(
         settings=settings,
@@ -1151,10 +1136,12 @@ def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
             NewTrainingStep.CAPACITY: [MessageHandler(text, got_capacity)],
             NewTrainingStep.DESCRIPTION: [MessageHandler(text, got_description)],
             NewTrainingStep.CONFIRMATION: [
-                CallbackQueryHandler(confirm_new, pattern=_pattern(NEW, "(publish|discard)")),
-                CallbackQueryHandler(choose_new_field, pattern=_pattern(NEW, "change")),
-                CallbackQueryHandler(change_new_field, pattern=_pattern(NEW, "field")),
-                CallbackQueryHandler(summary_again, pattern=_pattern(NEW, "sum")),
+                CallbackQueryHandler(
+                    confirm_new, pattern=callbacks.pattern(NEW, "publish", "discard")
+                ),
+                CallbackQueryHandler(choose_new_field, pattern=callbacks.pattern(NEW, "change")),
+                CallbackQueryHandler(change_new_field, pattern=callbacks.pattern(NEW, "field")),
+                CallbackQueryHandler(summary_again, pattern=callbacks.pattern(NEW, "sum")),
             ],
         },
         fallbacks=new_fallbacks,
@@ -1167,7 +1154,9 @@ def dialogs(settings: Settings) -> list[BaseHandler[Any, Any, Any]]:
         states={
             ManageStep.NEW_START: [MessageHandler(text, got_new_start)],
             ManageStep.MOVE_CONFIRMATION: [
-                CallbackQueryHandler(confirm_move, pattern=_pattern(STAFF, "move(ok|no)"))
+                CallbackQueryHandler(
+                    confirm_move, pattern=callbacks.pattern(STAFF, "moveok", "moveno")
+                )
             ],
             ManageStep.FIELD_VALUE: [MessageHandler(text, got_field_value)],
         },
@@ -1185,11 +1174,11 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("mytrainings", my_trainings),
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
-        CallbackQueryHandler(join, pattern=_pattern(RES, "join")),
-        CallbackQueryHandler(leave, pattern=_pattern(RES, "leave")),
-        CallbackQueryHandler(send_calendar, pattern=_pattern(RES, "ics")),
-        CallbackQueryHandler(manage, pattern=_pattern(RES, "adm")),
-        CallbackQueryHandler(toggle_subscription, pattern=_pattern(RES, "sub")),
+        CallbackQueryHandler(join, pattern=callbacks.pattern(RES, "join")),
+        CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leave")),
+        CallbackQueryHandler(send_calendar, pattern=callbacks.pattern(RES, "ics")),
+        CallbackQueryHandler(manage, pattern=callbacks.pattern(RES, "adm")),
+        CallbackQueryHandler(toggle_subscription, pattern=callbacks.pattern(RES, "sub")),
         CallbackQueryHandler(staff_button, pattern=callbacks.pattern(STAFF)),
         CallbackQueryHandler(confirm_new_stale, pattern=callbacks.pattern(NEW)),
     ]

@@ -57,7 +57,8 @@ class BroadcastService:
 
     async def count(self, tag: str | None) -> int:
         """How many people a broadcast to ``tag`` would reach now."""
-        return len(await self.audience(tag))
+        async with self._db.read() as conn:
+            return await broadcasts_repo.audience_size(conn, tag)
 
     async def start(self, staff_id: int, text: str, tag: str | None) -> Broadcast:
         """Record a broadcast about to be sent, its text cleaned as ``clean_broadcast``."""

@@ -40,7 +40,13 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers.dialogs import cancel_for, conversation
-from handlers.staff_guard import require_staff, send_safely, staff_only, tell_staff, tell_user
+from handlers.staff_guard import (
+    for_each_staff,
+    require_staff,
+    send_safely,
+    staff_only,
+    tell_user,
+)
 from handlers.ui import inline_rows, main_menu, reply_in_chunks
 
 DRAFT = "complaint"
@@ -101,13 +107,21 @@ async def _staff_card(context: Context, t: Texts, complaint: Complaint) -> Html:
     )
 
 
-async def _send_card(context: Context, chat_id: int, t: Texts, complaint: Complaint) -> None:
-    """Send a complaint (and its photo, by file id) to one staff chat."""
+async def _send_card(context: Context, chat_id: int, t: Texts, complaint: Complaint) -> bool:
+    """Send a complaint and then its photo (by file id) to one staff chat, each sent once."""
     text = await _staff_card(context, t, complaint)
-    await context.bot.send_message(chat_id, text, reply_markup=_staff_buttons(t, complaint))
-    if complaint.photo_file_id:
+    markup = _staff_buttons(t, complaint)
+    # Two requests, two attempts: a retried photo must not send the card (and buttons) again.
+    sent = await send_safely(
+        context, chat_id, lambda: context.bot.send_message(chat_id, text, reply_markup=markup)
+    )
+    photo = complaint.photo_file_id
+    if sent and photo:
         caption = fmt(t.complaints.photo_caption, ref=complaint.ref_no)
-        await context.bot.send_photo(chat_id, complaint.photo_file_id, caption=caption)
+        await send_safely(
+            context, chat_id, lambda: context.bot.send_photo(chat_id, photo, caption=caption)
+        )
+    return sent
 
 
 def _draft(context: Context) -> dict[str, Any]:
@@ -297,15 +311,16 @@ async def submit(update: Update, context: Context) -> int:
     draft = context.user_data.pop(DRAFT, {})
     filed = await context.services.complaints.file(user.id, _to_draft(draft))
     complaint, t = filed.complaint, context.texts(user)
-    await tell_staff(context, lambda admin, st: _send_card(context, admin, st, complaint))
+    # The resident hears first; staff cards may wait out flood limits after that.
     if filed.check_code is None:
         text, markup = fmt(t.complaints.filed_named, ref=complaint.ref_no), main_menu(t)
         await context.bot.send_message(chat.id, text, reply_markup=markup)
-        return ConversationHandler.END
-    check = callbacks.encode("cpchk", complaint.ref_no, filed.check_code)
-    text = fmt(t.complaints.filed_anonymous, ref=complaint.ref_no, code=filed.check_code)
-    keyboard = inline_rows([(t.complaints.btn_check, check)])
-    await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+    else:
+        check = callbacks.encode("cpchk", complaint.ref_no, filed.check_code)
+        text = fmt(t.complaints.filed_anonymous, ref=complaint.ref_no, code=filed.check_code)
+        keyboard = inline_rows([(t.complaints.btn_check, check)])
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+    await for_each_staff(context, lambda admin, st: _send_card(context, admin, st, complaint))
     return ConversationHandler.END
 
 
@@ -447,7 +462,7 @@ async def view(update: Update, context: Context) -> None:
         await query.answer(t.complaints.missing, show_alert=True)
         return
     await query.answer()
-    await send_safely(context, chat.id, lambda: _send_card(context, chat.id, t, found))
+    await _send_card(context, chat.id, t, found)
 
 
 @staff_only

@@ -20,6 +20,7 @@ never lock anybody out.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import warnings
@@ -27,6 +28,7 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, TypeHandler, filters
 from telegram.warnings import PTBUserWarning
 
@@ -88,14 +90,17 @@ def cancel_for(
     async def cancel(update: Update, context: Context) -> int:
         """Drop the draft, leave the dialog and bring the main menu back."""
         query = update.callback_query
-        if query is not None:
-            await query.answer()
-            if strip_buttons:
-                await query.edit_message_reply_markup(None)
         if context.user_data is not None:
             for key in drafts:
                 context.user_data.pop(key, None)
         forget_dialog(context)
+        if query is not None:
+            await query.answer()
+            if strip_buttons:
+                # The buttons may already be gone (or the message too old to edit): the
+                # dialog is over either way.
+                with contextlib.suppress(BadRequest):
+                    await query.edit_message_reply_markup(None)
         t = context.texts(update.effective_user)
         if update.effective_chat is not None:
             await context.bot.send_message(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from telegram import Update
 
 from bot.context import Context
-from bot.services.delivery import Outbound, Outcome, attempt, send_one
+from bot.services.delivery import Outcome, attempt
 from bot.services.roles import denied_action
 from bot.texts import Texts, get_texts, language_for
 
@@ -79,12 +79,18 @@ async def texts_of(context: Context, user_id: int) -> Texts:
     return get_texts(language_for(stored.language_code, stored.lang_override))
 
 
+# A notice sent while someone waits for the bot's answer waits out Telegram's flood limit for at
+# most this long (PTB's rate limiter has already retried); bulk deliveries wait without bound.
+INTERACTIVE_FLOOD_WAIT_S = 30.0
+
+
 async def send_safely(
     context: Context, chat_id: int, sending: Callable[[], Awaitable[object]]
 ) -> bool:
     """Run ``sending()`` to ``chat_id`` under the one sending policy; say whether it arrived."""
     users = context.services.users
-    return await attempt(sending, chat_id, users=users) is Outcome.DELIVERED
+    outcome = await attempt(sending, chat_id, users=users, max_flood_wait=INTERACTIVE_FLOOD_WAIT_S)
+    return outcome is Outcome.DELIVERED
 
 
 async def tell_user(
@@ -92,14 +98,21 @@ async def tell_user(
 ) -> bool:
     """Send ``compose(texts)`` to ``user_id`` in ``lang``; return whether it arrived."""
     text = compose(get_texts(lang or "zh"))
-    users = context.services.users
-    return await send_one(context.bot, user_id, Outbound(text), users=users) is Outcome.DELIVERED
+    return await send_safely(context, user_id, lambda: context.bot.send_message(user_id, text))
+
+
+async def for_each_staff(context: Context, send: Callable[[int, Texts], Awaitable[bool]]) -> int:
+    """Run ``send(admin_id, texts)`` for every admin in their language; count the successes."""
+    reached = 0
+    for admin_id in sorted(context.services.settings.admin_ids):
+        reached += await send(admin_id, await texts_of(context, admin_id))
+    return reached
 
 
 async def tell_staff(context: Context, compose: Callable[[int, Texts], Awaitable[object]]) -> int:
-    """Send ``compose(admin_id, texts)`` to every admin; return how many it reached."""
-    reached = 0
-    for admin_id in sorted(context.services.settings.admin_ids):
-        t = await texts_of(context, admin_id)
-        reached += await send_safely(context, admin_id, functools.partial(compose, admin_id, t))
-    return reached
+    """Send ``compose(admin_id, texts)`` (one request) to every admin; count who got it."""
+
+    async def send(admin_id: int, t: Texts) -> bool:
+        return await send_safely(context, admin_id, functools.partial(compose, admin_id, t))
+
+    return await for_each_staff(context, send)

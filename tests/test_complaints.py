@@ -352,3 +352,24 @@ async def test_back_goes_to_the_previous_question_and_keeps_the_rest(
     summary = await resident.press(C.btn_anonymous)
     assert "镇城管中队" in summary.last.text
     assert C.mode_anonymous in summary.last.text
+
+
+async def test_resident_hears_first_and_a_retried_photo_does_not_repeat_the_card(
+    harness: BotHarness,
+) -> None:
+    """The filer's confirmation goes out before staff cards; a failed photo is resent alone."""
+    order: list[int] = []
+    harness.emulator.message_listeners.append(lambda m: order.append(m.chat_id))
+    staff = harness.user(ADMIN_ID)
+    await staff.send("/start")
+    user = harness.user(8123)
+    photo_id = harness.emulator.user_file(("p.jpg", b"\xff\xd8\xff\xd9", "image/jpeg"))
+    # A server error on the first photo to staff: the photo is retried, not the card.
+    harness.emulator.fail_next("sendPhoto", 500, "Internal Server Error", chat_id=ADMIN_ID)
+    order.clear()
+    await _file(user, anonymous=False, photo_file_id=photo_id)
+    assert order[0] == 8123  # the resident's confirmation comes before any staff card
+    cards = [m for m in staff.bot_messages if m.inline_buttons and "镇市场监管所" in m.text]
+    photos = [m for m in staff.bot_messages if m.photo is not None]
+    assert len(cards) == 1
+    assert len(photos) == 1

@@ -169,16 +169,28 @@ async def attempt(
     *,
     users: UserService,
     report: DeliveryReport | None = None,
+    max_flood_wait: float | None = None,
 ) -> Outcome:
-    """Run ``call()`` (one Telegram request to ``chat_id``) under the sending policy above."""
+    """Run ``call()`` (one Telegram request to ``chat_id``) under the sending policy above.
+
+    ``max_flood_wait`` bounds the seconds spent waiting out 429s: a send made while a person
+    waits for an answer gives up (FAILED, logged) rather than hold their chat indefinitely;
+    bulk deliveries leave it unbounded so a flood storm never drops a reminder.
+    """
     network_errors = 0
+    waited = 0.0
     while True:
         try:
             await call()
         except RetryAfter as exc:
             if report is not None:
                 report.flood_waits += 1
-            await asyncio.sleep(_seconds(exc.retry_after))
+            pause = _seconds(exc.retry_after)
+            if max_flood_wait is not None and waited + pause > max_flood_wait:
+                _LOGGER.warning("gave up on a message after %.0f s of flood waits", waited)
+                return Outcome.FAILED
+            waited += pause
+            await asyncio.sleep(pause)
             continue
         except Forbidden:
             await users.mark_unreachable(chat_id)

@@ -110,12 +110,23 @@ async def deliver(
 
     async def worker() -> None:
         for recipient in queue:  # one shared iterator: each recipient is taken once
-            outcome = await _handle(bot, recipient, render, users, before_send, report)
+            try:
+                outcome = await _handle(bot, recipient, render, users, before_send, report)
+            except Exception:
+                # The claim (before_send) failed, e.g. a locked database: nothing was sent and
+                # the row is still pending, so a later run picks it up. The batch goes on.
+                _LOGGER.exception("could not claim a message; it stays pending")
+                report.add(recipient, Outcome.SKIPPED)
+                continue
             if outcome is None:
                 continue
             report.add(recipient, outcome)
             if after_send is not None:
-                await after_send(recipient, outcome)
+                try:
+                    await after_send(recipient, outcome)
+                except Exception:
+                    # The send happened; the row stays 'sending' and is reconciled at start-up.
+                    _LOGGER.exception("could not record a sent message's outcome")
 
     await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return report

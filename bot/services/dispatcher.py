@@ -53,18 +53,21 @@ class ReminderDispatcher:
     async def dispatch(self, bot: Bot, jobs: Jobs) -> DeliveryReport:
         """Send every reminder and notice that is due, then arm the timer for the next one."""
         total = DeliveryReport()
-        async with self._lock:
-            while True:
-                items = await self._trainings.due(limit=BATCH)
-                if not items:
-                    break
-                report = await self._deliver_batch(bot, items)
-                for name in ("delivered", "blocked", "failed", "skipped", "flood_waits"):
-                    setattr(total, name, getattr(total, name) + getattr(report, name))
-                total.outcomes.update(report.outcomes)
-                if len(items) < BATCH:
-                    break
-        await self.arm_timer(jobs)
+        try:
+            async with self._lock:
+                while True:
+                    items = await self._trainings.due(limit=BATCH)
+                    if not items:
+                        break
+                    report = await self._deliver_batch(bot, items)
+                    for name in ("delivered", "blocked", "failed", "skipped", "flood_waits"):
+                        setattr(total, name, getattr(total, name) + getattr(report, name))
+                    total.outcomes.update(report.outcomes)
+                    if len(items) < BATCH:
+                        break
+        finally:
+            # Even after a failed run the next reminder keeps its timer (not only the poll).
+            await self.arm_timer(jobs)
         if total.total:
             _LOGGER.info(
                 "training messages: %d delivered, %d blocked, %d failed, %d skipped",

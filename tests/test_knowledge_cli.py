@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from db import questions as questions_repo
 from db.database import Database
 from knowledge.loader import DEFAULT_DIR
+from tests.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = """
@@ -26,27 +24,10 @@ phone = "0000-7654321"
 """
 
 
-def run(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
-    environ.update(env or {})
-    environ["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     questions = ["新上项目的税能返还吗", "你好", "明天下雨吗", "贷款和培训"]
-    done = run("ask", "--json", *questions, cwd=tmp_path)
+    done = run_cli("ask", "--json", *questions, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [x["question"] for x in lines] == questions
@@ -71,14 +52,14 @@ def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:
 
 
 def test_ask_human_readable_in_english(tmp_path: Path) -> None:
-    done = run("ask", "--lang", "en", "tax rebate for new projects", cwd=tmp_path)
+    done = run_cli("ask", "--lang", "en", "tax rebate for new projects", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "refunded in full" in done.stdout
     assert "Source:" in done.stdout
 
 
 def test_kb_check_prints_a_summary(tmp_path: Path) -> None:
-    done = run("kb", "check", cwd=tmp_path)
+    done = run_cli("kb", "check", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "knowledge base OK" in done.stdout
     assert "tax-rebate" in done.stdout
@@ -92,12 +73,12 @@ def test_kb_check_reports_every_problem_of_a_broken_directory(tmp_path: Path) ->
     loan.write_text(loan.read_text(encoding="utf-8").replace("reviewed = 2026-11-27", ""), "utf-8")
     (topics / "extra.toml").write_text('id = "Bad Id"\n', encoding="utf-8")
     env = {"CHUANGYE_KNOWLEDGE_DIR": str(topics)}
-    done = run("kb", "check", cwd=tmp_path, env=env)
+    done = run_cli("kb", "check", cwd=tmp_path, env=env)
     assert done.returncode == 1
     assert "loan.toml: reviewed: missing field" in done.stderr
     assert "extra.toml: id: 'Bad Id' must be 1-40 characters" in done.stderr
     assert "extra.toml: answer: missing field" in done.stderr
-    asked = run("ask", "税收返还", cwd=tmp_path, env=env)
+    asked = run_cli("ask", "税收返还", cwd=tmp_path, env=env)
     assert asked.returncode == 1
     assert "loan.toml" in asked.stderr
 
@@ -108,7 +89,7 @@ def test_kb_check_notes_near_duplicate_examples_of_different_topics(tmp_path: Pa
     tour = topics / "study-tour.toml"
     text = tour.read_text(encoding="utf-8")
     tour.write_text(text.replace("examples = [", 'examples = [\n  "培训班啥时候开",', 1), "utf-8")
-    done = run("kb", "check", cwd=tmp_path, env={"CHUANGYE_KNOWLEDGE_DIR": str(topics)})
+    done = run_cli("kb", "check", cwd=tmp_path, env={"CHUANGYE_KNOWLEDGE_DIR": str(topics)})
     assert done.returncode == 0, done.stderr
     assert "note: similar examples" in done.stdout
     assert "study-tour “培训班啥时候开” ~ training “培训班啥时候开”" in done.stdout
@@ -117,7 +98,7 @@ def test_kb_check_notes_near_duplicate_examples_of_different_topics(tmp_path: Pa
 def test_kb_check_counts_staff_examples_without_creating_a_database(tmp_path: Path) -> None:
     db_path = tmp_path / "bot.sqlite3"
     env = {"CHUANGYE_DB_PATH": str(db_path)}
-    done = run("kb", "check", cwd=tmp_path, env=env)
+    done = run_cli("kb", "check", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert "staff-added examples: - (no database" in done.stdout
     assert not db_path.exists()
@@ -138,7 +119,7 @@ def test_kb_check_counts_staff_examples_without_creating_a_database(tmp_path: Pa
 
     asyncio.run(add())
     before = db_path.stat().st_mtime_ns
-    done = run("kb", "check", cwd=tmp_path, env=env)
+    done = run_cli("kb", "check", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert "staff-added examples: 2 of 3 in the database would be merged" in done.stdout
     assert db_path.stat().st_mtime_ns == before

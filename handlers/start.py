@@ -7,13 +7,13 @@ commands and to messages the bot cannot read.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import callbacks
 from bot.context import Context
 from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
-from bot.texts import fmt, get_texts
+from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import forget_dialog
 from handlers.ui import inline_rows, main_menu
 
@@ -39,16 +39,23 @@ async def start(update: Update, context: Context) -> None:
     message, person = update.effective_message, person_of(update)
     if message is None or person is None:
         return
-    if (
-        context.user_data is not None
-        and context.args
-        and context.args[0].startswith(REFERRAL_PREFIX)
-    ):
-        context.user_data["referral_code"] = context.args[0].removeprefix(REFERRAL_PREFIX)
     t = context.texts(update.effective_user)
     town = context.services.settings.town.name_for(t.lang)
     text = fmt(t.common.start, name=person.first_name, town=town)
     await message.reply_text(text, reply_markup=main_menu(t))
+    if context.args and context.args[0].startswith(REFERRAL_PREFIX):
+        await _note_referral(message, context, person.id, t)
+
+
+async def _note_referral(message: Message, context: Context, user_id: int, t: Texts) -> None:
+    """Remember the referral link's code for /register and say whose link it was."""
+    assert context.args is not None
+    code = context.args[0].removeprefix(REFERRAL_PREFIX)
+    if context.user_data is not None:
+        context.user_data["referral_code"] = code
+    referrer = await context.services.registration.resolve_referrer(code, user_id)
+    if referrer.refused is None and referrer.first_name:
+        await message.reply_text(fmt(t.registration.invited_by, name=referrer.first_name))
 
 
 async def help_command(update: Update, context: Context) -> None:

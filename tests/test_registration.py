@@ -441,7 +441,9 @@ async def test_referral_link_prefills_and_credits_the_referrer(harness: BotHarne
     again = await referrer.send("/invite")
     assert code in again.last.text  # the same code every time
     friend = harness.user(202, first_name="小王")
-    await friend.open_deep_link(f"ref_{code}")
+    opened = await friend.open_deep_link(f"ref_{code}")
+    # Told at once whose link it was, not only at the referrer step.
+    assert "您是通过 老张 的引荐链接来的" in opened.text
     await fill(friend)
     assert "老张（引荐链接）" in friend.last.text
     replies = await friend.press(R.btn_submit)

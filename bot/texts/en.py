@@ -720,6 +720,10 @@ REGISTRATION = RegistrationTexts(
     ),
     referrer_self="(That was your own referral link: you cannot refer yourself.)",
     referrer_unknown="(The referral link you opened is not valid.)",
+    invited_by=(
+        "🔗 You came through {name}'s referral link: when you register a project (/register), "
+        "{name} will be recorded as its referrer."
+    ),
     btn_other="Other",
     btn_share_phone="📱 Send my number",
     btn_referrer_keep="✅ Yes",

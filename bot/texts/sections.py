@@ -429,6 +429,7 @@ class RegistrationTexts:
     step_referrer_linked: str  # {name}
     referrer_self: str
     referrer_unknown: str
+    invited_by: str  # {name}
     btn_other: str
     btn_share_phone: str
     btn_referrer_keep: str

@@ -669,6 +669,9 @@ REGISTRATION = RegistrationTexts(
     ),
     referrer_self="（您打开的是自己的引荐链接：不能引荐自己，所以没有预填引荐人。）",
     referrer_unknown="（您打开的引荐链接无效，所以没有预填引荐人。）",
+    invited_by=(
+        "🔗 您是通过 {name} 的引荐链接来的：登记项目（/register）时会自动记 {name} 为引荐人。"
+    ),
     btn_other="其他",
     btn_share_phone="📱 发送我的手机号",
     btn_referrer_keep="✅ 是",

@@ -43,6 +43,7 @@ from bot.services.trainings import (
     calendar_file,
     clean_field,
     split_tags,
+    window_problem,
 )
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts, status_label
@@ -661,7 +662,7 @@ async def got_start(update: Update, context: Context) -> NewTrainingStep:
     draft = _draft(context)
     draft["start"] = start.isoformat()
     end = datetime.fromisoformat(draft["end"]) if "end" in draft else None
-    if draft.get("editing") and (end is None or not start < end <= start + MAX_SESSION):
+    if draft.get("editing") and (end is None or window_problem(start, end)):
         return await _ask(update, context, NewTrainingStep.END)  # the old end no longer fits
     return await _advance(update, context, NewTrainingStep.START)
 
@@ -682,11 +683,8 @@ async def got_end(update: Update, context: Context) -> NewTrainingStep:
     except DateParseError:
         await update.effective_message.reply_text(tt.bad_date)
         return NewTrainingStep.END
-    if end <= start:
-        await update.effective_message.reply_text(_error_text(tt, "order"))
-        return NewTrainingStep.END
-    if end - start > MAX_SESSION:
-        await update.effective_message.reply_text(fmt(tt.too_long, days=MAX_SESSION.days))
+    if problem := window_problem(start, end):
+        await update.effective_message.reply_text(_error_text(tt, problem))
         return NewTrainingStep.END
     _draft(context)["end"] = end.isoformat()
     return await _advance(update, context, NewTrainingStep.END)

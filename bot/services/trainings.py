@@ -66,6 +66,17 @@ MAX_TAG = 50
 MAX_TARGET = 200
 MAX_CAPACITY = 100_000
 MAX_SESSION = timedelta(days=14)  # an end further from the start is a typo, not a course
+
+
+def window_problem(start: datetime, end: datetime) -> str | None:
+    """Why ``start``-``end`` is not a session's time (``order``, ``too_long``), or None."""
+    if end <= start:
+        return "order"
+    if end - start > MAX_SESSION:
+        return "too_long"
+    return None
+
+
 UPCOMING_LIMIT = 10
 
 
@@ -221,10 +232,8 @@ class TrainingService:
         )
         if draft.starts_at <= self.now():
             raise TrainingError("past")
-        if draft.ends_at <= draft.starts_at:
-            raise TrainingError("order")
-        if draft.ends_at - draft.starts_at > MAX_SESSION:
-            raise TrainingError("too_long")
+        if problem := window_problem(draft.starts_at, draft.ends_at):
+            raise TrainingError(problem)
         if not 1 <= draft.capacity <= MAX_CAPACITY:
             raise TrainingError("capacity")
         return draft
@@ -288,10 +297,8 @@ class TrainingService:
         async with self._db.write() as conn:
             old = await self._open_training(conn, training_id)
             end = ends_at or starts_at + (old.ends_at - old.starts_at)
-            if end <= starts_at:
-                raise TrainingError("order")
-            if end - starts_at > MAX_SESSION:
-                raise TrainingError("too_long")
+            if problem := window_problem(starts_at, end):
+                raise TrainingError(problem)
             training = await repo.update_training(
                 conn,
                 training_id,

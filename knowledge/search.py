@@ -200,12 +200,14 @@ class Searcher:
         return gram in weak or (len(gram) == 2 and gram[0] in weak and gram[1] in weak)
 
     @staticmethod
-    def _grams(analysis: Analysis) -> set[str]:
+    def _grams(analysis: Analysis) -> list[str]:
+        # Sorted, so float sums run in the same order in every process: a set's order follows
+        # the per-process string hash, which could break a tie differently after a restart.
         grams: set[str] = set()
         for chunk in analysis.chunks:
             grams.update(char_grams(chunk))
         grams.update(analysis.words)
-        return grams
+        return sorted(grams)
 
     def search(self, text: str) -> SearchResult:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
@@ -382,9 +384,17 @@ def _clip(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
+_OUT_OF_SCOPE_RE = re.compile("|".join(re.escape(t) for t in sorted(OUT_OF_SCOPE_TERMS)))
+
+
 def _out_of_scope_terms(analysis: Analysis) -> list[str]:
     """Words of ``analysis`` naming a service the report does not cover (permits, mortgages)."""
-    found = [t for t in OUT_OF_SCOPE_TERMS if t in analysis.folded or t in analysis.words]
+    found: list[str] = []
+    # One regular-expression pass finds whether any term occurs; most questions have none.
+    if _OUT_OF_SCOPE_RE.search(analysis.folded) or not OUT_OF_SCOPE_TERMS.isdisjoint(
+        analysis.words
+    ):
+        found = [t for t in OUT_OF_SCOPE_TERMS if t in analysis.folded or t in analysis.words]
     found += [c for c in analysis.chunks if c.endswith("证") and c not in NOT_PERMITS]
     return found
 
@@ -416,13 +426,18 @@ def _social(text: str, squeezed: str) -> Literal["greeting", "thanks"] | None:
     return "thanks" if has_thanks else "greeting"
 
 
+_SOCIAL_VOCAB: frozenset[str] = GREETINGS | THANKS
+_SOCIAL_LONGEST = max(len(v) for v in _SOCIAL_VOCAB | SOCIAL_FILLERS)
+# Every character a greeting or thanks can be made of: anything else rules the split out.
+_SOCIAL_CHARS = frozenset("".join(_SOCIAL_VOCAB | SOCIAL_FILLERS | _PARTICLES))
+
+
 def _split_social(text: str) -> list[str] | None:
     """Split ``text`` into greeting/thanks phrases and particles, or None if it has more."""
-    vocab = GREETINGS | THANKS
-    if len(text) > 40:
+    if len(text) > 40 or not _SOCIAL_CHARS.issuperset(text):
         return None
-    parts = _split_from(text, 0, vocab, max(len(v) for v in vocab | SOCIAL_FILLERS), {})
-    return parts if parts is not None and any(p in vocab for p in parts) else None
+    parts = _split_from(text, 0, _SOCIAL_VOCAB, _SOCIAL_LONGEST, {})
+    return parts if parts is not None and any(p in _SOCIAL_VOCAB for p in parts) else None
 
 
 def _split_from(

@@ -31,6 +31,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
 }
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^<>]*?)?)\s*>")
 _ATTR_RE = re.compile(r"\s*([A-Za-z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+_SPECIAL_RE = re.compile(r"[<&]")
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
@@ -49,6 +50,14 @@ def parse_html(text: str) -> str:
     i = 0
     n = len(text)
     while i < n:
+        # Copy the run of plain text up to the next tag or entity in one slice.
+        special = _SPECIAL_RE.search(text, i)
+        if special is None:
+            out.append(text[i:])
+            break
+        if special.start() > i:
+            out.append(text[i : special.start()])
+            i = special.start()
         ch = text[i]
         if ch == "<":
             m = _TAG_RE.match(text, i)
@@ -87,9 +96,6 @@ def parse_html(text: str) -> str:
                 )
             out.append(html.unescape(m.group(0)))
             i = m.end()
-        else:
-            out.append(ch)
-            i += 1
     if stack:
         raise EntityParseError(
             f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\""

@@ -5,6 +5,11 @@
 polling, but one handler that echoes text and no persistence, database or services. Whatever a
 feature benchmark measures on top of this is the cost of the feature, not of PTB, the
 emulator or the simulated users. ``echo_throughput`` drives it with concurrent ``SimUser``s.
+
+With a ``Canned`` reply the same bot answers every message with one fixed message instead:
+the Q&A benchmark passes a real answer of the bot (its HTML text and inline keyboard), to
+tell what the shape of an answer costs in PTB and the emulator from what the bot's features
+(search, question log, dialogs, persistence, rate limiter) cost.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ import statistics
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import MAX_CONCURRENT_UPDATES
@@ -29,17 +36,41 @@ from db.persistence import SQLitePersistence
 EchoApp = Application[Any, Any, Any, Any, Any, Any]
 
 
+@dataclass(frozen=True)
+class Canned:
+    """A fixed reply: Telegram HTML, the plain text users see, and an inline keyboard (JSON)."""
+
+    html: str
+    plain: str
+    keyboard: dict[str, Any]
+
+
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the text back."""
     if update.effective_message is not None and update.effective_message.text:
         await update.effective_message.reply_text(update.effective_message.text)
 
 
-def build_echo_application(emulator: BotApiEmulator, database: Database | None = None) -> EchoApp:
+def _canned_reply(canned: Canned) -> Any:
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer with ``canned``, its keyboard built anew each time as a handler would."""
+        if update.effective_message is not None:
+            keyboard = InlineKeyboardMarkup.de_json(canned.keyboard, context.bot)
+            await update.effective_message.reply_text(
+                canned.html, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+
+    return reply
+
+
+def build_echo_application(
+    emulator: BotApiEmulator, database: Database | None = None, canned: Canned | None = None
+) -> EchoApp:
     """An Application that echoes text, on the emulator, with the bot's update processor.
 
     With ``database``, it also has the bot's SQLite persistence (flushed after every update,
-    as in the real bot), to tell the cost of persistence from the cost of a feature.
+    as in the real bot), to tell the cost of persistence from the cost of a feature. With
+    ``canned``, it answers every text with that message instead of echoing.
     """
     processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
     request = EmulatorRequest(emulator)
@@ -55,16 +86,17 @@ def build_echo_application(emulator: BotApiEmulator, database: Database | None =
     app: EchoApp = builder.build()
     processor.application = app
     processor.listeners.append(emulator.mark_processed)
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    callback = echo if canned is None else _canned_reply(canned)
+    app.add_handler(MessageHandler(filters.TEXT, callback))
     return app
 
 
 @asynccontextmanager
 async def running_echo_bot(
-    emulator: BotApiEmulator, database: Database | None = None
+    emulator: BotApiEmulator, database: Database | None = None, canned: Canned | None = None
 ) -> AsyncIterator[EchoApp]:
     """Start the echo bot polling the emulator; stop it on exit."""
-    app = build_echo_application(emulator, database)
+    app = build_echo_application(emulator, database, canned)
     async with app:
         await app.start()
         assert app.updater is not None
@@ -86,12 +118,13 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 async def echo_throughput(
-    n_users: int, msgs_per_user: int, *, db_path: Path | None = None
+    n_users: int, msgs_per_user: int, *, db_path: Path | None = None, canned: Canned | None = None
 ) -> dict[str, float]:
     """``n_users`` users each send ``msgs_per_user`` messages at once; throughput and latency.
 
     With ``db_path`` the echo bot keeps its ``user_data`` and chat data in the bot's SQLite
-    persistence at that (new) path, like the real bot does.
+    persistence at that (new) path, like the real bot does. With ``canned`` every message
+    is answered with that message (checked to arrive with its buttons).
     """
     emulator = BotApiEmulator()
     latencies: list[float] = []
@@ -104,11 +137,14 @@ async def echo_throughput(
             started = time.perf_counter()
             replies = await user.send(text)
             latencies.append((time.perf_counter() - started) * 1000)
-            if replies.last.text != text:
+            expected = text if canned is None else canned.plain
+            if replies.last.text != expected:
                 raise AssertionError(f"echo bot answered {replies.last.text!r} to {text!r}")
+            if canned is not None and replies.last.reply_markup != canned.keyboard:
+                raise AssertionError("the canned answer arrived without its keyboard")
 
     try:
-        async with running_echo_bot(emulator, database):
+        async with running_echo_bot(emulator, database, canned):
             started = time.perf_counter()
             await asyncio.gather(*(session(uid) for uid in range(1, n_users + 1)))
             seconds = time.perf_counter() - started

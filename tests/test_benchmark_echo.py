@@ -1,0 +1,38 @@
+"""The echo baselines the throughput benchmarks divide by: they answer, and check what arrives."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.echo import Canned, echo_throughput
+
+ANSWER = Canned(
+    html="📌 <b>标题</b>\n\n正文 &amp; 说明",
+    plain="📌 标题\n\n正文 & 说明",
+    keyboard={
+        "inline_keyboard": [
+            [
+                {"text": "👍", "callback_data": "v1:fb:u:1"},
+                {"text": "👎", "callback_data": "v1:fb:d:1"},
+            ],
+            [{"text": "🔗 相关", "callback_data": "v1:topic:loan"}],
+        ]
+    },
+)
+
+
+async def test_bare_echo_answers_every_message() -> None:
+    result = await echo_throughput(3, 2)
+    assert result["messages"] == 6
+    assert result["messages_per_s"] > 0
+
+
+async def test_canned_echo_sends_the_answer_with_its_keyboard() -> None:
+    result = await echo_throughput(3, 2, canned=ANSWER)
+    assert result["messages"] == 6
+
+
+async def test_canned_echo_notices_a_reply_that_differs() -> None:
+    wrong = Canned(ANSWER.html, "别的文字", ANSWER.keyboard)
+    with pytest.raises(AssertionError, match="echo bot answered"):
+        await echo_throughput(1, 1, canned=wrong)

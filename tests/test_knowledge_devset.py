@@ -8,7 +8,11 @@ answer checks). ``holdout2.toml`` was written before the second round and held o
 it; the third round (after a QA tester's report: permits, mortgages, business nouns,
 English, thanks and emoji) tuned on it, so it is development data now and no longer an
 honest estimate. ``holdout3.toml`` was written before that third round, without looking at
-any failure, and never tuned on: its figures are the honest estimate for new questions.
+any failure, and held out through it; the fourth round (lexicon: fees and levies, cash-flow
+trouble, courses, "come back and open a factory", government services the report does not
+cover) tuned on it. ``holdout4.toml`` was written blind (from the report and the topic list,
+without the topics' examples, the other sets or the search) before the fourth round and never
+tuned on: its figures are the honest estimate for new questions.
 The held-out tests assert regression bounds a little below the figures measured when they
 were last measured, not targets: tuning until they pass would turn them into dev sets.
 Run with ``-s`` to see the figures.
@@ -81,7 +85,7 @@ def evaluate(name: str) -> Figures:
     )
 
 
-SETS = ("devset.toml", "holdout.toml", "holdout2.toml", "holdout3.toml")
+SETS = ("devset.toml", "holdout.toml", "holdout2.toml", "holdout3.toml", "holdout4.toml")
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -135,6 +139,20 @@ def test_the_third_held_out_set_repeats_no_earlier_question() -> None:
     assert not _questions("holdout3.toml") & earlier
 
 
+def test_the_fourth_held_out_set_repeats_no_earlier_question() -> None:
+    earlier = set().union(*(_questions(name) for name in SETS[:-1]))
+    assert not _questions("holdout4.toml") & earlier
+
+
+def test_holdout4_size() -> None:
+    labelled, unrelated = load("holdout4.toml")
+    assert len(labelled) >= 110
+    assert len(unrelated) >= 25
+    assert {tid for _, tid in labelled} == set(KB.by_id)
+    english = [q for q, _ in labelled if q.isascii()]
+    assert len(english) >= 15
+
+
 def test_devset_accuracy() -> None:
     # The issue's targets: top-1 (an answer, or a choice with the right topic first) >= 95%,
     # out-of-scope abstention >= 90%, and confident wrong answers <= 2%. After the third
@@ -150,7 +168,7 @@ def test_devset_accuracy() -> None:
 def test_answers_are_right_at_least_98_percent_of_the_time_on_the_dev_data() -> None:
     # What ANSWER_THRESHOLD and the answer checks are calibrated for (knowledge.search).
     answered = right = 0
-    for name in ("devset.toml", "holdout.toml", "holdout2.toml"):
+    for name in ("devset.toml", "holdout.toml", "holdout2.toml", "holdout3.toml"):
         labelled, _ = load(name)
         for question, topic_id in labelled:
             result = SEARCHER.search(question)
@@ -187,14 +205,27 @@ def test_holdout2_accuracy() -> None:
 
 
 def test_holdout3_accuracy() -> None:
-    # Held out: written before the third round (after the QA tester's report), never tuned
-    # on. Measured once before that round (strict 81.0%, answer-or-choice 86.0%, confident
-    # wrong 3.0%, abstained 75.8%) and once after it: strict 82.0%, answer-or-choice 89.0%,
-    # confident wrong 1.0%, abstained 90.9%. Regression bounds below the latter; a failure
-    # here means re-measure, not re-tune.
+    # Held out through the third round: measured before it (strict 81.0%, answer-or-choice
+    # 86.0%, confident wrong 3.0%, abstained 75.8%) and after it (82.0%, 89.0%, 1.0%, 90.9%,
+    # the last honest figures). Development data of the fourth round, after which: strict
+    # 90.0%, answer-or-choice 95.0%, confident wrong 0.0%, abstained 97.0%. Bounds below that.
     figures = evaluate("holdout3.toml")
-    print("\n" + figures.line("held-out set 3 (never tuned on)"))
+    print("\n" + figures.line("held-out set 3 (dev data since round 4)"))
+    assert figures.answer_or_choice >= 0.92
+    assert figures.strict >= 0.87
+    assert figures.wrong_answers <= 0.02
+    assert figures.abstained >= 0.93
+
+
+def test_holdout4_accuracy() -> None:
+    # Held out: written blind before the fourth round, never tuned on. Measured once before
+    # that round (strict 81.7%, answer-or-choice 88.7%, confident wrong 0.9%, abstained
+    # 100%) and once after it: strict 82.6%, answer-or-choice 89.6%, confident wrong 0.9%,
+    # abstained 100%. Regression bounds below the latter; a failure here means re-measure,
+    # not re-tune.
+    figures = evaluate("holdout4.toml")
+    print("\n" + figures.line("held-out set 4 (never tuned on)"))
     assert figures.answer_or_choice >= 0.86
     assert figures.strict >= 0.79
     assert figures.wrong_answers <= 0.03
-    assert figures.abstained >= 0.87
+    assert figures.abstained >= 0.93

@@ -97,6 +97,11 @@ REWRITES: Mapping[str, str] = {
     "待款": "贷款",
     "货款": "贷款",
     "融资": "贷款",
+    # a home loan is a mortgage (out of scope), however it is put
+    "房子贷款": "房贷",
+    "住房贷款": "房贷",
+    "房屋贷款": "房贷",
+    "买房子": "买房",
     "联保贷款": "联保贷款",
     "联保贷": "联保贷款",
     "大联保": "联保贷款",

@@ -390,11 +390,11 @@ _OUT_OF_SCOPE_RE = re.compile("|".join(re.escape(t) for t in sorted(OUT_OF_SCOPE
 def _out_of_scope_terms(analysis: Analysis) -> list[str]:
     """Words of ``analysis`` naming a service the report does not cover (permits, mortgages)."""
     found: list[str] = []
-    # One regular-expression pass finds whether any term occurs; most questions have none.
-    if _OUT_OF_SCOPE_RE.search(analysis.folded) or not OUT_OF_SCOPE_TERMS.isdisjoint(
-        analysis.words
-    ):
-        found = [t for t in OUT_OF_SCOPE_TERMS if t in analysis.folded or t in analysis.words]
+    # As typed, or as the lexicon rewrote it ("房子贷款" is 房贷). One regular-expression pass
+    # finds whether any term occurs; most questions have none.
+    text = "|".join((analysis.folded, *analysis.chunks))
+    if _OUT_OF_SCOPE_RE.search(text) or not OUT_OF_SCOPE_TERMS.isdisjoint(analysis.words):
+        found = [t for t in OUT_OF_SCOPE_TERMS if t in text or t in analysis.words]
     found += [c for c in analysis.chunks if c.endswith("证") and c not in NOT_PERMITS]
     return found
 

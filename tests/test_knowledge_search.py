@@ -278,6 +278,10 @@ def test_the_testers_wrong_answers_now_answer_the_right_topic(
         "宅基地怎么分",
         "is there a licence I need for a sawmill",
         "I want a mortgage for a house",
+        # said in more words: the rewritten form counts too
+        "房子贷款利率多少",
+        "住房贷款去哪办",
+        "身份证丢了去哪补",
     ],
 )
 def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> None:
@@ -289,7 +293,11 @@ def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> Non
 
 @pytest.mark.parametrize(
     ("question", "topic_id"),
-    [("木材检疫证去哪开", "timber-quarantine"), ("蔬菜基地在哪儿", "agriculture")],
+    [
+        ("木材检疫证去哪开", "timber-quarantine"),
+        ("蔬菜基地在哪儿", "agriculture"),
+        ("创业贷款利率多少", "loan"),
+    ],
 )
 def test_a_certificate_or_base_that_a_topic_covers_is_still_answered(
     question: str, topic_id: str

@@ -39,6 +39,7 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from benchmarks import bench_http
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import REPO, current_rss_mb, peak_rss_mb, percentile
 from benchmarks.echo import Canned, echo_throughput
@@ -270,8 +271,9 @@ def peak_rss(n_users: int = RSS_USERS) -> Row:
 
 
 def run(quick: bool = False) -> list[Row]:
-    """Every measurement as rows: throughput pair, start-up, peak RSS."""
+    """Every measurement as rows: throughput in process and over HTTP, start-up, peak RSS."""
     rows = throughput(quick)
+    rows.extend(bench_http.run(quick))
     rows.append(asyncio.run(startup(runs=3 if quick else 7)))
     rows.append(peak_rss(RSS_USERS))
     return rows

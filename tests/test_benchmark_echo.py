@@ -1,9 +1,10 @@
-"""The echo baselines the throughput benchmarks divide by: they answer, and check what arrives."""
+"""The baselines and harnesses the throughput benchmarks rely on: they answer and check replies."""
 
 from __future__ import annotations
 
 import pytest
 
+from benchmarks.bench_http import measure
 from benchmarks.echo import Canned, echo_throughput
 
 ANSWER = Canned(
@@ -36,3 +37,12 @@ async def test_canned_echo_notices_a_reply_that_differs() -> None:
     wrong = Canned(ANSWER.html, "别的文字", ANSWER.keyboard)
     with pytest.raises(AssertionError, match="echo bot answered"):
         await echo_throughput(1, 1, canned=wrong)
+
+
+@pytest.mark.parametrize("kind", ["echo", "qa"])
+async def test_the_http_benchmark_runs_each_bot_in_its_own_process(kind: str) -> None:
+    row = await measure(kind, 3, 2)
+    assert row["updates"] == 6
+    assert row["per_s"] > 0
+    # CPU comes from /proc in clock ticks (10 ms): six messages may well read as zero.
+    assert row["bot_cpu_ms_per_update"] >= 0

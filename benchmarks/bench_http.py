@@ -1,0 +1,228 @@
+"""Q&A against the echo bot in the deployed shape: each bot in its own process, over HTTP.
+
+``benchmarks.bench_bot`` runs the bot, the emulator and the simulated users in one process and
+one event loop, so the work Telegram's servers would do (checking HTML and buttons, storing
+messages, encoding JSON) is charged to the bot. Here the emulator and the users run in this
+process behind ``EmulatorServer`` (loopback HTTP, the Bot API's URL shape), and the bot runs as
+a child process that polls it with PTB's own HTTP client, as it would poll Telegram:
+
+* ``echo``: the bare echo bot of ``benchmarks.echo`` (same update processor), over HTTP;
+* ``qa``: the real bot (``bot.runner.running_bot``: handlers, dialogs, SQLite persistence,
+  question log) over HTTP, with the rate limiter's overall cap off as in ``bench_bot``.
+
+``n_users`` users each send ``per_user`` messages one after another (the next once the reply
+has arrived), all users at once; for Q&A the messages are dev-set questions. Reported per
+case: messages per second, and the CPU seconds the bot's process and this process spent per
+message (from ``/proc``), so a reader can see which side was the bottleneck: on a machine with
+fewer cores than busy processes the two sides compete for CPU, and an echo bot whose rate is
+capped by the emulator's side makes Q&A look closer to it than it is. The bot's CPU per
+message is the fairer comparison of what the bot itself costs.
+
+Run: ``.venv/bin/python -m benchmarks.bench_http [--quick]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+from benchmarks.bench_search import questions as devset_questions
+from benchmarks.common import REPO
+from benchmarks.echo import EchoApp, echo
+from bot.app import MAX_CONCURRENT_UPDATES
+from bot.emulator import BotApiEmulator
+from bot.emulator.core import StoredMessage
+from bot.emulator.http import EmulatorServer
+from bot.processing import UserOrderedProcessor
+from bot.runner import running_bot
+from bot.settings import load_settings
+
+Row = dict[str, Any]
+READY = "ready"
+
+
+# ------------------------------------------------------------------------- the child
+def _echo_over_http(token: str, base_url: str) -> EchoApp:
+    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    app: EchoApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{base_url}/bot")
+        .base_file_url(f"{base_url}/file/bot")
+        .concurrent_updates(processor)
+        .build()
+    )
+    processor.application = app
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    return app
+
+
+async def _serve(kind: str) -> None:
+    """Be the bot (``qa`` or ``echo``) until SIGTERM; print ``ready`` once polling."""
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    settings = load_settings()
+    if kind == "qa":
+        async with running_bot(settings, rate_limit=False):
+            print(READY, flush=True)
+            await stop.wait()
+        return
+    assert settings.token is not None
+    app = _echo_over_http(settings.token.reveal(), settings.network.base_url)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=10)
+        print(READY, flush=True)
+        await stop.wait()
+        await app.updater.stop()
+        await app.stop()
+
+
+# ------------------------------------------------------------------------ the parent
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+
+class _Replies:
+    """Wake the user waiting for the bot's next message in their chat."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, asyncio.Future[StoredMessage]] = {}
+
+    def __call__(self, message: StoredMessage) -> None:
+        future = self.waiting.pop(message.chat_id, None) if message.from_bot else None
+        if future is not None and not future.done():
+            future.set_result(message)
+
+    def expect(self, chat_id: int) -> asyncio.Future[StoredMessage]:
+        future: asyncio.Future[StoredMessage] = asyncio.get_running_loop().create_future()
+        self.waiting[chat_id] = future
+        return future
+
+
+async def _load(
+    emulator: BotApiEmulator, replies: _Replies, users: range, per_user: int, texts: list[str]
+) -> float:
+    """Every user sends ``per_user`` texts, each after the previous reply; seconds taken."""
+
+    async def session(uid: int) -> None:
+        emulator.ensure_chat(uid, first_name=f"居民{uid}", language_code="zh-hans")
+        for i in range(per_user):
+            arrived = replies.expect(uid)
+            emulator.user_message(uid, {"text": texts[(uid * per_user + i) % len(texts)]})
+            await asyncio.wait_for(arrived, 120)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(session(uid) for uid in users))
+    return time.perf_counter() - started
+
+
+async def measure(kind: str, n_users: int, per_user: int) -> Row:
+    """Start the ``kind`` bot as a child over HTTP, load it, and report rate and CPU."""
+    emulator = BotApiEmulator()
+    replies = _Replies()
+    emulator.message_listeners.append(replies)
+    server = EmulatorServer(emulator)
+    await server.start()
+    texts = devset_questions() if kind == "qa" else [f"消息 {i}" for i in range(100)]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")} | {
+                "PYTHONPATH": str(REPO),
+                "CHUANGYE_TOKEN": emulator.token,
+                "CHUANGYE_BASE_URL": server.url,
+                "CHUANGYE_DB_PATH": str(Path(tmp) / "bench.sqlite3"),
+                "CHUANGYE_LOG_LEVEL": "WARNING",
+            }
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "benchmarks.bench_http",
+                "--serve",
+                kind,
+                cwd=tmp,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            assert proc.stdout is not None
+            try:
+                async with asyncio.timeout(60):
+                    while (line := await proc.stdout.readline()) and line.strip() != b"ready":
+                        pass
+                if proc.returncode is not None:
+                    raise RuntimeError(f"the {kind} bot exited before it was ready")
+                # Warm up (imports, caches, first database pages), then measure.
+                await _load(emulator, replies, range(1, 21), 2, texts)
+                bot_cpu, own_cpu = _cpu_seconds(proc.pid), time.process_time()
+                users = range(100_000, 100_000 + n_users)
+                seconds = await _load(emulator, replies, users, per_user, texts)
+                bot_cpu = _cpu_seconds(proc.pid) - bot_cpu
+                own_cpu = time.process_time() - own_cpu
+            finally:
+                if proc.returncode is None:
+                    proc.send_signal(signal.SIGTERM)
+                await proc.communicate()
+    finally:
+        await server.stop()
+    messages = n_users * per_user
+    return {
+        "case": f"{'Q&A' if kind == 'qa' else 'echo bot'} over HTTP, bot in its own process",
+        "users": n_users,
+        "updates": messages,
+        "seconds": round(seconds, 3),
+        "per_s": round(messages / seconds, 1),
+        "bot_cpu_ms_per_update": round(bot_cpu / messages * 1000, 3),
+        "emulator_cpu_ms_per_update": round(own_cpu / messages * 1000, 3),
+    }
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Echo bot and Q&A over HTTP, same users and message count; ratios on the Q&A row.
+
+    Each case runs ``runs`` times, interleaved (echo, Q&A, echo, Q&A...) so machine noise hits
+    both alike; each row is the run with the median rate, and ``runs_per_s`` lists them all.
+    """
+    n_users, per_user, runs = (50, 10, 1) if quick else (200, 10, 3)
+    measured: dict[str, list[Row]] = {"echo": [], "qa": []}
+    for _ in range(runs):
+        for kind in measured:
+            measured[kind].append(asyncio.run(measure(kind, n_users, per_user)))
+    rows = []
+    for kind in ("echo", "qa"):
+        ordered = sorted(measured[kind], key=lambda r: float(r["per_s"]))
+        row = ordered[len(ordered) // 2] | {"runs_per_s": [r["per_s"] for r in measured[kind]]}
+        rows.append(row)
+    echo_row, qa_row = rows
+    qa_row["ratio_to_echo"] = round(qa_row["per_s"] / echo_row["per_s"], 2)
+    qa_row["cpu_ratio_to_echo"] = round(
+        echo_row["bot_cpu_ms_per_update"] / qa_row["bot_cpu_ms_per_update"], 2
+    )
+    return rows
+
+
+def main() -> None:
+    """Print the rows (or, with ``--serve qa|echo``, be the bot)."""
+    if "--serve" in sys.argv:
+        asyncio.run(_serve(sys.argv[sys.argv.index("--serve") + 1]))
+        return
+    for row in run(quick="--quick" in sys.argv[1:]):
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

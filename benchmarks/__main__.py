@@ -125,15 +125,18 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             next(r for r in rows if str(r["case"]).startswith(f"{kind} over HTTP"))
             for kind in ("echo bot", "Q&A")
         )
+        # Not a verdict on the target: over HTTP, PTB's HTTP client dominates both bots' CPU
+        # per update, and httpcore's pool bookkeeping grows with the requests in flight, so
+        # the ratio says how small a share Q&A adds in a deployment, not what Q&A costs.
         add(
             "Q&A updates/s vs bare echo bot, over HTTP",
             f"{http_qa['per_s']:.0f} vs {http_echo['per_s']:.0f} = {http_qa['ratio_to_echo']}",
-            ">= 0.5",
-            float(http_qa["ratio_to_echo"]) >= 0.5,
-            f"the deployed shape: each bot in its own process polling the emulator over "
-            f"loopback HTTP with PTB's HTTP client; median of {len(http_qa['runs_per_s'])} "
-            f"interleaved runs; bot CPU per update {http_qa['bot_cpu_ms_per_update']} vs "
-            f"{http_echo['bot_cpu_ms_per_update']} ms = {http_qa['cpu_ratio_to_echo']}",
+            "",
+            None,
+            f"each bot in its own process polling the emulator over loopback HTTP with PTB's "
+            f"HTTP client; median of {len(http_qa['runs_per_s'])} interleaved runs; bot CPU "
+            f"per update {http_qa['bot_cpu_ms_per_update']} vs "
+            f"{http_echo['bot_cpu_ms_per_update']} ms",
         )
         startup = next(r for r in rows if str(r["case"]).startswith("bot start-up"))
         add(

@@ -14,9 +14,15 @@ a child process that polls it with PTB's own HTTP client, as it would poll Teleg
 has arrived), all users at once; for Q&A the messages are dev-set questions. Reported per
 case: messages per second, and the CPU seconds the bot's process and this process spent per
 message (from ``/proc``), so a reader can see which side was the bottleneck: on a machine with
-fewer cores than busy processes the two sides compete for CPU, and an echo bot whose rate is
-capped by the emulator's side makes Q&A look closer to it than it is. The bot's CPU per
-message is the fairer comparison of what the bot itself costs.
+fewer cores than busy processes the two sides compete for CPU.
+
+What it shows: in this shape PTB's HTTP client (httpx over httpcore) costs each bot 2-3 ms
+of CPU per update, ten times the whole in-process cost of the echo bot, so the Q&A features
+are a small share of a deployed bot's work. What it does not measure cleanly is the Q&A
+features themselves: httpcore checks every pooled connection on every request (see
+encode/httpcore#1035), so its cost grows with the requests in flight, which differ between a
+fast bot and a slower one; runs have put Q&A between 0.9 and 1.1 of the echo bot. The
+in-process benchmark (``bench_bot``) is the one that isolates the bot's own work.
 
 Run: ``.venv/bin/python -m benchmarks.bench_http [--quick]``.
 """

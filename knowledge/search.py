@@ -79,10 +79,10 @@ _FUZZ_SPAN = 60.0
 # Decision thresholds on the calibrated confidence (see ``calibrate``).
 ANSWER_THRESHOLD = 0.50
 AMBIGUOUS_THRESHOLD = 0.30
-# Raw score -> confidence, piecewise linear. On the dev data (devset.toml and holdout.toml),
-# answers at or above the answer threshold that pass ``Searcher._sure`` are right >= 98% of
-# the time (tests/test_knowledge_devset.py checks it), and out-of-scope questions almost
-# never reach it.
+# Raw score -> confidence, piecewise linear. On the dev data (devset.toml and holdout.toml to
+# holdout3.toml), answers at or above the answer threshold that pass ``Searcher._sure`` are
+# right >= 98% of the time (tests/test_knowledge_devset.py checks it), and out-of-scope
+# questions almost never reach it.
 _CALIBRATION = ((0.0, 0.0), (0.30, 0.30), (0.45, 0.50), (0.75, 0.85), (1.0, 1.0))
 # A runner-up closer than this to the best costs confidence: two topics that fit equally
 # well are a choice.

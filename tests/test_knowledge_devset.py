@@ -8,11 +8,11 @@ answer checks). ``holdout2.toml`` was written before the second round and held o
 it; the third round (after a QA tester's report: permits, mortgages, business nouns,
 English, thanks and emoji) tuned on it, so it is development data now and no longer an
 honest estimate. ``holdout3.toml`` was written before that third round, without looking at
-any failure, and held out through it; the fourth round (lexicon: fees and levies, cash-flow
-trouble, courses, "come back and open a factory", government services the report does not
-cover) tuned on it. ``holdout4.toml`` was written blind (from the report and the topic list,
-without the topics' examples, the other sets or the search) before the fourth round and never
-tuned on: its figures are the honest estimate for new questions.
+any failure, and held out through it; the fourth round (lexicon: levies, cash-flow trouble,
+courses, "come back and open a factory", home loans) tuned on it. ``holdout4.toml`` was
+written blind (from the report and the topic list, without the topics' examples, the other
+sets or the search) before the fourth round and never tuned on: its figures are the honest
+estimate for new questions.
 The held-out tests assert regression bounds a little below the figures measured when they
 were last measured, not targets: tuning until they pass would turn them into dev sets.
 Run with ``-s`` to see the figures.
@@ -208,21 +208,22 @@ def test_holdout3_accuracy() -> None:
     # Held out through the third round: measured before it (strict 81.0%, answer-or-choice
     # 86.0%, confident wrong 3.0%, abstained 75.8%) and after it (82.0%, 89.0%, 1.0%, 90.9%,
     # the last honest figures). Development data of the fourth round, after which: strict
-    # 90.0%, answer-or-choice 95.0%, confident wrong 0.0%, abstained 97.0%. Bounds below that.
+    # 88.0%, answer-or-choice 93.0%, confident wrong 0.0%, abstained 90.9%. Bounds below that.
     figures = evaluate("holdout3.toml")
     print("\n" + figures.line("held-out set 3 (dev data since round 4)"))
-    assert figures.answer_or_choice >= 0.92
-    assert figures.strict >= 0.87
+    assert figures.answer_or_choice >= 0.90
+    assert figures.strict >= 0.85
     assert figures.wrong_answers <= 0.02
-    assert figures.abstained >= 0.93
+    assert figures.abstained >= 0.87
 
 
 def test_holdout4_accuracy() -> None:
     # Held out: written blind before the fourth round, never tuned on. Measured once before
     # that round (strict 81.7%, answer-or-choice 88.7%, confident wrong 0.9%, abstained
     # 100%) and once after it: strict 82.6%, answer-or-choice 89.6%, confident wrong 0.9%,
-    # abstained 100%. Regression bounds below the latter; a failure here means re-measure,
-    # not re-tune.
+    # abstained 100% (the same again after a review took back three of the round's changes
+    # that broke in-scope questions outside the sets). Regression bounds below the latter; a
+    # failure here means re-measure, not re-tune.
     figures = evaluate("holdout4.toml")
     print("\n" + figures.line("held-out set 4 (never tuned on)"))
     assert figures.answer_or_choice >= 0.86

@@ -294,6 +294,25 @@ def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> Non
 @pytest.mark.parametrize(
     ("question", "topic_id"),
     [
+        ("外地户口能申请创业贷款吗", "loan"),
+        ("结婚了还能申请创业贷款吗", "loan"),
+        ("低保户能申请创业贷款吗", "loan"),
+        ("没有本地户口能回来创业不", "returnee"),
+        ("有人说话不算数 咋投诉", "complaint"),
+    ],
+)
+def test_a_question_that_mentions_another_service_in_passing_is_answered(
+    question: str, topic_id: str
+) -> None:
+    # Words such as 户口 or 结婚 name services the report does not cover, but a question can
+    # mention them on its way to a policy it does cover: they must not make the bot abstain.
+    result = SEARCHER.search(question)
+    assert (result.decision, result.topic_id) == ("answer", topic_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_id"),
+    [
         ("木材检疫证去哪开", "timber-quarantine"),
         ("蔬菜基地在哪儿", "agriculture"),
         ("创业贷款利率多少", "loan"),

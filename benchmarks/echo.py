@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +51,9 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
 
-def _canned_reply(canned: Canned) -> Any:
+def _canned_reply(
+    canned: Canned,
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer with ``canned``, its keyboard built anew each time as a handler would."""
         if update.effective_message is not None:

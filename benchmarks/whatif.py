@@ -46,8 +46,10 @@ def _patch(case: str) -> None:
                 return text, None
             return text, InlineKeyboardMarkup(keyboard.inline_keyboard[:1])
 
+        # The patch returns None for the keyboard in one case, which the real one never does.
         handlers.qa.render_topic = lighter  # type: ignore[assignment]
     if case.startswith("stripped"):
+        # bot.runner imports build_application by name; patch the name it calls.
         build = bot.runner.build_application  # type: ignore[attr-defined]
 
         def stripped(*args: Any, **kwargs: Any) -> Any:
@@ -61,7 +63,7 @@ def _patch(case: str) -> None:
             app.handlers[0] = ask
             return app
 
-        bot.runner.build_application = stripped  # type: ignore[attr-defined]
+        bot.runner.build_application = stripped  # type: ignore[attr-defined]  # see above
         bot.processing._persistence_due = lambda app: False
     if case.endswith("+cache"):
         search = Searcher.search
@@ -73,7 +75,7 @@ def _patch(case: str) -> None:
                 cache[key] = search(self, text)
             return cache[key]
 
-        Searcher.search = cached  # type: ignore[method-assign]
+        Searcher.search = cached  # type: ignore[method-assign]  # a what-if, on purpose
 
 
 async def _ratios(runs: int) -> list[float]:

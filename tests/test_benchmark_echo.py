@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.bench_http import measure
-from benchmarks.echo import Canned, echo_throughput
+from benchmarks.bench_http import _load, _Replies, measure
+from benchmarks.echo import Canned, echo_throughput, running_echo_bot
+from bot.emulator import BotApiEmulator
 
 ANSWER = Canned(
     html="📌 <b>标题</b>\n\n正文 &amp; 说明",
@@ -46,3 +47,12 @@ async def test_the_http_benchmark_runs_each_bot_in_its_own_process(kind: str) ->
     assert row["per_s"] > 0
     # CPU comes from /proc in clock ticks (10 ms): six messages may well read as zero.
     assert row["bot_cpu_ms_per_update"] >= 0
+
+
+async def test_the_http_load_notices_a_wrong_reply() -> None:
+    emulator = BotApiEmulator()
+    replies = _Replies()
+    emulator.message_listeners.append(replies)
+    async with running_echo_bot(emulator, canned=ANSWER):
+        with pytest.raises(AssertionError, match="the bot answered"):
+            await _load(emulator, replies, range(1, 2), 1, ["你好"], echo=True)

@@ -88,6 +88,45 @@ async def create_project(
     return project
 
 
+async def update_project_answers(
+    conn: aiosqlite.Connection,
+    project_id: int,
+    *,
+    name: str,
+    industry: str,
+    village: str,
+    applicant_type: str,
+    investment_wan: float,
+    jobs: int,
+    phone: str,
+    referrer_note: str | None,
+    now: datetime,
+) -> None:
+    """Replace what the applicant answered (before resubmitting a returned project).
+
+    The reference number, owner, status and referral stay; change the status separately with
+    ``set_project_status``. Use inside ``Database.write()``.
+    """
+    await execute(
+        conn,
+        "UPDATE projects SET name = ?, industry = ?, village = ?, applicant_type = ?, "
+        "investment_wan = ?, jobs = ?, phone = ?, referrer_note = ?, updated_at = ? "
+        "WHERE id = ?",
+        (
+            name,
+            industry,
+            village,
+            applicant_type,
+            investment_wan,
+            jobs,
+            phone,
+            referrer_note,
+            to_db_time(now),
+            project_id,
+        ),
+    )
+
+
 async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | None:
     """The project with this id."""
     row = await fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))

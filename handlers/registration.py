@@ -45,6 +45,7 @@ from bot.services.registration import (
     Incomplete,
     Problem,
     ReferrerRefusal,
+    ResubmitRefusal,
     Submitted,
     choose,
     format_wan,
@@ -56,6 +57,7 @@ from bot.services.registration import (
 from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, menu_labels, status_label
+from db.models import ProjectStatus
 from handlers import review
 from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import send_safely
@@ -64,7 +66,7 @@ from handlers.ui import inline_rows, main_menu, reply_in_chunks
 _LOGGER = logging.getLogger(__name__)
 
 DRAFT = "registration"
-FEATURE = "reg"
+FEATURE = review.REGISTRATION_FEATURE
 TAX_REBATE_TOPIC = "tax-rebate"
 
 
@@ -184,8 +186,23 @@ def _summary_buttons(t: Texts) -> InlineKeyboardMarkup:
     )
 
 
-def _field_buttons(t: Texts) -> InlineKeyboardMarkup:
-    pairs = [_button(label, "field", key) for key, label in t.registration.field_labels]
+def _changeable(draft: Draft) -> tuple[Field, ...]:
+    """The fields the resident may change: a resubmission keeps its referrer."""
+    fields = tuple(Field)
+    return (
+        fields
+        if draft.resubmit_id is None
+        else tuple(f for f in fields if f is not Field.REFERRER)
+    )
+
+
+def _field_buttons(t: Texts, draft: Draft) -> InlineKeyboardMarkup:
+    allowed = {f.value for f in _changeable(draft)}
+    pairs = [
+        _button(label, "field", key)
+        for key, label in t.registration.field_labels
+        if key in allowed
+    ]
     return inline_rows([*pairs, _button(t.registration.btn_back_to_summary, "sum")], per_row=2)
 
 
@@ -216,7 +233,7 @@ def _prompt(t: Texts, settings: Settings, state: Waiting, draft: Draft) -> tuple
     if state is Waiting.CONFIRMATION:
         return summary(t, draft), _summary_buttons(t)
     if state is Waiting.FIELD_TO_CHANGE:
-        return Html(summary(t, draft) + "\n\n" + fmt(r.choose_field)), _field_buttons(t)
+        return Html(summary(t, draft) + "\n\n" + fmt(r.choose_field)), _field_buttons(t, draft)
     if state is Waiting.DUPLICATE_CONFIRMATION:
         text = fmt(
             r.duplicate, when=draft.duplicate_at, name=draft.name, ref_no=draft.duplicate_ref
@@ -308,6 +325,30 @@ async def start(update: Update, context: Context) -> Waiting | int:
             draft.link_refusal = referrer.refused.value
     _save(context, draft)
     return await ask(update, context, Waiting.NAME)
+
+
+async def start_resubmit(update: Update, context: Context) -> Waiting | int:
+    """Open the resident's returned project at its summary, to correct and submit again."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return ConversationHandler.END
+    t = context.texts(user)
+    project_id = callbacks.decode_id(query.data, FEATURE, "again")
+    if (wait := context.services.dialog_allowance(user.id)) > 0:
+        await query.answer(fmt(t.common.slow_down, seconds=wait), show_alert=True)
+        return ConversationHandler.END
+    found = (
+        ResubmitRefusal.NOT_FOUND
+        if project_id is None
+        else await context.services.registration.returned_draft(user.id, project_id)
+    )
+    if isinstance(found, ResubmitRefusal):
+        await query.answer(dict(t.registration.resubmit_refused)[found.value], show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    _save(context, found)
+    note = fmt(t.registration.resubmit_intro, ref_no=found.resubmit_ref)
+    return await ask(update, context, Waiting.CONFIRMATION, note)
 
 
 async def back(update: Update, context: Context) -> Waiting:
@@ -543,7 +584,7 @@ async def change(update: Update, context: Context) -> Waiting | int:
     draft.step = int(Waiting.FIELD_TO_CHANGE)
     _save(context, draft)
     text = Html(summary(t, draft) + "\n\n" + fmt(t.registration.choose_field))
-    await query.edit_message_text(text, reply_markup=_field_buttons(t))
+    await query.edit_message_text(text, reply_markup=_field_buttons(t, draft))
     return Waiting.FIELD_TO_CHANGE
 
 
@@ -551,11 +592,16 @@ async def change_field(update: Update, context: Context) -> Waiting | int:
     """Ask the chosen field again; its answer leads back to the summary."""
     query = update.callback_query
     args = callbacks.decode(query.data if query else None, FEATURE, 2)
-    if query is None or args is None or args[1] not in Field._value2member_map_:
+    draft = _draft(context)
+    if (
+        query is None
+        or args is None
+        or args[1] not in Field._value2member_map_
+        or Field(args[1]) not in _changeable(draft)
+    ):
         return await reprompt(update, context)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    draft = _draft(context)
     draft.editing = True
     _save(context, draft)
     return await ask(update, context, _STATE_OF_FIELD[Field(args[1])])
@@ -578,8 +624,20 @@ async def submit(update: Update, context: Context) -> Waiting | int:
     await query.answer()
     allow = callbacks.decode(query.data, FEATURE, 1) == ["dup"]
     draft = _draft(context)
-    result = await context.services.registration.submit(user.id, draft, allow_duplicate=allow)
+    registration = context.services.registration
+    result: Submitted | Duplicate | Incomplete | ResubmitRefusal
+    if draft.resubmit_id is not None:
+        result = await registration.resubmit(user.id, draft)
+    else:
+        result = await registration.submit(user.id, draft, allow_duplicate=allow)
     await query.edit_message_reply_markup(None)
+    if isinstance(result, ResubmitRefusal):  # resubmitted meanwhile, or erased
+        _drop(context)
+        t = context.texts(user)
+        text = dict(t.registration.resubmit_refused)[result.value]
+        chat_id = update.effective_chat.id if update.effective_chat else user.id
+        await context.bot.send_message(chat_id, text, reply_markup=main_menu(t))
+        return ConversationHandler.END
     if isinstance(result, Duplicate):
         when = result.existing.created_at.astimezone(context.services.settings.timezone)
         draft.duplicate_ref, draft.duplicate_at = result.existing.ref_no, f"{when:%Y-%m-%d %H:%M}"
@@ -613,7 +671,8 @@ async def _confirm(update: Update, context: Context, result: Submitted, draft: D
     t = context.texts(update.effective_user)
     r = t.registration
     status = status_label(t, result.project.status)
-    lines = [fmt(r.submitted, ref_no=result.project.ref_no, status=status)]
+    done = r.submitted if draft.resubmit_id is None else r.resubmitted
+    lines = [fmt(done, ref_no=result.project.ref_no, status=status)]
     if result.referral is not None and result.referral.credited:
         lines.append(fmt(r.referral_credited, name=draft.referrer_name))
     elif result.referral is not None and result.referral.refused is not None:
@@ -645,6 +704,7 @@ async def my_projects(update: Update, context: Context) -> None:
         return
     statuses = dict(t.statuses.projects)
     blocks = [fmt(r.my_projects_header, count=len(records))]
+    returned = [rec.project for rec in records if rec.project.status is ProjectStatus.RETURNED]
     for record in records:
         history = "\n".join(
             fmt(
@@ -666,6 +726,9 @@ async def my_projects(update: Update, context: Context) -> None:
             )
         )
     await reply_in_chunks(message, blocks)
+    if returned:
+        rows = [review.resubmit_row(t, p.id, p.ref_no) for p in returned]
+        await message.reply_text(r.my_projects_returned, reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def my_referrals(update: Update, context: Context) -> None:
@@ -753,6 +816,7 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
         entry_points=[
             CommandHandler("register", start),
             MessageHandler(filters.Text(menu_labels("btn_register")), start),
+            CallbackQueryHandler(start_resubmit, pattern=callbacks.pattern(FEATURE, "again")),
         ],
         states=states,
         fallbacks=[

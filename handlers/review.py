@@ -14,7 +14,7 @@ from collections.abc import Awaitable
 from enum import IntEnum
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -46,6 +46,10 @@ _LOGGER = logging.getLogger(__name__)
 FEATURE = "rev"
 APPROVE = "ok"
 RETURN = "ret"
+# The registration dialog's buttons (handlers.registration, which imports this module, uses
+# it as its FEATURE): the applicant's 修改并重新提交 button opens that dialog.
+REGISTRATION_FEATURE = "reg"
+RESUBMIT = "again"
 RETURNING = "returning_project"
 REVIEW_LIST_SIZE = 10
 
@@ -56,8 +60,26 @@ class WaitingReview(IntEnum):
     RETURN_REASON = 1
 
 
+def resubmit_row(t: Texts, project_id: int, ref_no: str) -> list[InlineKeyboardButton]:
+    """The applicant's button that opens a returned project for correction."""
+    label = str(fmt(t.registration.btn_resubmit, ref_no=ref_no))
+    data = callbacks.encode(REGISTRATION_FEATURE, RESUBMIT, project_id)
+    return [InlineKeyboardButton(label, callback_data=data)]
+
+
 def card(t: Texts, item: ReviewItem) -> Html:
     """The staff's view of a project (full phone number: staff call applicants)."""
+    p, r = item.project, t.registration
+    again = (
+        fmt(r.staff_resubmitted, reason=item.last_return)
+        if item.last_return is not None and p.status is ProjectStatus.SUBMITTED
+        else Html("")
+    )
+    return Html(card_body(t, item) + again)
+
+
+def card_body(t: Texts, item: ReviewItem) -> Html:
+    """The project's answers as staff see them."""
     p, r = item.project, t.registration
     return fmt(
         r.staff_new,
@@ -273,7 +295,12 @@ async def _tell_applicant(context: Context, decided: Decided, reason: str | None
         r = t.registration
         return fmt(r.applicant_returned, ref_no=project.ref_no, name=name, reason=reason)
 
-    await tell_user(context, project.user_id, decided.applicant_lang, compose)
+    def markup(t: Texts) -> InlineKeyboardMarkup | None:
+        if project.status is not ProjectStatus.RETURNED:
+            return None
+        return InlineKeyboardMarkup([resubmit_row(t, project.id, project.ref_no)])
+
+    await tell_user(context, project.user_id, decided.applicant_lang, compose, markup)
 
 
 async def review_list(update: Update, context: Context) -> None:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
 from bot.services.delivery import Outcome, attempt
@@ -94,11 +94,21 @@ async def send_safely(
 
 
 async def tell_user(
-    context: Context, user_id: int, lang: str | None, compose: Callable[[Texts], str]
+    context: Context,
+    user_id: int,
+    lang: str | None,
+    compose: Callable[[Texts], str],
+    markup: Callable[[Texts], InlineKeyboardMarkup | None] | None = None,
 ) -> bool:
-    """Send ``compose(texts)`` to ``user_id`` in ``lang``; return whether it arrived."""
-    text = compose(get_texts(lang or "zh"))
-    return await send_safely(context, user_id, lambda: context.bot.send_message(user_id, text))
+    """Send ``compose(texts)`` (with ``markup(texts)``) to ``user_id`` in ``lang``.
+
+    Returns whether it arrived.
+    """
+    t = get_texts(lang or "zh")
+    text, buttons = compose(t), None if markup is None else markup(t)
+    return await send_safely(
+        context, user_id, lambda: context.bot.send_message(user_id, text, reply_markup=buttons)
+    )
 
 
 async def for_each_staff(context: Context, send: Callable[[int, Texts], Awaitable[bool]]) -> int:

@@ -133,7 +133,7 @@ async def test_return_needs_a_reason_and_tells_the_applicant(harness: BotHarness
     assert "已退回（操作人：王主任）" in replies.text
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
     assert "材料不全，<请补充>营业执照" in applicant.last.text
-    assert "/register" in applicant.last.text
+    assert applicant.last.button_labels == [f"✏️ 修改并重新提交 {project.ref_no}"]
     card = card_of(first, project)
     assert "已退回" in card.text
     assert card.inline_buttons == []
@@ -215,3 +215,110 @@ async def test_return_dialog_survives_a_restart(harness: BotHarness) -> None:
     await first.send("重启后的原因")
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
     assert "重启后的原因" in harness.user(316).last.text
+
+
+# ------------------------------------------------------------------ resubmitting a return
+async def returned(harness: BotHarness, user_id: int, reason: str = "投资额填错了") -> Project:
+    """A project of ``user_id`` that an admin returned with ``reason``."""
+    first, _ = await staff_members(harness)
+    project = await registered(harness, user_id)
+    await first.press(R.btn_return)
+    await first.send(reason)
+    assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
+    return project
+
+
+async def count_projects(harness: BotHarness) -> int:
+    async with harness.running.services.db.read() as conn:
+        return len(await projects_repo.list_projects(conn))
+
+
+async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarness) -> None:
+    project = await returned(harness, 320)
+    applicant, first = harness.user(320), harness.user(ADMIN_ID)
+    before = await count_projects(harness)
+    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    assert project.ref_no in replies.text
+    assert "香菇大棚" in replies.last.text  # the summary of what was filed
+    assert replies.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
+    await applicant.press(R.btn_edit)
+    labels = applicant.last.button_labels
+    assert dict(R.field_labels)["referrer"] not in labels  # the referral stays as it was
+    await applicant.press(dict(R.field_labels)["investment_wan"])
+    await applicant.send("80")
+    assert "80" in applicant.last.text
+    replies = await applicant.press(R.btn_submit)
+    assert "项目已重新提交" in replies.text
+    assert project.ref_no in replies.text
+    again = await stored(harness, project.id)
+    assert again.status is ProjectStatus.SUBMITTED
+    assert again.investment_wan == 80
+    assert again.ref_no == project.ref_no
+    assert await count_projects(harness) == before  # no second project
+    # Staff get a fresh card that says it was returned before, and why; they can decide again.
+    card = card_of(first, project)
+    assert "80" in card.text
+    assert "上次退回原因：投资额填错了" in card.text
+    await first.press(R.btn_approve)
+    assert (await stored(harness, project.id)).status is ProjectStatus.APPROVED
+    history = (await applicant.send("/myprojects")).text
+    assert history.count("待审核") == 2
+    assert "已退回" in history
+    assert "已通过" in history
+    [entry] = await audit(harness, "project.submitted")
+    assert entry.actor_id == 320
+
+
+async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 321)
+    applicant = harness.user(321)
+    notice = applicant.last
+    stranger = harness.user(322, first_name="路人")
+    await stranger.send("/start")
+    data = notice.inline_buttons[0][0]["callback_data"]
+    replies = await stranger.press_data(data, notice)
+    assert replies.toast == dict(R.resubmit_refused)["not_found"]
+    assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
+    replies = await applicant.press_data(data, notice)  # the old button again
+    assert replies.toast == dict(R.resubmit_refused)["not_returned"]
+    for forged in ("v1:reg:again:999999", "v1:reg:again:abc", "v1:reg:again:"):
+        replies = await applicant.press_data(forged, notice)
+        assert replies.toast == dict(R.resubmit_refused)["not_found"]
+
+
+async def test_resubmitting_survives_a_restart_and_is_refused_if_approved_meanwhile(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 323)
+    applicant = harness.user(323)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_edit)
+    await applicant.press(dict(R.field_labels)["jobs"])
+    await harness.restart()
+    await applicant.send("12")
+    assert "12" in applicant.last.text
+    # Staff settle the project another way meanwhile (withdrawn on the applicant's request).
+    async with harness.running.services.db.write() as conn:
+        await projects_repo.set_project_status(
+            conn, project.id, ProjectStatus.WITHDRAWN, actor_id=ADMIN_ID, now=project.created_at
+        )
+    replies = await applicant.press(R.btn_submit)
+    assert dict(R.resubmit_refused)["not_returned"] in replies.text
+    assert (await stored(harness, project.id)).jobs == 8  # nothing was changed
+
+
+async def test_my_projects_offers_to_resubmit_returned_projects(harness: BotHarness) -> None:
+    project = await returned(harness, 324)
+    applicant = harness.user(324)
+    replies = await applicant.send("/myprojects")
+    assert "已退回" in replies.text
+    assert replies.last.text == R.my_projects_returned
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    assert applicant.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
+    await applicant.press(R.btn_cancel)
+    assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED

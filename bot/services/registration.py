@@ -281,6 +281,9 @@ class Draft:
     link_refusal: str | None = None
     duplicate_ref: str | None = None
     duplicate_at: str | None = None
+    # Set when the draft resubmits a returned project instead of registering a new one.
+    resubmit_id: int | None = None
+    resubmit_ref: str | None = None
     step: int = 0
     editing: bool = False
 
@@ -302,6 +305,7 @@ class Draft:
             ("link_refusal", str),
             ("duplicate_ref", str),
             ("duplicate_at", str),
+            ("resubmit_ref", str),
         ):
             if isinstance(data.get(key), kind):
                 setattr(draft, key, data[key])
@@ -309,7 +313,7 @@ class Draft:
             data.get("investment_wan"), bool
         ):
             draft.investment_wan = float(data["investment_wan"])
-        for key in ("jobs", "referrer_id", "link_referrer_id", "step"):
+        for key in ("jobs", "referrer_id", "link_referrer_id", "resubmit_id", "step"):
             value = data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 setattr(draft, key, value)
@@ -383,6 +387,8 @@ class ReviewItem:
     project: Project
     applicant_name: str | None
     referrer: str | None
+    # The reason of the last 退回, when the project was returned before (a resubmission).
+    last_return: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +405,13 @@ class Duplicate:
     """The same user filed a project with this name recently; ask before filing again."""
 
     existing: Project
+
+
+class ResubmitRefusal(StrEnum):
+    """Why a returned project cannot be changed and resubmitted (now)."""
+
+    NOT_FOUND = "not_found"  # no such project, or not the user's own
+    NOT_RETURNED = "not_returned"  # already resubmitted, approved or withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,6 +550,83 @@ class RegistrationService:
             review = await self._review_item(conn, project)
         return Submitted(project, referral, review)
 
+    async def returned_draft(self, user_id: int, project_id: int) -> Draft | ResubmitRefusal:
+        """A draft holding the answers of the user's returned project, ready to change."""
+        async with self._db.read() as conn:
+            project = await projects_repo.get_project(conn, project_id)
+            if project is None or project.user_id != user_id:
+                return ResubmitRefusal.NOT_FOUND
+            if project.status is not ProjectStatus.RETURNED:
+                return ResubmitRefusal.NOT_RETURNED
+            referral = await referrals_repo.get_referral(conn, project.id)
+            referrer = (
+                None
+                if referral is None or referral.referrer_user_id is None
+                else await users_repo.get_user(conn, referral.referrer_user_id)
+            )
+        return Draft(
+            name=project.name,
+            industry=project.industry,
+            village=project.village,
+            applicant_type=project.applicant_type,
+            investment_wan=project.investment_wan,
+            jobs=project.jobs,
+            phone=project.phone,
+            referrer_id=None if referrer is None else referrer.id,
+            referrer_name=None if referrer is None else referrer.first_name,
+            referrer_note=project.referrer_note,
+            referrer_asked=True,
+            resubmit_id=project.id,
+            resubmit_ref=project.ref_no,
+        )
+
+    async def resubmit(
+        self, user_id: int, draft: Draft
+    ) -> Submitted | Incomplete | ResubmitRefusal:
+        """Store the changed answers of a returned project and submit it for review again.
+
+        Same reference number; the referral credited at the first submission stays as it was
+        (``Submitted.referral`` is None: nothing new was credited). Only the applicant can
+        resubmit, only while the project is returned, and only once per return.
+        """
+        gap = self.check_choices(draft)
+        answers = draft.answers()
+        if draft.resubmit_id is None:
+            return ResubmitRefusal.NOT_FOUND
+        if gap is not None or answers is None:
+            return Incomplete(gap or Field.NAME)
+        now = self._local_now()
+        async with self._db.write() as conn:
+            current = await projects_repo.get_project(conn, draft.resubmit_id)
+            if current is None or current.user_id != user_id:
+                return ResubmitRefusal.NOT_FOUND
+            if current.status is not ProjectStatus.RETURNED:
+                return ResubmitRefusal.NOT_RETURNED
+            await projects_repo.update_project_answers(
+                conn,
+                current.id,
+                name=answers.name,
+                industry=answers.industry,
+                village=answers.village,
+                applicant_type=answers.applicant_type,
+                investment_wan=answers.investment_wan,
+                jobs=answers.jobs,
+                phone=answers.phone,
+                referrer_note=draft.referrer_note,
+                now=now,
+            )
+            project = await projects_repo.set_project_status(
+                conn,
+                current.id,
+                ProjectStatus.SUBMITTED,
+                actor_id=user_id,
+                expected=ProjectStatus.RETURNED,
+                now=now,
+            )
+            assert project is not None  # read above, in this same write transaction
+            review = await self._review_item(conn, project)
+        return Submitted(project, None, review)
+
     async def decide(
         self, project_id: int, actor_id: int, *, approve: bool, reason: str | None = None
     ) -> Decided:
@@ -607,7 +697,17 @@ class RegistrationService:
         if referral is not None and referral.referrer_user_id is not None:
             user = await users_repo.get_user(conn, referral.referrer_user_id)
             referrer = None if user is None else user.first_name
-        return ReviewItem(project, None if applicant is None else applicant.first_name, referrer)
+        returns = [
+            change.note or ""
+            for change in await projects_repo.list_status_history(conn, project.id)
+            if change.status == ProjectStatus.RETURNED
+        ]
+        return ReviewItem(
+            project,
+            None if applicant is None else applicant.first_name,
+            referrer,
+            returns[-1] if returns else None,
+        )
 
     async def projects_of(self, user_id: int) -> list[ProjectRecord]:
         """The user's projects, newest first, each with its status history."""

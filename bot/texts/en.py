@@ -851,8 +851,29 @@ REGISTRATION = RegistrationTexts(
     ),
     applicant_returned=(
         "Your project <b>{ref_no}</b> “{name}” was returned. Reason: {reason}\n"
-        "You can register it again with /register; send /contact with questions."
+        "Press the button below to correct and resubmit it (same reference number); send "
+        "/contact with questions."
     ),
+    btn_resubmit="✏️ Correct and resubmit {ref_no}",
+    resubmit_intro=(
+        "✏️ You are correcting the returned project <b>{ref_no}</b>. Check the answers below, "
+        "press “✏️ Change” to correct one, then “✅ Submit”. The referrer cannot be changed."
+    ),
+    resubmitted=(
+        "✅ <b>Project resubmitted</b>\nReference: <b>{ref_no}</b>\nStatus: {status}\n\n"
+        "The town's entrepreneurship office will review it again and tell you the result "
+        "here. Send /myprojects to follow it."
+    ),
+    resubmit_refused=(
+        ("not_found", "This project does not exist, or it is not yours."),
+        (
+            "not_returned",
+            "This project is not returned any more, so there is nothing to resubmit. "
+            "Send /myprojects to see where it stands.",
+        ),
+    ),
+    my_projects_returned="Returned projects can be corrected and resubmitted:",
+    staff_resubmitted="\n🔁 Resubmitted after being returned. Last reason: {reason}",
 )
 
 STATUSES = StatusTexts(

@@ -489,6 +489,12 @@ class RegistrationTexts:
     applicant_approved: str  # {ref_no} {name}
     referrer_approved: str  # {ref_no} {name} {office}: the contact block
     applicant_returned: str  # {ref_no} {name} {reason}
+    btn_resubmit: str  # {ref_no}
+    resubmit_intro: str  # {ref_no}
+    resubmitted: str  # {ref_no} {status}
+    resubmit_refused: tuple[tuple[str, str], ...]  # (ResubmitRefusal value, text)
+    my_projects_returned: str
+    staff_resubmitted: str  # {reason}
 
 
 @dataclass(frozen=True, slots=True)

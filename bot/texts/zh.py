@@ -792,8 +792,26 @@ REGISTRATION = RegistrationTexts(
     ),
     applicant_returned=(
         "您登记的项目 <b>{ref_no}</b>“{name}”被退回，原因：{reason}\n"
-        "修改后可发送 /register 重新登记；有疑问请发送 /contact 联系工作人员。"
+        "点下方按钮修改后重新提交（登记编号不变）；有疑问请发送 /contact 联系工作人员。"
     ),
+    btn_resubmit="✏️ 修改并重新提交 {ref_no}",
+    resubmit_intro=(
+        "✏️ 您正在修改被退回的项目 <b>{ref_no}</b>。请核对下面的内容，点“✏️ 修改”改正，"
+        "改好后点“✅ 提交”。引荐人不能更改。"
+    ),
+    resubmitted=(
+        "✅ <b>项目已重新提交</b>\n登记编号：<b>{ref_no}</b>\n状态：{status}\n\n"
+        "镇全民创业服务办公室会重新审核，结果会在这里通知您。发送 /myprojects 随时查看进度。"
+    ),
+    resubmit_refused=(
+        ("not_found", "找不到这个项目，或者它不是您登记的。"),
+        (
+            "not_returned",
+            "这个项目现在不是“已退回”状态，不需要重新提交。发送 /myprojects 查看进度。",
+        ),
+    ),
+    my_projects_returned="被退回的项目可以修改后重新提交：",
+    staff_resubmitted="\n🔁 退回后重新提交。上次退回原因：{reason}",
 )
 
 STATUSES = StatusTexts(

@@ -82,7 +82,7 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
         .concurrent_updates(processor)
-        .persistence(SQLitePersistence(services.db))
+        .persistence(SQLitePersistence(services.db, tz=settings.timezone))
         .post_init(_post_init)
     )
     if base_url:

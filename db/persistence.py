@@ -5,8 +5,9 @@ ConversationHandlers in the ``ptb_*`` tables through ``Database.write()``; every
 is written through at once, so ``flush()`` has nothing left to do. ``bot_data`` and callback
 data are not stored. PTB itself only calls the ``update_*`` methods every ``update_interval``
 seconds; register ``persist_update`` (see its docstring) so each update is saved as soon as it
-has been handled. ``updated_at`` holds only the UTC day (see ``bot.services.complaints`` on
-anonymity). This is the one module of ``db`` that imports ``telegram``.
+has been handled. ``updated_at`` holds only the calendar day in the town's time zone, as the
+``users`` table does (see ``bot.services.complaints`` on anonymity). This is the one module of
+``db`` that imports ``telegram``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, MutableMapping
-from datetime import UTC, datetime
+from datetime import UTC, tzinfo
 from typing import Any
 
 from telegram import Update
@@ -53,13 +54,18 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         *,
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
+        tz: tzinfo = UTC,
     ) -> None:
-        """Store in ``database``; by default user and chat data and conversations."""
+        """Store in ``database``; by default user and chat data and conversations.
+
+        ``tz`` is the town's time zone: rows are dated by the day there.
+        """
         store = store_data or PersistenceInput(bot_data=False, callback_data=False)
         if store.bot_data or store.callback_data:
             raise ValueError("SQLitePersistence stores user_data, chat_data and conversations")
         super().__init__(store_data=store, update_interval=update_interval)
         self.database = database
+        self._tz = tz
         # What each row holds now, so an unchanged user_data/chat_data costs no write: PTB
         # hands both over after every update, and most updates change neither.
         self._stored: dict[tuple[str, int], str] = {}
@@ -194,8 +200,8 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     def _now(self) -> str:
         # Only the day: a precise time would date the moment a dialog ended, and the end of
         # an anonymous complaint's dialog is the moment staff are told of it.
-        now = self.database.now().astimezone(UTC)
-        return to_db_time(datetime(now.year, now.month, now.day, tzinfo=UTC))
+        now = self.database.now().astimezone(self._tz)
+        return to_db_time(now.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 async def persist_update(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:

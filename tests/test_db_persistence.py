@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import Update
@@ -362,3 +363,18 @@ async def test_rows_are_dated_by_the_day_only(tmp_path: Path) -> None:
         for r in stored(path, f"SELECT updated_at FROM {table}")
     }
     assert dates == {"2026-03-01T00:00:00.000000Z"}
+
+
+async def test_rows_are_dated_by_the_towns_day(tmp_path: Path) -> None:
+    """The same day as the ``users`` rows: 22:30 UTC is already the next day in Shanghai."""
+    database = await Database.open(
+        tmp_path / "local.sqlite3",
+        clock=lambda: datetime(2026, 3, 1, 22, 30, tzinfo=UTC),
+    )
+    try:
+        persistence = SQLitePersistence(database, tz=ZoneInfo("Asia/Shanghai"))
+        await persistence.update_user_data(7, {"draft": "x"})
+    finally:
+        await database.close()
+    [(day,)] = stored(tmp_path / "local.sqlite3", "SELECT updated_at FROM ptb_user_data")
+    assert day == "2026-03-01T16:00:00.000000Z"  # midnight of 2 March in Shanghai, in UTC

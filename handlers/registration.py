@@ -710,10 +710,14 @@ async def my_projects(update: Update, context: Context) -> None:
             fmt(
                 r.history_line,
                 time=f"{c.created_at.astimezone(tz):%Y-%m-%d %H:%M}",
-                status=statuses.get(c.status, c.status),
+                status=(
+                    r.history_resubmitted
+                    if i > 0 and c.status == ProjectStatus.SUBMITTED
+                    else statuses.get(c.status, c.status)
+                ),
                 note=fmt(r.history_note, note=c.note) if c.note else Html(""),
             )
-            for c in record.history
+            for i, c in enumerate(record.history)
         )
         p = record.project
         blocks.append(

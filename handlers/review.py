@@ -68,22 +68,23 @@ def resubmit_row(t: Texts, project_id: int, ref_no: str) -> list[InlineKeyboardB
 
 
 def card(t: Texts, item: ReviewItem) -> Html:
-    """The staff's view of a project (full phone number: staff call applicants)."""
+    """The staff's view of a project (full phone number: staff call applicants).
+
+    A resubmitted project says so, with the reason it was last returned for, on top.
+    """
     p, r = item.project, t.registration
-    again = (
-        fmt(r.staff_resubmitted, reason=item.last_return)
-        if item.last_return is not None and p.status is ProjectStatus.SUBMITTED
-        else Html("")
+    header = (
+        fmt(r.staff_resubmitted_header, ref_no=p.ref_no, reason=item.last_return)
+        if item.last_return is not None and item.round > 1
+        else fmt(r.staff_new_header, ref_no=p.ref_no)
     )
-    return Html(card_body(t, item) + again)
+    return Html(f"{header}\n{_answers(t, item)}")
 
 
-def card_body(t: Texts, item: ReviewItem) -> Html:
-    """The project's answers as staff see them."""
+def _answers(t: Texts, item: ReviewItem) -> Html:
     p, r = item.project, t.registration
     return fmt(
         r.staff_new,
-        ref_no=p.ref_no,
         name=p.name or r.name_erased,
         industry=p.industry,
         village=p.village,
@@ -97,13 +98,13 @@ def card_body(t: Texts, item: ReviewItem) -> Html:
     )
 
 
-def buttons(t: Texts, project_id: int) -> InlineKeyboardMarkup:
-    """通过 / 退回 for one project."""
-    r = t.registration
+def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
+    """通过 / 退回 for one submission of a project (see ``ReviewItem.round``)."""
+    r, ident = t.registration, item.project.id
     return inline_rows(
         [
-            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, project_id)),
-            (r.btn_return, callbacks.encode(FEATURE, RETURN, project_id)),
+            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, ident, item.round)),
+            (r.btn_return, callbacks.encode(FEATURE, RETURN, ident, item.round)),
         ]
     )
 
@@ -112,16 +113,22 @@ async def notify_staff(context: Context, item: ReviewItem) -> int:
     """Send every admin the new project's card with the decision buttons."""
 
     def compose(admin_id: int, t: Texts) -> Any:
-        return context.bot.send_message(
-            admin_id, card(t, item), reply_markup=buttons(t, item.project.id)
-        )
+        return context.bot.send_message(admin_id, card(t, item), reply_markup=buttons(t, item))
 
     return await tell_staff(context, compose)
 
 
-def _project_id(update: Update, action: str) -> int | None:
+def _target(update: Update, action: str) -> tuple[int, int] | None:
+    """(project id, submission round) of a card's button; a card without a round is of the
+    first submission."""
     query = update.callback_query
-    return callbacks.decode_id(query.data if query else None, FEATURE, action)
+    args = callbacks.decode(query.data if query else None, FEATURE)
+    if args is None or len(args) not in (2, 3) or args[0] != action:
+        return None
+    numbers = args[1:] if len(args) == 3 else [args[1], "1"]
+    if not all(n.isascii() and n.isdigit() and int(n) <= callbacks.MAX_ID for n in numbers):
+        return None
+    return int(numbers[0]), int(numbers[1])
 
 
 async def _refuse_stale(update: Update, context: Context) -> None:
@@ -130,16 +137,22 @@ async def _refuse_stale(update: Update, context: Context) -> None:
         await update.callback_query.answer(t.common.stale_button, show_alert=True)
 
 
-async def _already(update: Update, context: Context, project: Project | None) -> None:
-    """Tell the admin the project was handled before (or does not exist); change nothing."""
+async def _already(
+    update: Update, context: Context, project: Project | None, *, outdated: bool = False
+) -> None:
+    """Tell the admin the project was handled before, was resubmitted since (``outdated``) or
+    does not exist; change nothing but the stale card's buttons."""
     query, t = update.callback_query, context.texts(update.effective_user)
     if query is None:
         return
     if project is None:
         await query.answer(t.registration.not_found, show_alert=True)
         return
-    status = status_label(t, project.status)
-    await query.answer(fmt(t.registration.already_decided, status=status), show_alert=True)
+    if outdated:
+        text = fmt(t.registration.card_outdated, ref_no=project.ref_no)
+    else:
+        text = fmt(t.registration.already_decided, status=status_label(t, project.status))
+    await query.answer(text, show_alert=True)
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         await query.edit_message_reply_markup(None)
 
@@ -149,13 +162,16 @@ async def approve(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or not await require_staff(update, context, "review"):
         return
-    project_id = _project_id(update, APPROVE)
-    if project_id is None:
+    target = _target(update, APPROVE)
+    if target is None:
         await _refuse_stale(update, context)
         return
-    decided = await context.services.registration.decide(project_id, user.id, approve=True)
+    project_id, round_ = target
+    registration = context.services.registration
+    decided = await registration.decide(project_id, user.id, approve=True, round=round_)
     if decided.outcome is not DecisionOutcome.DONE:
-        await _already(update, context, decided.project)
+        outdated = decided.outcome is DecisionOutcome.OUTDATED
+        await _already(update, context, decided.project, outdated=outdated)
         return
     await query.answer()
     t = context.texts(user)
@@ -187,14 +203,20 @@ async def ask_reason(update: Update, context: Context) -> WaitingReview | int | 
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or not await require_staff(update, context, "review"):
         return ConversationHandler.END
-    project_id = _project_id(update, RETURN)
-    if project_id is None:
+    target = _target(update, RETURN)
+    if target is None:
         await _refuse_stale(update, context)
         return None
-    project = await context.services.registration.project(project_id)
-    if project is None or project.status is not ProjectStatus.SUBMITTED:
-        await _already(update, context, project)
+    project_id, round_ = target
+    item = await context.services.registration.review_item(project_id)
+    project = None if item is None else item.project
+    if item is None or item.round != round_:
+        await _already(update, context, project, outdated=item is not None)
         return None
+    if item.project.status is not ProjectStatus.SUBMITTED:
+        await _already(update, context, item.project)
+        return None
+    project = item.project
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     if context.user_data is not None:
@@ -202,6 +224,7 @@ async def ask_reason(update: Update, context: Context) -> WaitingReview | int | 
         # applicant's name and phone) would outlive the applicant's /deletemydata.
         context.user_data[RETURNING] = {
             "project": project_id,
+            "round": round_,
             "message": None if message is None else message.message_id,
         }
     t = context.texts(user)
@@ -228,10 +251,17 @@ async def got_reason(update: Update, context: Context) -> WaitingReview | int:
         return WaitingReview.RETURN_REASON
     registration = context.services.registration
     decided = await registration.decide(
-        int(pending["project"]), user.id, approve=False, reason=reason
+        int(pending["project"]),
+        user.id,
+        approve=False,
+        reason=reason,
+        round=int(pending.get("round", 1)),
     )
     if context.user_data is not None:
         context.user_data.pop(RETURNING, None)
+    if decided.outcome is DecisionOutcome.OUTDATED and decided.project is not None:
+        await message.reply_text(fmt(t.registration.card_outdated, ref_no=decided.project.ref_no))
+        return ConversationHandler.END
     if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
         label = "" if decided.project is None else status_label(t, decided.project.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
@@ -315,7 +345,7 @@ async def review_list(update: Update, context: Context) -> None:
         return
     await message.reply_text(fmt(t.registration.review_header, count=count, shown=len(items)))
     for item in items:
-        await message.reply_text(card(t, item), reply_markup=buttons(t, item.project.id))
+        await message.reply_text(card(t, item), reply_markup=buttons(t, item))
 
 
 # ------------------------------------------------------------------ wiring

@@ -256,13 +256,15 @@ async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarne
     assert again.ref_no == project.ref_no
     assert await count_projects(harness) == before  # no second project
     # Staff get a fresh card that says it was returned before, and why; they can decide again.
-    card = card_of(first, project)
+    card = next(m for m in reversed(first.bot_messages) if project.ref_no in m.text)
+    assert card.text.startswith("🔁 退回后重新提交，待审核")
     assert "80" in card.text
     assert "上次退回原因：投资额填错了" in card.text
     await first.press(R.btn_approve)
     assert (await stored(harness, project.id)).status is ProjectStatus.APPROVED
     history = (await applicant.send("/myprojects")).text
-    assert history.count("待审核") == 2
+    assert history.count("待审核") == 1
+    assert "重新提交" in history
     assert "已退回" in history
     assert "已通过" in history
     [entry] = await audit(harness, "project.submitted")
@@ -322,3 +324,26 @@ async def test_my_projects_offers_to_resubmit_returned_projects(harness: BotHarn
     assert applicant.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
     await applicant.press(R.btn_cancel)
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
+
+
+async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness) -> None:
+    first, second = await staff_members(harness)
+    project = await registered(harness, 325)
+    old = card_of(second, project)
+    old_approve, old_return = (b["callback_data"] for b in old.inline_buttons[0])
+    await first.press(R.btn_return)
+    await first.send("投资额填错了")
+    applicant = harness.user(325)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    outdated = R.card_outdated.format(ref_no=project.ref_no)
+    for data in (old_approve, old_return):  # the answers on that card are not the current ones
+        replies = await second.press_data(data, old)
+        assert replies.toast == outdated
+        assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
+    entries = await audit(harness, "project.review_replayed")
+    assert any("card of submission 1, now 2" in (e.detail or "") for e in entries)
+    new = next(m for m in reversed(second.bot_messages) if m.text.startswith("🔁"))
+    assert new.message_id != old.message_id
+    await second.press_data(new.inline_buttons[0][0]["callback_data"], new)
+    assert (await stored(harness, project.id)).status is ProjectStatus.APPROVED

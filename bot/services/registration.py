@@ -389,6 +389,9 @@ class ReviewItem:
     referrer: str | None
     # The reason of the last 退回, when the project was returned before (a resubmission).
     last_return: str | None = None
+    # Which submission this is (1, 2 after one resubmission...): a card's buttons carry it,
+    # so a card of an earlier submission cannot decide on answers it does not show.
+    round: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +429,7 @@ class DecisionOutcome(StrEnum):
 
     DONE = "done"
     ALREADY_DECIDED = "already_decided"
+    OUTDATED = "outdated"  # the card is of an earlier submission: the project was resubmitted
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
 
@@ -628,14 +632,38 @@ class RegistrationService:
         return Submitted(project, None, review)
 
     async def decide(
-        self, project_id: int, actor_id: int, *, approve: bool, reason: str | None = None
+        self,
+        project_id: int,
+        actor_id: int,
+        *,
+        approve: bool,
+        reason: str | None = None,
+        round: int = 1,
     ) -> Decided:
-        """Approve or return a submitted project; a settled one is left alone."""
+        """Approve or return submission ``round`` of a project; anything else is left alone.
+
+        A decision made on the card of an earlier submission (the project was returned and
+        resubmitted since) is refused as ``OUTDATED``, as one on a settled project is refused
+        as ``ALREADY_DECIDED``; both are audited.
+        """
         if not is_staff(self._settings, actor_id):
             return Decided(DecisionOutcome.NOT_ALLOWED)
         status = ProjectStatus.APPROVED if approve else ProjectStatus.RETURNED
         now = self._clock()
         async with self._db.write() as conn:
+            current = await projects_repo.submission_round(conn, project_id)
+            stale = await projects_repo.get_project(conn, project_id) if current != round else None
+            if stale is not None:
+                await audit_repo.append_audit(
+                    conn,
+                    actor_id=actor_id,
+                    action="project.review_replayed",
+                    target_type="project",
+                    target_id=stale.ref_no,
+                    detail=f"{status.value} refused: card of submission {round}, now {current}",
+                    now=now,
+                )
+                return Decided(DecisionOutcome.OUTDATED, stale)
             try:
                 project = await projects_repo.set_project_status(
                     conn,
@@ -697,16 +725,14 @@ class RegistrationService:
         if referral is not None and referral.referrer_user_id is not None:
             user = await users_repo.get_user(conn, referral.referrer_user_id)
             referrer = None if user is None else user.first_name
-        returns = [
-            change.note or ""
-            for change in await projects_repo.list_status_history(conn, project.id)
-            if change.status == ProjectStatus.RETURNED
-        ]
+        history = await projects_repo.list_status_history(conn, project.id)
+        returns = [c.note or "" for c in history if c.status == ProjectStatus.RETURNED]
         return ReviewItem(
             project,
             None if applicant is None else applicant.first_name,
             referrer,
             returns[-1] if returns else None,
+            sum(1 for c in history if c.status == ProjectStatus.SUBMITTED),
         )
 
     async def projects_of(self, user_id: int) -> list[ProjectRecord]:

@@ -823,8 +823,9 @@ REGISTRATION = RegistrationTexts(
         "register through it is approved, you may receive the town's referral reward. "
         "Send /myreferrals to follow them."
     ),
+    staff_new_header="🆕 <b>New project to review</b> {ref_no}",
     staff_new=(
-        "🆕 <b>New project to review</b> {ref_no}\nName: {name}\nIndustry: {industry}\n"
+        "Name: {name}\nIndustry: {industry}\n"
         "Village: {village}\nApplicant type: {applicant_type}\n"
         "Investment: {investment} × 10,000 CNY\nNew jobs: {jobs}\nPhone: {phone}\n"
         "Referrer: {referrer}\nApplicant: {applicant} (ID {user_id})"
@@ -842,6 +843,10 @@ REGISTRATION = RegistrationTexts(
     decided_approved="✅ Approved (by {actor})",
     decided_returned="↩️ Returned (by {actor}): {reason}",
     already_decided="This project was already handled ({status}); nothing changed.",
+    card_outdated=(
+        "This card is out of date: project {ref_no} was resubmitted after being returned. "
+        "Please review it on the newest card."
+    ),
     not_found="This project does not exist.",
     applicant_approved="🎉 Your project <b>{ref_no}</b> “{name}” has been approved.",
     referrer_approved=(
@@ -873,7 +878,10 @@ REGISTRATION = RegistrationTexts(
         ),
     ),
     my_projects_returned="Returned projects can be corrected and resubmitted:",
-    staff_resubmitted="\n🔁 Resubmitted after being returned. Last reason: {reason}",
+    staff_resubmitted_header=(
+        "🔁 <b>Resubmitted after being returned, to review</b> {ref_no}\nLast reason: {reason}"
+    ),
+    history_resubmitted="Resubmitted",
 )
 
 STATUSES = StatusTexts(

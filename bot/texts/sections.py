@@ -474,7 +474,8 @@ class RegistrationTexts:
     reward_eligible: str
     reward_pending: str
     invite: str  # {link}
-    staff_new: str  # {ref_no} {name} ... {applicant} {user_id}
+    staff_new_header: str  # {ref_no}
+    staff_new: str  # {name} ... {applicant} {user_id}: the answers under either header
     btn_approve: str
     btn_return: str
     review_header: str  # {count} {shown}
@@ -485,6 +486,7 @@ class RegistrationTexts:
     decided_approved: str  # {actor}
     decided_returned: str  # {actor} {reason}
     already_decided: str  # {status}
+    card_outdated: str  # {ref_no}
     not_found: str
     applicant_approved: str  # {ref_no} {name}
     referrer_approved: str  # {ref_no} {name} {office}: the contact block
@@ -494,7 +496,8 @@ class RegistrationTexts:
     resubmitted: str  # {ref_no} {status}
     resubmit_refused: tuple[tuple[str, str], ...]  # (ResubmitRefusal value, text)
     my_projects_returned: str
-    staff_resubmitted: str  # {reason}
+    staff_resubmitted_header: str  # {ref_no} {reason}
+    history_resubmitted: str  # the status history's label of a resubmission
 
 
 @dataclass(frozen=True, slots=True)

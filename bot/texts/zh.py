@@ -765,8 +765,9 @@ REGISTRATION = RegistrationTexts(
         "把链接或这张二维码发给想创业的朋友：他们通过链接登记的项目审核通过后，"
         "您可按镇里的规定获得引荐奖励。发送 /myreferrals 查看进展。"
     ),
+    staff_new_header="🆕 <b>新项目待审核</b> {ref_no}",
     staff_new=(
-        "🆕 <b>新项目待审核</b> {ref_no}\n项目名称：{name}\n行业：{industry}\n"
+        "项目名称：{name}\n行业：{industry}\n"
         "所在村：{village}\n申请人身份：{applicant_type}\n计划投资：{investment} 万元\n"
         "新增岗位：{jobs} 个\n联系电话：{phone}\n引荐人：{referrer}\n"
         "申请人：{applicant}（ID {user_id}）"
@@ -784,6 +785,7 @@ REGISTRATION = RegistrationTexts(
     decided_approved="✅ 已通过（操作人：{actor}）",
     decided_returned="↩️ 已退回（操作人：{actor}）：{reason}",
     already_decided="这个项目已经处理过了（{status}），无需重复操作。",
+    card_outdated="这张卡片已过期：项目 {ref_no} 退回后已重新提交，请在最新的卡片上审核。",
     not_found="找不到这个项目。",
     applicant_approved="🎉 您登记的项目 <b>{ref_no}</b>“{name}”已通过审核。",
     referrer_approved=(
@@ -811,7 +813,8 @@ REGISTRATION = RegistrationTexts(
         ),
     ),
     my_projects_returned="被退回的项目可以修改后重新提交：",
-    staff_resubmitted="\n🔁 退回后重新提交。上次退回原因：{reason}",
+    staff_resubmitted_header="🔁 <b>退回后重新提交，待审核</b> {ref_no}\n上次退回原因：{reason}",
+    history_resubmitted="重新提交",
 )
 
 STATUSES = StatusTexts(

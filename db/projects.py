@@ -192,6 +192,19 @@ async def find_recent_duplicate(
     return None if row is None else Project.from_row(row)
 
 
+async def find_returned_named(
+    conn: aiosqlite.Connection, user_id: int, name: str
+) -> Project | None:
+    """The user's newest returned project with exactly this name, however old."""
+    row = await fetch_one(
+        conn,
+        "SELECT * FROM projects WHERE user_id = ? AND name = ? AND status = ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (user_id, name, ProjectStatus.RETURNED.value),
+    )
+    return None if row is None else Project.from_row(row)
+
+
 async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> list[StatusChange]:
     """Every status the project has had, oldest first."""
     rows = await fetch_all(

@@ -235,13 +235,24 @@ def _prompt(t: Texts, settings: Settings, state: Waiting, draft: Draft) -> tuple
     if state is Waiting.FIELD_TO_CHANGE:
         return Html(summary(t, draft) + "\n\n" + fmt(r.choose_field)), _field_buttons(t, draft)
     if state is Waiting.DUPLICATE_CONFIRMATION:
+        returned = draft.duplicate_returned_id
         text = fmt(
-            r.duplicate, when=draft.duplicate_at, name=draft.name, ref_no=draft.duplicate_ref
+            r.duplicate if returned is None else r.duplicate_returned,
+            when=draft.duplicate_at,
+            name=draft.name,
+            ref_no=draft.duplicate_ref,
         )
         buttons = [_button(r.btn_duplicate_confirm, "dup"), _button(r.btn_cancel, "x")]
-        return text, inline_rows(buttons, per_row=1)
+        markup = inline_rows(buttons, per_row=1)
+        if returned is not None and draft.duplicate_ref is not None:
+            # Correcting the returned one is what the resident most likely wants: first.
+            again = review.resubmit_row(t, returned, draft.duplicate_ref)
+            markup = InlineKeyboardMarkup([again, *markup.inline_keyboard])
+        return text, markup
     text = {
-        Waiting.NAME: fmt(r.step_name, limit=NAME_MAX_CHARS),
+        Waiting.NAME: fmt(
+            r.step_name_edit if draft.editing else r.step_name, limit=NAME_MAX_CHARS
+        ),
         Waiting.INDUSTRY_OTHER: fmt(r.step_industry_other, limit=NOTE_MAX_CHARS),
         Waiting.INVESTMENT: r.step_investment,
         Waiting.JOBS: r.step_jobs,
@@ -355,7 +366,9 @@ async def back(update: Update, context: Context) -> Waiting:
     """Go back one step (or to the summary while changing a field)."""
     draft = _draft(context)
     current = Waiting(draft.step) if draft.step in Waiting._value2member_map_ else Waiting.NAME
-    if draft.editing:
+    if draft.editing or draft.resubmit_id is not None:
+        # Changing one field, or correcting a returned project: back means the summary (the
+        # steps before it hold answers already given, and a resubmission keeps its referrer).
         draft.editing = False
         _save(context, draft)
         return await ask(update, context, Waiting.CONFIRMATION)
@@ -369,11 +382,29 @@ def _cancelled(t: Texts) -> str:
     return t.registration.cancelled
 
 
-cancel = cancel_for([DRAFT], _cancelled, strip_buttons=True)
+_cancel_new = cancel_for([DRAFT], _cancelled, strip_buttons=True)
 
 
-async def reprompt(update: Update, context: Context) -> Waiting | int:
-    """Answer anything unexpected mid-dialog by asking the current question again."""
+async def cancel(update: Update, context: Context) -> int:
+    """Drop the draft; a correction of a returned project says the project is unchanged."""
+    ref_no = _draft(context).resubmit_ref
+    if ref_no is None:
+        return await _cancel_new(update, context)
+    text = cancel_for(
+        [DRAFT],
+        lambda t: str(fmt(t.registration.resubmit_cancelled, ref_no=ref_no)),
+        strip_buttons=True,
+    )
+    return await text(update, context)
+
+
+async def reprompt(update: Update, context: Context, *, redispatch: bool = True) -> Waiting | int:
+    """Answer anything unexpected mid-dialog by asking the current question again.
+
+    A button press is first handed to the current step's button handlers (``redispatch``);
+    those call back here with ``redispatch=False`` when the press is not valid for them, so
+    an old or forged button is answered instead of bouncing between the two for ever.
+    """
     t = context.texts(update.effective_user)
     draft = _draft(context)
     state = Waiting(draft.step) if draft.step in Waiting._value2member_map_ else Waiting.NAME
@@ -381,7 +412,7 @@ async def reprompt(update: Update, context: Context) -> Waiting | int:
     if update.callback_query is not None:
         # A button of the step the resident last saw, although the conversation missed that
         # step (its prompt was delivered but the send timed out): the draft knows best.
-        for handler in _BUTTONS.get(state, ()):
+        for handler in _BUTTONS.get(state, ()) if redispatch else ():
             if handler.check_update(update):
                 outcome = await handler.callback(update, context)
                 return outcome if isinstance(outcome, int) else state
@@ -394,16 +425,18 @@ async def reprompt(update: Update, context: Context) -> Waiting | int:
 
 async def timed_out(update: Update, context: Context) -> None:
     """Tell the resident the dialog ended after the configured silence."""
+    ref_no = _draft(context).resubmit_ref
     _drop(context)
     if update.effective_chat is None:
         return
     t = context.texts(update.effective_user)
     minutes = int(context.services.settings.conversation_timeout.total_seconds() // 60)
-    await context.bot.send_message(
-        update.effective_chat.id,
-        fmt(t.registration.timed_out, minutes=minutes),
-        reply_markup=main_menu(t),
+    text = (
+        fmt(t.registration.timed_out, minutes=minutes)
+        if ref_no is None
+        else fmt(t.registration.resubmit_timed_out, minutes=minutes, ref_no=ref_no)
     )
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=main_menu(t))
 
 
 # ------------------------------------------------------------------ the answers
@@ -429,7 +462,7 @@ async def chose_option(update: Update, context: Context) -> Waiting | int:
     draft = _draft(context)
     state = Waiting(draft.step) if draft.step in _CHOICES else None
     if query is None or args is None or state is None or args[0] != _CHOICES[state][0]:
-        return await reprompt(update, context)
+        return await reprompt(update, context, redispatch=False)
     _, field, options = _CHOICES[state]
     offered = options(context.services.settings)
     if args[1] == OTHER and state is Waiting.INDUSTRY:
@@ -439,7 +472,7 @@ async def chose_option(update: Update, context: Context) -> Waiting | int:
         )
         return await ask(update, context, Waiting.INDUSTRY_OTHER)
     if not args[1].isdigit() or int(args[1]) >= len(offered):
-        return await reprompt(update, context)
+        return await reprompt(update, context, redispatch=False)
     await query.answer()
     value = offered[int(args[1])]
     await query.edit_message_text(fmt(t.registration.chosen, label=_label(t, field), value=value))
@@ -547,7 +580,7 @@ async def chose_referrer(update: Update, context: Context) -> Waiting | int:
     args = callbacks.decode(query.data if query else None, FEATURE, 2)
     draft = _draft(context)
     if query is None or args is None or (args[1] == "keep" and draft.link_referrer_id is None):
-        return await reprompt(update, context)
+        return await reprompt(update, context, redispatch=False)
     await query.answer()
     keep = args[1] == "keep"
     draft.referrer_id = draft.link_referrer_id if keep else None
@@ -578,7 +611,7 @@ async def change(update: Update, context: Context) -> Waiting | int:
     """Show which field to change."""
     query, t = update.callback_query, context.texts(update.effective_user)
     if query is None:
-        return await reprompt(update, context)
+        return await reprompt(update, context, redispatch=False)
     await query.answer()
     draft = _draft(context)
     draft.step = int(Waiting.FIELD_TO_CHANGE)
@@ -599,7 +632,7 @@ async def change_field(update: Update, context: Context) -> Waiting | int:
         or args[1] not in Field._value2member_map_
         or Field(args[1]) not in _changeable(draft)
     ):
-        return await reprompt(update, context)
+        return await reprompt(update, context, redispatch=False)
     await query.answer()
     await query.edit_message_reply_markup(None)
     draft.editing = True
@@ -641,6 +674,9 @@ async def submit(update: Update, context: Context) -> Waiting | int:
     if isinstance(result, Duplicate):
         when = result.existing.created_at.astimezone(context.services.settings.timezone)
         draft.duplicate_ref, draft.duplicate_at = result.existing.ref_no, f"{when:%Y-%m-%d %H:%M}"
+        draft.duplicate_returned_id = (
+            result.existing.id if result.existing.status is ProjectStatus.RETURNED else None
+        )
         _save(context, draft)
         return await ask(update, context, Waiting.DUPLICATE_CONFIRMATION)
     if isinstance(result, Incomplete):
@@ -779,6 +815,9 @@ async def invite(update: Update, context: Context) -> None:
 def dialog(settings: Settings) -> ConversationHandler[Context]:
     """The registration dialog (entry: /register and the 📝 menu button)."""
     text = filters.TEXT & ~filters.COMMAND
+    # The 修改并重新提交 button (see handlers.review) also works at the summary of a dialog
+    # already under way: it reopens that returned project from what is stored.
+    again = CallbackQueryHandler(start_resubmit, pattern=callbacks.pattern(FEATURE, "again"))
     states: dict[object, list[BaseHandler[Update, Context, Any]]] = {
         Waiting.NAME: [MessageHandler(text, got_name)],
         Waiting.INDUSTRY_OTHER: [MessageHandler(text, got_other_industry)],
@@ -793,15 +832,18 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
             MessageHandler(text, typed_referrer),
         ],
         Waiting.CONFIRMATION: [
+            again,
             CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "submit")),
             CallbackQueryHandler(change, pattern=callbacks.pattern(FEATURE, "edit")),
             CallbackQueryHandler(cancel, pattern=callbacks.pattern(FEATURE, "x")),
         ],
         Waiting.FIELD_TO_CHANGE: [
+            again,
             CallbackQueryHandler(change_field, pattern=callbacks.pattern(FEATURE, "field")),
             CallbackQueryHandler(back_to_summary, pattern=callbacks.pattern(FEATURE, "sum")),
         ],
         Waiting.DUPLICATE_CONFIRMATION: [
+            again,
             CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "dup")),
             CallbackQueryHandler(cancel, pattern=callbacks.pattern(FEATURE, "x")),
         ],
@@ -820,7 +862,7 @@ def dialog(settings: Settings) -> ConversationHandler[Context]:
         entry_points=[
             CommandHandler("register", start),
             MessageHandler(filters.Text(menu_labels("btn_register")), start),
-            CallbackQueryHandler(start_resubmit, pattern=callbacks.pattern(FEATURE, "again")),
+            again,
         ],
         states=states,
         fallbacks=[

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.emulator import SimUser, StoredMessage
 from bot.harness import BotHarness
 from bot.texts import get_texts
@@ -11,7 +13,7 @@ from db import audit as audit_repo
 from db import projects as projects_repo
 from db.models import AuditEntry, Project, ProjectStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
-from tests.test_registration import fill
+from tests.test_registration import fill, projects_of
 
 ZH = get_texts("zh")
 R = ZH.registration
@@ -347,3 +349,90 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
     assert new.message_id != old.message_id
     await second.press_data(new.inline_buttons[0][0]["callback_data"], new)
     assert (await stored(harness, project.id)).status is ProjectStatus.APPROVED
+
+
+async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> None:
+    project = await returned(harness, 326)
+    applicant = harness.user(326)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    replies = await applicant.send("/back")  # back from the summary stays at the summary
+    assert replies.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
+    await applicant.press(R.btn_edit)
+    replies = await applicant.press_data("v1:reg:field:referrer")  # forged: not offered
+    assert replies.toast == R.reprompt_other
+    assert not any(m.text == ZH.common.error for m in replies.messages)
+    await applicant.send("/back")
+    await applicant.press(R.btn_submit)
+    again = await stored(harness, project.id)
+    assert again.status is ProjectStatus.SUBMITTED
+    assert again.referrer_note == project.referrer_note
+
+
+@pytest.mark.parametrize(
+    ("steps", "data"),
+    [
+        (1, "v1:reg:ind:99"),  # an option no longer offered
+        (7, "v1:reg:ref:keep"),  # keep a link referrer there is none of
+        (9, "v1:reg:field:nonsense"),  # at the summary's field list
+    ],
+)
+async def test_an_old_or_forged_dialog_button_is_answered_not_crashed(
+    harness: BotHarness, steps: int, data: str
+) -> None:
+    user = harness.user(327)
+    answers = ["/register", "香菇大棚", "食用菌", "示例三村", "返乡创业人员", "50", "8"]
+    for i, answer in enumerate(answers[: steps + 1]):
+        if i in (2, 3, 4):
+            await user.press(answer)
+        else:
+            await user.send(answer)
+    if steps >= 7:
+        await user.press(R.btn_share_phone)
+    if steps >= 9:
+        await user.press(R.btn_no_referrer)
+        await user.press(R.btn_edit)
+    replies = await user.press_data(data)
+    assert replies.toast == R.reprompt_other
+    assert not any(m.text == ZH.common.error for m in replies.messages)
+
+
+async def test_cancelling_a_correction_says_the_project_is_unchanged(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 328)
+    applicant = harness.user(328)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    replies = await applicant.send("/cancel")
+    assert replies.last.text.startswith(f"好的，已放弃这次修改：项目 {project.ref_no} 没有改动")
+    assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
+
+
+async def test_registering_a_returned_projects_name_again_offers_the_correction(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 329)
+    applicant = harness.user(329)
+    await fill(applicant, name="香菇大棚")
+    replies = await applicant.press(R.btn_submit)
+    assert "被退回了" in replies.last.text
+    assert replies.last.button_labels[0] == f"✏️ 修改并重新提交 {project.ref_no}"
+    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    assert project.ref_no in replies.text
+    await applicant.press(R.btn_submit)
+    assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
+    assert len(await projects_of(harness, 329)) == 1  # corrected, not registered twice
+
+
+async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 330)
+    applicant = harness.user(330)
+    notice = applicant.last
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_edit)
+    replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
+    assert f"您正在修改被退回的项目 {project.ref_no}" in replies.text
+    replies = await applicant.press(R.btn_edit)
+    await applicant.press(dict(R.field_labels)["name"])
+    assert applicant.last.text.startswith("请输入新的项目名称")

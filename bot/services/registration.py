@@ -281,6 +281,7 @@ class Draft:
     link_refusal: str | None = None
     duplicate_ref: str | None = None
     duplicate_at: str | None = None
+    duplicate_returned_id: int | None = None  # the same-named project is returned: correct it
     # Set when the draft resubmits a returned project instead of registering a new one.
     resubmit_id: int | None = None
     resubmit_ref: str | None = None
@@ -313,7 +314,14 @@ class Draft:
             data.get("investment_wan"), bool
         ):
             draft.investment_wan = float(data["investment_wan"])
-        for key in ("jobs", "referrer_id", "link_referrer_id", "resubmit_id", "step"):
+        for key in (
+            "jobs",
+            "referrer_id",
+            "link_referrer_id",
+            "resubmit_id",
+            "duplicate_returned_id",
+            "step",
+        ):
             value = data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 setattr(draft, key, value)
@@ -526,9 +534,11 @@ class RegistrationService:
         now = self._local_now()
         async with self._db.write() as conn:
             if not allow_duplicate:
+                # The same name within a day, or a returned project of that name at any time
+                # (which the resident most likely means to correct, not register again).
                 existing = await projects_repo.find_recent_duplicate(
                     conn, user_id, answers.name, since=now - DUPLICATE_WINDOW
-                )
+                ) or await projects_repo.find_returned_named(conn, user_id, answers.name)
                 if existing is not None:
                     return Duplicate(existing)
             project = await projects_repo.create_project(
@@ -616,7 +626,7 @@ class RegistrationService:
                 investment_wan=answers.investment_wan,
                 jobs=answers.jobs,
                 phone=answers.phone,
-                referrer_note=draft.referrer_note,
+                referrer_note=current.referrer_note,  # the referral is not for changing
                 now=now,
             )
             project = await projects_repo.set_project_status(

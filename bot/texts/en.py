@@ -761,6 +761,11 @@ REGISTRATION = RegistrationTexts(
         "Are you sure this is not the same project?"
     ),
     btn_duplicate_confirm="It is a new project, submit",
+    duplicate_returned=(
+        "⚠️ The project “{name}” you registered on {when} ({ref_no}) was returned. If this is "
+        "the same project, press “Correct and resubmit” to correct it instead of registering "
+        "it again; if it really is another new project, press “It is a new project, submit”."
+    ),
     submitted=(
         "✅ <b>Project submitted</b>\nReference: <b>{ref_no}</b>\nStatus: {status}\n\n"
         "Next: the town's entrepreneurship office reviews it and tells you the result here; "
@@ -781,6 +786,7 @@ REGISTRATION = RegistrationTexts(
         "saved. Send /register to start again."
     ),
     back_at_first="This is already the first step.",
+    step_name_edit="Please type the new <b>project name</b> (up to {limit} characters).",
     reprompt_non_text="We are in the middle of a registration; this step needs text 🙏",
     reprompt_other="You are registering a project: please answer below, or send /cancel.",
     stale_button="This button has expired.",
@@ -860,6 +866,15 @@ REGISTRATION = RegistrationTexts(
         "/contact with questions."
     ),
     btn_resubmit="✏️ Correct and resubmit {ref_no}",
+    resubmit_cancelled=(
+        "OK, the correction is dropped: project {ref_no} is unchanged and still returned. "
+        "Send /myprojects and press “Correct and resubmit” when you are ready."
+    ),
+    resubmit_timed_out=(
+        "⏰ No reply for {minutes} minutes, so the correction ended: project {ref_no} is "
+        "unchanged and still returned. Send /myprojects and press “Correct and resubmit” "
+        "when you are ready."
+    ),
     resubmit_intro=(
         "✏️ You are correcting the returned project <b>{ref_no}</b>. Check the answers below, "
         "press “✏️ Change” to correct one, then “✅ Submit”. The referrer cannot be changed."

@@ -448,6 +448,7 @@ class RegistrationTexts:
     choose_field: str
     duplicate: str  # {when} {name} {ref_no}
     btn_duplicate_confirm: str
+    duplicate_returned: str  # {when} {name} {ref_no}
     submitted: str  # {ref_no}
     btn_tax_rebate: str  # the title of knowledge topic ``tax-rebate``
     referral_credited: str  # {name}
@@ -455,6 +456,7 @@ class RegistrationTexts:
     cancelled: str
     timed_out: str  # {minutes}
     back_at_first: str
+    step_name_edit: str  # {limit}
     reprompt_non_text: str
     reprompt_other: str
     stale_button: str
@@ -492,6 +494,8 @@ class RegistrationTexts:
     referrer_approved: str  # {ref_no} {name} {office}: the contact block
     applicant_returned: str  # {ref_no} {name} {reason}
     btn_resubmit: str  # {ref_no}
+    resubmit_cancelled: str  # {ref_no}
+    resubmit_timed_out: str  # {minutes} {ref_no}
     resubmit_intro: str  # {ref_no}
     resubmitted: str  # {ref_no} {status}
     resubmit_refused: tuple[tuple[str, str], ...]  # (ResubmitRefusal value, text)

@@ -708,6 +708,11 @@ REGISTRATION = RegistrationTexts(
         "⚠️ 您在 {when} 已经登记过同名项目“{name}”（编号 {ref_no}）。确定这次不是重复登记吗？"
     ),
     btn_duplicate_confirm="是新项目，继续提交",
+    duplicate_returned=(
+        "⚠️ 您在 {when} 登记的同名项目“{name}”（编号 {ref_no}）被退回了。"
+        "如果是同一个项目，请点“修改并重新提交”改正它，不用重新登记；"
+        "如果确实是另一个新项目，点“是新项目，继续提交”。"
+    ),
     submitted=(
         "✅ <b>项目已提交</b>\n登记编号：<b>{ref_no}</b>\n状态：{status}\n\n"
         "接下来：镇全民创业服务办公室会审核您的登记，结果会在这里通知您，需要时工作人员会电话联系您。"
@@ -727,6 +732,7 @@ REGISTRATION = RegistrationTexts(
         "需要时发送 /register 重新开始。"
     ),
     back_at_first="已经是第一步了。",
+    step_name_edit="请输入新的<b>项目名称</b>（{limit} 个字以内）。",
     reprompt_non_text="登记进行中，这一步我只能看懂文字 🙏",
     reprompt_other="您正在登记项目：请回答下面的问题，或发送 /cancel 取消。",
     stale_button="这个按钮已经过期了。",
@@ -797,6 +803,14 @@ REGISTRATION = RegistrationTexts(
         "点下方按钮修改后重新提交（登记编号不变）；有疑问请发送 /contact 联系工作人员。"
     ),
     btn_resubmit="✏️ 修改并重新提交 {ref_no}",
+    resubmit_cancelled=(
+        "好的，已放弃这次修改：项目 {ref_no} 没有改动，仍是“已退回”。"
+        "需要时发送 /myprojects，点“修改并重新提交”。"
+    ),
+    resubmit_timed_out=(
+        "⏰ 修改已经 {minutes} 分钟没有回复，已自动结束：项目 {ref_no} 没有改动，仍是“已退回”。"
+        "需要时发送 /myprojects，点“修改并重新提交”。"
+    ),
     resubmit_intro=(
         "✏️ 您正在修改被退回的项目 <b>{ref_no}</b>。请核对下面的内容，点“✏️ 修改”改正，"
         "改好后点“✅ 提交”。引荐人不能更改。"

@@ -105,6 +105,15 @@ async def ask(update: Update, context: Context) -> None:
         await message.reply_text(fmt(t.qa.greeting, town=town))
     elif result.reason == "thanks":
         await message.reply_text(t.qa.thanks)
+    elif result.reason == "keyword_menu" and (
+        topics := [o for o in (qa.topic(i) for i in result.alternatives) if o]
+    ):
+        # A bare keyword ("贷款") that some topics are about: offer those, then the menu.
+        rows = [[_topic_button(t, o)] for o in topics[:3]]
+        rows.append(
+            [InlineKeyboardButton(t.qa.btn_browse, callback_data=callbacks.encode("cats"))]
+        )
+        await message.reply_text(t.qa.menu_hint_topics, reply_markup=InlineKeyboardMarkup(rows))
     elif result.reason in ("too_short", "keyword_menu"):
         await message.reply_text(t.qa.menu_hint, reply_markup=_categories_keyboard(t, context))
     else:

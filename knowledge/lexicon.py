@@ -326,7 +326,14 @@ _PROJECT_CONTEXT = word_set(
 _ROLE_MODEL_CONTEXT = word_set("典型 模范 榜样 先进 表彰 评上 评选")
 # The report's 基地 are farm bases ("食用菌、蔬菜等基地"); a 宅基地 or 生产基地 is not farming.
 _FARM_CONTEXT = word_set("菌 菇 菜 种 养 农 大棚 果 粮 鸡 鸭 猪 牛 羊 鱼 合作社 专合")
+# A fine or fee someone calls unfair is the "三乱" a complaint is about; a fine alone
+# ("交通罚款在哪交") is another office's business.
+_UNFAIR_CONTEXT = word_set(
+    "不合理 不合法 乱 随便 凭什么 冤枉 无理 莫名其妙 没道理 不公平 太多 太重"
+)
 CONTEXT_REWRITES: Mapping[str, tuple[str, str, frozenset[str]]] = {
+    "罚款": ("三乱", "罚款", _UNFAIR_CONTEXT),
+    "收费": ("三乱", "收费", _UNFAIR_CONTEXT),
     "登记": ("登记", "报名", _PROJECT_CONTEXT),
     "报名": ("登记", "报名", _PROJECT_CONTEXT),
     "备案": ("登记", "报名", _PROJECT_CONTEXT),

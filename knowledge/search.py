@@ -236,7 +236,13 @@ class Searcher:
             cjk_chars == 0 or analysis.key == self.analyzer.rewrite(squeezed)
         )
         if (cjk_chars and len(squeezed) <= 2) or bare_word or generic:
-            menu = tuple(self._topics[s.index].id for s in ranked[:3] if s.score >= 0.25)
+            # A keyword some topics are about ("贷款") names them; a generic word ("政策")
+            # is about all of them, and the best few would be noise: the category menu only.
+            menu = (
+                ()
+                if generic
+                else tuple(self._topics[s.index].id for s in ranked[:3] if s.score >= 0.25)
+            )
             reason: Reason = "keyword_menu" if menu or generic else "too_short"
             top = ranked[0].score if ranked else 0.0
             return SearchResult("abstain", None, round(min(calibrate(top), 0.3), 3), menu, reason)

@@ -282,6 +282,7 @@ def test_the_testers_wrong_answers_now_answer_the_right_topic(
         "房子贷款利率多少",
         "住房贷款去哪办",
         "身份证丢了去哪补",
+        "交通罚款在哪交",  # a fine nobody calls unfair is not a complaint about "三乱"
     ],
 )
 def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> None:
@@ -299,6 +300,8 @@ def test_permits_mortgages_and_land_plots_are_out_of_scope(question: str) -> Non
         ("低保户能申请创业贷款吗", "loan"),
         ("没有本地户口能回来创业不", "returnee"),
         ("有人说话不算数 咋投诉", "complaint"),
+        ("被罚款不合理怎么办", "complaint"),
+        ("收费不合理找谁", "complaint"),
     ],
 )
 def test_a_question_that_mentions_another_service_in_passing_is_answered(

@@ -83,8 +83,16 @@ async def test_greeting_thanks_and_bare_keyword(harness: BotHarness) -> None:
     assert "测试镇创业助手" in (await user.send("你好")).last.text
     assert (await user.send("谢谢")).last.text == ZH.qa.thanks
     menu = await user.send("贷款")
+    assert menu.last.text == ZH.qa.menu_hint_topics  # not a guess: a choice, then the menu
+    assert menu.last.button_labels[0] == "贷款与资金"
+    assert menu.last.button_labels[-1] == ZH.qa.btn_browse
+    topic = await user.press("贷款与资金")
+    assert "大联保" in topic.text
+    browse = await user.press_data("v1:cats", menu.last)
+    assert browse.last.text == ZH.qa.categories_prompt
+    menu = await user.send("政策")  # a generic word no topic is about: the category menu
     assert menu.last.text == ZH.qa.menu_hint
-    assert menu.last.inline_buttons  # the category menu, not a guess
+    assert menu.last.inline_buttons
 
 
 async def test_browse_categories_and_topics(harness: BotHarness) -> None:

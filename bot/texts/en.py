@@ -163,6 +163,8 @@ QA = QaTexts(
     thanks="You're welcome! Ask me anything else any time 😊",
     menu_hint="Which policy would you like to know about? Be a bit more specific, or pick a "
     "category:",
+    menu_hint_topics="What would you like to know? Tap a topic below, or ask a bit more "
+    "specifically:",
     too_long=(
         "Your message has {length} characters, which is a bit long 🙏 Please ask about one "
         "policy in a sentence or two (up to {limit} characters); use /complaint to report a "

@@ -65,6 +65,7 @@ class QaTexts:
     greeting: str  # {town}
     thanks: str
     menu_hint: str
+    menu_hint_topics: str  # a bare keyword that some topics are about: those come first
     too_long: str  # {length} {limit}
     categories_prompt: str
     category_topics: str  # {category}

@@ -78,6 +78,14 @@ def card(t: Texts, item: ReviewItem) -> Html:
         if item.last_return is not None and item.round > 1
         else fmt(r.staff_new_header, ref_no=p.ref_no)
     )
+    if item.changed is not None:  # the card sent as the project is resubmitted
+        labels = dict(r.field_labels)
+        if item.changed:
+            names = ("、" if t.lang == "zh" else ", ").join(labels[f.value] for f in item.changed)
+            change = fmt(r.staff_changed, fields=names)
+        else:
+            change = fmt(r.staff_unchanged)
+        header = Html(f"{header}\n{change}")
     return Html(f"{header}\n{_answers(t, item)}")
 
 

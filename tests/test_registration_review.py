@@ -260,6 +260,7 @@ async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarne
     # Staff get a fresh card that says it was returned before, and why; they can decide again.
     card = next(m for m in reversed(first.bot_messages) if project.ref_no in m.text)
     assert card.text.startswith("🔁 退回后重新提交，待审核")
+    assert "这次修改了：计划投资\n" in card.text
     assert "80" in card.text
     assert "上次退回原因：投资额填错了" in card.text
     await first.press(R.btn_approve)
@@ -288,6 +289,8 @@ async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     await applicant.press(R.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
+    staff_card = harness.user(ADMIN_ID).last
+    assert "这次没有修改登记内容。" in staff_card.text
     replies = await applicant.press_data(data, notice)  # the old button again
     assert replies.toast == dict(R.resubmit_refused)["not_returned"]
     for forged in ("v1:reg:again:999999", "v1:reg:again:abc", "v1:reg:again:"):

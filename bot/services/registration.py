@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -400,6 +400,8 @@ class ReviewItem:
     # Which submission this is (1, 2 after one resubmission...): a card's buttons carry it,
     # so a card of an earlier submission cannot decide on answers it does not show.
     round: int = 1
+    # On the card sent when a returned project is resubmitted: the answers that changed.
+    changed: tuple[Field, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,7 +641,20 @@ class RegistrationService:
             )
             assert project is not None  # read above, in this same write transaction
             review = await self._review_item(conn, project)
-        return Submitted(project, None, review)
+        changed = tuple(
+            f
+            for f in (
+                Field.NAME,
+                Field.INDUSTRY,
+                Field.VILLAGE,
+                Field.APPLICANT_TYPE,
+                Field.INVESTMENT,
+                Field.JOBS,
+                Field.PHONE,
+            )
+            if getattr(current, f.value) != getattr(project, f.value)
+        )
+        return Submitted(project, None, replace(review, changed=changed))
 
     async def decide(
         self,

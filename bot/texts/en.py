@@ -899,6 +899,8 @@ REGISTRATION = RegistrationTexts(
         "🔁 <b>Resubmitted after being returned, to review</b> {ref_no}\nLast reason: {reason}"
     ),
     history_resubmitted="Resubmitted",
+    staff_changed="Changed this time: {fields}",
+    staff_unchanged="No answer was changed this time.",
 )
 
 STATUSES = StatusTexts(

@@ -502,6 +502,8 @@ class RegistrationTexts:
     resubmit_refused: tuple[tuple[str, str], ...]  # (ResubmitRefusal value, text)
     my_projects_returned: str
     staff_resubmitted_header: str  # {ref_no} {reason}
+    staff_changed: str  # {fields}: what the resubmission changed
+    staff_unchanged: str
     history_resubmitted: str  # the status history's label of a resubmission
 
 

@@ -830,6 +830,8 @@ REGISTRATION = RegistrationTexts(
     my_projects_returned="被退回的项目可以修改后重新提交：",
     staff_resubmitted_header="🔁 <b>退回后重新提交，待审核</b> {ref_no}\n上次退回原因：{reason}",
     history_resubmitted="重新提交",
+    staff_changed="这次修改了：{fields}",
+    staff_unchanged="这次没有修改登记内容。",
 )
 
 STATUSES = StatusTexts(

@@ -85,7 +85,7 @@ COMMON = CommonTexts(
         "saved. Start again any time, or send /menu for the main menu."
     ),
     contact_block="<b>{office}</b>\n☎️ Phone: {phone}\n📍 Address: {address}\n🕘 Hours: {hours}",
-    not_configured="(not published yet, please ask at the town government)",
+    not_configured="not published yet",
     commands=(
         ("start", "Start / main menu"),
         ("menu", "Main menu"),

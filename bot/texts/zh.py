@@ -78,7 +78,7 @@ COMMON = CommonTexts(
         "需要时请重新开始，或发送 /menu 回到主菜单。"
     ),
     contact_block=("<b>{office}</b>\n☎️ 电话：{phone}\n📍 地址：{address}\n🕘 办公时间：{hours}"),
-    not_configured="（暂未公布，请到镇政府咨询）",
+    not_configured="暂未公布",
     commands=(
         ("start", "开始 / 主菜单"),
         ("menu", "主菜单"),

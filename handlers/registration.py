@@ -682,7 +682,10 @@ async def submit(update: Update, context: Context) -> Waiting | int:
     if isinstance(result, Incomplete):
         draft.editing = True
         _save(context, draft)
-        return await ask(update, context, _STATE_OF_FIELD[result.field])
+        t = context.texts(user)
+        gone = getattr(draft, result.field.value, None) is not None  # no longer offered
+        note = fmt(t.registration.choice_gone, label=_label(t, result.field)) if gone else None
+        return await ask(update, context, _STATE_OF_FIELD[result.field], note)
     # The project is stored: whatever happens to the messages below, the dialog is over.
     _drop(context)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -604,3 +605,21 @@ async def test_a_project_without_a_referrer_tells_only_the_applicant(
     await staff.press(R.btn_approve)
     assert "已通过审核" in user.last.text
     assert len(bystander.bot_messages) == before
+
+
+async def test_a_choice_the_settings_no_longer_offer_is_asked_again_with_a_reason(
+    harness: BotHarness,
+) -> None:
+    user = harness.user(331)
+    await fill(user, village="示例三村")
+    town = harness.settings.town
+    villages = tuple(v for v in town.villages if v != "示例三村")
+    harness.settings = replace(harness.settings, town=replace(town, villages=villages))
+    await harness.restart()
+    replies = await user.press(R.btn_submit)
+    assert "“所在村”的选项有变化" in replies.last.text
+    assert "项目在哪个村？" in replies.last.text
+    assert "示例三村" not in replies.last.button_labels
+    await user.press(villages[0])
+    replies = await user.press(R.btn_submit)
+    assert "项目已提交" in replies.text

@@ -789,6 +789,8 @@ REGISTRATION = RegistrationTexts(
     ),
     back_at_first="This is already the first step.",
     step_name_edit="Please type the new <b>project name</b> (up to {limit} characters).",
+    choice_gone="The options for “{label}” have changed and your choice is no longer among "
+    "them; please choose again.",
     reprompt_non_text="We are in the middle of a registration; this step needs text 🙏",
     reprompt_other="You are registering a project: please answer below, or send /cancel.",
     stale_button="This button has expired.",

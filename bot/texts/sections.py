@@ -458,6 +458,7 @@ class RegistrationTexts:
     timed_out: str  # {minutes}
     back_at_first: str
     step_name_edit: str  # {limit}
+    choice_gone: str  # {label}: the answer given is no longer among the options
     reprompt_non_text: str
     reprompt_other: str
     stale_button: str

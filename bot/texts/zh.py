@@ -734,6 +734,7 @@ REGISTRATION = RegistrationTexts(
     ),
     back_at_first="已经是第一步了。",
     step_name_edit="请输入新的<b>项目名称</b>（{limit} 个字以内）。",
+    choice_gone="“{label}”的选项有变化，您原来选的已经不在列表里了，请重新选择。",
     reprompt_non_text="登记进行中，这一步我只能看懂文字 🙏",
     reprompt_other="您正在登记项目：请回答下面的问题，或发送 /cancel 取消。",
     stale_button="这个按钮已经过期了。",

@@ -86,7 +86,9 @@ async def erase(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> b
     )
     scrubbed = await execute(
         conn,
-        "UPDATE audit_log SET actor_id = NULL WHERE actor_id = ? AND action LIKE 'denied:%'",
+        # Refused staff actions and resubmissions are the resident's own entries there.
+        "UPDATE audit_log SET actor_id = NULL WHERE actor_id = ? "
+        "AND (action LIKE 'denied:%' OR action = 'project.submitted')",
         (user_id,),
     )
     erased = await users_repo.erase_user(conn, user_id)

@@ -338,16 +338,20 @@ async def start(update: Update, context: Context) -> Waiting | int:
     return await ask(update, context, Waiting.NAME)
 
 
-async def start_resubmit(update: Update, context: Context) -> Waiting | int:
-    """Open the resident's returned project at its summary, to correct and submit again."""
+async def start_resubmit(update: Update, context: Context) -> Waiting | int | None:
+    """Open the resident's returned project at its summary, to correct and submit again.
+
+    Pressed at the duplicate prompt of a new registration of that project, the answers just
+    typed replace the stored ones (they are the corrections). A refused press inside a dialog
+    already under way leaves that dialog where it was.
+    """
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return ConversationHandler.END
     t = context.texts(user)
+    in_dialog = context.user_data is not None and DRAFT in context.user_data
+    stay = None if in_dialog else ConversationHandler.END
     project_id = callbacks.decode_id(query.data, FEATURE, "again")
-    if (wait := context.services.dialog_allowance(user.id)) > 0:
-        await query.answer(fmt(t.common.slow_down, seconds=wait), show_alert=True)
-        return ConversationHandler.END
     found = (
         ResubmitRefusal.NOT_FOUND
         if project_id is None
@@ -355,8 +359,15 @@ async def start_resubmit(update: Update, context: Context) -> Waiting | int:
     )
     if isinstance(found, ResubmitRefusal):
         await query.answer(dict(t.registration.resubmit_refused)[found.value], show_alert=True)
-        return ConversationHandler.END
+        return stay
+    if not in_dialog and (wait := context.services.dialog_allowance(user.id)) > 0:
+        await query.answer(fmt(t.common.slow_down, seconds=wait), show_alert=True)
+        return stay
     await query.answer()
+    typed = _draft(context)
+    if in_dialog and typed.duplicate_returned_id == project_id:
+        for field in _changeable(found):
+            setattr(found, field.value, getattr(typed, field.value))
     _save(context, found)
     note = fmt(t.registration.resubmit_intro, ref_no=found.resubmit_ref)
     return await ask(update, context, Waiting.CONFIRMATION, note)

@@ -75,7 +75,7 @@ def card(t: Texts, item: ReviewItem) -> Html:
     p, r = item.project, t.registration
     header = (
         fmt(r.staff_resubmitted_header, ref_no=p.ref_no, reason=item.last_return)
-        if item.last_return is not None and item.round > 1
+        if item.last_return is not None and item.submission > 1
         else fmt(r.staff_new_header, ref_no=p.ref_no)
     )
     if item.changed is not None:  # the card sent as the project is resubmitted
@@ -111,8 +111,8 @@ def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
     r, ident = t.registration, item.project.id
     return inline_rows(
         [
-            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, ident, item.round)),
-            (r.btn_return, callbacks.encode(FEATURE, RETURN, ident, item.round)),
+            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, ident, item.submission)),
+            (r.btn_return, callbacks.encode(FEATURE, RETURN, ident, item.submission)),
         ]
     )
 
@@ -176,7 +176,7 @@ async def approve(update: Update, context: Context) -> None:
         return
     project_id, round_ = target
     registration = context.services.registration
-    decided = await registration.decide(project_id, user.id, approve=True, round=round_)
+    decided = await registration.decide(project_id, user.id, approve=True, submission=round_)
     if decided.outcome is not DecisionOutcome.DONE:
         outdated = decided.outcome is DecisionOutcome.OUTDATED
         await _already(update, context, decided.project, outdated=outdated)
@@ -216,15 +216,22 @@ async def ask_reason(update: Update, context: Context) -> WaitingReview | int | 
         await _refuse_stale(update, context)
         return None
     project_id, round_ = target
-    item = await context.services.registration.review_item(project_id)
-    project = None if item is None else item.project
-    if item is None or item.round != round_:
-        await _already(update, context, project, outdated=item is not None)
-        return None
-    if item.project.status is not ProjectStatus.SUBMITTED:
-        await _already(update, context, item.project)
+    registration = context.services.registration
+    item = await registration.review_item(project_id)
+    if item is None:
+        await _already(update, context, None)
         return None
     project = item.project
+    if project.status is not ProjectStatus.SUBMITTED or item.submission != round_:
+        outdated = project.status is ProjectStatus.SUBMITTED
+        detail = (
+            f"returned refused: card of submission {round_}, now {item.submission}"
+            if outdated
+            else f"returned refused: already {project.status.value}"
+        )
+        await registration.refuse_review(project, user.id, detail)
+        await _already(update, context, project, outdated=outdated)
+        return None
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     if context.user_data is not None:
@@ -263,7 +270,7 @@ async def got_reason(update: Update, context: Context) -> WaitingReview | int:
         user.id,
         approve=False,
         reason=reason,
-        round=int(pending.get("round", 1)),
+        submission=int(pending.get("round", 1)),
     )
     if context.user_data is not None:
         context.user_data.pop(RETURNING, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 
@@ -93,7 +94,8 @@ async def test_replayed_buttons_change_nothing(harness: BotHarness) -> None:
     async with harness.running.services.db.read() as conn:
         history = await projects_repo.list_status_history(conn, project.id)
     assert [h.status for h in history] == ["submitted", "approved"]
-    assert len(await audit(harness, "project.review_replayed")) == 1  # the second 通过
+    # Both refusals are audited: the second 通过 and the replayed 退回.
+    assert len(await audit(harness, "project.review_replayed")) == 2
     assert len(await audit(harness, "project.approved")) == 1
 
 
@@ -342,12 +344,14 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     await applicant.press(R.btn_submit)
     outdated = R.card_outdated.format(ref_no=project.ref_no)
-    for data in (old_approve, old_return):  # the answers on that card are not the current ones
+    before = len(await audit(harness, "project.review_replayed"))
+    for n, data in enumerate((old_approve, old_return), 1):  # not the answers of now
         replies = await second.press_data(data, old)
         assert replies.toast == outdated
         assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
-    entries = await audit(harness, "project.review_replayed")
-    assert any("card of submission 1, now 2" in (e.detail or "") for e in entries)
+        entries = await audit(harness, "project.review_replayed")
+        assert len(entries) == before + n  # each refusal is audited
+        assert "card of submission 1, now 2" in (entries[-1].detail or "")
     new = next(m for m in reversed(second.bot_messages) if m.text.startswith("🔁"))
     assert new.message_id != old.message_id
     await second.press_data(new.inline_buttons[0][0]["callback_data"], new)
@@ -439,3 +443,68 @@ async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
     replies = await applicant.press(R.btn_edit)
     await applicant.press(dict(R.field_labels)["name"])
     assert applicant.last.text.startswith("请输入新的项目名称")
+
+
+async def test_a_resubmission_leaves_no_trace_of_the_applicant_after_erasure(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 408123)
+    applicant = harness.user(408123)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    await applicant.send("/deletemydata")
+    await applicant.press(ZH.privacy.btn_confirm_delete)
+    with sqlite3.connect(harness.settings.db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                assert not any("408123" in str(v) for v in row), (table, row)
+
+
+async def test_a_refused_correction_press_mid_registration_keeps_the_dialog(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 332)
+    applicant = harness.user(332)
+    notice = applicant.last
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    await fill(applicant, name="新的项目")
+    summary = applicant.last
+    replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
+    assert replies.toast == dict(R.resubmit_refused)["not_returned"]
+    replies = await applicant.press_data("v1:reg:submit", summary)
+    assert "项目已提交" in replies.text
+    assert len(await projects_of(harness, 332)) == 2
+
+
+async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 333, reason="第一次原因")
+    applicant, first = harness.user(333), harness.user(ADMIN_ID)
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    card = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
+    await first.press_data(card.inline_buttons[0][1]["callback_data"], card)
+    await first.send("第二次原因")
+    marked = next(m for m in first.bot_messages if m.message_id == card.message_id)
+    assert "上次退回原因：第一次原因" in marked.text  # the card as it was decided
+    assert "已退回（操作人：王主任）：第二次原因" in marked.text
+    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(R.btn_submit)
+    newest = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
+    assert "上次退回原因：第二次原因" in newest.text
+
+
+async def test_correcting_from_the_duplicate_prompt_keeps_what_was_just_typed(
+    harness: BotHarness,
+) -> None:
+    project = await returned(harness, 334)
+    applicant = harness.user(334)
+    await fill(applicant, name="香菇大棚", investment="80")
+    await applicant.press(R.btn_submit)
+    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    assert "计划投资：80 万元" in replies.last.text
+    await applicant.press(R.btn_submit)
+    assert (await stored(harness, project.id)).investment_wan == 80

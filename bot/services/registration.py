@@ -399,7 +399,7 @@ class ReviewItem:
     last_return: str | None = None
     # Which submission this is (1, 2 after one resubmission...): a card's buttons carry it,
     # so a card of an earlier submission cannot decide on answers it does not show.
-    round: int = 1
+    submission: int = 1
     # On the card sent when a returned project is resubmitted: the answers that changed.
     changed: tuple[Field, ...] | None = None
 
@@ -663,9 +663,9 @@ class RegistrationService:
         *,
         approve: bool,
         reason: str | None = None,
-        round: int = 1,
+        submission: int = 1,
     ) -> Decided:
-        """Approve or return submission ``round`` of a project; anything else is left alone.
+        """Approve or return ``submission`` (1, 2...) of a project; anything else is left alone.
 
         A decision made on the card of an earlier submission (the project was returned and
         resubmitted since) is refused as ``OUTDATED``, as one on a settled project is refused
@@ -677,15 +677,21 @@ class RegistrationService:
         now = self._clock()
         async with self._db.write() as conn:
             current = await projects_repo.submission_round(conn, project_id)
-            stale = await projects_repo.get_project(conn, project_id) if current != round else None
-            if stale is not None:
+            stale = await projects_repo.get_project(conn, project_id)
+            # A settled project says so (below); a pending one decided on an old card is stale.
+            if (
+                stale is not None
+                and stale.status is ProjectStatus.SUBMITTED
+                and (current != submission)
+            ):
                 await audit_repo.append_audit(
                     conn,
                     actor_id=actor_id,
                     action="project.review_replayed",
                     target_type="project",
                     target_id=stale.ref_no,
-                    detail=f"{status.value} refused: card of submission {round}, now {current}",
+                    detail=f"{status.value} refused: card of submission {submission}, "
+                    f"now {current}",
                     now=now,
                 )
                 return Decided(DecisionOutcome.OUTDATED, stale)
@@ -722,6 +728,19 @@ class RegistrationService:
             teller = None if referrer is None else await users_repo.get_user(conn, referrer)
         return Decided(DecisionOutcome.DONE, project, _lang(applicant), referrer, _lang(teller))
 
+    async def refuse_review(self, project: Project, actor_id: int, detail: str) -> None:
+        """Audit a 退回 refused before it was asked for (settled, or an outdated card)."""
+        async with self._db.write() as conn:
+            await audit_repo.append_audit(
+                conn,
+                actor_id=actor_id,
+                action="project.review_replayed",
+                target_type="project",
+                target_id=project.ref_no,
+                detail=detail,
+                now=self._clock(),
+            )
+
     async def project(self, project_id: int) -> Project | None:
         """The project with this id."""
         async with self._db.read() as conn:
@@ -751,12 +770,19 @@ class RegistrationService:
             user = await users_repo.get_user(conn, referral.referrer_user_id)
             referrer = None if user is None else user.first_name
         history = await projects_repo.list_status_history(conn, project.id)
-        returns = [c.note or "" for c in history if c.status == ProjectStatus.RETURNED]
+        # The reason of the 退回 that led to the newest submission (not a later 退回 of it).
+        returned: str | None = None
+        last_return: str | None = None
+        for change in history:
+            if change.status == ProjectStatus.RETURNED:
+                returned = change.note or ""
+            elif change.status == ProjectStatus.SUBMITTED:
+                last_return = returned
         return ReviewItem(
             project,
             None if applicant is None else applicant.first_name,
             referrer,
-            returns[-1] if returns else None,
+            last_return,
             sum(1 for c in history if c.status == ProjectStatus.SUBMITTED),
         )
 

@@ -12,7 +12,8 @@ any failure, and held out through it; the fourth round (lexicon: levies, cash-fl
 courses, "come back and open a factory", home loans) tuned on it. ``holdout4.toml`` was
 written blind (from the report and the topic list, without the topics' examples, the other
 sets or the search) before the fourth round and never tuned on: its figures are the honest
-estimate for new questions.
+estimate for new questions. The fifth round added example questions to the topics, written
+the same blind way, and kept held-out 4 out of every decision.
 The held-out tests assert regression bounds a little below the figures measured when they
 were last measured, not targets: tuning until they pass would turn them into dev sets.
 Run with ``-s`` to see the figures.
@@ -156,7 +157,8 @@ def test_holdout4_size() -> None:
 def test_devset_accuracy() -> None:
     # The issue's targets: top-1 (an answer, or a choice with the right topic first) >= 95%,
     # out-of-scope abstention >= 90%, and confident wrong answers <= 2%. After the third
-    # round: strict 89.8%, top-1 97.3%, confident wrong 0.5%, abstained 97.7%.
+    # round: strict 89.8%, top-1 97.3%, confident wrong 0.5%, abstained 97.7%; after the
+    # fifth: 91.4%, 97.9%, 0.5%, 97.7%.
     figures = evaluate("devset.toml")
     print("\n" + figures.line("dev set (tuned on)"))
     assert figures.answer_or_choice >= 0.95
@@ -182,7 +184,8 @@ def test_answers_are_right_at_least_98_percent_of_the_time_on_the_dev_data() -> 
 def test_holdout_accuracy() -> None:
     # Held out from the first tuning round, development data of the second and third.
     # Measured after the second: strict 89.8%, answer-or-choice 94.9%, confident wrong 0.0%,
-    # abstained 100%; after the third: 89.8%, 96.6%, 0.0%, 100%.
+    # abstained 100%; after the third: 89.8%, 96.6%, 0.0%, 100%; after the fifth: 89.8%,
+    # 98.3%, 0.0%, 100%.
     figures = evaluate("holdout.toml")
     print("\n" + figures.line("held-out set 1 (dev data since round 2)"))
     assert figures.answer_or_choice >= 0.92
@@ -208,7 +211,8 @@ def test_holdout3_accuracy() -> None:
     # Held out through the third round: measured before it (strict 81.0%, answer-or-choice
     # 86.0%, confident wrong 3.0%, abstained 75.8%) and after it (82.0%, 89.0%, 1.0%, 90.9%,
     # the last honest figures). Development data of the fourth round, after which: strict
-    # 88.0%, answer-or-choice 93.0%, confident wrong 0.0%, abstained 90.9%. Bounds below that.
+    # 88.0%, answer-or-choice 93.0%, confident wrong 0.0%, abstained 90.9%; after the fifth:
+    # 89.0%, 96.0%, 1.0%, 90.9%. Bounds below that.
     figures = evaluate("holdout3.toml")
     print("\n" + figures.line("held-out set 3 (dev data since round 4)"))
     assert figures.answer_or_choice >= 0.90
@@ -222,11 +226,16 @@ def test_holdout4_accuracy() -> None:
     # that round (strict 81.7%, answer-or-choice 88.7%, confident wrong 0.9%, abstained
     # 100%) and once after it: strict 82.6%, answer-or-choice 89.6%, confident wrong 0.9%,
     # abstained 100% (the same again after a review took back three of the round's changes
-    # that broke in-scope questions outside the sets). Regression bounds below the latter; a
-    # failure here means re-measure, not re-tune.
+    # that broke in-scope questions outside the sets). The fifth round added eight example
+    # questions per topic written blind (from the report and the topic list only, like this
+    # set) and three stop words (俺, 天天, 直接) for dev-set failures; after it: strict 89.6%,
+    # answer-or-choice 94.8%, confident wrong 0.0%, abstained 100%. This set was read three
+    # times during that round (after the examples, after each of two fixes chosen on the dev
+    # data); nothing was kept or dropped for its effect here. Regression bounds below the
+    # latest figures; a failure here means re-measure, not re-tune.
     figures = evaluate("holdout4.toml")
     print("\n" + figures.line("held-out set 4 (never tuned on)"))
-    assert figures.answer_or_choice >= 0.86
-    assert figures.strict >= 0.79
-    assert figures.wrong_answers <= 0.03
+    assert figures.answer_or_choice >= 0.92
+    assert figures.strict >= 0.86
+    assert figures.wrong_answers <= 0.02
     assert figures.abstained >= 0.93

@@ -54,10 +54,20 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger "id" is forged
 
 def decode_id(data: str | None, feature: str, action: str | None = None) -> int | None:
     """The id in ``v1:<feature>[:<action>]:<id>``, or ``None`` if stale, forged or malformed."""
-    args = decode(data, feature, 1 if action is None else 2)
-    if args is None or (action is not None and args.pop(0) != action):
+    ids = decode_ids(data, feature, action, (1,))
+    return None if ids is None else ids[0]
+
+
+def decode_ids(
+    data: str | None, feature: str, action: str | None, counts: tuple[int, ...]
+) -> list[int] | None:
+    """The ids in ``v1:<feature>[:<action>]:<id>[:<id>...]`` when there are as many as one of
+    ``counts``; ``None`` if stale, forged or malformed."""
+    args = decode(data, feature)
+    if args is None or (action is not None and (not args or args.pop(0) != action)):
         return None
-    raw = args[0]
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+    if len(args) not in counts:
         return None
-    return int(raw)
+    if not all(a.isascii() and a.isdigit() and int(a) <= MAX_ID for a in args):
+        return None
+    return [int(a) for a in args]

@@ -127,16 +127,6 @@ async def update_project_answers(
     )
 
 
-async def submission_round(conn: aiosqlite.Connection, project_id: int) -> int:
-    """How many times the project has been submitted (1, then 2 after one resubmission...)."""
-    row = await fetch_one(
-        conn,
-        "SELECT count(*) FROM project_status_history WHERE project_id = ? AND status = ?",
-        (project_id, ProjectStatus.SUBMITTED.value),
-    )
-    return 0 if row is None else int(row[0])
-
-
 async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | None:
     """The project with this id."""
     row = await fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))

@@ -81,7 +81,7 @@ def card(t: Texts, item: ReviewItem) -> Html:
     if item.changed is not None:  # the card sent as the project is resubmitted
         labels = dict(r.field_labels)
         if item.changed:
-            names = ("、" if t.lang == "zh" else ", ").join(labels[f.value] for f in item.changed)
+            names = t.common.list_separator.join(labels[f.value] for f in item.changed)
             change = fmt(r.staff_changed, fields=names)
         else:
             change = fmt(r.staff_unchanged)
@@ -107,7 +107,7 @@ def _answers(t: Texts, item: ReviewItem) -> Html:
 
 
 def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
-    """通过 / 退回 for one submission of a project (see ``ReviewItem.round``)."""
+    """通过 / 退回 for one submission of a project (see ``ReviewItem.submission``)."""
     r, ident = t.registration, item.project.id
     return inline_rows(
         [
@@ -130,13 +130,10 @@ def _target(update: Update, action: str) -> tuple[int, int] | None:
     """(project id, submission round) of a card's button; a card without a round is of the
     first submission."""
     query = update.callback_query
-    args = callbacks.decode(query.data if query else None, FEATURE)
-    if args is None or len(args) not in (2, 3) or args[0] != action:
+    ids = callbacks.decode_ids(query.data if query else None, FEATURE, action, (1, 2))
+    if ids is None:
         return None
-    numbers = args[1:] if len(args) == 3 else [args[1], "1"]
-    if not all(n.isascii() and n.isdigit() and int(n) <= callbacks.MAX_ID for n in numbers):
-        return None
-    return int(numbers[0]), int(numbers[1])
+    return ids[0], ids[1] if len(ids) == 2 else 1
 
 
 async def _refuse_stale(update: Update, context: Context) -> None:

@@ -86,6 +86,18 @@ class Field(StrEnum):
     REFERRER = "referrer"
 
 
+# The answers a project keeps (the referrer is a referral, kept apart), in the dialog's order.
+ANSWER_FIELDS = (
+    Field.NAME,
+    Field.INDUSTRY,
+    Field.VILLAGE,
+    Field.APPLICANT_TYPE,
+    Field.INVESTMENT,
+    Field.JOBS,
+    Field.PHONE,
+)
+
+
 # ----------------------------------------------------------------------------- parsing
 def _number_text(text: str, units: tuple[str, ...]) -> str:
     # NFKC turns full-width digits, dots and signs (５０．５) into ASCII.
@@ -357,15 +369,7 @@ class Draft:
 
     def missing(self) -> Field | None:
         """The first field not answered yet, if any."""
-        for f in (
-            Field.NAME,
-            Field.INDUSTRY,
-            Field.VILLAGE,
-            Field.APPLICANT_TYPE,
-            Field.INVESTMENT,
-            Field.JOBS,
-            Field.PHONE,
-        ):
+        for f in ANSWER_FIELDS:
             if getattr(self, f.value) is None:
                 return f
         return None if self.referrer_asked else Field.REFERRER
@@ -470,6 +474,26 @@ class Invite:
     code: str
     link: str
     qr_png: bytes
+
+
+def _submissions(history: list[StatusChange]) -> int:
+    """Which submission a project is at: 1, then 2 after one resubmission..."""
+    return sum(1 for change in history if change.status == ProjectStatus.SUBMITTED)
+
+
+async def _audit_refused(
+    conn: aiosqlite.Connection, project: Project, actor_id: int, detail: str, now: datetime
+) -> None:
+    """Audit a staff decision refused on a stale or replayed card."""
+    await audit_repo.append_audit(
+        conn,
+        actor_id=actor_id,
+        action="project.review_replayed",
+        target_type="project",
+        target_id=project.ref_no,
+        detail=detail,
+        now=now,
+    )
 
 
 def qr_png(link: str) -> bytes:
@@ -642,17 +666,7 @@ class RegistrationService:
             assert project is not None  # read above, in this same write transaction
             review = await self._review_item(conn, project)
         changed = tuple(
-            f
-            for f in (
-                Field.NAME,
-                Field.INDUSTRY,
-                Field.VILLAGE,
-                Field.APPLICANT_TYPE,
-                Field.INVESTMENT,
-                Field.JOBS,
-                Field.PHONE,
-            )
-            if getattr(current, f.value) != getattr(project, f.value)
+            f for f in ANSWER_FIELDS if getattr(current, f.value) != getattr(project, f.value)
         )
         return Submitted(project, None, replace(review, changed=changed))
 
@@ -676,7 +690,7 @@ class RegistrationService:
         status = ProjectStatus.APPROVED if approve else ProjectStatus.RETURNED
         now = self._clock()
         async with self._db.write() as conn:
-            current = await projects_repo.submission_round(conn, project_id)
+            current = _submissions(await projects_repo.list_status_history(conn, project_id))
             stale = await projects_repo.get_project(conn, project_id)
             # A settled project says so (below); a pending one decided on an old card is stale.
             if (
@@ -684,16 +698,8 @@ class RegistrationService:
                 and stale.status is ProjectStatus.SUBMITTED
                 and (current != submission)
             ):
-                await audit_repo.append_audit(
-                    conn,
-                    actor_id=actor_id,
-                    action="project.review_replayed",
-                    target_type="project",
-                    target_id=stale.ref_no,
-                    detail=f"{status.value} refused: card of submission {submission}, "
-                    f"now {current}",
-                    now=now,
-                )
+                detail = f"{status.value} refused: card of submission {submission}, now {current}"
+                await _audit_refused(conn, stale, actor_id, detail, now)
                 return Decided(DecisionOutcome.OUTDATED, stale)
             try:
                 project = await projects_repo.set_project_status(
@@ -706,15 +712,8 @@ class RegistrationService:
                     now=now,
                 )
             except StatusTransitionError as exc:
-                await audit_repo.append_audit(
-                    conn,
-                    actor_id=actor_id,
-                    action="project.review_replayed",
-                    target_type="project",
-                    target_id=exc.project.ref_no,
-                    detail=f"{status.value} refused: already {exc.project.status.value}",
-                    now=now,
-                )
+                detail = f"{status.value} refused: already {exc.project.status.value}"
+                await _audit_refused(conn, exc.project, actor_id, detail, now)
                 return Decided(DecisionOutcome.ALREADY_DECIDED, exc.project)
             if project is None:
                 return Decided(DecisionOutcome.NOT_FOUND)
@@ -731,15 +730,7 @@ class RegistrationService:
     async def refuse_review(self, project: Project, actor_id: int, detail: str) -> None:
         """Audit a 退回 refused before it was asked for (settled, or an outdated card)."""
         async with self._db.write() as conn:
-            await audit_repo.append_audit(
-                conn,
-                actor_id=actor_id,
-                action="project.review_replayed",
-                target_type="project",
-                target_id=project.ref_no,
-                detail=detail,
-                now=self._clock(),
-            )
+            await _audit_refused(conn, project, actor_id, detail, self._clock())
 
     async def project(self, project_id: int) -> Project | None:
         """The project with this id."""
@@ -783,7 +774,7 @@ class RegistrationService:
             None if applicant is None else applicant.first_name,
             referrer,
             last_return,
-            sum(1 for c in history if c.status == ProjectStatus.SUBMITTED),
+            _submissions(history),
         )
 
     async def projects_of(self, user_id: int) -> list[ProjectRecord]:

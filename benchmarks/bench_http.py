@@ -43,16 +43,14 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram.ext import ApplicationBuilder, MessageHandler, filters
+from telegram.ext import ApplicationBuilder
 
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import REPO
-from benchmarks.echo import EchoApp, echo
-from bot.app import MAX_CONCURRENT_UPDATES
+from benchmarks.echo import EchoApp, echo_application
 from bot.emulator import BotApiEmulator
 from bot.emulator.core import StoredMessage
 from bot.emulator.http import EmulatorServer
-from bot.processing import UserOrderedProcessor
 from bot.runner import running_bot
 from bot.settings import load_settings
 from bot.texts import get_texts
@@ -63,17 +61,8 @@ READY = "ready"
 
 # ------------------------------------------------------------------------- the child
 def _echo_over_http(token: str, base_url: str) -> EchoApp:
-    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
-    app: EchoApp = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(f"{base_url}/bot")
-        .base_file_url(f"{base_url}/file/bot")
-        .concurrent_updates(processor)
-        .build()
-    )
-    processor.application = app
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    builder = ApplicationBuilder().token(token).base_url(f"{base_url}/bot")
+    app, _ = echo_application(builder.base_file_url(f"{base_url}/file/bot"))
     return app
 
 

@@ -34,6 +34,7 @@ from db.database import Database
 from db.persistence import SQLitePersistence
 
 EchoApp = Application[Any, Any, Any, Any, Any, Any]
+EchoBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -74,23 +75,27 @@ def build_echo_application(
     as in the real bot), to tell the cost of persistence from the cost of a feature. With
     ``canned``, it answers every text with that message instead of echoing.
     """
-    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
     request = EmulatorRequest(emulator)
-    builder = (
-        ApplicationBuilder()
-        .token(emulator.token)
-        .request(request)
-        .get_updates_request(request)
-        .concurrent_updates(processor)
-    )
+    builder = ApplicationBuilder().token(emulator.token).request(request)
+    builder = builder.get_updates_request(request)
     if database is not None:
         builder = builder.persistence(SQLitePersistence(database))
-    app: EchoApp = builder.build()
-    processor.application = app
+    app, processor = echo_application(builder, canned)
     processor.listeners.append(emulator.mark_processed)
+    return app
+
+
+def echo_application(
+    builder: EchoBuilder, canned: Canned | None = None
+) -> tuple[EchoApp, UserOrderedProcessor]:
+    """The echo bot (or the ``canned`` one) built by ``builder``, whose transport is set, with
+    the bot's update processor."""
+    processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    app: EchoApp = builder.concurrent_updates(processor).build()
+    processor.application = app
     callback = echo if canned is None else _canned_reply(canned)
     app.add_handler(MessageHandler(filters.TEXT, callback))
-    return app
+    return app, processor
 
 
 @asynccontextmanager

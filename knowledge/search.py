@@ -224,7 +224,8 @@ class Searcher:
             return SearchResult("abstain", None, 0.0, (), social)
         if analysis.empty:
             return SearchResult("abstain", None, 0.0, (), "too_short")
-        ranked = self._rank(analysis)
+        grams = self._grams(analysis)  # once: ranking, the checks below and _sure use them
+        ranked = self._rank(analysis, grams)
         cjk_chars = sum(1 for c in squeezed if is_cjk(c))
         # "loan" is a bare keyword; "how do I get a loan" is a question about loans.
         tokens = len(re.findall(r"[a-z0-9]+", analysis.folded))
@@ -257,22 +258,22 @@ class Searcher:
             return SearchResult("abstain", None, round(min(top, 0.3), 3), (), "keyword_menu")
         # Single characters alone ("公积金怎么取" shares only "取" with "取得成效") are chance.
         vocab = self._vocab[ranked[0].index]
-        if not any(len(g) > 1 and g in vocab for g in self._grams(analysis)) or any(
+        if not any(len(g) > 1 and g in vocab for g in grams) or any(
             not any(term in c for c in self._covers[ranked[0].index])
             for term in _out_of_scope_terms(analysis)
         ):
             top = calibrate(ranked[0].score)
             return SearchResult("abstain", None, round(min(top, _BELOW_CHOICE), 3), (), "no_match")
-        return self._decide(analysis, ranked)
+        return self._decide(ranked, grams)
 
-    def _decide(self, analysis: Analysis, ranked: list[_Scored]) -> SearchResult:
+    def _decide(self, ranked: list[_Scored], grams: list[str]) -> SearchResult:
         best = ranked[0]
         second = ranked[1] if len(ranked) > 1 else None
         gap = best.score - (second.score if second else 0.0)
         # A close runner-up costs confidence: two topics that fit equally well are a choice.
         confidence = calibrate(best.score - max(0.0, _MARGIN - gap))
         topic = self._topics[best.index]
-        if confidence >= ANSWER_THRESHOLD and self._sure(analysis, best, second, gap):
+        if confidence >= ANSWER_THRESHOLD and self._sure(grams, best, second, gap):
             return SearchResult(
                 "answer", topic.id, round(confidence, 3), topic.related[:3], "match"
             )
@@ -283,7 +284,7 @@ class Searcher:
             return SearchResult("ambiguous", topic.id, round(confidence, 3), alts, "ambiguous")
         return SearchResult("abstain", None, round(confidence, 3), (), "no_match")
 
-    def _sure(self, analysis: Analysis, best: _Scored, second: _Scored | None, gap: float) -> bool:
+    def _sure(self, grams: list[str], best: _Scored, second: _Scored | None, gap: float) -> bool:
         """Whether the best topic is clearly the one: the checks an answer must pass.
 
         A calibrated score alone is not enough: a near-duplicate example in another topic, a
@@ -294,9 +295,9 @@ class Searcher:
             return False
         # The win must rest on words of the topic itself (title, keywords, examples), not on
         # single characters or words its answer merely mentions.
-        grams = [g for g in self._grams(analysis) if len(g) > 1]
+        words = [g for g in grams if len(g) > 1]
         win = self._vocab[best.index]
-        core = sum(self._idf.get(g, 0.0) for g in grams if win.get(g, 0.0) >= _W_CORE)
+        core = sum(self._idf.get(g, 0.0) for g in words if win.get(g, 0.0) >= _W_CORE)
         if core < _SPECIFIC * self._idf_unseen:
             return False
         if second is None:
@@ -312,7 +313,7 @@ class Searcher:
         # the question is about both ("项目可不可行" + "帮我看看项目").
         run = self._vocab[second.index]
         own = other = 0.0
-        for g in grams:
+        for g in words:
             w = self._idf.get(g, 0.0)
             own += w * max(0.0, win.get(g, 0.0) - run.get(g, 0.0))
             other += w * max(0.0, run.get(g, 0.0) - win.get(g, 0.0))
@@ -341,8 +342,7 @@ class Searcher:
         parts = [*analysis.chunks, *analysis.words]
         return bool(parts) and all(p in self._generic for p in parts)
 
-    def _rank(self, analysis: Analysis) -> list[_Scored]:
-        grams = self._grams(analysis)
+    def _rank(self, analysis: Analysis, grams: list[str]) -> list[_Scored]:
         if not grams:
             return []
         idf = self._idf

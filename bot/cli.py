@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = db_sub.add_parser("backup", help="online backup of the database to PATH")
     p.add_argument("path", type=Path, metavar="PATH", help="a new file in an existing folder")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.add_argument(
+        "--verify",
+        choices=("quick", "full"),
+        default="quick",
+        help="check of the copy: quick_check (default), or integrity, foreign keys and counts",
+    )
     _target(p, "bot.cli_db:backup")
 
     tr = sub.add_parser("training", help="manage training sessions")

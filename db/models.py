@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_DB_TIME_LENGTH = len("2026-03-01T08:00:00.000000Z")
 
 
 def to_db_time(value: datetime) -> str:
@@ -42,8 +43,15 @@ def to_db_time(value: datetime) -> str:
 
 
 def from_db_time(value: str) -> datetime:
-    """Parse the store's UTC text back into an aware datetime."""
-    return datetime.strptime(value, _DB_TIME_FORMAT).replace(tzinfo=UTC)
+    """Parse the store's UTC text back into an aware datetime.
+
+    Every stored time is written by ``to_db_time`` (27 characters ending in ``Z``); anything
+    else is refused as ``strptime`` with the format did. ``fromisoformat`` is some 50 times
+    faster than ``strptime``, which counted when exports and statistics parse 100,000s of times.
+    """
+    if len(value) != _DB_TIME_LENGTH or value[-1] != "Z" or value[10] != "T":
+        raise ValueError(f"not a stored time: {value!r}")
+    return datetime.fromisoformat(value)
 
 
 def _opt_time(value: str | None) -> datetime | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli_db import verify_copy
 from db.database import load_migrations
 
 
@@ -54,11 +55,38 @@ def test_backup_copies_checks_and_counts(
     assert main(["db", "backup", str(dest)]) == 0
     out = capsys.readouterr().out
     assert f"{dest.stat().st_size:,} bytes" in out
-    assert "  users: 1" in out
-    assert "integrity check: ok" in out
+    assert "quick_check of the copy: ok" in out
+    assert "users:" not in out  # counting every table is the full verification's job
     copy = sqlite3.connect(dest)
     assert copy.execute("SELECT first_name FROM users").fetchall() == [("A",)]
     copy.close()
+
+    assert main(["db", "backup", str(dest), "--force", "--verify", "full"]) == 0
+    out = capsys.readouterr().out
+    assert "  users: 1" in out
+    assert "integrity_check + foreign_key_check of the copy: ok" in out
+
+
+def test_backup_check_reports_a_damaged_copy(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    conn = sqlite3.connect(db_path)
+    conn.executemany(
+        "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, ?, 't', 't')",
+        [(n, "名" * 200) for n in range(1, 400)],
+    )
+    conn.commit()
+    conn.close()
+    dest = tmp_path / "copy.sqlite3"
+    assert main(["db", "backup", str(dest)]) == 0
+    # Damage the copy's last page (a users b-tree page) and check it again.
+    data = bytearray(dest.read_bytes())
+    data[-4096 + 8 : -4096 + 40] = b"\xff" * 32
+    dest.write_bytes(bytes(data))
+    problems, _ = verify_copy(dest, full=False)
+    assert problems
+    capsys.readouterr()
 
 
 def test_backup_of_a_missing_database_fails_cleanly(

@@ -43,10 +43,10 @@ from benchmarks import bench_http
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import REPO, current_rss_mb, peak_rss_mb, percentile
 from benchmarks.echo import Canned, echo_throughput
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import EmulatorServer
-from bot.harness import bot_harness
 from bot.settings import Limits, Settings
+from bot.shell.emulator import BotApiEmulator
+from bot.shell.emulator.http import EmulatorServer
+from bot.shell.harness import bot_harness
 
 Row = dict[str, Any]
 RSS_USERS = 10_000

@@ -7,7 +7,7 @@ process behind ``EmulatorServer`` (loopback HTTP, the Bot API's URL shape), and 
 a child process that polls it with PTB's own HTTP client, as it would poll Telegram:
 
 * ``echo``: the bare echo bot of ``benchmarks.echo`` (same update processor), over HTTP;
-* ``qa``: the real bot (``bot.runner.running_bot``: handlers, dialogs, SQLite persistence,
+* ``qa``: the real bot (``bot.shell.runner.running_bot``: handlers, dialogs, SQLite persistence,
   question log) over HTTP, with the rate limiter's overall cap off as in ``bench_bot``.
 
 ``n_users`` users each send ``per_user`` messages one after another (the next once the reply
@@ -48,11 +48,11 @@ from telegram.ext import ApplicationBuilder
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import REPO
 from benchmarks.echo import EchoApp, echo_application
-from bot.emulator import BotApiEmulator
-from bot.emulator.core import StoredMessage
-from bot.emulator.http import EmulatorServer
-from bot.runner import running_bot
 from bot.settings import load_settings
+from bot.shell.emulator import BotApiEmulator
+from bot.shell.emulator.core import StoredMessage
+from bot.shell.emulator.http import EmulatorServer
+from bot.shell.runner import running_bot
 from bot.texts import get_texts
 
 Row = dict[str, Any]

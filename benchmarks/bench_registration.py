@@ -56,9 +56,9 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from benchmarks.echo import echo_throughput, percentile
-from bot.emulator import Replies, SimUser
-from bot.harness import bot_harness
 from bot.settings import Settings
+from bot.shell.emulator import Replies, SimUser
+from bot.shell.harness import bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 

@@ -47,9 +47,9 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.clock import FakeClock
-from bot.harness import bot_harness
 from bot.services.trainings import TrainingDraft, TrainingService
 from bot.settings import Limits, Settings
+from bot.shell.harness import bot_harness
 from db.database import Database
 from db.models import to_db_time
 from handlers.trainings import dispatch

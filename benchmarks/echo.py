@@ -27,9 +27,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import MAX_CONCURRENT_UPDATES
-from bot.emulator import BotApiEmulator, EmulatorRequest, SimUser
 from bot.processing import UserOrderedProcessor
+from bot.shell.app import MAX_CONCURRENT_UPDATES
+from bot.shell.emulator import BotApiEmulator, EmulatorRequest, SimUser
 from db.database import Database
 from db.persistence import SQLitePersistence
 

@@ -34,10 +34,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import current_rss_mb, describe, machine, peak_rss_mb
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.services.trainings import MAX_CAPACITY, TrainingDraft
 from bot.settings import Limits, Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 
 ZH = get_texts("zh")

@@ -26,7 +26,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import MessageHandler
 
 import bot.processing
-import bot.runner
+import bot.shell.runner
 import handlers.qa
 from benchmarks.bench_bot import qa_load
 from benchmarks.echo import echo_throughput
@@ -49,8 +49,8 @@ def _patch(case: str) -> None:
         # The patch returns None for the keyboard in one case, which the real one never does.
         handlers.qa.render_topic = lighter  # type: ignore[assignment]
     if case.startswith("stripped"):
-        # bot.runner imports build_application by name; patch the name it calls.
-        build = bot.runner.build_application  # type: ignore[attr-defined]
+        # bot.shell.runner imports build_application by name; patch the name it calls.
+        build = bot.shell.runner.build_application  # type: ignore[attr-defined]
 
         def stripped(*args: Any, **kwargs: Any) -> Any:
             app = build(*args, **kwargs)
@@ -63,7 +63,7 @@ def _patch(case: str) -> None:
             app.handlers[0] = ask
             return app
 
-        bot.runner.build_application = stripped  # type: ignore[attr-defined]  # see above
+        bot.shell.runner.build_application = stripped  # type: ignore[attr-defined]  # see above
         bot.processing._persistence_due = lambda app: False
     if case.endswith("+cache"):
         search = Searcher.search

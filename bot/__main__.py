@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main as _cli_main
+from bot.shell.cli import main as _cli_main
 
 
 def main() -> None:

@@ -31,8 +31,7 @@ from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Addressee, Broadcast
 from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import require_staff
-from handlers.start import stale_button
-from handlers.ui import inline_rows
+from handlers.ui import inline_rows, stale_button
 
 FEATURE = "bc"
 DRAFT = "broadcast"

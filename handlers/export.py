@@ -13,8 +13,7 @@ from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind
 from bot.texts import fmt
 from handlers.staff_guard import require_staff
-from handlers.start import stale_button
-from handlers.ui import inline_rows
+from handlers.ui import inline_rows, stale_button
 
 FEATURE = "exp"
 

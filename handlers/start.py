@@ -15,7 +15,7 @@ from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import forget_dialog
-from handlers.ui import inline_rows, main_menu
+from handlers.ui import inline_rows, main_menu, stale_button
 
 
 def person_of(update: Update) -> Person | None:
@@ -139,12 +139,3 @@ async def unreadable(update: Update, context: Context) -> None:
         return
     t = context.texts(update.effective_user)
     await update.effective_message.reply_text(t.common.non_text, reply_markup=main_menu(t))
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """Answer a button press no handler recognises (old, forged or from a finished dialog)."""
-    query = update.callback_query
-    if query is None:
-        return
-    t = context.texts(update.effective_user)
-    await query.answer(t.common.stale_button, show_alert=True)

@@ -18,9 +18,11 @@ from telegram import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
+    Update,
 )
 from telegram.constants import MessageLimit
 
+from bot.context import Context
 from bot.services.stats import clip
 from bot.services.text import utf16_len
 from bot.settings import OfficeContact
@@ -141,3 +143,12 @@ async def reply_in_chunks(
 def echo(typed: str, columns: int = ECHO_COLUMNS) -> str:
     """What the user typed, cut to ``columns`` display columns, to quote back in a reply."""
     return clip(typed, columns)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button press no handler recognises (old, forged or from a finished dialog)."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = context.texts(update.effective_user)
+    await query.answer(t.common.stale_button, show_alert=True)

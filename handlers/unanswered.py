@@ -18,8 +18,7 @@ from bot.services.stats import PeriodError, clip
 from bot.services.unanswered import AttachOutcome, QuestionGroup
 from bot.texts import Html, Texts, fmt
 from handlers.staff_guard import require_staff
-from handlers.start import stale_button
-from handlers.ui import echo, inline_rows, reply_in_chunks
+from handlers.ui import echo, inline_rows, reply_in_chunks, stale_button
 from knowledge.model import KnowledgeBaseError, Topic
 
 PICK, PAGE, ADD = "uap", "uat", "uaa"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.settings import OfficeContact, Settings, TownSettings
+from bot.shell.harness import BotHarness, bot_harness
 
 # Opt in to PTB 22's future timedelta API so its deprecation warning (an error here) is moot.
 os.environ.setdefault("PTB_TIMEDELTA", "1")

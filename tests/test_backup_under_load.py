@@ -16,8 +16,8 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from bot.emulator import SimUser
-from bot.harness import BotHarness
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 
 R = get_texts("zh").registration

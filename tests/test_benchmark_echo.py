@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks.bench_http import _load, _Replies, measure
 from benchmarks.echo import Canned, echo_throughput, running_echo_bot
-from bot.emulator import BotApiEmulator
+from bot.shell.emulator import BotApiEmulator
 
 ANSWER = Canned(
     html="📌 <b>标题</b>\n\n正文 &amp; 说明",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.emulator import SimUser
-from bot.harness import BotHarness
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import broadcasts as broadcasts_repo
 from db import trainings as trainings_repo

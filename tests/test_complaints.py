@@ -13,9 +13,9 @@ import pytest
 
 from bot import callbacks
 from bot.clock import FakeClock
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Limits, Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db.audit import list_audit
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

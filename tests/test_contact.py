@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot import callbacks
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.audit import list_audit
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

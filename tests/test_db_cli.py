@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.cli_db import verify_copy
+from bot.shell.cli import main
+from bot.shell.cli_db import verify_copy
 from db.database import load_migrations
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db.database import BUSY_TIMEOUT_MS
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from telegram.error import RetryAfter
 
-from bot.harness import BotHarness
 from bot.services.delivery import Outbound, Outcome, Recipient, attempt, deliver
+from bot.shell.harness import BotHarness
 
 
 async def test_interactive_send_gives_up_instead_of_waiting_out_a_long_flood(

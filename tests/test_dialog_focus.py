@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import ConversationHandler
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from handlers.dialogs import DIALOG, busy_text
 from tests.conftest import ADMIN_ID

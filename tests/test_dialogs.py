@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import ConversationHandler
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
 

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import SECRET_HEADER, EmulatorServer
+from bot.shell.emulator import BotApiEmulator
+from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database

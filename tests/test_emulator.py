@@ -6,8 +6,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.emulator import BotApiEmulator, EmulatorRequest, SimUser
-from bot.emulator.html import EntityParseError, parse_html
+from bot.shell.emulator import BotApiEmulator, EmulatorRequest, SimUser
+from bot.shell.emulator.html import EntityParseError, parse_html
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ async def test_processed_ids_stay_few_however_many_updates_finish() -> None:
 
 
 def test_an_update_that_never_finishes_does_not_hold_memory_for_ever() -> None:
-    from bot.emulator.core import MAX_PROCESSED_AHEAD
+    from bot.shell.emulator.core import MAX_PROCESSED_AHEAD
 
     emulator = BotApiEmulator()
     emulator.ensure_chat(42, first_name="Li")
@@ -193,7 +193,7 @@ def test_an_update_that_never_finishes_does_not_hold_memory_for_ever() -> None:
 async def test_old_callback_queries_are_forgotten_and_too_old_to_answer(
     bot_and_emu: tuple[Bot, BotApiEmulator],
 ) -> None:
-    from bot.emulator.core import MAX_CALLBACK_QUERIES
+    from bot.shell.emulator.core import MAX_CALLBACK_QUERIES
 
     bot, emulator = bot_and_emu
     message = emulator.user_message(42, {"text": "x"})[1]

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from tornado.web import Application, RequestHandler
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import SECRET_HEADER, EmulatorServer
+from bot.shell.emulator import BotApiEmulator
+from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:AAHttpEmulatorTestTokenxxxxxxxxxxxxx"

@@ -13,11 +13,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.cli import main as cli_main
-from bot.cli_export import export as cli_export
-from bot.harness import BotHarness
 from bot.services.export import Sheet, to_csv, to_xlsx
 from bot.settings import Settings
+from bot.shell.cli import main as cli_main
+from bot.shell.cli_export import export as cli_export
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import complaints as complaints_repo
 from db import projects as projects_repo

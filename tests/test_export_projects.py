@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.harness import BotHarness
 from bot.services.export import ExportKind
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
 from tests.test_registration import fill

@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.services.trainings import TrainingDraft
 from bot.services.users import Person
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from handlers.trainings import dispatch

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 
 from bot import __version__
-from bot.harness import BotHarness
-from bot.health import HealthServer, Report, health_report
 from bot.processing import UserOrderedProcessor
+from bot.shell.harness import BotHarness
+from bot.shell.health import HealthServer, Report, health_report
 
 REPO = Path(__file__).resolve().parents[1]
 

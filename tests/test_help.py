@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.app import published_commands
-from bot.harness import BotHarness
+from bot.shell.app import published_commands
+from bot.shell.harness import BotHarness
 from bot.texts import LANGUAGES, get_texts
 from tests.conftest import ADMIN_ID
 

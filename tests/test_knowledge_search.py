@@ -227,7 +227,7 @@ def test_json_shape_is_the_public_interface() -> None:
 
 def test_importing_the_search_does_not_import_telegram() -> None:
     code = (
-        "import sys, knowledge.search, knowledge.loader, bot.cli_kb;"
+        "import sys, knowledge.search, knowledge.loader, bot.shell.cli_kb;"
         "sys.exit(any(m == 'telegram' or m.startswith('telegram.') for m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False, timeout=60)

@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 import aiosqlite
 import pytest
 
-from bot.emulator.html import utf16_len
-from bot.emulator.users import Replies
-from bot.harness import BotHarness
+from bot.shell.emulator.html import utf16_len
+from bot.shell.emulator.users import Replies
+from bot.shell.harness import BotHarness
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import projects as projects_repo

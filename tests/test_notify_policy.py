@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import users as users_repo
 from tests.test_registration_review import registered, staff_members

@@ -21,8 +21,8 @@ import aiosqlite
 import pytest
 from telegram.ext import Application
 
-from bot.harness import BotHarness
 from bot.services.qa import _QuestionLog
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database

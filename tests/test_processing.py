@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 
 

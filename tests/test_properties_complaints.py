@@ -15,8 +15,8 @@ import itertools
 
 from hypothesis import example, given
 
-from bot.harness import BotHarness
 from bot.services.complaints import clean_field, clean_what
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import complaints as complaints_repo
 from tests.hostile_text import hostile_text, watching

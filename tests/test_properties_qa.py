@@ -15,9 +15,9 @@ import dataclasses
 import pytest
 from hypothesis import given
 
-from bot.harness import BotHarness
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.settings import Limits, Settings
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.hostile_text import hostile_text, watching
 

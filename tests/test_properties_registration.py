@@ -19,7 +19,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.harness import BotHarness
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
@@ -31,6 +30,7 @@ from bot.services.registration import (
 )
 from bot.services.text import TextProblem, clean_text
 from bot.settings import Limits, Settings
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.hostile_text import hostile_text, watching

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from hypothesis import example, given
 
-from bot.harness import BotHarness
 from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
 from bot.services.text import TextProblem
+from bot.shell.harness import BotHarness
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
 

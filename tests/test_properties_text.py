@@ -21,8 +21,6 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import callbacks
-from bot.emulator.users import SimUser
-from bot.harness import BotHarness
 from bot.services.broadcast import clean_broadcast
 from bot.services.complaints import clean_note
 from bot.services.contact import clean_message, clean_reply
@@ -30,6 +28,8 @@ from bot.services.registration import REASON_MAX_CHARS
 from bot.services.text import TextProblem, clean_text
 from bot.services.trainings import TrainingDraft, clean_field, split_tags
 from bot.settings import Limits, Settings
+from bot.shell.emulator.users import SimUser
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo

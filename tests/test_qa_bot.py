@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Limits, Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.models import Decision, Feedback

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from db import referrals as referrals_repo

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

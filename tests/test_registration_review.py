@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from bot.emulator import SimUser, StoredMessage
-from bot.harness import BotHarness
+from bot.shell.emulator import SimUser, StoredMessage
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import audit as audit_repo
 from db import projects as projects_repo

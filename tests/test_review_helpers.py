@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from knowledge.loader import load_knowledge_base
 from knowledge.normalize import Analyzer

@@ -10,8 +10,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.context import Context
-from bot.harness import BotHarness
 from bot.services.roles import denied_action
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.audit import list_audit
 from handlers.staff_guard import require_staff, staff_only

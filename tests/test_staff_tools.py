@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.audit import list_audit
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

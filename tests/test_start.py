@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 
 ZH = get_texts("zh").common

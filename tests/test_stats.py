@@ -12,9 +12,9 @@ import pytest
 
 from bot.charts import bar_chart_png
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.services.stats import PeriodError, display_width, parse_period, table
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from db import questions as questions_repo

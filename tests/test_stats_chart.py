@@ -8,8 +8,8 @@ import pytest
 
 from bot.charts import month_labels
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
 from tests.test_registration import fill

@@ -14,11 +14,11 @@ from enum import StrEnum
 import pytest
 
 from bot.clock import FakeClock
-from bot.emulator.users import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.services.export import ExportKind
 from bot.services.trainings import TrainingDraft
 from bot.settings import Settings
+from bot.shell.emulator.users import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import LANGUAGES, get_texts, status_label
 from db.models import ComplaintStatus, ProjectStatus, SignupStatus, TrainingStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.emulator.html import parse_html, utf16_len
 from bot.services.registration import NAME_MAX_CHARS
 from bot.services.text import (
     TextProblem,
@@ -18,6 +17,7 @@ from bot.services.text import (
     normalize_line,
     normalize_lines,
 )
+from bot.shell.emulator.html import parse_html, utf16_len
 from handlers.ui import chunk_html, echo
 from tests.hostile_text import hostile_text
 

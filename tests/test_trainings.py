@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.services.trainings import TrainingDraft
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db.models import SignupStatus
 from handlers.trainings import dispatch

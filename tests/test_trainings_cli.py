@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.harness import bot_harness
 from bot.settings import Settings
+from bot.shell.cli import main
+from bot.shell.harness import bot_harness
 from bot.texts import get_texts
 from handlers.trainings import dispatch
 

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock, system_clock
-from bot.harness import BotHarness, bot_harness
 from bot.services.trainings import TrainingDraft
 from bot.services.users import Person
 from bot.settings import Limits, Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import trainings as repo
 from handlers.trainings import dispatch

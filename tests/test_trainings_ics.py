@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.services.trainings import calendar_file
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from tests.conftest import ADMIN_ID
 from tests.test_trainings import START, publish
 

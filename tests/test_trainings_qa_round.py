@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FakeClock
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db.audit import list_audit
 from tests.conftest import ADMIN_ID

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.callbacks import encode
-from bot.emulator import SimUser
-from bot.harness import BotHarness, bot_harness
 from bot.services.unanswered import group_questions
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.audit import list_audit

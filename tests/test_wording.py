@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import BotHarness, bot_harness
 from bot.settings import OfficeContact, Settings, TownSettings, load_settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from knowledge.render import NOT_CONFIGURED
 

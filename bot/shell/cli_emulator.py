@@ -1,7 +1,7 @@
 """``python -m bot emulator``: serve the local Bot API emulator over loopback HTTP.
 
 Point a bot at it with ``CHUANGYE_BASE_URL=http://127.0.0.1:<port>`` and the emulator's token
-in ``CHUANGYE_TOKEN``; act as users through the control API (see ``bot.emulator.http``). It
+in ``CHUANGYE_TOKEN``; act as users through the control API (see ``bot.shell.emulator.http``). It
 binds loopback only: the control API has no authentication. Stops on SIGTERM or Ctrl+C.
 """
 
@@ -14,9 +14,9 @@ import logging
 import signal
 import sys
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.http import EmulatorServer
 from bot.settings import Settings
+from bot.shell.emulator import BotApiEmulator
+from bot.shell.emulator.http import EmulatorServer
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ methods with Telegram's limits and errors; ``EmulatorRequest`` plugs it into
 python-telegram-bot in-process; ``SimUser`` lets a test or the terminal act as a user.
 """
 
-from bot.emulator.core import ApiError, BotApiEmulator, StoredMessage
-from bot.emulator.transport import EmulatorRequest
-from bot.emulator.users import Replies, SimUser
+from bot.shell.emulator.core import ApiError, BotApiEmulator, StoredMessage
+from bot.shell.emulator.transport import EmulatorRequest
+from bot.shell.emulator.users import Replies, SimUser
 
 __all__ = [
     "ApiError",

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.health import HealthServer, Report, health_report
 from bot.processing import UserOrderedProcessor
-from bot.runner import RunningBot, running_bot
 from bot.settings import Settings, SettingsError
+from bot.shell.health import HealthServer, Report, health_report
+from bot.shell.runner import RunningBot, running_bot
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 ``BotApiEmulator.call(method, params, files)`` answers like the Bot API, with Telegram's
 documented limits and error descriptions (text length, callback data size, HTML entities,
 "message is not modified", blocked users, flood limits), so a bug Telegram would reject fails
-here too. It is transport-agnostic: ``bot.emulator.transport`` plugs it into PTB in-process,
-``bot.emulator.http`` serves it over loopback HTTP. No ``telegram`` import.
+here too. It is transport-agnostic: ``bot.shell.emulator.transport`` plugs it into PTB in-process,
+``bot.shell.emulator.http`` serves it over loopback HTTP. No ``telegram`` import.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.html import EntityParseError, parse_html, utf16_len
+from bot.shell.emulator.html import EntityParseError, parse_html, utf16_len
 
 JSON = dict[str, Any]
 FileTuple = tuple[str, bytes, str]  # filename, content, mime type

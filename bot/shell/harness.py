@@ -13,9 +13,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, system_clock
-from bot.emulator import BotApiEmulator, SimUser
-from bot.runner import RunningBot, running_bot
 from bot.settings import Settings
+from bot.shell.emulator import BotApiEmulator, SimUser
+from bot.shell.runner import RunningBot, running_bot
 
 
 @dataclass

@@ -3,7 +3,7 @@
 This is the one module in ``bot`` that imports ``handlers``. All handler registration lives
 here, in one place, in the order PTB tries them. Services (database, knowledge base) are opened
 before the Application, because the SQLite persistence needs the database while PTB
-initialises; ``bot.runner`` owns their lifetime.
+initialises; ``bot.shell.runner`` owns their lifetime.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from handlers import (
     start,
     stats,
     trainings,
+    ui,
     unanswered,
 )
 
@@ -173,7 +174,7 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
         (0, MessageHandler(filters.TEXT, qa.ask)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
-        (0, CallbackQueryHandler(start.stale_button)),
+        (0, CallbackQueryHandler(ui.stale_button)),
     ]
 
 

@@ -38,8 +38,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.emulator.core import JSON, BotApiEmulator, FileTuple, StoredMessage
-from bot.emulator.users import ButtonNotFoundError, Replies, SimUser
+from bot.shell.emulator.core import JSON, BotApiEmulator, FileTuple, StoredMessage
+from bot.shell.emulator.users import ButtonNotFoundError, Replies, SimUser
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.emulator.core import BotApiEmulator, FileTuple
+from bot.shell.emulator.core import BotApiEmulator, FileTuple
 
 
 class EmulatorRequest(BaseRequest):

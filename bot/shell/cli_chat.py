@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.emulator import BotApiEmulator, SimUser, StoredMessage
-from bot.emulator.users import ButtonNotFoundError
-from bot.harness import bot_harness
 from bot.settings import Settings
+from bot.shell.emulator import BotApiEmulator, SimUser, StoredMessage
+from bot.shell.emulator.users import ButtonNotFoundError
+from bot.shell.harness import bot_harness
 
 LOCAL_ADMIN_ID = 1
 

@@ -46,29 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--downloads", type=Path, default=Path("data/downloads"), help="where documents go"
     )
-    _target(p, "bot.cli_chat:chat")
+    _target(p, "bot.shell.cli_chat:chat")
 
     p = sub.add_parser("run", help="run the bot against Telegram (long polling or webhook)")
     p.add_argument("--webhook-url", default=None, help="public HTTPS URL for webhook mode")
     p.add_argument("--listen", default=None, help="webhook listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="webhook listen port (default 8443)")
-    _target(p, "bot.cli_run:run")
+    _target(p, "bot.shell.cli_run:run")
 
     p = sub.add_parser("ask", help="ask the knowledge base questions, one result per question")
     p.add_argument("questions", nargs="+", metavar="QUESTION")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    _target(p, "bot.cli_kb:ask")
+    _target(p, "bot.shell.cli_kb:ask")
 
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     p = kb_sub.add_parser("check", help="validate the knowledge base and print a summary")
-    _target(p, "bot.cli_kb:check")
+    _target(p, "bot.shell.cli_kb:check")
 
     dbp = sub.add_parser("db", help="database tools")
     db_sub = dbp.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     p = db_sub.add_parser("migrate", help="apply pending migrations")
-    _target(p, "bot.cli_db:migrate")
+    _target(p, "bot.shell.cli_db:migrate")
     p = db_sub.add_parser("backup", help="online backup of the database to PATH")
     p.add_argument("path", type=Path, metavar="PATH", help="a new file in an existing folder")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="quick",
         help="check of the copy: quick_check (default), or integrity, foreign keys and counts",
     )
-    _target(p, "bot.cli_db:backup")
+    _target(p, "bot.shell.cli_db:backup")
 
     tr = sub.add_parser("training", help="manage training sessions")
     tr_sub = tr.add_subparsers(dest="training_command", metavar="TRAINING_COMMAND", required=True)
@@ -91,13 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", default="", help="comma-separated, e.g. 建筑模板,经营管理")
     p.add_argument("--target", default="", help="target group, e.g. 返乡创业人员")
     p.add_argument("--description", default="")
-    _target(p, "bot.cli_training:add")
+    _target(p, "bot.shell.cli_training:add")
     p = tr_sub.add_parser("list", help="list upcoming sessions")
     p.add_argument("--all", action="store_true", help="include past and cancelled sessions")
-    _target(p, "bot.cli_training:list_")
+    _target(p, "bot.shell.cli_training:list_")
     p = tr_sub.add_parser("cancel", help="cancel a session and notify those signed up")
     p.add_argument("training_id", type=int, metavar="ID")
-    _target(p, "bot.cli_training:cancel")
+    _target(p, "bot.shell.cli_training:cancel")
 
     p = sub.add_parser("export", help="export data as an Excel or CSV file")
     p.add_argument(
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("-o", "--output", type=Path, default=None, help="output file")
-    _target(p, "bot.cli_export:export")
+    _target(p, "bot.shell.cli_export:export")
 
     p = sub.add_parser("emulator", help="serve the local Bot API emulator over HTTP (loopback)")
     p.add_argument("--host", default="127.0.0.1")
@@ -115,12 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the bot token the emulator accepts (default: a fixed, non-secret test token)",
     )
-    _target(p, "bot.cli_emulator:serve")
+    _target(p, "bot.shell.cli_emulator:serve")
 
     p = sub.add_parser("health", help="query the running bot's health endpoint; exit 0 if ok")
     p.add_argument("--url", default=None, help="default http://127.0.0.1:<network.health_port>")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for an answer")
-    _target(p, "bot.health:health_command")
+    _target(p, "bot.shell.health:health_command")
 
     return parser
 

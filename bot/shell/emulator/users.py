@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.core import DEEP_LINK_RE, BotApiEmulator, ChatState, StoredMessage
+from bot.shell.emulator.core import DEEP_LINK_RE, BotApiEmulator, ChatState, StoredMessage
 
 
 @dataclass

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from telegram.request import BaseRequest
 
-from bot.app import build_application
 from bot.clock import Clock, system_clock
 from bot.context import App
-from bot.emulator import BotApiEmulator, EmulatorRequest
 from bot.processing import UserOrderedProcessor
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.shell.app import build_application
+from bot.shell.emulator import BotApiEmulator, EmulatorRequest
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -62,7 +62,8 @@ from bot.shell.harness import bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 
-R = get_texts("zh").registration
+ZH = get_texts("zh")
+R = ZH.registration
 ADMINS = (900001, 900002)
 STEPS: tuple[tuple[str, Callable[[SimUser, int], Awaitable[Replies]]], ...] = (
     ("/register", lambda u, i: u.send("/register")),
@@ -74,7 +75,7 @@ STEPS: tuple[tuple[str, Callable[[SimUser, int], Awaitable[Replies]]], ...] = (
     ("jobs", lambda u, i: u.send(f"{i % 13}")),
     ("phone (contact)", lambda u, i: u.press(R.btn_share_phone)),
     ("referrer (button)", lambda u, i: u.press(R.btn_no_referrer)),
-    ("submit (button)", lambda u, i: u.press(R.btn_submit)),
+    ("submit (button)", lambda u, i: u.press(ZH.form.btn_submit)),
 )
 
 

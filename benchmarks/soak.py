@@ -75,7 +75,7 @@ async def _register(user: SimUser, rng: random.Random, ledger: Ledger) -> None:
     await user.send(str(rng.randint(0, 50)))
     await user.press(R.btn_share_phone)
     await user.press(R.btn_no_referrer)
-    done = await user.press(R.btn_submit)
+    done = await user.press(ZH.form.btn_submit)
     assert "XM-" in done.text, done.text
     ledger.refs.append(done.text.split("XM-", 1)[1][:9])
     ledger.projects[user.id] += 1

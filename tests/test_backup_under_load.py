@@ -20,7 +20,8 @@ from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 
-R = get_texts("zh").registration
+ZH = get_texts("zh")
+R = ZH.registration
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -34,7 +35,7 @@ async def _register(user: SimUser, n: int) -> None:
         await user.send("8")
         await user.press(R.btn_share_phone)
         await user.press(R.btn_no_referrer)
-        await user.press(R.btn_submit)
+        await user.press(ZH.form.btn_submit)
         await user.send("联保贷款怎么办理")
 
 

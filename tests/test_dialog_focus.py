@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from telegram.ext import ConversationHandler
 
+from bot.shell.app import forms_router_of
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from handlers.dialogs import DIALOG, busy_text
 from tests.conftest import ADMIN_ID
+from tests.dialog_state import dialog_of, draft_of
 from tests.test_registration_review import card_of, registered, staff_members, stored
 
 ZH, EN = get_texts("zh"), get_texts("en")
@@ -78,9 +80,9 @@ async def test_a_menu_label_is_not_a_project_name_in_either_language(
     for label in (C.btn_trainings, EN.common.btn_trainings, C.btn_help):
         replies = await user.send(label)
         assert replies.text == busy_text(ZH, "registration")
-    assert harness.running.app.user_data[8102]["registration"].get("name") in (None, "")
+    assert draft_of(harness, 8102, "registration").get("name") in (None, "")
     await user.send("香菇大棚")
-    assert harness.running.app.user_data[8102]["registration"]["name"] == "香菇大棚"
+    assert draft_of(harness, 8102, "registration")["name"] == "香菇大棚"
 
 
 async def test_english_users_get_the_notice_in_english(harness: BotHarness) -> None:
@@ -117,7 +119,7 @@ async def test_after_cancel_the_other_dialog_starts(harness: BotHarness) -> None
     assert DIALOG not in harness.running.app.user_data[8105]
     replies = await user.send("/register")
     assert "项目名称" in replies.text
-    assert harness.running.app.user_data[8105][DIALOG] == "registration"
+    assert dialog_of(harness, 8105) == "registration"
 
 
 async def test_a_stale_marker_locks_nobody_out(harness: BotHarness) -> None:
@@ -127,7 +129,7 @@ async def test_a_stale_marker_locks_nobody_out(harness: BotHarness) -> None:
     harness.running.app.user_data[8106][DIALOG] = "complaint"
     replies = await user.send("/register")
     assert "项目名称" in replies.text
-    assert harness.running.app.user_data[8106][DIALOG] == "registration"
+    assert dialog_of(harness, 8106) == "registration"
     # And /cancel outside a dialog always clears it.
     harness.running.app.user_data[8106][DIALOG] = "complaint"
     await user.send("/cancel")  # ends the registration
@@ -185,6 +187,6 @@ async def test_every_dialog_is_named_in_both_languages(harness: BotHarness) -> N
         for group in app.handlers.values()
         for h in group
         if isinstance(h, ConversationHandler)
-    }
+    } | set(forms_router_of(app).forms)
     for texts in (ZH, EN):
         assert names <= dict(texts.common.dialog_names).keys()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import ConversationHandler
 
+from bot.shell.app import forms_router_of as forms_router
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
@@ -18,10 +19,15 @@ def conversations(harness: BotHarness) -> list[ConversationHandler[object]]:
     ]
 
 
+def form_names(harness: BotHarness) -> list[str]:
+    return list(forms_router(harness.running.app).forms)
+
+
 async def test_every_dialog_is_persistent_named_and_times_out(harness: BotHarness) -> None:
     dialogs = conversations(harness)
-    names = [d.name for d in dialogs]
-    assert len(dialogs) >= 9
+    # Forms keep their state (deadline included) in the persisted user_data by construction.
+    names = [d.name for d in dialogs] + form_names(harness)
+    assert len(names) >= 9
     assert len(set(names)) == len(names)
     for dialog in dialogs:
         assert dialog.persistent, dialog.name

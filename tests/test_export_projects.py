@@ -26,7 +26,7 @@ async def test_applicant_and_latest_decision_are_exported(harness: BotHarness) -
     await staff.send("/start")
     applicant = harness.user(APPLICANT, first_name="李四", username="lisi_farm")
     await fill(applicant)
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
 
     row = await project_row(harness)
     assert row["申报人"] == "李四 @lisi_farm"

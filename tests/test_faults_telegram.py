@@ -91,7 +91,7 @@ async def test_500_on_the_confirmation_keeps_the_registration_stored_once(
     await _to_summary(user, "香菇大棚")
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
     with caplog.at_level(logging.ERROR):
-        done = await user.press(R.btn_submit)
+        done = await user.press(ZH.form.btn_submit)
     assert ZH.common.error in done.text  # the polite apology, no traceback
     assert "XM-" not in done.text  # the confirmation itself was lost on the wire ...
     assert await _projects(harness, user.id) == ["香菇大棚"]  # ... the project was not
@@ -103,7 +103,7 @@ async def test_after_a_lost_confirmation_the_dialog_is_over(harness: BotHarness)
     user = harness.user(3310)
     await _to_summary(user, "木耳基地")
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     assert "XM-" in (await user.send("/myprojects")).text
 
 
@@ -129,7 +129,7 @@ async def test_a_timeout_on_a_reply_loses_no_registration_and_others_go_on(
     await user.send("8")
     await user.press(R.btn_share_phone)
     await user.press(R.btn_no_referrer)
-    assert "XM-" in (await user.press(R.btn_submit)).text
+    assert "XM-" in (await user.press(ZH.form.btn_submit)).text
     assert await _projects(harness, user.id) == ["香菇大棚"]
 
 

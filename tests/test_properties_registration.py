@@ -35,7 +35,8 @@ from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.hostile_text import hostile_text, watching
 
-R = get_texts("zh").registration
+ZH = get_texts("zh")
+R = ZH.registration
 _IDS = itertools.count(7_000_000)
 NUMBERISH = st.from_regex(
     r"\A[+\-−－]?[0-9０-９]{0,7}([.．][0-9]{0,5})?\s?(万元|万|亿元|亿|元|人|个|w)?\Z",
@@ -128,7 +129,7 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
             await user.press(R.btn_no_referrer)
             note = None
         expected["referrer_note"] = note
-        done = await user.press(R.btn_submit)
+        done = await user.press(ZH.form.btn_submit)
     watch.assert_clean(expected)
     assert "XM-" in done.text, done.text
     async with harness.running.services.db.read() as conn:

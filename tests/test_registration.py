@@ -22,6 +22,10 @@ from tests.conftest import ADMIN_ID
 
 ZH = get_texts("zh")
 R = ZH.registration
+DOING = dict(ZH.common.dialog_names)["registration"]
+REPROMPT_OTHER = ZH.form.reprompt_other.format(dialog=DOING)
+REPROMPT_NON_TEXT = ZH.form.reprompt_non_text.format(dialog=DOING)
+CANCELLED = ZH.form.cancelled.format(dialog=DOING)
 ERR = dict(R.errors)
 TOPICS = Path(__file__).resolve().parents[1] / "knowledge" / "topics"
 
@@ -75,7 +79,7 @@ async def test_full_dialog_files_the_project_and_tells_everyone(harness: BotHarn
     assert "8 个" in summary.text
     assert "138****8000" in summary.text
     assert "/deletemydata" in summary.text
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     confirmation = replies.messages[0]
     assert re.search(r"XM-\d{4}-0001", confirmation.text)
     assert "已提交" in confirmation.text
@@ -147,7 +151,7 @@ async def test_bad_investment_is_asked_again_keeping_earlier_answers(
     await user.press(R.btn_no_referrer)
     assert "1.5 万元" in user.last.text
     assert "项目甲" in user.last.text
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 103)
     assert (project.investment_wan, project.jobs, project.phone) == (1.5, 0, "13800138000")
 
@@ -167,7 +171,7 @@ async def test_numbers_and_phones_in_the_forms_people_type(harness: BotHarness) 
     assert ERR["bad_phone"] in (await user.send("23800138000")).last.text
     await user.send("１３９ ００１３ ９０００")
     await user.press(R.btn_no_referrer)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 104)
     assert (project.investment_wan, project.jobs, project.phone) == (50.0, 12, "13900139000")
 
@@ -196,7 +200,7 @@ async def fill_until_phone(user: SimUser) -> None:
 async def test_back_goes_to_the_previous_step(harness: BotHarness) -> None:
     user = harness.user(106)
     await user.send("/register")
-    assert R.back_at_first in (await user.send("/back")).last.text
+    assert ZH.form.back_at_first in (await user.send("/back")).last.text
     await user.send("旧名字")
     await user.press("食用菌")
     assert "第 2/8 步" in (await user.send("/back")).last.text
@@ -234,7 +238,7 @@ async def test_typed_choices_are_accepted(harness: BotHarness) -> None:
     assert "示例二村" in summary
     assert "机关干部" in summary
     assert "张三" in summary
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 107)
     assert project.referrer_note == "张三"
 
@@ -246,12 +250,12 @@ async def test_media_mid_dialog_reprompts_and_keeps_everything(harness: BotHarne
     await user.press("食用菌")
     for action in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
         replies = await action()
-        assert R.reprompt_non_text in replies.last.text
+        assert REPROMPT_NON_TEXT in replies.last.text
         assert "第 3/8 步" in replies.last.text
     replies = await user.send("/help")
-    assert R.reprompt_other in replies.last.text
+    assert REPROMPT_OTHER in replies.last.text
     replies = await user.press_data("v1:reg:ind:0", user.bot_messages[1])  # an old button
-    assert replies.toast == R.reprompt_other
+    assert replies.toast == REPROMPT_OTHER
     await user.press("示例一村")
     await user.press("党员")
     await user.send_sticker()
@@ -262,7 +266,7 @@ async def test_media_mid_dialog_reprompts_and_keeps_everything(harness: BotHarne
     await user.press(R.btn_share_phone)
     await user.press(R.btn_no_referrer)
     await user.send_photo()
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 108)
     assert (project.name, project.industry, project.jobs) == ("项目戊", "食用菌", 2)
 
@@ -283,7 +287,7 @@ async def test_dialog_survives_a_restart(harness: BotHarness) -> None:
     await user.press(R.btn_no_referrer)
     assert "重启项目" in user.last.text
     assert "20 万元" in user.last.text
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 109)
     assert (project.name, project.investment_wan, project.jobs) == ("重启项目", 20.0, 4)
 
@@ -291,20 +295,20 @@ async def test_dialog_survives_a_restart(harness: BotHarness) -> None:
 async def test_change_a_field_from_the_summary(harness: BotHarness) -> None:
     user = harness.user(110)
     await fill(user, investment="50")
-    await user.press(R.btn_edit)
+    await user.press(ZH.form.btn_edit)
     await user.press("计划投资")
     assert "第 5/8 步" in user.last.text
     replies = await user.send("80")
     assert "80 万元" in replies.last.text
-    assert R.btn_submit in replies.last.button_labels
-    await user.press(R.btn_edit)
+    assert ZH.form.btn_submit in replies.last.button_labels
+    await user.press(ZH.form.btn_edit)
     await user.press("行业")
     await user.press("其他")
     await user.send("光伏")
     assert "光伏" in user.last.text
-    await user.press(R.btn_edit)
-    await user.press(R.btn_back_to_summary)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_edit)
+    await user.press(ZH.form.btn_back_to_summary)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 110)
     assert (project.investment_wan, project.industry, project.jobs) == (80.0, "光伏", 8)
 
@@ -312,14 +316,14 @@ async def test_change_a_field_from_the_summary(harness: BotHarness) -> None:
 async def test_cancel_from_summary_and_mid_dialog_saves_nothing(harness: BotHarness) -> None:
     user = harness.user(111)
     await fill(user)
-    replies = await user.press(R.btn_cancel)
-    assert R.cancelled in replies.text
+    replies = await user.press(ZH.form.btn_cancel)
+    assert CANCELLED in replies.text
     assert ZH.common.btn_register in user.reply_keyboard
     await user.send("/register")
     await user.send("另一个项目")
     await user.press("食用菌")
     replies = await user.send("/cancel")
-    assert R.cancelled in replies.text
+    assert CANCELLED in replies.text
     assert ZH.common.btn_register in user.reply_keyboard
     assert await projects_of(harness, 111) == []
     # After cancelling, /cancel is the front door's again.
@@ -345,7 +349,7 @@ async def test_hostile_names_are_stored_as_typed_and_shown_safely(
     user = harness.user(112)
     await fill(user, name=name)
     assert name in user.last.text  # the emulator parsed the HTML: it was escaped
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 112)
     assert project.name == name
     assert name in staff.last.text
@@ -365,7 +369,7 @@ async def test_names_are_trimmed_and_limited(harness: BotHarness) -> None:
     await user.press("食用菌")
     await user.send("/cancel")
     await fill(user, name="长" * 60)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 113)
     assert project.name == "长" * 60
 
@@ -373,7 +377,7 @@ async def test_names_are_trimmed_and_limited(harness: BotHarness) -> None:
 async def test_control_characters_become_spaces(harness: BotHarness) -> None:
     user = harness.user(114)
     await fill(user, name="  农家\x00乐\t\t民宿\n项目  ")
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 114)
     assert project.name == "农家 乐 民宿 项目"
 
@@ -381,22 +385,22 @@ async def test_control_characters_become_spaces(harness: BotHarness) -> None:
 async def test_same_name_twice_in_a_day_asks_first(harness: BotHarness) -> None:
     user = harness.user(115)
     await fill(user, name="重复项目")
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     await fill(user, name="重复项目")
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     assert "XM-" in replies.last.text
     assert R.btn_duplicate_confirm in replies.last.button_labels
     assert len(await projects_of(harness, 115)) == 1
-    await user.press(R.btn_cancel)
+    await user.press(ZH.form.btn_cancel)
     assert len(await projects_of(harness, 115)) == 1
     await fill(user, name="重复项目")
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     replies = await user.press(R.btn_duplicate_confirm)
     assert "XM-" in replies.text
     assert "0002" in replies.text
     assert [p.name for p in await projects_of(harness, 115)] == ["重复项目", "重复项目"]
     await fill(user, name="另一个名字")
-    assert "0003" in (await user.press(R.btn_submit)).text
+    assert "0003" in (await user.press(ZH.form.btn_submit)).text
 
 
 async def test_duplicate_check_is_within_a_day(settings: Settings) -> None:
@@ -404,10 +408,10 @@ async def test_duplicate_check_is_within_a_day(settings: Settings) -> None:
     async with bot_harness(settings, clock=clock) as harness:
         user = harness.user(116)
         await fill(user, name="隔天项目")
-        await user.press(R.btn_submit)
+        await user.press(ZH.form.btn_submit)
         clock.advance(hours=25)
         await fill(user, name="隔天项目")
-        replies = await user.press(R.btn_submit)
+        replies = await user.press(ZH.form.btn_submit)
         assert "0002" in replies.text
         assert len(await projects_of(harness, 116)) == 2
 
@@ -416,9 +420,9 @@ async def test_my_projects_lists_history(harness: BotHarness) -> None:
     user = harness.user(117)
     assert R.my_projects_none in (await user.send("/myprojects")).text
     await fill(user, name="第一个")
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     await fill(user, name="第二个")
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     text = (await user.send("/myprojects")).text
     assert "第一个" in text
     assert "第二个" in text
@@ -447,7 +451,7 @@ async def test_referral_link_prefills_and_credits_the_referrer(harness: BotHarne
     assert "您是通过 老张 的引荐链接来的" in opened.text
     await fill(friend)
     assert "老张（引荐链接）" in friend.last.text
-    replies = await friend.press(R.btn_submit)
+    replies = await friend.press(ZH.form.btn_submit)
     assert "已记 老张 为本项目的引荐人" in replies.text
     mine = (await referrer.send("/myreferrals")).text
     assert "共 1 个" in mine
@@ -471,7 +475,7 @@ async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) ->
     assert "老李" in friend.last.text
     await friend.press(R.btn_no_referrer)
     assert "引荐人：无" in friend.last.text
-    await friend.press(R.btn_submit)
+    await friend.press(ZH.form.btn_submit)
     async with harness.running.services.db.read() as conn:
         [project] = await projects_repo.list_projects_by_user(conn, 204)
         assert await referrals_repo.get_referral(conn, project.id) is None
@@ -487,7 +491,7 @@ async def test_own_referral_link_is_refused_with_a_reason(harness: BotHarness) -
     assert R.referrer_self in replies.text
     assert R.btn_referrer_keep not in user.last.button_labels
     await user.press(R.btn_no_referrer)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     assert R.my_referrals_none in (await user.send("/myreferrals")).text
 
 
@@ -506,7 +510,7 @@ async def test_referrer_who_left_is_refused_at_submit_with_a_reason(harness: Bot
     await fill(friend)
     async with harness.running.services.db.write() as conn:
         await users_repo.erase_user(conn, 207)
-    replies = await friend.press(R.btn_submit)
+    replies = await friend.press(ZH.form.btn_submit)
     assert dict(R.referral_refused)["unknown_referrer"] in replies.text
     assert len(await projects_of(harness, 208)) == 1
 
@@ -543,7 +547,7 @@ async def test_english_dialog(harness: BotHarness) -> None:
     await user.press(en.btn_share_phone)
     await user.press(en.btn_no_referrer)
     assert "Please check" in user.last.text
-    replies = await user.press(en.btn_submit)
+    replies = await user.press(get_texts("en").form.btn_submit)
     assert "Project submitted" in replies.text
     assert replies.messages[0].inline_buttons[0][0]["text"] == en.btn_tax_rebate
 
@@ -554,7 +558,7 @@ async def test_a_lost_confirmation_still_ends_the_dialog(harness: BotHarness) ->
     user = harness.user(120)
     await fill(user)
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     assert ZH.common.error in replies.text
     [project] = await projects_of(harness, 120)
     assert project.ref_no in staff.last.text  # staff still hear of it
@@ -567,7 +571,7 @@ async def test_chinese_numerals_for_investment_and_jobs(harness: BotHarness) -> 
     user = harness.user(131)
     await fill(user, investment="一百二十万", jobs="三十")
     assert "120 万元" in user.last.text
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 131)
     assert (project.investment_wan, project.jobs) == (120.0, 30)
 
@@ -580,7 +584,7 @@ async def test_the_referrer_hears_of_the_approval_in_their_language(harness: Bot
     friend = harness.user(222, first_name="小王")
     await friend.open_deep_link(f"ref_{code}")
     await fill(friend, name="竹编工坊")
-    await friend.press(R.btn_submit)
+    await friend.press(ZH.form.btn_submit)
     before = len(referrer.bot_messages)
     await staff.press(R.btn_approve)
     [told] = referrer.bot_messages[before:]
@@ -601,7 +605,7 @@ async def test_a_project_without_a_referrer_tells_only_the_applicant(
     before = len(bystander.bot_messages)
     user = harness.user(224)
     await fill(user)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     await staff.press(R.btn_approve)
     assert "已通过审核" in user.last.text
     assert len(bystander.bot_messages) == before
@@ -616,10 +620,10 @@ async def test_a_choice_the_settings_no_longer_offer_is_asked_again_with_a_reaso
     villages = tuple(v for v in town.villages if v != "示例三村")
     harness.settings = replace(harness.settings, town=replace(town, villages=villages))
     await harness.restart()
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     assert "“所在村”的选项有变化" in replies.last.text
     assert "项目在哪个村？" in replies.last.text
     assert "示例三村" not in replies.last.button_labels
     await user.press(villages[0])
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     assert "项目已提交" in replies.text

@@ -13,7 +13,8 @@ from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
 
-R = get_texts("zh").registration
+ZH = get_texts("zh")
+R = ZH.registration
 USERS = 1000
 
 
@@ -30,7 +31,7 @@ async def register(harness: BotHarness, uid: int) -> str:
     await user.send(f"{uid % 13}")
     await user.press(R.btn_share_phone)
     await user.press(R.btn_no_referrer)
-    replies = await user.press(R.btn_submit)
+    replies = await user.press(ZH.form.btn_submit)
     match = re.search(r"XM-\d{4}-\d{4}", replies.text)
     assert match is not None, replies.text
     return match[0]

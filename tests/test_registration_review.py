@@ -18,12 +18,16 @@ from tests.test_registration import fill, projects_of
 
 ZH = get_texts("zh")
 R = ZH.registration
+DOING = dict(ZH.common.dialog_names)["registration"]
+REPROMPT_OTHER = ZH.form.reprompt_other.format(dialog=DOING)
+REPROMPT_NON_TEXT = ZH.form.reprompt_non_text.format(dialog=DOING)
+CANCELLED = ZH.form.cancelled.format(dialog=DOING)
 
 
 async def registered(harness: BotHarness, user_id: int, name: str = "香菇大棚") -> Project:
     user = harness.user(user_id, first_name=f"居民{user_id}")
     await fill(user, name=name)
-    await user.press(R.btn_submit)
+    await user.press(ZH.form.btn_submit)
     async with harness.running.services.db.read() as conn:
         return (await projects_repo.list_projects_by_user(conn, user_id))[-1]
 
@@ -244,14 +248,14 @@ async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarne
     replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     assert project.ref_no in replies.text
     assert "香菇大棚" in replies.last.text  # the summary of what was filed
-    assert replies.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
-    await applicant.press(R.btn_edit)
+    assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
+    await applicant.press(ZH.form.btn_edit)
     labels = applicant.last.button_labels
     assert dict(R.field_labels)["referrer"] not in labels  # the referral stays as it was
     await applicant.press(dict(R.field_labels)["investment_wan"])
     await applicant.send("80")
     assert "80" in applicant.last.text
-    replies = await applicant.press(R.btn_submit)
+    replies = await applicant.press(ZH.form.btn_submit)
     assert "项目已重新提交" in replies.text
     assert project.ref_no in replies.text
     again = await stored(harness, project.id)
@@ -289,7 +293,7 @@ async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
     assert replies.toast == dict(R.resubmit_refused)["not_found"]
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     staff_card = harness.user(ADMIN_ID).last
     assert "这次没有修改登记内容。" in staff_card.text
@@ -306,7 +310,7 @@ async def test_resubmitting_survives_a_restart_and_is_refused_if_approved_meanwh
     project = await returned(harness, 323)
     applicant = harness.user(323)
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_edit)
+    await applicant.press(ZH.form.btn_edit)
     await applicant.press(dict(R.field_labels)["jobs"])
     await harness.restart()
     await applicant.send("12")
@@ -316,7 +320,7 @@ async def test_resubmitting_survives_a_restart_and_is_refused_if_approved_meanwh
         await projects_repo.set_project_status(
             conn, project.id, ProjectStatus.WITHDRAWN, actor_id=ADMIN_ID, now=project.created_at
         )
-    replies = await applicant.press(R.btn_submit)
+    replies = await applicant.press(ZH.form.btn_submit)
     assert dict(R.resubmit_refused)["not_returned"] in replies.text
     assert (await stored(harness, project.id)).jobs == 8  # nothing was changed
 
@@ -328,8 +332,9 @@ async def test_my_projects_offers_to_resubmit_returned_projects(harness: BotHarn
     assert "已退回" in replies.text
     assert replies.last.text == R.my_projects_returned
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    assert applicant.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
-    await applicant.press(R.btn_cancel)
+    summary_buttons = [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
+    assert applicant.last.button_labels == summary_buttons
+    await applicant.press(ZH.form.btn_cancel)
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
 
 
@@ -342,7 +347,7 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
     await first.send("投资额填错了")
     applicant = harness.user(325)
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     outdated = R.card_outdated.format(ref_no=project.ref_no)
     before = len(await audit(harness, "project.review_replayed"))
     for n, data in enumerate((old_approve, old_return), 1):  # not the answers of now
@@ -363,13 +368,13 @@ async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> No
     applicant = harness.user(326)
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     replies = await applicant.send("/back")  # back from the summary stays at the summary
-    assert replies.last.button_labels == [R.btn_submit, R.btn_edit, R.btn_cancel]
-    await applicant.press(R.btn_edit)
+    assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
+    await applicant.press(ZH.form.btn_edit)
     replies = await applicant.press_data("v1:reg:field:referrer")  # forged: not offered
-    assert replies.toast == R.reprompt_other
+    assert replies.toast == REPROMPT_OTHER
     assert not any(m.text == ZH.common.error for m in replies.messages)
     await applicant.send("/back")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     again = await stored(harness, project.id)
     assert again.status is ProjectStatus.SUBMITTED
     assert again.referrer_note == project.referrer_note
@@ -397,9 +402,9 @@ async def test_an_old_or_forged_dialog_button_is_answered_not_crashed(
         await user.press(R.btn_share_phone)
     if steps >= 9:
         await user.press(R.btn_no_referrer)
-        await user.press(R.btn_edit)
+        await user.press(ZH.form.btn_edit)
     replies = await user.press_data(data)
-    assert replies.toast == R.reprompt_other
+    assert replies.toast == REPROMPT_OTHER
     assert not any(m.text == ZH.common.error for m in replies.messages)
 
 
@@ -420,12 +425,12 @@ async def test_registering_a_returned_projects_name_again_offers_the_correction(
     project = await returned(harness, 329)
     applicant = harness.user(329)
     await fill(applicant, name="香菇大棚")
-    replies = await applicant.press(R.btn_submit)
+    replies = await applicant.press(ZH.form.btn_submit)
     assert "被退回了" in replies.last.text
     assert replies.last.button_labels[0] == f"✏️ 修改并重新提交 {project.ref_no}"
     replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     assert project.ref_no in replies.text
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     assert len(await projects_of(harness, 329)) == 1  # corrected, not registered twice
 
@@ -437,10 +442,10 @@ async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
     applicant = harness.user(330)
     notice = applicant.last
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_edit)
+    await applicant.press(ZH.form.btn_edit)
     replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
     assert f"您正在修改被退回的项目 {project.ref_no}" in replies.text
-    replies = await applicant.press(R.btn_edit)
+    replies = await applicant.press(ZH.form.btn_edit)
     await applicant.press(dict(R.field_labels)["name"])
     assert applicant.last.text.startswith("请输入新的项目名称")
 
@@ -451,7 +456,7 @@ async def test_a_resubmission_leaves_no_trace_of_the_applicant_after_erasure(
     project = await returned(harness, 408123)
     applicant = harness.user(408123)
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     await applicant.send("/deletemydata")
     await applicant.press(ZH.privacy.btn_confirm_delete)
     with sqlite3.connect(harness.settings.db_path) as conn:
@@ -468,7 +473,7 @@ async def test_a_refused_correction_press_mid_registration_keeps_the_dialog(
     applicant = harness.user(332)
     notice = applicant.last
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     await fill(applicant, name="新的项目")
     summary = applicant.last
     replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
@@ -484,7 +489,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
     project = await returned(harness, 333, reason="第一次原因")
     applicant, first = harness.user(333), harness.user(ADMIN_ID)
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     card = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     await first.press_data(card.inline_buttons[0][1]["callback_data"], card)
     await first.send("第二次原因")
@@ -492,7 +497,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
     assert "上次退回原因：第一次原因" in marked.text  # the card as it was decided
     assert "已退回（操作人：王主任）：第二次原因" in marked.text
     await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     newest = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     assert "上次退回原因：第二次原因" in newest.text
 
@@ -503,8 +508,8 @@ async def test_correcting_from_the_duplicate_prompt_keeps_what_was_just_typed(
     project = await returned(harness, 334)
     applicant = harness.user(334)
     await fill(applicant, name="香菇大棚", investment="80")
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
     assert "计划投资：80 万元" in replies.last.text
-    await applicant.press(R.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).investment_wan == 80

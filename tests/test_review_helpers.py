@@ -72,7 +72,7 @@ async def test_cancel_drops_the_draft_and_brings_the_menu_back(harness: BotHarne
     await user.send("/start")
     await user.send("/register")
     replies = await user.send("/cancel")
-    assert replies.last.text == ZH.registration.cancelled
+    assert replies.last.text == ZH.form.cancelled.format(dialog="登记项目")
     assert user.reply_keyboard is not None
     assert ZH.common.btn_register in str(user.reply_keyboard)
     again = await user.send("/cancel")

@@ -14,7 +14,8 @@ from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
 from tests.test_registration import fill
 
-R = get_texts("zh").registration
+ZH = get_texts("zh")
+R = ZH.registration
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_month_axis_shows_the_month_and_the_year_below() -> None:
 async def test_the_chart_is_sent_as_a_dated_png(staff_bot: BotHarness) -> None:
     resident = staff_bot.user(4501)
     await fill(resident)
-    await resident.press(R.btn_submit)
+    await resident.press(ZH.form.btn_submit)
     replies = await staff_bot.user(ADMIN_ID).send("/stats")
     [chart] = [m for m in replies.messages if m.photo is not None]
     assert chart.photo is not None

@@ -82,7 +82,7 @@ async def test_a_project_status_reads_the_same_everywhere(bot: BotHarness) -> No
     bot.user(ADMIN_ID, first_name="王主任")
     bot.user(OTHER_ADMIN_ID)
     await fill(resident)
-    confirmation = (await resident.press(ZH.registration.btn_submit)).messages[0].text
+    confirmation = (await resident.press(ZH.form.btn_submit)).messages[0].text
     ref = one(r"(XM-\d{4}-\d{4})", confirmation)
     submitted = status_label(ZH, ProjectStatus.SUBMITTED)
     labels = await project_labels(bot, resident, ref)

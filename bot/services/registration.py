@@ -297,8 +297,6 @@ class Draft:
     # Set when the draft resubmits a returned project instead of registering a new one.
     resubmit_id: int | None = None
     resubmit_ref: str | None = None
-    step: int = 0
-    editing: bool = False
 
     @classmethod
     def from_json(cls, data: object) -> Draft:
@@ -332,13 +330,11 @@ class Draft:
             "link_referrer_id",
             "resubmit_id",
             "duplicate_returned_id",
-            "step",
         ):
             value = data.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 setattr(draft, key, value)
         draft.referrer_asked = data.get("referrer_asked") is True
-        draft.editing = data.get("editing") is True
         return draft
 
     def to_json(self) -> dict[str, Any]:

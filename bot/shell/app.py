@@ -9,6 +9,7 @@ initialises; ``bot.shell.runner`` owns their lifetime.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
@@ -49,6 +50,7 @@ from handlers import (
     privacy,
     qa,
     registration,
+    registration_form,
     review,
     start,
     stats,
@@ -56,6 +58,7 @@ from handlers import (
     ui,
     unanswered,
 )
+from handlers.form_router import FormRouter
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,20 +102,30 @@ def build_application(
     )
     processor.application = app
     for group, handler in _handlers(settings):
-        if group >= 0:  # group -1 only records the user; the log names who answered
+        if group >= FORMS_GROUP:  # group -2 only records the user; the log names who answered
             _trace(handler)
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
     return app
 
 
+FORMS_GROUP = -1
+
+
+def forms_router(settings: Settings) -> FormRouter:
+    """The one router serving every form (dialog declared as data)."""
+    del settings  # forms read the settings at each step
+    return FormRouter([registration_form.form()])
+
+
 def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     """Every handler, in the order PTB tries them (group, then position)."""
     return [
-        (-1, TypeHandler(Update, start.track_user)),
+        (-2, TypeHandler(Update, start.track_user)),
+        # Forms next, in a group of their own: a user in a form has every update answered by it
+        # (handlers.form_router); outside one, only a form's entry stops here.
+        (FORMS_GROUP, forms_router(settings).handler()),
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
-        # --- registration dialog (handlers.registration)
-        (0, registration.dialog(settings)),
         (0, review.return_dialog(settings)),
         # --- training dialogs (handlers.trainings)
         *((0, h) for h in trainings.dialogs(settings)),
@@ -205,6 +218,15 @@ def _trace(handler: BaseHandler[Any, Any, Any]) -> None:
     handler.callback = traced
 
 
+def forms_router_of(app: App) -> FormRouter:
+    """The application's form router."""
+    for handler in app.handlers.get(FORMS_GROUP, []):
+        router = getattr(inspect.unwrap(handler.callback), "__self__", None)
+        if isinstance(router, FormRouter):
+            return router
+    raise LookupError("no form router is registered")
+
+
 def published_commands(app: App) -> set[str]:
     """Names of the commands that have a handler (only those are shown in Telegram's menu)."""
     names: set[str] = set()
@@ -219,6 +241,9 @@ def published_commands(app: App) -> set[str]:
     for group in app.handlers.values():
         for handler in group:
             visit(handler)
+    for form in forms_router_of(app).forms.values():
+        for entry in form.entries:
+            visit(entry.handler)
     return names
 
 
@@ -240,3 +265,4 @@ async def _post_init(app: App) -> None:
                 # An admin who has never opened the bot has no chat yet; that is fine.
                 _LOGGER.warning("could not set staff commands for an admin: %s", exc.message)
     await trainings.start_dispatcher(app)
+    await forms_router_of(app).resume(app)

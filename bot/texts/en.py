@@ -8,6 +8,7 @@ from bot.texts.sections import (
     ComplaintTexts,
     ContactTexts,
     ExportTexts,
+    FormTexts,
     PrivacyTexts,
     QaTexts,
     RegistrationTexts,
@@ -137,6 +138,25 @@ COMMON = CommonTexts(
         ("broadcast", "sending a broadcast"),
     ),
     dialog_other="something else",
+)
+
+FORM = FormTexts(
+    back_at_first="This is already the first step.",
+    cancelled="OK, {dialog} cancelled; nothing was saved.",
+    timed_out=(
+        "⏰ No reply for {minutes} minutes, so {dialog} has ended; nothing was saved. "
+        "Send {again} to start again, or /menu for the main menu."
+    ),
+    reprompt_other="You are {dialog}: please answer below, or send /cancel.",
+    reprompt_non_text="You are {dialog}; this step needs text 🙏",
+    chosen="{label}: <b>{value}</b> ✓",
+    btn_submit="✅ Submit",
+    btn_edit="✏️ Change",
+    btn_cancel="❌ Cancel",
+    btn_back_to_summary="↩️ Back to summary",
+    choose_field="What would you like to change?",
+    staff_only_ended="Sorry, this is for staff only; {dialog} has ended and nothing was saved.",
+    bad_digits="Please use ordinary digits (0-9) or Chinese numerals, e.g. 50 or 五十.",
 )
 
 QA = QaTexts(
@@ -731,7 +751,6 @@ REGISTRATION = RegistrationTexts(
     btn_referrer_keep="✅ Yes",
     btn_no_referrer="No referrer",
     phone_saved="Phone: <b>{phone}</b> ✓",
-    chosen="{label}: <b>{value}</b> ✓",
     field_labels=(
         ("name", "Project name"),
         ("industry", "Industry"),
@@ -753,11 +772,6 @@ REGISTRATION = RegistrationTexts(
     ),
     referrer_none="none",
     referrer_linked="{name} (referral link)",
-    btn_submit="✅ Submit",
-    btn_edit="✏️ Change",
-    btn_cancel="❌ Cancel",
-    btn_back_to_summary="↩️ Back to summary",
-    choose_field="What would you like to change?",
     duplicate=(
         "⚠️ On {when} you already registered a project called “{name}” ({ref_no}). "
         "Are you sure this is not the same project?"
@@ -782,17 +796,9 @@ REGISTRATION = RegistrationTexts(
         ("unknown_referrer", "No referrer recorded: that person is no longer registered."),
         ("unknown_project", "No referrer recorded: the project was not found."),
     ),
-    cancelled="OK, registration cancelled; nothing was saved.",
-    timed_out=(
-        "⏰ No reply for {minutes} minutes, so the registration has ended and nothing was "
-        "saved. Send /register to start again."
-    ),
-    back_at_first="This is already the first step.",
     step_name_edit="Please type the new <b>project name</b> (up to {limit} characters).",
     choice_gone="The options for “{label}” have changed and your choice is no longer among "
     "them; please choose again.",
-    reprompt_non_text="We are in the middle of a registration; this step needs text 🙏",
-    reprompt_other="You are registering a project: please answer below, or send /cancel.",
     stale_button="This button has expired.",
     errors=(
         ("empty", "That was empty; please type it again."),
@@ -924,6 +930,7 @@ STATUSES = StatusTexts(
 EN = Texts(
     lang="en",
     common=COMMON,
+    form=FORM,
     qa=QA,
     trainings=TRAININGS,
     stats=STATS,

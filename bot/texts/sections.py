@@ -50,6 +50,25 @@ class CommonTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class FormTexts:
+    """What every dialog says the same way: /back, cancel, timeout, stray input, the summary."""
+
+    back_at_first: str
+    cancelled: str  # {dialog}
+    timed_out: str  # {dialog} {minutes} {again}
+    reprompt_other: str  # {dialog}
+    reprompt_non_text: str  # {dialog}
+    chosen: str  # {label} {value}
+    btn_submit: str
+    btn_edit: str
+    btn_cancel: str
+    btn_back_to_summary: str
+    choose_field: str
+    staff_only_ended: str  # {dialog}: the role was withdrawn mid-dialog
+    bad_digits: str  # digits of a script other than ASCII, full-width or Chinese numerals
+
+
+@dataclass(frozen=True, slots=True)
 class QaTexts:
     """Policy answers, browsing by category, feedback and the honest "I don't know"."""
 
@@ -436,17 +455,11 @@ class RegistrationTexts:
     btn_referrer_keep: str
     btn_no_referrer: str
     phone_saved: str  # {phone}
-    chosen: str  # {label} {value}
     field_labels: tuple[tuple[str, str], ...]  # (Field value, label)
     summary: str  # {name} {industry} {village} {applicant_type} {investment} {jobs} ...
     privacy: str
     referrer_none: str
     referrer_linked: str  # {name}
-    btn_submit: str
-    btn_edit: str
-    btn_cancel: str
-    btn_back_to_summary: str
-    choose_field: str
     duplicate: str  # {when} {name} {ref_no}
     btn_duplicate_confirm: str
     duplicate_returned: str  # {when} {name} {ref_no}
@@ -454,13 +467,8 @@ class RegistrationTexts:
     btn_tax_rebate: str  # the title of knowledge topic ``tax-rebate``
     referral_credited: str  # {name}
     referral_refused: tuple[tuple[str, str], ...]  # (ReferralRefusal value, text)
-    cancelled: str
-    timed_out: str  # {minutes}
-    back_at_first: str
     step_name_edit: str  # {limit}
     choice_gone: str  # {label}: the answer given is no longer among the options
-    reprompt_non_text: str
-    reprompt_other: str
     stale_button: str
     errors: tuple[tuple[str, str], ...]  # (Problem value, text) {limit} {length} {maximum}
     error_name_too_long: str  # {limit} {length}
@@ -527,6 +535,7 @@ class Texts:
 
     lang: str
     common: CommonTexts
+    form: FormTexts
     qa: QaTexts
     trainings: TrainingTexts
     stats: StatsTexts

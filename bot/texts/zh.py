@@ -8,6 +8,7 @@ from bot.texts.sections import (
     ComplaintTexts,
     ContactTexts,
     ExportTexts,
+    FormTexts,
     PrivacyTexts,
     QaTexts,
     RegistrationTexts,
@@ -127,6 +128,25 @@ COMMON = CommonTexts(
         ("broadcast", "群发通知"),
     ),
     dialog_other="办理另一件事",
+)
+
+FORM = FormTexts(
+    back_at_first="已经是第一步了。",
+    cancelled="好的，已取消{dialog}，填写的内容没有保存。",
+    timed_out=(
+        "⏰ {dialog}已经 {minutes} 分钟没有回复，已自动结束，填写的内容没有保存。"
+        "需要时发送 {again} 重新开始，或发送 /menu 回到主菜单。"
+    ),
+    reprompt_other="您正在{dialog}：请回答下面的问题，或发送 /cancel 取消。",
+    reprompt_non_text="您正在{dialog}，这一步我只能看懂文字 🙏",
+    chosen="{label}：<b>{value}</b> ✓",
+    btn_submit="✅ 提交",
+    btn_edit="✏️ 修改",
+    btn_cancel="❌ 取消",
+    btn_back_to_summary="↩️ 返回核对",
+    choose_field="要修改哪一项？",
+    staff_only_ended="抱歉，这项功能只对工作人员开放，{dialog}已结束，没有保存。",
+    bad_digits="请用普通数字（0-9）或中文数字输入，例如 50 或 五十。",
 )
 
 QA = QaTexts(
@@ -678,7 +698,6 @@ REGISTRATION = RegistrationTexts(
     btn_referrer_keep="✅ 是",
     btn_no_referrer="没有引荐人",
     phone_saved="联系电话：<b>{phone}</b> ✓",
-    chosen="{label}：<b>{value}</b> ✓",
     field_labels=(
         ("name", "项目名称"),
         ("industry", "行业"),
@@ -700,11 +719,6 @@ REGISTRATION = RegistrationTexts(
     ),
     referrer_none="无",
     referrer_linked="{name}（引荐链接）",
-    btn_submit="✅ 提交",
-    btn_edit="✏️ 修改",
-    btn_cancel="❌ 取消",
-    btn_back_to_summary="↩️ 返回核对",
-    choose_field="要修改哪一项？",
     duplicate=(
         "⚠️ 您在 {when} 已经登记过同名项目“{name}”（编号 {ref_no}）。确定这次不是重复登记吗？"
     ),
@@ -727,16 +741,8 @@ REGISTRATION = RegistrationTexts(
         ("unknown_referrer", "未记引荐人：这位引荐人已不在系统中。"),
         ("unknown_project", "未记引荐人：找不到这个项目。"),
     ),
-    cancelled="好的，已取消登记，填写的内容没有保存。",
-    timed_out=(
-        "⏰ 登记已经 {minutes} 分钟没有回复，已自动结束，填写的内容没有保存。"
-        "需要时发送 /register 重新开始。"
-    ),
-    back_at_first="已经是第一步了。",
     step_name_edit="请输入新的<b>项目名称</b>（{limit} 个字以内）。",
     choice_gone="“{label}”的选项有变化，您原来选的已经不在列表里了，请重新选择。",
-    reprompt_non_text="登记进行中，这一步我只能看懂文字 🙏",
-    reprompt_other="您正在登记项目：请回答下面的问题，或发送 /cancel 取消。",
     stale_button="这个按钮已经过期了。",
     errors=(
         ("empty", "内容是空的，请重新输入。"),
@@ -850,6 +856,7 @@ STATUSES = StatusTexts(
 ZH = Texts(
     lang="zh",
     common=COMMON,
+    form=FORM,
     qa=QA,
     trainings=TRAININGS,
     stats=STATS,

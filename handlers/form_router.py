@@ -1,0 +1,535 @@
+"""The one handler serving every ``Form``: routes each update of a user in a dialog to it.
+
+``FormRouter`` runs in its own handler group, before the features: a user in a dialog has every
+update (text, buttons, stickers, commands, menu labels) answered by that dialog and nothing
+else, which is what "one dialog at a time" means. Outside a dialog it only looks for a form's
+entry (/register, a 退回 button...) and otherwise lets the update through to the features.
+Timeouts are jobs named ``form-timeout-<user>`` re-armed at every step; the deadline itself is
+stored with the dialog, so ``resume`` at start-up ends the dialogs whose time ran out while the
+bot was down and re-arms the others, and ``route`` ends an overdue one at the user's next
+update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot import callbacks
+from bot.context import BotData, Context
+from bot.texts import Html, Texts, fmt, get_texts, language_for
+from handlers.dialogs import menu_labels as all_menu_labels
+from handlers.dialogs import other_dialog, tell_busy
+from handlers.forms import (
+    FIELDS,
+    FORM,
+    SUMMARY,
+    Accept,
+    Answer,
+    Ask,
+    Cancel,
+    Finish,
+    Form,
+    Markup,
+    Outcome,
+    Refuse,
+    State,
+    Stay,
+    Widget,
+    current,
+    dialog_name,
+    now,
+)
+from handlers.staff_guard import require_staff
+from handlers.ui import inline_rows, main_menu
+
+_LOGGER = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, BotData, Any]
+
+BACK, CANCEL = "/back", "/cancel"
+_MENU_LABELS = frozenset(all_menu_labels())
+
+
+def _job_name(user_id: int) -> str:
+    return f"form-timeout-{user_id}"
+
+
+class FormRouter:
+    """Every form of the bot, and the handler that serves them."""
+
+    def __init__(self, forms: Sequence[Form]) -> None:
+        self.forms = {form.name: form for form in forms}
+        if len(self.forms) != len(forms):
+            raise ValueError("two forms share a name")
+
+    def handler(self) -> TypeHandler[Update, Context, None]:
+        """The handler to register in a group of its own, before the features."""
+        return TypeHandler(Update, self.route)
+
+    # ------------------------------------------------------------------ routing
+    async def route(self, update: Update, context: Context) -> None:
+        """Serve the user's open dialog, or open one whose entry this update is."""
+        user = update.effective_user
+        if user is None or context.user_data is None:
+            return
+        state = current(context)
+        form = None if state is None else self.forms.get(state.form)
+        if state is not None and (form is None or state.deadline <= now(context).timestamp()):
+            await self.expire(context.application, user.id, state)
+            state = None
+        if state is not None and form is not None:
+            if form.staff and not context.services.roles.is_staff(user.id):
+                await self._withdrawn(update, context, form)
+            else:
+                await self._serve(update, context, form, state)
+            raise ApplicationHandlerStop
+        for form in self.forms.values():
+            for entry in form.entries:
+                if entry.handler.check_update(update):
+                    await self._open(update, context, form, entry.open, None)
+                    raise ApplicationHandlerStop
+
+    async def _open(
+        self, update: Update, context: Context, form: Form, opener: Any, state: State | None
+    ) -> None:
+        if state is None and (other := other_dialog(update, context, form.name)) is not None:
+            await tell_busy(update, context, other)
+            return
+        if form.staff and not await _staff(update, context):
+            return
+        opening = await opener(update, context, state)
+        if opening is None:
+            return
+        first = opening.step or next(s.name for s in form.steps if s.ordered)
+        fresh = State(form.name, first, dict(opening.draft), 0.0)
+        await self.ask(update, context, form, fresh, opening.note)
+
+    async def _serve(self, update: Update, context: Context, form: Form, state: State) -> None:
+        message, query = update.effective_message, update.callback_query
+        text = message.text if message is not None and query is None else None
+        for entry in form.entries:
+            if state.step in entry.inside and entry.handler.check_update(update):
+                await self._open(update, context, form, entry.open, state)
+                return
+        if text is not None and text.split()[0].split("@")[0] in (BACK, CANCEL):
+            if text.split()[0].startswith(BACK):
+                await self.back(update, context, form, state)
+            else:
+                await self.cancel(update, context, form, state)
+            return
+        if (text is not None and text in _MENU_LABELS) or self._other_entry(form, update):
+            await tell_busy(update, context, form.name)
+            self._store(context, state, _uid(update))
+            return
+        if query is not None:
+            await self._pressed(update, context, form, state)
+            return
+        t = context.texts(update.effective_user)
+        step = form.step(state.step)
+        contact = message.contact if message is not None else None
+        if step is not None and text is not None and not text.startswith("/"):
+            await self._answer(update, context, form, state, text=text)
+        elif step is not None and contact is not None and step.widget is Widget.PHONE:
+            await self._answer(update, context, form, state, contact=contact)
+        else:
+            readable = text is not None
+            note = t.form.reprompt_other if readable else t.form.reprompt_non_text
+            await self.ask(
+                update, context, form, state, fmt(note, dialog=dialog_name(t, form.name))
+            )
+
+    def _other_entry(self, form: Form, update: Update) -> bool:
+        return any(
+            entry.handler.check_update(update)
+            for other in self.forms.values()
+            if other is not form
+            for entry in other.entries
+        )
+
+    async def _pressed(self, update: Update, context: Context, form: Form, state: State) -> None:
+        query = update.callback_query
+        assert query is not None  # checked by the caller
+        args = callbacks.decode(query.data, form.key)
+        action = args[0] if args else None
+        if action == "c" and args is not None and len(args) == 3 and args[1] == state.step:
+            step = form.step(state.step)
+            if step is not None and step.options is not None:
+                await self._answer(update, context, form, state, choice=args[2])
+                return
+        elif action == "x":
+            await self.cancel(update, context, form, state)
+            return
+        elif action in ("submit", "edit", "sum") and state.step in (SUMMARY, FIELDS):
+            await self._summary_action(update, context, form, state, action)
+            return
+        elif (
+            action == "field"
+            and args is not None
+            and len(args) == 2
+            and state.step == FIELDS
+            and args[1] in self._editable(form, state)
+        ):
+            await _answer_query(update)
+            await _strip(update)
+            state.editing, state.behind = True, [*state.behind, FIELDS]
+            await self.ask(update, context, form, _at(state, args[1]))
+            return
+        await self.stray_press(update, context, form, state)
+
+    async def stray_press(
+        self, update: Update, context: Context, form: Form, state: State
+    ) -> None:
+        """An old, forged or foreign button mid-dialog: say so and ask again."""
+        t = context.texts(update.effective_user)
+        note = fmt(t.form.reprompt_other, dialog=dialog_name(t, form.name))
+        if update.callback_query is not None:
+            await update.callback_query.answer(note)
+        await self.ask(update, context, form, state)
+
+    def _editable(self, form: Form, state: State) -> list[str]:
+        return [
+            s.name
+            for s in form.steps
+            if s.label is not None and form.step_editable(state.draft, s.name)
+        ]
+
+    async def _summary_action(
+        self, update: Update, context: Context, form: Form, state: State, action: str
+    ) -> None:
+        await _answer_query(update)
+        if action == "submit" and state.step == SUMMARY:
+            await _strip(update)
+            await self._submit(update, context, form, state)
+        elif action == "edit" and state.step == SUMMARY and form.editable(state.draft):
+            state.behind = [*state.behind, SUMMARY]
+            await self._edit_in_place(update, context, form, _at(state, FIELDS))
+        elif action == "sum" and state.step == FIELDS:
+            await _strip(update)
+            state.behind = [s for s in state.behind if s not in (SUMMARY, FIELDS)]
+            await self.ask(update, context, form, _at(state, SUMMARY))
+        else:
+            await self.stray_press(update, context, form, state)
+
+    async def _edit_in_place(
+        self, update: Update, context: Context, form: Form, state: State
+    ) -> None:
+        """Show the field list in the summary's own message."""
+        query = update.callback_query
+        t = context.texts(update.effective_user)
+        text, markup = self.render(context, form, state, t)
+        self._store(context, state, _uid(update))
+        if query is not None:
+            with contextlib.suppress(BadRequest):
+                inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+                await query.edit_message_text(text, reply_markup=inline)
+                return
+        await self._send(update, context, text, markup)
+
+    async def _submit(self, update: Update, context: Context, form: Form, state: State) -> None:
+        t = context.texts(update.effective_user)
+        ask = Ask(t, context.services.settings, state.draft, state.editing)
+        outcome = await form.submit(Answer(ask, update, context))
+        await self._apply(update, context, form, state, outcome)
+
+    async def _answer(
+        self, update: Update, context: Context, form: Form, state: State, **given: Any
+    ) -> None:
+        step = form.step(state.step)
+        if step is None:
+            return
+        t = context.texts(update.effective_user)
+        ask = Ask(t, context.services.settings, state.draft, state.editing)
+        outcome = await step.parse(Answer(ask, update, context, **given))
+        if isinstance(outcome, Accept) and given.get("choice") is not None:
+            await _answer_query(update)
+            echo = outcome.echo
+            if echo is None and step.label is not None:
+                label = dict(step.options(ask) if step.options else ()).get(given["choice"])
+                echo = fmt(t.form.chosen, label=step.label(t), value=label or "")
+            if echo is not None:
+                await _replace(update, echo)
+        elif isinstance(outcome, Accept) and outcome.echo is not None:
+            await _reply(update, outcome.echo)
+        elif isinstance(outcome, Refuse) and update.callback_query is not None:
+            await update.callback_query.answer()
+        await self._apply(update, context, form, state, outcome)
+
+    async def _apply(
+        self, update: Update, context: Context, form: Form, state: State, outcome: Outcome
+    ) -> None:
+        if isinstance(outcome, Finish):
+            self.end(context, update.effective_user.id if update.effective_user else None)
+            return
+        if isinstance(outcome, Cancel):
+            await self.cancel(update, context, form, state)
+            return
+        if isinstance(outcome, Stay):
+            self._store(context, state, _uid(update))
+            return
+        if isinstance(outcome, Refuse):
+            await self.ask(update, context, form, state, outcome.note)
+            return
+        state.draft.update(outcome.values)
+        if outcome.goto is not None:
+            if not outcome.edit:
+                state.behind = [*state.behind, state.step]
+            state.editing = state.editing or outcome.edit
+            await self.ask(update, context, form, _at(state, outcome.goto), outcome.note)
+            return
+        step = form.step(state.step)
+        base = step.then if step is not None and step.then else state.step
+        following = None if state.editing else form.after(base)
+        if following is None and form.summary is None:
+            await self._submit(update, context, form, state)
+            return
+        if following is None:
+            if not state.editing:
+                state.behind = [*state.behind, state.step]
+            state.editing = False
+            state.behind = [s for s in state.behind if s not in (SUMMARY, FIELDS)]
+            await self.ask(update, context, form, _at(state, SUMMARY), outcome.note)
+            return
+        state.behind = [*state.behind, state.step]
+        await self.ask(update, context, form, _at(state, following), outcome.note)
+
+    # ------------------------------------------------------------------ back, cancel, end
+    async def back(self, update: Update, context: Context, form: Form, state: State) -> None:
+        """Go back one step keeping every answer (from a correction: to the summary)."""
+        t = context.texts(update.effective_user)
+        if state.editing or state.step == FIELDS:
+            state.editing = False
+            state.behind = [s for s in state.behind if s not in (SUMMARY, FIELDS)]
+            await self.ask(update, context, form, _at(state, SUMMARY))
+            return
+        if not state.behind:
+            await self.ask(update, context, form, state, t.form.back_at_first)
+            return
+        previous = state.behind.pop()
+        await self.ask(update, context, form, _at(state, previous))
+
+    async def cancel(self, update: Update, context: Context, form: Form, state: State) -> None:
+        """Drop the draft, leave the dialog and bring the main menu back."""
+        await _answer_query(update)
+        await _strip(update)
+        t = context.texts(update.effective_user)
+        self.end(context, update.effective_user.id if update.effective_user else None)
+        own = form.cancelled(t, state.draft) if form.cancelled is not None else None
+        text = own or fmt(t.form.cancelled, dialog=dialog_name(t, form.name))
+        if update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, text, reply_markup=main_menu(t)
+            )
+
+    def end(self, context: Context, user_id: int | None) -> None:
+        """Forget the dialog and its timeout."""
+        if context.user_data is not None:
+            context.user_data.pop(FORM, None)
+        if user_id is not None:
+            _disarm(context.application, user_id)
+
+    async def _withdrawn(self, update: Update, context: Context, form: Form) -> None:
+        """The staff role was withdrawn mid-dialog: refuse and end the dialog."""
+        await _staff(update, context)
+        t = context.texts(update.effective_user)
+        self.end(context, update.effective_user.id if update.effective_user else None)
+        if update.effective_chat is not None:
+            text = fmt(t.form.staff_only_ended, dialog=dialog_name(t, form.name))
+            await context.bot.send_message(
+                update.effective_chat.id, text, reply_markup=main_menu(t)
+            )
+
+    # ------------------------------------------------------------------ timeout
+    async def expire(self, app: AnyApp, user_id: int, state: State) -> None:
+        """End ``state`` after the configured silence: drop the draft and say so."""
+        data = app.user_data.get(user_id)
+        if data is not None:
+            data.pop(FORM, None)
+        app.mark_data_for_update_persistence(user_ids=[user_id])
+        _disarm(app, user_id)
+        services = app.bot_data.services
+        form = self.forms.get(state.form)
+        t = await _texts_of(app, user_id)
+        minutes = int(services.settings.conversation_timeout.total_seconds() // 60)
+        own = form.timed_out(t, state.draft, minutes) if form and form.timed_out else None
+        again = form.again if form is not None else "/menu"
+        doing = dialog_name(t, state.form)
+        text = own or fmt(t.form.timed_out, dialog=doing, minutes=minutes, again=again)
+        with contextlib.suppress(TelegramError):
+            await app.bot.send_message(user_id, text, reply_markup=main_menu(t))
+
+    async def _timeout_job(self, context: Context) -> None:
+        """The live timeout: end the dialog if it still has the deadline this job was for."""
+        job = context.job
+        state = current(context)
+        if job is None or job.user_id is None or state is None or state.deadline != job.data:
+            return
+        await self.expire(context.application, job.user_id, state)
+
+    def _arm(self, app: AnyApp, user_id: int, state: State) -> None:
+        _disarm(app, user_id)
+        if app.job_queue is None:
+            return
+        wait = max(state.deadline - _now(app).timestamp(), 0.0)
+        app.job_queue.run_once(
+            self._timeout_job,
+            timedelta(seconds=wait),
+            data=state.deadline,
+            name=_job_name(user_id),
+            user_id=user_id,
+            chat_id=user_id,
+        )
+
+    async def resume(self, app: AnyApp) -> None:
+        """At start-up: end the dialogs whose deadline passed while down, re-arm the others."""
+        moment = _now(app).timestamp()
+        for user_id, data in list(app.user_data.items()):
+            state = State.load(data.get(FORM))
+            if state is None:
+                continue
+            if state.deadline <= moment or state.form not in self.forms:
+                await self.expire(app, user_id, state)
+            else:
+                self._arm(app, user_id, state)
+
+    # ------------------------------------------------------------------ asking
+    def _store(self, context: Context, state: State, user_id: int | None) -> None:
+        timeout = context.services.settings.conversation_timeout
+        state.deadline = (now(context) + timeout).timestamp()
+        if context.user_data is not None:
+            context.user_data[FORM] = state.dump()
+        if user_id is not None:
+            self._arm(context.application, user_id, state)
+
+    async def ask(
+        self,
+        update: Update,
+        context: Context,
+        form: Form,
+        state: State,
+        note: str | None = None,
+    ) -> None:
+        """Store the state (with a fresh deadline) and ask the current question."""
+        t = context.texts(update.effective_user)
+        self._store(context, state, _uid(update))
+        text, markup = self.render(context, form, state, t)
+        if note:
+            text = Html(f"{fmt('{n}', n=note) if not isinstance(note, Html) else note}\n\n{text}")
+        await self._send(update, context, text, markup)
+
+    async def _send(self, update: Update, context: Context, text: str, markup: Markup) -> None:
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+    def render(self, context: Context, form: Form, state: State, t: Texts) -> tuple[str, Markup]:
+        """The question of the current step and the keyboard that goes with it."""
+        ask = Ask(t, context.services.settings, state.draft, state.editing)
+        if state.step in (SUMMARY, FIELDS) and form.summary is not None:
+            return self._render_summary(form, state, ask)
+        step = form.step(state.step)
+        if step is None:
+            raise LookupError(f"form {form.name} has no step {state.step}")
+        text = step.question(ask)
+        if step.options is not None:
+            pairs = [
+                (label, callbacks.encode(form.key, "c", step.name, value))
+                for label, value in step.options(ask)
+            ]
+            markup = inline_rows(pairs, per_row=step.per_row)
+            extra = step.extra_rows(ask) if step.extra_rows is not None else []
+            return text, InlineKeyboardMarkup([*extra, *markup.inline_keyboard])
+        if step.widget is Widget.PHONE and step.phone_button is not None:
+            button = KeyboardButton(step.phone_button(t), request_contact=True)
+            return text, ReplyKeyboardMarkup(
+                [[button]], resize_keyboard=True, one_time_keyboard=True
+            )
+        return text, ReplyKeyboardRemove()
+
+    def _render_summary(self, form: Form, state: State, ask: Ask) -> tuple[str, Markup]:
+        assert form.summary is not None  # checked by the caller
+        t, text = ask.t, form.summary(ask)
+        if state.step == FIELDS:
+            pairs = [
+                (s.label(t), callbacks.encode(form.key, "field", s.name))
+                for s in form.steps
+                if s.label is not None and s.name in self._editable(form, state)
+            ]
+            pairs.append((t.form.btn_back_to_summary, callbacks.encode(form.key, "sum")))
+            return Html(f"{text}\n\n{fmt(t.form.choose_field)}"), inline_rows(pairs, per_row=2)
+        submit = form.submit_label(t) if form.submit_label else t.form.btn_submit
+        buttons = [(submit, callbacks.encode(form.key, "submit"))]
+        if form.editable(state.draft):
+            buttons.append((t.form.btn_edit, callbacks.encode(form.key, "edit")))
+        buttons.append((t.form.btn_cancel, callbacks.encode(form.key, "x")))
+        return text, inline_rows(buttons, per_row=3)
+
+
+def _at(state: State, step: str) -> State:
+    state.step = step
+    return state
+
+
+async def _staff(update: Update, context: Context) -> bool:
+    return await require_staff(update, context)
+
+
+async def _answer_query(update: Update) -> None:
+    if update.callback_query is not None:
+        with contextlib.suppress(BadRequest):
+            await update.callback_query.answer()
+
+
+async def _strip(update: Update) -> None:
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
+
+
+async def _replace(update: Update, text: str) -> None:
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(text)
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+def _uid(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+def _now(app: AnyApp) -> datetime:
+    return app.bot_data.services.clock().astimezone(UTC)
+
+
+def _disarm(app: AnyApp, user_id: int) -> None:
+    if app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(_job_name(user_id)):
+            job.schedule_removal()
+
+
+async def _texts_of(app: AnyApp, user_id: int) -> Texts:
+    """The texts in the language stored for ``user_id`` (its /language choice wins)."""
+    data = app.user_data.get(user_id) or {}
+    stored = await app.bot_data.services.users.get(user_id)
+    override = data.get("lang") if isinstance(data.get("lang"), str) else None
+    if stored is None:
+        return get_texts(language_for(None, override))
+    return get_texts(language_for(stored.language_code, override or stored.lang_override))

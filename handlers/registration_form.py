@@ -1,0 +1,503 @@
+"""The registration dialog (登记项目) declared as a ``Form``, with its returned-project correction.
+
+Name → industry (其他: a typed industry) → village → applicant type → investment → jobs →
+phone → referrer, then the summary to submit, change a field or cancel. The engine
+(``handlers.form_router``) asks, goes back, edits, re-asks and times out; this module only
+says what each step asks and how its answer is read, and what submitting does. A returned
+project opens at its summary (修改并重新提交) and keeps its referrer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.registration import (
+    NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    Draft,
+    Duplicate,
+    Field,
+    Incomplete,
+    Problem,
+    ReferrerRefusal,
+    ResubmitRefusal,
+    Submitted,
+    choose,
+    format_wan,
+    mask_phone,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+)
+from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
+from bot.texts import Html, Texts, fmt, menu_labels, status_label
+from db.models import ProjectStatus
+from handlers import review
+from handlers.forms import (
+    FIELDS,
+    SUMMARY,
+    Accept,
+    Answer,
+    Ask,
+    Cancel,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    State,
+    Step,
+    Widget,
+    entry_only,
+)
+from handlers.staff_guard import send_safely
+from handlers.ui import main_menu
+
+_LOGGER = logging.getLogger(__name__)
+
+FEATURE = review.REGISTRATION_FEATURE
+TAX_REBATE_TOPIC = "tax-rebate"
+OTHER = "other"
+REGISTER_LABELS = menu_labels("btn_register")
+
+
+# ------------------------------------------------------------------ rendering
+def _label(t: Texts, field: Field) -> str:
+    return dict(t.registration.field_labels)[field.value]
+
+
+def _labelled(field: Field) -> Callable[[Texts], str]:
+    return lambda t: _label(t, field)
+
+
+def _problem(t: Texts, problem: Problem | TextProblem, **values: object) -> Html:
+    return fmt(dict(t.registration.errors)[problem.value], **values)
+
+
+def _typed_length(text: str) -> int:
+    return utf16_len(normalize_line(text))
+
+
+def _referrer_text(t: Texts, draft: Draft) -> str | Html:
+    r = t.registration
+    if draft.referrer_id is not None and draft.referrer_name is not None:
+        return fmt(r.referrer_linked, name=draft.referrer_name)
+    return draft.referrer_note or r.referrer_none
+
+
+def summary(t: Texts, draft: Draft) -> Html:
+    """The summary the resident checks before submitting."""
+    r = t.registration
+    return fmt(
+        r.summary,
+        name=draft.name,
+        industry=draft.industry,
+        village=draft.village,
+        applicant_type=draft.applicant_type,
+        investment=format_wan(draft.investment_wan or 0),
+        jobs=draft.jobs,
+        phone=mask_phone(draft.phone or ""),
+        referrer=_referrer_text(t, draft),
+        privacy=r.privacy,
+    )
+
+
+# ------------------------------------------------------------------ the steps
+async def _name(a: Answer) -> Outcome:
+    text = a.text or ""
+    name = clean_text(text, NAME_MAX_CHARS)
+    if name is TextProblem.TOO_LONG:
+        r = a.t.registration
+        return Refuse(fmt(r.error_name_too_long, limit=NAME_MAX_CHARS, length=_typed_length(text)))
+    if isinstance(name, TextProblem):
+        return Refuse(_problem(a.t, name))
+    return Accept({"name": name})
+
+
+def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> Step:
+    """A step answered by one of the settings' options (pressed, or typed / by number)."""
+
+    def offered(ask: Ask) -> tuple[str, ...]:
+        return tuple(getattr(ask.settings.town, options_of))
+
+    def options(ask: Ask) -> list[tuple[str, str]]:
+        pairs = [(o, str(i)) for i, o in enumerate(offered(ask))]
+        if field is Field.INDUSTRY:
+            pairs.append((ask.t.registration.btn_other, OTHER))
+        return pairs
+
+    async def parse(a: Answer) -> Outcome:
+        choices = offered(a.ask)
+        r = a.t.registration
+        if a.choice is not None:
+            if field is Field.INDUSTRY and a.choice == OTHER:
+                echo = fmt(a.t.form.chosen, label=_label(a.t, field), value=r.btn_other)
+                return Accept(goto="industry_other", echo=echo, edit=a.ask.editing)
+            index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
+            return Accept({field.value: choices[index]}) if index < len(choices) else Refuse("")
+        value = choose(a.text or "", choices)
+        if field is Field.INDUSTRY and value is Problem.NOT_A_CHOICE:
+            if choose(a.text or "", (r.btn_other,)) == r.btn_other:
+                return Accept(goto="industry_other", edit=a.ask.editing)
+            value = clean_text(a.text or "", NOTE_MAX_CHARS)
+        if isinstance(value, Problem | TextProblem):
+            length = _typed_length(a.text or "")
+            return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
+        return Accept({field.value: value})
+
+    return Step(
+        field.value,
+        lambda ask: getattr(ask.t.registration, question),
+        parse,
+        widget=Widget.BUTTONS,
+        options=options,
+        per_row=per_row,
+        label=_labelled(field),
+    )
+
+
+async def _other_industry(a: Answer) -> Outcome:
+    value = clean_text(a.text or "", NOTE_MAX_CHARS)
+    if isinstance(value, TextProblem):
+        length = _typed_length(a.text or "")
+        return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
+    return Accept({"industry": value})
+
+
+async def _investment(a: Answer) -> Outcome:
+    limits = a.ask.settings.limits
+    value = parse_investment(a.text or "", limits.max_investment_wan)
+    if value is Problem.ZERO:
+        return Refuse(a.t.registration.error_zero_investment)
+    if isinstance(value, Problem):
+        return Refuse(_problem(a.t, value, maximum=format_wan(limits.max_investment_wan)))
+    return Accept({"investment_wan": value})
+
+
+async def _jobs(a: Answer) -> Outcome:
+    maximum = a.ask.settings.limits.max_jobs
+    value = parse_jobs(a.text or "", maximum)
+    if isinstance(value, Problem):
+        return Refuse(_problem(a.t, value, maximum=maximum))
+    return Accept({"jobs": value})
+
+
+async def _phone(a: Answer) -> Outcome:
+    r = a.t.registration
+    user = a.update.effective_user
+    if a.contact is not None and (user is None or a.contact.user_id != user.id):
+        return Refuse(r.error_foreign_contact)
+    phone = parse_phone(a.contact.phone_number if a.contact is not None else a.text or "")
+    if isinstance(phone, Problem):
+        return Refuse(_problem(a.t, phone))
+    return Accept({"phone": phone}, echo=fmt(r.phone_saved, phone=mask_phone(phone)))
+
+
+def _referrer_question(ask: Ask) -> str:
+    r, draft = ask.t.registration, Draft.from_json(ask.draft)
+    if draft.link_referrer_id is not None:
+        return fmt(r.step_referrer_linked, name=draft.link_referrer_name)
+    note = {
+        ReferrerRefusal.SELF.value: r.referrer_self,
+        ReferrerRefusal.UNKNOWN.value: r.referrer_unknown,
+    }.get(draft.link_refusal or "")
+    text = fmt(r.step_referrer, limit=NOTE_MAX_CHARS)
+    return Html(f"{text}\n{note}") if note else text
+
+
+def _referrer_options(ask: Ask) -> list[tuple[str, str]]:
+    r = ask.t.registration
+    keep = [(r.btn_referrer_keep, "keep")] if ask.draft.get("link_referrer_id") else []
+    return [*keep, (r.btn_no_referrer, "none")]
+
+
+async def _referrer(a: Answer) -> Outcome:
+    draft = Draft.from_json(a.draft)
+    if a.choice is not None:
+        keep = a.choice == "keep"
+        if a.choice not in ("keep", "none") or (keep and draft.link_referrer_id is None):
+            return Refuse("")
+        draft.referrer_id = draft.link_referrer_id if keep else None
+        draft.referrer_name = draft.link_referrer_name if keep else None
+        value = _referrer_text(a.t, draft)
+        echo = fmt(a.t.form.chosen, label=_label(a.t, Field.REFERRER), value=value)
+        return Accept(_referrer_values(draft, None), echo=echo)
+    note = clean_text(a.text or "", NOTE_MAX_CHARS)
+    if isinstance(note, TextProblem):
+        length = _typed_length(a.text or "")
+        return Refuse(_problem(a.t, note, limit=NOTE_MAX_CHARS, length=length))
+    draft.referrer_id = draft.referrer_name = None
+    return Accept(_referrer_values(draft, note))
+
+
+def _referrer_values(draft: Draft, note: str | None) -> dict[str, object]:
+    return {
+        "referrer_id": draft.referrer_id,
+        "referrer_name": draft.referrer_name,
+        "referrer_note": note,
+        "referrer_asked": True,
+    }
+
+
+def _duplicate_question(ask: Ask) -> str:
+    r, draft = ask.t.registration, Draft.from_json(ask.draft)
+    returned = draft.duplicate_returned_id
+    return fmt(
+        r.duplicate if returned is None else r.duplicate_returned,
+        when=draft.duplicate_at,
+        name=draft.name,
+        ref_no=draft.duplicate_ref,
+    )
+
+
+def _duplicate_rows(ask: Ask) -> list[list[InlineKeyboardButton]]:
+    draft = Draft.from_json(ask.draft)
+    if draft.duplicate_returned_id is None or draft.duplicate_ref is None:
+        return []
+    # Correcting the returned one is what the resident most likely wants: first.
+    return [review.resubmit_row(ask.t, draft.duplicate_returned_id, draft.duplicate_ref)]
+
+
+async def _duplicate(a: Answer) -> Outcome:
+    if a.choice == "x":
+        return Cancel()
+    if a.choice != "dup":
+        return Refuse("")
+    return await _submit(a, allow_duplicate=True)
+
+
+def _name_question(ask: Ask) -> str:
+    r = ask.t.registration
+    return fmt(r.step_name_edit if ask.editing else r.step_name, limit=NAME_MAX_CHARS)
+
+
+STEPS = (
+    Step(Field.NAME.value, _name_question, _name, label=_labelled(Field.NAME)),
+    _choice_step(Field.INDUSTRY, "industries", "step_industry", 2),
+    Step(
+        "industry_other",
+        lambda ask: fmt(ask.t.registration.step_industry_other, limit=NOTE_MAX_CHARS),
+        _other_industry,
+        ordered=False,
+        then=Field.INDUSTRY.value,
+    ),
+    _choice_step(Field.VILLAGE, "villages", "step_village", 3),
+    _choice_step(Field.APPLICANT_TYPE, "applicant_types", "step_applicant_type", 2),
+    Step(
+        Field.INVESTMENT.value,
+        lambda ask: ask.t.registration.step_investment,
+        _investment,
+        label=_labelled(Field.INVESTMENT),
+    ),
+    Step(
+        Field.JOBS.value,
+        lambda ask: ask.t.registration.step_jobs,
+        _jobs,
+        label=_labelled(Field.JOBS),
+    ),
+    Step(
+        Field.PHONE.value,
+        lambda ask: ask.t.registration.step_phone,
+        _phone,
+        widget=Widget.PHONE,
+        phone_button=lambda t: t.registration.btn_share_phone,
+        label=_labelled(Field.PHONE),
+    ),
+    Step(
+        Field.REFERRER.value,
+        _referrer_question,
+        _referrer,
+        widget=Widget.BUTTONS,
+        options=_referrer_options,
+        label=_labelled(Field.REFERRER),
+    ),
+    Step(
+        "duplicate",
+        _duplicate_question,
+        _duplicate,
+        widget=Widget.BUTTONS,
+        options=lambda ask: [
+            (ask.t.registration.btn_duplicate_confirm, "dup"),
+            (ask.t.form.btn_cancel, "x"),
+        ],
+        per_row=1,
+        ordered=False,
+        extra_rows=_duplicate_rows,
+    ),
+)
+
+
+# ------------------------------------------------------------------ submitting
+async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
+    """File the project (after a duplicate check), tell the resident and notify staff."""
+    user = a.update.effective_user
+    if user is None:
+        return Finish()
+    draft = Draft.from_json(a.draft)
+    registration = a.context.services.registration
+    result: Submitted | Duplicate | Incomplete | ResubmitRefusal
+    if draft.resubmit_id is not None:
+        result = await registration.resubmit(user.id, draft)
+    else:
+        result = await registration.submit(user.id, draft, allow_duplicate=allow_duplicate)
+    if isinstance(result, ResubmitRefusal):  # resubmitted meanwhile, or erased
+        text = dict(a.t.registration.resubmit_refused)[result.value]
+        await a.context.bot.send_message(user.id, text, reply_markup=main_menu(a.t))
+        return Finish()
+    if isinstance(result, Duplicate):
+        when = result.existing.created_at.astimezone(a.ask.settings.timezone)
+        returned = result.existing.status is ProjectStatus.RETURNED
+        values = {
+            "duplicate_ref": result.existing.ref_no,
+            "duplicate_at": f"{when:%Y-%m-%d %H:%M}",
+            "duplicate_returned_id": result.existing.id if returned else None,
+        }
+        return Accept(values, goto="duplicate")
+    if isinstance(result, Incomplete):
+        gone = getattr(draft, result.field.value, None) is not None  # no longer offered
+        label = _label(a.t, result.field)
+        note = fmt(a.t.registration.choice_gone, label=label) if gone else None
+        return Accept(goto=result.field.value, edit=True, note=note)
+    await _submitted(a, result, draft)
+    return Finish()
+
+
+async def _submitted(a: Answer, result: Submitted, draft: Draft) -> None:
+    """The project is stored: whatever happens to the messages, staff hear of it."""
+    update, context = a.update, a.context
+    try:
+        await _confirm(update, context, result, draft)
+    except TelegramError as exc:
+        _LOGGER.error(
+            "error while handling update %s: the confirmation of %s was not delivered (%s)",
+            update.update_id,
+            result.project.ref_no,
+            exc.message,
+        )
+        chat_id = update.effective_chat.id if update.effective_chat else 0
+        await send_safely(
+            context, chat_id, lambda: context.bot.send_message(chat_id, a.t.common.error)
+        )
+    await review.notify_staff(context, result.review)
+
+
+async def _confirm(update: Update, context: Context, result: Submitted, draft: Draft) -> None:
+    t = context.texts(update.effective_user)
+    r = t.registration
+    status = status_label(t, result.project.status)
+    done = r.submitted if draft.resubmit_id is None else r.resubmitted
+    lines = [fmt(done, ref_no=result.project.ref_no, status=status)]
+    if result.referral is not None and result.referral.credited:
+        lines.append(fmt(r.referral_credited, name=draft.referrer_name))
+    elif result.referral is not None and result.referral.refused is not None:
+        lines.append(fmt(dict(r.referral_refused)[result.referral.refused.value]))
+    data = callbacks.encode("topic", TAX_REBATE_TOPIC)
+    tax = [[InlineKeyboardButton(r.btn_tax_rebate, callback_data=data)]]
+    if update.effective_chat is None:
+        return
+    chat_id = update.effective_chat.id
+    text = Html("\n\n".join(lines))
+    await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup(tax))
+    await context.bot.send_message(chat_id, t.common.menu_prompt, reply_markup=main_menu(t))
+
+
+# ------------------------------------------------------------------ opening
+async def _open_new(update: Update, context: Context, _: State | None) -> Opening | None:
+    """Start a new registration, pre-filling the referrer from a referral link."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return None
+    if (wait := context.services.dialog_allowance(user.id)) > 0:
+        t = context.texts(user)
+        await message.reply_text(fmt(t.common.slow_down, seconds=wait))
+        return None
+    draft = Draft()
+    code = context.user_data.get("referral_code") if context.user_data is not None else None
+    if isinstance(code, str):
+        referrer = await context.services.registration.resolve_referrer(code, user.id)
+        if referrer.refused is None:
+            draft.link_referrer_id = referrer.user_id
+            draft.link_referrer_name = referrer.first_name
+        else:
+            draft.link_refusal = referrer.refused.value
+    return Opening(draft.to_json())
+
+
+async def _open_returned(update: Update, context: Context, state: State | None) -> Opening | None:
+    """Open the resident's returned project at its summary, to correct and submit again.
+
+    Pressed at the duplicate prompt of a new registration of that project, the answers just
+    typed replace the stored ones (they are the corrections). A refused press inside a dialog
+    already under way leaves that dialog where it was.
+    """
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return None
+    t = context.texts(user)
+    project_id = callbacks.decode_id(query.data, FEATURE, review.RESUBMIT)
+    found = (
+        ResubmitRefusal.NOT_FOUND
+        if project_id is None
+        else await context.services.registration.returned_draft(user.id, project_id)
+    )
+    if isinstance(found, ResubmitRefusal):
+        await query.answer(dict(t.registration.resubmit_refused)[found.value], show_alert=True)
+        return None
+    if state is None and (wait := context.services.dialog_allowance(user.id)) > 0:
+        await query.answer(fmt(t.common.slow_down, seconds=wait), show_alert=True)
+        return None
+    await query.answer()
+    typed = Draft.from_json(state.draft) if state is not None else Draft()
+    if state is not None and typed.duplicate_returned_id == project_id:
+        for field in Field:
+            if field is not Field.REFERRER:
+                setattr(found, field.value, getattr(typed, field.value))
+    note = fmt(t.registration.resubmit_intro, ref_no=found.resubmit_ref)
+    return Opening(found.to_json(), SUMMARY, note)
+
+
+def _cancelled(t: Texts, draft: dict[str, object]) -> str | None:
+    ref_no = Draft.from_json(draft).resubmit_ref
+    return None if ref_no is None else fmt(t.registration.resubmit_cancelled, ref_no=ref_no)
+
+
+def _timed_out(t: Texts, draft: dict[str, object], minutes: int) -> str | None:
+    ref_no = Draft.from_json(draft).resubmit_ref
+    if ref_no is None:
+        return None
+    return fmt(t.registration.resubmit_timed_out, minutes=minutes, ref_no=ref_no)
+
+
+def form() -> Form:
+    """The registration form (entry: /register, the 📝 menu button, 修改并重新提交)."""
+    again = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(FEATURE, review.RESUBMIT))
+    return Form(
+        name="registration",
+        key=FEATURE,
+        steps=STEPS,
+        entries=(
+            Entry(CommandHandler("register", entry_only), _open_new),
+            Entry(
+                MessageHandler(filters.Text(menu_labels("btn_register")), entry_only), _open_new
+            ),
+            # Also at the summary of a dialog under way: reopen the project from what is stored.
+            Entry(again, _open_returned, inside=(SUMMARY, FIELDS, "duplicate")),
+        ),
+        submit=_submit,
+        again="/register",
+        summary=lambda ask: summary(ask.t, Draft.from_json(ask.draft)),
+        # A resubmission keeps its referrer.
+        step_editable=lambda draft, step: (
+            step != Field.REFERRER.value or draft.get("resubmit_id") is None
+        ),
+        cancelled=_cancelled,
+        timed_out=_timed_out,
+    )

@@ -30,7 +30,6 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Addressee, Broadcast
 from handlers.dialogs import cancel_for, conversation
-from handlers.staff_guard import require_staff
 from handlers.ui import inline_rows, stale_button
 
 FEATURE = "bc"
@@ -65,7 +64,7 @@ def _drop_draft(context: Context) -> None:
 async def begin(update: Update, context: Context) -> BroadcastStep | None:
     """Start a broadcast: ask for the text."""
     message = update.effective_message
-    if message is None or not await require_staff(update, context):
+    if message is None:
         return None
     _drop_draft(context)
     t = context.texts(update.effective_user)
@@ -76,7 +75,7 @@ async def begin(update: Update, context: Context) -> BroadcastStep | None:
 async def receive_text(update: Update, context: Context) -> BroadcastStep | None:
     """Take the text and offer the audiences with their sizes."""
     message = update.effective_message
-    if message is None or message.text is None or not await require_staff(update, context):
+    if message is None or message.text is None:
         return None
     t = context.texts(update.effective_user)
     text = clean_broadcast(message.text)
@@ -118,7 +117,7 @@ def _chosen_tag(context: Context, args: list[str] | None) -> tuple[bool, str | N
 async def choose_audience(update: Update, context: Context) -> BroadcastStep | int | None:
     """Show the preview exactly as residents will see it, and ask to confirm."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None or not await require_staff(update, context):
+    if query is None or chat is None:
         return None
     valid, tag = _chosen_tag(context, callbacks.decode(query.data, FEATURE))
     draft = _draft(context)
@@ -149,7 +148,7 @@ async def choose_audience(update: Update, context: Context) -> BroadcastStep | i
 async def confirm(update: Update, context: Context) -> BroadcastStep | int | None:
     """Send the broadcast in the background (确认发送) or drop it (取消)."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not await require_staff(update, context):
+    if query is None or user is None:
         return None
     args = callbacks.decode(query.data, FEATURE, 1)
     draft = _draft(context)
@@ -227,8 +226,7 @@ async def reprompt(update: Update, context: Context) -> None:
 
 async def stale(update: Update, context: Context) -> None:
     """Answer a broadcast button outside the dialog (replayed or forged): refuse or expire."""
-    if await require_staff(update, context):
-        await stale_button(update, context)
+    await stale_button(update, context)
 
 
 def dialog(settings: Settings) -> ConversationHandler[Context]:

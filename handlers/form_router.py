@@ -30,6 +30,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot import callbacks
 from bot.context import BotData, Context
+from bot.processing import note_handler
 from bot.texts import Html, Texts, fmt, get_texts, language_for
 from handlers.dialogs import menu_labels as all_menu_labels
 from handlers.dialogs import other_dialog, tell_busy
@@ -41,6 +42,7 @@ from handlers.forms import (
     Answer,
     Ask,
     Cancel,
+    Entry,
     Finish,
     Form,
     Markup,
@@ -92,16 +94,33 @@ class FormRouter:
             await self.expire(context.application, user.id, state)
             state = None
         if state is not None and form is not None:
-            if form.staff and not context.services.roles.is_staff(user.id):
-                await self._withdrawn(update, context, form)
-            else:
-                await self._serve(update, context, form, state)
-            raise ApplicationHandlerStop
+            await self._answering(update, context, form, state)
         for form in self.forms.values():
             for entry in form.entries:
                 if entry.handler.check_update(update):
-                    await self._open(update, context, form, entry.open, None)
-                    raise ApplicationHandlerStop
+                    await self._answering(update, context, form, None, entry)
+
+    async def _answering(
+        self,
+        update: Update,
+        context: Context,
+        form: Form,
+        state: State | None,
+        entry: Entry | None = None,
+    ) -> None:
+        """Serve the update in ``form``; nothing after this group sees it, even after an error."""
+        note_handler(f"form.{form.name}")
+        try:
+            user_id = _uid(update)
+            if state is None and entry is not None:
+                await self._open(update, context, form, entry.open, None)
+            elif form.staff and not context.services.roles.is_staff(user_id or 0):
+                await self._withdrawn(update, context, form)
+            elif state is not None:
+                await self._serve(update, context, form, state)
+        except Exception as exc:
+            await context.application.process_error(update, exc)
+        raise ApplicationHandlerStop
 
     async def _open(
         self, update: Update, context: Context, form: Form, opener: Any, state: State | None
@@ -424,11 +443,12 @@ class FormRouter:
     ) -> None:
         """Store the state (with a fresh deadline) and ask the current question."""
         t = context.texts(update.effective_user)
-        self._store(context, state, _uid(update))
         text, markup = self.render(context, form, state, t)
         if note:
             text = Html(f"{fmt('{n}', n=note) if not isinstance(note, Html) else note}\n\n{text}")
+        # Sent first: if the question is lost, the user answers the previous one again.
         await self._send(update, context, text, markup)
+        self._store(context, state, _uid(update))
 
     async def _send(self, update: Update, context: Context, text: str, markup: Markup) -> None:
         if update.effective_chat is not None:

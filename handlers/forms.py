@@ -214,7 +214,9 @@ class State:
         if not isinstance(deadline, int | float) or not isinstance(behind, list):
             return None
         steps = [s for s in behind if isinstance(s, str)]
-        return cls(form, step, draft, float(deadline), data.get("editing") is True, steps)
+        # Copies: a step's changes reach user_data only once its question was sent.
+        editing = data.get("editing") is True
+        return cls(form, step, dict(draft), float(deadline), editing, steps)
 
     def dump(self) -> dict[str, Any]:
         """The JSON-shaped value kept in ``user_data``."""

@@ -1,10 +1,12 @@
-"""The guard in front of every staff command and staff button: admins pass, others are refused.
+"""The guard in front of every staff command, button and dialog step: admins pass, others not.
 
-Use ``await require_staff(update, context)`` as the first line of a staff callback (it returns
-whether to go on), or decorate the callback with ``@staff_only``. The check runs on the server
-for every update, so a forged, replayed or forwarded staff button is refused like a typed
-command. A refusal answers ``common.not_allowed`` (as an alert for buttons), logs a warning
-without the user's id, and writes an ``audit_log`` row ``denied:<what>``.
+Staff-only is a property of the registration: ``bot.app`` wraps every staff handler with
+``staff(handler)`` (a dialog: each entry, state and fallback), and a staff ``Form`` says
+``staff=True``; no callback checks the role itself. The role is read from the settings at every
+update, so a forged, replayed or forwarded staff button is refused like a typed command, and an
+admin removed from ``admin_ids`` is refused at the next press inside a dialog restored after a
+restart, which then ends. A refusal answers ``common.not_allowed`` (as an alert for buttons),
+logs a warning without the user's id, and writes an ``audit_log`` row ``denied:<what>``.
 ``tell_user`` and ``tell_staff`` reach people outside a reply (a resident later, or staff) in
 their own language; they and ``send_safely`` send through ``bot.services.delivery``, so a
 flood limit is waited out and a blocked chat is marked, never raised.
@@ -14,10 +16,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, ConversationHandler
 
 from bot.context import Context
 from bot.services.delivery import Outcome, attempt
@@ -25,9 +28,6 @@ from bot.services.roles import denied_action
 from bot.texts import Texts, get_texts, language_for
 
 _LOGGER = logging.getLogger(__name__)
-
-R = TypeVar("R")
-Callback = Callable[[Update, Context], Coroutine[Any, Any, R]]
 
 
 def _what(update: Update) -> str:
@@ -59,16 +59,53 @@ async def require_staff(update: Update, context: Context, what: str | None = Non
     return False
 
 
-def staff_only(callback: Callback[R]) -> Callback[R | None]:
-    """Decorate a staff callback so non-admins are refused before it runs (returns None)."""
+STAFF_ONLY = "staff_only"  # marks a guarded callback (functools.wraps keeps it on wrappers)
+
+
+def is_guarded(handler: BaseHandler[Any, Any, Any]) -> bool:
+    """Whether ``handler`` answers staff only."""
+    return getattr(handler.callback, STAFF_ONLY, False) is True
+
+
+H = TypeVar("H", bound=BaseHandler[Any, Any, Any])
+
+
+def staff(handler: H, what: str | None = None) -> H:
+    """``handler`` answering staff only (a dialog: in every entry, state and fallback).
+
+    ``what`` names the action in the audit of a refusal (default: the command or button).
+    """
+    if isinstance(handler, ConversationHandler):
+        inner = [*handler.entry_points, *handler.fallbacks]
+        for state, handlers in handler.states.items():
+            if state != ConversationHandler.TIMEOUT:  # no user action: nothing to refuse
+                inner.extend(handlers)
+        for h in inner:
+            _guard(h, handler.name, what)
+        return handler
+    _guard(handler, None, what)
+    return handler
+
+
+def _guard(handler: BaseHandler[Any, Any, Any], dialog: str | None, what: str | None) -> None:
+    if is_guarded(handler):
+        return
+    callback = handler.callback
 
     @functools.wraps(callback)
-    async def guarded(update: Update, context: Context) -> R | None:
-        if not await require_staff(update, context):
+    async def guarded(update: Update, context: Context) -> object:
+        if await require_staff(update, context, what):
+            return await callback(update, context)
+        if dialog is None:
             return None
-        return await callback(update, context)
+        # Refused inside a dialog (the role was withdrawn): the dialog and its draft end.
+        from handlers.dialogs import end_dialog
 
-    return guarded
+        end_dialog(context, dialog)
+        return ConversationHandler.END
+
+    setattr(guarded, STAFF_ONLY, True)
+    handler.callback = guarded
 
 
 async def texts_of(context: Context, user_id: int) -> Texts:

@@ -13,14 +13,13 @@ from bot.charts import project_chart
 from bot.context import Context
 from bot.services.stats import PeriodError, ReversedPeriodError, render_report
 from bot.texts import fmt
-from handlers.staff_guard import require_staff
 from handlers.ui import echo
 
 
 async def stats(update: Update, context: Context) -> None:
     """Show the statistics for the period typed after the command (default: all time)."""
     message = update.effective_message
-    if message is None or not await require_staff(update, context):
+    if message is None:
         return
     t = context.texts(update.effective_user)
     args = context.args or []

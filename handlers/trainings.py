@@ -50,7 +50,6 @@ from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
 from handlers.dialogs import cancel_for, conversation
-from handlers.staff_guard import require_staff
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -437,12 +436,7 @@ async def manage(update: Update, context: Context) -> None:
     """Show a session's staff view: counts and the edit, move and cancel buttons."""
     query, user = update.callback_query, update.effective_user
     tid = await _query_training_id(update, context, "adm")
-    if (
-        query is None
-        or user is None
-        or tid is None
-        or not await require_staff(update, context, "training")
-    ):
+    if query is None or user is None or tid is None:
         return
     await query.answer()
     await _send_staff_view(update, context, tid)
@@ -481,7 +475,7 @@ def _staff_args(update: Update, action: str, arity: int) -> list[str] | None:
 async def staff_button(update: Update, context: Context) -> None:
     """Handle the staff buttons outside a dialog: cancel (ask, confirm, keep); else stale."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or not await require_staff(update, context, "training"):
+    if query is None or user is None:
         return
     t = context.texts(user)
     tt = t.trainings
@@ -604,9 +598,8 @@ def _typed(update: Update, tt: TrainingTexts, *, optional: bool = False) -> str:
 
 async def new_training(update: Update, context: Context) -> NewTrainingStep | int:
     """Start the /newtraining dialog (staff only) by asking for the title."""
-    if not await require_staff(update, context, "newtraining"):
+    if context.user_data is None:
         return ConversationHandler.END
-    assert context.user_data is not None
     context.user_data[DRAFT] = {}
     return await _ask(update, context, NewTrainingStep.TITLE)
 
@@ -879,7 +872,7 @@ async def ask_move(update: Update, context: Context) -> ManageStep | int | None:
     """Ask staff for a session's new start time."""
     query, user = update.callback_query, update.effective_user
     tid = callbacks.decode_id(query.data if query else None, STAFF, "move")
-    if query is None or user is None or not await require_staff(update, context, "training"):
+    if query is None or user is None:
         return ConversationHandler.END
     tt = context.texts(user).trainings
     training = await context.services.trainings.get(tid) if tid is not None else None
@@ -969,7 +962,7 @@ async def ask_edit(update: Update, context: Context) -> ManageStep | int:
     """Ask staff for the new value of one field of a session."""
     query, user = update.callback_query, update.effective_user
     args = _staff_args(update, "edit", 2)
-    if query is None or user is None or not await require_staff(update, context, "training"):
+    if query is None or user is None:
         return ConversationHandler.END
     tt = context.texts(user).trainings
     names = dict(tt.field_names)
@@ -1175,10 +1168,16 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CallbackQueryHandler(join, pattern=callbacks.pattern(RES, "join")),
         CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leave")),
         CallbackQueryHandler(send_calendar, pattern=callbacks.pattern(RES, "ics")),
-        CallbackQueryHandler(manage, pattern=callbacks.pattern(RES, "adm")),
         CallbackQueryHandler(toggle_subscription, pattern=callbacks.pattern(RES, "sub")),
-        CallbackQueryHandler(staff_button, pattern=callbacks.pattern(STAFF)),
         CallbackQueryHandler(confirm_new_stale, pattern=callbacks.pattern(NEW)),
+    ]
+
+
+def staff_buttons() -> list[BaseHandler[Any, Any, Any]]:
+    """The staff's session view and its cancel buttons outside a dialog."""
+    return [
+        CallbackQueryHandler(manage, pattern=callbacks.pattern(RES, "adm")),
+        CallbackQueryHandler(staff_button, pattern=callbacks.pattern(STAFF)),
     ]
 
 

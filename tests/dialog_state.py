@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from handlers.dialogs import DIALOG
 from handlers.forms import FORM
 

@@ -27,6 +27,7 @@ from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database
 from db.models import Decision, Feedback
+from handlers.forms import FORM
 
 ZH = get_texts("zh")
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -181,9 +182,11 @@ async def test_a_question_costs_no_persistence_run_but_a_dialog_step_is_saved_at
 
     await user.send("/register")  # a dialog starts: its state must be stored right away
     assert flushes
-    assert await _stored(harness, "SELECT name FROM ptb_conversations") != []
+    (data,) = (await _stored(harness, "SELECT data FROM ptb_user_data WHERE user_id = ?", 7101))[0]
+    assert json.loads(data)[FORM]["form"] == "registration"
     await user.send("/cancel")
-    assert await _stored(harness, "SELECT name FROM ptb_conversations") == []
+    (data,) = (await _stored(harness, "SELECT data FROM ptb_user_data WHERE user_id = ?", 7101))[0]
+    assert FORM not in json.loads(data)
 
     await user.send("/language")
     await user.press(get_texts("en").common.btn_lang_en)

@@ -187,7 +187,7 @@ async def test_deletemydata_erases_the_phone_an_admin_has_open_in_a_return(
     await admin.send("/start")
     applicant = harness.user(RESIDENT, first_name=NAME)
     await fill(applicant, name=PROJECT, phone=PHONE)
-    await applicant.press(r.btn_submit)
+    await applicant.press(ZH.form.btn_submit)
     assert PHONE in admin.last.text  # staff see the full number on the card
     card = admin.last
     # The admin presses 退回 and is asked for a reason: the dialog is open and stored.

@@ -135,9 +135,9 @@ def test_referral_link_refuses_codes_telegram_would_drop() -> None:
 
 
 def test_draft_round_trips_and_distrusts_bad_json() -> None:
-    draft = Draft(name="项目", investment_wan=1.5, jobs=2, referrer_id=7, step=3)
+    draft = Draft(name="项目", investment_wan=1.5, jobs=2, referrer_id=7)
     assert Draft.from_json(draft.to_json()) == draft
-    forged = Draft.from_json({"name": 5, "jobs": True, "investment_wan": "x", "step": "1"})
+    forged = Draft.from_json({"name": 5, "jobs": True, "investment_wan": "x"})
     assert forged == Draft()
     assert Draft.from_json(None) == Draft()
     assert Draft().missing() is Field.NAME

@@ -1,4 +1,5 @@
-"""The staff guard through the real Application: admins pass, residents and forgers are refused."""
+"""The staff guard (applied where handlers are registered) through the real Application: admins
+pass, residents and forgers are refused."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from bot.services.roles import denied_action
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.audit import list_audit
-from handlers.staff_guard import require_staff, staff_only
+from handlers.staff_guard import staff
 from tests.conftest import ADMIN_ID
 
 ZH = get_texts("zh").common
 
 
-@staff_only
 async def _probe(update: Update, context: Context) -> None:
     """Answer a staff-only probe command with a button."""
     assert update.effective_message is not None
@@ -33,8 +33,6 @@ async def _probe(update: Update, context: Context) -> None:
 async def _probe_button(update: Update, context: Context) -> None:
     """Answer the staff-only probe button."""
     assert update.callback_query is not None
-    if not await require_staff(update, context):
-        return
     await update.callback_query.answer("pressed")
 
 
@@ -42,8 +40,8 @@ async def _probe_button(update: Update, context: Context) -> None:
 async def probed(harness: BotHarness) -> BotHarness:
     """The harness with a staff-only command and button registered ahead of the others."""
     group = harness.running.app.handlers[0]
-    group.insert(0, CommandHandler("probe", _probe))
-    group.insert(0, CallbackQueryHandler(_probe_button, pattern=callbacks.pattern("probe")))
+    group.insert(0, staff(CommandHandler("probe", _probe)))
+    group.insert(0, staff(CallbackQueryHandler(_probe_button, pattern=callbacks.pattern("probe"))))
     return harness
 
 

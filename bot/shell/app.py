@@ -59,6 +59,7 @@ from handlers import (
     unanswered,
 )
 from handlers.form_router import FormRouter
+from handlers.staff_guard import staff
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def build_application(
     )
     processor.application = app
     for group, handler in _handlers(settings):
-        if group >= FORMS_GROUP:  # group -2 only records the user; the log names who answered
+        if group >= 0:  # groups -2/-1 record the user and route forms (which name themselves)
             _trace(handler)
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
@@ -126,15 +127,15 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         # (handlers.form_router); outside one, only a form's entry stops here.
         (FORMS_GROUP, forms_router(settings).handler()),
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
-        (0, review.return_dialog(settings)),
+        (0, staff(review.return_dialog(settings), "review")),
         # --- training dialogs (handlers.trainings)
-        *((0, h) for h in trainings.dialogs(settings)),
+        *((0, staff(h, "training")) for h in trainings.dialogs(settings)),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
         (0, complaints.dialog(menu_labels("btn_complaint"), settings)),
-        (0, complaints.resolve_dialog(settings)),
+        (0, staff(complaints.resolve_dialog(settings))),
         (0, contact.dialog(menu_labels("btn_contact"), settings)),
-        (0, contact.reply_dialog(settings)),
-        (0, broadcast.dialog(settings)),
+        (0, staff(contact.reply_dialog(settings))),
+        (0, staff(broadcast.dialog(settings))),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
         (0, MessageHandler(filters.Text(menu_labels("btn_help")), start.help_command)),
@@ -152,42 +153,38 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, CallbackQueryHandler(qa.feedback, pattern=callbacks.pattern("fb"))),
         # --- registration commands and buttons (handlers.registration)
         *((0, h) for h in registration.commands()),
-        *((0, h) for h in review.commands()),
         # --- training commands and buttons (handlers.trainings)
         *((0, h) for h in trainings.commands_and_buttons(menu_labels("btn_trainings"))),
-        # --- staff commands and buttons (handlers.staff, handlers.complaints, handlers.privacy)
+        # --- resident commands and buttons (handlers.complaints, handlers.privacy)
         *((0, h) for h in complaints.commands()),
-        *((0, h) for h in contact.commands()),
         *((0, h) for h in privacy.commands()),
-        (0, CommandHandler("stats", stats.stats)),
-        (0, CommandHandler("export", export.export_menu)),
-        (0, CallbackQueryHandler(export.export_choice, pattern=callbacks.pattern(export.FEATURE))),
-        (0, CommandHandler("unanswered", unanswered.unanswered)),
-        (0, CommandHandler("kbreload", unanswered.kbreload)),
-        (
-            0,
-            CallbackQueryHandler(
-                unanswered.pick_topic, pattern=callbacks.pattern(unanswered.PICK)
-            ),
-        ),
-        (
-            0,
-            CallbackQueryHandler(
-                unanswered.browse_topics, pattern=callbacks.pattern(unanswered.PAGE)
-            ),
-        ),
-        (
-            0,
-            CallbackQueryHandler(
-                unanswered.attach_example, pattern=callbacks.pattern(unanswered.ADD)
-            ),
-        ),
-        (0, CallbackQueryHandler(broadcast.stale, pattern=callbacks.pattern(broadcast.FEATURE))),
+        # --- staff commands and buttons: guarded where registered (handlers.staff_guard)
+        *((0, staff(h, what)) for h, what in _staff_handlers()),
         # Fallbacks last: unknown commands, unreadable messages, stale buttons.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
         (0, MessageHandler(filters.TEXT, qa.ask)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
         (0, CallbackQueryHandler(ui.stale_button)),
+    ]
+
+
+def _staff_handlers() -> list[tuple[BaseHandler[Any, Any, Any], str | None]]:
+    """Every staff command and button outside a dialog, with the audit name of a refusal."""
+    button = CallbackQueryHandler
+    return [
+        *((h, "review") for h in review.commands()),
+        *((h, "training") for h in trainings.staff_buttons()),
+        *((h, None) for h in complaints.staff_commands()),
+        *((h, None) for h in contact.commands()),
+        (CommandHandler("stats", stats.stats), None),
+        (CommandHandler("export", export.export_menu), None),
+        (button(export.export_choice, pattern=callbacks.pattern(export.FEATURE)), None),
+        (CommandHandler("unanswered", unanswered.unanswered), None),
+        (CommandHandler("kbreload", unanswered.kbreload), None),
+        (button(unanswered.pick_topic, pattern=callbacks.pattern(unanswered.PICK)), None),
+        (button(unanswered.browse_topics, pattern=callbacks.pattern(unanswered.PAGE)), None),
+        (button(unanswered.attach_example, pattern=callbacks.pattern(unanswered.ADD)), None),
+        (button(broadcast.stale, pattern=callbacks.pattern(broadcast.FEATURE)), None),
     ]
 
 

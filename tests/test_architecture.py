@@ -14,7 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "knowledge", "db")
 
 # Helpers every feature may use; any other handlers module is a feature and imports no other.
-SHARED_HANDLERS = {"handlers.ui", "handlers.dialogs", "handlers.staff_guard", "handlers.errors"}
+SHARED_HANDLERS = {
+    "handlers.ui",
+    "handlers.dialogs",
+    "handlers.staff_guard",
+    "handlers.errors",
+    "handlers.forms",
+    "handlers.form_router",
+}
 # Registration (the applicant's side of a project) hands a new submission to review (the staff's
 # side) and shows review's resubmit button: one feature in two modules.
 FEATURE_EXCEPTIONS = {("handlers.registration", "handlers.review")}

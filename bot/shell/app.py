@@ -50,7 +50,6 @@ from handlers import (
     privacy,
     qa,
     registration,
-    registration_form,
     review,
     start,
     stats,
@@ -59,6 +58,7 @@ from handlers import (
     unanswered,
 )
 from handlers.form_router import FormRouter
+from handlers.registration import form as registration_form
 from handlers.staff_guard import staff
 
 _LOGGER = logging.getLogger(__name__)

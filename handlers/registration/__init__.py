@@ -1,6 +1,6 @@
 """Project registration outside the dialog: /myprojects, /myreferrals and /invite.
 
-The registration dialog itself is a form (``handlers.registration_form``); staff review of
+The registration dialog itself is a form (``handlers.registration.form``); staff review of
 submitted projects is in ``handlers.review``.
 """
 

@@ -128,7 +128,7 @@ class FormRouter:
         if state is None and (other := other_dialog(update, context, form.name)) is not None:
             await tell_busy(update, context, other)
             return
-        if form.staff and not await _staff(update, context):
+        if form.staff and not await require_staff(update, context, form.staff_action):
             return
         opening = await opener(update, context, state)
         if opening is None:
@@ -144,12 +144,18 @@ class FormRouter:
             if state.step in entry.inside and entry.handler.check_update(update):
                 await self._open(update, context, form, entry.open, state)
                 return
-        if text is not None and text.split()[0].split("@")[0] in (BACK, CANCEL):
-            if text.split()[0].startswith(BACK):
-                await self.back(update, context, form, state)
-            else:
-                await self.cancel(update, context, form, state)
+        command = text.split()[0].split("@")[0] if text is not None and text.split() else ""
+        if command == BACK:
+            await self.back(update, context, form, state)
             return
+        if command == CANCEL:
+            await self.cancel(update, context, form, state)
+            return
+        for handler in form.besides:
+            if handler.check_update(update):
+                await handler.callback(update, context)
+                self._store(context, state, _uid(update))
+                return
         if (text is not None and text in _MENU_LABELS) or self._other_entry(form, update):
             await tell_busy(update, context, form.name)
             self._store(context, state, _uid(update))
@@ -362,7 +368,7 @@ class FormRouter:
 
     async def _withdrawn(self, update: Update, context: Context, form: Form) -> None:
         """The staff role was withdrawn mid-dialog: refuse and end the dialog."""
-        await _staff(update, context)
+        await require_staff(update, context, form.staff_action)
         t = context.texts(update.effective_user)
         self.end(context, update.effective_user.id if update.effective_user else None)
         if update.effective_chat is not None:
@@ -500,10 +506,6 @@ class FormRouter:
 def _at(state: State, step: str) -> State:
     state.step = step
     return state
-
-
-async def _staff(update: Update, context: Context) -> bool:
-    return await require_staff(update, context)
 
 
 async def _answer_query(update: Update) -> None:

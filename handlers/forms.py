@@ -174,9 +174,12 @@ class Form:
     editable: Callable[[Draft], bool] = lambda _: True
     step_editable: Callable[[Draft, str], bool] = lambda _d, _s: True
     staff: bool = False
+    staff_action: str | None = None  # how a refusal is audited (default: command or button)
     # A wording of its own (None from the callable: the common wording).
     cancelled: Callable[[Texts, Draft], str | None] | None = None
     timed_out: Callable[[Texts, Draft, int], str | None] | None = None
+    # Handlers that still work inside the dialog without changing it (e.g. another card's 通过).
+    besides: tuple[BaseHandler[Update, Context, Any], ...] = ()
 
     def step(self, name: str) -> Step | None:
         """The step called ``name``."""

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from enum import IntEnum
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -34,10 +30,21 @@ from bot.services.registration import (
     format_wan,
 )
 from bot.services.text import TextProblem, clean_text
-from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import Project, ProjectStatus
-from handlers.dialogs import cancel_for, conversation
+from handlers.forms import (
+    Accept,
+    Answer,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    State,
+    Step,
+    entry_only,
+)
 from handlers.staff_guard import send_safely, tell_staff, tell_user, texts_of
 from handlers.ui import contact_block, inline_rows
 
@@ -52,12 +59,6 @@ REGISTRATION_FEATURE = "reg"
 RESUBMIT = "again"
 RETURNING = "returning_project"
 REVIEW_LIST_SIZE = 10
-
-
-class WaitingReview(IntEnum):
-    """What the staff's 退回 dialog waits for."""
-
-    RETURN_REASON = 1
 
 
 def resubmit_row(t: Texts, project_id: int, ref_no: str) -> list[InlineKeyboardButton]:
@@ -203,11 +204,11 @@ async def _tell_referrer(context: Context, decided: Decided) -> None:
     await tell_user(context, referrer, decided.referrer_lang, compose)
 
 
-async def ask_reason(update: Update, context: Context) -> WaitingReview | int | None:
-    """退回: remember which project and ask for the reason."""
+async def _open_return(update: Update, context: Context, state: State | None) -> Opening | None:
+    """退回: check the card is current and ask for the reason (another card's 退回 switches)."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
-        return ConversationHandler.END
+        return None
     target = _target(update, RETURN)
     if target is None:
         await _refuse_stale(update, context)
@@ -231,58 +232,50 @@ async def ask_reason(update: Update, context: Context) -> WaitingReview | int | 
         return None
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
-    if context.user_data is not None:
-        # Ids only: this admin's user_data is stored, and a copy of the card's text (the
-        # applicant's name and phone) would outlive the applicant's /deletemydata.
-        context.user_data[RETURNING] = {
-            "project": project_id,
-            "round": round_,
-            "message": None if message is None else message.message_id,
-        }
-    t = context.texts(user)
-    text = fmt(
-        t.registration.ask_reason,
-        ref_no=project.ref_no,
-        name=project.name or "",
-        limit=REASON_MAX_CHARS,
-    )
-    await context.bot.send_message(user.id, text, reply_markup=ForceReply(selective=True))
-    return WaitingReview.RETURN_REASON
+    # Ids only: this admin's dialog is stored, and a copy of the card's text (the applicant's
+    # name and phone) would outlive the applicant's /deletemydata.
+    pending = {
+        "project": project_id,
+        "round": round_,
+        "message": None if message is None else message.message_id,
+        "ref_no": project.ref_no,
+    }
+    return Opening(pending)
 
 
-async def got_reason(update: Update, context: Context) -> WaitingReview | int:
-    """Return the project with the typed reason, mark the card and tell the applicant."""
-    message, user = update.effective_message, update.effective_user
-    pending = context.user_data.get(RETURNING) if context.user_data is not None else None
-    if message is None or user is None or not isinstance(pending, dict):
-        return ConversationHandler.END
-    t = context.texts(user)
-    reason = clean_text(message.text or "", REASON_MAX_CHARS)
+async def _reason(a: Answer) -> Outcome:
+    reason = clean_text(a.text or "", REASON_MAX_CHARS)
     if isinstance(reason, TextProblem):
-        await message.reply_text(fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS))
-        return WaitingReview.RETURN_REASON
-    registration = context.services.registration
-    decided = await registration.decide(
+        return Refuse(fmt(a.t.registration.reason_invalid, limit=REASON_MAX_CHARS))
+    return Accept({"reason": reason})
+
+
+async def _return_project(a: Answer) -> Outcome:
+    """Return the project with the typed reason, mark the card and tell the applicant."""
+    message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
+    pending = a.draft
+    if message is None or user is None:
+        return Finish()
+    reason = str(pending["reason"])
+    decided = await context.services.registration.decide(
         int(pending["project"]),
         user.id,
         approve=False,
         reason=reason,
         submission=int(pending.get("round", 1)),
     )
-    if context.user_data is not None:
-        context.user_data.pop(RETURNING, None)
     if decided.outcome is DecisionOutcome.OUTDATED and decided.project is not None:
         await message.reply_text(fmt(t.registration.card_outdated, ref_no=decided.project.ref_no))
-        return ConversationHandler.END
+        return Finish()
     if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
         label = "" if decided.project is None else status_label(t, decided.project.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
-        return ConversationHandler.END
+        return Finish()
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
     await message.reply_text(mark)
     await _mark_card(context, user.id, pending, mark)
     await _tell_applicant(context, decided, reason)
-    return ConversationHandler.END
+    return Finish()
 
 
 async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], mark: Html) -> None:
@@ -299,30 +292,6 @@ async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], ma
         return context.bot.edit_message_text(text, chat_id=chat_id, message_id=pending["message"])
 
     await send_safely(context, chat_id, sending)
-
-
-def _review_cancelled(t: Texts) -> str:
-    return t.registration.review_cancelled
-
-
-cancel_return = cancel_for([RETURNING], _review_cancelled)  # the project stays as it was
-
-
-async def reason_reprompt(update: Update, context: Context) -> WaitingReview:
-    """Ask again for the reason when something else arrives."""
-    t = context.texts(update.effective_user)
-    text = fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return WaitingReview.RETURN_REASON
-
-
-async def return_timed_out(update: Update, context: Context) -> None:
-    """Forget the pending 退回 after the configured silence (the project stays submitted)."""
-    if context.user_data is not None:
-        context.user_data.pop(RETURNING, None)
 
 
 async def _tell_applicant(context: Context, decided: Decided, reason: str | None = None) -> None:
@@ -361,28 +330,28 @@ async def review_list(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ wiring
-def return_dialog(settings: Settings) -> ConversationHandler[Context]:
+def return_form() -> Form:
     """The staff's 退回 dialog: press the button, then type the reason."""
-    return conversation(
-        settings=settings,
-        entry_points=[
-            CallbackQueryHandler(ask_reason, pattern=callbacks.pattern(FEATURE, RETURN))
-        ],
-        states={
-            WaitingReview.RETURN_REASON: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason),
-                # Another card's 退回 switches the project; 通过 works meanwhile.
-                CallbackQueryHandler(ask_reason, pattern=callbacks.pattern(FEATURE, RETURN)),
-                CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),
-            ],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel_return),
-            MessageHandler(filters.ALL, reason_reprompt),
-            CallbackQueryHandler(reason_reprompt),
-        ],
+    entry = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(FEATURE, RETURN))
+    reason = Step(
+        "reason",
+        lambda ask: fmt(
+            ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS
+        ),
+        _reason,
+    )
+    return Form(
         name="review_return",
-        on_timeout=return_timed_out,
+        key="rvret",
+        steps=(reason,),
+        # Another card's 退回 switches the project; 通过 works meanwhile.
+        entries=(Entry(entry, _open_return, inside=("reason",)),),
+        besides=(CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),),
+        submit=_return_project,
+        again="/review",
+        staff=True,
+        staff_action="review",
+        cancelled=lambda t, _: t.registration.review_cancelled,  # the project stays as it was
     )
 
 

@@ -167,7 +167,7 @@ async def test_staff_button_entry_is_refused_with_an_alert_while_in_another_dial
     replies = await first.press_data(str(back["callback_data"]), card)
     assert replies.toast == busy_text(ZH, "new_training")
     assert "return" not in str(harness.running.app.user_data[ADMIN_ID])
-    assert not dialog_named(harness, "review_return")._conversations  # type: ignore[attr-defined]
+    assert dialog_of(harness, ADMIN_ID) == "new_training"
     # The new-training dialog still waits for the title.
     await first.send("电商直播入门")
     assert harness.running.app.user_data[ADMIN_ID]["new_training"]["title"] == "电商直播入门"

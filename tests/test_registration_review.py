@@ -134,7 +134,10 @@ async def test_return_needs_a_reason_and_tells_the_applicant(harness: BotHarness
     applicant = harness.user(306)
     replies = await first.press(R.btn_return)
     assert project.ref_no in replies.last.text
-    assert (await first.send_sticker()).last.text.startswith("原因不能为空")
+    doing = dict(ZH.common.dialog_names)["review_return"]
+    asked_again = (await first.send_sticker()).last.text
+    assert asked_again.startswith(ZH.form.reprompt_non_text.format(dialog=doing))
+    assert project.ref_no in asked_again
     assert (await first.send("   ")).last.text.startswith("原因不能为空")
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     replies = await first.send("材料不全，<请补充>营业执照")

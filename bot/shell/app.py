@@ -116,7 +116,7 @@ FORMS_GROUP = -1
 def forms_router(settings: Settings) -> FormRouter:
     """The one router serving every form (dialog declared as data)."""
     del settings  # forms read the settings at each step
-    return FormRouter([registration_form.form()])
+    return FormRouter([registration_form.form(), review.return_form()])
 
 
 def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
@@ -127,7 +127,6 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         # (handlers.form_router); outside one, only a form's entry stops here.
         (FORMS_GROUP, forms_router(settings).handler()),
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
-        (0, staff(review.return_dialog(settings), "review")),
         # --- training dialogs (handlers.trainings)
         *((0, staff(h, "training")) for h in trainings.dialogs(settings)),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)

@@ -851,7 +851,7 @@ REGISTRATION = RegistrationTexts(
     review_header="{count} projects await review; the oldest {shown}:",
     review_none="No projects await review.",
     ask_reason=(
-        "Why is <b>{ref_no}</b> “{name}” returned? (up to {limit} characters; the applicant "
+        "Why is <b>{ref_no}</b> returned? (up to {limit} characters; the applicant "
         "sees it.) Send /cancel to stop."
     ),
     reason_invalid="The reason cannot be empty and has at most {limit} characters.",

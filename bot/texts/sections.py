@@ -492,7 +492,7 @@ class RegistrationTexts:
     btn_return: str
     review_header: str  # {count} {shown}
     review_none: str
-    ask_reason: str  # {ref_no} {name} {limit}
+    ask_reason: str  # {ref_no} {limit}
     reason_invalid: str  # {limit}
     review_cancelled: str
     decided_approved: str  # {actor}

@@ -791,8 +791,7 @@ REGISTRATION = RegistrationTexts(
     review_header="待审核项目共 {count} 个，下面是最早的 {shown} 个：",
     review_none="目前没有待审核的项目。",
     ask_reason=(
-        "请输入退回 <b>{ref_no}</b>“{name}”的原因（{limit} 字以内，会发给申请人）。"
-        "发送 /cancel 放弃。"
+        "请输入退回 <b>{ref_no}</b> 的原因（{limit} 字以内，会发给申请人）。发送 /cancel 放弃。"
     ),
     reason_invalid="原因不能为空，最多 {limit} 个字，请重新输入。",
     review_cancelled="已放弃退回，项目仍待审核。",

@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.buttons import LeaveMessageButton
 from bot.context import Context
 from bot.services.contact import (
     MAX_MESSAGE_CHARS,
@@ -221,7 +222,7 @@ def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Co
         entry_points=[
             CommandHandler("contact", start),
             MessageHandler(filters.Text(menu_labels), start),
-            CallbackQueryHandler(start, pattern=callbacks.pattern("contact")),
+            CallbackQueryHandler(start, pattern=LeaveMessageButton.pattern()),
         ],
         states={
             ContactStep.MESSAGE: [

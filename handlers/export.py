@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot import callbacks
+from bot.buttons import ExportButton
 from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind
 from bot.texts import fmt
 from handlers.ui import inline_rows, stale_button
-
-FEATURE = "exp"
 
 
 async def export_menu(update: Update, context: Context) -> None:
@@ -23,7 +21,7 @@ async def export_menu(update: Update, context: Context) -> None:
     if message is None:
         return
     t = context.texts(update.effective_user)
-    buttons = [(label, callbacks.encode(FEATURE, kind)) for kind, label in t.export.kinds]
+    buttons = [(label, ExportButton(ExportKind(kind)).pack()) for kind, label in t.export.kinds]
     await message.reply_text(t.export.choose_what, reply_markup=inline_rows(buttons))
 
 
@@ -32,25 +30,25 @@ async def export_choice(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    args = callbacks.decode(query.data, FEATURE) or []
-    kind = args[0] if args and args[0] in set(ExportKind) else None
-    if kind is None or len(args) > 2 or (len(args) == 2 and args[1] not in set(ExportFormat)):
+    pressed = ExportButton.unpack(query.data)
+    if pressed is None:
         await stale_button(update, context)
         return
     await query.answer()
     t = context.texts(update.effective_user)
+    kind = pressed.kind
     what = dict(t.export.kinds)[kind]
-    if len(args) == 1:
+    if pressed.format is None:
         buttons = [
-            (t.export.btn_xlsx, callbacks.encode(FEATURE, kind, ExportFormat.XLSX)),
-            (t.export.btn_csv, callbacks.encode(FEATURE, kind, ExportFormat.CSV)),
+            (t.export.btn_xlsx, ExportButton(kind, ExportFormat.XLSX).pack()),
+            (t.export.btn_csv, ExportButton(kind, ExportFormat.CSV).pack()),
         ]
         await query.edit_message_text(
             fmt(t.export.choose_format, what=what), reply_markup=inline_rows(buttons)
         )
         return
     file = await context.services.exports.export(
-        ExportKind(kind), ExportFormat(args[1]), t, actor_id=query.from_user.id
+        kind, pressed.format, t, actor_id=query.from_user.id
     )
     await context.bot.send_document(
         chat.id,

@@ -15,13 +15,12 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
+from bot.buttons import EraseButton
 from bot.context import Context
 from bot.texts import Texts, fmt, status_label
 from db.models import PersonalData
 from handlers.ui import chunk_html, inline_rows, visible_text
 
-FEATURE = "priv"
 MAX_MESSAGES = 3
 
 
@@ -136,8 +135,8 @@ async def ask_delete(update: Update, context: Context) -> None:
         return
     t = context.texts(update.effective_user)
     buttons = [
-        (t.privacy.btn_confirm_delete, callbacks.encode(FEATURE, "erase")),
-        (t.privacy.btn_keep, callbacks.encode(FEATURE, "keep")),
+        (t.privacy.btn_confirm_delete, EraseButton("erase").pack()),
+        (t.privacy.btn_keep, EraseButton("keep").pack()),
     ]
     await update.effective_message.reply_text(
         t.privacy.confirm_delete, reply_markup=inline_rows(buttons)
@@ -150,12 +149,12 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if query is None or user is None or chat is None:
         return
     t = context.texts(user)  # before the erasure: it reads user_data
-    args = callbacks.decode(query.data, FEATURE, 1)
-    if args is None or args[0] not in ("erase", "keep"):
+    pressed = EraseButton.unpack(query.data)
+    if pressed is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
-    if args[0] == "keep":
+    if pressed.choice == "keep":
         await query.edit_message_text(t.privacy.kept)
         return
     await context.services.privacy.erase(user.id)
@@ -170,5 +169,5 @@ def commands() -> list[BaseHandler[Update, Context, object]]:
     return [
         CommandHandler("mydata", my_data),
         CommandHandler("deletemydata", ask_delete),
-        CallbackQueryHandler(confirm_delete, pattern=callbacks.pattern(FEATURE)),
+        CallbackQueryHandler(confirm_delete, pattern=EraseButton.pattern()),
     ]

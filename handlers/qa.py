@@ -9,38 +9,44 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import callbacks
+from bot.buttons import (
+    CategoriesButton,
+    CategoryButton,
+    FeedbackButton,
+    LeaveMessageButton,
+    SourceButton,
+    TopicButton,
+    Vote,
+)
 from bot.context import Context
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.texts import Texts, fmt
 from handlers.ui import contact_block, inline_rows
 from knowledge.model import Topic
 
-_IN_PLACE = "e"
-
 
 def _is_feedback(button: InlineKeyboardButton) -> bool:
     data = button.callback_data
-    return isinstance(data, str) and callbacks.decode(data, "fb") is not None
+    return FeedbackButton.unpack(data) is not None
 
 
 def _topic_button(t: Texts, topic: Topic, prefix: str = "") -> InlineKeyboardButton:
-    data = callbacks.encode("topic", topic.id)
+    data = TopicButton(topic.id).pack()
     return InlineKeyboardButton(prefix + topic.title_for(t.lang), callback_data=data)
 
 
 def _categories_keyboard(t: Texts, context: Context) -> InlineKeyboardMarkup:
     cats = context.services.qa.categories()
-    return inline_rows([(c.title_for(t.lang), callbacks.encode("cat", c.id)) for c in cats], 2)
+    return inline_rows([(c.title_for(t.lang), CategoryButton(c.id).pack()) for c in cats], 2)
 
 
 def _abstain_keyboard(t: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.qa.btn_browse, callback_data=callbacks.encode("cats")),
+                InlineKeyboardButton(t.qa.btn_browse, callback_data=CategoriesButton().pack()),
                 InlineKeyboardButton(
-                    t.qa.btn_leave_message, callback_data=callbacks.encode("contact")
+                    t.qa.btn_leave_message, callback_data=LeaveMessageButton().pack()
                 ),
             ]
         ]
@@ -55,15 +61,15 @@ def render_topic(
     text = fmt(t.qa.answer, title=topic.title_for(t.lang), answer=qa.answer_text(topic, t.lang))
     footer = fmt(t.qa.answer_footer, reviewed=topic.reviewed.isoformat())
     first_row = [
-        InlineKeyboardButton(t.qa.btn_source, callback_data=callbacks.encode("src", topic.id))
+        InlineKeyboardButton(t.qa.btn_source, callback_data=SourceButton(topic.id).pack())
     ]
     if question_id is not None:
         first_row = [
             InlineKeyboardButton(
-                t.qa.btn_up, callback_data=callbacks.encode("fb", "u", question_id)
+                t.qa.btn_up, callback_data=FeedbackButton(Vote.UP, question_id).pack()
             ),
             InlineKeyboardButton(
-                t.qa.btn_down, callback_data=callbacks.encode("fb", "d", question_id)
+                t.qa.btn_down, callback_data=FeedbackButton(Vote.DOWN, question_id).pack()
             ),
             *first_row,
         ]
@@ -111,7 +117,7 @@ async def ask(update: Update, context: Context) -> None:
         # A bare keyword ("贷款") that some topics are about: offer those, then the menu.
         rows = [[_topic_button(t, o)] for o in topics[:3]]
         rows.append(
-            [InlineKeyboardButton(t.qa.btn_browse, callback_data=callbacks.encode("cats"))]
+            [InlineKeyboardButton(t.qa.btn_browse, callback_data=CategoriesButton().pack())]
         )
         await message.reply_text(t.qa.menu_hint_topics, reply_markup=InlineKeyboardMarkup(rows))
     elif result.reason in ("too_short", "keyword_menu"):
@@ -141,7 +147,8 @@ async def show_categories(update: Update, context: Context) -> None:
     await query.answer()
     t = context.texts(update.effective_user)
     keyboard = _categories_keyboard(t, context)
-    if callbacks.decode(query.data, "cats") == [_IN_PLACE]:
+    pressed = CategoriesButton.unpack(query.data)
+    if pressed is not None and pressed.in_place:
         await query.edit_message_text(t.qa.categories_prompt, reply_markup=keyboard)
     else:
         await context.bot.send_message(
@@ -155,15 +162,15 @@ async def show_category(update: Update, context: Context) -> None:
     if query is None:
         return
     t = context.texts(update.effective_user)
-    args = callbacks.decode(query.data, "cat", 1)
-    category = context.services.qa.kb.category(args[0]) if args else None
+    pressed = CategoryButton.unpack(query.data)
+    category = context.services.qa.kb.category(pressed.category_id) if pressed else None
     if category is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
     topics = context.services.qa.kb.topics_in(category.id)
     rows = [[_topic_button(t, topic)] for topic in topics]
-    back = callbacks.encode("cats", _IN_PLACE)
+    back = CategoriesButton(in_place=True).pack()
     rows.append([InlineKeyboardButton(t.qa.btn_back_categories, callback_data=back)])
     title = category.title_for(t.lang)
     await query.edit_message_text(
@@ -177,8 +184,8 @@ async def show_topic(update: Update, context: Context) -> None:
     if query is None or update.effective_chat is None:
         return
     t = context.texts(update.effective_user)
-    args = callbacks.decode(query.data, "topic", 1)
-    topic = context.services.qa.topic(args[0]) if args else None
+    pressed = TopicButton.unpack(query.data)
+    topic = context.services.qa.topic(pressed.topic_id) if pressed else None
     if topic is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
@@ -193,8 +200,8 @@ async def show_source(update: Update, context: Context) -> None:
     if query is None or update.effective_chat is None:
         return
     t = context.texts(update.effective_user)
-    args = callbacks.decode(query.data, "src", 1)
-    topic = context.services.qa.topic(args[0]) if args else None
+    pressed = SourceButton.unpack(query.data)
+    topic = context.services.qa.topic(pressed.topic_id) if pressed else None
     if topic is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
@@ -209,12 +216,12 @@ async def feedback(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     t = context.texts(user)
-    up, down = (callbacks.decode_id(query.data, "fb", vote) for vote in ("u", "d"))
-    question_id = up if up is not None else down
-    if question_id is None:
+    pressed = FeedbackButton.unpack(query.data)
+    if pressed is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
-    if not await context.services.qa.feedback(question_id, user.id, up=up is not None):
+    up = pressed.vote is Vote.UP
+    if not await context.services.qa.feedback(pressed.question_id, user.id, up=up):
         await query.answer(t.qa.feedback_not_yours, show_alert=True)
         return
     await query.answer(t.qa.feedback_thanks)
@@ -222,7 +229,7 @@ async def feedback(update: Update, context: Context) -> None:
     if markup is not None:
         rows = [[b for b in row if not _is_feedback(b)] for row in markup.inline_keyboard]
         await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
-    if down is not None and update.effective_chat is not None:
+    if not up and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id, t.qa.feedback_sorry, reply_markup=_abstain_keyboard(t)
         )

@@ -20,7 +20,7 @@ from telegram.ext import (
     CommandHandler,
 )
 
-from bot import callbacks
+from bot.buttons import ApproveButton, ResubmitButton, ReturnButton, ReviewButton
 from bot.context import Context
 from bot.services.registration import (
     REASON_MAX_CHARS,
@@ -50,13 +50,6 @@ from handlers.ui import contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
 
-FEATURE = "rev"
-APPROVE = "ok"
-RETURN = "ret"
-# The registration dialog's buttons (handlers.registration, which imports this module, uses
-# it as its FEATURE): the applicant's 修改并重新提交 button opens that dialog.
-REGISTRATION_FEATURE = "reg"
-RESUBMIT = "again"
 RETURNING = "returning_project"
 REVIEW_LIST_SIZE = 10
 
@@ -64,7 +57,7 @@ REVIEW_LIST_SIZE = 10
 def resubmit_row(t: Texts, project_id: int, ref_no: str) -> list[InlineKeyboardButton]:
     """The applicant's button that opens a returned project for correction."""
     label = str(fmt(t.registration.btn_resubmit, ref_no=ref_no))
-    data = callbacks.encode(REGISTRATION_FEATURE, RESUBMIT, project_id)
+    data = ResubmitButton(project_id).pack()
     return [InlineKeyboardButton(label, callback_data=data)]
 
 
@@ -112,8 +105,8 @@ def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
     r, ident = t.registration, item.project.id
     return inline_rows(
         [
-            (r.btn_approve, callbacks.encode(FEATURE, APPROVE, ident, item.submission)),
-            (r.btn_return, callbacks.encode(FEATURE, RETURN, ident, item.submission)),
+            (r.btn_approve, ApproveButton(ident, item.submission).pack()),
+            (r.btn_return, ReturnButton(ident, item.submission).pack()),
         ]
     )
 
@@ -127,14 +120,11 @@ async def notify_staff(context: Context, item: ReviewItem) -> int:
     return await tell_staff(context, compose)
 
 
-def _target(update: Update, action: str) -> tuple[int, int] | None:
-    """(project id, submission round) of a card's button; a card without a round is of the
-    first submission."""
+def _target(update: Update, kind: type[ReviewButton]) -> tuple[int, int] | None:
+    """(project id, submission round) of a card's button."""
     query = update.callback_query
-    ids = callbacks.decode_ids(query.data if query else None, FEATURE, action, (1, 2))
-    if ids is None:
-        return None
-    return ids[0], ids[1] if len(ids) == 2 else 1
+    pressed = kind.unpack(query.data if query else None)
+    return None if pressed is None else (pressed.project_id, pressed.submission)
 
 
 async def _refuse_stale(update: Update, context: Context) -> None:
@@ -168,7 +158,7 @@ async def approve(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    target = _target(update, APPROVE)
+    target = _target(update, ApproveButton)
     if target is None:
         await _refuse_stale(update, context)
         return
@@ -209,7 +199,7 @@ async def _open_return(update: Update, context: Context, state: State | None) ->
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return None
-    target = _target(update, RETURN)
+    target = _target(update, ReturnButton)
     if target is None:
         await _refuse_stale(update, context)
         return None
@@ -332,7 +322,7 @@ async def review_list(update: Update, context: Context) -> None:
 # ------------------------------------------------------------------ wiring
 def return_form() -> Form:
     """The staff's 退回 dialog: press the button, then type the reason."""
-    entry = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(FEATURE, RETURN))
+    entry = CallbackQueryHandler(entry_only, pattern=ReturnButton.pattern())
     reason = Step(
         "reason",
         lambda ask: fmt(
@@ -346,7 +336,7 @@ def return_form() -> Form:
         steps=(reason,),
         # Another card's 退回 switches the project; 通过 works meanwhile.
         entries=(Entry(entry, _open_return, inside=("reason",)),),
-        besides=(CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),),
+        besides=(CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),),
         submit=_return_project,
         again="/review",
         staff=True,
@@ -359,5 +349,5 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     """/review and the 通过 button outside the 退回 dialog."""
     return [
         CommandHandler("review", review_list),
-        CallbackQueryHandler(approve, pattern=callbacks.pattern(FEATURE, APPROVE)),
+        CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks
+from bot.buttons import LanguageButton
 from bot.context import Context
 from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
@@ -95,8 +95,8 @@ async def language(update: Update, context: Context) -> None:
     t = context.texts(update.effective_user)
     keyboard = inline_rows(
         [
-            (t.common.btn_lang_zh, callbacks.encode("lang", "zh")),
-            (t.common.btn_lang_en, callbacks.encode("lang", "en")),
+            (t.common.btn_lang_zh, LanguageButton("zh").pack()),
+            (t.common.btn_lang_en, LanguageButton("en").pack()),
         ]
     )
     await update.effective_message.reply_text(t.common.language_prompt, reply_markup=keyboard)
@@ -107,15 +107,15 @@ async def choose_language(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    args = callbacks.decode(query.data, "lang", 1)
-    if args is None or args[0] not in ("zh", "en"):
+    pressed = LanguageButton.unpack(query.data)
+    if pressed is None:
         await stale_button(update, context)
         return
     await query.answer()
     if context.user_data is not None:
-        context.user_data["lang"] = args[0]
-    await context.services.users.set_language(update.effective_user.id, args[0])
-    t = get_texts(args[0])
+        context.user_data["lang"] = pressed.lang
+    await context.services.users.set_language(update.effective_user.id, pressed.lang)
+    t = get_texts(pressed.lang)
     await query.edit_message_text(t.common.language_set)
     if update.effective_chat is not None:
         await context.bot.send_message(

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from telegram import Update
 
-from bot import callbacks
+from bot.buttons import AttachExampleButton, PickTopicButton, TopicsPageButton
 from bot.context import Context
 from bot.services.stats import PeriodError, clip
 from bot.services.unanswered import AttachOutcome, QuestionGroup
@@ -20,7 +20,6 @@ from bot.texts import Html, Texts, fmt
 from handlers.ui import echo, inline_rows, reply_in_chunks, stale_button
 from knowledge.model import KnowledgeBaseError, Topic
 
-PICK, PAGE, ADD = "uap", "uat", "uaa"
 DEFAULT_DAYS = 30
 TOPICS_PER_PAGE = 8
 _EXAMPLE_COLUMNS = 120
@@ -70,7 +69,7 @@ async def unanswered(update: Update, context: Context) -> None:
         await message.reply_text(fmt(t.unanswered.none, since=label))
         return
     buttons = [
-        (t.unanswered.btn_attach.format(n=n), callbacks.encode(PICK, g.lead.id))
+        (t.unanswered.btn_attach.format(n=n), PickTopicButton(g.lead.id).pack())
         for n, g in enumerate(groups, start=1)
     ]
     blocks = _render_groups(t, groups, label)
@@ -78,7 +77,9 @@ async def unanswered(update: Update, context: Context) -> None:
 
 
 def _topic_buttons(t: Texts, question_id: int, topics: list[Topic]) -> list[tuple[str, str]]:
-    return [(tp.title_for(t.lang), callbacks.encode(ADD, question_id, tp.id)) for tp in topics]
+    return [
+        (tp.title_for(t.lang), AttachExampleButton(question_id, tp.id).pack()) for tp in topics
+    ]
 
 
 async def pick_topic(update: Update, context: Context) -> None:
@@ -86,19 +87,19 @@ async def pick_topic(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    question_id = callbacks.decode_id(query.data, PICK)
-    if question_id is None:
+    pressed = PickTopicButton.unpack(query.data)
+    if pressed is None:
         await stale_button(update, context)
         return
     t = context.texts(update.effective_user)
     service = context.services.unanswered
-    question = await service.question(question_id)
+    question = await service.question(pressed.question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
         return
     await query.answer()
     buttons = _topic_buttons(t, question.id, service.candidates(question.text))
-    buttons.append((t.unanswered.btn_browse_all, callbacks.encode(PAGE, question.id, 0)))
+    buttons.append((t.unanswered.btn_browse_all, TopicsPageButton(question.id, 0).pack()))
     await context.bot.send_message(
         chat.id,
         fmt(t.unanswered.pick_topic, text=clip(question.text, _QUOTE_COLUMNS)),
@@ -111,25 +112,25 @@ async def browse_topics(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    args = callbacks.decode(query.data, PAGE, 2)
-    if args is None or not (args[0].isdigit() and args[1].isdigit()):
+    pressed = TopicsPageButton.unpack(query.data)
+    if pressed is None:
         await stale_button(update, context)
         return
     t = context.texts(update.effective_user)
-    question = await context.services.unanswered.question(int(args[0]))
+    question = await context.services.unanswered.question(pressed.question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
         return
     await query.answer()
     topics = list(context.services.unanswered.topics())
     pages = max(1, -(-len(topics) // TOPICS_PER_PAGE))
-    page = min(int(args[1]), pages - 1)
+    page = min(pressed.page, pages - 1)
     shown = topics[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
     buttons = _topic_buttons(t, question.id, shown)
     if page > 0:
-        buttons.append((t.unanswered.btn_prev, callbacks.encode(PAGE, question.id, page - 1)))
+        buttons.append((t.unanswered.btn_prev, TopicsPageButton(question.id, page - 1).pack()))
     if page + 1 < pages:
-        buttons.append((t.unanswered.btn_next, callbacks.encode(PAGE, question.id, page + 1)))
+        buttons.append((t.unanswered.btn_next, TopicsPageButton(question.id, page + 1).pack()))
     text = fmt(
         t.unanswered.all_topics,
         page=page + 1,
@@ -144,16 +145,16 @@ async def attach_example(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    args = callbacks.decode(query.data, ADD, 2)
-    if args is None or not args[0].isdigit():
+    pressed = AttachExampleButton.unpack(query.data)
+    if pressed is None:
         await stale_button(update, context)
         return
     t = context.texts(user)
     service = context.services.unanswered
-    question = await service.question(int(args[0]))
-    outcome = await service.attach(int(args[0]), args[1], staff_id=user.id)
-    topic = context.services.qa.topic(args[1])
-    title = topic.title_for(t.lang) if topic else args[1]
+    question = await service.question(pressed.question_id)
+    outcome = await service.attach(pressed.question_id, pressed.topic_id, staff_id=user.id)
+    topic = context.services.qa.topic(pressed.topic_id)
+    title = topic.title_for(t.lang) if topic else pressed.topic_id
     u = t.unanswered
     if outcome is AttachOutcome.NO_TOPIC or outcome is AttachOutcome.NO_QUESTION:
         await query.answer(u.no_topic if outcome is AttachOutcome.NO_TOPIC else u.gone, True)

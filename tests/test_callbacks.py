@@ -1,8 +1,10 @@
-"""bot.callbacks: the pattern of a feature's buttons and decoding an id from forged data."""
+"""bot.callbacks: typed button data (encode, validate, patterns) and the older helpers."""
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
+from typing import Literal
 
 import pytest
 
@@ -73,3 +75,115 @@ def test_decode_id_refuses_forged_data(data: str | None, feature: str, action: s
 def test_decode_id_accepts_the_largest_integer_only() -> None:
     assert callbacks.decode_id(f"v1:f:{callbacks.MAX_ID}", "f") == callbacks.MAX_ID
     assert callbacks.decode_id(f"v1:f:{callbacks.MAX_ID + 1}", "f") is None
+
+
+# -- typed button data ---------------------------------------------------------------------------
+
+
+class Vote(StrEnum):
+    UP = "u"
+    DOWN = "d"
+
+
+class VoteButton(callbacks.CallbackData, prefix="t-vote"):
+    vote: Vote
+    question_id: int
+
+
+class Card(callbacks.CallbackData, prefix="t-card"):
+    """A family: its pattern matches every button below it."""
+
+
+class CardOk(Card, prefix="ok"):
+    project_id: int
+    submission: int | None = None
+
+
+class Menu(callbacks.CallbackData, prefix="t-menu"):
+    kind: Literal["a", "b"]
+    in_place: bool = False
+    name: str = ""
+
+
+class Pair(callbacks.CallbackData, prefix="t-pair"):
+    first: str
+    second: str
+
+
+def test_a_button_reads_back_what_it_wrote() -> None:
+    assert VoteButton(Vote.UP, 7).pack() == "v1:t-vote:u:7"
+    assert VoteButton.unpack("v1:t-vote:u:7") == VoteButton(Vote.UP, 7)
+    assert CardOk(5, 2).pack() == "v1:t-card:ok:5:2"
+    assert CardOk.unpack(CardOk(5, 2).pack()) == CardOk(5, 2)
+    assert Menu("b", True, "x.y").pack() == "v1:t-menu:b:1:x.y"
+    assert Menu.unpack("v1:t-menu:b:1:x.y") == Menu("b", True, "x.y")
+
+
+def test_trailing_defaults_are_left_out_and_read_back() -> None:
+    assert CardOk(5).pack() == "v1:t-card:ok:5"  # a card from before submissions were counted
+    assert CardOk.unpack("v1:t-card:ok:5") == CardOk(5, None)
+    assert Menu("a").pack() == "v1:t-menu:a"
+    assert Menu("a", name="n").pack() == "v1:t-menu:a:0:n"
+    assert Menu.unpack("v1:t-menu:a") == Menu("a")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        5,
+        "v1:t-vote",  # missing fields
+        "v1:t-vote:u",
+        "v1:t-vote:x:7",  # not a vote
+        "v1:t-vote:u:-7",
+        "v1:t-vote:u:٧",  # a non-ASCII digit
+        "v1:t-vote:u:7.0",
+        f"v1:t-vote:u:{callbacks.MAX_ID + 1}",
+        "v1:t-vote:u:7:8",  # an extra part
+        "v2:t-vote:u:7",
+        "v1:t-votes:u:7",
+        "v1:t-vote:u:" + "7" * 60,  # longer than 64 bytes
+        "v1:t-vote:u:<b>",
+    ],
+)
+def test_forged_or_stale_data_unpacks_to_none(data: object) -> None:
+    assert VoteButton.unpack(data) is None
+
+
+def test_a_family_and_its_members_do_not_unpack_each_other() -> None:
+    assert Card.unpack("v1:t-card:ok:5") is None
+    assert CardOk.unpack("v1:t-card") is None
+    assert CardOk.unpack("v1:t-card:no:5") is None
+    assert Menu.unpack("v1:t-menu:c") is None
+    assert Menu.unpack("v1:t-menu:a:2") is None  # a bool is 0 or 1
+
+
+def test_patterns_match_the_kind_its_family_and_fixed_fields() -> None:
+    assert _matches(Card.pattern(), "v1:t-card:ok:5")
+    assert _matches(CardOk.pattern(), "v1:t-card:ok:5:2")
+    assert not _matches(CardOk.pattern(), "v1:t-card:okx:5")
+    assert _matches(VoteButton.pattern(vote=Vote.DOWN), "v1:t-vote:d:3")
+    assert not _matches(VoteButton.pattern(vote=Vote.DOWN), "v1:t-vote:u:3")
+    assert _matches(Menu.pattern(in_place=True), "v1:t-menu:a:1")
+    assert not _matches(Menu.pattern(in_place=True), "v1:t-menu:a:0")
+    with pytest.raises(TypeError):
+        Menu.pattern(colour="red")
+
+
+def test_a_prefix_is_declared_once() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+
+        class Again(callbacks.CallbackData, prefix="t-vote"):
+            pass
+
+
+def test_packing_refuses_what_telegram_or_decoding_would_not_take() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        Pair("a" * 30, "b" * 30).pack()
+    with pytest.raises(ValueError, match="not allowed"):
+        Menu("a", name="a:b").pack()
+    with pytest.raises(ValueError, match="not an id"):
+        VoteButton(Vote.UP, -1).pack()
+    with pytest.raises(ValueError, match="not one of"):
+        Menu("c").pack()  # type: ignore[arg-type]  # what mypy would refuse

@@ -34,6 +34,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import callbacks
+from bot.buttons import (
+    AttachExampleButton,
+    CategoriesButton,
+    CategoryButton,
+    ExportButton,
+    FeedbackButton,
+    LanguageButton,
+    PickTopicButton,
+    SourceButton,
+    TopicButton,
+    TopicsPageButton,
+)
 from bot.context import App, BotData, Context
 from bot.processing import UserOrderedProcessor, note_handler
 from bot.services import Services
@@ -141,15 +153,15 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, CommandHandler("menu", start.menu)),
         (0, CommandHandler("cancel", start.cancel_idle)),
         (0, CommandHandler("language", start.language)),
-        (0, CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern("lang"))),
+        (0, CallbackQueryHandler(start.choose_language, pattern=LanguageButton.pattern())),
         # --- policy Q&A (handlers.qa): commands, buttons, then free text
         (0, CommandHandler("policies", qa.policies)),
         (0, MessageHandler(filters.Text(menu_labels("btn_policies")), qa.policies)),
-        (0, CallbackQueryHandler(qa.show_categories, pattern=callbacks.pattern("cats"))),
-        (0, CallbackQueryHandler(qa.show_category, pattern=callbacks.pattern("cat"))),
-        (0, CallbackQueryHandler(qa.show_topic, pattern=callbacks.pattern("topic"))),
-        (0, CallbackQueryHandler(qa.show_source, pattern=callbacks.pattern("src"))),
-        (0, CallbackQueryHandler(qa.feedback, pattern=callbacks.pattern("fb"))),
+        (0, CallbackQueryHandler(qa.show_categories, pattern=CategoriesButton.pattern())),
+        (0, CallbackQueryHandler(qa.show_category, pattern=CategoryButton.pattern())),
+        (0, CallbackQueryHandler(qa.show_topic, pattern=TopicButton.pattern())),
+        (0, CallbackQueryHandler(qa.show_source, pattern=SourceButton.pattern())),
+        (0, CallbackQueryHandler(qa.feedback, pattern=FeedbackButton.pattern())),
         # --- registration commands and buttons (handlers.registration)
         *((0, h) for h in registration.commands()),
         # --- training commands and buttons (handlers.trainings)
@@ -177,12 +189,12 @@ def _staff_handlers() -> list[tuple[BaseHandler[Any, Any, Any], str | None]]:
         *((h, None) for h in contact.commands()),
         (CommandHandler("stats", stats.stats), None),
         (CommandHandler("export", export.export_menu), None),
-        (button(export.export_choice, pattern=callbacks.pattern(export.FEATURE)), None),
+        (button(export.export_choice, pattern=ExportButton.pattern()), None),
         (CommandHandler("unanswered", unanswered.unanswered), None),
         (CommandHandler("kbreload", unanswered.kbreload), None),
-        (button(unanswered.pick_topic, pattern=callbacks.pattern(unanswered.PICK)), None),
-        (button(unanswered.browse_topics, pattern=callbacks.pattern(unanswered.PAGE)), None),
-        (button(unanswered.attach_example, pattern=callbacks.pattern(unanswered.ADD)), None),
+        (button(unanswered.pick_topic, pattern=PickTopicButton.pattern()), None),
+        (button(unanswered.browse_topics, pattern=TopicsPageButton.pattern()), None),
+        (button(unanswered.attach_example, pattern=AttachExampleButton.pattern()), None),
         (button(broadcast.stale, pattern=callbacks.pattern(broadcast.FEATURE)), None),
     ]
 

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks
+from bot.buttons import RegistrationButton, ResubmitButton, TopicButton
 from bot.context import Context
 from bot.services.registration import (
     NAME_MAX_CHARS,
@@ -63,7 +63,7 @@ from handlers.ui import main_menu
 
 _LOGGER = logging.getLogger(__name__)
 
-FEATURE = review.REGISTRATION_FEATURE
+FEATURE = RegistrationButton.prefix[-1]
 TAX_REBATE_TOPIC = "tax-rebate"
 OTHER = "other"
 REGISTER_LABELS = menu_labels("btn_register")
@@ -399,7 +399,7 @@ async def _confirm(update: Update, context: Context, result: Submitted, draft: D
         lines.append(fmt(r.referral_credited, name=draft.referrer_name))
     elif result.referral is not None and result.referral.refused is not None:
         lines.append(fmt(dict(r.referral_refused)[result.referral.refused.value]))
-    data = callbacks.encode("topic", TAX_REBATE_TOPIC)
+    data = TopicButton(TAX_REBATE_TOPIC).pack()
     tax = [[InlineKeyboardButton(r.btn_tax_rebate, callback_data=data)]]
     if update.effective_chat is None:
         return
@@ -442,7 +442,8 @@ async def _open_returned(update: Update, context: Context, state: State | None) 
     if query is None or user is None:
         return None
     t = context.texts(user)
-    project_id = callbacks.decode_id(query.data, FEATURE, review.RESUBMIT)
+    button = ResubmitButton.unpack(query.data)
+    project_id = None if button is None else button.project_id
     found = (
         ResubmitRefusal.NOT_FOUND
         if project_id is None
@@ -478,7 +479,7 @@ def _timed_out(t: Texts, draft: dict[str, object], minutes: int) -> str | None:
 
 def form() -> Form:
     """The registration form (entry: /register, the 📝 menu button, 修改并重新提交)."""
-    again = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(FEATURE, review.RESUBMIT))
+    again = CallbackQueryHandler(entry_only, pattern=ResubmitButton.pattern())
     return Form(
         name="registration",
         key=FEATURE,

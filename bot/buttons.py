@@ -1,0 +1,139 @@
+"""Every kind of inline button the bot sends, one typed class each (see ``bot.callbacks``).
+
+A button's feature code is spelled here and nowhere else: handlers build a button with
+``TopicButton(topic.id).pack()``, read a press with ``TopicButton.unpack(query.data)`` (``None``
+when stale or forged) and register with ``TopicButton.pattern()``. Classes are grouped by the
+feature that answers them; a subclass extends its family's prefix (``v1:rev:ok:…``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from bot.callbacks import CallbackData
+from bot.services.export import ExportFormat, ExportKind
+
+# -- start ------------------------------------------------------------------------------------
+
+
+class LanguageButton(CallbackData, prefix="lang"):
+    """中文 / English."""
+
+    lang: Literal["zh", "en"]
+
+
+# -- Q&A --------------------------------------------------------------------------------------
+
+
+class CategoriesButton(CallbackData, prefix="cats"):
+    """The category menu: as a new message, or in place of the topic list (``in_place``)."""
+
+    in_place: bool = False
+
+
+class CategoryButton(CallbackData, prefix="cat"):
+    """The topics of one category."""
+
+    category_id: str
+
+
+class TopicButton(CallbackData, prefix="topic"):
+    """One topic's answer."""
+
+    topic_id: str
+
+
+class SourceButton(CallbackData, prefix="src"):
+    """The report sentences a topic rests on."""
+
+    topic_id: str
+
+
+class Vote(StrEnum):
+    """👍 or 👎."""
+
+    UP = "u"
+    DOWN = "d"
+
+
+class FeedbackButton(CallbackData, prefix="fb"):
+    """👍/👎 on the answer to one logged question."""
+
+    vote: Vote
+    question_id: int
+
+
+class LeaveMessageButton(CallbackData, prefix="contact"):
+    """Leave the office a message (opens the contact dialog)."""
+
+
+# -- unanswered questions (staff) -------------------------------------------------------------
+
+
+class PickTopicButton(CallbackData, prefix="uap"):
+    """Offer the likely topics of one unanswered question."""
+
+    question_id: int
+
+
+class TopicsPageButton(CallbackData, prefix="uat"):
+    """One page of every topic, to attach a question to."""
+
+    question_id: int
+    page: int
+
+
+class AttachExampleButton(CallbackData, prefix="uaa"):
+    """Store a question as an example of a topic."""
+
+    question_id: int
+    topic_id: str
+
+
+# -- export (staff) ---------------------------------------------------------------------------
+
+
+class ExportButton(CallbackData, prefix="exp"):
+    """Export one kind of data; without a format, ask for it."""
+
+    kind: ExportKind
+    format: ExportFormat | None = None
+
+
+# -- privacy ----------------------------------------------------------------------------------
+
+
+class EraseButton(CallbackData, prefix="priv"):
+    """Confirm erasing one's own data, or keep it."""
+
+    choice: Literal["erase", "keep"]
+
+
+# -- projects: registration and review --------------------------------------------------------
+
+
+class RegistrationButton(CallbackData, prefix="reg"):
+    """The registration family (its dialog's buttons and the resubmit button)."""
+
+
+class ResubmitButton(RegistrationButton, prefix="again"):
+    """Correct and resubmit a returned project."""
+
+    project_id: int
+
+
+class ReviewButton(CallbackData, prefix="rev"):
+    """A project card's decision buttons, for one submission (cards from before submissions were
+    counted are of the first)."""
+
+    project_id: int
+    submission: int = 1
+
+
+class ApproveButton(ReviewButton, prefix="ok"):
+    """通过."""
+
+
+class ReturnButton(ReviewButton, prefix="ret"):
+    """退回 (opens the return-reason dialog)."""

@@ -137,3 +137,31 @@ class ApproveButton(ReviewButton, prefix="ok"):
 
 class ReturnButton(ReviewButton, prefix="ret"):
     """退回 (opens the return-reason dialog)."""
+
+
+# -- complaints -------------------------------------------------------------------------------
+
+
+class CheckComplaintButton(CallbackData, prefix="cpchk"):
+    """An anonymous complaint's progress, from the button carrying its 查询码."""
+
+    ref_no: str
+    check_code: str
+
+
+class ViewComplaintButton(CallbackData, prefix="cpview"):
+    """One complaint's staff card."""
+
+    complaint_id: int
+
+
+class HandlingButton(CallbackData, prefix="cphand"):
+    """受理中: staff mark a complaint as being handled."""
+
+    complaint_id: int
+
+
+class ResolveComplaintButton(CallbackData, prefix="cpres"):
+    """已办结 (opens the staff's resolution-note dialog)."""
+
+    complaint_id: int

@@ -22,6 +22,12 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.buttons import (
+    CheckComplaintButton,
+    HandlingButton,
+    ResolveComplaintButton,
+    ViewComplaintButton,
+)
 from bot.context import Context
 from bot.services.complaints import (
     MAX_FIELD_CHARS,
@@ -78,9 +84,9 @@ def _day(context: Context, complaint: Complaint) -> str:
 def _staff_buttons(t: Texts, complaint: Complaint) -> InlineKeyboardMarkup | None:
     buttons = []
     if complaint.status is ComplaintStatus.RECEIVED:
-        buttons.append((t.complaints.btn_handling, callbacks.encode("cphand", complaint.id)))
+        buttons.append((t.complaints.btn_handling, HandlingButton(complaint.id).pack()))
     if complaint.status is not ComplaintStatus.RESOLVED:
-        buttons.append((t.complaints.btn_resolve, callbacks.encode("cpres", complaint.id)))
+        buttons.append((t.complaints.btn_resolve, ResolveComplaintButton(complaint.id).pack()))
     return inline_rows(buttons) if buttons else None
 
 
@@ -314,7 +320,7 @@ async def submit(update: Update, context: Context) -> int:
         text, markup = fmt(t.complaints.filed_named, ref=complaint.ref_no), main_menu(t)
         await context.bot.send_message(chat.id, text, reply_markup=markup)
     else:
-        check = callbacks.encode("cpchk", complaint.ref_no, filed.check_code)
+        check = CheckComplaintButton(complaint.ref_no, filed.check_code).pack()
         text = fmt(t.complaints.filed_anonymous, ref=complaint.ref_no, code=filed.check_code)
         keyboard = inline_rows([(t.complaints.btn_check, check)])
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
@@ -406,10 +412,11 @@ async def check_button(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    args = callbacks.decode(query.data, "cpchk", 2)
+    pressed = CheckComplaintButton.unpack(query.data)
     complaint = None
-    if args is not None:
-        complaint = await context.services.complaints.check(user.id, args[0], args[1])
+    if pressed is not None:
+        check = context.services.complaints.check
+        complaint = await check(user.id, pressed.ref_no, pressed.check_code)
     await query.answer()
     await _show_status(update, context, complaint)
 
@@ -436,15 +443,19 @@ async def open_list(update: Update, context: Context) -> None:
         for c in open_
     ]
     title = fmt(t.complaints.open_title, count=len(open_))
-    buttons = [(c.ref_no, callbacks.encode("cpview", c.id)) for c in open_]
+    buttons = [(c.ref_no, ViewComplaintButton(c.id).pack()) for c in open_]
     await reply_in_chunks(
         update.effective_message, [title, *items], reply_markup=inline_rows(buttons, 3)
     )
 
 
-def _complaint_id(update: Update, feature: str) -> int | None:
+def _complaint_id(
+    update: Update,
+    kind: type[ViewComplaintButton | HandlingButton | ResolveComplaintButton],
+) -> int | None:
     query = update.callback_query
-    return callbacks.decode_id(query.data if query else None, feature)
+    pressed = kind.unpack(query.data if query else None)
+    return None if pressed is None else pressed.complaint_id
 
 
 async def view(update: Update, context: Context) -> None:
@@ -453,7 +464,7 @@ async def view(update: Update, context: Context) -> None:
     if query is None or chat is None:
         return
     t = context.texts(update.effective_user)
-    found = await context.services.complaints.get(_complaint_id(update, "cpview") or 0)
+    found = await context.services.complaints.get(_complaint_id(update, ViewComplaintButton) or 0)
     if found is None:
         await query.answer(t.complaints.missing, show_alert=True)
         return
@@ -466,7 +477,7 @@ async def mark_handling(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    complaint_id = _complaint_id(update, "cphand") or 0
+    complaint_id = _complaint_id(update, HandlingButton) or 0
     outcome = await context.services.complaints.advance(
         complaint_id, ComplaintStatus.HANDLING, actor_id=user.id
     )
@@ -506,7 +517,8 @@ async def ask_note(update: Update, context: Context) -> int:
     if query is None or context.user_data is None:
         return ConversationHandler.END
     t = context.texts(update.effective_user)
-    found = await context.services.complaints.get(_complaint_id(update, "cpres") or 0)
+    complaint_id = _complaint_id(update, ResolveComplaintButton) or 0
+    found = await context.services.complaints.get(complaint_id)
     if found is None or found.status is ComplaintStatus.RESOLVED:
         text = (
             t.complaints.missing if found is None else fmt(t.complaints.settled, ref=found.ref_no)
@@ -601,7 +613,7 @@ def resolve_dialog(settings: Settings) -> ConversationHandler[Context]:
     return conversation(
         settings=settings,
         drafts=(RESOLVING,),
-        entry_points=[CallbackQueryHandler(ask_note, pattern=callbacks.pattern("cpres"))],
+        entry_points=[CallbackQueryHandler(ask_note, pattern=ResolveComplaintButton.pattern())],
         states={ResolveStep.NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_note)]},
         fallbacks=_fallbacks(cancel_note, note_reprompt),
         name="complaint_resolve",
@@ -626,7 +638,7 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     """The commands and buttons outside the dialogs."""
     return [
         CommandHandler("complaint_status", status_command),
-        CallbackQueryHandler(check_button, pattern=callbacks.pattern("cpchk")),
+        CallbackQueryHandler(check_button, pattern=CheckComplaintButton.pattern()),
     ]
 
 
@@ -634,6 +646,6 @@ def staff_commands() -> list[BaseHandler[Update, Context, Any]]:
     """The staff's /complaints and its buttons outside the dialogs."""
     return [
         CommandHandler("complaints", open_list),
-        CallbackQueryHandler(view, pattern=callbacks.pattern("cpview")),
-        CallbackQueryHandler(mark_handling, pattern=callbacks.pattern("cphand")),
+        CallbackQueryHandler(view, pattern=ViewComplaintButton.pattern()),
+        CallbackQueryHandler(mark_handling, pattern=HandlingButton.pattern()),
     ]

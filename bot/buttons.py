@@ -38,16 +38,16 @@ class CategoryButton(CallbackData, prefix="cat"):
     category_id: str
 
 
-class TopicButton(CallbackData, prefix="topic"):
+class _OfTopic(CallbackData, prefix=None):
+    topic_id: str
+
+
+class TopicButton(_OfTopic, prefix="topic"):
     """One topic's answer."""
 
-    topic_id: str
 
-
-class SourceButton(CallbackData, prefix="src"):
+class SourceButton(_OfTopic, prefix="src"):
     """The report sentences a topic rests on."""
-
-    topic_id: str
 
 
 class Vote(StrEnum):
@@ -149,19 +149,19 @@ class CheckComplaintButton(CallbackData, prefix="cpchk"):
     check_code: str
 
 
-class ViewComplaintButton(CallbackData, prefix="cpview"):
+class OfComplaint(CallbackData, prefix=None):
+    """A staff button about one complaint."""
+
+    complaint_id: int
+
+
+class ViewComplaintButton(OfComplaint, prefix="cpview"):
     """One complaint's staff card."""
 
-    complaint_id: int
 
-
-class HandlingButton(CallbackData, prefix="cphand"):
+class HandlingButton(OfComplaint, prefix="cphand"):
     """受理中: staff mark a complaint as being handled."""
 
-    complaint_id: int
 
-
-class ResolveComplaintButton(CallbackData, prefix="cpres"):
+class ResolveComplaintButton(OfComplaint, prefix="cpres"):
     """已办结 (opens the staff's resolution-note dialog)."""
-
-    complaint_id: int

@@ -198,16 +198,19 @@ class CallbackData:
     prefix: ClassVar[tuple[str, ...]] = ()
     _fields: ClassVar[tuple[_Field, ...] | None] = None
 
-    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, prefix: str | None, **kwargs: Any) -> None:
+        """``prefix=None`` declares fields shared by the kinds below it, no kind of its own."""
         super().__init_subclass__(**kwargs)
+        cls._fields = None
+        dataclasses.dataclass(frozen=True)(cls)
+        if prefix is None:
+            return
         if not prefix or ":" in prefix or not _PART_RE.match(prefix):
             raise ValueError(f"callback prefix {prefix!r} is not allowed")
         cls.prefix = (*cls.prefix, prefix)
         if cls.prefix in _PREFIXES:
             raise ValueError(f"callback prefix {':'.join(cls.prefix)!r} is declared twice")
         _PREFIXES[cls.prefix] = cls
-        cls._fields = None
-        dataclasses.dataclass(frozen=True)(cls)
 
     @classmethod
     def _layout(cls) -> tuple[_Field, ...]:
@@ -238,7 +241,7 @@ class CallbackData:
     @classmethod
     def unpack(cls, data: object) -> Self | None:
         """The button ``data`` encodes, or ``None`` if it is stale, forged or malformed."""
-        if not isinstance(data, str):
+        if not isinstance(data, str) or not cls.prefix:
             return None
         args = decode(data, cls.prefix[0])
         if args is None or args[: len(cls.prefix) - 1] != list(cls.prefix[1:]):

@@ -25,6 +25,7 @@ from bot import callbacks
 from bot.buttons import (
     CheckComplaintButton,
     HandlingButton,
+    OfComplaint,
     ResolveComplaintButton,
     ViewComplaintButton,
 )
@@ -451,7 +452,7 @@ async def open_list(update: Update, context: Context) -> None:
 
 def _complaint_id(
     update: Update,
-    kind: type[ViewComplaintButton | HandlingButton | ResolveComplaintButton],
+    kind: type[OfComplaint],
 ) -> int | None:
     query = update.callback_query
     pressed = kind.unpack(query.data if query else None)

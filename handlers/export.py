@@ -12,7 +12,7 @@ from bot.buttons import ExportButton
 from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind
 from bot.texts import fmt
-from handlers.ui import inline_rows, stale_button
+from handlers.ui import inline_rows, pressed
 
 
 async def export_menu(update: Update, context: Context) -> None:
@@ -30,15 +30,14 @@ async def export_choice(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    pressed = ExportButton.unpack(query.data)
-    if pressed is None:
-        await stale_button(update, context)
+    button = await pressed(update, context, ExportButton)
+    if button is None:
         return
     await query.answer()
     t = context.texts(update.effective_user)
-    kind = pressed.kind
+    kind = button.kind
     what = dict(t.export.kinds)[kind]
-    if pressed.format is None:
+    if button.format is None:
         buttons = [
             (t.export.btn_xlsx, ExportButton(kind, ExportFormat.XLSX).pack()),
             (t.export.btn_csv, ExportButton(kind, ExportFormat.CSV).pack()),
@@ -48,7 +47,7 @@ async def export_choice(update: Update, context: Context) -> None:
         )
         return
     file = await context.services.exports.export(
-        kind, pressed.format, t, actor_id=query.from_user.id
+        kind, button.format, t, actor_id=query.from_user.id
     )
     await context.bot.send_document(
         chat.id,

@@ -19,7 +19,7 @@ from bot.buttons import EraseButton
 from bot.context import Context
 from bot.texts import Texts, fmt, status_label
 from db.models import PersonalData
-from handlers.ui import chunk_html, inline_rows, visible_text
+from handlers.ui import chunk_html, inline_rows, pressed, visible_text
 
 MAX_MESSAGES = 3
 
@@ -149,12 +149,11 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if query is None or user is None or chat is None:
         return
     t = context.texts(user)  # before the erasure: it reads user_data
-    pressed = EraseButton.unpack(query.data)
-    if pressed is None:
-        await query.answer(t.common.stale_button, show_alert=True)
+    button = await pressed(update, context, EraseButton)
+    if button is None:
         return
     await query.answer()
-    if pressed.choice == "keep":
+    if button.choice == "keep":
         await query.edit_message_text(t.privacy.kept)
         return
     await context.services.privacy.erase(user.id)

@@ -15,7 +15,7 @@ from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import forget_dialog
-from handlers.ui import inline_rows, main_menu, stale_button
+from handlers.ui import inline_rows, main_menu, pressed
 
 
 def person_of(update: Update) -> Person | None:
@@ -107,15 +107,14 @@ async def choose_language(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or update.effective_user is None:
         return
-    pressed = LanguageButton.unpack(query.data)
-    if pressed is None:
-        await stale_button(update, context)
+    button = await pressed(update, context, LanguageButton)
+    if button is None:
         return
     await query.answer()
     if context.user_data is not None:
-        context.user_data["lang"] = pressed.lang
-    await context.services.users.set_language(update.effective_user.id, pressed.lang)
-    t = get_texts(pressed.lang)
+        context.user_data["lang"] = button.lang
+    await context.services.users.set_language(update.effective_user.id, button.lang)
+    t = get_texts(button.lang)
     await query.edit_message_text(t.common.language_set)
     if update.effective_chat is not None:
         await context.bot.send_message(

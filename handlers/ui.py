@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -22,6 +23,7 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 
+from bot.callbacks import CallbackData
 from bot.context import Context
 from bot.services.stats import clip
 from bot.services.text import utf16_len
@@ -29,6 +31,7 @@ from bot.settings import OfficeContact
 from bot.texts import Html, Texts, fmt
 
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
+_Button = TypeVar("_Button", bound=CallbackData)
 ECHO_COLUMNS = 60
 _TAG = re.compile(r"<[^>]*>")
 
@@ -152,3 +155,13 @@ async def stale_button(update: Update, context: Context) -> None:
         return
     t = context.texts(update.effective_user)
     await query.answer(t.common.stale_button, show_alert=True)
+
+
+async def pressed(update: Update, context: Context, kind: type[_Button]) -> _Button | None:
+    """The ``kind`` button pressed in ``update``; a stale or forged one is answered politely
+    and gives None."""
+    query = update.callback_query
+    button = None if query is None else kind.unpack(query.data)
+    if button is None:
+        await stale_button(update, context)
+    return button

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.services.stats import PeriodError, clip
 from bot.services.unanswered import AttachOutcome, QuestionGroup
 from bot.texts import Html, Texts, fmt
-from handlers.ui import echo, inline_rows, reply_in_chunks, stale_button
+from handlers.ui import echo, inline_rows, pressed, reply_in_chunks
 from knowledge.model import KnowledgeBaseError, Topic
 
 DEFAULT_DAYS = 30
@@ -87,13 +87,12 @@ async def pick_topic(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    pressed = PickTopicButton.unpack(query.data)
-    if pressed is None:
-        await stale_button(update, context)
+    button = await pressed(update, context, PickTopicButton)
+    if button is None:
         return
     t = context.texts(update.effective_user)
     service = context.services.unanswered
-    question = await service.question(pressed.question_id)
+    question = await service.question(button.question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
         return
@@ -112,19 +111,18 @@ async def browse_topics(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    pressed = TopicsPageButton.unpack(query.data)
-    if pressed is None:
-        await stale_button(update, context)
+    button = await pressed(update, context, TopicsPageButton)
+    if button is None:
         return
     t = context.texts(update.effective_user)
-    question = await context.services.unanswered.question(pressed.question_id)
+    question = await context.services.unanswered.question(button.question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
         return
     await query.answer()
     topics = list(context.services.unanswered.topics())
     pages = max(1, -(-len(topics) // TOPICS_PER_PAGE))
-    page = min(pressed.page, pages - 1)
+    page = min(button.page, pages - 1)
     shown = topics[page * TOPICS_PER_PAGE : (page + 1) * TOPICS_PER_PAGE]
     buttons = _topic_buttons(t, question.id, shown)
     if page > 0:
@@ -145,16 +143,15 @@ async def attach_example(update: Update, context: Context) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    pressed = AttachExampleButton.unpack(query.data)
-    if pressed is None:
-        await stale_button(update, context)
+    button = await pressed(update, context, AttachExampleButton)
+    if button is None:
         return
     t = context.texts(user)
     service = context.services.unanswered
-    question = await service.question(pressed.question_id)
-    outcome = await service.attach(pressed.question_id, pressed.topic_id, staff_id=user.id)
-    topic = context.services.qa.topic(pressed.topic_id)
-    title = topic.title_for(t.lang) if topic else pressed.topic_id
+    question = await service.question(button.question_id)
+    outcome = await service.attach(button.question_id, button.topic_id, staff_id=user.id)
+    topic = context.services.qa.topic(button.topic_id)
+    title = topic.title_for(t.lang) if topic else button.topic_id
     u = t.unanswered
     if outcome is AttachOutcome.NO_TOPIC or outcome is AttachOutcome.NO_QUESTION:
         await query.answer(u.no_topic if outcome is AttachOutcome.NO_TOPIC else u.gone, True)

@@ -187,3 +187,22 @@ def test_packing_refuses_what_telegram_or_decoding_would_not_take() -> None:
         VoteButton(Vote.UP, -1).pack()
     with pytest.raises(ValueError, match="not one of"):
         Menu("c").pack()  # type: ignore[arg-type]  # what mypy would refuse
+
+
+class _OfThing(callbacks.CallbackData, prefix=None):
+    thing_id: int
+
+
+class ShowThing(_OfThing, prefix="t-show"):
+    pass
+
+
+class DropThing(_OfThing, prefix="t-drop"):
+    pass
+
+
+def test_kinds_can_share_fields_without_sharing_a_prefix() -> None:
+    assert ShowThing(3).pack() == "v1:t-show:3"
+    assert DropThing.unpack("v1:t-drop:3") == DropThing(3)
+    assert DropThing.unpack("v1:t-show:3") is None
+    assert _OfThing.unpack("v1:t-show:3") is None

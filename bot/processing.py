@@ -1,17 +1,25 @@
-"""How updates are processed: concurrently across users, strictly in order for each user.
+"""How updates are received and processed: durably, concurrently across users, in order per user.
+
+``InboxQueue`` (the Application's update queue) and ``InboxRequest`` (the getUpdates transport)
+store every update in the durable inbox (``bot.services.inbox``) before it is acknowledged to
+Telegram: a poll's updates before PTB sees them, so before the next offset confirms them; a
+webhook delivery before PTB answers 200. A redelivered update_id is dropped there.
+``resume_unhandled`` queues what a crash left unhandled, before anything new.
 
 ``UserOrderedProcessor`` is PTB's update processor for this bot. Updates of one user are
 serialised (a conversation never sees two of its own updates at once, so pressing a button twice
 cannot double-submit), different users run concurrently. After each update it flushes
-persistence, so an answered dialog step survives a crash, and writes one log line with the
-update's kind, the handler, the duration and the outcome - never its text or the user id.
-Listeners (the emulator, the health check) hear of every finished update.
+persistence, so an answered dialog step survives a crash, marks the update handled in the
+inbox, and writes one log line with the update's kind, the handler, the duration and the
+outcome - never its text or the user id. Listeners (the emulator, the health check) hear of
+every finished update.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,8 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
 from telegram.ext import Application, BaseUpdateProcessor
+from telegram.request import BaseRequest, RequestData
 
+from bot.services.inbox import Admission, Inbox
+from db.inbox import Incoming
 from db.persistence import SQLitePersistence
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,6 +43,7 @@ _LOGGER = logging.getLogger(__name__)
 class UpdateTrace:
     """What the handlers report about the update being processed."""
 
+    update_id: int = -1
     handler: str = "-"
     outcome: str = "ok"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -43,6 +57,12 @@ _TRACE: contextvars.ContextVar[UpdateTrace | None] = contextvars.ContextVar(
 def current_trace() -> UpdateTrace | None:
     """The trace of the update being processed in this task, if any."""
     return _TRACE.get()
+
+
+def current_update_id() -> int | None:
+    """The id of the update being processed in this task, if any (to recognise a rerun)."""
+    trace = _TRACE.get()
+    return None if trace is None or trace.update_id < 0 else trace.update_id
 
 
 def note_handler(name: str) -> None:
@@ -83,6 +103,7 @@ class UserOrderedProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self.inbox: Inbox | None = None
         self.listeners: list[Callable[[int], None]] = []
         self.last_update_at: float | None = None
         self.handled = 0
@@ -109,7 +130,8 @@ class UserOrderedProcessor(BaseUpdateProcessor):
         """Run ``coroutine`` under the user's lock, then flush, log and notify."""
         key = _ordering_key(update)
         lock = self._acquire(key)
-        trace = UpdateTrace()
+        update_id = update.update_id if isinstance(update, Update) else -1
+        trace = UpdateTrace(update_id)
         token = _TRACE.set(trace)
         start = time.perf_counter()
         try:
@@ -120,11 +142,14 @@ class UserOrderedProcessor(BaseUpdateProcessor):
                     app = self.application
                     if app is not None and app.persistence and _persistence_due(app):
                         await app.update_persistence()
+                # Only once the handler and the dialog state are done: a crash before this
+                # line runs the update again after the restart.
+                if self.inbox is not None:
+                    await self.inbox.finished(update_id)
         finally:
             self._release(key)
             _TRACE.reset(token)
             duration_ms = (time.perf_counter() - start) * 1000
-            update_id = update.update_id if isinstance(update, Update) else -1
             _LOGGER.info(
                 "update %s kind=%s handler=%s outcome=%s duration_ms=%.1f",
                 update_id,
@@ -184,3 +209,126 @@ def _ordering_key(update: object) -> int:
         if update.effective_chat is not None:
             return update.effective_chat.id
     return 0
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The Application's update queue; an update enters it only once stored in the inbox.
+
+    A polled update was stored by ``InboxRequest`` already; a webhook's is stored here, before
+    PTB's webhook handler answers Telegram. An update_id the inbox already had (delivered
+    again because a crash came before the acknowledgement) is dropped: the stored copy is
+    handled or will be, by ``resume_unhandled``.
+    """
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        """Store ``item`` durably if it is an update, then queue it unless it is a redelivery."""
+        if isinstance(item, Update):
+            admission = self.inbox.take_admission(item.update_id)
+            if admission is None:  # not fetched by a poll: a webhook delivery
+                payload = json.dumps(item.to_dict(), ensure_ascii=False, separators=(",", ":"))
+                sender = item.effective_user.id if item.effective_user else None
+                received = await self.inbox.receive([Incoming(item.update_id, sender, payload)])
+                admission = received[item.update_id]
+            if admission is Admission.REPEATED:
+                _LOGGER.info("update %s skipped: received before", item.update_id)
+                return
+            if admission is Admission.NEW:
+                self.inbox.admit(item.update_id)
+        await super().put(item)
+
+    async def put_resumed(self, update: Update) -> None:
+        """Queue an update that was stored before a restart and never handled."""
+        self.inbox.admit(update.update_id)
+        await super().put(update)
+
+
+class InboxRequest(BaseRequest):
+    """The getUpdates transport: a poll's updates are stored before PTB sees them.
+
+    PTB confirms a batch with the offset of its next poll, which it sends only after this
+    returns, so nothing is acknowledged before it is on disk (unless the database refuses
+    writes altogether: see ``Inbox.receive``).
+    """
+
+    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
+        self._inner = inner
+        self._inbox = inbox
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The wrapped transport's read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Initialise the wrapped transport."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the wrapped transport down."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Make the request; store the updates of a successful getUpdates before returning."""
+        code, body = await self._inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if code == 200 and url.endswith("/getUpdates"):
+            data = json.loads(body)
+            results = data.get("result") if isinstance(data, dict) else None
+            if isinstance(results, list) and results:
+                rows = [
+                    Incoming(
+                        int(u["update_id"]),
+                        _sender(u),
+                        json.dumps(u, ensure_ascii=False, separators=(",", ":")),
+                    )
+                    for u in results
+                    if isinstance(u, dict) and "update_id" in u
+                ]
+                self._inbox.remember(await self._inbox.receive(rows))
+        return code, body
+
+
+def _sender(update: dict[str, Any]) -> int | None:
+    """The id of whoever sent a raw update (``from`` of a message, query, ...), if any."""
+    for key, value in update.items():
+        if key != "update_id" and isinstance(value, dict):
+            sender = value.get("from") or value.get("user")
+            if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+                return int(sender["id"])
+    return None
+
+
+async def resume_unhandled(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
+    """Queue the updates stored but not handled before the last stop; how many.
+
+    Call before polling or the webhook starts, so they run before anything new (and so, for
+    each user, in the order they were sent).
+    """
+    queue = app.update_queue
+    if not isinstance(queue, InboxQueue):
+        return 0
+    resumed = 0
+    for row in await queue.inbox.resume():
+        try:
+            update = Update.de_json(json.loads(row.payload), app.bot)
+        except Exception:  # one unreadable row must not stop the start
+            _LOGGER.exception("update %d in the inbox is unreadable; abandoned", row.update_id)
+            await queue.inbox.abandon(row.update_id)
+            continue
+        await queue.put_resumed(update)
+        resumed += 1
+    return resumed

@@ -15,6 +15,7 @@ import aiosqlite
 
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
+from db import inbox as inbox_repo
 from db import projects as projects_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
@@ -91,6 +92,7 @@ async def erase(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> b
         "AND (action LIKE 'denied:%' OR action = 'project.submitted')",
         (user_id,),
     )
+    await inbox_repo.forget_user(conn, user_id, now=now)
     erased = await users_repo.erase_user(conn, user_id)
     if not (erased or scrubbed):
         return False

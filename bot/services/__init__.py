@@ -14,6 +14,7 @@ from bot.services.broadcast import BroadcastService
 from bot.services.complaints import ComplaintService
 from bot.services.contact import ContactService
 from bot.services.export import ExportService
+from bot.services.inbox import Inbox
 from bot.services.privacy import PrivacyService
 from bot.services.qa import KnowledgeService
 from bot.services.registration import RegistrationService
@@ -48,6 +49,7 @@ class Services:
     unanswered: UnansweredService
     broadcasts: BroadcastService
     registration: RegistrationService
+    inbox: Inbox
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
@@ -90,6 +92,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             unanswered=UnansweredService(db, clock, qa),
             broadcasts=BroadcastService(db, clock),
             registration=RegistrationService(db, clock, settings),
+            inbox=Inbox(db, clock),
         )
     except BaseException:
         await db.close()

@@ -31,7 +31,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import callbacks
 from bot.buttons import (
@@ -47,7 +47,7 @@ from bot.buttons import (
     TopicsPageButton,
 )
 from bot.context import App, BotData, Context
-from bot.processing import UserOrderedProcessor, note_handler
+from bot.processing import InboxQueue, InboxRequest, UserOrderedProcessor, note_handler
 from bot.services import Services
 from bot.services.dispatcher import ReminderDispatcher
 from bot.settings import Settings
@@ -101,19 +101,27 @@ def build_application(
         .concurrent_updates(processor)
         .persistence(SQLitePersistence(services.db, tz=settings.timezone))
         .post_init(_post_init)
+        # Every update is stored in the inbox before Telegram is told it arrived: the queue
+        # stores what a webhook delivers, the getUpdates transport what a poll fetches.
+        .update_queue(InboxQueue(services.inbox))
     )
     if base_url:
         builder = builder.base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")
+    proxy = settings.network.proxy or None
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    elif settings.network.proxy:
-        builder = builder.proxy(settings.network.proxy).get_updates_proxy(settings.network.proxy)
+        builder = builder.request(request)
+    elif proxy:
+        builder = builder.proxy(proxy)
+    # PTB's own default for polling: a pool of one connection.
+    polling = request or HTTPXRequest(connection_pool_size=1, proxy=proxy)
+    builder = builder.get_updates_request(InboxRequest(polling, services.inbox))
     app: App = builder.build()
     app.bot_data.services = services
     app.bot_data.dispatcher = ReminderDispatcher(
         services.trainings, services.users, settings.timezone, trainings.render_outgoing
     )
     processor.application = app
+    processor.inbox = services.inbox
     for group, handler in _handlers(settings):
         if group >= 0:  # groups -2/-1 record the user and route forms (which name themselves)
             _trace(handler)

@@ -15,7 +15,7 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, system_clock
 from bot.context import App
-from bot.processing import UserOrderedProcessor
+from bot.processing import UserOrderedProcessor, resume_unhandled
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.shell.app import build_application
@@ -65,6 +65,8 @@ async def running_bot(
             if app.post_init is not None:
                 await app.post_init(app)
             await app.start()
+            # What a crash left unhandled goes first, before polling or a webhook adds more.
+            await resume_unhandled(app)
             if poll and app.updater is not None:
                 await app.updater.start_polling(timeout=10 if emulator is None else 1)
             try:

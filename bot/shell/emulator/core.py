@@ -10,6 +10,7 @@ here too. It is transport-agnostic: ``bot.shell.emulator.transport`` plugs it in
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import json
 import re
@@ -204,6 +205,16 @@ class BotApiEmulator:
         for listener in self.update_listeners:
             listener(update)
         return update_id
+
+    def redeliver(self, update: JSON) -> None:
+        """Queue an update again under its own id, as Telegram does with one never confirmed.
+
+        Telegram redelivers what the bot fetched but did not confirm (it crashed before its
+        next poll); a restarted bot polls from offset 0 and gets it again.
+        """
+        pending = [u["update_id"] for u in self._updates]
+        self._updates.insert(bisect.bisect_left(pending, update["update_id"]), update)
+        self._new_update.set()
 
     def user_message(self, user_id: int, content: JSON) -> tuple[int, StoredMessage]:
         """Record a message the user sends and queue it as an update."""

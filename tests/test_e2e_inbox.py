@@ -1,0 +1,115 @@
+"""End to end: kill -9 between receiving an update and handling it loses nothing (issue 13.3).
+
+``python -m bot run`` runs as its own process against the emulator over HTTP, in long-polling
+and in webhook mode. A resident's first message is held in the bot's handler (Telegram answers
+its reply with "retry after 30 s"); their next one is received, acknowledged to Telegram and
+queued behind it. The bot is then killed with SIGKILL, and Telegram delivers the second
+message again as well. After the restart each message is answered exactly once, the question
+is logged once, and the update log names each update once.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
+from tests.test_e2e_bot import (
+    ZH,
+    BotProcess,
+    Users,
+    client,
+    emulator_server,
+    handled_update_ids,
+    mode_args,
+    until,
+)
+
+__all__ = ["client", "emulator_server"]  # fixtures, imported to be found by pytest
+
+QUESTION = "联保贷款怎么办理"
+
+
+def bot_replies(messages: list[Any]) -> list[str]:
+    return [str(m["text"]) for m in messages]
+
+
+async def kill_between_receiving_and_handling(
+    mode: str, tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    emulator = emulator_server.emulator
+    bot = BotProcess(tmp_path, emulator_server.url, mode_args(mode))
+    users = Users(client, emulator_server.url)
+    delivered: dict[int, dict[str, Any]] = {}
+    emulator.update_listeners.append(lambda u: delivered.setdefault(int(u["update_id"]), u))
+    await bot.start(client)
+    greeting = await users.send(601, "/start")
+    assert greeting["settled"]
+    seen = len(await users.messages(601))
+
+    # /help's reply is held: Telegram says "retry after 30 s", so the handler waits.
+    sends = emulator.calls.get("sendMessage", 0)
+    emulator.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 30", chat_id=601, retry_after=30
+    )
+    held = await users.send(601, "/help", wait=False)
+    await until(lambda: emulator.calls.get("sendMessage", 0) > sends and not emulator.faults)
+    # The question is received and acknowledged (confirmed by the next poll, or answered 200),
+    # and waits behind /help, as each resident's updates are handled in order.
+    queued = await users.send(601, QUESTION, wait=False)
+    await until(lambda: emulator.pending_updates == 0)
+    assert bot.proc is not None
+    bot.proc.send_signal(signal.SIGKILL)
+    assert await bot.proc.wait() == -signal.SIGKILL
+    assert len(await users.messages(601)) == seen  # nothing was answered before the kill
+    # Telegram delivers the question again too (as when the kill beats the acknowledgement).
+    emulator.redeliver(delivered[queued["update_id"]])
+
+    await bot.start(client)
+    after = await users.send(601, "/menu")
+    assert after["settled"]
+    replies = bot_replies((await users.messages(601))[seen:])
+    assert len(replies) == 3, replies
+    assert "/register" in replies[0]  # the help text, then the answer, in the order sent
+    assert "联保" in replies[1]
+    assert replies[2] == ZH.common.menu_prompt
+
+    if mode == "webhook":
+        # Telegram retrying a delivery the bot had already answered: skipped.
+        assert emulator.webhook is not None
+        response = await client.post(
+            emulator.webhook["url"],
+            json=delivered[queued["update_id"]],
+            headers={SECRET_HEADER: emulator.webhook["secret_token"]},
+        )
+        assert response.status_code == 200
+        await users.send(601, "/menu")
+        assert len(await users.messages(601)) == seen + 4
+    assert await bot.terminate() == 0
+
+    ids = handled_update_ids(bot.logs)
+    for update in (held, queued):
+        assert ids.count(update["update_id"]) == 1, update
+    assert "resuming 2 update(s)" in bot.logs
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        logged = conn.execute("SELECT text FROM questions").fetchall()
+        unhandled = conn.execute("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL").fetchone()
+    assert logged == [(QUESTION,)]
+    assert unhandled == (0,)
+
+
+async def test_kill_9_between_receiving_and_handling_loses_nothing_when_polling(
+    tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    await kill_between_receiving_and_handling("polling", tmp_path, emulator_server, client)
+
+
+async def test_kill_9_between_receiving_and_handling_loses_nothing_with_a_webhook(
+    tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    await kill_between_receiving_and_handling("webhook", tmp_path, emulator_server, client)

@@ -11,7 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import fetch_all, returning
-from db.models import AuditEntry, to_db_time
+from db.models import AuditEntry, from_row, to_db_time
 
 
 async def append_audit(
@@ -38,7 +38,7 @@ async def append_audit(
             to_db_time(now),
         ),
     )
-    return AuditEntry.from_row(row)
+    return from_row(AuditEntry, row)
 
 
 async def list_audit(
@@ -71,4 +71,4 @@ async def list_audit(
     rows = await fetch_all(
         conn, f"SELECT * FROM audit_log {where}ORDER BY id DESC LIMIT ?", params
     )
-    return [AuditEntry.from_row(r) for r in rows]
+    return [from_row(AuditEntry, r) for r in rows]

@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import fetch_all, fetch_one, returning
-from db.models import Addressee, Broadcast, to_db_time
+from db.models import Addressee, Broadcast, from_row, to_db_time
 
 
 async def create_broadcast(
@@ -25,7 +25,7 @@ async def create_broadcast(
         "RETURNING *",
         (created_by, text, tag, to_db_time(now)),
     )
-    return Broadcast.from_row(row)
+    return from_row(Broadcast, row)
 
 
 async def finish_broadcast(
@@ -44,13 +44,13 @@ async def finish_broadcast(
         "WHERE id = ? RETURNING *",
         (delivered, blocked, failed, to_db_time(now), broadcast_id),
     )
-    return None if row is None else Broadcast.from_row(row)
+    return None if row is None else from_row(Broadcast, row)
 
 
 async def get_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
     """The broadcast with this id."""
     row = await fetch_one(conn, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-    return None if row is None else Broadcast.from_row(row)
+    return None if row is None else from_row(Broadcast, row)
 
 
 async def audience(conn: aiosqlite.Connection, tag: str | None) -> list[Addressee]:

@@ -21,7 +21,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
 from db.audit import append_audit
-from db.models import Complaint, ComplaintStatus, StatusChange, to_db_time
+from db.models import Complaint, ComplaintStatus, StatusChange, from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "TS"
@@ -96,7 +96,7 @@ async def create_complaint(
             filed_at,
         ),
     )
-    complaint = Complaint.from_row(row)
+    complaint = from_row(Complaint, row)
     await execute(
         conn,
         "INSERT INTO complaint_status_history (complaint_id, status, note, actor_id, created_at) "
@@ -109,13 +109,13 @@ async def create_complaint(
 async def get_complaint(conn: aiosqlite.Connection, complaint_id: int) -> Complaint | None:
     """The complaint with this id."""
     row = await fetch_one(conn, "SELECT * FROM complaints WHERE id = ?", (complaint_id,))
-    return None if row is None else Complaint.from_row(row)
+    return None if row is None else from_row(Complaint, row)
 
 
 async def get_complaint_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Complaint | None:
     """The complaint with this reference number (``TS-2026-0001``)."""
     row = await fetch_one(conn, "SELECT * FROM complaints WHERE ref_no = ?", (ref_no,))
-    return None if row is None else Complaint.from_row(row)
+    return None if row is None else from_row(Complaint, row)
 
 
 async def find_by_reply_token(
@@ -129,7 +129,7 @@ async def find_by_reply_token(
         return None
     if not hmac.compare_digest(row["reply_token_hash"], hash_reply_token(token)):
         return None
-    return Complaint.from_row(row)
+    return from_row(Complaint, row)
 
 
 async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Complaint]:
@@ -137,7 +137,7 @@ async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> l
     rows = await fetch_all(
         conn, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
     )
-    return [Complaint.from_row(r) for r in rows]
+    return [from_row(Complaint, r) for r in rows]
 
 
 async def list_complaint_history(
@@ -149,7 +149,7 @@ async def list_complaint_history(
         "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id",
         (complaint_id,),
     )
-    return [StatusChange.from_row(r) for r in rows]
+    return [from_row(StatusChange, r) for r in rows]
 
 
 async def set_complaint_status(
@@ -197,7 +197,7 @@ async def set_complaint_status(
         detail=f"{complaint.status.value} -> {status.value}",
         now=now,
     )
-    return Complaint.from_row(row)
+    return from_row(Complaint, row)
 
 
 def _day(now: datetime) -> str:
@@ -213,4 +213,4 @@ async def list_open_complaints(conn: aiosqlite.Connection, *, limit: int = 50) -
         "SELECT * FROM complaints WHERE status != 'resolved' ORDER BY created_at, id LIMIT ?",
         (limit,),
     )
-    return [Complaint.from_row(r) for r in rows]
+    return [from_row(Complaint, r) for r in rows]

@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
-from db.models import ContactMessage, to_db_time
+from db.models import ContactMessage, from_row, to_db_time
 
 
 async def add_message(
@@ -24,13 +24,13 @@ async def add_message(
         "INSERT INTO contact_messages (user_id, text, created_at) VALUES (?, ?, ?) RETURNING *",
         (user_id, text, to_db_time(now)),
     )
-    return ContactMessage.from_row(row)
+    return from_row(ContactMessage, row)
 
 
 async def get_message(conn: aiosqlite.Connection, message_id: int) -> ContactMessage | None:
     """The message with this id."""
     row = await fetch_one(conn, "SELECT * FROM contact_messages WHERE id = ?", (message_id,))
-    return None if row is None else ContactMessage.from_row(row)
+    return None if row is None else from_row(ContactMessage, row)
 
 
 async def claim_answer(
@@ -48,7 +48,7 @@ async def claim_answer(
         "WHERE id = ? AND answered_at IS NULL RETURNING *",
         (to_db_time(now), staff_id, reply_text, message_id),
     )
-    return None if row is None else ContactMessage.from_row(row)
+    return None if row is None else from_row(ContactMessage, row)
 
 
 async def release_answer(conn: aiosqlite.Connection, message_id: int, *, staff_id: int) -> bool:
@@ -71,7 +71,7 @@ async def list_unanswered(conn: aiosqlite.Connection, *, limit: int = 50) -> lis
         "SELECT * FROM contact_messages WHERE answered_at IS NULL ORDER BY created_at, id LIMIT ?",
         (limit,),
     )
-    return [ContactMessage.from_row(r) for r in rows]
+    return [from_row(ContactMessage, r) for r in rows]
 
 
 async def list_user_messages(conn: aiosqlite.Connection, user_id: int) -> list[ContactMessage]:
@@ -79,4 +79,4 @@ async def list_user_messages(conn: aiosqlite.Connection, user_id: int) -> list[C
     rows = await fetch_all(
         conn, "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id", (user_id,)
     )
-    return [ContactMessage.from_row(r) for r in rows]
+    return [from_row(ContactMessage, r) for r in rows]

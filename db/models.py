@@ -26,10 +26,15 @@ This module does no I/O and imports no ``telegram``.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Any, TypeVar
 
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _DB_TIME_LENGTH = len("2026-03-01T08:00:00.000000Z")
@@ -56,6 +61,44 @@ def from_db_time(value: str) -> datetime:
 
 def _opt_time(value: str | None) -> datetime | None:
     return None if value is None else from_db_time(value)
+
+
+_T = TypeVar("_T")
+_Convert = Callable[[Any], Any] | None
+_PLANS: dict[type[Any], tuple[tuple[str, _Convert], ...]] = {}
+
+
+def _converter(hint: Any) -> _Convert:
+    """How a stored value becomes a field of type ``hint`` (None: as it is)."""
+    optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
+    inner = [a for a in typing.get_args(hint) if a is not type(None)] if optional else [hint]
+    if len(inner) != 1:
+        return None
+    kind = inner[0]
+    if kind is datetime:
+        return _opt_time if optional else from_db_time
+    if kind is bool:
+        return bool
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return (lambda v: None if v is None else kind(v)) if optional else kind
+    return None
+
+
+def from_row(cls: type[_T], row: sqlite3.Row, **given: Any) -> _T:
+    """Build the frozen dataclass ``cls`` from a row: each field from the column of its name,
+    converted by its declared type (stored times to aware datetimes, 0/1 to bools, text to
+    enums); ``given`` supplies the fields the row does not hold (a training's tags)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]  # callers pass dataclasses
+        plan = _PLANS[cls] = tuple((f.name, _converter(hints[f.name])) for f in fields)
+    return cls(
+        *[
+            given[name] if name in given else row[name] if convert is None else convert(row[name])
+            for name, convert in plan
+        ]
+    )
 
 
 class Decision(StrEnum):
@@ -130,22 +173,6 @@ class User:
     created_at: datetime
     last_seen_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> User:
-        """Build from a ``users`` row."""
-        return cls(
-            id=row["id"],
-            first_name=row["first_name"],
-            username=row["username"],
-            language_code=row["language_code"],
-            lang_override=row["lang_override"],
-            is_active=bool(row["is_active"]),
-            blocked_at=_opt_time(row["blocked_at"]),
-            referral_code=row["referral_code"],
-            created_at=from_db_time(row["created_at"]),
-            last_seen_at=from_db_time(row["last_seen_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Question:
@@ -163,24 +190,6 @@ class Question:
     created_at: datetime
     feedback: Feedback | None
     feedback_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Question:
-        """Build from a ``questions`` row."""
-        return cls(
-            id=row["id"],
-            user_id=row["user_id"],
-            text=row["text"],
-            normalized=row["normalized"],
-            decision=Decision(row["decision"]),
-            reason=row["reason"],
-            topic_id=row["topic_id"],
-            confidence=row["confidence"],
-            lang=row["lang"],
-            created_at=from_db_time(row["created_at"]),
-            feedback=None if row["feedback"] is None else Feedback(row["feedback"]),
-            feedback_at=_opt_time(row["feedback_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,17 +218,6 @@ class ExtraExample:
     added_by: int
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> ExtraExample:
-        """Build from a ``kb_extra_examples`` row."""
-        return cls(
-            id=row["id"],
-            topic_id=row["topic_id"],
-            text=row["text"],
-            added_by=row["added_by"],
-            created_at=from_db_time(row["created_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
@@ -232,19 +230,6 @@ class AuditEntry:
     target_id: str | None
     detail: str | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> AuditEntry:
-        """Build from an ``audit_log`` row."""
-        return cls(
-            id=row["id"],
-            actor_id=row["actor_id"],
-            action=row["action"],
-            target_type=row["target_type"],
-            target_id=row["target_id"],
-            detail=row["detail"],
-            created_at=from_db_time(row["created_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,26 +251,6 @@ class Project:
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Project:
-        """Build from a ``projects`` row."""
-        return cls(
-            id=row["id"],
-            ref_no=row["ref_no"],
-            user_id=row["user_id"],
-            name=row["name"],
-            industry=row["industry"],
-            village=row["village"],
-            applicant_type=row["applicant_type"],
-            investment_wan=row["investment_wan"],
-            jobs=row["jobs"],
-            phone=row["phone"],
-            referrer_note=row["referrer_note"],
-            status=ProjectStatus(row["status"]),
-            created_at=from_db_time(row["created_at"]),
-            updated_at=from_db_time(row["updated_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
@@ -296,17 +261,6 @@ class StatusChange:
     note: str | None
     actor_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> StatusChange:
-        """Build from a ``*_status_history`` row."""
-        return cls(
-            id=row["id"],
-            status=row["status"],
-            note=row["note"],
-            actor_id=row["actor_id"],
-            created_at=from_db_time(row["created_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,17 +288,6 @@ class Referral:
     referrer_user_id: int | None
     referred_user_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Referral:
-        """Build from a ``referrals`` row."""
-        return cls(
-            id=row["id"],
-            project_id=row["project_id"],
-            referrer_user_id=row["referrer_user_id"],
-            referred_user_id=row["referred_user_id"],
-            created_at=from_db_time(row["created_at"]),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,25 +345,6 @@ class Training:
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row, tags: tuple[str, ...]) -> Training:
-        """Build from a ``trainings`` row and its tags."""
-        return cls(
-            id=row["id"],
-            title=row["title"],
-            tags=tags,
-            target_group=row["target_group"],
-            starts_at=from_db_time(row["starts_at"]),
-            ends_at=from_db_time(row["ends_at"]),
-            place=row["place"],
-            description=row["description"],
-            capacity=row["capacity"],
-            status=TrainingStatus(row["status"]),
-            created_by=row["created_by"],
-            created_at=from_db_time(row["created_at"]),
-            updated_at=from_db_time(row["updated_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Complaint:
@@ -438,24 +362,6 @@ class Complaint:
     resolution_note: str | None
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Complaint:
-        """Build from a ``complaints`` row (``reply_token_hash`` is never exposed)."""
-        return cls(
-            id=row["id"],
-            ref_no=row["ref_no"],
-            user_id=row["user_id"],
-            anonymous=bool(row["anonymous"]),
-            what=row["what"],
-            department=row["department"],
-            happened_at_text=row["happened_at_text"],
-            photo_file_id=row["photo_file_id"],
-            status=ComplaintStatus(row["status"]),
-            resolution_note=row["resolution_note"],
-            created_at=from_db_time(row["created_at"]),
-            updated_at=from_db_time(row["updated_at"]),
-        )
 
 
 class NoticeKind(StrEnum):
@@ -609,21 +515,6 @@ class Broadcast:
     created_at: datetime
     finished_at: datetime | None
 
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Broadcast:
-        """Build from a ``broadcasts`` row."""
-        return cls(
-            id=row["id"],
-            created_by=row["created_by"],
-            text=row["text"],
-            tag=row["tag"],
-            delivered=row["delivered"],
-            blocked=row["blocked"],
-            failed=row["failed"],
-            created_at=from_db_time(row["created_at"]),
-            finished_at=_opt_time(row["finished_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class ContactMessage:
@@ -636,19 +527,6 @@ class ContactMessage:
     answered_at: datetime | None
     answered_by: int | None
     reply_text: str | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> ContactMessage:
-        """Build from a ``contact_messages`` row."""
-        return cls(
-            id=row["id"],
-            user_id=row["user_id"],
-            text=row["text"],
-            created_at=from_db_time(row["created_at"]),
-            answered_at=_opt_time(row["answered_at"]),
-            answered_by=row["answered_by"],
-            reply_text=row["reply_text"],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from db.models import (
     SignupLine,
     SignupStatus,
     from_db_time,
+    from_row,
 )
 
 ERASED_ACTION = "privacy.erase"
@@ -62,7 +63,7 @@ async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | No
         referrals=tuple(
             ReferralLine(from_db_time(r[0]), str(r[1]), bool(r[2])) for r in referrals
         ),
-        questions=tuple(Question.from_row(r) for r in questions),
+        questions=tuple(from_row(Question, r) for r in questions),
         signups=tuple(
             SignupLine(str(r[0]), from_db_time(r[1]), SignupStatus(r[2])) for r in signups
         ),

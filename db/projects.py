@@ -14,7 +14,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning, time_range
 from db.audit import append_audit
-from db.models import Project, ProjectStats, ProjectStatus, StatusChange, to_db_time
+from db.models import Project, ProjectStats, ProjectStatus, StatusChange, from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "XM"
@@ -83,7 +83,7 @@ async def create_project(
             ts,
         ),
     )
-    project = Project.from_row(row)
+    project = from_row(Project, row)
     await _add_history(conn, project.id, ProjectStatus.SUBMITTED, None, user_id, ts)
     return project
 
@@ -130,13 +130,13 @@ async def update_project_answers(
 async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | None:
     """The project with this id."""
     row = await fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    return None if row is None else Project.from_row(row)
+    return None if row is None else from_row(Project, row)
 
 
 async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
     """The project with this reference number (``XM-2026-0001``)."""
     row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
-    return None if row is None else Project.from_row(row)
+    return None if row is None else from_row(Project, row)
 
 
 async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Project]:
@@ -144,7 +144,7 @@ async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> lis
     rows = await fetch_all(
         conn, "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, id", (user_id,)
     )
-    return [Project.from_row(r) for r in rows]
+    return [from_row(Project, r) for r in rows]
 
 
 async def list_projects(
@@ -166,7 +166,7 @@ async def list_projects(
         f"{status_clause} ORDER BY created_at, id",
         params,
     )
-    return [Project.from_row(r) for r in rows]
+    return [from_row(Project, r) for r in rows]
 
 
 async def find_recent_duplicate(
@@ -179,7 +179,7 @@ async def find_recent_duplicate(
         "ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, to_db_time(since)),
     )
-    return None if row is None else Project.from_row(row)
+    return None if row is None else from_row(Project, row)
 
 
 async def find_returned_named(
@@ -192,7 +192,7 @@ async def find_returned_named(
         "ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, ProjectStatus.RETURNED.value),
     )
-    return None if row is None else Project.from_row(row)
+    return None if row is None else from_row(Project, row)
 
 
 async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> list[StatusChange]:
@@ -202,7 +202,7 @@ async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> li
         "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
         (project_id,),
     )
-    return [StatusChange.from_row(r) for r in rows]
+    return [from_row(StatusChange, r) for r in rows]
 
 
 async def set_project_status(
@@ -247,7 +247,7 @@ async def set_project_status(
         detail=f"{project.status.value} -> {status.value}" + (f": {note}" if note else ""),
         now=now,
     )
-    return Project.from_row(row)
+    return from_row(Project, row)
 
 
 async def project_stats(

@@ -14,7 +14,15 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning, time_range
-from db.models import Decision, DecisionCounts, ExtraExample, Feedback, Question, to_db_time
+from db.models import (
+    Decision,
+    DecisionCounts,
+    ExtraExample,
+    Feedback,
+    Question,
+    from_row,
+    to_db_time,
+)
 
 
 async def log_question(
@@ -47,7 +55,7 @@ async def log_question(
             to_db_time(now),
         ),
     )
-    return Question.from_row(row)
+    return from_row(Question, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +109,7 @@ async def log_questions(conn: aiosqlite.Connection, batch: Sequence[NewQuestion]
 async def get_question(conn: aiosqlite.Connection, question_id: int) -> Question | None:
     """The logged question with this id."""
     row = await fetch_one(conn, "SELECT * FROM questions WHERE id = ?", (question_id,))
-    return None if row is None else Question.from_row(row)
+    return None if row is None else from_row(Question, row)
 
 
 async def set_feedback(
@@ -177,7 +185,7 @@ async def list_questions(
         "ORDER BY created_at DESC, id DESC LIMIT ?",
         params,
     )
-    return [Question.from_row(r) for r in rows]
+    return [from_row(Question, r) for r in rows]
 
 
 async def add_extra_example(
@@ -199,7 +207,7 @@ async def add_extra_example(
         ):
             return None
         raise
-    return ExtraExample.from_row(row)
+    return from_row(ExtraExample, row)
 
 
 async def list_extra_examples(
@@ -212,4 +220,4 @@ async def list_extra_examples(
         rows = await fetch_all(
             conn, "SELECT * FROM kb_extra_examples WHERE topic_id = ? ORDER BY id", (topic_id,)
         )
-    return [ExtraExample.from_row(r) for r in rows]
+    return [from_row(ExtraExample, r) for r in rows]

@@ -21,6 +21,7 @@ from db.models import (
     ReferralRefusal,
     ReferredProject,
     from_db_time,
+    from_row,
     to_db_time,
 )
 from db.projects import get_project
@@ -53,13 +54,13 @@ async def credit_referral(
     except sqlite3.IntegrityError:
         # Only reachable if a second writer bypassed Database.write(); the UNIQUE holds anyway.
         return ReferralOutcome(None, ReferralRefusal.ALREADY_CREDITED)
-    return ReferralOutcome(Referral.from_row(row), None)
+    return ReferralOutcome(from_row(Referral, row), None)
 
 
 async def get_referral(conn: aiosqlite.Connection, project_id: int) -> Referral | None:
     """The credit for a project, if any."""
     row = await fetch_one(conn, "SELECT * FROM referrals WHERE project_id = ?", (project_id,))
-    return None if row is None else Referral.from_row(row)
+    return None if row is None else from_row(Referral, row)
 
 
 async def list_referred_projects(

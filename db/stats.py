@@ -22,6 +22,7 @@ from db.models import (
     TrainingStatus,
     TrainingSummary,
     from_db_time,
+    from_row,
 )
 
 
@@ -89,7 +90,7 @@ async def projects_for_export(
     )
     return [
         ProjectExportRow(
-            Project.from_row(r),
+            from_row(Project, r),
             r["referrer_name"] or r["referrer_note"],
             applicant=r["applicant_name"] or None,
             applicant_id=r["applicant_id"],

@@ -28,6 +28,7 @@ from db.models import (
     Training,
     TrainingStatus,
     from_db_time,
+    from_row,
     to_db_time,
 )
 
@@ -74,7 +75,7 @@ async def insert_training(
         "INSERT INTO training_tags (training_id, tag) VALUES (?, ?)",
         [(row["id"], tag) for tag in unique_tags],
     )
-    return Training.from_row(row, unique_tags)
+    return from_row(Training, row, tags=unique_tags)
 
 
 async def _tags_for(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -92,7 +93,7 @@ async def _tags_for(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int,
 
 async def _with_tags(conn: aiosqlite.Connection, rows: list[sqlite3.Row]) -> list[Training]:
     tags = await _tags_for(conn, (int(r["id"]) for r in rows))
-    return [Training.from_row(r, tags.get(int(r["id"]), ())) for r in rows]
+    return [from_row(Training, r, tags=tags.get(int(r["id"]), ())) for r in rows]
 
 
 async def get_training(conn: aiosqlite.Connection, training_id: int) -> Training | None:

@@ -14,7 +14,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
-from db.models import User, to_db_time
+from db.models import User, from_row, to_db_time
 
 REFERRAL_CODE_LENGTH = 8
 _REFERRAL_ALPHABET = string.ascii_letters + string.digits
@@ -42,13 +42,13 @@ async def upsert_user(
         "RETURNING *",
         (user_id, first_name, username, language_code, ts, ts),
     )
-    return User.from_row(row)
+    return from_row(User, row)
 
 
 async def get_user(conn: aiosqlite.Connection, user_id: int) -> User | None:
     """The user with this Telegram id, if they have ever written to the bot."""
     row = await fetch_one(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
-    return None if row is None else User.from_row(row)
+    return None if row is None else from_row(User, row)
 
 
 async def mark_inactive(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> bool:
@@ -101,7 +101,7 @@ async def get_or_create_referral_code(conn: aiosqlite.Connection, user_id: int) 
 async def find_user_by_referral_code(conn: aiosqlite.Connection, code: str) -> User | None:
     """The user whose referral code this is (case-sensitive), if any."""
     row = await fetch_one(conn, "SELECT * FROM users WHERE referral_code = ?", (code,))
-    return None if row is None else User.from_row(row)
+    return None if row is None else from_row(User, row)
 
 
 async def erase_user(conn: aiosqlite.Connection, user_id: int) -> bool:

@@ -1,27 +1,9 @@
-"""Frozen dataclasses returned by the repository functions, and the time format of the store.
+"""Frozen dataclasses returned by the repository functions, the one row mapper, and time format.
 
+``from_row(cls, row)`` builds any of these dataclasses from a row by its field names and types.
 Times are stored as ISO-8601 UTC text with microseconds and a ``Z`` (``to_db_time``), so text
-order is time order; ``from_db_time`` turns them back into aware datetimes.
-
-Personal data (PIPL) -- columns that identify or were written by a resident:
-
-- ``users``: ``id`` (Telegram id), ``first_name``, ``username``, ``language_code``,
-  ``referral_code``, ``last_seen_at``;
-- ``ptb_user_data.data``, ``ptb_chat_data.data`` (dialog drafts), ``ptb_conversations.key``
-  (contains the chat and user id);
-- ``questions.user_id``, ``questions.text``, ``questions.normalized``;
-- ``projects.user_id``, ``projects.name``, ``projects.phone``, ``projects.referrer_note``;
-  ``project_status_history.actor_id`` where it is the applicant;
-- ``referrals.referrer_user_id``, ``referrals.referred_user_id``;
-- ``training_signups``, ``subscriptions``, ``reminders`` (user_id: who attends what);
-- ``complaints.user_id``, ``what``, ``department``, ``happened_at_text``, ``photo_file_id``;
-- ``contact_messages`` (all of it);
-- ``audit_log.detail`` may quote a resident; ``audit_log.target_id`` may be a user id.
-
-``db.users.erase_user`` removes all of these for one user while keeping the non-personal
-columns (status, village, industry, applicant type, investment, jobs, decisions, feedback)
-that statistics count. Staff ids (``actor_id``, ``added_by``, ``created_by``) are kept.
-This module does no I/O and imports no ``telegram``.
+order is time order. Which columns hold personal data (PIPL), and what ``db.users.erase_user``
+keeps, is listed in docs/architecture.md, "Personal data". No I/O, no ``telegram``.
 """
 
 from __future__ import annotations

@@ -1,23 +1,9 @@
 """Complaints (投诉反映): filing, checking an anonymous one's progress, staff status changes.
 
-Anonymity design. A named (实名) complaint stores the complainant's user id; staff see their
-name and every status change is pushed to them. An anonymous (匿名) complaint stores no link
-to anyone (``db.complaints``): no user id, no chat id, filing time coarsened to the town's
-calendar day (local midnight: the day shown and the TS year agree), and in place of a
-way to reach the complainant only the SHA-256 of a random reply token that the complainant
-alone holds. The token is shown once in their chat as a 查询码 with a "查看进度" button
-carrying it; ``/complaint_status TS-2026-0001 <查询码>`` does the same. Status updates of an
-anonymous complaint are therefore pulled (one tap) rather than pushed: any push needs a stored
-complaint -> chat mapping, and whoever can read the database (a backup, the office's IT) could
-then name the complainant. We chose the stronger promise and say so in the dialog. The token
-is never logged or audited. Submitting also ends the dialog and drops the draft from the
-complainant's ``user_data``, so their ``ptb_*`` rows are rewritten at that very moment; those
-tables, like ``users.last_seen_at`` (``bot.services.users``), therefore keep only the day, and
-no complainant-linked row carries the time of the submit. Residual risk, documented rather than
-solved: the draft sits in the complainant's ``user_data`` until they submit; until the WAL is
-checkpointed, its frames show which user's rows were written right after a complaint row; two
-copies of the database taken minutes apart show whose rows changed in between; and who was
-active on the filing day is not hidden.
+A named (实名) complaint stores who filed it and pushes every status change to them; an
+anonymous (匿名) one stores no link to anyone - no user id, the filing day only, and the hash of
+a reply token only the complainant holds, so its progress is pulled with a 查询码, never pushed.
+The design and its residual risks are in docs/architecture.md, "Anonymous complaints".
 Imports no ``telegram``.
 """
 

@@ -1,31 +1,10 @@
 """Cleaning what people type before it is stored: one set of rules for every feature.
 
-Every service that stores typed text (project names, complaints, contact messages and staff
-replies, resolution notes, return reasons, training fields, broadcasts) cleans it here, so a
-stored value never holds a control character. That matters beyond looks: SQLite's
-``length()`` stops at a NUL, so a ``CHECK (length(x) BETWEEN 1 AND n)`` refuses a row whose
-text starts with one. The rules, documented because stored text is exactly what they leave:
-
-One line (``normalize_line``, ``clean_text``: names, places, titles, short answers):
-
-1. Unicode NFC normalisation (composed characters, as phones send them);
-2. control characters (category Cc: newlines, tabs, NUL, escape, DEL ...) become spaces;
-3. runs of whitespace (ideographic spaces too) collapse to one space; the ends are stripped.
-
-Several lines (``normalize_lines``, ``clean_multiline``: complaints, messages, broadcasts):
-
-1. Unicode NFC normalisation;
-2. ``\\r\\n`` and ``\\r`` become ``\\n``; every other control character becomes a space;
-3. each line is cleaned as one line above (so blank-looking lines become empty);
-4. runs of empty lines collapse to one empty line, and empty lines at the ends are dropped.
-
-Both keep format characters (RTL/LTR marks, zero-width joiners, BOM) and emoji as typed, but
-the text must contain at least one visible character. Lengths are counted as Telegram counts
-them, in UTF-16 code units (one per Chinese character, two for most emoji): never fewer than
-SQLite's code points, so a text that passes fits the table's CHECK, and a stored text quoted
-into a message keeps that message under Telegram's limit. A text outside the bounds is refused
-with a ``TextProblem`` (the caller says why), never silently cut. Pure: no I/O, no
-``telegram``.
+Every service that stores typed text cleans it here (one line: ``clean_text``; several lines:
+``clean_multiline``), so a stored value never holds a control character, always has a visible
+one, and fits its table's CHECK and Telegram's limits, counted in UTF-16 units as Telegram
+counts; a text out of bounds is refused with a ``TextProblem``, never silently cut. The rules
+are listed in docs/architecture.md, "Typed text". Pure: no I/O, no ``telegram``.
 """
 
 from __future__ import annotations

@@ -1,32 +1,10 @@
 """Trainings: sessions, sign-ups with capacity and a waitlist, subscriptions, reminders, notices.
 
-Staff create, edit, move and cancel sessions; residents sign up, withdraw and subscribe to
-tags. Capacity holds under concurrency because the seat count and the insert run in one
-``BEGIN IMMEDIATE`` transaction; a freed seat goes to the head of the waitlist in the same
-transaction that freed it. This service decides and records; it never sends anything. What
-must reach a resident -- reminders and notices (announcements, moved/changed/cancelled,
-promoted from the waitlist) -- is written as rows that the dispatcher (``handlers.trainings``)
-delivers, so a change made from the CLI or just before a crash is still delivered later.
-
-Delivery bookkeeping, for reminders and notices alike:
-
-- Before a message goes out the dispatcher *claims* its row ('sending', with ``attempted_at``)
-  in a committed transaction; after Telegram answers it records 'sent' or 'failed'. A row that
-  is no longer 'pending' is never claimed again, so in normal operation each (session, user,
-  offset) reminder is delivered at most once, and withdrawing, moving or cancelling a session
-  withdraws its pending rows before the dispatcher can claim them.
-- A crash between claim and outcome leaves the row 'sending'. Telegram cannot tell us whether
-  that message arrived, so one of the two guarantees has to give in that window. We resend:
-  ``reconcile()`` at startup returns such rows to 'pending' marked late, and they go out as
-  "补发" (with "please ignore if you already have it") if the session has not started, else
-  they are skipped. A duplicate reminder costs a resident a second glance; a missed one can
-  cost them the session. The window is one HTTP request per row, so only the few messages in
-  flight when the process died can be duplicated, and they say so.
-- A reminder whose time passed while the bot was down is sent late, marked "补发", if the
-  session has not started, and skipped if it has. When several reminders for the same
-  resident and session are overdue together, only the nearest one is sent.
-
-No ``telegram`` import; the current time comes from the injected ``Clock``.
+Staff create, edit, move and cancel sessions; residents sign up, withdraw and subscribe to tags.
+Capacity holds under concurrency (the seat count and the insert share one ``BEGIN IMMEDIATE``
+transaction). This service decides and records, and never sends: reminders and notices are
+rows that ``bot.services.dispatcher`` delivers at most once, across restarts (the bookkeeping
+is in docs/architecture.md, "Reminders and notices"). No ``telegram``; time from the ``Clock``.
 """
 
 from __future__ import annotations

@@ -43,3 +43,11 @@ async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
     """The real bot running against the in-process emulator."""
     async with bot_harness(settings) as h:
         yield h
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Property tests (hypothesis) run many examples each: mark them slow, with the load tests
+    (``pytestmark`` in their modules), so ``-m "not slow"`` is the fast loop."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)

@@ -16,9 +16,13 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+
+pytestmark = pytest.mark.slow  # a load test: minutes on a busy machine
 
 ZH = get_texts("zh")
 R = ZH.registration

@@ -13,6 +13,8 @@ from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
 
+pytestmark = pytest.mark.slow  # a load test: minutes on a busy machine
+
 ZH = get_texts("zh")
 R = ZH.registration
 USERS = 1000

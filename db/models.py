@@ -214,6 +214,43 @@ class AuditEntry:
     created_at: datetime
 
 
+class ProjectField(StrEnum):
+    """What a resident answers when registering a project, in the order the dialog asks.
+
+    Every member but ``REFERRER`` (a referral, kept apart) is a field of ``ProjectAnswers``.
+    """
+
+    NAME = "name"
+    INDUSTRY = "industry"
+    VILLAGE = "village"
+    APPLICANT_TYPE = "applicant_type"
+    INVESTMENT = "investment_wan"
+    JOBS = "jobs"
+    PHONE = "phone"
+    REFERRER = "referrer"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectAnswers:
+    """The answers a project keeps, declared once: their order and types drive the draft, the
+    repository's SQL (each is a ``projects`` column of its name), the export's columns and,
+    through ``ProjectField``, the texts' labels (docs/architecture.md, "Add a field")."""
+
+    name: str
+    industry: str
+    village: str
+    applicant_type: str
+    investment_wan: float
+    jobs: int
+    phone: str
+
+
+# In ProjectAnswers' order; a field without a ProjectField member fails here, at import.
+ANSWER_FIELDS: tuple[ProjectField, ...] = tuple(
+    ProjectField(f.name) for f in dataclasses.fields(ProjectAnswers)
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
     """A registered project. ``name`` and ``phone`` are None once the applicant erased them."""
@@ -232,6 +269,10 @@ class Project:
     status: ProjectStatus
     created_at: datetime
     updated_at: datetime
+
+
+if missing := {f.value for f in ANSWER_FIELDS} - {f.name for f in dataclasses.fields(Project)}:
+    raise TypeError(f"Project lacks the answer columns {sorted(missing)}")
 
 
 @dataclass(frozen=True, slots=True)

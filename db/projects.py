@@ -14,7 +14,16 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning, time_range
 from db.audit import append_audit
-from db.models import Project, ProjectStats, ProjectStatus, StatusChange, from_row, to_db_time
+from db.models import (
+    ANSWER_FIELDS,
+    Project,
+    ProjectAnswers,
+    ProjectStats,
+    ProjectStatus,
+    StatusChange,
+    from_row,
+    to_db_time,
+)
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "XM"
@@ -42,17 +51,20 @@ class StatusTransitionError(ValueError):
         self.requested = requested
 
 
+_ANSWER_COLUMNS = ", ".join(f.value for f in ANSWER_FIELDS)
+_ANSWER_MARKS = ", ".join("?" for _ in ANSWER_FIELDS)
+_SET_ANSWERS = ", ".join(f"{f.value} = ?" for f in ANSWER_FIELDS)
+
+
+def _answer_values(answers: ProjectAnswers) -> tuple[object, ...]:
+    return tuple(getattr(answers, f.value) for f in ANSWER_FIELDS)
+
+
 async def create_project(
     conn: aiosqlite.Connection,
     *,
     user_id: int,
-    name: str,
-    industry: str,
-    village: str,
-    applicant_type: str,
-    investment_wan: float,
-    jobs: int,
-    phone: str,
+    answers: ProjectAnswers,
     referrer_note: str | None = None,
     now: datetime,
 ) -> Project:
@@ -65,23 +77,10 @@ async def create_project(
     ts = to_db_time(now)
     row = await returning(
         conn,
-        "INSERT INTO projects (ref_no, user_id, name, industry, village, applicant_type, "
-        "investment_wan, jobs, phone, referrer_note, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING *",
-        (
-            ref_no,
-            user_id,
-            name,
-            industry,
-            village,
-            applicant_type,
-            investment_wan,
-            jobs,
-            phone,
-            referrer_note,
-            ts,
-            ts,
-        ),
+        f"INSERT INTO projects (ref_no, user_id, {_ANSWER_COLUMNS}, referrer_note, status, "
+        f"created_at, updated_at) VALUES (?, ?, {_ANSWER_MARKS}, ?, 'submitted', ?, ?) "
+        "RETURNING *",
+        (ref_no, user_id, *_answer_values(answers), referrer_note, ts, ts),
     )
     project = from_row(Project, row)
     await _add_history(conn, project.id, ProjectStatus.SUBMITTED, None, user_id, ts)
@@ -91,14 +90,8 @@ async def create_project(
 async def update_project_answers(
     conn: aiosqlite.Connection,
     project_id: int,
+    answers: ProjectAnswers,
     *,
-    name: str,
-    industry: str,
-    village: str,
-    applicant_type: str,
-    investment_wan: float,
-    jobs: int,
-    phone: str,
     referrer_note: str | None,
     now: datetime,
 ) -> None:
@@ -109,21 +102,8 @@ async def update_project_answers(
     """
     await execute(
         conn,
-        "UPDATE projects SET name = ?, industry = ?, village = ?, applicant_type = ?, "
-        "investment_wan = ?, jobs = ?, phone = ?, referrer_note = ?, updated_at = ? "
-        "WHERE id = ?",
-        (
-            name,
-            industry,
-            village,
-            applicant_type,
-            investment_wan,
-            jobs,
-            phone,
-            referrer_note,
-            to_db_time(now),
-            project_id,
-        ),
+        f"UPDATE projects SET {_SET_ANSWERS}, referrer_note = ?, updated_at = ? WHERE id = ?",
+        (*_answer_values(answers), referrer_note, to_db_time(now), project_id),
     )
 
 

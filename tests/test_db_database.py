@@ -19,6 +19,7 @@ from db.database import (
     load_migrations,
     split_statements,
 )
+from db.models import ProjectAnswers
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -198,13 +199,15 @@ async def test_a_thousand_concurrent_project_creations_get_gap_free_numbers(
             project = await projects.create_project(
                 conn,
                 user_id=uid,
-                name=f"项目{uid}",
-                industry="食用菌",
-                village="示例一村",
-                applicant_type="党员",
-                investment_wan=1.5,
-                jobs=3,
-                phone="13800138000",
+                answers=ProjectAnswers(
+                    name=f"项目{uid}",
+                    industry="食用菌",
+                    village="示例一村",
+                    applicant_type="党员",
+                    investment_wan=1.5,
+                    jobs=3,
+                    phone="13800138000",
+                ),
                 now=T0,
             )
         return project.ref_no
@@ -224,13 +227,7 @@ async def test_numbers_restart_each_year_and_survive_a_rollback(db: Database) ->
         await users.upsert_user(conn, 1, first_name="A", username=None, language_code=None, now=T0)
     fields = {
         "user_id": 1,
-        "name": "木耳",
-        "industry": "食用菌",
-        "village": "示例一村",
-        "applicant_type": "党员",
-        "investment_wan": 10.0,
-        "jobs": 2,
-        "phone": "13800138000",
+        "answers": ProjectAnswers("木耳", "食用菌", "示例一村", "党员", 10.0, 2, "13800138000"),
     }
 
     async def crashing() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ import pytest
 
 from db import audit, projects, questions, referrals, users
 from db.database import Database
-from db.models import Decision, Feedback, ProjectStatus, ReferralRefusal
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, ReferralRefusal
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 HOSTILE = [
@@ -41,19 +42,22 @@ async def add_user(db: Database, uid: int, name: str = "居民") -> None:
         )
 
 
-def project_fields(uid: int, **overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
+def project_fields(uid: int, referrer_note: str | None = None, **answers: Any) -> dict[str, Any]:
+    """``create_project``'s arguments for user ``uid``: typical answers but for ``answers``."""
+    typical = ProjectAnswers(
+        name="香菇种植基地",
+        industry="食用菌",
+        village="示例一村",
+        applicant_type="返乡创业人员",
+        investment_wan=50.0,
+        jobs=8,
+        phone="13912345678",
+    )
+    return {
         "user_id": uid,
-        "name": "香菇种植基地",
-        "industry": "食用菌",
-        "village": "示例一村",
-        "applicant_type": "返乡创业人员",
-        "investment_wan": 50.0,
-        "jobs": 8,
-        "phone": "13912345678",
+        "answers": dataclasses.replace(typical, **answers),
+        "referrer_note": referrer_note,
     }
-    fields.update(overrides)
-    return fields
 
 
 # ---------------------------------------------------------------------------- users

@@ -25,6 +25,7 @@ from db import referrals as referrals_repo
 from db import users as users_repo
 from db.audit import list_audit
 from db.database import Database
+from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
 
 ZH = get_texts("zh")
@@ -105,13 +106,15 @@ async def seed(db: Database) -> None:
         project = await projects_repo.create_project(
             conn,
             user_id=777002,
-            name="建筑模板厂",
-            industry="建筑模板",
-            village="东村",
-            applicant_type="返乡创业人员",
-            investment_wan=120.5,
-            jobs=30,
-            phone="13800138000",
+            answers=ProjectAnswers(
+                name="建筑模板厂",
+                industry="建筑模板",
+                village="东村",
+                applicant_type="返乡创业人员",
+                investment_wan=120.5,
+                jobs=30,
+                phone="13800138000",
+            ),
             now=WHEN.astimezone(TZ),
         )
         await referrals_repo.credit_referral(

@@ -23,7 +23,7 @@ from db import projects as projects_repo
 from db import questions as questions_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
-from db.models import Decision, ProjectStatus
+from db.models import Decision, ProjectAnswers, ProjectStatus
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import watching
 
@@ -109,13 +109,15 @@ async def _projects(harness: BotHarness, count: int) -> list[str]:
             project = await projects_repo.create_project(
                 conn,
                 user_id=RESIDENT,
-                name=f"项目{n}" + "香菇大棚" * 14,
-                industry="食用菌",
-                village="示例一村",
-                applicant_type="个人",
-                investment_wan=50,
-                jobs=8,
-                phone="13800138000",
+                answers=ProjectAnswers(
+                    name=f"项目{n}" + "香菇大棚" * 14,
+                    industry="食用菌",
+                    village="示例一村",
+                    applicant_type="个人",
+                    investment_wan=50,
+                    jobs=8,
+                    phone="13800138000",
+                ),
                 now=now,
             )
             await referrals_repo.credit_referral(
@@ -152,13 +154,15 @@ async def test_myprojects_splits_a_project_too_long_for_one_message(
         project = await projects_repo.create_project(
             conn,
             user_id=RESIDENT,
-            name="<b>&amp;" + "长" * 4000 + "尾",
-            industry="食用菌",
-            village="示例一村",
-            applicant_type="个人",
-            investment_wan=50,
-            jobs=8,
-            phone="13800138000",
+            answers=ProjectAnswers(
+                name="<b>&amp;" + "长" * 4000 + "尾",
+                industry="食用菌",
+                village="示例一村",
+                applicant_type="个人",
+                investment_wan=50,
+                jobs=8,
+                phone="13800138000",
+            ),
             now=now,
         )
     shown = await _send(harness, RESIDENT, "/myprojects")

@@ -9,7 +9,7 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects, questions, referrals, trainings
 from db.audit import list_audit
-from db.models import Decision, SignupStatus
+from db.models import Decision, ProjectAnswers, SignupStatus
 from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
 from tests.test_registration import fill
@@ -45,13 +45,15 @@ async def _seed(harness: BotHarness) -> None:
         project = await projects.create_project(
             conn,
             user_id=RESIDENT,
-            name=PROJECT,
-            industry=town.industries[0],
-            village=town.villages[0],
-            applicant_type=town.applicant_types[0],
-            investment_wan=120.0,
-            jobs=15,
-            phone=PHONE,
+            answers=ProjectAnswers(
+                name=PROJECT,
+                industry=town.industries[0],
+                village=town.villages[0],
+                applicant_type=town.applicant_types[0],
+                investment_wan=120.0,
+                jobs=15,
+                phone=PHONE,
+            ),
             now=NOW,
         )
         await referrals.credit_referral(

@@ -34,7 +34,7 @@ from bot.texts import get_texts
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import projects as projects_repo
-from db.models import ProjectStatus
+from db.models import ProjectAnswers, ProjectStatus
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
 
@@ -141,13 +141,15 @@ async def test_return_reason_is_stored_cleaned(harness: BotHarness, text: str) -
         project = await projects_repo.create_project(
             conn,
             user_id=resident,
-            name="香菇大棚",
-            industry="食用菌",
-            village="示例一村",
-            applicant_type="个人",
-            investment_wan=50,
-            jobs=8,
-            phone="13800138000",
+            answers=ProjectAnswers(
+                name="香菇大棚",
+                industry="食用菌",
+                village="示例一村",
+                applicant_type="个人",
+                investment_wan=50,
+                jobs=8,
+                phone="13800138000",
+            ),
             now=harness.running.services.clock(),
         )
     admin = await _admin(harness)

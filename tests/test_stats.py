@@ -22,7 +22,7 @@ from db import referrals as referrals_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.audit import list_audit
-from db.models import Decision, Feedback, ProjectStatus, SignupStatus
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
 from tests.conftest import ADMIN_ID
 
 ZH = get_texts("zh")
@@ -117,13 +117,15 @@ async def _seed(h: BotHarness) -> None:
             project = await projects_repo.create_project(
                 conn,
                 user_id=uid,
-                name=f"项目{uid}",
-                industry=industry,
-                village=village,
-                applicant_type=kind,
-                investment_wan=money,
-                jobs=jobs,
-                phone="13800000000",
+                answers=ProjectAnswers(
+                    name=f"项目{uid}",
+                    industry=industry,
+                    village=village,
+                    applicant_type=kind,
+                    investment_wan=money,
+                    jobs=jobs,
+                    phone="13800000000",
+                ),
                 now=created,
             )
             ids.append(project.id)

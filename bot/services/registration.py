@@ -22,7 +22,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from typing import Any, get_args, get_type_hints
 
 import aiosqlite
 import segno
@@ -37,7 +38,10 @@ from db import referrals as referrals_repo
 from db import users as users_repo
 from db.database import Database
 from db.models import (
+    ANSWER_FIELDS,
     Project,
+    ProjectAnswers,
+    ProjectField,
     ProjectStatus,
     ReferralOutcome,
     ReferredProject,
@@ -73,29 +77,8 @@ class Problem(StrEnum):
     NOT_A_CHOICE = "not_a_choice"
 
 
-class Field(StrEnum):
-    """The answers a registration collects, in the order the dialog asks for them."""
-
-    NAME = "name"
-    INDUSTRY = "industry"
-    VILLAGE = "village"
-    APPLICANT_TYPE = "applicant_type"
-    INVESTMENT = "investment_wan"
-    JOBS = "jobs"
-    PHONE = "phone"
-    REFERRER = "referrer"
-
-
-# The answers a project keeps (the referrer is a referral, kept apart), in the dialog's order.
-ANSWER_FIELDS = (
-    Field.NAME,
-    Field.INDUSTRY,
-    Field.VILLAGE,
-    Field.APPLICANT_TYPE,
-    Field.INVESTMENT,
-    Field.JOBS,
-    Field.PHONE,
-)
+# The answers a registration collects (db.models declares them once), in the dialog's order.
+Field = ProjectField
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -260,19 +243,6 @@ def mask_phone(phone: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the draft
-@dataclass(frozen=True, slots=True)
-class Answers:
-    """Every required answer of a complete draft."""
-
-    name: str
-    industry: str
-    village: str
-    applicant_type: str
-    investment_wan: float
-    jobs: int
-    phone: str
-
-
 @dataclass
 class Draft:
     """The answers given so far; lives in ``user_data`` as a JSON-shaped dict."""
@@ -302,66 +272,24 @@ class Draft:
     def from_json(cls, data: object) -> Draft:
         """Rebuild from ``user_data``; unknown or mistyped keys are dropped, not trusted."""
         draft = cls()
-        if not isinstance(data, dict):
-            return draft
-        for key, kind in (
-            ("name", str),
-            ("industry", str),
-            ("village", str),
-            ("applicant_type", str),
-            ("phone", str),
-            ("referrer_name", str),
-            ("referrer_note", str),
-            ("link_referrer_name", str),
-            ("link_refusal", str),
-            ("duplicate_ref", str),
-            ("duplicate_at", str),
-            ("resubmit_ref", str),
-        ):
-            if isinstance(data.get(key), kind):
-                setattr(draft, key, data[key])
-        if isinstance(data.get("investment_wan"), int | float) and not isinstance(
-            data.get("investment_wan"), bool
-        ):
-            draft.investment_wan = float(data["investment_wan"])
-        for key in (
-            "jobs",
-            "referrer_id",
-            "link_referrer_id",
-            "resubmit_id",
-            "duplicate_returned_id",
-        ):
-            value = data.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                setattr(draft, key, value)
-        draft.referrer_asked = data.get("referrer_asked") is True
+        if isinstance(data, dict):
+            for name, kind in _draft_types().items():
+                value = data.get(name)
+                # JSON has no int/float distinction worth trusting, and a bool is no number.
+                if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
+                if type(value) is kind:
+                    setattr(draft, name, value)
         return draft
 
     def to_json(self) -> dict[str, Any]:
         """The JSON-shaped dict stored in ``user_data``."""
         return asdict(self)
 
-    def answers(self) -> Answers | None:
+    def answers(self) -> ProjectAnswers | None:
         """The required answers, typed, once every one of them is given."""
-        if (
-            self.name is None
-            or self.industry is None
-            or self.village is None
-            or self.applicant_type is None
-            or self.investment_wan is None
-            or self.jobs is None
-            or self.phone is None
-        ):
-            return None
-        return Answers(
-            self.name,
-            self.industry,
-            self.village,
-            self.applicant_type,
-            self.investment_wan,
-            self.jobs,
-            self.phone,
-        )
+        values = {f.value: getattr(self, f.value) for f in ANSWER_FIELDS}
+        return None if None in values.values() else ProjectAnswers(**values)
 
     def missing(self) -> Field | None:
         """The first field not answered yet, if any."""
@@ -369,6 +297,16 @@ class Draft:
             if getattr(self, f.value) is None:
                 return f
         return None if self.referrer_asked else Field.REFERRER
+
+
+@cache
+def _draft_types() -> dict[str, type]:
+    """Each draft field's JSON type: ``str`` for ``str | None``, ``bool`` for ``bool``..."""
+    types_ = {}
+    for name, hint in get_type_hints(Draft).items():
+        options = [a for a in get_args(hint) if a is not type(None)] or [hint]
+        types_[name] = options[0]
+    return types_
 
 
 # ----------------------------------------------------------------------------- results
@@ -564,17 +502,7 @@ class RegistrationService:
                 if existing is not None:
                     return Duplicate(existing)
             project = await projects_repo.create_project(
-                conn,
-                user_id=user_id,
-                name=answers.name,
-                industry=answers.industry,
-                village=answers.village,
-                applicant_type=answers.applicant_type,
-                investment_wan=answers.investment_wan,
-                jobs=answers.jobs,
-                phone=answers.phone,
-                referrer_note=draft.referrer_note,
-                now=now,
+                conn, user_id=user_id, answers=answers, referrer_note=draft.referrer_note, now=now
             )
             referral = None
             if draft.referrer_id is not None:
@@ -601,13 +529,7 @@ class RegistrationService:
                 else await users_repo.get_user(conn, referral.referrer_user_id)
             )
         return Draft(
-            name=project.name,
-            industry=project.industry,
-            village=project.village,
-            applicant_type=project.applicant_type,
-            investment_wan=project.investment_wan,
-            jobs=project.jobs,
-            phone=project.phone,
+            **{f.value: getattr(project, f.value) for f in ANSWER_FIELDS},
             referrer_id=None if referrer is None else referrer.id,
             referrer_name=None if referrer is None else referrer.first_name,
             referrer_note=project.referrer_note,
@@ -641,13 +563,7 @@ class RegistrationService:
             await projects_repo.update_project_answers(
                 conn,
                 current.id,
-                name=answers.name,
-                industry=answers.industry,
-                village=answers.village,
-                applicant_type=answers.applicant_type,
-                investment_wan=answers.investment_wan,
-                jobs=answers.jobs,
-                phone=answers.phone,
+                answers,
                 referrer_note=current.referrer_note,  # the referral is not for changing
                 now=now,
             )

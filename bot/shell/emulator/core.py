@@ -1,10 +1,13 @@
 """An in-memory Telegram: users, private chats, messages and the Bot API methods the bot calls.
 
-``BotApiEmulator.call(method, params, files)`` answers like the Bot API, with Telegram's
-documented limits and error descriptions (text length, callback data size, HTML entities,
-"message is not modified", blocked users, flood limits), so a bug Telegram would reject fails
-here too. It is transport-agnostic: ``bot.shell.emulator.transport`` plugs it into PTB in-process,
-``bot.shell.emulator.http`` serves it over loopback HTTP. No ``telegram`` import.
+``BotApi.call(method, params, files)`` answers like the Bot API, with Telegram's documented
+limits and error descriptions (text length, callback data size, HTML entities, "message is not
+modified", blocked users, flood limits), so a bug Telegram would reject fails here too. It keeps
+its state in a ``ChatStore``: ``BotApiEmulator`` is ``BotApi`` over a ``MemoryStore`` plus the
+simulated users' side (their messages, button presses, the getUpdates queue, webhooks); the web
+channel is ``BotApi`` over SQLite (``bot.shell.web``). Transport-agnostic: ``bot.shell.emulator.transport``
+plugs it into PTB in-process, ``bot.shell.emulator.http`` serves it over loopback HTTP. No
+``telegram`` import.
 """
 
 from __future__ import annotations
@@ -17,22 +20,39 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.shell.emulator.html import EntityParseError, parse_html, utf16_len
+from bot.shell.emulator.store import (
+    JSON,
+    MAX_CALLBACK_QUERIES,
+    ChatState,
+    ChatStore,
+    FileTuple,
+    KeyboardChange,
+    MemoryStore,
+    StoredMessage,
+)
 
-JSON = dict[str, Any]
-FileTuple = tuple[str, bytes, str]  # filename, content, mime type
+__all__ = [
+    "JSON",
+    "MAX_CALLBACK_QUERIES",
+    "ApiError",
+    "BotApi",
+    "BotApiEmulator",
+    "ChatState",
+    "FileTuple",
+    "StoredMessage",
+]
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
 MAX_COMMANDS = 100
-# Bookkeeping bounds for long runs (soak tests): callback queries remembered, and update ids
-# remembered as processed ahead of one that has not finished.
-MAX_CALLBACK_QUERIES = 10_000
+# Bookkeeping bound for long runs (soak tests): update ids remembered as processed ahead of one
+# that has not finished.
 MAX_PROCESSED_AHEAD = 10_000
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 DEEP_LINK_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -71,68 +91,18 @@ class Fault:
     delay: float = 0.0  # seconds to hang before answering (simulated timeouts)
 
 
-@dataclass
-class StoredMessage:
-    """One message in a chat, as the emulator keeps it (the JSON shape plus bookkeeping)."""
-
-    chat_id: int
-    message_id: int
-    from_bot: bool
-    data: JSON
-    html: str | None = None
-    document: FileTuple | None = None
-    photo: FileTuple | None = None
-    deleted: bool = False
-    edits: int = 0
-
-    @property
-    def text(self) -> str:
-        """The plain text (or caption) a user sees."""
-        return str(self.data.get("text") or self.data.get("caption") or "")
-
-    @property
-    def reply_markup(self) -> JSON | None:
-        markup = self.data.get("reply_markup")
-        return markup if isinstance(markup, dict) else None
-
-    @property
-    def inline_buttons(self) -> list[list[JSON]]:
-        """Rows of inline buttons (dicts with ``text`` and ``callback_data``/``url``)."""
-        markup = self.reply_markup
-        if markup is None:
-            return []
-        rows = markup.get("inline_keyboard", [])
-        return [list(row) for row in rows]
-
-    @property
-    def button_labels(self) -> list[str]:
-        """Every inline or reply-keyboard button label, row by row."""
-        markup = self.reply_markup or {}
-        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
-        return [str(b["text"]) if isinstance(b, dict) else str(b) for row in rows for b in row]
-
-
-@dataclass
-class ChatState:
-    """A private chat between the bot and one user."""
-
-    user: JSON
-    messages: list[StoredMessage] = field(default_factory=list)
-    reply_keyboard: JSON | None = None
-    blocked: bool = False
-    next_message_id: int = 1
-
-
-class BotApiEmulator:
-    """The emulated Bot API server state. One instance per simulated Telegram."""
+class BotApi:
+    """The Bot API methods a bot calls, answered against a ``ChatStore``."""
 
     def __init__(
         self,
+        store: ChatStore,
         *,
-        token: str = "123456789:EMULATOR-token-not-secret-0000000000",
+        token: str,
         bot_username: str = "chuangye_local_bot",
         bot_first_name: str = "创业助手",
     ) -> None:
+        self.store = store
         self.token = token
         self.bot_id = int(token.split(":")[0])
         self.bot_user: JSON = {
@@ -144,176 +114,13 @@ class BotApiEmulator:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.chats: dict[int, ChatState] = {}
-        self.commands: dict[tuple[str, str], list[JSON]] = {}
-        # Answers by callback query id, oldest first; only the latest ``MAX_CALLBACK_QUERIES``
-        # are kept (Telegram, too, refuses to answer a query that is too old).
-        self.callback_answers: dict[str, JSON | None] = {}
         self.faults: list[Fault] = []
-        # How long the bot's transport waits for an answer (``EmulatorRequest`` honours it):
-        # a fault with a longer ``delay`` is a timeout, as with a real HTTP client.
-        self.read_timeout: float = 5.0
         self.flood_per_second: int | None = None
         self.flood_hits = 0
         self.calls: dict[str, int] = {}
-        self.webhook: JSON | None = None
         self._send_times: deque[float] = deque()
-        self._updates: deque[JSON] = deque()
-        self._update_ids = itertools.count(1)
-        self._query_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
-        self.files: dict[str, FileTuple] = {}
-        self._new_update = asyncio.Event()
-        # Processed update ids, kept small for long runs: every id up to ``_processed_floor``
-        # is done, ``_processed`` holds only those finished ahead of a slower one.
-        self._processed_floor = 0
-        self._processed: set[int] = set()
-        self._waiters: dict[int, asyncio.Future[None]] = {}
-        self.update_listeners: list[Callable[[JSON], None]] = []
         self.message_listeners: list[Callable[[StoredMessage], None]] = []
-
-    # ----------------------------------------------------------------- simulated users
-    def ensure_chat(
-        self,
-        user_id: int,
-        *,
-        first_name: str = "User",
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = "zh-hans",
-    ) -> ChatState:
-        """Return the private chat with ``user_id``, creating the user on first use."""
-        chat = self.chats.get(user_id)
-        if chat is None:
-            user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
-            if last_name:
-                user["last_name"] = last_name
-            if username:
-                user["username"] = username
-            if language_code:
-                user["language_code"] = language_code
-            chat = ChatState(user=user)
-            self.chats[user_id] = chat
-        return chat
-
-    def push_update(self, update: JSON) -> int:
-        """Queue an update for the bot (getUpdates or webhook) and return its id."""
-        update_id = next(self._update_ids)
-        update = {"update_id": update_id, **update}
-        self._updates.append(update)
-        self._new_update.set()
-        for listener in self.update_listeners:
-            listener(update)
-        return update_id
-
-    def redeliver(self, update: JSON) -> None:
-        """Queue an update again under its own id, as Telegram does with one never confirmed.
-
-        Telegram redelivers what the bot fetched but did not confirm (it crashed before its
-        next poll); a restarted bot polls from offset 0 and gets it again.
-        """
-        pending = [u["update_id"] for u in self._updates]
-        self._updates.insert(bisect.bisect_left(pending, update["update_id"]), update)
-        self._new_update.set()
-
-    def user_message(self, user_id: int, content: JSON) -> tuple[int, StoredMessage]:
-        """Record a message the user sends and queue it as an update."""
-        chat = self.chats[user_id]
-        if chat.blocked:
-            chat.blocked = False  # writing to the bot again unblocks it, as in Telegram
-        message_id = chat.next_message_id
-        chat.next_message_id += 1
-        data: JSON = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": self._chat_json(chat),
-            "from": chat.user,
-            **content,
-        }
-        stored = StoredMessage(chat_id=user_id, message_id=message_id, from_bot=False, data=data)
-        chat.messages.append(stored)
-        if chat.reply_keyboard is not None and chat.reply_keyboard.get("one_time_keyboard"):
-            chat.reply_keyboard = None
-        return self.push_update({"message": data}), stored
-
-    def press_button(self, user_id: int, message: StoredMessage, data: str) -> tuple[int, str]:
-        """Queue a callback query as if the user pressed an inline button with ``data``."""
-        chat = self.chats[user_id]
-        query_id = f"{self.bot_id}{next(self._query_ids):012d}"
-        self.callback_answers[query_id] = None
-        while len(self.callback_answers) > MAX_CALLBACK_QUERIES:
-            del self.callback_answers[next(iter(self.callback_answers))]
-        update = {
-            "callback_query": {
-                "id": query_id,
-                "from": chat.user,
-                "chat_instance": str(user_id),
-                "message": message.data,
-                "data": data,
-            }
-        }
-        return self.push_update(update), query_id
-
-    def forget_messages(self, user_ids: Iterable[int] | None = None) -> None:
-        """Drop the messages of these chats (default: all), as a long run must.
-
-        The emulator stands in for Telegram's servers: what it keeps of each chat is not the
-        bot's memory, and a soak that kept every message would measure the emulator's growth.
-        The bot can no longer edit or delete a forgotten message ("message to edit not found").
-        """
-        chats = self.chats.values() if user_ids is None else (self.chats[u] for u in user_ids)
-        for chat in chats:
-            chat.messages.clear()
-
-    def block(self, user_id: int) -> None:
-        """The user blocks the bot: sends to them fail with 403 from now on."""
-        self.chats[user_id].blocked = True
-
-    # ------------------------------------------------------------- update bookkeeping
-    def mark_processed(self, update_id: int) -> None:
-        """Called by the bot's update processor when it has finished with an update."""
-        if update_id > self._processed_floor:
-            self._processed.add(update_id)
-            if len(self._processed) > MAX_PROCESSED_AHEAD:
-                # An update that never finishes (dropped while the bot was down) would hold the
-                # floor back for ever; after this many later ones, count it as done.
-                self._processed_floor = min(self._processed) - 1
-            while self._processed_floor + 1 in self._processed:
-                self._processed_floor += 1
-                self._processed.discard(self._processed_floor)
-        waiter = self._waiters.pop(update_id, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    def is_processed(self, update_id: int) -> bool:
-        """Whether the bot has reported ``update_id`` handled."""
-        return update_id <= self._processed_floor or update_id in self._processed
-
-    async def wait_processed(self, update_id: int, within: float = 30.0) -> None:
-        """Wait until the bot reports ``update_id`` handled."""
-        if self.is_processed(update_id):
-            return
-        loop = asyncio.get_running_loop()
-        waiter = self._waiters.setdefault(update_id, loop.create_future())
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), within)
-        except TimeoutError:
-            self._waiters.pop(update_id, None)
-            raise TimeoutError(f"the bot did not finish update {update_id} in {within}s") from None
-
-    def take_updates(self, offset: int | None, limit: int) -> list[JSON]:
-        """Confirm updates below ``offset`` and return up to ``limit`` pending ones."""
-        if offset is not None:
-            while self._updates and self._updates[0]["update_id"] < offset:
-                self._updates.popleft()
-        batch = list(itertools.islice(self._updates, limit))
-        if not self._updates:
-            self._new_update.clear()
-        return batch
-
-    @property
-    def pending_updates(self) -> int:
-        return len(self._updates)
+        self.answer_listeners: list[Callable[[str, JSON], None]] = []
 
     # --------------------------------------------------------------------- the API
     async def call(
@@ -321,8 +128,8 @@ class BotApiEmulator:
     ) -> tuple[int, JSON]:
         """Answer one Bot API call: (HTTP status, JSON body)."""
         self.calls[method] = self.calls.get(method, 0) + 1
-        decoded = {k: self._decode(k, v) for k, v in params.items()}
         try:
+            decoded = {k: self._decode(k, v) for k, v in params.items()}
             fault = self._take_fault(method, decoded)
             if fault is not None:
                 if fault.delay:
@@ -391,33 +198,28 @@ class BotApiEmulator:
         self._send_times.append(now)
 
     # ------------------------------------------------------------------- helpers
-    def _chat_json(self, chat: ChatState) -> JSON:
-        user = chat.user
-        out: JSON = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
-        if "username" in user:
-            out["username"] = user["username"]
-        return out
-
-    def _target_chat(self, params: Mapping[str, Any]) -> ChatState:
+    async def _target_chat(self, params: Mapping[str, Any]) -> ChatState:
         chat_id = _int(params.get("chat_id"))
         if chat_id is None:
             raise _bad("chat_id is empty")
-        chat = self.chats.get(chat_id)
+        chat = await self.store.chat(chat_id)
         if chat is None:
             raise _bad("chat not found")
         if chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
 
-    def _find_message(self, params: Mapping[str, Any], what: str) -> StoredMessage:
+    async def _find_message(self, params: Mapping[str, Any], what: str) -> StoredMessage:
         if "inline_message_id" in params:
             raise _bad("inline messages are not supported by this emulator")
-        chat = self._target_chat(params)
+        chat = await self._target_chat(params)
         message_id = _int(params.get("message_id"))
-        for message in reversed(chat.messages):
-            if message.message_id == message_id and not message.deleted:
-                return message
-        raise _bad(f"message to {what} not found")
+        message = None
+        if message_id is not None:
+            message = await self.store.message(int(chat.user["id"]), message_id)
+        if message is None or message.deleted:
+            raise _bad(f"message to {what} not found")
+        return message
 
     def _render_text(self, params: Mapping[str, Any], key: str, maximum: int) -> tuple[str, str]:
         raw = params.get(key)
@@ -477,53 +279,41 @@ class BotApiEmulator:
         if "url" in button and not re.match(r"^(https?|tg)://", str(button["url"])):
             raise _bad("BUTTON_URL_INVALID")
 
-    def _store_bot_message(
+    async def _store_bot_message(
         self,
         chat: ChatState,
         content: JSON,
         *,
+        markup: JSON | None = None,
         html_text: str | None = None,
         document: FileTuple | None = None,
         photo: FileTuple | None = None,
     ) -> StoredMessage:
-        message_id = chat.next_message_id
-        chat.next_message_id += 1
-        data: JSON = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": self._chat_json(chat),
-            "from": self.bot_user,
-            **content,
-        }
-        stored = StoredMessage(
-            chat_id=chat.user["id"],
-            message_id=message_id,
+        keyboard = None
+        if markup is not None and "inline_keyboard" in markup:
+            content["reply_markup"] = markup
+        elif markup is not None and "keyboard" in markup:
+            keyboard = KeyboardChange(markup)
+        elif markup is not None and markup.get("remove_keyboard"):
+            keyboard = KeyboardChange(None)
+        stored = await self.store.add_message(
+            chat,
+            content,
+            sender=self.bot_user,
             from_bot=True,
-            data=data,
             html=html_text,
             document=document,
             photo=photo,
+            keyboard=keyboard,
         )
-        chat.messages.append(stored)
-        markup = content.get("reply_markup") or content.get("_markup")
-        if isinstance(markup, dict):
-            if "keyboard" in markup:
-                chat.reply_keyboard = markup
-            elif markup.get("remove_keyboard"):
-                chat.reply_keyboard = None
         self._notify(stored)
         return stored
 
-    def user_file(self, file: FileTuple) -> str:
-        """Store a file a user sends and return its opaque file_id (as Telegram would)."""
-        return self._new_file_id(file)
+    def _notify(self, message: StoredMessage) -> None:
+        for listener in self.message_listeners:
+            listener(message)
 
-    def _new_file_id(self, file: FileTuple) -> str:
-        file_id = f"EMUFILE{next(self._file_ids):08d}"
-        self.files[file_id] = file
-        return file_id
-
-    def _resolve_file(
+    async def _resolve_file(
         self, params: Mapping[str, Any], files: Mapping[str, FileTuple], key: str
     ) -> FileTuple:
         value = params.get(key)
@@ -533,14 +323,383 @@ class BotApiEmulator:
             attached = files.get(value.removeprefix("attach://"))
             if attached is not None:
                 return attached
-        if isinstance(value, str) and value in self.files:
-            return self.files[value]
+        if isinstance(value, str):
+            known = await self.store.file(value)
+            if known is not None:
+                return known
         raise _bad(f"there is no {key} in the request")
+
+    @staticmethod
+    def _commands_key(params: JSON) -> tuple[str, str]:
+        scope = params.get("scope") or {"type": "default"}
+        return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
     # ------------------------------------------------------------- method handlers
     def _m_getMe(self, params: JSON, files: JSON) -> JSON:
         return self.bot_user
 
+    def _m_close(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    def _m_logOut(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    async def _m_setMyCommands(self, params: JSON, files: JSON) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
+            raise _bad("commands must be a list of at most 100 BotCommand")
+        for cmd in commands:
+            name = str(cmd.get("command", ""))
+            desc = str(cmd.get("description", ""))
+            if not _COMMAND_RE.match(name):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(desc) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        await self.store.set_commands(self._commands_key(params), list(commands))
+        return True
+
+    async def _m_getMyCommands(self, params: JSON, files: JSON) -> list[JSON]:
+        return await self.store.commands(self._commands_key(params))
+
+    async def _m_deleteMyCommands(self, params: JSON, files: JSON) -> bool:
+        await self.store.set_commands(self._commands_key(params), None)
+        return True
+
+    def _m_setChatMenuButton(self, params: JSON, files: JSON) -> bool:
+        return True
+
+    async def _m_sendChatAction(self, params: JSON, files: JSON) -> bool:
+        await self._target_chat(params)
+        return True
+
+    async def _m_sendMessage(self, params: JSON, files: JSON) -> JSON:
+        chat = await self._target_chat(params)
+        raw, plain = self._render_text(params, "text", MAX_TEXT)
+        markup = self._check_markup(params.get("reply_markup"))
+        stored = await self._store_bot_message(chat, {"text": plain}, markup=markup, html_text=raw)
+        return _public(stored.data)
+
+    async def _m_sendDocument(self, params: JSON, files: JSON) -> JSON:
+        chat = await self._target_chat(params)
+        file = await self._resolve_file(params, files, "document")
+        if not file[1]:
+            raise _bad("file must be non-empty")
+        if len(file[1]) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        markup = self._check_markup(params.get("reply_markup"))
+        file_id = await self.store.put_file(int(chat.user["id"]), file)
+        content: JSON = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": file[0],
+                "mime_type": file[2],
+                "file_size": len(file[1]),
+            }
+        }
+        if plain:
+            content["caption"] = plain
+        stored = await self._store_bot_message(
+            chat, content, markup=markup, html_text=raw or None, document=file
+        )
+        return _public(stored.data)
+
+    async def _m_sendPhoto(self, params: JSON, files: JSON) -> JSON:
+        chat = await self._target_chat(params)
+        file = await self._resolve_file(params, files, "photo")
+        if len(file[1]) > 10 * 1024 * 1024:
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        markup = self._check_markup(params.get("reply_markup"))
+        file_id = await self.store.put_file(int(chat.user["id"]), file)
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": 512, "height": 512}
+        content: JSON = {"photo": [size]}
+        if plain:
+            content["caption"] = plain
+        stored = await self._store_bot_message(
+            chat, content, markup=markup, html_text=raw or None, photo=file
+        )
+        return _public(stored.data)
+
+    async def _m_copyMessage(self, params: JSON, files: JSON) -> JSON:
+        chat = await self._target_chat(params)
+        from_chat = _int(params.get("from_chat_id")) or 0
+        message_id = _int(params.get("message_id"))
+        original = None
+        if message_id is not None:
+            original = await self.store.message(from_chat, message_id)
+        if original is None:
+            raise _bad("message to copy not found")
+        content = {k: v for k, v in original.data.items() if k in ("text", "photo", "caption")}
+        stored = await self._store_bot_message(chat, content, photo=original.photo)
+        return {"message_id": stored.message_id}
+
+    async def _m_editMessageText(self, params: JSON, files: JSON) -> JSON:
+        message = await self._find_message(params, "edit")
+        raw, plain = self._render_text(params, "text", MAX_TEXT)
+        markup = self._check_markup(params.get("reply_markup"))
+        if "text" not in message.data:
+            raise _bad("there is no text in the message to edit")
+        same_text = plain == message.data.get("text") and raw == (message.html or plain)
+        if same_text and markup == message.reply_markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        message.data["text"] = plain
+        message.html = raw
+        message.data["edit_date"] = int(time.time())
+        if markup is None:
+            message.data.pop("reply_markup", None)
+        else:
+            message.data["reply_markup"] = markup
+        await self._save_edit(message)
+        return _public(message.data)
+
+    async def _save_edit(self, message: StoredMessage) -> None:
+        message.edits += 1
+        await self.store.save_message(message)
+        self._notify(message)
+
+    async def _m_editMessageReplyMarkup(self, params: JSON, files: JSON) -> JSON:
+        message = await self._find_message(params, "edit")
+        markup = self._check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        if markup is None:
+            message.data.pop("reply_markup", None)
+        else:
+            message.data["reply_markup"] = markup
+        await self._save_edit(message)
+        return _public(message.data)
+
+    async def _m_editMessageCaption(self, params: JSON, files: JSON) -> JSON:
+        message = await self._find_message(params, "edit")
+        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
+        message.data["caption"] = plain
+        message.html = raw
+        await self._save_edit(message)
+        return _public(message.data)
+
+    async def _m_deleteMessage(self, params: JSON, files: JSON) -> bool:
+        message = await self._find_message(params, "delete")
+        message.deleted = True
+        await self.store.save_message(message)
+        self._notify(message)
+        return True
+
+    async def _m_answerCallbackQuery(self, params: JSON, files: JSON) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        text = str(params.get("text") or "")
+        if len(text) > MAX_CALLBACK_ANSWER:
+            raise _bad("MESSAGE_TOO_LONG")
+        answer: JSON = {"text": text, "show_alert": bool(params.get("show_alert"))}
+        if not await self.store.answer_callback(query_id, answer):
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        for listener in self.answer_listeners:
+            listener(query_id, answer)
+        return True
+
+
+class BotApiEmulator(BotApi):
+    """The emulated Telegram: ``BotApi`` in memory plus simulated users and the update queue."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456789:EMULATOR-token-not-secret-0000000000",
+        bot_username: str = "chuangye_local_bot",
+        bot_first_name: str = "创业助手",
+    ) -> None:
+        self.memory = MemoryStore()
+        super().__init__(
+            self.memory, token=token, bot_username=bot_username, bot_first_name=bot_first_name
+        )
+        # How long the bot's transport waits for an answer (``EmulatorRequest`` honours it):
+        # a fault with a longer ``delay`` is a timeout, as with a real HTTP client.
+        self.read_timeout: float = 5.0
+        self.webhook: JSON | None = None
+        self._updates: deque[JSON] = deque()
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        # Processed update ids, kept small for long runs: every id up to ``_processed_floor``
+        # is done, ``_processed`` holds only those finished ahead of a slower one.
+        self._processed_floor = 0
+        self._processed: set[int] = set()
+        self._waiters: dict[int, asyncio.Future[None]] = {}
+        self.update_listeners: list[Callable[[JSON], None]] = []
+
+    @property
+    def chats(self) -> dict[int, ChatState]:
+        """Every chat, by user id."""
+        return self.memory.chats
+
+    @property
+    def files(self) -> dict[str, FileTuple]:
+        """Every file sent or received, by file_id."""
+        return self.memory.files
+
+    @property
+    def callback_answers(self) -> dict[str, JSON | None]:
+        """Answers by callback query id (None: not answered yet)."""
+        return self.memory.callback_answers
+
+    @property
+    def commands(self) -> dict[tuple[str, str], list[JSON]]:
+        """Command menus by (scope JSON, language_code)."""
+        return self.memory.commands_by_key
+
+    # ----------------------------------------------------------------- simulated users
+    def ensure_chat(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "User",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "zh-hans",
+    ) -> ChatState:
+        """Return the private chat with ``user_id``, creating the user on first use."""
+        chat = self.chats.get(user_id)
+        if chat is None:
+            user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+            if last_name:
+                user["last_name"] = last_name
+            if username:
+                user["username"] = username
+            if language_code:
+                user["language_code"] = language_code
+            chat = ChatState(user=user)
+            self.chats[user_id] = chat
+        return chat
+
+    def push_update(self, update: JSON) -> int:
+        """Queue an update for the bot (getUpdates or webhook) and return its id."""
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, **update}
+        self._updates.append(update)
+        self._new_update.set()
+        for listener in self.update_listeners:
+            listener(update)
+        return update_id
+
+    def redeliver(self, update: JSON) -> None:
+        """Queue an update again under its own id, as Telegram does with one never confirmed.
+
+        Telegram redelivers what the bot fetched but did not confirm (it crashed before its
+        next poll); a restarted bot polls from offset 0 and gets it again.
+        """
+        pending = [u["update_id"] for u in self._updates]
+        self._updates.insert(bisect.bisect_left(pending, update["update_id"]), update)
+        self._new_update.set()
+
+    def user_message(self, user_id: int, content: JSON) -> tuple[int, StoredMessage]:
+        """Record a message the user sends and queue it as an update."""
+        chat = self.chats[user_id]
+        if chat.blocked:
+            chat.blocked = False  # writing to the bot again unblocks it, as in Telegram
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        data: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.chat_json(),
+            "from": chat.user,
+            **content,
+        }
+        stored = StoredMessage(chat_id=user_id, message_id=message_id, from_bot=False, data=data)
+        self.memory.append(chat, stored)
+        if chat.reply_keyboard is not None and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+        return self.push_update({"message": data}), stored
+
+    def press_button(self, user_id: int, message: StoredMessage, data: str) -> tuple[int, str]:
+        """Queue a callback query as if the user pressed an inline button with ``data``."""
+        chat = self.chats[user_id]
+        query_id = f"{self.bot_id}{next(self._query_ids):012d}"
+        self.memory.new_query(query_id)
+        update = {
+            "callback_query": {
+                "id": query_id,
+                "from": chat.user,
+                "chat_instance": str(user_id),
+                "message": message.data,
+                "data": data,
+            }
+        }
+        return self.push_update(update), query_id
+
+    def forget_messages(self, user_ids: Iterable[int] | None = None) -> None:
+        """Drop the messages of these chats (default: all), as a long run must.
+
+        The emulator stands in for Telegram's servers: what it keeps of each chat is not the
+        bot's memory, and a soak that kept every message would measure the emulator's growth.
+        The bot can no longer edit or delete a forgotten message ("message to edit not found").
+        """
+        chats = self.chats.values() if user_ids is None else (self.chats[u] for u in user_ids)
+        for chat in chats:
+            chat.messages.clear()
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: sends to them fail with 403 from now on."""
+        self.chats[user_id].blocked = True
+
+    def user_file(self, file: FileTuple) -> str:
+        """Store a file a user sends and return its opaque file_id (as Telegram would)."""
+        return self.memory.new_file(file)
+
+    # ------------------------------------------------------------- update bookkeeping
+    def mark_processed(self, update_id: int) -> None:
+        """Called by the bot's update processor when it has finished with an update."""
+        if update_id > self._processed_floor:
+            self._processed.add(update_id)
+            if len(self._processed) > MAX_PROCESSED_AHEAD:
+                # An update that never finishes (dropped while the bot was down) would hold the
+                # floor back for ever; after this many later ones, count it as done.
+                self._processed_floor = min(self._processed) - 1
+            while self._processed_floor + 1 in self._processed:
+                self._processed_floor += 1
+                self._processed.discard(self._processed_floor)
+        waiter = self._waiters.pop(update_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def is_processed(self, update_id: int) -> bool:
+        """Whether the bot has reported ``update_id`` handled."""
+        return update_id <= self._processed_floor or update_id in self._processed
+
+    async def wait_processed(self, update_id: int, within: float = 30.0) -> None:
+        """Wait until the bot reports ``update_id`` handled."""
+        if self.is_processed(update_id):
+            return
+        loop = asyncio.get_running_loop()
+        waiter = self._waiters.setdefault(update_id, loop.create_future())
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), within)
+        except TimeoutError:
+            self._waiters.pop(update_id, None)
+            raise TimeoutError(f"the bot did not finish update {update_id} in {within}s") from None
+
+    def take_updates(self, offset: int | None, limit: int) -> list[JSON]:
+        """Confirm updates below ``offset`` and return up to ``limit`` pending ones."""
+        if offset is not None:
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        batch = list(itertools.islice(self._updates, limit))
+        if not self._updates:
+            self._new_update.clear()
+        return batch
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._updates)
+
+    # --------------------------------------------------------- update methods
     async def _m_getUpdates(self, params: JSON, files: JSON) -> list[JSON]:
         if self.webhook is not None:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
@@ -578,186 +737,6 @@ class BotApiEmulator:
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
-
-    def _m_close(self, params: JSON, files: JSON) -> bool:
-        return True
-
-    def _m_logOut(self, params: JSON, files: JSON) -> bool:
-        return True
-
-    def _m_setMyCommands(self, params: JSON, files: JSON) -> bool:
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > MAX_COMMANDS:
-            raise _bad("commands must be a list of at most 100 BotCommand")
-        for cmd in commands:
-            name = str(cmd.get("command", ""))
-            desc = str(cmd.get("description", ""))
-            if not _COMMAND_RE.match(name):
-                raise _bad("BOT_COMMAND_INVALID")
-            if not 1 <= len(desc) <= 256:
-                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
-        scope = params.get("scope") or {"type": "default"}
-        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
-        self.commands[key] = list(commands)
-        return True
-
-    def _m_getMyCommands(self, params: JSON, files: JSON) -> list[JSON]:
-        scope = params.get("scope") or {"type": "default"}
-        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
-        return self.commands.get(key, [])
-
-    def _m_deleteMyCommands(self, params: JSON, files: JSON) -> bool:
-        scope = params.get("scope") or {"type": "default"}
-        key = (json.dumps(scope, sort_keys=True), str(params.get("language_code") or ""))
-        self.commands.pop(key, None)
-        return True
-
-    def _m_setChatMenuButton(self, params: JSON, files: JSON) -> bool:
-        return True
-
-    def _m_sendChatAction(self, params: JSON, files: JSON) -> bool:
-        self._target_chat(params)
-        return True
-
-    def _m_sendMessage(self, params: JSON, files: JSON) -> JSON:
-        chat = self._target_chat(params)
-        raw, plain = self._render_text(params, "text", MAX_TEXT)
-        markup = self._check_markup(params.get("reply_markup"))
-        content: JSON = {"text": plain}
-        if markup is not None and "inline_keyboard" in markup:
-            content["reply_markup"] = markup
-        elif markup is not None:
-            # Telegram echoes only inline keyboards; reply keyboards live in the chat's state.
-            content["_markup"] = markup
-        stored = self._store_bot_message(chat, content, html_text=raw)
-        if markup is not None and markup.get("remove_keyboard"):
-            chat.reply_keyboard = None
-        return _public(stored.data)
-
-    def _m_sendDocument(self, params: JSON, files: JSON) -> JSON:
-        chat = self._target_chat(params)
-        file = self._resolve_file(params, files, "document")
-        if not file[1]:
-            raise _bad("file must be non-empty")
-        if len(file[1]) > 50 * 1024 * 1024:
-            raise ApiError(413, "Request Entity Too Large")
-        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
-        markup = self._check_markup(params.get("reply_markup"))
-        file_id = self._new_file_id(file)
-        content: JSON = {
-            "document": {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_name": file[0],
-                "mime_type": file[2],
-                "file_size": len(file[1]),
-            }
-        }
-        if plain:
-            content["caption"] = plain
-        if markup is not None and "inline_keyboard" in markup:
-            content["reply_markup"] = markup
-        stored = self._store_bot_message(chat, content, html_text=raw or None, document=file)
-        return _public(stored.data)
-
-    def _m_sendPhoto(self, params: JSON, files: JSON) -> JSON:
-        chat = self._target_chat(params)
-        file = self._resolve_file(params, files, "photo")
-        if len(file[1]) > 10 * 1024 * 1024:
-            raise _bad("PHOTO_INVALID_DIMENSIONS")
-        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
-        markup = self._check_markup(params.get("reply_markup"))
-        file_id = self._new_file_id(file)
-        size = {"file_id": file_id, "file_unique_id": file_id, "width": 512, "height": 512}
-        content: JSON = {"photo": [size]}
-        if plain:
-            content["caption"] = plain
-        if markup is not None and "inline_keyboard" in markup:
-            content["reply_markup"] = markup
-        stored = self._store_bot_message(chat, content, html_text=raw or None, photo=file)
-        return _public(stored.data)
-
-    def _m_copyMessage(self, params: JSON, files: JSON) -> JSON:
-        chat = self._target_chat(params)
-        source = self.chats.get(_int(params.get("from_chat_id")) or 0)
-        message_id = _int(params.get("message_id"))
-        original = None
-        if source is not None:
-            original = next((m for m in source.messages if m.message_id == message_id), None)
-        if original is None:
-            raise _bad("message to copy not found")
-        content = {k: v for k, v in original.data.items() if k in ("text", "photo", "caption")}
-        stored = self._store_bot_message(chat, content, photo=original.photo)
-        return {"message_id": stored.message_id}
-
-    def _m_editMessageText(self, params: JSON, files: JSON) -> JSON:
-        message = self._find_message(params, "edit")
-        raw, plain = self._render_text(params, "text", MAX_TEXT)
-        markup = self._check_markup(params.get("reply_markup"))
-        if "text" not in message.data:
-            raise _bad("there is no text in the message to edit")
-        same_text = plain == message.data.get("text") and raw == (message.html or plain)
-        if same_text and markup == message.reply_markup:
-            raise _bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        message.data["text"] = plain
-        message.html = raw
-        message.edits += 1
-        message.data["edit_date"] = int(time.time())
-        if markup is None:
-            message.data.pop("reply_markup", None)
-        else:
-            message.data["reply_markup"] = markup
-        self._notify(message)
-        return _public(message.data)
-
-    def _notify(self, message: StoredMessage) -> None:
-        for listener in self.message_listeners:
-            listener(message)
-
-    def _m_editMessageReplyMarkup(self, params: JSON, files: JSON) -> JSON:
-        message = self._find_message(params, "edit")
-        markup = self._check_markup(params.get("reply_markup"))
-        if markup == message.reply_markup:
-            raise _bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        if markup is None:
-            message.data.pop("reply_markup", None)
-        else:
-            message.data["reply_markup"] = markup
-        message.edits += 1
-        self._notify(message)
-        return _public(message.data)
-
-    def _m_editMessageCaption(self, params: JSON, files: JSON) -> JSON:
-        message = self._find_message(params, "edit")
-        raw, plain = self._render_text(params, "caption", MAX_CAPTION)
-        message.data["caption"] = plain
-        message.html = raw
-        message.edits += 1
-        return _public(message.data)
-
-    def _m_deleteMessage(self, params: JSON, files: JSON) -> bool:
-        message = self._find_message(params, "delete")
-        message.deleted = True
-        return True
-
-    def _m_answerCallbackQuery(self, params: JSON, files: JSON) -> bool:
-        query_id = str(params.get("callback_query_id", ""))
-        if query_id not in self.callback_answers or self.callback_answers[query_id] is not None:
-            raise _bad("query is too old and response timeout expired or query ID is invalid")
-        text = str(params.get("text") or "")
-        if len(text) > MAX_CALLBACK_ANSWER:
-            raise _bad("MESSAGE_TOO_LONG")
-        self.callback_answers[query_id] = {
-            "text": text,
-            "show_alert": bool(params.get("show_alert")),
-        }
-        return True
 
 
 def _public(data: JSON) -> JSON:

@@ -12,6 +12,7 @@ value. This module imports nothing from ``telegram`` so light commands start fas
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -65,6 +66,12 @@ ENV_VARS: Mapping[str, str] = {
     "CHUANGYE_WEBHOOK_LISTEN": "network.webhook_listen",
     "CHUANGYE_WEBHOOK_PORT": "network.webhook_port",
     "CHUANGYE_HEALTH_PORT": "network.health_port",
+    "CHUANGYE_WEB_ENABLED": "web.enabled",
+    "CHUANGYE_WEB_LISTEN": "web.listen",
+    "CHUANGYE_WEB_PORT": "web.port",
+    "CHUANGYE_WEB_PUBLIC_URL": "web.public_url",
+    "CHUANGYE_WEB_COOKIE_SECRET": "web.cookie_secret",
+    "CHUANGYE_WEB_TRUSTED_PROXIES": "web.trusted_proxies",
 }
 
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,64}$")
@@ -158,6 +165,26 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The web channel (``python -m bot web``, or inside ``run`` when ``enabled``)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    # The address residents open (https://... behind a reverse proxy): cookies are marked
+    # Secure when it is HTTPS, and the server accepts requests from that origin.
+    public_url: str = ""
+    # Signs the session cookie; empty: a random key kept in the database is used.
+    cookie_secret: Secret | None = None
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    actions_per_minute: int = 40  # per session: messages and button presses
+    requests_per_minute_per_ip: int = 1200  # a village behind one carrier NAT shares an IP
+    sessions_per_hour_per_ip: int = 300
+    max_polls_per_session: int = 4  # open tabs of one resident
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the bot is configured with. Built once in ``main()``; tests build their own."""
 
@@ -173,6 +200,7 @@ class Settings:
     office: OfficeContact = field(default_factory=OfficeContact)
     limits: Limits = field(default_factory=Limits)
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -220,7 +248,7 @@ def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
 
 def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
     """Validate a nested mapping (TOML shape) into ``Settings``."""
-    known = {"bot", "town", "office", "trainings", "limits", "network"}
+    known = {"bot", "town", "office", "trainings", "limits", "network", "web"}
     for section in raw:
         if section not in known:
             raise SettingsError(section, f"unknown section (expected one of {sorted(known)})")
@@ -230,6 +258,7 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
     tr = _Section("trainings", raw.get("trainings", {}))
     lim = _Section("limits", raw.get("limits", {}))
     net = _Section("network", raw.get("network", {}))
+    web = _Section("web", raw.get("web", {}))
 
     token_str = b.string("token", "")
     token: Secret | None = None
@@ -293,6 +322,37 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
             webhook_secret=Secret(secret) if secret else None,
             health_port=int(net.number("health_port", 0, 0, 65535)),
         ),
+        web=_web_settings(web),
+    )
+
+
+def _web_settings(web: _Section) -> WebSettings:
+    public_url = web.string("public_url", "").rstrip("/")
+    if public_url and not re.match(r"^https?://[^/\s]+(/.*)?$", public_url):
+        raise SettingsError("web.public_url", "must be a full URL like https://host")
+    secret = web.string("cookie_secret", "")
+    if secret and len(secret) < 32:
+        raise SettingsError("web.cookie_secret", "use at least 32 random characters")
+    proxies = web.string_list("trusted_proxies", ("none",))
+    proxies = () if proxies == ("none",) else proxies
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError("web.trusted_proxies", f"{proxy!r} is not an address") from None
+    return WebSettings(
+        enabled=web.boolean("enabled", False),
+        listen=web.string("listen", "127.0.0.1"),
+        port=int(web.number("port", 8080, 1, 65535)),
+        public_url=public_url,
+        cookie_secret=Secret(secret) if secret else None,
+        trusted_proxies=proxies,
+        actions_per_minute=int(web.number("actions_per_minute", 40, 1, 10_000)),
+        requests_per_minute_per_ip=int(
+            web.number("requests_per_minute_per_ip", 1200, 1, 1_000_000)
+        ),
+        sessions_per_hour_per_ip=int(web.number("sessions_per_hour_per_ip", 300, 1, 1_000_000)),
+        max_polls_per_session=int(web.number("max_polls_per_session", 4, 1, 100)),
     )
 
 
@@ -311,6 +371,16 @@ class _Section:
         if not isinstance(value, str):
             raise self._err(key, "must be a string")
         return value.strip()
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        if not isinstance(value, bool):
+            raise self._err(key, "must be true or false")
+        return value
 
     def number(self, key: str, default: float, minimum: float, maximum: float) -> float:
         value = self.data.get(key, default)

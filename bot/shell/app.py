@@ -19,7 +19,6 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
@@ -52,6 +51,7 @@ from bot.services import Services
 from bot.services.dispatcher import ReminderDispatcher
 from bot.settings import Settings
 from bot.texts import get_texts, menu_labels
+from bot.web.transport import ChannelRateLimiter
 from db.persistence import SQLitePersistence
 from handlers import (
     broadcast,
@@ -91,11 +91,12 @@ def build_application(
     processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
     settings = services.settings
     # Telegram allows about 30 messages a second overall; 0 switches the limit off (tests).
+    # Web residents' chats are not Telegram's and are not limited (ChannelRateLimiter).
     overall = settings.limits.messages_per_second if rate_limit else 0
     builder = (
         ApplicationBuilder()
         .token(token)
-        .rate_limiter(AIORateLimiter(overall_max_rate=overall, max_retries=5))
+        .rate_limiter(ChannelRateLimiter(overall_max_rate=overall, max_retries=5))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
         .concurrent_updates(processor)

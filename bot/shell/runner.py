@@ -7,11 +7,12 @@ code path whether the transport is the in-process emulator or Telegram itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from telegram.request import BaseRequest
+from telegram import Update
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.clock import Clock, system_clock
 from bot.context import App
@@ -20,6 +21,9 @@ from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.shell.app import build_application
 from bot.shell.emulator import BotApiEmulator, EmulatorRequest
+from bot.shell.emulator.store import JSON
+from bot.shell.web.gateway import WebGateway
+from bot.shell.web.transport import ChannelRequest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ class RunningBot:
 
     app: App
     services: Services
+    gateway: WebGateway | None = None
 
 
 @asynccontextmanager
@@ -41,17 +46,36 @@ async def running_bot(
     clock: Clock = system_clock,
     rate_limit: bool = True,
     poll: bool = True,
+    web: bool = False,
+    telegram: bool = True,
 ) -> AsyncIterator[RunningBot]:
-    """Start the bot (polling) and stop it, flushing persistence and closing the database."""
+    """Start the bot (polling) and stop it, flushing persistence and closing the database.
+
+    ``web``: also serve web residents through a ``WebGateway`` on the same database (its HTTP
+    server is the caller's); with ``telegram=False`` (or no token) the web is the only channel.
+    """
     services = await open_services(settings, clock=clock)
+    gateway: WebGateway | None = None
     try:
+        if web:
+            gateway = WebGateway(services.db)
+            await gateway.open()
+        telegram = telegram and (emulator is not None or settings.token is not None)
         if emulator is not None:
             token = emulator.token
             request = EmulatorRequest(emulator)
-        elif settings.token is not None:
+        elif settings.token is not None and telegram:
             token = settings.token.reveal()
+            if gateway is not None:
+                proxy = settings.network.proxy or None
+                request = HTTPXRequest(connection_pool_size=256, proxy=proxy)
+        elif gateway is not None:
+            token = gateway.token
         else:
             raise ValueError("a token or an emulator is required")
+        if gateway is not None:
+            # Web residents' calls go to the gateway, the rest to Telegram (if it is a channel).
+            request = ChannelRequest(gateway, request if telegram else None)
         app = build_application(
             services,
             token=token,
@@ -59,21 +83,37 @@ async def running_bot(
             base_url=settings.network.base_url or None,
             rate_limit=rate_limit,
         )
-        if emulator is not None and isinstance(app.update_processor, UserOrderedProcessor):
-            app.update_processor.listeners.append(emulator.mark_processed)
+        processor = app.update_processor
+        if emulator is not None and isinstance(processor, UserOrderedProcessor):
+            processor.listeners.append(emulator.mark_processed)
+        if gateway is not None and isinstance(processor, UserOrderedProcessor):
+            processor.listeners.append(gateway.handled)
         async with app:
             if app.post_init is not None:
                 await app.post_init(app)
             await app.start()
             # What a crash left unhandled goes first, before polling or a webhook adds more.
             await resume_unhandled(app)
-            if poll and app.updater is not None:
+            if gateway is not None:
+                await gateway.connect(_update_sink(app))
+            if poll and telegram and app.updater is not None:
                 await app.updater.start_polling(timeout=10 if emulator is None else 1)
             try:
-                yield RunningBot(app=app, services=services)
+                yield RunningBot(app=app, services=services, gateway=gateway)
             finally:
                 if app.updater is not None and app.updater.running:
                     await app.updater.stop()
                 await app.stop()
     finally:
+        if gateway is not None:
+            await gateway.close()
         await services.close()
+
+
+def _update_sink(app: App) -> Callable[[JSON], Awaitable[None]]:
+    """Hand web updates to the Application as if they had been fetched from Telegram."""
+
+    async def sink(update: JSON) -> None:
+        await app.update_queue.put(Update.de_json(update, app.bot))
+
+    return sink

@@ -17,6 +17,7 @@ from bot.texts.sections import (
     Texts,
     TrainingTexts,
     UnansweredTexts,
+    WebTexts,
 )
 
 COMMON = CommonTexts(
@@ -927,6 +928,38 @@ STATUSES = StatusTexts(
     ),
 )
 
+WEB = WebTexts(
+    title="Entrepreneurship Assistant",
+    subtitle="Start-up services · web",
+    start="Start",
+    placeholder="Ask a question, e.g. how do I apply for the tax rebate",
+    send="Send",
+    menu="Menu",
+    menu_title="Commands",
+    close="Close",
+    edited="edited",
+    download="Download",
+    phone_title="Send my phone number",
+    phone_hint="Enter an 11-digit mainland mobile number, e.g. 13800138000",
+    phone_invalid="That is not a valid number: enter an 11-digit mainland mobile number.",
+    phone_send="Send",
+    cancel="Cancel",
+    notice_title="About your records",
+    notice=(
+        "Your chat is kept on the server and this browser identifies you (web number {number}). "
+        "If you clear the browser's data or change phone or browser, you become a new user and "
+        "no longer see the old chat. Registered projects are not lost: contact {office} with "
+        "your web number {number} or the registration number to recover them."
+    ),
+    resident="Web number {number}",
+    offline="Connection lost, reconnecting…",
+    too_fast="Too many actions: please wait a moment.",
+    failed="Not sent: please try again later.",
+    too_long="The message is too long: at most {limit} characters.",
+    ok="OK",
+    channel_web="🌐 web user",
+)
+
 EN = Texts(
     lang="en",
     common=COMMON,
@@ -942,4 +975,5 @@ EN = Texts(
     privacy=PRIVACY,
     registration=REGISTRATION,
     statuses=STATUSES,
+    web=WEB,
 )

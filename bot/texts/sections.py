@@ -517,6 +517,40 @@ class RegistrationTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class WebTexts:
+    """The web page's own words (plain text, set as text by the page) and the channel's label.
+
+    The bot's messages are the same on the web as in Telegram; these are only the page around
+    them, sent to the page as JSON.
+    """
+
+    title: str
+    subtitle: str
+    start: str
+    placeholder: str
+    send: str
+    menu: str
+    menu_title: str
+    close: str
+    edited: str
+    download: str
+    phone_title: str
+    phone_hint: str
+    phone_invalid: str
+    phone_send: str
+    cancel: str
+    notice_title: str
+    notice: str  # {office} {number}
+    resident: str  # {number}
+    offline: str
+    too_fast: str
+    failed: str
+    too_long: str  # {limit}
+    ok: str
+    channel_web: str  # staff cards: how a web resident is marked
+
+
+@dataclass(frozen=True, slots=True)
 class StatusTexts:
     """The one label of every status value, shown alike in the bot, /stats, /mydata and exports.
 
@@ -547,3 +581,4 @@ class Texts:
     privacy: PrivacyTexts
     registration: RegistrationTexts
     statuses: StatusTexts
+    web: WebTexts

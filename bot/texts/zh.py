@@ -17,6 +17,7 @@ from bot.texts.sections import (
     Texts,
     TrainingTexts,
     UnansweredTexts,
+    WebTexts,
 )
 
 COMMON = CommonTexts(
@@ -852,6 +853,37 @@ STATUSES = StatusTexts(
     signups=(("signed", "已报名"), ("waitlisted", "候补"), ("cancelled", "已取消报名")),
 )
 
+WEB = WebTexts(
+    title="创业助手",
+    subtitle="全民创业服务 · 网页版",
+    start="开始",
+    placeholder="输入问题，例如：返税怎么申请",
+    send="发送",
+    menu="菜单",
+    menu_title="常用命令",
+    close="关闭",
+    edited="已编辑",
+    download="下载",
+    phone_title="发送我的手机号",
+    phone_hint="请输入 11 位大陆手机号，例如 13800138000",
+    phone_invalid="手机号格式不对：请输入 11 位大陆手机号，例如 13800138000。",
+    phone_send="发送",
+    cancel="取消",
+    notice_title="关于您的记录",
+    notice=(
+        "您的对话保存在服务器上，并通过本浏览器识别您（网页编号 {number}）。"
+        "清除浏览器数据、换手机或换浏览器后，您会成为新用户，看不到以前的对话。"
+        "已登记的项目不会丢失：请联系{office}，报上网页编号 {number} 或登记编号找回。"
+    ),
+    resident="网页编号 {number}",
+    offline="网络断开，正在重新连接…",
+    too_fast="操作太频繁，请稍等片刻再试。",
+    failed="没有发送成功，请稍后再试。",
+    too_long="消息太长了：最多 {limit} 个字。",
+    ok="知道了",
+    channel_web="🌐 网页用户",
+)
+
 ZH = Texts(
     lang="zh",
     common=COMMON,
@@ -867,4 +899,5 @@ ZH = Texts(
     privacy=PRIVACY,
     registration=REGISTRATION,
     statuses=STATUSES,
+    web=WEB,
 )

@@ -134,3 +134,82 @@ def _check_attributes(text: str, index: int, name: str, attrs: str) -> None:
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it (UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
+
+
+# Telegram's tags by what they show: the web page draws these, and only these.
+_NODE_KIND = {
+    "b": "b",
+    "strong": "b",
+    "i": "i",
+    "em": "i",
+    "u": "u",
+    "ins": "u",
+    "s": "s",
+    "strike": "s",
+    "del": "s",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "a",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "quote",
+}
+_SAFE_HREF_RE = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+Node = str | dict[str, object]
+
+
+def html_nodes(text: str) -> list[Node]:
+    """Telegram HTML as a tree to draw: strings and ``{"t": kind, "c": [...], "href"?}``.
+
+    ``text`` is checked with ``parse_html`` first (invalid HTML raises ``EntityParseError``).
+    Kinds are b, i, u, s, spoiler, a, code, pre, quote; an ``a`` keeps its ``href`` only for
+    http(s) links; ``tg-emoji`` shows its text. A page builds elements from this tree and never
+    parses markup, so nothing in a message can become a tag of its own.
+    """
+    parse_html(text)
+    root: list[Node] = []
+    stack: list[tuple[str, str, list[Node]]] = [("", "", root)]
+    i = 0
+    for m in _TOKEN_RE.finditer(text):
+        if m.start() > i:
+            stack[-1][2].append(text[i : m.start()])
+        i = m.end()
+        if m.group(0).startswith("&"):
+            stack[-1][2].append(html.unescape(m.group(0)))
+        elif not m.group(1):
+            stack.append((m.group(2).lower(), m.group(3) or "", []))
+        else:
+            tag, attrs, children = stack.pop()
+            kind = _NODE_KIND.get(tag)
+            if kind is None:  # tg-emoji: only its text
+                stack[-1][2].extend(children)
+                continue
+            node: dict[str, object] = {"t": kind, "c": _merge_text(children)}
+            href = _attribute(attrs, "href") if tag == "a" else None
+            if href and _SAFE_HREF_RE.match(href):
+                node["href"] = href
+            stack[-1][2].append(node)
+    if i < len(text):
+        root.append(text[i:])
+    return _merge_text(root)
+
+
+_TOKEN_RE = re.compile(_TAG_RE.pattern + "|" + _ENTITY_RE.pattern)
+
+
+def _attribute(attrs: str, wanted: str) -> str | None:
+    for m in _ATTR_RE.finditer(attrs):
+        if m.group(1).lower() == wanted:
+            return html.unescape((m.group(2) or "").strip("\"'"))
+    return None
+
+
+def _merge_text(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, str) and out and isinstance(out[-1], str):
+            out[-1] = out[-1] + node
+        else:
+            out.append(node)
+    return out

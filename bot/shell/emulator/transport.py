@@ -18,6 +18,21 @@ from telegram.request import BaseRequest, RequestData
 from bot.shell.emulator.core import BotApiEmulator, FileTuple
 
 
+def request_parts(request_data: RequestData | None) -> tuple[dict[str, str], dict[str, FileTuple]]:
+    """A PTB request's parameters (JSON-encoded, as on the wire) and its uploaded files."""
+    params: dict[str, str] = {}
+    files: dict[str, FileTuple] = {}
+    if request_data is not None:
+        params = request_data.json_parameters
+        if request_data.contains_files:
+            for name, part in request_data.multipart_data.items():
+                filename, content, *rest = part
+                data = content if isinstance(content, bytes) else content.read()
+                mime = rest[0] if rest else "application/octet-stream"
+                files[name] = (str(filename), bytes(data), str(mime))
+    return params, files
+
+
 class EmulatorRequest(BaseRequest):
     """Answer PTB's HTTP requests in-process from a ``BotApiEmulator``."""
 
@@ -49,16 +64,7 @@ class EmulatorRequest(BaseRequest):
         if not prefix.endswith(f"/bot{self.emulator.token}"):
             body = {"ok": False, "error_code": 401, "description": "Unauthorized"}
             return 401, json.dumps(body).encode()
-        params: dict[str, str] = {}
-        files: dict[str, FileTuple] = {}
-        if request_data is not None:
-            params = request_data.json_parameters
-            if request_data.contains_files:
-                for name, part in request_data.multipart_data.items():
-                    filename, content, *rest = part
-                    data = content if isinstance(content, bytes) else content.read()
-                    mime = rest[0] if rest else "application/octet-stream"
-                    files[name] = (str(filename), bytes(data), str(mime))
+        params, files = request_parts(request_data)
         # Like an HTTP client: give up after the read timeout (getUpdates passes its own,
         # which includes the long-polling time). The call is abandoned, as on a real wire.
         timeout = read_timeout if isinstance(read_timeout, int | float) else self.read_timeout

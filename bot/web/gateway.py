@@ -76,6 +76,9 @@ class WebGateway(BotApi):
         self._handled_event = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
         self._touched: set[str] = set()
+        self._unhandled: set[int] = set()
+        self._all_handled = asyncio.Event()
+        self._all_handled.set()
         self.message_listeners.append(self._on_message)
         self.answer_listeners.append(self._on_answer)
 
@@ -104,7 +107,9 @@ class WebGateway(BotApi):
         async with self.db.read() as conn:
             pending = await repo.pending_updates(conn)
         for body in pending:
-            await sink(json.loads(body))
+            update = json.loads(body)
+            self._expect(int(update["update_id"]))
+            await sink(update)
         if pending:
             _LOGGER.info("delivered %d web updates again after a restart", len(pending))
         return len(pending)
@@ -114,6 +119,13 @@ class WebGateway(BotApi):
         if update_id >= _UPDATE_ID_BASE:
             self._handled.add(update_id)
             self._handled_event.set()
+            self._unhandled.discard(update_id)
+            if not self._unhandled:
+                self._all_handled.set()
+
+    async def settled(self, within: float = 30.0) -> None:
+        """Wait until the bot has handled every update handed to it (tests, benchmarks)."""
+        await asyncio.wait_for(self._all_handled.wait(), within)
 
     async def _flush_forever(self) -> None:
         while True:
@@ -244,7 +256,12 @@ class WebGateway(BotApi):
         async with self.db.write() as conn:
             await repo.insert_update(conn, update_id, chat_id, body, now=self.db.now())
         if self._sink is not None:
+            self._expect(update_id)
             await self._sink(update)
+
+    def _expect(self, update_id: int) -> None:
+        self._unhandled.add(update_id)
+        self._all_handled.clear()
 
     # ------------------------------------------------------------------ page reads
     def _on_message(self, message: StoredMessage) -> None:

@@ -115,8 +115,11 @@ def normalize_phone(raw: str) -> str | None:
     digits = "".join(
         str(unicodedata.digit(c)) if c.isdigit() else c for c in _PHONE_NOISE.sub("", raw)
     )
-    digits = digits.removeprefix("+")
-    if digits.startswith("86") and len(digits) == 13:
+    if digits.startswith("+"):  # an international number must be China's (+86)
+        if not digits.startswith("+86"):
+            return None
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not _PHONE_RE.match(digits):
         return None

@@ -1,4 +1,4 @@
-"""Which channel a resident uses: Telegram, or the web page (``bot.web``).
+"""Which channel a resident uses: Telegram, or the web page (``bot.shell.web``).
 
 Web residents get user ids from 2^52 up (``db.web.WEB_ID_BASE``); Telegram documents its user
 ids as at most 52 significant bits, so an id alone tells the channel. Staff cards, exports and

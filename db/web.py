@@ -2,7 +2,7 @@
 pending updates, command menus.
 
 Repository functions: they take the connection from ``Database.write()``/``read()``, run
-parameterised SQL and never commit. JSON columns travel as ``str``; the gateway (``bot.web``)
+parameterised SQL and never commit. JSON columns travel as ``str``; the gateway (``bot.shell.web``)
 decodes them. Imports no ``telegram``.
 """
 

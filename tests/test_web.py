@@ -12,15 +12,17 @@ import pytest
 
 from bot.channels import is_web_user, web_number
 from bot.settings import Settings, WebSettings
+from bot.shell.web.gateway import WebGateway
+from bot.shell.web.limits import RateLimiter, client_address, parse_networks
+from bot.shell.web.views import normalize_phone
 from bot.texts import get_texts
-from bot.web.gateway import WebGateway
-from bot.web.limits import RateLimiter, client_address, parse_networks
-from bot.web.views import normalize_phone
 from db.database import Database
 from db.web import WEB_ID_BASE
 from tests.web_client import WebBot, WebResident, plain, web_bot
 
 ZH = get_texts("zh")
+STATIC_DIR = Path(__file__).resolve().parents[1] / "bot" / "shell" / "web" / "static"
+STATIC = {n: (STATIC_DIR / n).read_text(encoding="utf-8") for n in ("app.js", "index.html")}
 
 
 @pytest.fixture
@@ -75,7 +77,8 @@ async def test_web_residents_get_ids_that_telegram_never_uses(web: WebBot) -> No
     async with web.gateway.db.read() as conn, conn.execute("SELECT id FROM users") as cur:
         ids = [row[0] for row in await cur.fetchall()]
     assert ids == [] or all(is_web_user(i) for i in ids)
-    assert is_web_user(WEB_ID_BASE) and not is_web_user(WEB_ID_BASE - 1)
+    assert is_web_user(WEB_ID_BASE)
+    assert not is_web_user(WEB_ID_BASE - 1)
     assert web_number(WEB_ID_BASE) == 1
     for r in residents:
         await r.close()
@@ -94,7 +97,7 @@ async def test_state_changing_requests_need_the_sessions_csrf_token(
     # A cross-site form cannot set X-Requested-With, so it cannot create or swap a session.
     async with httpx.AsyncClient() as bare:
         assert (await bare.post(resident.url("/api/session"))).status_code == 403
-    assert [m for m in resident.messages.values()] == []
+    assert list(resident.messages.values()) == []
 
 
 async def test_no_session_can_read_or_press_another_sessions_chat(web: WebBot) -> None:
@@ -234,17 +237,16 @@ async def test_the_page_and_its_files_are_served_with_strict_headers(web: WebBot
             assert (await client.get(f"{web.url}/static/{name}")).status_code == 200
         assert (await client.get(web.url + "/static/../server.py")).status_code == 404
         assert (await client.get(web.url + "/nothing")).status_code == 404
-    static = Path(__file__).resolve().parents[1] / "bot" / "web" / "static"
-    script = (static / "app.js").read_text(encoding="utf-8")
-    assert "innerHTML" not in script.replace("never innerHTML", "")
-    assert "http://" not in (static / "index.html").read_text(encoding="utf-8")
+    assert "innerHTML" not in STATIC["app.js"].replace("never innerHTML", "")
+    assert "http://" not in STATIC["index.html"]
 
 
 async def test_the_session_cookie_is_httponly_samesite_and_signed(web: WebBot) -> None:
     async with httpx.AsyncClient(headers={"X-Requested-With": "chuangye"}) as client:
         response = await client.post(web.url + "/api/session")
         cookie = response.headers["Set-Cookie"]
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
         value = cookie.split(";")[0].split("=", 1)[1]
         client.cookies.clear()
         forged = value[:-4] + ("0000" if not value.endswith("0000") else "1111")

@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 
-from bot.runner import RunningBot, running_bot
 from bot.settings import Settings
-from bot.web.gateway import WebGateway
-from bot.web.server import WebServer
+from bot.shell.runner import RunningBot, running_bot
+from bot.shell.web.gateway import WebGateway
+from bot.shell.web.server import WebServer
 
 JSON = dict[str, Any]
 
@@ -45,7 +45,8 @@ class WebBot:
 
     @property
     def gateway(self) -> WebGateway:
-        assert self.running is not None and self.running.gateway is not None
+        assert self.running is not None
+        assert self.running.gateway is not None
         return self.running.gateway
 
     @property
@@ -174,7 +175,9 @@ class WebResident:
         message_id, button = self.find_button(label)
         if message_id is None:
             return await self.send(button["text"]), {}
-        response = await self.post("/api/press", {"message_id": message_id, "data": button["data"]})
+        response = await self.post(
+            "/api/press", {"message_id": message_id, "data": button["data"]}
+        )
         answer: JSON = response.json()
         return await self._settled(response), answer
 

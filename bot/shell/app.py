@@ -50,8 +50,8 @@ from bot.processing import InboxQueue, InboxRequest, UserOrderedProcessor, note_
 from bot.services import Services
 from bot.services.dispatcher import ReminderDispatcher
 from bot.settings import Settings
+from bot.shell.web.transport import ChannelRateLimiter
 from bot.texts import get_texts, menu_labels
-from bot.web.transport import ChannelRateLimiter
 from db.persistence import SQLitePersistence
 from handlers import (
     broadcast,

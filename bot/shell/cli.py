@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("web", help="serve the bot to residents in a browser (web channel)")
     p.add_argument("--host", default=None, help="listen address (default: web.listen, 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="listen port (default: web.port, 8080)")
-    _target(p, "bot.cli_web:web")
+    _target(p, "bot.shell.cli_web:web")
 
     p = sub.add_parser("ask", help="ask the knowledge base questions, one result per question")
     p.add_argument("questions", nargs="+", metavar="QUESTION")

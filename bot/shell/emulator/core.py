@@ -5,9 +5,9 @@ limits and error descriptions (text length, callback data size, HTML entities, "
 modified", blocked users, flood limits), so a bug Telegram would reject fails here too. It keeps
 its state in a ``ChatStore``: ``BotApiEmulator`` is ``BotApi`` over a ``MemoryStore`` plus the
 simulated users' side (their messages, button presses, the getUpdates queue, webhooks); the web
-channel is ``BotApi`` over SQLite (``bot.shell.web``). Transport-agnostic: ``bot.shell.emulator.transport``
-plugs it into PTB in-process, ``bot.shell.emulator.http`` serves it over loopback HTTP. No
-``telegram`` import.
+channel is ``BotApi`` over SQLite (``bot.shell.web``). Transport-agnostic:
+``bot.shell.emulator.transport`` plugs it into PTB in-process, ``bot.shell.emulator.http``
+serves it over loopback HTTP. No ``telegram`` import.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import OrderedDict
 
-from bot.emulator.store import (
+from bot.shell.emulator.store import (
     JSON,
     ChatState,
     CommandsKey,

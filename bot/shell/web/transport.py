@@ -18,8 +18,8 @@ from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
 from bot.channels import is_web_user
-from bot.emulator.transport import request_parts
-from bot.web.gateway import WebGateway
+from bot.shell.emulator.transport import request_parts
+from bot.shell.web.gateway import WebGateway
 
 _BOTH = frozenset({"setMyCommands", "deleteMyCommands"})
 

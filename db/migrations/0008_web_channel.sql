@@ -1,4 +1,4 @@
--- The web channel's gateway (bot.web): what Telegram's servers keep for a Telegram chat, kept
+-- The web channel's gateway (bot.shell.web): what Telegram's servers keep for a Telegram chat, kept
 -- here for residents who use the bot in a browser. Web user ids start at 2^52 (4503599627370496):
 -- Telegram documents its ids as at most 52 significant bits, so the ranges never meet.
 -- Times are ISO-8601 UTC text, as elsewhere.

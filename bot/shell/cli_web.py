@@ -13,10 +13,10 @@ import asyncio
 import logging
 import signal
 
-from bot.cli_run import configure_logging
-from bot.runner import running_bot
 from bot.settings import Settings
-from bot.web.server import WebServer
+from bot.shell.cli_run import configure_logging
+from bot.shell.runner import running_bot
+from bot.shell.web.server import WebServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -31,7 +31,9 @@ async def _serve(settings: Settings, host: str | None, port: int | None) -> int:
         server = WebServer(running.gateway, settings, host=host, port=port)
         await server.start()
         print(f"创业助手网页版 / web page: {server.url}", flush=True)
-        print("  在浏览器中打开上面的地址 / open it in a browser; Ctrl+C 停止 / to stop", flush=True)
+        print(
+            "  在浏览器中打开上面的地址 / open it in a browser; Ctrl+C 停止 / to stop", flush=True
+        )
         try:
             await stop.wait()
         finally:

@@ -37,10 +37,10 @@ import tornado.web
 
 from bot.channels import web_number
 from bot.settings import Settings
+from bot.shell.web.gateway import ButtonGoneError, Session, WebGateway
+from bot.shell.web.limits import RateLimiter, client_address, parse_networks
+from bot.shell.web.views import MAX_TEXT, clean_text, keyboard_view, message_view, normalize_phone
 from bot.texts import get_texts, language_for
-from bot.web.gateway import ButtonGoneError, Session, WebGateway
-from bot.web.limits import RateLimiter, client_address, parse_networks
-from bot.web.views import MAX_TEXT, clean_text, keyboard_view, message_view, normalize_phone
 from db import web as repo
 
 _LOGGER = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ _SECURITY_HEADERS = {
 
 
 def _static(name: str) -> bytes:
-    return resources.files("bot.web").joinpath("static", name).read_bytes()
+    return resources.files("bot.shell.web").joinpath("static", name).read_bytes()
 
 
 class WebServer:

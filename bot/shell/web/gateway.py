@@ -3,7 +3,8 @@
 The bot talks to it exactly as to Telegram (``sendMessage``, ``editMessageText``,
 ``answerCallbackQuery``, ``sendDocument`` ...): the methods are ``BotApi``'s, the state is
 ``SQLiteStore``'s. The resident's side - a session, a typed message, a button press, a shared
-phone number, the history and its changes - is what the web server (``bot.web.server``) calls.
+phone number, the history and its changes - is what the web server
+(``bot.shell.web.server``) calls.
 Updates go to the bot through a sink (the Application's update queue) and stay recorded until
 the bot reports them handled, so a crash delivers them again at the next start.
 No ``telegram`` import: the runner wires the sink.
@@ -22,9 +23,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.emulator.core import BotApi
-from bot.emulator.store import JSON, ChatState, KeyboardChange, StoredMessage
-from bot.web.store import SQLiteStore
+from bot.shell.emulator.core import BotApi
+from bot.shell.emulator.store import JSON, ChatState, KeyboardChange, StoredMessage
+from bot.shell.web.store import SQLiteStore
 from db import web as repo
 from db.database import Database
 

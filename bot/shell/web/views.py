@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from bot.emulator.html import EntityParseError, html_nodes
+from bot.shell.emulator.html import EntityParseError, html_nodes
 from db.web import WebMessage
 
 JSON = dict[str, Any]

@@ -178,7 +178,8 @@ class WebSettings:
     cookie_secret: Secret | None = None
     # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
     trusted_proxies: tuple[str, ...] = ()
-    actions_per_minute: int = 40  # per session: messages and button presses
+    # Per session: messages and button presses (a registration is about 12 in a minute).
+    actions_per_minute: int = 60
     requests_per_minute_per_ip: int = 1200  # a village behind one carrier NAT shares an IP
     sessions_per_hour_per_ip: int = 300
     max_polls_per_session: int = 4  # open tabs of one resident
@@ -347,7 +348,7 @@ def _web_settings(web: _Section) -> WebSettings:
         public_url=public_url,
         cookie_secret=Secret(secret) if secret else None,
         trusted_proxies=proxies,
-        actions_per_minute=int(web.number("actions_per_minute", 40, 1, 10_000)),
+        actions_per_minute=int(web.number("actions_per_minute", 60, 1, 10_000)),
         requests_per_minute_per_ip=int(
             web.number("requests_per_minute_per_ip", 1200, 1, 1_000_000)
         ),

@@ -52,7 +52,7 @@ from handlers.staff_guard import (
     send_safely,
     tell_user,
 )
-from handlers.ui import inline_rows, main_menu, reply_in_chunks
+from handlers.ui import inline_rows, main_menu, person_label, reply_in_chunks
 
 DRAFT = "complaint"
 RESOLVING = "resolving_complaint"
@@ -96,10 +96,7 @@ async def _staff_card(context: Context, t: Texts, complaint: Complaint) -> Html:
     who: str | Html = t.complaints.anonymous_label
     person = await context.services.complaints.complainant(complaint)
     if person is not None:
-        username = f"@{person.username}" if person.username else t.privacy.none_value
-        who = fmt(
-            t.complaints.named_label, name=person.first_name, username=username, id=person.id
-        )
+        who = person_label(t, person.first_name, person.username, person.id)
     return fmt(
         t.complaints.staff_notice,
         ref=complaint.ref_no,

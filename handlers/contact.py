@@ -36,7 +36,7 @@ from bot.texts import Html, Texts, fmt
 from db.models import ContactMessage, User
 from handlers.dialogs import cancel_for, conversation
 from handlers.staff_guard import tell_staff, tell_user
-from handlers.ui import contact_block, inline_rows, main_menu, reply_in_chunks
+from handlers.ui import contact_block, inline_rows, main_menu, person_label, reply_in_chunks
 
 REPLYING = "replying_to"
 SNIPPET_CHARS = 80
@@ -57,8 +57,7 @@ class ReplyStep(IntEnum):
 def _who(t: Texts, person: User | None, fallback_id: int) -> Html:
     if person is None:
         return fmt("{id}", id=fallback_id)
-    username = f"@{person.username}" if person.username else t.privacy.none_value
-    return fmt(t.complaints.named_label, name=person.first_name, username=username, id=person.id)
+    return person_label(t, person.first_name, person.username, person.id)
 
 
 async def _say(update: Update, context: Context, text: str) -> None:

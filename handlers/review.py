@@ -46,7 +46,7 @@ from handlers.forms import (
     entry_only,
 )
 from handlers.staff_guard import send_safely, tell_staff, tell_user, texts_of
-from handlers.ui import contact_block, inline_rows
+from handlers.ui import channel_note, contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,7 +95,11 @@ def _answers(t: Texts, item: ReviewItem) -> Html:
         jobs=p.jobs,
         phone=p.phone or r.name_erased,
         referrer=item.referrer or r.referrer_none,
-        applicant=item.applicant_name or r.name_erased,
+        applicant=" · ".join(
+            part
+            for part in (item.applicant_name or r.name_erased, channel_note(t, p.user_id))
+            if part
+        ),
         user_id=p.user_id or "-",
     )
 

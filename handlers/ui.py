@@ -24,6 +24,7 @@ from telegram import (
 from telegram.constants import MessageLimit
 
 from bot.callbacks import CallbackData
+from bot.channels import is_web_user, web_number
 from bot.context import Context
 from bot.services.stats import clip
 from bot.services.text import utf16_len
@@ -34,6 +35,19 @@ MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 _Button = TypeVar("_Button", bound=CallbackData)
 ECHO_COLUMNS = 60
 _TAG = re.compile(r"<[^>]*>")
+
+
+def channel_note(t: Texts, user_id: int | None) -> str:
+    """How staff see that a resident uses the web page ("" for a Telegram user)."""
+    if user_id is None or not is_web_user(user_id):
+        return ""
+    return f"{t.web.channel_web} W{web_number(user_id)}"
+
+
+def person_label(t: Texts, name: str, username: str | None, user_id: int) -> Html:
+    """A resident as staff see them: name, @username (or the web channel), id."""
+    handle = f"@{username}" if username else channel_note(t, user_id) or t.privacy.none_value
+    return fmt(t.complaints.named_label, name=name, username=handle, id=user_id)
 
 
 def main_menu(t: Texts) -> ReplyKeyboardMarkup:

@@ -12,13 +12,15 @@ import pytest
 
 from bot.channels import is_web_user, web_number
 from bot.settings import Settings, WebSettings
+from bot.shell.emulator import BotApiEmulator, SimUser
 from bot.shell.web.gateway import WebGateway
 from bot.shell.web.limits import RateLimiter, client_address, parse_networks
 from bot.shell.web.views import normalize_phone
 from bot.texts import get_texts
 from db.database import Database
 from db.web import WEB_ID_BASE
-from tests.web_client import WebBot, WebResident, plain, web_bot
+from tests.conftest import ADMIN_ID
+from tests.web_client import WebBot, WebResident, plain, register, web_bot
 
 ZH = get_texts("zh")
 STATIC_DIR = Path(__file__).resolve().parents[1] / "bot" / "shell" / "web" / "static"
@@ -174,7 +176,7 @@ async def test_sessions_are_rate_limited(settings: Settings) -> None:
         r = bot.resident()
         await r.open()
         codes = [(await r.post("/api/send", {"text": f"{n}"})).status_code for n in range(8)]
-        assert codes[:5] == [200] * 5  # the burst
+        assert codes[:5] == [200] * 5  # the burst (at least 5)
         assert 429 in codes[5:]
         await r.close()
 
@@ -254,3 +256,25 @@ async def test_the_session_cookie_is_httponly_samesite_and_signed(web: WebBot) -
             web.url + "/api/updates?wait=0", headers={"Cookie": f"cy_session={forged}"}
         )
         assert response.status_code == 401
+
+
+async def test_one_process_serves_telegram_staff_and_web_residents(settings: Settings) -> None:
+    emulator = BotApiEmulator()  # Telegram, for the staff
+    async with web_bot(settings, emulator=emulator) as bot:
+        staff = SimUser(emulator, ADMIN_ID, first_name="王主任")
+        await staff.send("/start")
+        resident = bot.resident()
+        await resident.open()
+        ref_no = await register(resident)
+        card = next(m for m in reversed(staff.bot_messages) if ref_no in m.text)
+        assert f"{ZH.web.channel_web} W1" in card.text
+        # The staff approve in Telegram; the resident hears it on the web page.
+        replies = await staff.press("通过")
+        assert replies.toast is not None
+        await bot.gateway.settled()
+        await resident.refresh()
+        assert any(ref_no in t and "通过" in t for t in resident.texts())
+        # The page's command menu is the one the bot published.
+        commands = {c["command"] for c in (await resident.open())["commands"]}
+        assert {"start", "register"} <= commands
+        await resident.close()

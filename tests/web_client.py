@@ -8,6 +8,7 @@ update handled (``WebGateway.settled``), not for a time.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -17,9 +18,11 @@ from typing import Any
 import httpx
 
 from bot.settings import Settings
+from bot.shell.emulator import BotApiEmulator
 from bot.shell.runner import RunningBot, running_bot
 from bot.shell.web.gateway import WebGateway
 from bot.shell.web.server import WebServer
+from bot.texts import get_texts
 
 JSON = dict[str, Any]
 
@@ -42,6 +45,7 @@ class WebBot:
     server: WebServer | None = None
     port: int = 0
     clock: Callable[[], float] = time.monotonic  # the server's rate limits
+    emulator: BotApiEmulator | None = None  # Telegram too: one process serves both
 
     @property
     def gateway(self) -> WebGateway:
@@ -57,7 +61,13 @@ class WebBot:
     async def start(self) -> None:
         self.stack = AsyncExitStack()
         self.running = await self.stack.enter_async_context(
-            running_bot(self.settings, web=True, telegram=False, rate_limit=False)
+            running_bot(
+                self.settings,
+                web=True,
+                emulator=self.emulator,
+                telegram=self.emulator is not None,
+                rate_limit=False,
+            )
         )
         self.server = WebServer(
             self.gateway, self.settings, host="127.0.0.1", port=self.port, clock=self.clock
@@ -81,10 +91,13 @@ class WebBot:
 
 @asynccontextmanager
 async def web_bot(
-    settings: Settings, *, clock: Callable[[], float] = time.monotonic
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    emulator: BotApiEmulator | None = None,
 ) -> AsyncIterator[WebBot]:
-    """The bot with the web channel on a free loopback port; stopped at the end."""
-    bot = WebBot(settings, clock=clock)
+    """The bot with the web channel on a free loopback port (and Telegram's emulator, if given)."""
+    bot = WebBot(settings, clock=clock, emulator=emulator)
     await bot.start()
     try:
         yield bot
@@ -191,3 +204,45 @@ class WebResident:
 
     def texts(self) -> list[str]:
         return [plain(m.get("body", [])) for m in self.bot_messages]
+
+
+# Keyword of a typed registration step's prompt -> what a resident types. The dialog is driven by
+# what the bot asks, so reworded or reordered steps still work.
+ANSWERS = (
+    ("名称", "香菇大棚"),
+    ("投资", "50"),
+    ("岗位", "8"),
+    ("就业", "8"),
+    ("手机", "13800138000"),
+    ("电话", "13800138000"),
+)
+REF_NO = re.compile(r"XM-\d{4}-\d{4}")
+
+
+async def register(resident: WebResident) -> str:
+    """Register a project through /register answering whatever is asked; the reference no."""
+    r = get_texts("zh").registration
+    first = max(resident.messages, default=0)
+    await resident.send("/register")
+    for _ in range(30):
+        since = [m for m in resident.bot_messages if m["id"] > first]
+        for message in since:
+            labels = [b["text"] for row in message.get("buttons", []) for b in row]
+            found = REF_NO.search(plain(message.get("body", [])))
+            if found and r.btn_submit not in labels:
+                return found.group(0)
+        last = since[-1]
+        labels = [b["text"] for row in last.get("buttons", []) for b in row]
+        keyboard = [b for row in (resident.keyboard or {}).get("rows", []) for b in row]
+        if r.btn_submit in labels:
+            await resident.press(r.btn_submit)
+        elif any(b["contact"] for b in keyboard):
+            await resident.share_phone("13800138000")
+        elif labels:
+            await resident.press(r.btn_no_referrer if r.btn_no_referrer in labels else labels[0])
+        else:
+            text = plain(last.get("body", []))
+            answer = next((a for k, a in ANSWERS if k in text), None)
+            assert answer is not None, f"an unexpected step: {text!r}"
+            await resident.send(answer)
+    raise AssertionError("the registration did not finish in 30 steps")

@@ -91,8 +91,8 @@ class WebServer:
         self.public_origin = _origin(web.public_url) if web.public_url else None
         self.per_ip = RateLimiter(web.requests_per_minute_per_ip, 60, clock=clock)
         self.new_sessions = RateLimiter(web.sessions_per_hour_per_ip, 3600, clock=clock)
-        # Bursts: a resident may press a few buttons quickly, not keep that pace for a minute.
-        burst = max(5, web.actions_per_minute // 4)
+        # Bursts: a resident may go through a dialog quickly, not keep that pace for long.
+        burst = max(5, web.actions_per_minute // 2)
         self.actions = RateLimiter(web.actions_per_minute, 60, burst=burst, clock=clock)
         self.max_polls = web.max_polls_per_session
         self.polls: dict[int, int] = {}

@@ -183,6 +183,7 @@
     state.keyboard = key;
     while (box.firstChild) { box.removeChild(box.firstChild); }
     $('input').placeholder = (keyboard && keyboard.placeholder) || t('placeholder');
+    $('kb-toggle').hidden = !keyboard;
     if (!keyboard) { box.hidden = true; return; }
     keyboard.rows.forEach(function (row) {
       var line = el('div', 'krow');
@@ -196,7 +197,12 @@
       });
       box.appendChild(line);
     });
-    box.hidden = false;
+    showKeyboard(true);
+  }
+
+  function showKeyboard(on) {
+    $('keyboard').hidden = !on;
+    $('kb-toggle').setAttribute('aria-expanded', on ? 'true' : 'false');
   }
 
   /* ------------------------------------------------------------------ notices */
@@ -375,6 +381,7 @@
       if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) { submitText(event); }
     });
     $('menu-btn').addEventListener('click', function () { $('menu').hidden = false; });
+    $('kb-toggle').addEventListener('click', function () { showKeyboard($('keyboard').hidden); });
     $('menu-close').addEventListener('click', function () { $('menu').hidden = true; });
     $('info-btn').addEventListener('click', function () { $('notice').hidden = !$('notice').hidden; });
     $('notice-close').addEventListener('click', function () {

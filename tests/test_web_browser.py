@@ -268,14 +268,14 @@ def register(driver: Driver) -> str:
     act_and_wait(driver, lambda: type_and_send(driver, "/register"), "the first step")
     for _ in range(30):
         since = [m for m in bot_messages(driver) if m["id"] > first]
-        done = [REF_NO.search(m["text"]) for m in since if R.btn_submit not in m["buttons"]]
+        done = [REF_NO.search(m["text"]) for m in since if ZH.form.btn_submit not in m["buttons"]]
         if any(done):
             return next(found.group(0) for found in done if found)
         last = since[-1]
         labels = last["buttons"]
         keyboard = keyboard_labels(driver)
-        if R.btn_submit in labels:
-            act_and_wait(driver, lambda: click_inline(driver, R.btn_submit), "submitted")
+        if ZH.form.btn_submit in labels:
+            act_and_wait(driver, lambda: click_inline(driver, ZH.form.btn_submit), "submitted")
         elif R.btn_share_phone in keyboard:
             button = next(
                 b

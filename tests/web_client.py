@@ -229,13 +229,13 @@ async def register(resident: WebResident) -> str:
         for message in since:
             labels = [b["text"] for row in message.get("buttons", []) for b in row]
             found = REF_NO.search(plain(message.get("body", [])))
-            if found and r.btn_submit not in labels:
+            if found and get_texts("zh").form.btn_submit not in labels:
                 return found.group(0)
         last = since[-1]
         labels = [b["text"] for row in last.get("buttons", []) for b in row]
         keyboard = [b for row in (resident.keyboard or {}).get("rows", []) for b in row]
-        if r.btn_submit in labels:
-            await resident.press(r.btn_submit)
+        if get_texts("zh").form.btn_submit in labels:
+            await resident.press(get_texts("zh").form.btn_submit)
         elif any(b["contact"] for b in keyboard):
             await resident.share_phone("13800138000")
         elif labels:

@@ -100,7 +100,9 @@ class LiveWeb:
 def live(settings: Settings) -> Iterator[LiveWeb]:
     web = LiveWeb(settings)
     web.start()
+    LIVE.append(web)
     yield web
+    LIVE.remove(web)
     web.stop()
 
 
@@ -198,17 +200,34 @@ def signature(driver: Driver) -> tuple[Any, ...]:
     return tuple((m["id"], m["text"], m["meta"], tuple(m["buttons"])) for m in page(driver))
 
 
+LIVE: list[LiveWeb] = []  # the running bot, for act_and_wait
+
+
 def act_and_wait(driver: Driver, action: Callable[[], None], what: str) -> None:
-    """Do something and wait until the bot's side of the page changes."""
+    """Do something, then wait until the bot has handled it and the page shows all it said.
+
+    The page changing is the sign the action arrived; the gateway then says when the bot has
+    handled everything, and the page's ``data-seq`` when it has drawn every change since.
+    """
     from selenium.common.exceptions import TimeoutException
 
     before = signature(driver)
     action()
     try:
         until(driver, lambda d: signature(d) != before and _idle(d), what)
+        live = LIVE[-1]
+        assert live.bot is not None
+        gateway = live.bot.gateway
+        live.run(gateway.settled())
+        last = max(gateway.web.last_seq_by_chat.values(), default=0)
+        until(driver, lambda d: _page_seq(d) >= last, f"the page to show all of {what}")
     except TimeoutException:
         shoot(driver, "failure")
         raise AssertionError(f"waiting for {what}; the page shows {page(driver)[-3:]}") from None
+
+
+def _page_seq(driver: Driver) -> int:
+    return int(driver.execute_script("return document.getElementById('log').dataset.seq || 0"))
 
 
 def _idle(driver: Driver) -> bool:

@@ -124,7 +124,7 @@ class WebGateway(BotApi):
             if not self._unhandled:
                 self._all_handled.set()
 
-    async def settled(self, within: float = 30.0) -> None:
+    async def settled(self, within: float = 60.0) -> None:
         """Wait until the bot has handled every update handed to it (tests, benchmarks)."""
         await asyncio.wait_for(self._all_handled.wait(), within)
 

@@ -155,6 +155,7 @@
       state.nodes[m.id] = node;
     });
     if (typeof result.seq === 'number' && result.seq > state.seq) { state.seq = result.seq; }
+    log.setAttribute('data-seq', String(state.seq));
     drawKeyboard(result.keyboard || null);
     drawStart();
     if (stick) { log.scrollTop = log.scrollHeight; }

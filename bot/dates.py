@@ -18,6 +18,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services.numbers import has_foreign_digits
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_DIGITS |= {"七": 7, "八": 8, "九": 9, "十": 10}
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
@@ -49,7 +51,12 @@ class DateParseError(ValueError):
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, lower case, Chinese numerals in times to digits."""
+    """Full-width to half-width, lower case, Chinese numerals in times to digits.
+
+    Digits of other scripts (٨, ፩) are refused, as at every number step (``bot.services.numbers``).
+    """
+    if has_foreign_digits(text):
+        raise DateParseError("digits")
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"(?<=\d)t(?=\d)", " ", text)  # 2026-12-05T14:00
     # "三点", "十二点半", "九点十五分": only numerals right before 点/时/月/日/号 or after 点.
@@ -89,7 +96,10 @@ def parse_end(text: str, *, start: datetime, now: datetime, tz: ZoneInfo) -> dat
     s = normalize(text)
     duration = parse_duration(s)
     if duration is not None:
-        return start + duration
+        try:
+            return start + duration
+        except OverflowError:  # 9999-12-31 plus hours: past the calendar's end
+            raise DateParseError("far") from None
     try:
         return parse_when(s, now=now, tz=tz)
     except DateParseError as exc:
@@ -108,7 +118,10 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     n = float(match["n"])
     hours = any(u in match["unit"] for u in ("时", "钟头", "h"))
-    return timedelta(hours=n) if hours else timedelta(minutes=n)
+    try:
+        return timedelta(hours=n) if hours else timedelta(minutes=n)
+    except OverflowError:  # "99999999999小时"
+        raise DateParseError("far") from None
 
 
 def _parse_date(s: str, today: date) -> tuple[date | None, str]:

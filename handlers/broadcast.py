@@ -1,47 +1,45 @@
-"""Staff ``/broadcast``: text -> audience -> preview -> confirm, then a rate-limited send.
+"""Staff ``/broadcast``, declared as a form: text -> audience -> preview -> confirm, then a send.
 
-A persistent dialog (``name="broadcast"``): the draft lives in ``user_data["broadcast"]`` so a
-restart mid-dialog resumes it. The text is sent HTML-escaped inside the office's notice
+The form engine keeps the draft (text, the audiences offered, the one chosen) with the dialog,
+so a restart mid-dialog resumes it. The text is sent HTML-escaped inside the office's notice
 header; the preview is that very message. After 确认发送 the sending runs in a background task
 (``bot.services.delivery``: Telegram's flood limits, 403 marks a user inactive) and ends with
-a delivered / blocked / failed count to the staff member. Admins only at every step.
+a delivered / blocked / failed count to the staff member. A staff form: admins only, at every
+step.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import Any
-
 from telegram import Bot, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CommandHandler
 
-from bot import callbacks
 from bot.context import Context
 from bot.services import Services
 from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
 from bot.services.text import TextProblem, normalize_lines, utf16_len
-from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, get_texts
 from db.models import Addressee, Broadcast
-from handlers.dialogs import cancel_for, conversation
-from handlers.ui import inline_rows, stale_button
+from handlers.forms import (
+    Accept,
+    Answer,
+    Ask,
+    Cancel,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    State,
+    Step,
+    Widget,
+    dialog_name,
+    entry_only,
+)
+from handlers.ui import stale_button
 
 FEATURE = "bc"
-DRAFT = "broadcast"
-
-
-class BroadcastStep(IntEnum):
-    """What the broadcast dialog waits for."""
-
-    WAITING_TEXT = 0
-    WAITING_AUDIENCE = 1
-    WAITING_CONFIRMATION = 2
+EVERYONE = "all"
 
 
 def notice(t: Texts, office: str, text: str) -> Html:
@@ -49,128 +47,81 @@ def notice(t: Texts, office: str, text: str) -> Html:
     return fmt(t.broadcast.message, office=office, text=text)
 
 
-def _draft(context: Context) -> dict[str, Any]:
-    if context.user_data is None:
-        return {}
-    draft = context.user_data.setdefault(DRAFT, {})
-    return draft if isinstance(draft, dict) else {}
+async def _open(update: Update, context: Context, _: State | None) -> Opening:
+    return Opening({})
 
 
-def _drop_draft(context: Context) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-
-
-async def begin(update: Update, context: Context) -> BroadcastStep | None:
-    """Start a broadcast: ask for the text."""
-    message = update.effective_message
-    if message is None:
-        return None
-    _drop_draft(context)
-    t = context.texts(update.effective_user)
-    await message.reply_text(fmt(t.broadcast.ask_text, limit=MAX_BROADCAST_CHARS))
-    return BroadcastStep.WAITING_TEXT
-
-
-async def receive_text(update: Update, context: Context) -> BroadcastStep | None:
-    """Take the text and offer the audiences with their sizes."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return None
-    t = context.texts(update.effective_user)
-    text = clean_broadcast(message.text)
+async def _text(a: Answer) -> Outcome:
+    """Take the text and note the audiences to offer (everyone, or a tag's subscribers)."""
+    text = clean_broadcast(a.text or "")
     if isinstance(text, TextProblem):
-        length = utf16_len(normalize_lines(message.text))
-        await message.reply_text(
-            fmt(t.broadcast.too_long, length=length, limit=MAX_BROADCAST_CHARS)
-        )
-        return BroadcastStep.WAITING_TEXT
-    service = context.services.broadcasts
+        length = utf16_len(normalize_lines(a.text or ""))
+        return Refuse(fmt(a.t.broadcast.too_long, length=length, limit=MAX_BROADCAST_CHARS))
+    service = a.context.services.broadcasts
     tags = await service.tags()
-    draft = _draft(context)
-    draft.update(text=text, tags=[tag for tag, _ in tags])
-    buttons = [(t.broadcast.btn_all.format(count=await service.count(None)), _data("all"))]
-    buttons += [
-        (t.broadcast.btn_tag.format(tag=tag, count=n), _data("tag", i))
-        for i, (tag, n) in enumerate(tags)
+    audiences = [[EVERYONE, await service.count(None)], *([tag, n] for tag, n in tags)]
+    return Accept({"text": text, "audiences": audiences})
+
+
+def _audiences(ask: Ask) -> list[tuple[str, str]]:
+    b = ask.t.broadcast
+    return [
+        (
+            b.btn_all.format(count=n) if i == 0 else b.btn_tag.format(tag=tag, count=n),
+            str(i),
+        )
+        for i, (tag, n) in enumerate(ask.draft.get("audiences", []))
     ]
-    await message.reply_text(t.broadcast.ask_audience, reply_markup=inline_rows(buttons, 1))
-    return BroadcastStep.WAITING_AUDIENCE
 
 
-def _data(*args: str | int) -> str:
-    return callbacks.encode(FEATURE, *args)
+async def _audience(a: Answer) -> Outcome:
+    """Show the preview exactly as residents will see it; the next question asks to confirm."""
+    offered = a.draft.get("audiences", [])
+    if a.choice is None or not a.choice.isdigit() or int(a.choice) >= len(offered):
+        return Refuse(fmt(a.t.form.reprompt_other, dialog=dialog_name(a.t, "broadcast")))
+    index = int(a.choice)
+    tag = None if index == 0 else str(offered[index][0])
+    count = await a.context.services.broadcasts.count(tag)
+    chat = a.update.effective_chat
+    if count == 0 or chat is None:
+        if chat is not None:
+            await a.context.bot.send_message(chat.id, a.t.broadcast.nobody)
+        return Finish()
+    office = a.context.services.settings.office.name
+    await a.context.bot.send_message(chat.id, notice(a.t, office, str(a.draft["text"])))
+    return Accept({"tag": tag, "count": count}, echo=a.t.broadcast.preview_intro)
 
 
-def _chosen_tag(context: Context, args: list[str] | None) -> tuple[bool, str | None]:
-    """Whether the pressed audience button is valid, and its tag (None: everyone)."""
-    if args == ["all"]:
-        return True, None
-    tags = _draft(context).get("tags") or []
-    if args and len(args) == 2 and args[0] == "tag" and args[1].isdigit():
-        index = int(args[1])
-        if index < len(tags):
-            return True, str(tags[index])
-    return False, None
+def _confirm_question(ask: Ask) -> str:
+    b, tag = ask.t.broadcast, ask.draft.get("tag")
+    audience = b.audience_all if tag is None else fmt(b.audience_tag, tag=tag)
+    return fmt(b.confirm, audience=audience, count=ask.draft.get("count", 0))
 
 
-async def choose_audience(update: Update, context: Context) -> BroadcastStep | int | None:
-    """Show the preview exactly as residents will see it, and ask to confirm."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
-        return None
-    valid, tag = _chosen_tag(context, callbacks.decode(query.data, FEATURE))
-    draft = _draft(context)
-    if not valid or "text" not in draft:
-        await stale_button(update, context)
-        return None
-    await query.answer()
-    t = context.texts(update.effective_user)
-    count = await context.services.broadcasts.count(tag)
-    if count == 0:
-        _drop_draft(context)
-        await query.edit_message_text(t.broadcast.nobody)
-        return ConversationHandler.END
-    draft["tag"] = tag
-    audience = t.broadcast.audience_all if tag is None else fmt(t.broadcast.audience_tag, tag=tag)
-    await query.edit_message_text(t.broadcast.preview_intro)
-    office = context.services.settings.office.name
-    await context.bot.send_message(chat.id, notice(t, office, str(draft["text"])))
-    buttons = [(t.broadcast.btn_send, _data("send")), (t.broadcast.btn_cancel, _data("no"))]
-    await context.bot.send_message(
-        chat.id,
-        fmt(t.broadcast.confirm, audience=audience, count=count),
-        reply_markup=inline_rows(buttons),
-    )
-    return BroadcastStep.WAITING_CONFIRMATION
+async def _confirm(a: Answer) -> Outcome:
+    if a.choice == "send":
+        return Accept()
+    if a.choice == "no":
+        return Cancel()
+    return Refuse(fmt(a.t.form.reprompt_other, dialog=dialog_name(a.t, "broadcast")))
 
 
-async def confirm(update: Update, context: Context) -> BroadcastStep | int | None:
-    """Send the broadcast in the background (确认发送) or drop it (取消)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return None
-    args = callbacks.decode(query.data, FEATURE, 1)
-    draft = _draft(context)
-    if args not in (["send"], ["no"]) or "text" not in draft or "tag" not in draft:
-        await stale_button(update, context)
-        return None
-    await query.answer()
-    t = context.texts(user)
-    _drop_draft(context)
-    if args == ["no"]:
-        await query.edit_message_text(t.broadcast.cancelled)
-        return ConversationHandler.END
-    services = context.services
-    tag = None if draft["tag"] is None else str(draft["tag"])
+async def _start(a: Answer) -> Outcome:
+    """Send the broadcast in the background and say how many it goes to."""
+    user, message = a.update.effective_user, a.update.effective_message
+    if user is None or message is None:
+        return Finish()
+    services, draft = a.context.services, a.draft
+    tag = None if draft.get("tag") is None else str(draft["tag"])
     broadcast = await services.broadcasts.start(user.id, str(draft["text"]), tag)
     recipients = await services.broadcasts.audience(tag)
-    await query.edit_message_text(fmt(t.broadcast.started, count=len(recipients)))
-    task = context.application.create_task(
-        _send(context.bot, services, broadcast, recipients, user.id, t.lang), update=update
+    await message.reply_text(fmt(a.t.broadcast.started, count=len(recipients)))
+    task = a.context.application.create_task(
+        _send(a.context.bot, services, broadcast, recipients, user.id, a.t.lang),
+        update=a.update,
     )
     services.broadcasts.track(task)
-    return ConversationHandler.END
+    return Finish()
 
 
 async def _send(
@@ -200,56 +151,44 @@ async def _send(
     )
 
 
-def _cancelled(t: Texts) -> str:
-    return t.broadcast.cancelled
-
-
-cancel = cancel_for([DRAFT], _cancelled)
-
-
-async def reprompt(update: Update, context: Context) -> None:
-    """Say again what the dialog waits for (anything unexpected lands here)."""
-    t = context.texts(update.effective_user)
-    draft = _draft(context)
-    text = (
-        t.broadcast.reprompt_confirm
-        if "tag" in draft
-        else t.broadcast.reprompt_audience
-        if "text" in draft
-        else t.broadcast.not_text
-    )
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-
-
 async def stale(update: Update, context: Context) -> None:
-    """Answer a broadcast button outside the dialog (replayed or forged): refuse or expire."""
+    """Answer a broadcast button outside the dialog (replayed or forged): it has expired."""
     await stale_button(update, context)
 
 
-def dialog(settings: Settings) -> ConversationHandler[Context]:
-    """The broadcast dialog."""
-    text_only = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        settings=settings,
-        drafts=(DRAFT,),
-        entry_points=[CommandHandler("broadcast", begin)],
-        states={
-            BroadcastStep.WAITING_TEXT: [MessageHandler(text_only, receive_text)],
-            BroadcastStep.WAITING_AUDIENCE: [
-                CallbackQueryHandler(choose_audience, pattern=callbacks.pattern(FEATURE))
+def form() -> Form:
+    """The staff's /broadcast dialog."""
+    steps = (
+        Step(
+            "text",
+            lambda ask: fmt(ask.t.broadcast.ask_text, limit=MAX_BROADCAST_CHARS),
+            _text,
+        ),
+        Step(
+            "audience",
+            lambda ask: ask.t.broadcast.ask_audience,
+            _audience,
+            widget=Widget.BUTTONS,
+            options=_audiences,
+            per_row=1,
+        ),
+        Step(
+            "confirm",
+            _confirm_question,
+            _confirm,
+            widget=Widget.BUTTONS,
+            options=lambda ask: [
+                (ask.t.broadcast.btn_send, "send"),
+                (ask.t.broadcast.btn_cancel, "no"),
             ],
-            BroadcastStep.WAITING_CONFIRMATION: [
-                CallbackQueryHandler(confirm, pattern=callbacks.pattern(FEATURE))
-            ],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            MessageHandler(filters.ALL, reprompt),
-            CallbackQueryHandler(reprompt),
-        ],
+        ),
+    )
+    return Form(
         name="broadcast",
-        allow_reentry=True,
+        key=FEATURE,
+        steps=steps,
+        entries=(Entry(CommandHandler("broadcast", entry_only), _open),),
+        submit=_start,
+        again="/broadcast",
+        staff=True,
     )

@@ -8,7 +8,6 @@ summary to submit, change or cancel, then forwards the complaint to every admin 
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -16,12 +15,10 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot import callbacks
 from bot.buttons import (
     CheckComplaintButton,
     HandlingButton,
@@ -43,10 +40,25 @@ from bot.services.complaints import (
     what_problem,
 )
 from bot.services.text import normalize_lines, utf16_len
-from bot.settings import Settings
-from bot.texts import Html, Texts, fmt, get_texts, language_for, status_label
+from bot.texts import Html, Texts, fmt, get_texts, language_for, menu_labels, status_label
 from db.models import Complaint, ComplaintStatus
-from handlers.dialogs import cancel_for, conversation
+from handlers.forms import (
+    Accept,
+    Answer,
+    Ask,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Parser,
+    Refuse,
+    State,
+    Step,
+    Widget,
+    entry_only,
+    press_then_type,
+)
 from handlers.staff_guard import (
     for_each_staff,
     send_safely,
@@ -54,27 +66,8 @@ from handlers.staff_guard import (
 )
 from handlers.ui import inline_rows, main_menu, person_label, reply_in_chunks
 
-DRAFT = "complaint"
-RESOLVING = "resolving_complaint"
-FIELDS = ("what", "department", "when", "photo", "anonymous")
 FEATURE = "cpl"
-
-
-class ComplaintStep(IntEnum):
-    """What the complaint dialog waits for."""
-
-    WHAT = 0
-    DEPARTMENT = 1
-    WHEN = 2
-    PHOTO = 3
-    ANONYMITY = 4
-    CONFIRM = 5
-
-
-class ResolveStep(IntEnum):
-    """What the staff's "resolved" dialog waits for."""
-
-    NOTE = 0
+MENU_LABELS = menu_labels("btn_complaint")
 
 
 # ------------------------------------------------------------------ rendering
@@ -126,16 +119,9 @@ async def _send_card(context: Context, chat_id: int, t: Texts, complaint: Compla
     return sent
 
 
-def _draft(context: Context) -> dict[str, Any]:
-    data = context.user_data if context.user_data is not None else {}
-    draft = data.setdefault(DRAFT, {})
-    assert isinstance(draft, dict)
-    return draft
-
-
-def _summary(t: Texts, draft: dict[str, Any]) -> tuple[Html, InlineKeyboardMarkup]:
-    c = t.complaints
-    text = fmt(
+def _summary(ask: Ask) -> Html:
+    c, draft = ask.t.complaints, ask.draft
+    return fmt(
         c.summary,
         what=draft["what"],
         department=draft["department"],
@@ -143,176 +129,66 @@ def _summary(t: Texts, draft: dict[str, Any]) -> tuple[Html, InlineKeyboardMarku
         photo=c.photo_yes if draft["photo"] else c.photo_no,
         mode=c.mode_anonymous if draft["anonymous"] else c.mode_named,
     )
-    buttons = [(c.btn_submit, "submit"), (c.btn_edit, "edit"), (c.btn_cancel, "cancel")]
-    return text, inline_rows([(label, callbacks.encode(FEATURE, a)) for label, a in buttons], 3)
-
-
-async def _prompt(update: Update, context: Context) -> ComplaintStep:
-    """Ask for the first missing answer (or show the summary) and return that step."""
-    t = context.texts(update.effective_user)
-    c, draft = t.complaints, _draft(context)
-    step = next((ComplaintStep(i) for i, f in enumerate(FIELDS) if f not in draft), None)
-    markup: InlineKeyboardMarkup | None = None
-    text: str | Html
-    if step is None:
-        step, (text, markup) = ComplaintStep.CONFIRM, _summary(t, draft)
-    elif step is ComplaintStep.WHAT:
-        text = fmt(c.ask_what, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS)
-    elif step is ComplaintStep.DEPARTMENT:
-        text = c.ask_department
-    elif step is ComplaintStep.WHEN:
-        text = c.ask_when
-    elif step is ComplaintStep.PHOTO:
-        text, markup = c.ask_photo, inline_rows([(c.btn_skip, callbacks.encode(FEATURE, "skip"))])
-    else:
-        text = c.ask_anonymity
-        modes = [(c.btn_named, "named"), (c.btn_anonymous, "anonymous")]
-        markup = inline_rows([(label, callbacks.encode(FEATURE, m)) for label, m in modes])
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-    return step
-
-
-async def _button(update: Update) -> str | None:
-    """Acknowledge a dialog button and return its action."""
-    query = update.callback_query
-    if query is None:
-        return None
-    await query.answer()
-    args = callbacks.decode(query.data, FEATURE, None)
-    return args[0] if args else None
 
 
 # ------------------------------------------------------------------ the resident's dialog
-async def start(update: Update, context: Context) -> int:
+async def _open(update: Update, context: Context, _: State | None) -> Opening | None:
     """Start a complaint (unless the user starts dialogs too fast)."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.user_data is None:
-        return ConversationHandler.END
+    if message is None or user is None:
+        return None
     if (wait := context.services.dialog_allowance(user.id)) > 0:
         await message.reply_text(fmt(context.texts(user).common.slow_down, seconds=wait))
-        return ConversationHandler.END
-    context.user_data[DRAFT] = {}
-    return await _prompt(update, context)
+        return None
+    return Opening({})
 
 
-async def got_what(update: Update, context: Context) -> int:
-    """Take the description of what happened (5-2000 characters)."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return ComplaintStep.WHAT
-    what = clean_what(message.text)
-    if what is None:
-        t = context.texts(update.effective_user)
-        if what_problem(message.text) is WhatProblem.NO_WORDS:
-            await message.reply_text(t.complaints.what_no_words)
-            return ComplaintStep.WHAT
-        text = fmt(
-            t.complaints.what_length,
-            min=MIN_WHAT_CHARS,
-            max=MAX_WHAT_CHARS,
-            length=utf16_len(normalize_lines(message.text)),
-        )
-        await message.reply_text(text)
-        return ComplaintStep.WHAT
-    _draft(context)["what"] = what
-    return await _prompt(update, context)
+async def _what(a: Answer) -> Outcome:
+    """Take the description of what happened (5-2000 characters, with some words)."""
+    text = a.text or ""
+    what = clean_what(text)
+    if what is not None:
+        return Accept({"what": what})
+    c = a.t.complaints
+    if what_problem(text) is WhatProblem.NO_WORDS:
+        return Refuse(c.what_no_words)
+    length = utf16_len(normalize_lines(text))
+    return Refuse(fmt(c.what_length, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS, length=length))
 
 
-async def _got_field(update: Update, context: Context, field: str, step: ComplaintStep) -> int:
-    message = update.effective_message
-    value = clean_field(message.text or "") if message is not None else None
-    if message is None or value is None:
-        t = context.texts(update.effective_user)
-        if message is not None:
-            await message.reply_text(fmt(t.complaints.field_length, max=MAX_FIELD_CHARS))
-        return step
-    _draft(context)[field] = value
-    return await _prompt(update, context)
+def _short(field: str) -> Parser:
+    async def parse(a: Answer) -> Outcome:
+        value = clean_field(a.text or "")
+        if value is None:
+            return Refuse(fmt(a.t.complaints.field_length, max=MAX_FIELD_CHARS))
+        return Accept({field: value})
+
+    return parse
 
 
-async def got_department(update: Update, context: Context) -> int:
-    """Take which agency or person is involved."""
-    return await _got_field(update, context, "department", ComplaintStep.DEPARTMENT)
+async def _photo(a: Answer) -> Outcome:
+    """A photo (kept by its file id), or 跳过 (button or typed)."""
+    if a.photo is not None:
+        return Accept({"photo": a.photo})
+    skip_words = {w for lang in ("zh", "en") for w in get_texts(lang).complaints.skip_words}
+    if a.choice == "skip" or (a.text or "").strip().lower() in skip_words:
+        return Accept({"photo": ""})
+    return Refuse(a.t.complaints.photo_expected)
 
 
-async def got_when(update: Update, context: Context) -> int:
-    """Take when it happened (free text such as 上周三)."""
-    return await _got_field(update, context, "when", ComplaintStep.WHEN)
+async def _mode(a: Answer) -> Outcome:
+    if a.choice not in ("named", "anonymous"):
+        return Refuse(a.t.complaints.ask_anonymity)
+    return Accept({"anonymous": a.choice == "anonymous"})
 
 
-async def got_photo(update: Update, context: Context) -> int:
-    """Keep the largest size of the photo by its file id."""
-    message = update.effective_message
-    if message is None or not message.photo:
-        return ComplaintStep.PHOTO
-    _draft(context)["photo"] = message.photo[-1].file_id
-    return await _prompt(update, context)
-
-
-async def skip_photo(update: Update, context: Context) -> int:
-    """Go on without a photo (button or a typed 跳过)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    _draft(context)["photo"] = ""
-    return await _prompt(update, context)
-
-
-async def photo_expected(update: Update, context: Context) -> int:
-    """Ask again for a photo or 跳过."""
-    if update.effective_message is not None:
-        t = context.texts(update.effective_user)
-        await update.effective_message.reply_text(t.complaints.photo_expected)
-    return ComplaintStep.PHOTO
-
-
-async def choose_mode(update: Update, context: Context) -> int:
-    """Record named or anonymous."""
-    action = await _button(update)
-    if action in ("named", "anonymous"):
-        _draft(context)["anonymous"] = action == "anonymous"
-    return await _prompt(update, context)
-
-
-async def edit(update: Update, context: Context) -> int:
-    """Offer the answers that can be changed."""
-    await _button(update)
-    t = context.texts(update.effective_user)
-    c = t.complaints
-    labels = (c.btn_edit_what, c.btn_edit_department, c.btn_edit_when, c.btn_edit_photo)
-    buttons = [
-        (label, callbacks.encode(FEATURE, "field", f))
-        for label, f in zip(labels, FIELDS[:4], strict=True)
-    ]
-    buttons.append((c.btn_edit_mode, callbacks.encode(FEATURE, "field", "anonymous")))
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, c.edit_prompt, reply_markup=inline_rows(buttons, 3)
-        )
-    return ComplaintStep.CONFIRM
-
-
-async def edit_field(update: Update, context: Context) -> int:
-    """Forget one answer and ask for it again."""
-    query = update.callback_query
-    if query is None:
-        return ComplaintStep.CONFIRM
-    await query.answer()
-    args = callbacks.decode(query.data, FEATURE, 2)
-    if args is not None and args[1] in FIELDS:
-        _draft(context).pop(args[1], None)
-    return await _prompt(update, context)
-
-
-async def submit(update: Update, context: Context) -> int:
+async def _file(a: Answer) -> Outcome:
     """File the complaint, tell staff, and give the resident the number (and 查询码)."""
-    await _button(update)
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or context.user_data is None:
-        return ConversationHandler.END
-    draft = context.user_data.pop(DRAFT, {})
-    filed = await context.services.complaints.file(user.id, _to_draft(draft))
-    complaint, t = filed.complaint, context.texts(user)
+    user, chat, context, t = a.update.effective_user, a.update.effective_chat, a.context, a.t
+    if user is None or chat is None:
+        return Finish()
+    filed = await context.services.complaints.file(user.id, _to_draft(a.draft))
+    complaint = filed.complaint
     # The resident hears first; staff cards may wait out flood limits after that.
     if filed.check_code is None:
         text, markup = fmt(t.complaints.filed_named, ref=complaint.ref_no), main_menu(t)
@@ -323,7 +199,7 @@ async def submit(update: Update, context: Context) -> int:
         keyboard = inline_rows([(t.complaints.btn_check, check)])
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     await for_each_staff(context, lambda admin, st: _send_card(context, admin, st, complaint))
-    return ConversationHandler.END
+    return Finish()
 
 
 def _to_draft(draft: dict[str, Any]) -> ComplaintDraft:
@@ -336,30 +212,61 @@ def _to_draft(draft: dict[str, Any]) -> ComplaintDraft:
     )
 
 
-cancel = cancel_for([DRAFT])
+STEPS = (
+    Step(
+        "what",
+        lambda ask: fmt(ask.t.complaints.ask_what, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS),
+        _what,
+        label=lambda t: t.complaints.btn_edit_what,
+    ),
+    Step(
+        "department",
+        lambda ask: ask.t.complaints.ask_department,
+        _short("department"),
+        label=lambda t: t.complaints.btn_edit_department,
+    ),
+    Step(
+        "when",
+        lambda ask: ask.t.complaints.ask_when,
+        _short("when"),
+        label=lambda t: t.complaints.btn_edit_when,
+    ),
+    Step(
+        "photo",
+        lambda ask: ask.t.complaints.ask_photo,
+        _photo,
+        widget=Widget.PHOTO,
+        options=lambda ask: [(ask.t.complaints.btn_skip, "skip")],
+        label=lambda t: t.complaints.btn_edit_photo,
+    ),
+    Step(
+        "anonymous",
+        lambda ask: ask.t.complaints.ask_anonymity,
+        _mode,
+        widget=Widget.BUTTONS,
+        options=lambda ask: [
+            (ask.t.complaints.btn_named, "named"),
+            (ask.t.complaints.btn_anonymous, "anonymous"),
+        ],
+        label=lambda t: t.complaints.btn_edit_mode,
+    ),
+)
 
 
-async def back(update: Update, context: Context) -> int:
-    """Go back one step: forget the answer before the current question and ask it again."""
-    draft = _draft(context)
-    step = next((i for i, f in enumerate(FIELDS) if f not in draft), len(FIELDS))
-    if step == 0:
-        t = context.texts(update.effective_user)
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(t.complaints.back_at_first)
-    else:
-        draft.pop(FIELDS[step - 1])
-    return await _prompt(update, context)
-
-
-async def reprompt(update: Update, context: Context) -> int:
-    """Answer anything unexpected inside the dialog by asking the current question again."""
-    t = context.texts(update.effective_user)
-    if update.callback_query is not None:
-        await update.callback_query.answer(t.common.stale_button)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(t.complaints.follow_prompt)
-    return await _prompt(update, context)
+def form() -> Form:
+    """The resident's complaint dialog (entry: /complaint and the 📣 menu button)."""
+    return Form(
+        name="complaint",
+        key=FEATURE,
+        steps=STEPS,
+        entries=(
+            Entry(CommandHandler("complaint", entry_only), _open),
+            Entry(MessageHandler(filters.Text(MENU_LABELS), entry_only), _open),
+        ),
+        submit=_file,
+        again="/complaint",
+        summary=_summary,
+    )
 
 
 # ------------------------------------------------------------------ checking progress
@@ -509,11 +416,11 @@ def _update_text(t: Texts, complaint: Complaint) -> str:
     return text
 
 
-async def ask_note(update: Update, context: Context) -> int:
-    """Start resolving a complaint: ask the staff member for the note (staff)."""
+async def _open_note(update: Update, context: Context, _: State | None) -> Opening | None:
+    """已办结: check the complaint is still open, then ask for the note (staff)."""
     query = update.callback_query
-    if query is None or context.user_data is None:
-        return ConversationHandler.END
+    if query is None:
+        return None
     t = context.texts(update.effective_user)
     complaint_id = _complaint_id(update, ResolveComplaintButton) or 0
     found = await context.services.complaints.get(complaint_id)
@@ -522,116 +429,45 @@ async def ask_note(update: Update, context: Context) -> int:
             t.complaints.missing if found is None else fmt(t.complaints.settled, ref=found.ref_no)
         )
         await query.answer(text, show_alert=True)
-        return ConversationHandler.END
+        return None
     await query.answer()
-    context.user_data[RESOLVING] = found.id
-    if update.effective_chat is not None:
-        prompt = fmt(t.complaints.ask_note, ref=found.ref_no)
-        await context.bot.send_message(update.effective_chat.id, prompt)
-    return ResolveStep.NOTE
+    return Opening({"complaint": found.id, "ref": found.ref_no})
 
 
-async def got_note(update: Update, context: Context) -> int:
-    """Resolve the complaint with the note and tell a named complainant (staff)."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.user_data is None:
-        return ConversationHandler.END
-    t = context.texts(user)
-    note = clean_note(message.text or "")
+async def _note(a: Answer) -> Outcome:
+    note = clean_note(a.text or "")
     if note is None:
-        await message.reply_text(fmt(t.complaints.note_length, max=MAX_FIELD_CHARS))
-        return ResolveStep.NOTE
-    complaint_id = int(context.user_data.pop(RESOLVING, 0))
-    outcome = await context.services.complaints.advance(
-        complaint_id, ComplaintStatus.RESOLVED, actor_id=user.id, note=note
+        return Refuse(fmt(a.t.complaints.note_length, max=MAX_FIELD_CHARS))
+    return Accept({"note": note})
+
+
+async def _resolve(a: Answer) -> Outcome:
+    """Resolve the complaint with the note and tell a named complainant (staff)."""
+    message, user = a.update.effective_message, a.update.effective_user
+    if message is None or user is None:
+        return Finish()
+    outcome = await a.context.services.complaints.advance(
+        int(a.draft["complaint"]), ComplaintStatus.RESOLVED, actor_id=user.id, note=a.draft["note"]
     )
-    await message.reply_text(await _report(context, t, outcome))
-    return ConversationHandler.END
+    await message.reply_text(await _report(a.context, a.t, outcome))
+    return Finish()
 
 
-async def cancel_note(update: Update, context: Context) -> int:
-    """Stop resolving without a change."""
-    if context.user_data is not None:
-        context.user_data.pop(RESOLVING, None)
-    return await cancel(update, context)
-
-
-async def note_reprompt(update: Update, context: Context) -> int:
-    """Ask again for the resolution note."""
-    t = context.texts(update.effective_user)
-    if update.callback_query is not None:
-        await update.callback_query.answer(t.common.stale_button)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(
-            fmt(t.complaints.note_length, max=MAX_FIELD_CHARS)
-        )
-    return ResolveStep.NOTE
+def resolve_form() -> Form:
+    """The staff's 已办结 step: press the button, then write the note."""
+    return press_then_type(
+        name="complaint_resolve",
+        key="cpnote",
+        button=ResolveComplaintButton.pattern(),
+        open=_open_note,
+        question=lambda ask: fmt(ask.t.complaints.ask_note, ref=ask.draft.get("ref")),
+        parse=_note,
+        submit=_resolve,
+        again="/complaints",
+    )
 
 
 # ------------------------------------------------------------------ wiring
-def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Context]:
-    """The resident's complaint dialog (entry: /complaint and the 📣 menu button)."""
-    text = filters.TEXT & ~filters.COMMAND
-    skip_words = [w for lang in ("zh", "en") for w in _skip_words(lang)]
-    return conversation(
-        settings=settings,
-        drafts=(DRAFT,),
-        entry_points=[
-            CommandHandler("complaint", start),
-            MessageHandler(filters.Text(menu_labels), start),
-        ],
-        states={
-            ComplaintStep.WHAT: [MessageHandler(text, got_what)],
-            ComplaintStep.DEPARTMENT: [MessageHandler(text, got_department)],
-            ComplaintStep.WHEN: [MessageHandler(text, got_when)],
-            ComplaintStep.PHOTO: [
-                MessageHandler(filters.PHOTO, got_photo),
-                CallbackQueryHandler(skip_photo, pattern=callbacks.pattern(FEATURE, "skip")),
-                MessageHandler(filters.Text(skip_words), skip_photo),
-                MessageHandler(text, photo_expected),
-            ],
-            ComplaintStep.ANONYMITY: [
-                CallbackQueryHandler(
-                    choose_mode, pattern=callbacks.pattern(FEATURE, "named", "anonymous")
-                )
-            ],
-            ComplaintStep.CONFIRM: [
-                CallbackQueryHandler(submit, pattern=callbacks.pattern(FEATURE, "submit")),
-                CallbackQueryHandler(edit, pattern=callbacks.pattern(FEATURE, "edit")),
-                CallbackQueryHandler(edit_field, pattern=callbacks.pattern(FEATURE, "field")),
-            ],
-        },
-        fallbacks=[CommandHandler("back", back), *_fallbacks(cancel, reprompt)],
-        name="complaint",
-    )
-
-
-def resolve_dialog(settings: Settings) -> ConversationHandler[Context]:
-    """The staff's 已办结 step: press the button, then write the note."""
-    return conversation(
-        settings=settings,
-        drafts=(RESOLVING,),
-        entry_points=[CallbackQueryHandler(ask_note, pattern=ResolveComplaintButton.pattern())],
-        states={ResolveStep.NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_note)]},
-        fallbacks=_fallbacks(cancel_note, note_reprompt),
-        name="complaint_resolve",
-        allow_reentry=True,  # another 已办结 button switches to that complaint
-    )
-
-
-def _fallbacks(stop: Any, again: Any) -> list[BaseHandler[Update, Context, Any]]:
-    return [
-        CommandHandler("cancel", stop),
-        CallbackQueryHandler(stop, pattern=callbacks.pattern(FEATURE, "cancel")),
-        MessageHandler(filters.ALL, again),
-        CallbackQueryHandler(again),
-    ]
-
-
-def _skip_words(lang: str) -> tuple[str, ...]:
-    return get_texts(lang).complaints.skip_words
-
-
 def commands() -> list[BaseHandler[Update, Context, Any]]:
     """The commands and buttons outside the dialogs."""
     return [

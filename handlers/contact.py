@@ -7,7 +7,6 @@ the service claims the message before the reply is sent, so one message gets one
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Any
 
 from telegram import Update
@@ -15,7 +14,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -31,30 +29,31 @@ from bot.services.contact import (
     clean_reply,
 )
 from bot.services.text import normalize_lines, utf16_len
-from bot.settings import Settings
-from bot.texts import Html, Texts, fmt
+from bot.texts import Html, Texts, fmt, menu_labels
 from db.models import ContactMessage, User
-from handlers.dialogs import cancel_for, conversation
+from handlers.forms import (
+    Accept,
+    Answer,
+    Ask,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    State,
+    Step,
+    entry_only,
+    press_then_type,
+)
 from handlers.staff_guard import tell_staff, tell_user
 from handlers.ui import contact_block, inline_rows, main_menu, person_label, reply_in_chunks
 
-REPLYING = "replying_to"
 SNIPPET_CHARS = 80
+MENU_LABELS = menu_labels("btn_contact")
 
 
-class ContactStep(IntEnum):
-    """What the resident's message dialog waits for."""
-
-    MESSAGE = 0
-
-
-class ReplyStep(IntEnum):
-    """What the staff's reply dialog waits for."""
-
-    REPLY = 0
-
-
-def _who(t: Texts, person: User | None, fallback_id: int) -> Html:
+def _who(t: Texts, person: User | None, fallback_id: int | None) -> Html:
     if person is None:
         return fmt("{id}", id=fallback_id)
     return person_label(t, person.first_name, person.username, person.id)
@@ -66,41 +65,61 @@ async def _say(update: Update, context: Context, text: str) -> None:
 
 
 # ------------------------------------------------------------------ the resident
-async def start(update: Update, context: Context) -> int:
-    """Ask for the message and show the office's contact details."""
+async def _open(update: Update, context: Context, _: State | None) -> Opening | None:
+    """Ask for the message (unless the user starts dialogs too fast)."""
     user = update.effective_user
     if update.callback_query is not None:
         await update.callback_query.answer()
     if user is None:
-        return ConversationHandler.END
-    t = context.texts(user)
+        return None
     if (wait := context.services.dialog_allowance(user.id)) > 0:
+        t = context.texts(user)
         await _say(update, context, fmt(t.common.slow_down, seconds=wait))
-        return ConversationHandler.END
-    office = contact_block(t, context.services.settings.office)
-    prompt = fmt(
-        t.contact.ask_message, min=MIN_MESSAGE_CHARS, max=MAX_MESSAGE_CHARS, contact=office
-    )
-    await _say(update, context, prompt)
-    return ContactStep.MESSAGE
+        return None
+    return Opening({})
 
 
-async def got_message(update: Update, context: Context) -> int:
-    """Store the message, forward it to every admin, and confirm."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None:
-        return ContactStep.MESSAGE
-    t = context.texts(user)
-    text = clean_message(message.text)
+def _ask_message(ask: Ask) -> str:
+    """The question, with the office's contact details."""
+    office = contact_block(ask.t, ask.settings.office)
+    limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS}
+    return fmt(ask.t.contact.ask_message, contact=office, **limits)
+
+
+async def _message(a: Answer) -> Outcome:
+    text = clean_message(a.text or "")
     if text is None:
-        length = utf16_len(normalize_lines(message.text))
+        length = utf16_len(normalize_lines(a.text or ""))
         limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS, "length": length}
-        await message.reply_text(fmt(t.contact.message_length, **limits))
-        return ContactStep.MESSAGE
-    stored = await context.services.contact.leave(user.id, text)
+        return Refuse(fmt(a.t.contact.message_length, **limits))
+    return Accept({"text": text})
+
+
+async def _leave(a: Answer) -> Outcome:
+    """Store the message, forward it to every admin, and confirm."""
+    message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
+    if message is None or user is None:
+        return Finish()
+    stored = await context.services.contact.leave(user.id, str(a.draft["text"]))
     await tell_staff(context, lambda admin, st: _send_notice(context, admin, st, stored))
     await message.reply_text(fmt(t.contact.sent, id=stored.id), reply_markup=main_menu(t))
-    return ConversationHandler.END
+    return Finish()
+
+
+def form() -> Form:
+    """The resident's dialog: /contact, the ☎️ menu button, and the Q&A's ``v1:contact``."""
+    return Form(
+        name="contact",
+        key="ctmsg",
+        steps=(Step("text", _ask_message, _message),),
+        entries=(
+            Entry(CommandHandler("contact", entry_only), _open),
+            Entry(MessageHandler(filters.Text(MENU_LABELS), entry_only), _open),
+            Entry(CallbackQueryHandler(entry_only, pattern=LeaveMessageButton.pattern()), _open),
+        ),
+        submit=_leave,
+        again="/contact",
+    )
 
 
 async def _send_notice(context: Context, chat_id: int, t: Texts, stored: ContactMessage) -> None:
@@ -108,22 +127,6 @@ async def _send_notice(context: Context, chat_id: int, t: Texts, stored: Contact
     text = fmt(t.contact.staff_notice, id=stored.id, who=who, text=stored.text)
     button = [(t.contact.btn_reply, callbacks.encode("ctreply", stored.id))]
     await context.bot.send_message(chat_id, text, reply_markup=inline_rows(button))
-
-
-async def text_only(update: Update, context: Context) -> int:
-    """Ask for the message as text."""
-    await _say(update, context, context.texts(update.effective_user).contact.text_only)
-    return ContactStep.MESSAGE
-
-
-cancel = cancel_for([REPLYING])
-
-
-async def stale_in_dialog(update: Update, context: Context) -> None:
-    """Answer an unrelated button inside a dialog politely (the state stays)."""
-    if update.callback_query is not None:
-        t = context.texts(update.effective_user)
-        await update.callback_query.answer(t.common.stale_button)
 
 
 # ------------------------------------------------------------------ staff
@@ -153,38 +156,47 @@ async def inbox(update: Update, context: Context) -> None:
     )
 
 
-async def ask_reply(update: Update, context: Context) -> int:
-    """Start answering a message: remember which, and ask for the reply (staff)."""
+async def _open_reply(update: Update, context: Context, _: State | None) -> Opening | None:
+    """Start answering a message: check it still waits for an answer (staff)."""
     query = update.callback_query
-    if query is None or context.user_data is None:
-        return ConversationHandler.END
+    if query is None:
+        return None
     t = context.texts(update.effective_user)
     message_id = callbacks.decode_id(query.data, "ctreply")
     found = None if message_id is None else await context.services.contact.get(message_id)
     if found is None or found.answered_at is not None:
         text = t.contact.missing if found is None else fmt(t.contact.already_answered, id=found.id)
         await query.answer(text, show_alert=True)
-        return ConversationHandler.END
+        return None
     await query.answer()
-    context.user_data[REPLYING] = found.id
-    who = _who(t, await context.services.contact.sender(found), found.user_id)
-    await _say(update, context, fmt(t.contact.ask_reply, id=found.id, who=who))
-    return ReplyStep.REPLY
+    return Opening({"message": found.id})  # the id only: the resident's words stay in one place
 
 
-async def got_reply(update: Update, context: Context) -> int:
-    """Claim the message, send the reply to the resident, and report back (staff)."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.user_data is None:
-        return ConversationHandler.END
-    t = context.texts(user)
-    reply = clean_reply(message.text or "")
+async def _reply_question(ask: Ask) -> str:
+    """Ask for the reply to the message, naming who sent it (looked up, not kept)."""
+    assert ask.services is not None  # the router always passes them
+    message_id = int(ask.draft["message"])
+    found = await ask.services.contact.get(message_id)
+    sender = None if found is None else await ask.services.contact.sender(found)
+    who = _who(ask.t, sender, None if found is None else found.user_id)
+    return fmt(ask.t.contact.ask_reply, id=message_id, who=who)
+
+
+async def _reply(a: Answer) -> Outcome:
+    reply = clean_reply(a.text or "")
     if reply is None:
-        await message.reply_text(fmt(t.contact.reply_length, max=MAX_REPLY_CHARS))
-        return ReplyStep.REPLY
-    message_id = int(context.user_data.pop(REPLYING, 0))
-    await message.reply_text(await _deliver(context, t, message_id, user.id, reply))
-    return ConversationHandler.END
+        return Refuse(fmt(a.t.contact.reply_length, max=MAX_REPLY_CHARS))
+    return Accept({"reply": reply})
+
+
+async def _send_reply(a: Answer) -> Outcome:
+    """Claim the message, send the reply to the resident, and report back (staff)."""
+    message, user = a.update.effective_message, a.update.effective_user
+    if message is None or user is None:
+        return Finish()
+    message_id, reply = int(a.draft["message"]), str(a.draft["reply"])
+    await message.reply_text(await _deliver(a.context, a.t, message_id, user.id, reply))
+    return Finish()
 
 
 async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, reply: str) -> str:
@@ -204,60 +216,18 @@ async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, r
     return str(fmt(t.contact.reply_sent, id=message_id))
 
 
-async def reply_reprompt(update: Update, context: Context) -> int:
-    """Ask again for the reply text."""
-    await stale_in_dialog(update, context)
-    if update.callback_query is None:
-        t = context.texts(update.effective_user)
-        await _say(update, context, fmt(t.contact.reply_length, max=MAX_REPLY_CHARS))
-    return ReplyStep.REPLY
-
-
 # ------------------------------------------------------------------ wiring
-def dialog(menu_labels: list[str], settings: Settings) -> ConversationHandler[Context]:
-    """The resident's dialog: /contact, the ☎️ menu button, and the Q&A's ``v1:contact``."""
-    return conversation(
-        settings=settings,
-        entry_points=[
-            CommandHandler("contact", start),
-            MessageHandler(filters.Text(menu_labels), start),
-            CallbackQueryHandler(start, pattern=LeaveMessageButton.pattern()),
-        ],
-        states={
-            ContactStep.MESSAGE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, got_message),
-                MessageHandler(~filters.TEXT & ~filters.COMMAND, text_only),
-            ]
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            MessageHandler(filters.ALL, text_only),
-            CallbackQueryHandler(_stale_then_wait),
-        ],
-        name="contact",
-    )
-
-
-async def _stale_then_wait(update: Update, context: Context) -> int:
-    """Answer a stray button while the bot waits for the message."""
-    await stale_in_dialog(update, context)
-    return ContactStep.MESSAGE
-
-
-def reply_dialog(settings: Settings) -> ConversationHandler[Context]:
-    """The staff's reply: press 回复, then write the answer."""
-    return conversation(
-        settings=settings,
-        drafts=(REPLYING,),
-        entry_points=[CallbackQueryHandler(ask_reply, pattern=callbacks.pattern("ctreply"))],
-        states={ReplyStep.REPLY: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_reply)]},
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            MessageHandler(filters.ALL, reply_reprompt),
-            CallbackQueryHandler(reply_reprompt),
-        ],
+def reply_form() -> Form:
+    """The staff's reply: press 回复 on an inbox item, then type the answer."""
+    return press_then_type(
         name="contact_reply",
-        allow_reentry=True,  # another 回复 button switches to that message
+        key="ctrep",
+        button=callbacks.pattern("ctreply"),
+        open=_open_reply,
+        question=_reply_question,
+        parse=_reply,
+        submit=_send_reply,
+        again="/inbox",
     )
 
 

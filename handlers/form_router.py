@@ -4,10 +4,10 @@
 update (text, buttons, stickers, commands, menu labels) answered by that dialog and nothing
 else, which is what "one dialog at a time" means. Outside a dialog it only looks for a form's
 entry (/register, a 退回 button...) and otherwise lets the update through to the features.
-Timeouts are jobs named ``form-timeout-<user>`` re-armed at every step; the deadline itself is
-stored with the dialog, so ``resume`` at start-up ends the dialogs whose time ran out while the
-bot was down and re-arms the others, and ``route`` ends an overdue one at the user's next
-update.
+Timeouts are jobs named ``form timeout`` (one per user) re-armed at every step; the deadline
+itself is stored with the dialog, so ``resume`` at start-up ends the dialogs whose time ran out
+while the bot was down and re-arms the others, and ``route`` ends an overdue one at the user's
+next update.
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ from typing import Any
 
 from telegram import (
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
     Update,
 )
 from telegram.error import BadRequest, TelegramError
@@ -33,7 +30,15 @@ from bot.context import BotData, Context
 from bot.processing import note_handler
 from bot.texts import Html, Texts, fmt, get_texts, language_for
 from handlers.dialogs import menu_labels as all_menu_labels
-from handlers.dialogs import other_dialog, tell_busy
+from handlers.dialogs import tell_busy
+from handlers.form_view import (
+    answer_query,
+    editable,
+    render,
+    replace_text,
+    reply_removing_keyboard,
+    strip_buttons,
+)
 from handlers.forms import (
     FIELDS,
     FORM,
@@ -46,6 +51,7 @@ from handlers.forms import (
     Finish,
     Form,
     Markup,
+    Opener,
     Outcome,
     Refuse,
     State,
@@ -56,7 +62,7 @@ from handlers.forms import (
     now,
 )
 from handlers.staff_guard import require_staff
-from handlers.ui import inline_rows, main_menu
+from handlers.ui import main_menu
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -66,8 +72,7 @@ BACK, CANCEL = "/back", "/cancel"
 _MENU_LABELS = frozenset(all_menu_labels())
 
 
-def _job_name(user_id: int) -> str:
-    return f"form-timeout-{user_id}"
+JOB_NAME = "form timeout"  # the user is the job's user_id: ids stay out of the scheduler's log
 
 
 class FormRouter:
@@ -123,11 +128,9 @@ class FormRouter:
         raise ApplicationHandlerStop
 
     async def _open(
-        self, update: Update, context: Context, form: Form, opener: Any, state: State | None
+        self, update: Update, context: Context, form: Form, opener: Opener, state: State | None
     ) -> None:
-        if state is None and (other := other_dialog(update, context, form.name)) is not None:
-            await tell_busy(update, context, other)
-            return
+        """Open ``form`` (or, from inside it, reopen it on another item) as ``opener`` says."""
         if form.staff and not await require_staff(update, context, form.staff_action):
             return
         opening = await opener(update, context, state)
@@ -163,19 +166,25 @@ class FormRouter:
         if query is not None:
             await self._pressed(update, context, form, state)
             return
-        t = context.texts(update.effective_user)
-        step = form.step(state.step)
+        await self._message(update, context, form, state)
+
+    async def _message(self, update: Update, context: Context, form: Form, state: State) -> None:
+        """A message at a step: typed text, a shared contact or a photo, or a stray."""
+        message, step = update.effective_message, form.step(state.step)
+        text = message.text if message is not None else None
         contact = message.contact if message is not None else None
+        photo = message.photo[-1].file_id if message is not None and message.photo else None
         if step is not None and text is not None and not text.startswith("/"):
             await self._answer(update, context, form, state, text=text)
         elif step is not None and contact is not None and step.widget is Widget.PHONE:
             await self._answer(update, context, form, state, contact=contact)
+        elif step is not None and photo is not None and step.widget is Widget.PHOTO:
+            await self._answer(update, context, form, state, photo=photo)
         else:
-            readable = text is not None
-            note = t.form.reprompt_other if readable else t.form.reprompt_non_text
-            await self.ask(
-                update, context, form, state, fmt(note, dialog=dialog_name(t, form.name))
-            )
+            t = context.texts(update.effective_user)
+            note = t.form.reprompt_other if text is not None else t.form.reprompt_non_text
+            doing = dialog_name(t, form.name)
+            await self.ask(update, context, form, state, fmt(note, dialog=doing))
 
     def _other_entry(self, form: Form, update: Update) -> bool:
         return any(
@@ -206,10 +215,10 @@ class FormRouter:
             and args is not None
             and len(args) == 2
             and state.step == FIELDS
-            and args[1] in self._editable(form, state)
+            and args[1] in editable(form, state.draft)
         ):
-            await _answer_query(update)
-            await _strip(update)
+            await answer_query(update)
+            await strip_buttons(update)
             state.editing, state.behind = True, [*state.behind, FIELDS]
             await self.ask(update, context, form, _at(state, args[1]))
             return
@@ -225,25 +234,18 @@ class FormRouter:
             await update.callback_query.answer(note)
         await self.ask(update, context, form, state)
 
-    def _editable(self, form: Form, state: State) -> list[str]:
-        return [
-            s.name
-            for s in form.steps
-            if s.label is not None and form.step_editable(state.draft, s.name)
-        ]
-
     async def _summary_action(
         self, update: Update, context: Context, form: Form, state: State, action: str
     ) -> None:
-        await _answer_query(update)
+        await answer_query(update)
         if action == "submit" and state.step == SUMMARY:
-            await _strip(update)
+            await strip_buttons(update)
             await self._submit(update, context, form, state)
         elif action == "edit" and state.step == SUMMARY and form.editable(state.draft):
             state.behind = [*state.behind, SUMMARY]
             await self._edit_in_place(update, context, form, _at(state, FIELDS))
         elif action == "sum" and state.step == FIELDS:
-            await _strip(update)
+            await strip_buttons(update)
             state.behind = [s for s in state.behind if s not in (SUMMARY, FIELDS)]
             await self.ask(update, context, form, _at(state, SUMMARY))
         else:
@@ -255,7 +257,7 @@ class FormRouter:
         """Show the field list in the summary's own message."""
         query = update.callback_query
         t = context.texts(update.effective_user)
-        text, markup = self.render(context, form, state, t)
+        text, markup = await render(form, _ask(context, t, state), state.step)
         self._store(context, state, _uid(update))
         if query is not None:
             with contextlib.suppress(BadRequest):
@@ -266,7 +268,7 @@ class FormRouter:
 
     async def _submit(self, update: Update, context: Context, form: Form, state: State) -> None:
         t = context.texts(update.effective_user)
-        ask = Ask(t, context.services.settings, state.draft, state.editing)
+        ask = _ask(context, t, state)
         outcome = await form.submit(Answer(ask, update, context))
         await self._apply(update, context, form, state, outcome)
 
@@ -277,18 +279,18 @@ class FormRouter:
         if step is None:
             return
         t = context.texts(update.effective_user)
-        ask = Ask(t, context.services.settings, state.draft, state.editing)
+        ask = _ask(context, t, state)
         outcome = await step.parse(Answer(ask, update, context, **given))
         if isinstance(outcome, Accept) and given.get("choice") is not None:
-            await _answer_query(update)
+            await answer_query(update)
             echo = outcome.echo
             if echo is None and step.label is not None:
                 label = dict(step.options(ask) if step.options else ()).get(given["choice"])
                 echo = fmt(t.form.chosen, label=step.label(t), value=label or "")
             if echo is not None:
-                await _replace(update, echo)
+                await replace_text(update, echo)
         elif isinstance(outcome, Accept) and outcome.echo is not None:
-            await _reply(update, outcome.echo)
+            await reply_removing_keyboard(update, outcome.echo)
         elif isinstance(outcome, Refuse) and update.callback_query is not None:
             await update.callback_query.answer()
         await self._apply(update, context, form, state, outcome)
@@ -348,8 +350,8 @@ class FormRouter:
 
     async def cancel(self, update: Update, context: Context, form: Form, state: State) -> None:
         """Drop the draft, leave the dialog and bring the main menu back."""
-        await _answer_query(update)
-        await _strip(update)
+        await answer_query(update)
+        await strip_buttons(update)
         t = context.texts(update.effective_user)
         self.end(context, update.effective_user.id if update.effective_user else None)
         own = form.cancelled(t, state.draft) if form.cancelled is not None else None
@@ -413,7 +415,7 @@ class FormRouter:
             self._timeout_job,
             timedelta(seconds=wait),
             data=state.deadline,
-            name=_job_name(user_id),
+            name=JOB_NAME,
             user_id=user_id,
             chat_id=user_id,
         )
@@ -449,7 +451,7 @@ class FormRouter:
     ) -> None:
         """Store the state (with a fresh deadline) and ask the current question."""
         t = context.texts(update.effective_user)
-        text, markup = self.render(context, form, state, t)
+        text, markup = await render(form, _ask(context, t, state), state.step)
         if note:
             text = Html(f"{fmt('{n}', n=note) if not isinstance(note, Html) else note}\n\n{text}")
         # Sent first: if the question is lost, the user answers the previous one again.
@@ -460,77 +462,15 @@ class FormRouter:
         if update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
-    def render(self, context: Context, form: Form, state: State, t: Texts) -> tuple[str, Markup]:
-        """The question of the current step and the keyboard that goes with it."""
-        ask = Ask(t, context.services.settings, state.draft, state.editing)
-        if state.step in (SUMMARY, FIELDS) and form.summary is not None:
-            return self._render_summary(form, state, ask)
-        step = form.step(state.step)
-        if step is None:
-            raise LookupError(f"form {form.name} has no step {state.step}")
-        text = step.question(ask)
-        if step.options is not None:
-            pairs = [
-                (label, callbacks.encode(form.key, "c", step.name, value))
-                for label, value in step.options(ask)
-            ]
-            markup = inline_rows(pairs, per_row=step.per_row)
-            extra = step.extra_rows(ask) if step.extra_rows is not None else []
-            return text, InlineKeyboardMarkup([*extra, *markup.inline_keyboard])
-        if step.widget is Widget.PHONE and step.phone_button is not None:
-            button = KeyboardButton(step.phone_button(t), request_contact=True)
-            return text, ReplyKeyboardMarkup(
-                [[button]], resize_keyboard=True, one_time_keyboard=True
-            )
-        return text, ReplyKeyboardRemove()
-
-    def _render_summary(self, form: Form, state: State, ask: Ask) -> tuple[str, Markup]:
-        assert form.summary is not None  # checked by the caller
-        t, text = ask.t, form.summary(ask)
-        if state.step == FIELDS:
-            pairs = [
-                (s.label(t), callbacks.encode(form.key, "field", s.name))
-                for s in form.steps
-                if s.label is not None and s.name in self._editable(form, state)
-            ]
-            pairs.append((t.form.btn_back_to_summary, callbacks.encode(form.key, "sum")))
-            return Html(f"{text}\n\n{fmt(t.form.choose_field)}"), inline_rows(pairs, per_row=2)
-        submit = form.submit_label(t) if form.submit_label else t.form.btn_submit
-        buttons = [(submit, callbacks.encode(form.key, "submit"))]
-        if form.editable(state.draft):
-            buttons.append((t.form.btn_edit, callbacks.encode(form.key, "edit")))
-        buttons.append((t.form.btn_cancel, callbacks.encode(form.key, "x")))
-        return text, inline_rows(buttons, per_row=3)
-
 
 def _at(state: State, step: str) -> State:
     state.step = step
     return state
 
 
-async def _answer_query(update: Update) -> None:
-    if update.callback_query is not None:
-        with contextlib.suppress(BadRequest):
-            await update.callback_query.answer()
-
-
-async def _strip(update: Update) -> None:
-    query = update.callback_query
-    if query is not None:
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
-
-
-async def _replace(update: Update, text: str) -> None:
-    query = update.callback_query
-    if query is not None:
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_text(text)
-
-
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+def _ask(context: Context, t: Texts, state: State) -> Ask:
+    services = context.services
+    return Ask(t, services.settings, state.draft, state.editing, services)
 
 
 def _uid(update: Update) -> int | None:
@@ -543,8 +483,9 @@ def _now(app: AnyApp) -> datetime:
 
 def _disarm(app: AnyApp, user_id: int) -> None:
     if app.job_queue is not None:
-        for job in app.job_queue.get_jobs_by_name(_job_name(user_id)):
-            job.schedule_removal()
+        for job in app.job_queue.get_jobs_by_name(JOB_NAME):
+            if job.user_id == user_id:
+                job.schedule_removal()
 
 
 async def _texts_of(app: AnyApp, user_id: int) -> Texts:

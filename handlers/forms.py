@@ -29,6 +29,7 @@ from telegram import (
 from telegram.ext import BaseHandler
 
 from bot.context import Context
+from bot.services import Services
 from bot.settings import Settings
 from bot.texts import Texts
 
@@ -45,6 +46,7 @@ class Widget(Enum):
     TEXT = "text"  # typed text; every keyboard is removed
     BUTTONS = "buttons"  # inline buttons; typing the option works too
     PHONE = "phone"  # a share-my-number button, or a typed number
+    PHOTO = "photo"  # a photo (its file id), or the step's buttons / text
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Ask:
     settings: Settings
     draft: Draft
     editing: bool = False
+    services: Services | None = None  # for a question that looks something up
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Answer:
     text: str | None = None
     choice: str | None = None
     contact: Contact | None = None
+    photo: str | None = None  # the file id of the largest size
 
     @property
     def t(self) -> Texts:
@@ -122,7 +126,7 @@ class Step:
     """One question of a form."""
 
     name: str
-    question: Callable[[Ask], str]  # Html or plain text (escaped when sent)
+    question: Callable[[Ask], str | Awaitable[str]]  # Html or plain text (escaped when sent)
     parse: Parser
     widget: Widget = Widget.TEXT
     options: Options | None = None
@@ -246,3 +250,41 @@ def dialog_name(t: Texts, name: str) -> str:
 def now(context: Context) -> datetime:
     """The services' clock (tests move it)."""
     return context.services.clock().astimezone(UTC)
+
+
+def press_then_type(
+    *,
+    name: str,
+    key: str,
+    button: str,
+    open: Opener,
+    question: Callable[[Ask], str | Awaitable[str]],
+    parse: Parser,
+    submit: Parser,
+    again: str,
+    cancelled: Callable[[Texts, Draft], str | None] | None = None,
+    besides: tuple[BaseHandler[Update, Context, Any], ...] = (),
+    staff_action: str | None = None,
+) -> Form:
+    """A staff dialog of one shape: press a card's button (pattern ``button``), type one text.
+
+    Another card's button switches to its item while the dialog waits for the text.
+    """
+    from telegram.ext import CallbackQueryHandler
+
+    entry = Entry(CallbackQueryHandler(entry_only, pattern=button), open, inside=(TYPED,))
+    return Form(
+        name=name,
+        key=key,
+        steps=(Step(TYPED, question, parse),),
+        entries=(entry,),
+        submit=submit,
+        again=again,
+        staff=True,
+        staff_action=staff_action,
+        cancelled=cancelled,
+        besides=besides,
+    )
+
+
+TYPED = "text"  # the one step of a press-then-type dialog

@@ -35,15 +35,13 @@ from db.models import Project, ProjectStatus
 from handlers.forms import (
     Accept,
     Answer,
-    Entry,
     Finish,
     Form,
     Opening,
     Outcome,
     Refuse,
     State,
-    Step,
-    entry_only,
+    press_then_type,
 )
 from handlers.staff_guard import send_safely, tell_staff, tell_user, texts_of
 from handlers.ui import channel_note, contact_block, inline_rows
@@ -326,26 +324,21 @@ async def review_list(update: Update, context: Context) -> None:
 # ------------------------------------------------------------------ wiring
 def return_form() -> Form:
     """The staff's 退回 dialog: press the button, then type the reason."""
-    entry = CallbackQueryHandler(entry_only, pattern=ReturnButton.pattern())
-    reason = Step(
-        "reason",
-        lambda ask: fmt(
-            ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS
-        ),
-        _reason,
-    )
-    return Form(
+    return press_then_type(
         name="review_return",
         key="rvret",
-        steps=(reason,),
-        # Another card's 退回 switches the project; 通过 works meanwhile.
-        entries=(Entry(entry, _open_return, inside=("reason",)),),
-        besides=(CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),),
+        button=ReturnButton.pattern(),
+        open=_open_return,
+        question=lambda ask: fmt(
+            ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS
+        ),
+        parse=_reason,
         submit=_return_project,
         again="/review",
-        staff=True,
-        staff_action="review",
         cancelled=lambda t, _: t.registration.review_cancelled,  # the project stays as it was
+        # 通过 on another card works meanwhile.
+        besides=(CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),),
+        staff_action="review",
     )
 
 

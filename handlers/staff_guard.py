@@ -1,8 +1,8 @@
 """The guard in front of every staff command, button and dialog step: admins pass, others not.
 
-Staff-only is a property of the registration: ``bot.app`` wraps every staff handler with
-``staff(handler)`` (a dialog: each entry, state and fallback), and a staff ``Form`` says
-``staff=True``; no callback checks the role itself. The role is read from the settings at every
+Staff-only is a property of the registration: ``bot.shell.app`` wraps every staff command and
+button with ``staff(handler)``, and a staff ``Form`` says ``staff=True`` (the form router checks
+every step of it); no callback checks the role itself. The role is read from the settings at every
 update, so a forged, replayed or forwarded staff button is refused like a typed command, and an
 admin removed from ``admin_ids`` is refused at the next press inside a dialog restored after a
 restart, which then ends. A refusal answers ``common.not_allowed`` (as an alert for buttons),
@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler
+from telegram.ext import BaseHandler
 
 from bot.context import Context
 from bot.services.delivery import Outcome, attempt
@@ -71,41 +71,22 @@ H = TypeVar("H", bound=BaseHandler[Any, Any, Any])
 
 
 def staff(handler: H, what: str | None = None) -> H:
-    """``handler`` answering staff only (a dialog: in every entry, state and fallback).
-
-    ``what`` names the action in the audit of a refusal (default: the command or button).
-    """
-    if isinstance(handler, ConversationHandler):
-        inner = [*handler.entry_points, *handler.fallbacks]
-        for state, handlers in handler.states.items():
-            if state != ConversationHandler.TIMEOUT:  # no user action: nothing to refuse
-                inner.extend(handlers)
-        for h in inner:
-            _guard(h, handler.name, what)
-        return handler
-    _guard(handler, None, what)
-    return handler
-
-
-def _guard(handler: BaseHandler[Any, Any, Any], dialog: str | None, what: str | None) -> None:
+    """``handler`` answering staff only; ``what`` names a refusal in the audit (default: the
+    command or button). Staff dialogs are forms with ``staff=True`` (``handlers.form_router``
+    checks the role at every step the same way)."""
     if is_guarded(handler):
-        return
+        return handler
     callback = handler.callback
 
     @functools.wraps(callback)
     async def guarded(update: Update, context: Context) -> object:
         if await require_staff(update, context, what):
             return await callback(update, context)
-        if dialog is None:
-            return None
-        # Refused inside a dialog (the role was withdrawn): the dialog and its draft end.
-        from handlers.dialogs import end_dialog
-
-        end_dialog(context, dialog)
-        return ConversationHandler.END
+        return None
 
     setattr(guarded, STAFF_ONLY, True)
     handler.callback = guarded
+    return handler
 
 
 async def texts_of(context: Context, user_id: int) -> Texts:

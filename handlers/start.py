@@ -14,7 +14,7 @@ from bot.context import Context
 from bot.services.registration import REFERRAL_PREFIX
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
-from handlers.dialogs import forget_dialog
+from handlers.dialogs import DIALOG
 from handlers.ui import inline_rows, main_menu, pressed
 
 
@@ -79,7 +79,8 @@ async def menu(update: Update, context: Context) -> None:
 
 async def cancel_idle(update: Update, context: Context) -> None:
     """Answer ``/cancel`` when no dialog is running."""
-    forget_dialog(context)  # no dialog took /cancel, so a marker naming one is stale
+    if context.user_data is not None:
+        context.user_data.pop(DIALOG, None)  # a marker left by an older version
     if update.effective_message is None:
         return
     t = context.texts(update.effective_user)

@@ -21,6 +21,7 @@ SHARED_HANDLERS = {
     "handlers.errors",
     "handlers.forms",
     "handlers.form_router",
+    "handlers.form_view",
 }
 # Registration (the applicant's side of a project) hands a new submission to review (the staff's
 # side) and shows review's resubmit button: one feature in two modules.
@@ -133,8 +134,14 @@ def test_handlers_do_not_reach_the_shell(module: str) -> None:
 
 
 # Delivery talks to Telegram by nature (it sends and classifies Telegram errors); the training
-# dispatcher (JobQueue timers) and the broadcast send hand it the Bot.
-TELEGRAM_SERVICES = {"bot.services.delivery", "bot.services.dispatcher", "bot.services.broadcast"}
+# dispatcher (JobQueue timers) and the broadcast send hand it the Bot; the training wording
+# builds the one button a reminder or notice carries.
+TELEGRAM_SERVICES = {
+    "bot.services.delivery",
+    "bot.services.dispatcher",
+    "bot.services.broadcast",
+    "bot.services.training_wording",
+}
 
 
 @pytest.mark.parametrize(

@@ -55,8 +55,12 @@ async def test_the_abstain_button_starts_the_dialog(harness: BotHarness) -> None
     await resident.send("/start")
     replies = await resident.press_data(callbacks.encode("contact"))
     assert "给工作人员留言" in replies.last.text
-    assert (await resident.send_sticker()).last.text == T.text_only
-    assert (await resident.send("/cancel")).last.text == ZH.common.cancelled
+    doing = dict(ZH.common.dialog_names)["contact"]
+    asked_again = (await resident.send_sticker()).last.text
+    assert asked_again.startswith(ZH.form.reprompt_non_text.format(dialog=doing))
+    assert "给工作人员留言" in asked_again
+    cancelled = (await resident.send("/cancel")).last.text
+    assert cancelled == ZH.form.cancelled.format(dialog=doing)
     assert await harness.running.services.contact.inbox() == []
     assert "给工作人员留言" in (await resident.press(ZH.common.btn_contact)).last.text
 

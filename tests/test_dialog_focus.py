@@ -14,6 +14,7 @@ from bot.shell.app import forms_router_of
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from handlers.dialogs import DIALOG, busy_text
+from handlers.forms import FORM
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import dialog_of, draft_of
 from tests.test_registration_review import card_of, registered, staff_members, stored
@@ -66,10 +67,9 @@ async def test_a_menu_button_at_newtraining_step_3_is_not_the_target_group(
     await admin.send("电子商务")
     replies = await admin.send(C.btn_policies)
     assert replies.text == busy_text(ZH, "new_training")
-    draft = harness.running.app.user_data[ADMIN_ID]["new_training"]
-    assert "target" not in draft
+    assert "target" not in draft_of(harness, ADMIN_ID, "new_training")
     await admin.send("返乡青年")
-    assert harness.running.app.user_data[ADMIN_ID]["new_training"]["target"] == "返乡青年"
+    assert draft_of(harness, ADMIN_ID, "new_training")["target"] == "返乡青年"
 
 
 async def test_a_menu_label_is_not_a_project_name_in_either_language(
@@ -101,15 +101,14 @@ async def test_register_button_during_a_complaint_does_not_start_a_registration(
     for entry in (C.btn_register, "/register"):
         replies = await user.send(entry)
         assert replies.text == busy_text(ZH, "complaint")
-    data = harness.running.app.user_data[8104]
-    assert "registration" not in data
-    assert data[DIALOG] == "complaint"
+    assert draft_of(harness, 8104, "registration") == {}
+    assert dialog_of(harness, 8104) == "complaint"
     # The refused registration armed no timeout of its own: only the complaint's is pending.
     assert len(timeout_jobs(harness)) == 1
     # The complaint dialog is still there and goes on.
     replies = await user.send("村口修路一直没完工，晚上没有路灯很危险")
     assert replies.text.startswith("第 2 步")
-    assert harness.running.app.user_data[8104]["complaint"]["what"].startswith("村口修路")
+    assert draft_of(harness, 8104, "complaint")["what"].startswith("村口修路")
 
 
 async def test_after_cancel_the_other_dialog_starts(harness: BotHarness) -> None:
@@ -122,19 +121,21 @@ async def test_after_cancel_the_other_dialog_starts(harness: BotHarness) -> None
     assert dialog_of(harness, 8105) == "registration"
 
 
-async def test_a_stale_marker_locks_nobody_out(harness: BotHarness) -> None:
+async def test_a_damaged_or_unknown_dialog_state_locks_nobody_out(harness: BotHarness) -> None:
     user = harness.user(8106)
     await user.send("/start")
-    # A marker naming a dialog the user is not in (e.g. left over by a crash).
-    harness.running.app.user_data[8106][DIALOG] = "complaint"
-    replies = await user.send("/register")
-    assert "项目名称" in replies.text
-    assert dialog_of(harness, 8106) == "registration"
-    # And /cancel outside a dialog always clears it.
-    harness.running.app.user_data[8106][DIALOG] = "complaint"
-    await user.send("/cancel")  # ends the registration
-    await user.send("/cancel")  # nothing to cancel
-    assert DIALOG not in harness.running.app.user_data[8106]
+    # A stored dialog that is malformed, or of a dialog this version no longer has.
+    for kept in ({"form": "registration"}, "garbage", {**_state("no_such_dialog")}):
+        harness.running.app.user_data[8106][FORM] = kept
+        replies = await user.send("/register")
+        assert "项目名称" in replies.text
+        assert dialog_of(harness, 8106) == "registration"
+        await user.send("/cancel")
+        assert dialog_of(harness, 8106) is None
+
+
+def _state(name: str) -> dict[str, object]:
+    return {"form": name, "step": "x", "draft": {}, "deadline": 4102444800.0, "behind": []}
 
 
 async def test_the_marker_survives_a_restart(harness: BotHarness) -> None:
@@ -170,7 +171,7 @@ async def test_staff_button_entry_is_refused_with_an_alert_while_in_another_dial
     assert dialog_of(harness, ADMIN_ID) == "new_training"
     # The new-training dialog still waits for the title.
     await first.send("电商直播入门")
-    assert harness.running.app.user_data[ADMIN_ID]["new_training"]["title"] == "电商直播入门"
+    assert draft_of(harness, ADMIN_ID, "new_training")["title"] == "电商直播入门"
     # After /cancel the same 退回 button works.
     await first.send("/cancel")
     replies = await first.press_data(str(back["callback_data"]), card)

@@ -145,7 +145,7 @@ async def test_a_complaint_survives_a_500_on_the_staff_card(harness: BotHarness)
     await resident.press(C.btn_skip)
     await resident.press(C.btn_named)
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=ADMIN_ID)
-    done = await resident.press(C.btn_submit)
+    done = await resident.press(get_texts("zh").form.btn_submit)
     ref = re.search(r"TS-\d{4}-\d{4}", done.text)
     assert ref, done.text
     # One admin's card was lost on the wire; the complaint is stored and the other admin has it.

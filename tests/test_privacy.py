@@ -38,7 +38,7 @@ async def _seed(harness: BotHarness) -> None:
     for answer in (COMPLAINT, "镇某站所", "上周三", "跳过"):
         await resident.send(answer)
     await resident.press(ZH.complaints.btn_named)
-    await resident.press(ZH.complaints.btn_submit)
+    await resident.press(ZH.form.btn_submit)
     await resident.send("/complaints")  # refused: leaves a denied:complaints audit row
     town = harness.settings.town
     async with harness.running.services.db.write() as conn:

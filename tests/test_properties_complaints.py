@@ -50,7 +50,7 @@ async def test_any_complaint_text_is_stored_cleaned(
             expected[field] = value
         await user.press(C.btn_skip)
         await user.press(C.btn_named)
-        done = await user.press(C.btn_submit)
+        done = await user.press(get_texts("zh").form.btn_submit)
     watch.assert_clean(expected)
     assert "TS-" in done.text, done.text
     async with harness.running.services.db.read() as conn:

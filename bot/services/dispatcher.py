@@ -6,22 +6,22 @@ sends through ``bot.services.delivery``. One lock per dispatcher (one per applic
 runs (the poll, the timer, a kick) from overlapping. ``arm_timer`` schedules a run for the
 earliest pending reminder, ``kick`` a run right away (a change queued notices), and ``start``
 reconciles interrupted and missed deliveries at startup and starts the minute poll (which
-sends what the CLI queued while the bot runs). The message wording comes from the handlers
-as ``render``. Like ``delivery`` it imports ``telegram``: sending is its job.
+sends what the CLI queued while the bot runs). The wording is
+``bot.services.training_wording.render_outgoing``. Like ``delivery`` it imports
+``telegram``: sending is its job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from telegram import Bot
 from telegram.ext import CallbackContext, JobQueue
 
-from bot.services.delivery import DeliveryReport, Outbound, Outcome, Recipient, deliver
+from bot.services.delivery import DeliveryReport, Outcome, Recipient, deliver
+from bot.services.training_wording import render_outgoing
 from bot.services.trainings import Outgoing, TrainingService
 from bot.services.users import UserService
 from bot.texts import language_for
@@ -34,20 +34,16 @@ KICK_JOB = "trainings.kick"
 POLL_INTERVAL_S = 60.0
 BATCH = 500
 
-Render = Callable[[Outgoing, str, Any, datetime], Outbound]
 Jobs = JobQueue[Any] | None
 
 
 class ReminderDispatcher:
     """Send training reminders and notices when they are due, each at most once."""
 
-    def __init__(
-        self, trainings: TrainingService, users: UserService, timezone: Any, render: Render
-    ) -> None:
+    def __init__(self, trainings: TrainingService, users: UserService, timezone: Any) -> None:
         self._trainings = trainings
         self._users = users
         self._tz = timezone
-        self._render = render
         self._lock = asyncio.Lock()
 
     async def dispatch(self, bot: Bot, jobs: Jobs) -> DeliveryReport:
@@ -101,7 +97,7 @@ class ReminderDispatcher:
         return await deliver(
             bot,
             recipients,
-            lambda r: self._render(r.key, r.lang, self._tz, now),
+            lambda r: render_outgoing(r.key, r.lang, self._tz, now),
             users=self._users,
             before_send=claim,
             after_send=settle,

@@ -29,6 +29,14 @@ import aiosqlite
 import segno
 
 from bot.clock import Clock
+from bot.services.numbers import (
+    NumberProblem,
+    chinese_number,
+    has_foreign_digits,
+    normalized,
+    parse_index,
+    parse_number,
+)
 from bot.services.roles import is_staff
 from bot.settings import Settings
 from bot.texts import language_for
@@ -58,8 +66,7 @@ REASON_MAX_CHARS = 500
 DUPLICATE_WINDOW = timedelta(days=1)
 REFERRAL_PREFIX = "ref_"
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class Problem(StrEnum):
@@ -74,6 +81,7 @@ class Problem(StrEnum):
     TOO_LARGE = "too_large"
     NOT_WHOLE = "not_whole"
     BAD_PHONE = "bad_phone"
+    BAD_DIGITS = "bad_digits"  # digits of a script other than ASCII, full width or Chinese
     NOT_A_CHOICE = "not_a_choice"
 
 
@@ -82,79 +90,17 @@ Field = ProjectField
 
 
 # ----------------------------------------------------------------------------- parsing
-def _number_text(text: str, units: tuple[str, ...]) -> str:
-    # NFKC turns full-width digits, dots and signs (５０．５) into ASCII.
-    text = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
-    text = text.replace("−", "-").replace("－", "-")
-    for unit in units:
-        if text.lower().endswith(unit):
-            return text[: -len(unit)]
-    return text
+def _problem(problem: NumberProblem) -> Problem:
+    return Problem(problem.value)
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_NUMERALS = set(_CN_DIGITS) | set(_CN_SMALL_UNITS) | {"半", "点"}
-_CN_NUMBER = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿半点])+$")
-
-
-def chinese_number(text: str) -> float | None:
-    """A number in simple Chinese numerals: 三十, 一百二十, 五十万, 两千, 一万五, 两万半, 一点五.
-
-    Arabic digits may stand for a digit (5千, 1.5万). None if ``text`` is not such a number.
-    """
-    if not _CN_NUMBER.match(text) or not set(text) & (_CN_NUMERALS | {"万", "亿"}):
-        return None
-    whole, dot, fraction = text.partition("点")
-    if dot:
-        scale = {"万": 10_000.0, "亿": 100_000_000.0}.get(fraction[-1:], 1.0)  # 一点五万
-        fraction = fraction[:-1] if scale > 1 else fraction
-        if not fraction or any(ch not in _CN_DIGITS and not ch.isdigit() for ch in fraction):
-            return None
-        digits = "".join(str(_CN_DIGITS[ch]) if ch in _CN_DIGITS else ch for ch in fraction)
-        head = chinese_number(whole) if not whole.isdigit() else float(whole)
-        return None if head is None else (head + float("0." + digits)) * scale
-    total = section = 0.0
-    digit: float | None = None
-    unit = 1.0  # the unit just passed: a digit after it, with no unit of its own, is a tenth
-    for token in re.findall(r"[0-9]+(?:\.[0-9]+)?|.", text):
-        if token in _CN_DIGITS or token[0].isdigit():
-            if digit is not None:
-                return None  # 一二, 5五: digits without a unit between them
-            digit = float(_CN_DIGITS[token]) if token in _CN_DIGITS else float(token)
-            if token in ("零", "〇"):
-                digit, unit = None, 10.0  # 一百零五: the digit after 零 is a unit digit
-        elif token in _CN_SMALL_UNITS:
-            unit = _CN_SMALL_UNITS[token]
-            section += (1.0 if digit is None else digit) * unit
-            digit = None
-        elif token == "万":
-            total, section, digit, unit = (
-                total + (section + (digit or 0)) * 10_000,
-                0,
-                None,
-                10_000,
-            )
-        elif token == "亿":
-            total = (total + section + (digit or 0)) * 100_000_000
-            section, digit, unit = 0, None, 100_000_000
-        elif token == "半":
-            if digit is not None:
-                return None
-            section += unit / 2 if unit > 1 else 0.5
-    if digit is not None:
-        section += digit * (unit / 10 if unit >= 10 else 1)
-    return total + section
-
-
-def _chinese_wan(normalized: str) -> float | None:
+def _chinese_wan(plain: str) -> float | None:
     """An investment in Chinese numerals, in 万元: 五十万 -> 50, 五千元 -> 0.5, 两千 -> 2000."""
-    text = normalized.removesuffix("元")
+    text = plain.removesuffix("元")
     value = chinese_number(text)
     if value is None:
         return None
-    if text != normalized or "万" in text or "亿" in text:
+    if text != plain or "万" in text or "亿" in text:
         return value / 10_000
     return value  # a bare number means 万元, as "50" does
 
@@ -162,23 +108,23 @@ def _chinese_wan(normalized: str) -> float | None:
 def parse_investment(text: str, maximum_wan: float) -> float | Problem:
     """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿",
     and simple Chinese numerals ("五十万", "一百二十万", "两千万元", "一万五千元")."""
-    normalized = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    chinese = _chinese_wan(normalized.replace(",", ""))
+    if has_foreign_digits(text):
+        return Problem.BAD_DIGITS
+    plain = normalized(text)
+    chinese = _chinese_wan(plain)
     if chinese is not None:
         return _checked_wan(chinese, maximum_wan)
     scale = 1.0
-    if normalized.endswith("亿元") or normalized.endswith("亿"):
+    if plain.endswith("亿元") or plain.endswith("亿"):
         scale = 10_000.0
-    elif normalized.endswith("元") and not normalized.endswith("万元"):
+    elif plain.endswith("元") and not plain.endswith("万元"):
         scale = 0.0001
-    number = _number_text(text, ("万元", "亿元", "万", "亿", "元", "wan", "w"))
-    match = _NUMBER.match(number)
-    if match is None:
-        return Problem.EMPTY if not number else Problem.NOT_A_NUMBER
-    value = float(match[2]) * scale
-    if match[1] == "-" and value != 0:
+    value = parse_number(plain, ("万元", "亿元", "万", "亿", "元", "wan", "w"))
+    if isinstance(value, NumberProblem):
+        return _problem(value)
+    if value < 0:
         return Problem.NEGATIVE
-    return _checked_wan(value, maximum_wan)
+    return _checked_wan(value * scale, maximum_wan)
 
 
 def _checked_wan(value: float, maximum_wan: float) -> float | Problem:
@@ -193,13 +139,10 @@ def _checked_wan(value: float, maximum_wan: float) -> float | Problem:
 def parse_jobs(text: str, maximum: int) -> int | Problem:
     """Expected new jobs: a whole number, "5", "5人", "5个", "５", "三十", "两千"; 0 is allowed
     (sole trader)."""
-    number = _number_text(text, ("个岗位", "个人", "人", "个", "jobs", "job"))
-    chinese = chinese_number(number)
-    match = _NUMBER.match(number)
-    if chinese is None and match is None:
-        return Problem.EMPTY if not number else Problem.NOT_A_NUMBER
-    value = chinese if chinese is not None else float(match[2]) if match else 0.0
-    if match is not None and match[1] == "-" and value != 0:
+    value = parse_number(text, ("个岗位", "个人", "人", "个", "jobs", "job"))
+    if isinstance(value, NumberProblem):
+        return _problem(value)
+    if value < 0:
         return Problem.NEGATIVE
     if not value.is_integer():
         return Problem.NOT_WHOLE
@@ -209,7 +152,10 @@ def parse_jobs(text: str, maximum: int) -> int | Problem:
 
 
 def parse_phone(text: str) -> str | Problem:
-    """A mainland mobile number as 11 digits; accepts +86/0086, spaces, dashes, full width."""
+    """A mainland mobile number as 11 ASCII digits; accepts +86/0086, spaces, dashes, full
+    width; digits of other scripts are refused (a number is stored as ASCII)."""
+    if has_foreign_digits(text):
+        return Problem.BAD_DIGITS
     digits = unicodedata.normalize("NFKC", text).strip()
     digits = re.sub(r"[\s\-()（）.]", "", digits)
     if not digits:
@@ -222,14 +168,15 @@ def parse_phone(text: str) -> str | Problem:
 
 
 def choose(text: str, options: tuple[str, ...]) -> str | Problem:
-    """The option the resident typed (exactly, or by its 1-based number)."""
+    """The option the resident typed (exactly, or by its 1-based number in any numerals)."""
     typed = " ".join(unicodedata.normalize("NFKC", text).split())
     for option in options:
         if typed == unicodedata.normalize("NFKC", option):
             return option
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
-        return options[int(typed) - 1]
-    return Problem.NOT_A_CHOICE
+    index = parse_index(typed, len(options))
+    if index is NumberProblem.FOREIGN_DIGITS:
+        return Problem.BAD_DIGITS
+    return options[index] if isinstance(index, int) else Problem.NOT_A_CHOICE
 
 
 def format_wan(value: float) -> str:

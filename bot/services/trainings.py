@@ -46,6 +46,18 @@ MAX_CAPACITY = 100_000
 MAX_SESSION = timedelta(days=14)  # an end further from the start is a typo, not a course
 
 
+MAX_AHEAD = timedelta(days=2 * 365 + 1)  # a session further ahead is a typo, not a plan
+
+
+def start_problem(start: datetime, now: datetime) -> str | None:
+    """Why ``start`` is not a session's start (``past``, ``too_far``: over two years), or None."""
+    if start <= now:
+        return "past"
+    if start - now > MAX_AHEAD:
+        return "too_far"
+    return None
+
+
 def window_problem(start: datetime, end: datetime) -> str | None:
     """Why ``start``-``end`` is not a session's time (``order``, ``too_long``), or None."""
     if end <= start:
@@ -208,8 +220,8 @@ class TrainingService:
             target_group=_cleaned("target", draft.target_group),
             tags=split_tags(",".join(draft.tags))[:MAX_TAGS],
         )
-        if draft.starts_at <= self.now():
-            raise TrainingError("past")
+        if problem := start_problem(draft.starts_at, self.now()):
+            raise TrainingError(problem)
         if problem := window_problem(draft.starts_at, draft.ends_at):
             raise TrainingError(problem)
         if not 1 <= draft.capacity <= MAX_CAPACITY:
@@ -270,8 +282,8 @@ class TrainingService:
     ) -> ChangeResult:
         """Move a session (keeping its length unless ``ends_at``): re-plan reminders, notify."""
         now = self.now()
-        if starts_at <= now:
-            raise TrainingError("past")
+        if problem := start_problem(starts_at, now):
+            raise TrainingError(problem)
         async with self._db.write() as conn:
             old = await self._open_training(conn, training_id)
             end = ends_at or starts_at + (old.ends_at - old.starts_at)

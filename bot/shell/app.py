@@ -119,7 +119,7 @@ def build_application(
     app: App = builder.build()
     app.bot_data.services = services
     app.bot_data.dispatcher = ReminderDispatcher(
-        services.trainings, services.users, settings.timezone, trainings.render_outgoing
+        services.trainings, services.users, settings.timezone
     )
     processor.application = app
     processor.inbox = services.inbox
@@ -137,7 +137,18 @@ FORMS_GROUP = -1
 def forms_router(settings: Settings) -> FormRouter:
     """The one router serving every form (dialog declared as data)."""
     del settings  # forms read the settings at each step
-    return FormRouter([registration_form.form(), review.return_form()])
+    return FormRouter(
+        [
+            registration_form.form(),
+            review.return_form(),
+            complaints.form(),
+            complaints.resolve_form(),
+            contact.form(),
+            contact.reply_form(),
+            *trainings.forms(),
+            broadcast.form(),
+        ]
+    )
 
 
 def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
@@ -149,13 +160,7 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (FORMS_GROUP, forms_router(settings).handler()),
         # Dialogs first: while one runs, its states (and /cancel, /back) take precedence.
         # --- training dialogs (handlers.trainings)
-        *((0, staff(h, "training")) for h in trainings.dialogs(settings)),
         # --- staff dialogs (handlers.staff), complaints (handlers.complaints)
-        (0, complaints.dialog(menu_labels("btn_complaint"), settings)),
-        (0, staff(complaints.resolve_dialog(settings))),
-        (0, contact.dialog(menu_labels("btn_contact"), settings)),
-        (0, staff(contact.reply_dialog(settings))),
-        (0, staff(broadcast.dialog(settings))),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler("help", start.help_command)),
         (0, MessageHandler(filters.Text(menu_labels("btn_help")), start.help_command)),

@@ -300,6 +300,7 @@ TRAININGS = TrainingTexts(
     cancel_kept="OK, the session goes ahead.",
     errors=(
         ("past", "That start time has passed; pick one in the future."),
+        ("too_far", "A session can start at most two years ahead; please check the year."),
         ("order", "The end must be after the start."),
         ("capacity", "Seats must be a whole number from 1 to 100000."),
         ("title", "The title must be 1 to 200 characters."),
@@ -549,7 +550,6 @@ COMPLAINTS = ComplaintTexts(
         "Only emoji or punctuation: staff could not tell what happened. Please describe it in "
         "words, e.g. I was charged 300 yuan too much for a licence."
     ),
-    back_at_first="This is already the first step.",
     ask_department=(
         'Step 2: <b>which agency or person</b> was involved? Write "don\'t know" if unsure.'
     ),
@@ -577,18 +577,11 @@ COMPLAINTS = ComplaintTexts(
     photo_no="none",
     mode_named="named",
     mode_anonymous="anonymously",
-    btn_submit="✅ Submit",
-    btn_edit="✏️ Change",
-    btn_cancel="❌ Cancel",
-    edit_prompt="What would you like to change?",
     btn_edit_what="What happened",
     btn_edit_department="Agency/person",
     btn_edit_when="When",
     btn_edit_photo="Photo",
     btn_edit_mode="Named/anonymous",
-    follow_prompt=(
-        "Please answer the question above, send /back to go back a step, or /cancel to stop."
-    ),
     filed_named=(
         "✅ Your report <b>{ref}</b> was received. You will hear here when staff act on it."
     ),
@@ -638,7 +631,6 @@ CONTACT = ContactTexts(
         "Or contact the office directly:\n{contact}"
     ),
     message_length="Please use {min}–{max} characters; this was {length}.",
-    text_only="Please write your message as text, or send /cancel to stop.",
     sent="✅ Your message (#{id}) went to staff; the answer will come here.",
     staff_notice="☎️ <b>Message #{id}</b>\nFrom: {who}\n\n{text}",
     btn_reply="↩️ Reply",
@@ -812,6 +804,7 @@ REGISTRATION = RegistrationTexts(
         ("not_whole", "Please type a whole number, e.g. 8."),
         ("bad_phone", "That is not a valid mobile number: type 11 digits, e.g. 13800138000."),
         ("not_a_choice", "Please choose with the buttons below."),
+        ("bad_digits", "Please use ordinary digits (0-9) or Chinese numerals, e.g. 50 or 五十."),
     ),
     error_name_too_long=(
         "A project name has at most {limit} characters; yours has {length}. Please shorten it."

@@ -322,7 +322,6 @@ class ComplaintTexts:
     ask_what: str  # {min} {max}
     what_length: str  # {min} {max} {length}
     what_no_words: str  # emoji or punctuation only
-    back_at_first: str
     ask_department: str
     ask_when: str
     field_length: str  # {max}
@@ -338,16 +337,11 @@ class ComplaintTexts:
     photo_no: str
     mode_named: str
     mode_anonymous: str
-    btn_submit: str
-    btn_edit: str
-    btn_cancel: str
-    edit_prompt: str
     btn_edit_what: str
     btn_edit_department: str
     btn_edit_when: str
     btn_edit_photo: str
     btn_edit_mode: str
-    follow_prompt: str
     filed_named: str  # {ref}
     filed_anonymous: str  # {ref} {code}
     btn_check: str
@@ -382,7 +376,6 @@ class ContactTexts:
 
     ask_message: str  # {min} {max} {contact}
     message_length: str  # {min} {max} {length}
-    text_only: str
     sent: str  # {id}
     staff_notice: str  # {id} {who} {text}
     btn_reply: str

@@ -283,6 +283,7 @@ TRAININGS = TrainingTexts(
     cancel_kept="好的，培训照常进行。",
     errors=(
         ("past", "开始时间已经过去了，请换一个将来的时间。"),
+        ("too_far", "开始时间最多排在两年以内，请核对年份后重新输入。"),
         ("order", "结束时间要晚于开始时间。"),
         ("capacity", "名额请填 1 到 100000 之间的整数。"),
         ("title", "标题请填 1 到 200 个字。"),
@@ -521,7 +522,6 @@ COMPLAINTS = ComplaintTexts(
     what_no_words=(
         "只有表情或标点，工作人员看不出发生了什么。请用文字写清经过，例如：办执照被多收了三百元。"
     ),
-    back_at_first="已经是第一步了。",
     ask_department="第 2 步：涉及<b>哪个单位或哪个人</b>？不清楚可以写“不清楚”。",
     ask_when="第 3 步：<b>什么时候</b>发生的？例如：上周三上午、三月初。",
     field_length="请用 1–{max} 个字回答。",
@@ -546,16 +546,11 @@ COMPLAINTS = ComplaintTexts(
     photo_no="无",
     mode_named="实名",
     mode_anonymous="匿名",
-    btn_submit="✅ 提交",
-    btn_edit="✏️ 修改",
-    btn_cancel="❌ 取消",
-    edit_prompt="要修改哪一项？",
     btn_edit_what="经过",
     btn_edit_department="单位/人",
     btn_edit_when="时间",
     btn_edit_photo="照片",
     btn_edit_mode="实名/匿名",
-    follow_prompt="请按上面的提示回答，发送 /back 回到上一步，或发送 /cancel 取消。",
     filed_named="✅ 已收到您的投诉，编号 <b>{ref}</b>。工作人员处理时会在这里通知您。",
     filed_anonymous=(
         "✅ 已匿名收到您的投诉，编号 <b>{ref}</b>。\n\n"
@@ -600,7 +595,6 @@ CONTACT = ContactTexts(
         "工作人员会在这里回复您。发送 /cancel 取消。\n\n也可以直接联系：\n{contact}"
     ),
     message_length="请用 {min}–{max} 个字写留言，您写了 {length} 个字。",
-    text_only="请用文字写留言，或发送 /cancel 取消。",
     sent="✅ 留言已转给工作人员（#{id}），回复会发到这里。",
     staff_notice="☎️ <b>居民留言 #{id}</b>\n来自：{who}\n\n{text}",
     btn_reply="↩️ 回复",
@@ -756,6 +750,7 @@ REGISTRATION = RegistrationTexts(
         ("not_whole", "请输入整数，例如 8。"),
         ("bad_phone", "这不是有效的手机号：请输入 11 位大陆手机号，例如 13800138000。"),
         ("not_a_choice", "请点下方的按钮选择。"),
+        ("bad_digits", "请用普通数字（0-9）或中文数字输入，例如 50 或 五十。"),
     ),
     error_name_too_long=("项目名称最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
     error_zero_investment="投资额要大于 0 万元，请重新输入。",

@@ -1,0 +1,138 @@
+"""How trainings read: session times, cards, and the wording of reminders and notices.
+
+``render_outgoing`` words one reminder or notice in the addressee's language; the reminder
+dispatcher (``bot.services.dispatcher``) uses it directly, and the training handlers show cards
+and times with the same functions. It builds the one button a notice carries (报名, 日历), so it
+imports ``telegram`` like the dispatcher does: this is what is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.services.delivery import Outbound
+from bot.services.trainings import MAX_SESSION, Outgoing
+from bot.texts import Html, Texts, fmt, get_texts, status_label
+from bot.texts.sections import TrainingTexts
+from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
+
+RES = "tr"  # the residents' training buttons (报名, 取消报名, 日历, 🛠)
+
+
+def button(label: str, feature: str, *args: str | int) -> InlineKeyboardButton:
+    """One inline button with versioned callback data."""
+    return InlineKeyboardButton(label, callback_data=callbacks.encode(feature, *args))
+
+
+def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str:
+    """ "12月5日（周六）14:00–16:00" in the town's time zone; an end on another day is
+    shown with its date ("12月2日（周三）09:00 – 12月5日（周六）14:00")."""
+    s, e = start.astimezone(tz), end.astimezone(tz)
+    values = {
+        "month": s.month,
+        "day": s.day,
+        "weekday": tt.weekdays[s.weekday()],
+        "start": s.strftime("%H:%M"),
+        "end": e.strftime("%H:%M"),
+    }
+    if e.date() == s.date():
+        return tt.when.format(**values)
+    return tt.when_span.format(
+        **values, end_month=e.month, end_day=e.day, end_weekday=tt.weekdays[e.weekday()]
+    )
+
+
+def moment_text(tt: TrainingTexts, moment: datetime, tz: Any) -> str:
+    """ "12月5日（周六）14:00": one point in time, as the start of ``when_text``."""
+    return when_text(tt, moment, moment, tz).rsplit("–", 1)[0]
+
+
+def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) -> Html:
+    """A session as a resident sees it: what, when, where, seats and their own place."""
+    tt, tr = t.trainings, card.training
+    status = (
+        fmt(tt.status_note, status=status_label(t, tr.status))
+        if tr.status is not TrainingStatus.SCHEDULED
+        else ""
+    )
+    lines: list[str] = [
+        fmt(tt.card_title, title=tr.title, status=status),
+        fmt(tt.line_when, when=when_text(tt, tr.starts_at, tr.ends_at, tz)),
+        fmt(tt.line_place, place=tr.place),
+    ]
+    if tr.target_group:
+        lines.append(fmt(tt.line_target, target=tr.target_group))
+    if tr.tags:
+        lines.append(fmt(tt.line_tags, tags=tt.tag_separator.join(tr.tags)))
+    if tr.description:
+        lines.append(fmt(tt.line_description, description=tr.description))
+    if with_seats:
+        if card.seats_left:
+            lines.append(fmt(tt.seats_left, left=card.seats_left, capacity=tr.capacity))
+        else:
+            lines.append(fmt(tt.seats_full, capacity=tr.capacity, waitlisted=card.waitlisted))
+    if card.my_status is SignupStatus.SIGNED:
+        lines.append(tt.you_signed)
+    elif card.my_status is SignupStatus.WAITLISTED:
+        lines.append(fmt(tt.you_waitlisted, position=card.my_position or 0))
+    return Html("\n".join(lines))
+
+
+def error_text(tt: TrainingTexts, code: str) -> str:
+    """Why a training change was refused, from its ``TrainingError`` code."""
+    if code == "too_long":
+        return tt.too_long.format(days=MAX_SESSION.days)
+    return dict(tt.errors).get(code, dict(tt.errors)["field"])
+
+
+def time_left(tt: TrainingTexts, delta: timedelta) -> str:
+    minutes = max(1, round(delta.total_seconds() / 60))
+    if (minutes >= 60 and minutes % 60 == 0) or minutes >= 180:
+        return tt.hours.format(n=round(minutes / 60))
+    return tt.minutes.format(n=minutes)
+
+
+def reminders_text(tt: TrainingTexts, offsets: tuple[timedelta, ...], separator: str) -> str:
+    """When the reminders come ("开课前 24小时、2小时会提醒您。"); empty without reminders."""
+    if not offsets:
+        return ""
+    times = separator.join(time_left(tt, o) for o in sorted(offsets, reverse=True))
+    return tt.reminders_line.format(offsets=times)
+
+
+def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbound:
+    """The message for one reminder or notice, in the addressee's language."""
+    t = get_texts(lang)
+    tt = t.trainings
+    tr = item.training
+    when = when_text(tt, tr.starts_at, tr.ends_at, tz)
+    markup = None
+    if item.kind == "reminder":
+        left = item.offset if item.offset and not item.late else tr.starts_at - now
+        text = fmt(
+            tt.reminder, title=tr.title, when=when, place=tr.place, left=time_left(tt, left)
+        )
+    elif item.notice is NoticeKind.ANNOUNCE:
+        card = SessionCard(tr, 0, 0, None, None)
+        text = fmt(tt.announce, card=card_text(t, card, tz, with_seats=False))
+        markup = InlineKeyboardMarkup([[button(tt.btn_join, RES, "join", tr.id)]])
+    elif item.notice is NoticeKind.MOVED:
+        old = when_text(
+            tt, item.old_starts_at or tr.starts_at, item.old_starts_at or tr.starts_at, tz
+        )
+        old = old.rsplit("–", 1)[0]
+        text = fmt(tt.notice_moved, title=tr.title, old=old, when=when, place=tr.place)
+    elif item.notice is NoticeKind.CHANGED:
+        text = fmt(tt.notice_changed, title=tr.title, when=when, place=tr.place)
+    elif item.notice is NoticeKind.CANCELLED:
+        text = fmt(tt.notice_cancelled, title=tr.title, when=when)
+    else:
+        text = fmt(tt.notice_promoted, title=tr.title, when=when, place=tr.place)
+        markup = InlineKeyboardMarkup([[button(tt.btn_calendar, RES, "ics", tr.id)]])
+    if item.late:
+        text = Html(tt.late_prefix + text + tt.late_note)
+    return Outbound(text, markup)

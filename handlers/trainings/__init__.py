@@ -1,0 +1,60 @@
+"""Trainings: browse and sign up, /mytrainings, subscriptions, the staff's tools: the wiring.
+
+One module per concern: ``residents`` (the list, 报名, the calendar), ``subscriptions``,
+``staff`` (the 🛠 view, cancelling), ``publish`` (/newtraining, a form), ``change`` (edit and
+move, a form), ``cards`` (the card's buttons) and ``timers`` (poking the dispatcher). Reminders
+and notices are not sent from here: the service writes them as rows and
+``bot.services.dispatcher`` sends whatever is due, worded by ``bot.services.training_wording``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.services.training_wording import RES
+from handlers.forms import Form
+from handlers.trainings import change, publish
+from handlers.trainings.cards import STAFF
+from handlers.trainings.residents import join, leave, list_trainings, my_trainings, send_calendar
+from handlers.trainings.staff import confirm_new_stale, manage, staff_button
+from handlers.trainings.subscriptions import subscribe, toggle_subscription, unsubscribe
+from handlers.trainings.timers import AnyApp, arm_timer, dispatch, kick
+
+__all__ = ["arm_timer", "commands_and_buttons", "dispatch", "forms", "kick", "staff_buttons"]
+
+
+def forms() -> list[Form]:
+    """The staff's training dialogs: /newtraining, and changing a published session."""
+    return [publish.form(), change.form()]
+
+
+def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, Any]]:
+    """Resident commands, the main-menu button, and the session buttons."""
+    return [
+        CommandHandler("trainings", list_trainings),
+        MessageHandler(filters.Text(menu_labels), list_trainings),
+        CommandHandler("mytrainings", my_trainings),
+        CommandHandler("subscribe", subscribe),
+        CommandHandler("unsubscribe", unsubscribe),
+        CallbackQueryHandler(join, pattern=callbacks.pattern(RES, "join")),
+        CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leave")),
+        CallbackQueryHandler(send_calendar, pattern=callbacks.pattern(RES, "ics")),
+        CallbackQueryHandler(toggle_subscription, pattern=callbacks.pattern(RES, "sub")),
+        CallbackQueryHandler(confirm_new_stale, pattern=callbacks.pattern(publish.FEATURE)),
+    ]
+
+
+def staff_buttons() -> list[BaseHandler[Any, Any, Any]]:
+    """The staff's session view and its cancel buttons outside a dialog."""
+    return [
+        CallbackQueryHandler(manage, pattern=callbacks.pattern(RES, "adm")),
+        CallbackQueryHandler(staff_button, pattern=callbacks.pattern(STAFF)),
+    ]
+
+
+async def start_dispatcher(app: AnyApp) -> None:
+    """At startup: reconcile interrupted and missed deliveries, then start the dispatcher."""
+    await app.bot_data.dispatcher.start(app.job_queue)

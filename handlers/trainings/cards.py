@@ -1,0 +1,56 @@
+"""The session card's buttons, and sending cards: shared by the resident and staff views."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.training_wording import RES, button, card_text
+from bot.texts.sections import TrainingTexts
+from db.models import SessionCard, SignupStatus, TrainingStatus
+
+STAFF = "trs"  # staff buttons
+
+
+def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> InlineKeyboardMarkup:
+    """报名 or 取消报名 (+ calendar) for residents, plus 🛠 for staff."""
+    tid = card.training.id
+    row: list[InlineKeyboardButton] = []
+    if card.training.status is not TrainingStatus.CANCELLED:
+        if card.my_status in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
+            row.append(button(tt.btn_leave, RES, "leave", tid))
+        if card.my_status is SignupStatus.SIGNED:  # a waitlist place is no date to keep
+            row.append(button(tt.btn_calendar, RES, "ics", tid))
+        else:
+            label = tt.btn_join if card.seats_left else tt.btn_join_waitlist
+            row.append(button(label, RES, "join", tid))
+    rows = [row] if row else []
+    if staff:
+        rows.append([button(tt.btn_manage, RES, "adm", tid)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_cards(update: Update, context: Context, cards: list[SessionCard]) -> None:
+    """Send one card per session, with 🛠 for staff."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    tz = context.services.settings.timezone
+    staff = context.services.roles.is_staff(user.id)
+    for card in cards:
+        await message.reply_text(
+            card_text(t, card, tz), reply_markup=card_keyboard(t.trainings, card, staff=staff)
+        )
+
+
+async def query_training_id(update: Update, context: Context, action: str) -> int | None:
+    """Decode ``v1:tr:<action>:<id>``; answer a stale or forged button politely."""
+    query = update.callback_query
+    if query is None:
+        return None
+    tid = callbacks.decode_id(query.data, RES, action)
+    if tid is None:
+        await query.answer(context.texts(update.effective_user).common.stale_button, True)
+    return tid

@@ -1,0 +1,208 @@
+"""Changing a published session, declared as a form: a new value for one field, or a new start.
+
+From the staff view (🛠): 改地点 / 改名额 / ... asks for the new value and saves it; 改期 asks
+for the new start, then shows old and new time to confirm. Services re-plan reminders and queue
+the notices; a refused value is explained and asked again. A staff form: the role is checked at
+every step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import callbacks
+from bot.context import Context
+from bot.dates import DateParseError, parse_when
+from bot.services.numbers import NumberProblem, parse_number
+from bot.services.training_wording import error_text, when_text
+from bot.services.trainings import TrainingError, start_problem
+from bot.texts import fmt
+from db.models import TrainingStatus
+from handlers.forms import (
+    Accept,
+    Answer,
+    Ask,
+    Cancel,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    State,
+    Step,
+    Widget,
+    entry_only,
+)
+from handlers.trainings.cards import STAFF
+from handlers.trainings.timers import arm_timer, kick
+
+
+async def _open_move(update: Update, context: Context, _: State | None) -> Opening | None:
+    """改期: ask for a session's new start."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return None
+    tid = callbacks.decode_id(query.data, STAFF, "move")
+    tt = context.texts(user).trainings
+    training = await context.services.trainings.get(tid) if tid is not None else None
+    if training is None or training.status is TrainingStatus.CANCELLED:
+        await query.answer(error_text(tt, "cancelled" if training else "not_found"), True)
+        return None
+    await query.answer()
+    return Opening({"id": training.id}, "new_start")
+
+
+async def _open_edit(update: Update, context: Context, _: State | None) -> Opening | None:
+    """改地点 / 改名额 ...: ask for the new value of one field."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return None
+    args = callbacks.decode(query.data, STAFF, 3)
+    tt = context.texts(user).trainings
+    valid = args is not None and args[0] == "edit" and args[1].isdigit()
+    training = await context.services.trainings.get(int(args[1])) if args and valid else None
+    if args is None or training is None or args[2] not in dict(tt.field_names):
+        await query.answer(context.texts(user).common.stale_button, True)
+        return None
+    if training.status is TrainingStatus.CANCELLED:
+        await query.answer(error_text(tt, "cancelled"), True)
+        return None
+    await query.answer()
+    return Opening({"id": training.id, "field": args[2]}, "value")
+
+
+async def _value_question(ask: Ask) -> str:
+    tt, field = ask.t.trainings, str(ask.draft["field"])
+    assert ask.services is not None  # the router always passes them
+    training = await ask.services.trainings.get(int(ask.draft["id"]))
+    value = getattr(training, field, "") if training is not None else ""
+    current = (tt.tag_separator.join(value) if field == "tags" else str(value)) or tt.none_value
+    return fmt(tt.ask_field, field=dict(tt.field_names)[field], current=current)
+
+
+async def _value(a: Answer) -> Outcome:
+    """The new value as typed (seats read by the one number parser)."""
+    tt, field, raw = a.t.trainings, str(a.draft["field"]), (a.text or "").strip()
+    value: str | int = raw
+    if field == "capacity":
+        number = parse_number(raw, ("人", "个"))
+        if number is NumberProblem.FOREIGN_DIGITS:
+            return Refuse(a.t.form.bad_digits)
+        whole = not isinstance(number, NumberProblem) and number.is_integer()
+        value = int(number) if whole and not isinstance(number, NumberProblem) else 0
+    elif field in ("description", "target_group", "tags") and raw.lower() in tt.skip_words:
+        value = ""
+    return Accept({"value": value})
+
+
+async def _new_start_question(ask: Ask) -> str:
+    tt = ask.t.trainings
+    assert ask.services is not None  # the router always passes them
+    training = await ask.services.trainings.get(int(ask.draft["id"]))
+    if training is None:
+        return error_text(tt, "not_found")
+    current = when_text(tt, training.starts_at, training.ends_at, ask.settings.timezone)
+    return fmt(tt.ask_new_start, current=current)
+
+
+async def _new_start(a: Answer) -> Outcome:
+    tt, service = a.t.trainings, a.context.services.trainings
+    try:
+        start = parse_when(a.text or "", now=service.now(), tz=a.ask.settings.timezone)
+    except DateParseError:
+        return Refuse(tt.bad_date)
+    if problem := start_problem(start, service.now()):
+        return Refuse(error_text(tt, problem))
+    return Accept({"start": start.isoformat()}, goto="move_confirm")
+
+
+async def _move_question(ask: Ask) -> str:
+    tt, tz = ask.t.trainings, ask.settings.timezone
+    assert ask.services is not None  # the router always passes them
+    service = ask.services.trainings
+    training = await service.get(int(ask.draft["id"]))
+    if training is None:
+        return error_text(tt, "not_found")
+    card = await service.overview(training.id)
+    count = (card.signed + card.waitlisted) if card else 0
+    start = datetime.fromisoformat(ask.draft["start"])
+    end = start + (training.ends_at - training.starts_at)
+    old = when_text(tt, training.starts_at, training.ends_at, tz)
+    new = when_text(tt, start, end, tz)
+    return fmt(tt.confirm_move, title=training.title, old=old, new=new, count=count)
+
+
+async def _move_confirmed(a: Answer) -> Outcome:
+    return Accept() if a.choice == "ok" else Cancel()
+
+
+async def _save(a: Answer) -> Outcome:
+    """Move the session or save the new value; tell staff how many people are told."""
+    message, user, tt = a.update.effective_message, a.update.effective_user, a.t.trainings
+    if message is None or user is None:
+        return Finish()
+    service, tid = a.context.services.trainings, int(a.draft["id"])
+    try:
+        if "field" not in a.draft:
+            moved = await service.move(
+                tid, datetime.fromisoformat(a.draft["start"]), actor=user.id
+            )
+            await message.reply_text(fmt(tt.moved_done, notified=moved.notified))
+            kick(a.context.application)
+            await arm_timer(a.context.application)
+            return Finish()
+        field = str(a.draft["field"])
+        edited = await service.edit(tid, field, a.draft["value"], actor=user.id)
+    except TrainingError as exc:
+        if exc.code in ("not_found", "cancelled", "field") or "field" not in a.draft:
+            await message.reply_text(error_text(tt, exc.code))
+            return Finish()
+        return Refuse(error_text(tt, exc.code))
+    names = dict(tt.field_names)
+    promoted = len(edited.promoted)
+    done = fmt(tt.edited, field=names[field], notified=edited.notified, promoted=promoted)
+    await message.reply_text(done)
+    if edited.notified or edited.promoted:
+        kick(a.context.application)
+    return Finish()
+
+
+def _move_options(ask: Ask) -> list[tuple[str, str]]:
+    tt = ask.t.trainings
+    return [(tt.btn_confirm_move, "ok"), (tt.btn_abort, "no")]
+
+
+STEPS = (
+    Step("value", _value_question, _value, ordered=False),
+    Step("new_start", _new_start_question, _new_start, ordered=False),
+    Step(
+        "move_confirm",
+        _move_question,
+        _move_confirmed,
+        widget=Widget.BUTTONS,
+        options=_move_options,
+        ordered=False,
+    ),
+)
+
+
+def form() -> Form:
+    """The staff's change of a session (entries: 改期 and the 改… buttons of the staff view)."""
+    move = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(STAFF, "move"))
+    edit = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(STAFF, "edit"))
+    opening: Any = (Entry(move, _open_move), Entry(edit, _open_edit))
+    return Form(
+        name="training_manage",
+        key="trc",
+        steps=STEPS,
+        entries=opening,
+        submit=_save,
+        again="/trainings",
+        staff=True,
+        staff_action="training",
+    )

@@ -1,0 +1,232 @@
+"""/newtraining declared as a form: eight questions, then the summary to publish or change.
+
+Title → tags → target group → start → end → place → seats → description, each question showing
+the answer already given (after /back or 修改). The engine (``handlers.form_router``) asks, goes
+back, edits, re-asks, cancels and times out; a staff form, so the role is checked at every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.context import Context
+from bot.dates import DateParseError, parse_end, parse_when
+from bot.services.numbers import NumberProblem, parse_number
+from bot.services.text import TextProblem
+from bot.services.training_wording import error_text, moment_text, when_text
+from bot.services.trainings import (
+    MAX_CAPACITY,
+    TrainingDraft,
+    TrainingError,
+    clean_field,
+    split_tags,
+    start_problem,
+    window_problem,
+)
+from bot.texts import Html, Texts, fmt
+from handlers.forms import (
+    Accept,
+    Answer,
+    Ask,
+    Entry,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Parser,
+    Refuse,
+    State,
+    Step,
+    entry_only,
+)
+from handlers.trainings.timers import kick
+
+FEATURE = "trn"  # the /newtraining buttons
+
+
+def _shown(ask: Ask, key: str) -> str | None:
+    """The answer already given for ``key``, as staff see it; None if none yet."""
+    tt, draft = ask.t.trainings, ask.draft
+    if key not in draft:
+        return None
+    value = draft[key]
+    if key == "tags":
+        return tt.tag_separator.join(value) or tt.none_value
+    if key in ("start", "end"):
+        return moment_text(tt, datetime.fromisoformat(value), ask.settings.timezone)
+    return str(value) or tt.none_value
+
+
+def _question(key: str, text: Callable[[Ask], str]) -> Callable[[Ask], str]:
+    """The question for ``key`` (``text(ask)``), with the answer already given under it."""
+
+    def question(ask: Ask) -> str:
+        asked, given = text(ask), _shown(ask, key)
+        if given is None:
+            return asked
+        return Html(f"{fmt('{q}', q=asked)}\n{fmt(ask.t.trainings.current_value, value=given)}")
+
+    return question
+
+
+def _typed(a: Answer, *, optional: bool = False) -> str:
+    text = (a.text or "").strip()
+    return "" if optional and text.lower() in a.t.trainings.skip_words else text
+
+
+def _cleaned(key: str, *, optional: bool = False) -> Parser:
+    async def parse(a: Answer) -> Outcome:
+        value = clean_field(key, _typed(a, optional=optional))
+        if isinstance(value, TextProblem):
+            return Refuse(error_text(a.t.trainings, key))
+        return Accept({key: value})
+
+    return parse
+
+
+async def _tags(a: Answer) -> Outcome:
+    return Accept({"tags": list(split_tags(_typed(a, optional=True)))})
+
+
+async def _start(a: Answer) -> Outcome:
+    """The start as typed: understood, in the future and at most two years ahead."""
+    tt, service = a.t.trainings, a.context.services.trainings
+    try:
+        start = parse_when(_typed(a), now=service.now(), tz=a.ask.settings.timezone)
+    except DateParseError:
+        return Refuse(tt.bad_date)
+    if problem := start_problem(start, service.now()):
+        return Refuse(error_text(tt, problem))
+    end = datetime.fromisoformat(a.draft["end"]) if "end" in a.draft else None
+    if a.ask.editing and (end is None or window_problem(start, end)):
+        return Accept({"start": start.isoformat()}, goto="end", edit=True)  # the old end is off
+    return Accept({"start": start.isoformat()})
+
+
+async def _end(a: Answer) -> Outcome:
+    """The end: a time, a date and time, or a length ("2小时")."""
+    tt, service = a.t.trainings, a.context.services.trainings
+    start = datetime.fromisoformat(a.draft["start"])
+    try:
+        end = parse_end(_typed(a), start=start, now=service.now(), tz=a.ask.settings.timezone)
+    except DateParseError:
+        return Refuse(tt.bad_date)
+    if problem := window_problem(start, end):
+        return Refuse(error_text(tt, problem))
+    return Accept({"end": end.isoformat()})
+
+
+async def _capacity(a: Answer) -> Outcome:
+    """The number of seats: ASCII, full-width or Chinese numerals (bot.services.numbers)."""
+    value = parse_number(_typed(a), ("人", "个"))
+    if value is NumberProblem.FOREIGN_DIGITS:
+        return Refuse(a.t.form.bad_digits)
+    if isinstance(value, NumberProblem) or not value.is_integer():
+        return Refuse(a.t.trainings.bad_capacity)
+    if not 1 <= value <= MAX_CAPACITY:
+        return Refuse(a.t.trainings.bad_capacity)
+    return Accept({"capacity": int(value)})
+
+
+def draft_object(draft: dict[str, Any]) -> TrainingDraft:
+    """The session the answers describe."""
+    return TrainingDraft(
+        title=str(draft.get("title", "")),
+        tags=tuple(draft.get("tags", ())),
+        target_group=str(draft.get("target", "")),
+        starts_at=datetime.fromisoformat(draft["start"]),
+        ends_at=datetime.fromisoformat(draft["end"]),
+        place=str(draft.get("place", "")),
+        capacity=int(draft.get("capacity", 0)),
+        description=str(draft.get("description", "")),
+    )
+
+
+def _summary(ask: Ask) -> str:
+    tt, d = ask.t.trainings, draft_object(ask.draft)
+    return fmt(
+        tt.summary,
+        title=d.title,
+        tags=tt.tag_separator.join(d.tags) or tt.none_value,
+        target=d.target_group or tt.none_value,
+        when=when_text(tt, d.starts_at, d.ends_at, ask.settings.timezone),
+        place=d.place,
+        capacity=d.capacity,
+        description=d.description or tt.none_value,
+    )
+
+
+_STEP_OF_ERROR = {"past": "start", "too_far": "start", "order": "start", "too_long": "end"}
+
+
+async def _publish(a: Answer) -> Outcome:
+    """Publish the session and queue its announcement; a refusal asks the field again."""
+    user, message, tt = a.update.effective_user, a.update.effective_message, a.t.trainings
+    if user is None or message is None:
+        return Finish()
+    try:
+        result = await a.context.services.trainings.create(draft_object(a.draft), actor=user.id)
+    except TrainingError as exc:
+        step = _STEP_OF_ERROR.get(exc.code, "title")
+        return Accept(goto=step, edit=True, note=error_text(tt, exc.code))
+    await message.reply_text(fmt(tt.published, id=result.training.id, announced=result.notified))
+    kick(a.context.application)
+    return Finish()
+
+
+async def _open(update: Update, context: Context, _: State | None) -> Opening:
+    return Opening({})
+
+
+def _label(key: str) -> Callable[[Texts], str]:
+    return lambda t: dict(t.trainings.new_fields)[key]
+
+
+def _step(key: str, text: Callable[[Ask], str], parse: Parser) -> Step:
+    return Step(key, _question(key, text), parse, label=_label(key))
+
+
+STEPS = (
+    _step("title", lambda ask: ask.t.trainings.ask_title, _cleaned("title")),
+    _step(
+        "tags",
+        lambda ask: fmt(
+            ask.t.trainings.ask_tags,
+            known=ask.t.common.list_separator.join(ask.services.trainings.tags())
+            if ask.services
+            else "",
+        ),
+        _tags,
+    ),
+    _step("target", lambda ask: ask.t.trainings.ask_target, _cleaned("target", optional=True)),
+    _step("start", lambda ask: ask.t.trainings.ask_start, _start),
+    _step("end", lambda ask: ask.t.trainings.ask_end, _end),
+    _step("place", lambda ask: ask.t.trainings.ask_place, _cleaned("place")),
+    _step("capacity", lambda ask: ask.t.trainings.ask_capacity, _capacity),
+    _step(
+        "description",
+        lambda ask: ask.t.trainings.ask_description,
+        _cleaned("description", optional=True),
+    ),
+)
+
+
+def form() -> Form:
+    """The staff's /newtraining dialog."""
+    return Form(
+        name="new_training",
+        key=FEATURE,
+        steps=STEPS,
+        entries=(Entry(CommandHandler("newtraining", entry_only), _open),),
+        submit=_publish,
+        again="/newtraining",
+        summary=_summary,
+        submit_label=lambda t: t.trainings.btn_publish,
+        staff=True,
+        staff_action="newtraining",
+    )

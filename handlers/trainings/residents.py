@@ -1,0 +1,147 @@
+"""The residents' side of trainings: the list, /mytrainings, 报名 / 取消报名, the calendar file."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.services.training_wording import card_text, reminders_text, when_text
+from bot.services.trainings import SignupOutcome, calendar_file
+from bot.texts import fmt
+from db.models import SessionCard, SignupStatus
+from handlers.trainings.cards import card_keyboard, query_training_id, send_cards
+from handlers.trainings.timers import arm_timer, kick
+
+
+async def list_trainings(update: Update, context: Context) -> None:
+    """Show upcoming sessions, one card each, with sign-up buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    cards = await context.services.trainings.upcoming(user.id)
+    if not cards:
+        await message.reply_text(t.trainings.none_upcoming)
+        return
+    await message.reply_text(fmt(t.trainings.list_header, count=len(cards)))
+    await send_cards(update, context, cards)
+
+
+async def my_trainings(update: Update, context: Context) -> None:
+    """Show the sessions the user signed up or is waitlisted for."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    cards = await context.services.trainings.mine(user.id)
+    if not cards:
+        await message.reply_text(t.trainings.mine_none)
+        return
+    await message.reply_text(fmt(t.trainings.mine_header, count=len(cards)))
+    await send_cards(update, context, cards)
+
+
+async def join(update: Update, context: Context) -> None:
+    """Sign the user up (or waitlist them) and refresh the card."""
+    query, user = update.callback_query, update.effective_user
+    tid = await query_training_id(update, context, "join")
+    if query is None or user is None or tid is None:
+        return
+    tt = context.texts(user).trainings
+    result = await context.services.trainings.signup(tid, user.id)
+    toast = {
+        SignupOutcome.SIGNED: tt.toast_signed,
+        SignupOutcome.WAITLISTED: tt.toast_waitlisted,
+        SignupOutcome.ALREADY_SIGNED: tt.toast_already_signed,
+        SignupOutcome.ALREADY_WAITLISTED: tt.toast_already_waitlisted,
+        SignupOutcome.CLOSED: tt.toast_closed,
+        SignupOutcome.NOT_FOUND: tt.toast_not_found,
+    }[result.outcome]
+    await query.answer(toast.format(position=result.position))
+    if result.outcome is SignupOutcome.SIGNED:
+        await arm_timer(context.application)
+    card = await _refresh_card(update, context, tid)
+    if card is not None and result.outcome in (SignupOutcome.SIGNED, SignupOutcome.WAITLISTED):
+        await _confirm_signup(update, context, card, result.position)
+
+
+async def _confirm_signup(
+    update: Update, context: Context, card: SessionCard, position: int
+) -> None:
+    """Say in the chat what the sign-up means: the reminders to expect, or the waitlist place."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    t = context.texts(update.effective_user)
+    tt, tr = t.trainings, card.training
+    if card.my_status is SignupStatus.WAITLISTED:
+        text = fmt(tt.waitlist_confirm, title=tr.title, position=card.my_position or position)
+    else:
+        tz = context.services.settings.timezone
+        reminders = reminders_text(tt, context.services.trainings.offsets, t.common.list_separator)
+        when = when_text(tt, tr.starts_at, tr.ends_at, tz)
+        text = fmt(
+            tt.signed_confirm, title=tr.title, when=when, place=tr.place, reminders=reminders
+        )
+    await context.bot.send_message(chat.id, text)
+
+
+async def leave(update: Update, context: Context) -> None:
+    """Withdraw the user's seat or waitlist place; whoever moves up is told."""
+    query, user = update.callback_query, update.effective_user
+    tid = await query_training_id(update, context, "leave")
+    if query is None or user is None or tid is None:
+        return
+    tt = context.texts(user).trainings
+    result = await context.services.trainings.withdraw(tid, user.id)
+    await query.answer(tt.toast_withdrawn if result.withdrawn else tt.toast_not_signed)
+    if result.promoted:
+        kick(context.application)
+    card = await _refresh_card(update, context, tid)
+    if result.withdrawn and card is not None and update.effective_chat is not None:
+        text = fmt(tt.withdrawn_confirm, title=card.training.title)
+        await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def _refresh_card(update: Update, context: Context, tid: int) -> SessionCard | None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return None
+    card = await context.services.trainings.card(tid, user.id)
+    if card is None or query.message is None:
+        return card
+    t = context.texts(user)
+    tt = t.trainings
+    staff = context.services.roles.is_staff(user.id)
+    text = card_text(t, card, context.services.settings.timezone)
+    markup = card_keyboard(tt, card, staff=staff)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # pressing 报名 twice changes nothing on the card
+        if "not modified" not in exc.message:
+            raise
+    return card
+
+
+async def send_calendar(update: Update, context: Context) -> None:
+    """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    tid = await query_training_id(update, context, "ics")
+    if query is None or user is None or chat is None or tid is None:
+        return
+    tt = context.texts(user).trainings
+    card = await context.services.trainings.card(tid, user.id)
+    if card is None or card.my_status is not SignupStatus.SIGNED:
+        waiting = card is not None and card.my_status is SignupStatus.WAITLISTED
+        await query.answer(
+            tt.calendar_signed_only if waiting else tt.toast_not_signed, show_alert=True
+        )
+        return
+    await query.answer()
+    data = calendar_file(card.training, now=context.services.trainings.now())
+    await context.bot.send_document(
+        chat.id,
+        InputFile(data, filename=f"training-{tid}.ics"),
+        caption=fmt(tt.calendar_caption, title=card.training.title),
+    )

@@ -1,0 +1,77 @@
+"""Which training announcements a resident gets: /subscribe (tag toggles) and /unsubscribe."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import callbacks
+from bot.context import Context
+from bot.services.training_wording import RES, button
+from bot.services.trainings import EVERYTHING
+from bot.texts import Texts, fmt
+
+
+def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> InlineKeyboardMarkup:
+    tt = t.trainings
+
+    def mark(active: bool, label: str) -> str:
+        return (tt.subscribed_mark if active else tt.unsubscribed_mark) + label
+
+    buttons = [button(mark(EVERYTHING in on, tt.subscribe_everything), RES, "sub", "all")]
+    buttons += [button(mark(tag in on, tag), RES, "sub", i) for i, tag in enumerate(tags)]
+    rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
+    rows.append([button(tt.btn_done, RES, "sub", "done")])
+    return InlineKeyboardMarkup(rows)
+
+
+def _subscription_summary(t: Texts, on: set[str]) -> str:
+    if not on:
+        return t.trainings.subscribed_nothing
+    names = [t.trainings.subscribe_everything if tag == EVERYTHING else tag for tag in on]
+    return t.common.list_separator.join(sorted(names))
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """Offer tag toggles for training announcements."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    t = context.texts(user)
+    service = context.services.trainings
+    on = await service.subscriptions(user.id)
+    text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, on))
+    await message.reply_text(text, reply_markup=_subscription_keyboard(t, service.tags(), on))
+
+
+async def toggle_subscription(update: Update, context: Context) -> None:
+    """Flip one tag (or 'everything'), or close the picker with a summary."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = context.texts(user)
+    service = context.services.trainings
+    args = callbacks.decode(query.data, RES, 2)
+    tags = service.tags()
+    choice = args[1] if args else ""
+    if choice == "done":
+        await query.answer()
+        summary = _subscription_summary(t, await service.subscriptions(user.id))
+        await query.edit_message_text(fmt(t.trainings.subscribe_saved, current=summary))
+        return
+    if choice != "all" and not (choice.isdigit() and int(choice) < len(tags)):
+        await query.answer(t.common.stale_button, show_alert=True)
+        return
+    await query.answer()
+    on = await service.toggle(user.id, EVERYTHING if choice == "all" else tags[int(choice)])
+    text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, on))
+    await query.edit_message_text(text, reply_markup=_subscription_keyboard(t, tags, on))
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    """Drop every training subscription."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    tt = context.texts(user).trainings
+    count = await context.services.trainings.unsubscribe_all(user.id)
+    await message.reply_text(fmt(tt.unsubscribed, count=count) if count else tt.unsubscribe_none)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.buttons import RegistrationButton, ResubmitButton, TopicButton
+from bot.buttons import RegistrationButton, ResubmitButton
 from bot.context import Context
 from bot.services.registration import (
     NAME_MAX_CHARS,
@@ -37,7 +36,7 @@ from bot.services.registration import (
     parse_phone,
 )
 from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
-from bot.texts import Html, Texts, fmt, menu_labels, status_label
+from bot.texts import Html, Texts, fmt, menu_labels
 from db.models import ProjectStatus
 from handlers import review
 from handlers.forms import (
@@ -58,13 +57,12 @@ from handlers.forms import (
     Widget,
     entry_only,
 )
-from handlers.staff_guard import send_safely
+from handlers.registration.confirm import submitted
 from handlers.ui import main_menu
 
 _LOGGER = logging.getLogger(__name__)
 
 FEATURE = RegistrationButton.prefix[-1]
-TAX_REBATE_TOPIC = "tax-rebate"
 OTHER = "other"
 REGISTER_LABELS = menu_labels("btn_register")
 
@@ -366,47 +364,8 @@ async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
         label = _label(a.t, result.field)
         note = fmt(a.t.registration.choice_gone, label=label) if gone else None
         return Accept(goto=result.field.value, edit=True, note=note)
-    await _submitted(a, result, draft)
+    await submitted(a.update, a.context, result, draft)
     return Finish()
-
-
-async def _submitted(a: Answer, result: Submitted, draft: Draft) -> None:
-    """The project is stored: whatever happens to the messages, staff hear of it."""
-    update, context = a.update, a.context
-    try:
-        await _confirm(update, context, result, draft)
-    except TelegramError as exc:
-        _LOGGER.error(
-            "error while handling update %s: the confirmation of %s was not delivered (%s)",
-            update.update_id,
-            result.project.ref_no,
-            exc.message,
-        )
-        chat_id = update.effective_chat.id if update.effective_chat else 0
-        await send_safely(
-            context, chat_id, lambda: context.bot.send_message(chat_id, a.t.common.error)
-        )
-    await review.notify_staff(context, result.review)
-
-
-async def _confirm(update: Update, context: Context, result: Submitted, draft: Draft) -> None:
-    t = context.texts(update.effective_user)
-    r = t.registration
-    status = status_label(t, result.project.status)
-    done = r.submitted if draft.resubmit_id is None else r.resubmitted
-    lines = [fmt(done, ref_no=result.project.ref_no, status=status)]
-    if result.referral is not None and result.referral.credited:
-        lines.append(fmt(r.referral_credited, name=draft.referrer_name))
-    elif result.referral is not None and result.referral.refused is not None:
-        lines.append(fmt(dict(r.referral_refused)[result.referral.refused.value]))
-    data = TopicButton(TAX_REBATE_TOPIC).pack()
-    tax = [[InlineKeyboardButton(r.btn_tax_rebate, callback_data=data)]]
-    if update.effective_chat is None:
-        return
-    chat_id = update.effective_chat.id
-    text = Html("\n\n".join(lines))
-    await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup(tax))
-    await context.bot.send_message(chat_id, t.common.menu_prompt, reply_markup=main_menu(t))
 
 
 # ------------------------------------------------------------------ opening

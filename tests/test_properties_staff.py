@@ -17,6 +17,7 @@ from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
 from bot.services.text import TextProblem
 from bot.shell.harness import BotHarness
 from tests.conftest import ADMIN_ID
+from tests.dialog_state import draft_of
 from tests.hostile_text import hostile_text, watching
 
 TEXT = hostile_text().filter(lambda s: not s.startswith("/"))
@@ -46,8 +47,7 @@ async def test_broadcast_takes_any_text(harness: BotHarness, text: str) -> None:
         else:
             # The audience buttons mean the text was taken; the draft holds it cleaned.
             assert replies.last.button_labels
-            draft = harness.running.app.user_data[ADMIN_ID]["broadcast"]
-            assert draft["text"] == cleaned
+            assert draft_of(harness, ADMIN_ID, "broadcast")["text"] == cleaned
         assert (await admin.send("/cancel")).messages
     watch.assert_clean(text)
 

@@ -104,3 +104,20 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 10 else f"{value:,.0f}"
     return str(value)
+
+
+def spread(values: Sequence[float], digits: int = 3) -> dict[str, float]:
+    """min, median and max of repeated measurements, rounded."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return {
+        "min": round(ordered[0], digits),
+        "median": round(median, digits),
+        "max": round(ordered[-1], digits),
+    }
+
+
+def spread_text(values: dict[str, float]) -> str:
+    """``median (min-max)`` for a table cell."""
+    return f"{values['median']} ({values['min']}-{values['max']})"

@@ -25,9 +25,17 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 
 from bot.processing import UserOrderedProcessor
+from bot.sending import reply_unread
 from bot.shell.app import MAX_CONCURRENT_UPDATES
 from bot.shell.emulator import BotApiEmulator, EmulatorRequest, SimUser
 from db.database import Database
@@ -44,6 +52,9 @@ class Canned:
     html: str
     plain: str
     keyboard: dict[str, Any]
+    # Send it with ``bot.sending.reply_unread`` (as Q&A does) instead of ``reply_text``,
+    # which parses the sent message back into a ``Message``.
+    unread: bool = False
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,6 +70,9 @@ def _canned_reply(
         """Answer with ``canned``, its keyboard built anew each time as a handler would."""
         if update.effective_message is not None:
             keyboard = InlineKeyboardMarkup.de_json(canned.keyboard, context.bot)
+            if canned.unread:
+                await reply_unread(update.effective_message, canned.html, keyboard)
+                return
             await update.effective_message.reply_text(
                 canned.html, parse_mode=ParseMode.HTML, reply_markup=keyboard
             )
@@ -91,6 +105,8 @@ def echo_application(
     """The echo bot (or the ``canned`` one) built by ``builder``, whose transport is set, with
     the bot's update processor."""
     processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    if canned is not None:  # as the real bot: HTML unless a call says otherwise
+        builder = builder.defaults(Defaults(parse_mode=ParseMode.HTML))
     app: EchoApp = builder.concurrent_updates(processor).build()
     processor.application = app
     callback = echo if canned is None else _canned_reply(canned)
@@ -127,7 +143,11 @@ def percentile(values: Sequence[float], q: float) -> float:
 async def echo_throughput(
     n_users: int, msgs_per_user: int, *, db_path: Path | None = None, canned: Canned | None = None
 ) -> dict[str, float]:
-    """``n_users`` users each send ``msgs_per_user`` messages at once; throughput and latency.
+    """``n_users`` users each send ``msgs_per_user`` messages at once; throughput, latency, CPU.
+
+    ``cpu_ms_per_update`` is this process's CPU time (every thread: the bot, the emulator, the
+    simulated users, aiosqlite's) per message over the load, less noisy than the wall-clock
+    rate on a shared machine.
 
     With ``db_path`` the echo bot keeps its ``user_data`` and chat data in the bot's SQLite
     persistence at that (new) path, like the real bot does. With ``canned`` every message
@@ -152,9 +172,9 @@ async def echo_throughput(
 
     try:
         async with running_echo_bot(emulator, database, canned):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await asyncio.gather(*(session(uid) for uid in range(1, n_users + 1)))
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         if database is not None:
             await database.close()
@@ -164,6 +184,8 @@ async def echo_throughput(
         "messages": float(messages),
         "seconds": seconds,
         "messages_per_s": messages / seconds,
+        "cpu_s": cpu,
+        "cpu_ms_per_update": cpu / messages * 1000,
         "p50_ms": statistics.median(latencies),
         "p99_ms": percentile(latencies, 99),
     }

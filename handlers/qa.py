@@ -19,6 +19,7 @@ from bot.buttons import (
     Vote,
 )
 from bot.context import Context
+from bot.sending import reply_unread
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.texts import Texts, fmt
 from handlers.ui import contact_block, inline_rows
@@ -86,31 +87,31 @@ async def ask(update: Update, context: Context) -> None:
     t = context.texts(user)
     question = message.text.strip()
     if not question:
-        await message.reply_text(t.common.empty_text)
+        await reply_unread(message, t.common.empty_text)
         return
     if len(question) > MAX_QUESTION_CHARS:
-        await message.reply_text(
-            fmt(t.qa.too_long, length=len(question), limit=MAX_QUESTION_CHARS)
+        await reply_unread(
+            message, fmt(t.qa.too_long, length=len(question), limit=MAX_QUESTION_CHARS)
         )
         return
     if (wait := context.services.question_allowance(user.id)) > 0:
-        await message.reply_text(fmt(t.common.slow_down, seconds=wait))
+        await reply_unread(message, fmt(t.common.slow_down, seconds=wait))
         return
     asked = await context.services.qa.ask(user.id, question, t.lang)
     result = asked.result
     qa = context.services.qa
     if result.decision == "answer" and result.topic_id and (topic := qa.topic(result.topic_id)):
         text, keyboard = render_topic(t, context, topic, asked.question_id)
-        await message.reply_text(text, reply_markup=keyboard)
+        await reply_unread(message, text, keyboard)
     elif result.decision == "ambiguous":
         options = [qa.topic(i) for i in (result.topic_id, *result.alternatives) if i]
         rows = [[_topic_button(t, o)] for o in dict.fromkeys(options) if o][:3]
-        await message.reply_text(t.qa.ambiguous, reply_markup=InlineKeyboardMarkup(rows))
+        await reply_unread(message, t.qa.ambiguous, InlineKeyboardMarkup(rows))
     elif result.reason == "greeting":
         town = context.services.settings.town.name_for(t.lang)
-        await message.reply_text(fmt(t.qa.greeting, town=town))
+        await reply_unread(message, fmt(t.qa.greeting, town=town))
     elif result.reason == "thanks":
-        await message.reply_text(t.qa.thanks)
+        await reply_unread(message, t.qa.thanks)
     elif result.reason == "keyword_menu" and (
         topics := [o for o in (qa.topic(i) for i in result.alternatives) if o]
     ):
@@ -119,14 +120,12 @@ async def ask(update: Update, context: Context) -> None:
         rows.append(
             [InlineKeyboardButton(t.qa.btn_browse, callback_data=CategoriesButton().pack())]
         )
-        await message.reply_text(t.qa.menu_hint_topics, reply_markup=InlineKeyboardMarkup(rows))
+        await reply_unread(message, t.qa.menu_hint_topics, InlineKeyboardMarkup(rows))
     elif result.reason in ("too_short", "keyword_menu"):
-        await message.reply_text(t.qa.menu_hint, reply_markup=_categories_keyboard(t, context))
+        await reply_unread(message, t.qa.menu_hint, _categories_keyboard(t, context))
     else:
         office = contact_block(t, context.services.settings.office)
-        await message.reply_text(
-            fmt(t.qa.abstain, contact=office), reply_markup=_abstain_keyboard(t)
-        )
+        await reply_unread(message, fmt(t.qa.abstain, contact=office), _abstain_keyboard(t))
 
 
 async def policies(update: Update, context: Context) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from benchmarks.bench_http import _load, _Replies, measure
@@ -32,6 +34,12 @@ async def test_bare_echo_answers_every_message() -> None:
 async def test_canned_echo_sends_the_answer_with_its_keyboard() -> None:
     result = await echo_throughput(3, 2, canned=ANSWER)
     assert result["messages"] == 6
+
+
+async def test_canned_echo_sent_unread_arrives_the_same() -> None:
+    result = await echo_throughput(3, 2, canned=replace(ANSWER, unread=True))
+    assert result["messages"] == 6
+    assert result["cpu_ms_per_update"] > 0
 
 
 async def test_canned_echo_notices_a_reply_that_differs() -> None:

@@ -13,6 +13,7 @@ import asyncio
 import contextvars
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,7 @@ class KnowledgeService:
         self._settings = settings
         self._kb: KnowledgeBase | None = None
         self._searcher: Searcher | None = None
+        self._cache = _SearchCache()
         self._log = _QuestionLog(db)
 
     @property
@@ -76,15 +78,20 @@ class KnowledgeService:
         directory: Path | None = self._settings.knowledge_dir
         # Parsing and indexing are CPU work; keep the event loop answering meanwhile.
         kb, searcher = await asyncio.to_thread(_build, directory, by_topic)
-        self._kb, self._searcher = kb, searcher
+        self._kb, self._searcher, self._cache = kb, searcher, _SearchCache()
         _LOGGER.info("knowledge base loaded: %d topics", len(kb.topics))
         return kb
 
     def search(self, text: str) -> SearchResult:
-        """Search without logging (for previews and tests)."""
+        """Search without logging (for previews and tests).
+
+        Residents ask the same questions over and over, and the search is a pure function of
+        the question and the knowledge base, so recent results are kept (``_SearchCache``);
+        ``reload()`` starts a fresh cache with the new knowledge base.
+        """
         if self._searcher is None:
             raise RuntimeError("the knowledge base is not loaded")
-        return self._searcher.search(text)
+        return self._cache.get(self._searcher, text)
 
     async def ask(self, user_id: int, text: str, lang: str) -> Asked:
         """Search ``text`` and log the question with the decision (committed on return)."""
@@ -147,6 +154,31 @@ class KnowledgeService:
     def source_text(self, topic: Topic, lang: str) -> str:
         """The report sentences the topic rests on and its review date."""
         return render_source(topic, lang)
+
+
+class _SearchCache:
+    """The latest ``MAX_ENTRIES`` search results, by question text (least recently used out).
+
+    Results are frozen, so a hit hands out the same object. Keyed by the text as asked: the
+    normalised key is made by the search itself, which is what a hit saves.
+    """
+
+    MAX_ENTRIES = 2048
+
+    def __init__(self) -> None:
+        self._results: OrderedDict[str, SearchResult] = OrderedDict()
+
+    def get(self, searcher: Searcher, text: str) -> SearchResult:
+        """The result of ``searcher.search(text)``, from the cache when asked recently."""
+        result = self._results.get(text)
+        if result is not None:
+            self._results.move_to_end(text)
+            return result
+        result = searcher.search(text)
+        self._results[text] = result
+        if len(self._results) > self.MAX_ENTRIES:
+            self._results.popitem(last=False)
+        return result
 
 
 class _QuestionLog:

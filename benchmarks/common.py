@@ -101,6 +101,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, dict) and set(value) == {"min", "median", "max"}:
+        return spread_text(value)
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 10 else f"{value:,.0f}"
     return str(value)

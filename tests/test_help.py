@@ -14,6 +14,7 @@ from tests.conftest import ADMIN_ID
 ZH = get_texts("zh").common
 COMMAND = re.compile(r"(?<![<\w])/([a-z_]+)")  # not the "/b" of "</b>"
 STAFF = {
+    "attendance",
     "review",
     "complaints",
     "inbox",

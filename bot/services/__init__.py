@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.attendance import AttendanceService
 from bot.services.broadcast import BroadcastService
 from bot.services.complaints import ComplaintService
 from bot.services.contact import ContactService
@@ -44,6 +45,7 @@ class Services:
     question_throttle: Throttle
     dialog_throttle: Throttle
     trainings: TrainingService
+    attendance: AttendanceService
     stats: StatsService
     exports: ExportService
     unanswered: UnansweredService
@@ -87,6 +89,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
             trainings=TrainingService(db, clock, settings),
+            attendance=AttendanceService(db, clock, settings),
             stats=StatsService(db, clock, settings),
             exports=ExportService(db, clock, settings),
             unanswered=UnansweredService(db, clock, qa),

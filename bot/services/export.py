@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from bot.clock import Clock
 from bot.settings import Settings
 from bot.texts import Texts, status_label
+from db import attendance as attendance_repo
 from db import questions as questions_repo
 from db import stats as stats_repo
 from db.audit import append_audit
@@ -219,6 +220,7 @@ class ExportService:
                 return Sheet(e.sheet_projects, e.project_headers, kinds, tuple(rows))
             if kind is ExportKind.TRAININGS:
                 trainings = await stats_repo.trainings_for_export(conn)
+                attended = await attendance_repo.attended_by_training(conn)
                 rows = [
                     (
                         s.id,
@@ -233,11 +235,13 @@ class ExportService:
                         s.waitlisted,
                         s.cancelled,
                         status_label(t, s.status),
+                        # Blank until staff mark attendance for the session.
+                        *attended.get(s.id, (None, None)),
                     )
                     for s in trainings
                 ]
                 kinds = ("int",) + ("text",) * 3 + ("datetime",) * 2 + ("text",)
-                kinds += ("int",) * 4 + ("text",)
+                kinds += ("int",) * 4 + ("text",) + ("int",) * 2
                 return Sheet(e.sheet_trainings, e.training_headers, kinds, tuple(rows))
             if kind is ExportKind.QUESTIONS:
                 questions = await questions_repo.list_questions(conn, limit=MAX_QUESTIONS)

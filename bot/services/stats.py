@@ -20,10 +20,12 @@ from bot.clock import Clock
 from bot.settings import Settings
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
+from db import attendance as attendance_repo
 from db import projects as projects_repo
 from db import questions as questions_repo
 from db import referrals as referrals_repo
 from db import stats as stats_repo
+from db.attendance import AttendanceCounts
 from db.database import Database
 from db.models import DecisionCounts, ProjectStats, ReferralCounts, SignupCounts, SignupStatus
 
@@ -147,6 +149,7 @@ class StatsReport:
     referrals: ReferralCounts
     questions: DecisionCounts
     signups: SignupCounts
+    attendance: AttendanceCounts
 
 
 class StatsService:
@@ -174,6 +177,9 @@ class StatsService:
             referrals = await referrals_repo.count_referrals(conn, since=since, until=until)
             questions = await questions_repo.count_by_decision(conn, since=since, until=until)
             signups = await stats_repo.count_signups(conn, since=since, until=until)
+            attendance = await attendance_repo.attendance_counts(
+                conn, now=self._clock(), since=since, until=until
+            )
         tz = self._settings.timezone
         months: dict[str, int] = {}
         for created in times:
@@ -186,6 +192,7 @@ class StatsService:
             referrals=referrals,
             questions=questions,
             signups=signups,
+            attendance=attendance,
         )
 
 
@@ -295,7 +302,7 @@ def render_report(t: Texts, report: StatsReport) -> Html:
             ]
         )
     )
-    g = report.signups
+    g, h, a = report.signups, report.attendance, t.attendance
     blocks.append(
         Html(f"<b>{escape(s.trainings_header)}</b>\n")
         + table(
@@ -305,6 +312,10 @@ def render_report(t: Texts, report: StatsReport) -> Html:
                 (status_label(t, SignupStatus.CANCELLED), str(g.cancelled)),
                 (s.sessions, str(g.sessions)),
                 (s.people, str(g.people)),
+                (a.stats_held, str(h.sessions)),
+                (a.stats_came, str(h.attended)),
+                (a.stats_absent, str(h.absent)),
+                (a.stats_unmarked, str(h.unmarked)),
             ]
         )
     )

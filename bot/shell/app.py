@@ -54,6 +54,7 @@ from bot.shell.web.transport import ChannelRateLimiter
 from bot.texts import get_texts, menu_labels
 from db.persistence import SQLitePersistence
 from handlers import (
+    attendance,
     broadcast,
     complaints,
     contact,
@@ -199,6 +200,7 @@ def _staff_handlers() -> list[tuple[BaseHandler[Any, Any, Any], str | None]]:
     return [
         *((h, "review") for h in review.commands()),
         *((h, "training") for h in trainings.staff_buttons()),
+        *((h, "attendance") for h in attendance.handlers()),
         *((h, None) for h in complaints.staff_commands()),
         *((h, None) for h in contact.commands()),
         (CommandHandler("stats", stats.stats), None),

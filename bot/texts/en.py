@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.sections import (
+    AttendanceTexts,
     BroadcastTexts,
     CommonTexts,
     ComplaintTexts,
@@ -53,7 +54,8 @@ COMMON = CommonTexts(
         "📊 /stats statistics (e.g. /stats this-month)\n"
         "📤 /export download Excel / CSV\n"
         "❓ /unanswered questions not answered · 🔄 /kbreload reload the knowledge base\n"
-        "📢 /broadcast message everyone · 📅 /newtraining publish a training session"
+        "📢 /broadcast message everyone · 📅 /newtraining publish a training session\n"
+        "👥 /attendance attendee lists, sign-in sheets and who came"
     ),
     menu_prompt="🏠 Main menu: pick what you need, or just type a question.",
     btn_policies="📚 Policies",
@@ -116,6 +118,7 @@ COMMON = CommonTexts(
         ("kbreload", "Reload the knowledge base"),
         ("broadcast", "Broadcast a message"),
         ("newtraining", "Publish a training session"),
+        ("attendance", "Attendees and attendance"),
         ("review", "Projects to review"),
         ("complaints", "Complaints"),
         ("inbox", "Residents' messages"),
@@ -369,6 +372,65 @@ TRAININGS = TrainingTexts(
     current_value="(Now: {value}. Send a new one to change it, /back to go back.)",
 )
 
+ATTENDANCE = AttendanceTexts(
+    btn_list="👥 Attendees",
+    btn_sheet="📄 Sign-in sheet",
+    btn_mark="✅ Attendance",
+    menu_header=(
+        "👥 <b>Attendees and attendance</b>\nChoose a session (last two weeks or upcoming):"
+    ),
+    menu_none=(
+        "No session in the last two weeks and none coming up. Publish one with /newtraining."
+    ),
+    menu_button="{date} {title} ({count})",
+    session_header="👥 <b>{title}</b>\n{when}",
+    list_header=(
+        "👥 <b>{title}</b>\n{when}\nSigned up {signed} / {capacity}, waitlist {waitlisted}"
+    ),
+    list_signed="<b>Signed up</b>",
+    list_waitlisted="<b>Waitlist</b> (in order)",
+    list_line="{n}. {mark}{name}{details}",
+    list_empty="Nobody has signed up yet.",
+    no_phone="no phone given",
+    no_village="village unknown",
+    mark_header=(
+        "✅ <b>Attendance: {title}</b>\nTap a name to mark them as present; tap again for "
+        "absent.\nPresent {came}, absent {absent}, not marked {unmarked}  "
+        "(page {page}/{pages})"
+    ),
+    mark_came="✅ ",
+    mark_absent="❌ ",
+    mark_unmarked="⬜ ",
+    btn_rest_absent="Everyone else signed up did not come",
+    btn_prev="◀ Previous",
+    btn_next="Next ▶",
+    rest_absent_done="{count} marked as absent.",
+    errors=(
+        ("not_found", "This session no longer exists."),
+        ("cancelled", "This session was cancelled; there is no attendance to take."),
+        (
+            "not_started",
+            "Attendance can be taken once the session has started. Before that, download "
+            "the sign-in sheet to print.",
+        ),
+        ("not_listed", "This person is no longer on the list (they may have withdrawn)."),
+    ),
+    sheet_name="Sign-in sheet",
+    sheet_title="Sign-in sheet: {title}",
+    sheet_when="{weekday} {date} {start}–{end}   Place: {place}",
+    sheet_headers=("No.", "Name", "Village", "Phone", "Status", "Signature", "Attended"),
+    sheet_caption=(
+        "📄 Sign-in sheet: {title}\n{count} people ({signed} signed up, {waitlisted} on the "
+        "waitlist). Print it and have participants sign in the Signature column."
+    ),
+    came="present",
+    absent="absent",
+    stats_held="Sessions held",
+    stats_came="Attended",
+    stats_absent="Absent",
+    stats_unmarked="Not marked",
+)
+
 STATS = StatsTexts(
     title="📊 <b>Campaign statistics</b>  {period}",
     period_all="all time",
@@ -455,6 +517,8 @@ EXPORT = ExportTexts(
         "Waitlisted",
         "Sign-ups cancelled",
         "Status",
+        "Attended",
+        "Absent",
     ),
     question_headers=(
         "No.",
@@ -959,6 +1023,7 @@ EN = Texts(
     form=FORM,
     qa=QA,
     trainings=TRAININGS,
+    attendance=ATTENDANCE,
     stats=STATS,
     export=EXPORT,
     unanswered=UNANSWERED,

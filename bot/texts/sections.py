@@ -208,6 +208,46 @@ class TrainingTexts:
 
 
 @dataclass(frozen=True, slots=True)
+class AttendanceTexts:
+    """Staff's attendee list, sign-in sheet and attendance marking of a training session."""
+
+    btn_list: str
+    btn_sheet: str
+    btn_mark: str
+    menu_header: str  # /attendance: sessions of the last two weeks and upcoming ones
+    menu_none: str
+    menu_button: str  # {date} {title} {count}
+    session_header: str  # {title} {when}
+    list_header: str  # {title} {when} {signed} {capacity} {waitlisted}
+    list_signed: str
+    list_waitlisted: str
+    list_line: str  # {n} {name} {details} {mark}
+    list_empty: str
+    no_phone: str  # in place of a phone the resident never shared
+    no_village: str
+    mark_header: str  # {title} {came} {absent} {unmarked} {page} {pages}
+    mark_came: str  # before a name marked as having come
+    mark_absent: str
+    mark_unmarked: str
+    btn_rest_absent: str
+    btn_prev: str
+    btn_next: str
+    rest_absent_done: str  # {count}
+    errors: tuple[tuple[str, str], ...]  # (AttendanceError.code, text)
+    sheet_name: str
+    sheet_title: str  # {title}
+    sheet_when: str  # {date} {weekday} {start} {end} {place}
+    sheet_headers: tuple[str, ...]  # no., name, village, phone, status, signature, attended
+    sheet_caption: str  # {title} {count} {signed} {waitlisted}
+    came: str
+    absent: str
+    stats_held: str  # /stats rows
+    stats_came: str
+    stats_absent: str
+    stats_unmarked: str
+
+
+@dataclass(frozen=True, slots=True)
 class StatsTexts:
     """Staff ``/stats``: table titles and row labels (short: they share a phone's width)."""
 
@@ -565,6 +605,7 @@ class Texts:
     form: FormTexts
     qa: QaTexts
     trainings: TrainingTexts
+    attendance: AttendanceTexts
     stats: StatsTexts
     export: ExportTexts
     unanswered: UnansweredTexts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts.sections import (
+    AttendanceTexts,
     BroadcastTexts,
     CommonTexts,
     ComplaintTexts,
@@ -52,7 +53,8 @@ COMMON = CommonTexts(
         "📊 /stats 统计报表（例如 /stats 本月）\n"
         "📤 /export 导出 Excel / CSV\n"
         "❓ /unanswered 未答出的问题　🔄 /kbreload 重新加载知识库\n"
-        "📢 /broadcast 群发通知　📅 /newtraining 发布培训"
+        "📢 /broadcast 群发通知　📅 /newtraining 发布培训\n"
+        "👥 /attendance 培训名单、签到表和到场登记"
     ),
     menu_prompt="🏠 主菜单：请选择您要办的事，或直接打字提问。",
     btn_policies="📚 政策问答",
@@ -109,6 +111,7 @@ COMMON = CommonTexts(
         ("kbreload", "重新加载知识库"),
         ("broadcast", "群发通知"),
         ("newtraining", "发布培训"),
+        ("attendance", "培训名单与签到"),
         ("review", "待审核项目"),
         ("complaints", "投诉处理"),
         ("inbox", "居民留言"),
@@ -356,6 +359,54 @@ TRAININGS = TrainingTexts(
 )
 
 
+ATTENDANCE = AttendanceTexts(
+    btn_list="👥 名单",
+    btn_sheet="📄 签到表",
+    btn_mark="✅ 签到",
+    menu_header="👥 <b>培训名单与签到</b>\n选择一场培训（近两周的和即将开始的）：",
+    menu_none="近两周没有培训，也没有即将开始的培训。用 /newtraining 发布一场。",
+    menu_button="{date} {title}（{count} 人）",
+    session_header="👥 <b>{title}</b>\n{when}",
+    list_header=("👥 <b>{title}</b>\n{when}\n已报名 {signed} / {capacity}，候补 {waitlisted} 人"),
+    list_signed="<b>已报名</b>",
+    list_waitlisted="<b>候补</b>（按顺序）",
+    list_line="{n}. {mark}{name}{details}",
+    list_empty="还没有人报名。",
+    no_phone="未留电话",
+    no_village="村未知",
+    mark_header=(
+        "✅ <b>签到：{title}</b>\n点名字标记“到场”，再点一下改为“未到”。\n"
+        "到场 {came}，未到 {absent}，未标记 {unmarked}　（第 {page}/{pages} 页）"
+    ),
+    mark_came="✅ ",
+    mark_absent="❌ ",
+    mark_unmarked="⬜ ",
+    btn_rest_absent="其余已报名的都没来",
+    btn_prev="◀ 上一页",
+    btn_next="下一页 ▶",
+    rest_absent_done="已将 {count} 人标记为未到。",
+    errors=(
+        ("not_found", "找不到这场培训，可能已被删除。"),
+        ("cancelled", "这场培训已取消，不能签到。"),
+        ("not_started", "培训开始后才能标记到场。开课前可以先下载签到表打印。"),
+        ("not_listed", "此人已不在名单上（可能已取消报名）。"),
+    ),
+    sheet_name="签到表",
+    sheet_title="签到表：{title}",
+    sheet_when="{date}（{weekday}）{start}–{end}　地点：{place}",
+    sheet_headers=("序号", "姓名", "村", "电话", "报名状态", "签名", "到场"),
+    sheet_caption=(
+        "📄 签到表：{title}\n共 {count} 人（已报名 {signed}，候补 {waitlisted}）。"
+        "打印后请参加者在“签名”一栏签名。"
+    ),
+    came="到场",
+    absent="未到",
+    stats_held="已开课场次",
+    stats_came="到场人次",
+    stats_absent="未到人次",
+    stats_unmarked="未签到标记",
+)
+
 STATS = StatsTexts(
     title="📊 <b>全民创业统计</b>　{period}",
     period_all="全部",
@@ -439,6 +490,8 @@ EXPORT = ExportTexts(
         "候补",
         "已取消报名",
         "状态",
+        "到场",
+        "未到",
     ),
     question_headers=("编号", "提问时间", "问题", "结果", "主题", "置信度", "评价", "语言"),
     complaint_headers=(
@@ -885,6 +938,7 @@ ZH = Texts(
     form=FORM,
     qa=QA,
     trainings=TRAININGS,
+    attendance=ATTENDANCE,
     stats=STATS,
     export=EXPORT,
     unanswered=UNANSWERED,

@@ -12,16 +12,23 @@ from bot import callbacks
 from bot.context import Context
 from bot.services.training_wording import button, card_text, error_text
 from bot.services.trainings import TrainingError
-from bot.texts import fmt
-from bot.texts.sections import TrainingTexts
+from bot.texts import Texts, fmt
 from db.models import TrainingStatus
 from handlers.trainings.cards import STAFF, query_training_id
 from handlers.trainings.timers import kick
 
+ATTENDANCE = "tra"  # the attendee list, sign-in sheet and marking (handlers.attendance)
 
-def _staff_keyboard(tt: TrainingTexts, tid: int) -> InlineKeyboardMarkup:
+
+def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
+    tt, a = t.trainings, t.attendance
     return InlineKeyboardMarkup(
         [
+            [
+                button(a.btn_list, ATTENDANCE, "list", tid),
+                button(a.btn_sheet, ATTENDANCE, "xlsx", tid),
+                button(a.btn_mark, ATTENDANCE, "mark", tid),
+            ],
             [
                 button(tt.btn_move, STAFF, "move", tid),
                 button(tt.btn_edit_place, STAFF, "edit", tid, "place"),
@@ -71,8 +78,10 @@ async def _send_staff_view(update: Update, context: Context, tid: int) -> None:
         waitlisted=card.waitlisted,
         pending=await service.pending_notice_count(tid),
     )
-    cancelled = card.training.status is TrainingStatus.CANCELLED
-    await message.reply_text(text, reply_markup=None if cancelled else _staff_keyboard(tt, tid))
+    keyboard = _staff_keyboard(t, tid)
+    if card.training.status is TrainingStatus.CANCELLED:  # only the list is left to see
+        keyboard = InlineKeyboardMarkup(keyboard.inline_keyboard[:1])
+    await message.reply_text(text, reply_markup=keyboard)
 
 
 async def staff_button(update: Update, context: Context) -> None:

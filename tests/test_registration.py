@@ -460,9 +460,30 @@ async def test_referral_link_prefills_and_credits_the_referrer(harness: BotHarne
     assert "老张" in staff.last.text
     await staff.press(R.btn_approve)
     assert "已通过审核" in friend.last.text
+    # The referrer hears what the report says and who decides, never a promise (issue 15.3).
+    told = referrer.last.text
+    assert "每新上一个项目对引荐人给予一定的现金奖励" in told
+    assert "由镇创业办确定" in told
+    assert "符合奖励条件" not in told
     mine = (await referrer.send("/myreferrals")).text
     assert "其中 1 个" in mine
     assert R.reward_eligible in mine
+    assert "通过审核不等于一定有奖励" in mine
+    assert "可获" not in mine
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_text_promises_a_reward_on_approval(lang: str) -> None:
+    """Every reward wording quotes the report and leaves amount and conditions to the office."""
+    r = get_texts(lang).registration
+    for text in (r.invite, r.referrer_approved, r.my_referrals_header):
+        assert "每新上一个项目对引荐人给予一定的现金奖励" in text
+        assert ("创业办确定" in text) if lang == "zh" else ("office decides" in text)
+    forbidden = (
+        ("符合奖励条件", "可获") if lang == "zh" else ("is eligible", "reward-eligible", "you may")
+    )
+    for text in (r.invite, r.referrer_approved, r.my_referrals_header, r.reward_eligible):
+        assert not any(word in text for word in forbidden)
 
 
 async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) -> None:
@@ -590,7 +611,7 @@ async def test_the_referrer_hears_of_the_approval_in_their_language(harness: Bot
     [told] = referrer.bot_messages[before:]
     assert "The project you referred" in told.text
     assert "竹编工坊" in told.text
-    assert "eligible for a reward" in told.text
+    assert "the entrepreneurship office decides the amount" in told.text
     assert "0000-1234567" in told.text  # where to ask about the reward
     assert "已通过审核" in friend.last.text
 

@@ -217,7 +217,7 @@ async def test_stats_numbers_equal_what_was_seeded(staff_bot: BotHarness) -> Non
     assert _row(text, "预计新增就业").split()[1] == "18"
     assert _row(text, "2026-11").split()[1] == "3"
     assert _row(text, "引荐项目").split()[1] == "2"
-    assert _row(text, "可获奖励").split()[1:] == ["1", "(50.0%)"]
+    assert _row(text, "项目已通过").split()[1:] == ["1", "(50.0%)"]
     assert _row(text, "提问").split()[1] == "4"
     assert _row(text, "已回答").split()[1:] == ["2", "(50.0%)"]
     assert _row(text, "需选择").split()[1:] == ["1", "(25.0%)"]

@@ -27,7 +27,7 @@ COMMON = CommonTexts(
         "I can help you:\n"
         "• 📚 answer questions on the start-up support policies (tax rebates, referral "
         "rewards, joint-guarantee loans, training…)\n"
-        "• 📝 register a new project (whoever referred it may be rewarded)\n"
+        "• 📝 register a new project and who referred it\n"
         "• 📅 sign up for training sessions and remind you before they start\n"
         "• 📣 report arbitrary fees, fines or levies\n\n"
         "Just type a question, e.g. <i>Can a new project get its taxes back?</i>\n"
@@ -454,7 +454,7 @@ STATS = StatsTexts(
     others="Others",
     referrals_header="Referrals",
     referrals="Referred",
-    referrals_eligible="Rewardable",
+    referrals_eligible="Project approved",
     questions_header="Policy Q&A",
     asked="Asked",
     answered="Answered",
@@ -886,16 +886,22 @@ REGISTRATION = RegistrationTexts(
     name_erased="(erased)",
     my_referrals_none="You have not referred a project yet. Send /invite for your link.",
     my_referrals_header=(
-        "<b>Projects I referred</b>: {count}, of which {eligible} approved (reward-eligible)."
+        "<b>Projects I referred</b>: {count}, of which {eligible} approved.\n"
+        "The town report says “a cash reward is given to the person who referred each new "
+        "project” (每新上一个项目对引荐人给予一定的现金奖励); the entrepreneurship office "
+        "decides the amount and the conditions: an approval alone does not mean a reward. "
+        "Please ask the office."
     ),
     my_referral="· <b>{ref_no}</b> {name}: {status}, {reward}",
-    reward_eligible="🏅 reward-eligible",
-    reward_pending="eligible once approved",
+    reward_eligible="ask the office about a reward",
+    reward_pending="not approved yet",
     invite=(
         "🔗 <b>Your personal referral link</b>\n{link}\n\n"
-        "Send the link or this QR code to friends starting a business: when a project they "
-        "register through it is approved, you may receive the town's referral reward. "
-        "Send /myreferrals to follow them."
+        "Send the link or this QR code to friends starting a business: the projects they "
+        "register through it are recorded as referred by you. "
+        "The town report says “a cash reward is given to the person who referred each new "
+        "project” (每新上一个项目对引荐人给予一定的现金奖励); the entrepreneurship office "
+        "decides the amount and the conditions. Send /myreferrals to follow them."
     ),
     staff_new_header="🆕 <b>New project to review</b> {ref_no}",
     staff_new=(
@@ -924,9 +930,10 @@ REGISTRATION = RegistrationTexts(
     not_found="This project does not exist.",
     applicant_approved="🎉 Your project <b>{ref_no}</b> “{name}” has been approved.",
     referrer_approved=(
-        "🎉 The project you referred, <b>{ref_no}</b> “{name}”, has been approved, so your "
-        "referral is eligible for a reward. Please ask the entrepreneurship office how to "
-        "claim it:\n\n{office}"
+        "🎉 The project you referred, <b>{ref_no}</b> “{name}”, has been approved. "
+        "The town report says “a cash reward is given to the person who referred each new "
+        "project” (每新上一个项目对引荐人给予一定的现金奖励); the entrepreneurship office "
+        "decides the amount and the conditions; please ask them whether it qualifies:\n\n{office}"
     ),
     applicant_returned=(
         "Your project <b>{ref_no}</b> “{name}” was returned. Reason: {reason}\n"

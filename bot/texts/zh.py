@@ -26,7 +26,7 @@ COMMON = CommonTexts(
         "{name}，您好！我是<b>{town}创业助手</b> 🤝\n\n"
         "我可以帮您：\n"
         "• 📚 解答全民创业扶持政策（税收返还、引荐奖励、联保贷款、培训……）\n"
-        "• 📝 登记新上项目，引荐人可获奖励\n"
+        "• 📝 登记新上项目，记下是谁引荐的\n"
         "• 📅 报名创业培训，开课前提醒您\n"
         "• 📣 反映乱收费、乱罚款、乱摊派等问题\n\n"
         "直接打字提问就行，比如：<i>新上项目税收能返还吗？</i>\n"
@@ -429,7 +429,7 @@ STATS = StatsTexts(
     others="其他",
     referrals_header="引荐",
     referrals="引荐项目",
-    referrals_eligible="可获奖励",
+    referrals_eligible="项目已通过",
     questions_header="政策问答",
     asked="提问",
     answered="已回答",
@@ -818,15 +818,18 @@ REGISTRATION = RegistrationTexts(
     name_erased="（已删除）",
     my_referrals_none="您还没有引荐过项目。发送 /invite 获取您的引荐链接。",
     my_referrals_header=(
-        "<b>我引荐的项目</b>：共 {count} 个，其中 {eligible} 个已通过审核（可获引荐奖励）。"
+        "<b>我引荐的项目</b>：共 {count} 个，其中 {eligible} 个已通过审核。\n"
+        "按镇里的报告，“每新上一个项目对引荐人给予一定的现金奖励”；"
+        "奖励金额和条件由镇创业办确定，通过审核不等于一定有奖励，请向创业办咨询。"
     ),
     my_referral="· <b>{ref_no}</b> {name}：{status}，{reward}",
-    reward_eligible="🏅 可获引荐奖励",
-    reward_pending="审核通过后可获奖励",
+    reward_eligible="奖励请向创业办咨询",
+    reward_pending="尚未通过审核",
     invite=(
         "🔗 <b>您的专属引荐链接</b>\n{link}\n\n"
-        "把链接或这张二维码发给想创业的朋友：他们通过链接登记的项目审核通过后，"
-        "您可按镇里的规定获得引荐奖励。发送 /myreferrals 查看进展。"
+        "把链接或这张二维码发给想创业的朋友：他们通过链接登记的项目会记在您的引荐名下。"
+        "按镇里的报告，“每新上一个项目对引荐人给予一定的现金奖励”；"
+        "奖励金额和条件由镇创业办确定。发送 /myreferrals 查看进展。"
     ),
     staff_new_header="🆕 <b>新项目待审核</b> {ref_no}",
     staff_new=(
@@ -851,8 +854,9 @@ REGISTRATION = RegistrationTexts(
     not_found="找不到这个项目。",
     applicant_approved="🎉 您登记的项目 <b>{ref_no}</b>“{name}”已通过审核。",
     referrer_approved=(
-        "🎉 您引荐的项目 <b>{ref_no}</b>“{name}”已通过审核，这次引荐符合奖励条件。"
-        "奖励的具体办法请到镇创业办咨询：\n\n{office}"
+        "🎉 您引荐的项目 <b>{ref_no}</b>“{name}”已通过审核。"
+        "按镇里的报告，“每新上一个项目对引荐人给予一定的现金奖励”；"
+        "奖励金额和条件由镇创业办确定，是否符合条件请向创业办咨询：\n\n{office}"
     ),
     applicant_returned=(
         "您登记的项目 <b>{ref_no}</b>“{name}”被退回，原因：{reason}\n"

@@ -9,6 +9,7 @@ Parameterised SQL, never a commit. Imports no ``telegram``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -29,9 +30,88 @@ from db.models import (
     SignupStatus,
     from_db_time,
     from_row,
+    to_db_time,
 )
 
 ERASED_ACTION = "privacy.erase"
+# A project still under review (submitted, or returned for correction) cannot be reviewed once
+# its applicant, name and phone are gone: erasure withdraws it.
+PENDING = ("submitted", "returned")
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureImpact:
+    """What erasing a user does beyond their own data: to projects and referrals."""
+
+    pending: tuple[str, ...]  # ref numbers of projects under review: they will be withdrawn
+    approved: tuple[str, ...]  # ref numbers that stay counted, without a name or phone
+    referred: int  # projects this user referred: the credit stays, no longer linked to them
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawnProject:
+    """A project withdrawn by its applicant's erasure, and who referred it (to tell them)."""
+
+    ref_no: str
+    referrer_id: int | None
+    referrer_language_code: str | None  # the referrer's Telegram language
+    referrer_lang_override: str | None  # and their /language choice
+
+
+async def impact(conn: aiosqlite.Connection, user_id: int) -> ErasureImpact:
+    """What ``erase`` would do to ``user_id``'s projects and referrals."""
+    rows = await fetch_all(
+        conn,
+        "SELECT ref_no, status FROM projects WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    referred = await fetch_one(
+        conn, "SELECT count(*) FROM referrals WHERE referrer_user_id = ?", (user_id,)
+    )
+    return ErasureImpact(
+        pending=tuple(str(r[0]) for r in rows if r[1] in PENDING),
+        approved=tuple(str(r[0]) for r in rows if r[1] == "approved"),
+        referred=0 if referred is None else int(referred[0]),
+    )
+
+
+async def _withdraw_pending(
+    conn: aiosqlite.Connection, user_id: int, now: datetime
+) -> list[WithdrawnProject]:
+    """Withdraw the user's projects under review (before their identity goes)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT p.id, p.ref_no, r.referrer_user_id, u.lang_override, u.language_code "
+        "FROM projects p LEFT JOIN referrals r ON r.project_id = p.id "
+        "LEFT JOIN users u ON u.id = r.referrer_user_id "
+        "WHERE p.user_id = ? AND p.status IN (?, ?) ORDER BY p.id",
+        (user_id, *PENDING),
+    )
+    ts = to_db_time(now)
+    withdrawn: list[WithdrawnProject] = []
+    for project_id, ref_no, referrer, override, code in rows:
+        await execute(
+            conn,
+            "UPDATE projects SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+            (ts, project_id),
+        )
+        await execute(
+            conn,
+            "INSERT INTO project_status_history (project_id, status, note, actor_id, created_at) "
+            "VALUES (?, 'withdrawn', NULL, NULL, ?)",
+            (project_id, ts),
+        )
+        await append_audit(
+            conn,
+            actor_id=None,
+            action="project.withdrawn",
+            target_type="project",
+            target_id=ref_no,
+            detail="the applicant erased their personal data",
+            now=now,
+        )
+        withdrawn.append(WithdrawnProject(str(ref_no), referrer, code, override))
+    return withdrawn
 
 
 async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | None:
@@ -73,8 +153,14 @@ async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | No
     )
 
 
-async def erase(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> bool:
+async def erase(
+    conn: aiosqlite.Connection, user_id: int, *, now: datetime
+) -> tuple[bool, list[WithdrawnProject]]:
     """Erase ``user_id``'s personal data, keeping anonymous counts; False if nothing was stored.
+
+    Their projects under review are withdrawn first (returned with their referrers, to tell);
+    approved ones stay counted without a name or phone. Referral credits stay: the referrer
+    of an erased applicant keeps theirs, an erased referrer's become anonymous.
 
     Use inside ``Database.write()``, then ``Database.checkpoint()`` once committed so the
     ``-wal`` file lets go of the old bytes (``secure_delete`` zeroes them in the main file).
@@ -94,16 +180,18 @@ async def erase(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> b
         (user_id,),
     )
     await inbox_repo.forget_user(conn, user_id, now=now)
+    withdrawn = await _withdraw_pending(conn, user_id, now)
     erased = await users_repo.erase_user(conn, user_id)
     if not (erased or scrubbed):
-        return False
+        return False, withdrawn
     projects, questions, messages = (0, 0, 0) if counts is None else tuple(counts)
     await append_audit(
         conn,
         actor_id=None,
         action=ERASED_ACTION,
         target_type="user",
-        detail=f"projects={projects} questions={questions} messages={messages}",
+        detail=f"projects={projects} questions={questions} messages={messages} "
+        f"withdrawn={len(withdrawn)}",
         now=now,
     )
-    return True
+    return True, withdrawn

@@ -10,6 +10,7 @@ back, and forgets the user in the touch cache so their next update records them 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from telegram import Update
@@ -17,8 +18,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.buttons import EraseButton
 from bot.context import Context
-from bot.texts import Texts, fmt, status_label
+from bot.texts import Html, Texts, fmt, status_label
 from db.models import PersonalData
+from handlers.staff_guard import tell_user
 from handlers.ui import chunk_html, inline_rows, pressed, visible_text
 
 MAX_MESSAGES = 3
@@ -133,13 +135,27 @@ async def ask_delete(update: Update, context: Context) -> None:
     """Explain what erasure removes and keeps, and ask for confirmation."""
     if update.effective_message is None:
         return
-    t = context.texts(update.effective_user)
+    user = update.effective_user
+    t = context.texts(user)
+    p, sep = t.privacy, t.common.list_separator
+    blocks = [p.confirm_delete]
+    if user is not None:
+        impact = await context.services.privacy.impact(user.id)
+        if impact.pending:
+            refs = sep.join(impact.pending)
+            blocks.append(fmt(p.erase_pending, count=len(impact.pending), refs=refs))
+        if impact.approved:
+            refs = sep.join(impact.approved)
+            blocks.append(fmt(p.erase_approved, count=len(impact.approved), refs=refs))
+        if impact.referred:
+            blocks.append(fmt(p.erase_referrer, count=impact.referred))
     buttons = [
-        (t.privacy.btn_confirm_delete, EraseButton("erase").pack()),
-        (t.privacy.btn_keep, EraseButton("keep").pack()),
+        (p.btn_confirm_delete, EraseButton("erase").pack()),
+        (p.btn_keep, EraseButton("keep").pack()),
     ]
+    # The consequences come before the irreversible button, in the same message.
     await update.effective_message.reply_text(
-        t.privacy.confirm_delete, reply_markup=inline_rows(buttons)
+        Html("\n\n".join(blocks)), reply_markup=inline_rows(buttons)
     )
 
 
@@ -156,11 +172,27 @@ async def confirm_delete(update: Update, context: Context) -> None:
     if button.choice == "keep":
         await query.edit_message_text(t.privacy.kept)
         return
-    await context.services.privacy.erase(user.id)
+    erasure = await context.services.privacy.erase(user.id)
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
     context.services.users.forget(user.id)
-    await query.edit_message_text(t.privacy.deleted)
+    done = t.privacy.deleted
+    if erasure.withdrawn:
+        refs = t.common.list_separator.join(w.ref_no for w in erasure.withdrawn)
+        done += "\n" + fmt(t.privacy.erase_done_withdrawn, count=len(erasure.withdrawn), refs=refs)
+    await query.edit_message_text(done)
+    for item in erasure.withdrawn:
+        if item.referrer_id is not None:
+            await tell_user(
+                context,
+                item.referrer_id,
+                item.referrer_lang,
+                functools.partial(_withdrawn_notice, ref_no=item.ref_no),
+            )
+
+
+def _withdrawn_notice(t: Texts, *, ref_no: str) -> str:
+    return fmt(t.privacy.referrer_withdrawn, ref_no=ref_no)
 
 
 def commands() -> list[BaseHandler[Update, Context, object]]:

@@ -148,6 +148,8 @@ async def _already(
         return
     if outdated:
         text = fmt(t.registration.card_outdated, ref_no=project.ref_no)
+    elif project.status is ProjectStatus.WITHDRAWN and project.user_id is None:
+        text = fmt(t.registration.withdrawn_erased, ref_no=project.ref_no)
     else:
         text = fmt(t.registration.already_decided, status=status_label(t, project.status))
     await query.answer(text, show_alert=True)
@@ -260,7 +262,13 @@ async def _return_project(a: Answer) -> Outcome:
         await message.reply_text(fmt(t.registration.card_outdated, ref_no=decided.project.ref_no))
         return Finish()
     if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
-        label = "" if decided.project is None else status_label(t, decided.project.status)
+        gone = decided.project
+        if gone is not None and gone.status is ProjectStatus.WITHDRAWN and gone.user_id is None:
+            withdrawn = fmt(t.registration.withdrawn_erased, ref_no=gone.ref_no)
+            await message.reply_text(withdrawn)
+            await _mark_card(context, user.id, pending, withdrawn)
+            return ConversationHandler.END
+        label = "" if gone is None else status_label(t, gone.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
         return Finish()
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)

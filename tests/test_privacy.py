@@ -105,7 +105,7 @@ async def test_deletemydata_leaves_no_personal_field_but_keeps_counts(
 
     await resident.send("/deletemydata")
     erased = await resident.press(P.btn_confirm_delete)
-    assert erased.last.text == P.deleted
+    assert erased.last.text.startswith(P.deleted)
 
     # Nothing personal is left: not in any row, not in the file, not in its WAL.
     db_path = harness.settings.db_path
@@ -134,7 +134,7 @@ async def test_deletemydata_leaves_no_personal_field_but_keeps_counts(
         entries = await list_audit(conn)
     erasure = [e for e in entries if e.action == "privacy.erase"]
     assert len(erasure) == 1
-    assert erasure[0].detail == "projects=1 questions=1 messages=1"
+    assert erasure[0].detail == "projects=1 questions=1 messages=1 withdrawn=1"
     assert [e.actor_id for e in entries if e.action.startswith("denied:")] == [None]
 
     # The resident can carry on: they are recorded afresh, and questions are logged again.
@@ -196,7 +196,7 @@ async def test_deletemydata_erases_the_phone_an_admin_has_open_in_a_return(
     await admin.press(r.btn_return)
 
     await applicant.send("/deletemydata")
-    assert (await applicant.press(P.btn_confirm_delete)).last.text == P.deleted
+    assert (await applicant.press(P.btn_confirm_delete)).last.text.startswith(P.deleted)
     await harness.running.services.db.checkpoint()
     db_path = harness.settings.db_path
     for path in (db_path, db_path.with_name(db_path.name + "-wal")):
@@ -204,10 +204,12 @@ async def test_deletemydata_erases_the_phone_an_admin_has_open_in_a_return(
         for secret in (PHONE, NAME, PROJECT):
             assert secret.encode() not in raw, (path.name, secret)
 
-    # The admin finishes the return: the card is marked, re-rendered from what is left.
-    assert "已退回" in (await admin.send("材料不全")).text
+    # The admin finishes the return: the erasure withdrew the project, so it is not returned;
+    # the card says so, re-rendered from what is left.
+    withdrawn = r.withdrawn_erased.format(ref_no="XM-2026-0001")
+    assert (await admin.send("材料不全")).texts[0] == withdrawn
     marked = next(m for m in admin.bot_messages if m.message_id == card.message_id)
-    assert "已退回（操作人：王主任）" in marked.text
+    assert withdrawn in marked.text
     assert r.name_erased in marked.text
     assert PHONE not in marked.text
     assert marked.inline_buttons == []

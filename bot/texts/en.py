@@ -759,6 +759,26 @@ PRIVACY = PrivacyTexts(
         "industry, investment, jobs and status; how many questions were asked about what.\n\n"
         "This cannot be undone."
     ),
+    erase_pending=(
+        "📝 {count} of your projects are still under review or waiting for your correction "
+        "({refs}): erasing <b>withdraws</b> them; they will not be reviewed or counted as "
+        "approved. If someone referred them, that person is told the project was withdrawn, "
+        "so there is no reward to ask about for it."
+    ),
+    erase_approved=(
+        "✅ Your {count} approved projects ({refs}) stay in the town's statistics (village, "
+        "industry, investment, jobs) without your name, phone or project name."
+    ),
+    erase_referrer=(
+        "🔗 You referred {count} projects: the referrals stay in the statistics but are no "
+        "longer linked to you, so you cannot see them here or <b>claim a referral reward "
+        "with this account</b> any more. If you want to claim one, contact the office first."
+    ),
+    erase_done_withdrawn="{count} projects under review were withdrawn: {refs}.",
+    referrer_withdrawn=(
+        "ℹ️ The project you referred, <b>{ref_no}</b>, was withdrawn: its applicant erased "
+        "their personal data, so it will not be reviewed."
+    ),
     btn_confirm_delete="🗑 Erase",
     btn_keep="Cancel",
     deleted=(
@@ -922,6 +942,10 @@ REGISTRATION = RegistrationTexts(
     review_cancelled="Not returned; the project still awaits review.",
     decided_approved="✅ Approved (by {actor})",
     decided_returned="↩️ Returned (by {actor}): {reason}",
+    withdrawn_erased=(
+        "Project {ref_no} was withdrawn: its applicant erased their personal data, so it is "
+        "not reviewed."
+    ),
     already_decided="This project was already handled ({status}); nothing changed.",
     card_outdated=(
         "This card is out of date: project {ref_no} was resubmitted after being returned. "

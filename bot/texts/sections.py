@@ -459,6 +459,11 @@ class PrivacyTexts:
     as_document: str
     document_name: str
     confirm_delete: str
+    erase_pending: str  # {count} {refs}: projects under review will be withdrawn
+    erase_approved: str  # {count} {refs}: approved projects stay counted, anonymised
+    erase_referrer: str  # {count}: referrals this user made lose their link to them
+    erase_done_withdrawn: str  # {count} {refs}: after the erasure
+    referrer_withdrawn: str  # {ref_no}: to the referrer of a project withdrawn by erasure
     btn_confirm_delete: str
     btn_keep: str
     deleted: str
@@ -530,6 +535,7 @@ class RegistrationTexts:
     review_cancelled: str
     decided_approved: str  # {actor}
     decided_returned: str  # {actor} {reason}
+    withdrawn_erased: str  # {ref_no}: a card of a project withdrawn by its applicant's erasure
     already_decided: str  # {status}
     card_outdated: str  # {ref_no}
     not_found: str

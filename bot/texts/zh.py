@@ -703,6 +703,24 @@ PRIVACY = PrivacyTexts(
         "会保留（不含个人信息，用于全镇统计）：项目的村、行业、投资额、就业人数和状态，"
         "问题的数量和分类。\n\n删除后无法恢复。"
     ),
+    erase_pending=(
+        "📝 您有 {count} 个项目还在审核中或等您修改（{refs}）：删除后这些项目会<b>撤回</b>，"
+        "不再审核，也不会计入通过的项目；如果是别人引荐的，引荐人会收到“项目已撤回”的通知，"
+        "这次引荐也就没有奖励可谈了。"
+    ),
+    erase_approved=(
+        "✅ 已通过的 {count} 个项目（{refs}）继续计入全镇统计（村、行业、投资、就业），"
+        "但不再保留您的名字、电话和项目名称。"
+    ),
+    erase_referrer=(
+        "🔗 您引荐过 {count} 个项目：删除后这些引荐记录仍计入统计，但不再和您关联，"
+        "您在这里查不到它们，也<b>无法再凭本账号向创业办申请引荐奖励</b>。"
+        "如果想申请，请先联系创业办，再删除。"
+    ),
+    erase_done_withdrawn="已撤回 {count} 个未审核完的项目：{refs}。",
+    referrer_withdrawn=(
+        "ℹ️ 您引荐的项目 <b>{ref_no}</b> 已撤回：申报人删除了自己的个人数据，这个项目不再审核。"
+    ),
     btn_confirm_delete="🗑 确认删除",
     btn_keep="取消",
     deleted="✅ 已删除您的个人数据。以后再给我发消息，只会重新记录最基本的信息（名字和语言）。",
@@ -849,6 +867,7 @@ REGISTRATION = RegistrationTexts(
     review_cancelled="已放弃退回，项目仍待审核。",
     decided_approved="✅ 已通过（操作人：{actor}）",
     decided_returned="↩️ 已退回（操作人：{actor}）：{reason}",
+    withdrawn_erased="项目 {ref_no} 已撤回：申报人删除了个人数据，不再审核。",
     already_decided="这个项目已经处理过了（{status}），无需重复操作。",
     card_outdated="这张卡片已过期：项目 {ref_no} 退回后已重新提交，请在最新的卡片上审核。",
     not_found="找不到这个项目。",

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.clock import FakeClock
-from bot.harness import BotHarness, bot_harness
 from bot.services.export import ExportKind
 from bot.services.trainings import TrainingDraft
 from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects
 from tests.conftest import ADMIN_ID

@@ -3,7 +3,7 @@ under review, approved projects and referral credits (issue 15.2)."""
 
 from __future__ import annotations
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from db import referrals as referrals_repo

@@ -1,147 +1,122 @@
-"""A tiny PNG bar-chart writer (zlib + struct), so ``/stats`` can show a chart without matplotlib.
+"""The ``/stats`` chart: projects by village and by month, drawn with matplotlib (Agg).
 
-``bar_chart_png`` draws stacked panels of bars with their counts above them and a short label
-(digits and ``-`` only: a 3x5 pixel font; a second line after ``\n``) below; names that need
-Chinese characters go into the photo's caption as a numbered legend instead.
-``project_chart`` builds the two panels ``/stats`` sends: projects by village and by month
-(the month under each bar, the year under the first bar of each year, as a calendar axis does,
-so "11" over "2026" cannot be misread as a day). Pure: no I/O, no ``telegram``.
+Village names and months are written on the axes in a CJK font that ships with the project
+(``bot/fonts``: a GB2312 subset of Noto Sans CJK SC, SIL OFL 1.1), so the chart reads the
+same on every server; a system Noto Sans CJK, where installed, fills in any rarer character.
+matplotlib is imported on first use only: the bot's start-up and ``ask`` never pay for it.
+``project_chart`` is pure (a report in, PNG bytes out) and takes a fraction of a second, so
+callers run it in a worker thread. No ``telegram``, no I/O beyond reading the font.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import functools
+import io
+import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.services.stats import StatsReport
+from bot.texts import Texts
 
-Color = tuple[int, int, int]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-WIDTH = 720
-PANEL_HEIGHT = 300
-_BG: Color = (255, 255, 255)
-_AXIS: Color = (90, 90, 90)
-_TEXT: Color = (40, 40, 40)
-_BARS: tuple[Color, ...] = ((196, 30, 58), (33, 102, 172))
-_SCALE = 3  # font pixel size
-_MAX_BARS = 24
+FONT_PATH = Path(__file__).with_name("fonts") / "NotoSansSC-GB2312-Subset.otf"
+# A full CJK font of the system, when present, for characters outside GB2312.
+_SYSTEM_CJK = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
+_MAX_VILLAGES = 24
 _MAX_MONTHS = 12
-_LEGEND_CHARS = 900  # Telegram captions hold 1024 characters
-
-# 3x5 glyphs, one string of 15 bits per character, row by row.
-_FONT = {
-    "0": "111101101101111",
-    "1": "010110010010111",
-    "2": "111001111100111",
-    "3": "111001111001111",
-    "4": "101101111001001",
-    "5": "111100111001111",
-    "6": "111100111101111",
-    "7": "111001001010010",
-    "8": "111101111101111",
-    "9": "111101111001111",
-    "-": "000000111000000",
-    "+": "000010111010000",
-}
+_BARS = ("#c41e3a", "#2166ac")
+_DPI = 100
+_LOCK = threading.Lock()  # matplotlib's font cache and rcParams are process-wide
 
 
-class _Canvas:
-    def __init__(self, width: int, height: int) -> None:
-        self.width = width
-        self.height = height
-        self.pixels = bytearray(bytes(_BG) * (width * height))
-
-    def rect(self, x0: int, y0: int, x1: int, y1: int, color: Color) -> None:
-        x0, x1 = max(0, min(x0, x1)), min(self.width, max(x0, x1))
-        y0, y1 = max(0, min(y0, y1)), min(self.height, max(y0, y1))
-        if x0 >= x1:
-            return
-        row = bytes(color) * (x1 - x0)
-        for y in range(y0, y1):
-            start = (y * self.width + x0) * 3
-            self.pixels[start : start + len(row)] = row
-
-    def text(self, cx: int, y: int, text: str, color: Color = _TEXT) -> None:
-        """Draw ``text`` centred on ``cx`` with its top at ``y``."""
-        glyphs = [g for g in (_FONT.get(c) for c in text) if g is not None]
-        width = len(glyphs) * 4 * _SCALE - _SCALE
-        x = cx - width // 2
-        for glyph in glyphs:
-            for i, bit in enumerate(glyph):
-                if bit == "1":
-                    px, py = x + (i % 3) * _SCALE, y + (i // 3) * _SCALE
-                    self.rect(px, py, px + _SCALE, py + _SCALE, color)
-            x += 4 * _SCALE
-
-    def png(self) -> bytes:
-        raw = b"".join(
-            b"\x00" + bytes(self.pixels[y * self.width * 3 : (y + 1) * self.width * 3])
-            for y in range(self.height)
-        )
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
-        return (
-            b"\x89PNG\r\n\x1a\n"
-            + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(raw, 9))
-            + _chunk(b"IEND", b"")
-        )
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def bar_chart_png(panels: Sequence[Sequence[tuple[str, int]]]) -> bytes:
-    """One panel of bars per sequence of ``(label, value)``; labels use digits, ``-`` and one
-    optional line break."""
-    canvas = _Canvas(WIDTH, PANEL_HEIGHT * max(1, len(panels)))
-    glyph_h = 5 * _SCALE
-    for p, bars in enumerate(panels):
-        top = p * PANEL_HEIGHT
-        base = top + PANEL_HEIGHT - 2 * glyph_h - 32
-        ceiling = top + glyph_h + 20
-        canvas.rect(20, base, WIDTH - 20, base + 2, _AXIS)
-        bars = list(bars)[:_MAX_BARS]
-        if not bars:
-            continue
-        peak = max(1, max(v for _, v in bars))
-        slot = (WIDTH - 40) // len(bars)
-        bar_w = max(4, slot * 3 // 5)
-        for i, (label, value) in enumerate(bars):
-            cx = 20 + slot * i + slot // 2
-            height = round((base - ceiling) * value / peak)
-            canvas.rect(cx - bar_w // 2, base - height, cx + bar_w // 2, base, _BARS[p % 2])
-            canvas.text(cx, base - height - glyph_h - 6, str(value))
-            for row, line in enumerate(label.split("\n")[:2]):
-                canvas.text(cx, base + 10 + row * (glyph_h + 6), line)
-    return canvas.png()
-
-
-def month_labels(months: Sequence[str]) -> list[str]:
-    """``["2026-11", "2026-12", "2027-01"]`` -> ``["11\n2026", "12", "1\n2027"]``."""
+def month_labels(months: Sequence[str], t: Texts) -> list[str]:
+    """``["2026-11", "2026-12", "2027-01"]`` -> ``["11月\n2026年", "12月", "1月\n2027年"]``:
+    the month under each bar, the year under the first bar of each year (never "26-11")."""
+    s = t.stats
     labels: list[str] = []
     year = ""
     for month in months:
         y, _, m = month.partition("-")
-        labels.append(f"{int(m)}\n{y}" if y != year else str(int(m)))
+        name = s.chart_month.format(month=int(m), abbr=s.month_abbrs[int(m) - 1])
+        labels.append(f"{name}\n{s.chart_year.format(year=y)}" if y != year else name)
         year = y
     return labels
 
 
-def project_chart(report: StatsReport) -> tuple[bytes, str] | None:
-    """Projects by village (numbered) and by month as a PNG, with the village legend."""
-    villages = report.projects.by_village[:_MAX_BARS]
-    months = report.by_month[-_MAX_MONTHS:]
+@functools.cache
+def _families() -> tuple[str, ...]:
+    """Register the bundled font and name the font families to try, in order."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(FONT_PATH))
+    bundled = font_manager.FontProperties(fname=str(FONT_PATH)).get_name()
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return (bundled, *(f for f in _SYSTEM_CJK if f in installed), "DejaVu Sans")
+
+
+def _bars(ax: Axes, labels: list[str], values: list[int], color: str, *, horizontal: bool) -> None:
+    positions = list(range(len(values)))
+    if horizontal:
+        bars = ax.barh(positions, values, color=color, height=0.6)
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()  # the biggest village on top
+        ax.set_xlim(0, max(values) * 1.15 + 0.5)
+    else:
+        bars = ax.bar(positions, values, color=color, width=0.6)
+        ax.set_xticks(positions, labels)
+        ax.set_ylim(0, max(values) * 1.2 + 0.5)
+    ax.bar_label(bars, padding=3, fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    # Counts are whole numbers: no "0.5 projects" ticks.
+    from matplotlib.ticker import MaxNLocator
+
+    (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+
+
+def project_chart(report: StatsReport, t: Texts) -> bytes | None:
+    """Projects by village (names on the axis) and by month as one PNG; None if no project."""
+    villages = list(report.projects.by_village)
+    if len(villages) > _MAX_VILLAGES:
+        rest = sum(n for _, n in villages[_MAX_VILLAGES - 1 :])
+        villages = [*villages[: _MAX_VILLAGES - 1], (t.stats.others, rest)]
+    months = list(report.by_month[-_MAX_MONTHS:])
     if not villages and not months:
         return None
-    png = bar_chart_png(
-        [
-            [(str(i), n) for i, (_, n) in enumerate(villages, start=1)],
-            list(zip(month_labels([m for m, _ in months]), (n for _, n in months), strict=True)),
-        ]
-    )
-    legend = "  ".join(f"{i} {name}" for i, (name, _) in enumerate(villages, start=1))
-    if len(legend) > _LEGEND_CHARS:
-        legend = legend[: _LEGEND_CHARS - 1] + "…"
-    return png, legend
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    s = t.stats
+    village_height = 0.32 * max(len(villages), 3) + 1.0
+    with _LOCK, rc_context({"font.family": list(_families()), "font.size": 10}):
+        fig = Figure(figsize=(7.2, village_height + 3.4), dpi=_DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        top, bottom = fig.subplots(2, 1, height_ratios=[village_height, 3.4], squeeze=True)
+        if villages:
+            _bars(
+                top,
+                [name for name, _ in villages],
+                [n for _, n in villages],
+                _BARS[0],
+                horizontal=True,
+            )
+        top.set_title(s.chart_by_village, loc="left", fontsize=12)
+        top.set_xlabel(s.chart_projects)
+        if months:
+            _bars(
+                bottom,
+                month_labels([m for m, _ in months], t),
+                [n for _, n in months],
+                _BARS[1],
+                horizontal=False,
+            )
+        bottom.set_title(s.chart_by_month, loc="left", fontsize=12)
+        bottom.set_ylabel(s.chart_projects)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", facecolor="white")
+    return out.getvalue()

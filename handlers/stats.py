@@ -7,6 +7,8 @@ projects by village and by month (``bot.charts``) follows when there are project
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 
 from bot.charts import project_chart
@@ -33,9 +35,8 @@ async def stats(update: Update, context: Context) -> None:
         return
     report = await context.services.stats.report(period)
     await message.reply_text(render_report(t, report))
-    chart = project_chart(report)
-    if chart is not None:
-        png, legend = chart
+    # Drawing takes a fraction of a second of CPU: keep the bot answering meanwhile.
+    png = await asyncio.to_thread(project_chart, report, t)
+    if png is not None:
         name = context.services.stats.chart_filename()
-        caption = fmt(t.stats.chart_caption, legend=legend)
-        await message.reply_photo(png, caption=caption, filename=name)
+        await message.reply_photo(png, caption=t.stats.chart_caption, filename=name)

@@ -464,8 +464,25 @@ STATS = StatsTexts(
     trainings_header="Training sign-ups",
     sessions="Sessions",
     people="People",
-    chart_caption=(
-        "📊 Top: projects per village (numbers below); bottom: per month (year below)\n{legend}"
+    chart_caption="📊 Projects per village and projects registered per month",
+    chart_by_village="Projects per village",
+    chart_by_month="Projects registered per month",
+    chart_projects="Projects",
+    chart_month="{abbr}",
+    chart_year="{year}",
+    month_abbrs=(
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
     ),
 )
 

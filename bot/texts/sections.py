@@ -277,7 +277,13 @@ class StatsTexts:
     trainings_header: str
     sessions: str
     people: str
-    chart_caption: str  # {legend}
+    chart_caption: str
+    chart_by_village: str
+    chart_by_month: str
+    chart_projects: str  # the count axis
+    chart_month: str  # {month} {abbr}: a month under its bar
+    chart_year: str  # {year}: under the first month of each year
+    month_abbrs: tuple[str, ...]  # January first
 
 
 @dataclass(frozen=True, slots=True)

@@ -439,7 +439,13 @@ STATS = StatsTexts(
     trainings_header="培训报名",
     sessions="涉及场次",
     people="报名人数",
-    chart_caption="📊 上：各村项目数（序号见下）；下：每月登记数（月份，下方是年份）\n{legend}",
+    chart_caption="📊 各村项目数和每月登记的项目数",
+    chart_by_village="各村项目数",
+    chart_by_month="每月登记的项目数",
+    chart_projects="项目数",
+    chart_month="{month}月",
+    chart_year="{year}年",
+    month_abbrs=tuple(f"{m}月" for m in range(1, 13)),
 )
 
 EXPORT = ExportTexts(

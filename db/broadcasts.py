@@ -1,12 +1,14 @@
 """Broadcasts staff send to many residents: the record, its audience and its outcome.
 
-The audience is every active user, or the active subscribers of a training tag (subscribers
-of '*' want every training notice, so they are included). Parameterised SQL, never a commit.
-Imports no ``telegram``.
+The audience is every active user except the staff, or the active subscribers of a training
+tag (subscribers of '*' want every training notice, so they are included). Parameterised SQL,
+never a commit. Imports no ``telegram``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
@@ -53,12 +55,18 @@ async def get_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Broadc
     return None if row is None else from_row(Broadcast, row)
 
 
-async def audience(conn: aiosqlite.Connection, tag: str | None) -> list[Addressee]:
-    """Active users (``tag`` None) or active subscribers of ``tag`` or of '*', by id."""
+async def audience(
+    conn: aiosqlite.Connection, tag: str | None, *, staff: Collection[int] = ()
+) -> list[Addressee]:
+    """Active residents (``tag`` None: every active user but ``staff``) or active subscribers
+    of ``tag`` or of '*', by id."""
     columns = "u.id AS user_id, u.language_code, u.lang_override, u.is_active"
     if tag is None:
         rows = await fetch_all(
-            conn, f"SELECT {columns} FROM users u WHERE u.is_active = 1 ORDER BY u.id"
+            conn,
+            f"SELECT {columns} FROM users u WHERE u.is_active = 1 "
+            "AND u.id NOT IN (SELECT value FROM json_each(?)) ORDER BY u.id",
+            (json.dumps(sorted(staff)),),
         )
     else:
         rows = await fetch_all(
@@ -78,10 +86,17 @@ async def audience(conn: aiosqlite.Connection, tag: str | None) -> list[Addresse
     ]
 
 
-async def audience_size(conn: aiosqlite.Connection, tag: str | None) -> int:
-    """How many users ``audience(conn, tag)`` would return, counted by SQLite."""
+async def audience_size(
+    conn: aiosqlite.Connection, tag: str | None, *, staff: Collection[int] = ()
+) -> int:
+    """How many users ``audience(conn, tag, staff=staff)`` would return, counted by SQLite."""
     if tag is None:
-        row = await fetch_one(conn, "SELECT count(*) FROM users WHERE is_active = 1")
+        row = await fetch_one(
+            conn,
+            "SELECT count(*) FROM users WHERE is_active = 1 "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(staff)),),
+        )
     else:
         row = await fetch_one(
             conn,

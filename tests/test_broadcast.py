@@ -45,18 +45,21 @@ async def test_broadcast_to_everyone_counts_blocked_and_failed(harness: BotHarne
     await english.send("/start")
     admin = harness.user(ADMIN_ID)
     await start_broadcast(admin)
-    # 8 residents + 1 English resident + the admin, all active (blocking is not known yet).
-    preview = await admin.press("所有用户（10 人）")
+    # 8 residents + 1 English resident, all active (blocking is not known yet); the admin,
+    # active too, is staff and not one of "all residents" (issue 15.5).
+    preview = await admin.press("所有居民（9 人，不含工作人员）")
     notice_text = preview.messages[0].text
     assert notice_text == f"📢 {harness.settings.office.name}通知\n\n{TEXT}"
     assert preview.messages[0].html is not None
     assert "&lt;b&gt;" in preview.messages[0].html
-    assert preview.last.text == "确认发给所有用户（10 人）吗？"
+    assert preview.last.text == "确认发给所有居民（9 人）吗？"
     harness.emulator.fail_next("sendMessage", 400, "Bad Request: chat not found", chat_id=607)
     started = await admin.press(ZH.broadcast.btn_send)
-    assert ZH.broadcast.started.format(count=10) in started.text
+    assert ZH.broadcast.started.format(count=9) in started.text
     await harness.running.services.broadcasts.wait_idle()
-    assert admin.last.text == ZH.broadcast.done.format(id=1, delivered=7, blocked=2, failed=1)
+    assert admin.last.text == ZH.broadcast.done.format(id=1, delivered=6, blocked=2, failed=1)
+    # The admin saw the preview only, no copy of the broadcast.
+    assert [m.text for m in admin.bot_messages].count(notice_text) == 1
     for person in (people[0], people[2], people[7]):
         assert person.last.text == notice_text
     assert english.last.text.startswith("📢 Notice from")
@@ -69,7 +72,7 @@ async def test_broadcast_to_everyone_counts_blocked_and_failed(harness: BotHarne
     assert stored is not None
     assert stored.text == TEXT
     assert stored.tag is None
-    assert (stored.delivered, stored.blocked, stored.failed) == (7, 2, 1)
+    assert (stored.delivered, stored.blocked, stored.failed) == (6, 2, 1)
     assert stored.finished_at is not None
     assert blocked is not None
     assert not blocked.is_active
@@ -82,7 +85,7 @@ async def test_broadcast_to_everyone_counts_blocked_and_failed(harness: BotHarne
         assert await broadcasts_repo.get_broadcast(conn, 2) is None
     # A second broadcast no longer counts the blocked users.
     await start_broadcast(admin, "第二条")
-    assert "所有用户（8 人）" in admin.last.button_labels
+    assert "所有居民（7 人，不含工作人员）" in admin.last.button_labels
 
 
 async def test_broadcast_to_a_tag_and_survives_a_restart(harness: BotHarness) -> None:
@@ -120,7 +123,7 @@ async def test_broadcast_cancel_reprompt_and_limits(harness: BotHarness) -> None
     await admin.send("通知")
     assert (await admin.send("随便说点")).text == f"{OTHER}\n\n{ZH.broadcast.ask_audience}"
     assert (await admin.send("/stats")).text == f"{OTHER}\n\n{ZH.broadcast.ask_audience}"
-    await admin.press("所有用户")
+    await admin.press("所有居民（2 人，不含工作人员）")
     assert (await admin.send("还在吗")).text.startswith(OTHER)
     cancelled = await admin.press(ZH.broadcast.btn_cancel)
     assert cancelled.last.text == CANCELLED

@@ -93,7 +93,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             stats=StatsService(db, clock, settings),
             exports=ExportService(db, clock, settings),
             unanswered=UnansweredService(db, clock, qa),
-            broadcasts=BroadcastService(db, clock),
+            broadcasts=BroadcastService(db, clock, settings.admin_ids),
             registration=RegistrationService(db, clock, settings),
             inbox=Inbox(db, clock),
         )

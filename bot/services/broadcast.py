@@ -40,9 +40,10 @@ def clean_broadcast(text: str) -> str | TextProblem:
 class BroadcastService:
     """Audiences, the broadcast record, and the background sends in flight."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, staff: frozenset[int] = frozenset()) -> None:
         self._db = db
         self._clock = clock
+        self._staff = staff  # "everyone" means the residents: staff are not its audience
         self._tasks: set[asyncio.Future[Any]] = set()
 
     async def tags(self) -> list[tuple[str, int]]:
@@ -53,12 +54,12 @@ class BroadcastService:
     async def audience(self, tag: str | None) -> list[Addressee]:
         """Who a broadcast to ``tag`` (None: everyone) reaches now."""
         async with self._db.read() as conn:
-            return await broadcasts_repo.audience(conn, tag)
+            return await broadcasts_repo.audience(conn, tag, staff=self._staff)
 
     async def count(self, tag: str | None) -> int:
         """How many people a broadcast to ``tag`` would reach now."""
         async with self._db.read() as conn:
-            return await broadcasts_repo.audience_size(conn, tag)
+            return await broadcasts_repo.audience_size(conn, tag, staff=self._staff)
 
     async def start(self, staff_id: int, text: str, tag: str | None) -> Broadcast:
         """Record a broadcast about to be sent, its text cleaned as ``clean_broadcast``."""

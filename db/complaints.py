@@ -53,6 +53,18 @@ class ComplaintTransitionError(ValueError):
         self.requested = requested
 
 
+# 查询码: 8 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper), 40
+# random bits. Stored as the SHA-256 of the upper-case code; older 22-character tokens are
+# stored the same way (of the token as shown), so they keep working.
+CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_LENGTH = 8
+
+
+def new_check_code() -> str:
+    """A fresh random 查询码 (upper case, no separator)."""
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
+
+
 def hash_reply_token(token: str) -> str:
     """The stored form of a reply token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -76,7 +88,7 @@ async def create_complaint(
     Use inside ``Database.write()``.
     """
     ref_no = await allocate_ref_no(conn, REF_PREFIX, now.year)
-    token = secrets.token_urlsafe(16) if anonymous else None
+    token = new_check_code() if anonymous else None
     filed_at = _day(now) if anonymous else to_db_time(now)
     row = await returning(
         conn,

@@ -33,6 +33,7 @@ from bot.services.complaints import (
     MIN_WHAT_CHARS,
     Advance,
     ComplaintDraft,
+    TooManyGuessesError,
     WhatProblem,
     clean_field,
     clean_note,
@@ -294,9 +295,9 @@ async def status_command(update: Update, context: Context) -> None:
         return
     args = context.args or []
     if args:
-        code = args[1] if len(args) > 1 else None
-        complaint = await context.services.complaints.check(user.id, args[0].upper(), code)
-        await _show_status(update, context, complaint)
+        # "ABCD EFGH" typed with a space arrives as two words: one code.
+        code = "".join(args[1:]) or None
+        await _check(update, context, args[0], code)
         return
     t = context.texts(user)
     mine = await context.services.complaints.mine(user.id)
@@ -318,11 +319,27 @@ async def check_button(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     pressed = CheckComplaintButton.unpack(query.data)
-    complaint = None
-    if pressed is not None:
-        check = context.services.complaints.check
-        complaint = await check(user.id, pressed.ref_no, pressed.check_code)
     await query.answer()
+    if pressed is None:
+        await _show_status(update, context, None)
+        return
+    await _check(update, context, pressed.ref_no, pressed.check_code)
+
+
+async def _check(update: Update, context: Context, ref_no: str, code: str | None) -> None:
+    """Look the complaint up and show it, or say to wait after too many wrong codes."""
+    user = update.effective_user
+    if user is None:
+        return
+    try:
+        complaint = await context.services.complaints.check(user.id, ref_no, code)
+    except TooManyGuessesError as exc:
+        t = context.texts(user)
+        minutes = max(1, -(-exc.seconds // 60))
+        if update.effective_chat is not None:
+            text = fmt(t.complaints.check_too_many, minutes=minutes)
+            await context.bot.send_message(update.effective_chat.id, text)
+        return
     await _show_status(update, context, complaint)
 
 

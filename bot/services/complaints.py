@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.services.text import TextProblem, clean_multiline, clean_text, normalize_lines
+from bot.services.throttle import Throttle
 from bot.settings import Settings
 from db import complaints as repo
 from db import users as users_repo
@@ -28,7 +29,42 @@ MAX_WHAT_CHARS = 2000
 MAX_FIELD_CHARS = 200
 OPEN_LIST_LIMIT = 30
 REF_RE = re.compile(r"^TS-\d{4}-\d{4,}$")
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+OLD_TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")  # codes before 15.11: exact, any case
+# Crockford's decoding: what a villager may write for 0 and 1, and separators they may add.
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-_–—·.。]+")
+# Wrong 查询码 a user may try per hour before being asked to wait (a code has 40 bits, but
+# nobody should be able to walk through complaint numbers trying codes).
+GUESSES_PER_HOUR = 10
+
+
+class TooManyGuessesError(Exception):
+    """Too many wrong 查询码 from one user lately."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"wait {seconds} s")
+        self.seconds = seconds
+
+
+def show_code(code: str) -> str:
+    """``ABCD-EFGH``: a new 查询码 in two groups of four; an old token as it was."""
+    if len(code) == repo.CHECK_LENGTH:
+        half = repo.CHECK_LENGTH // 2
+        return f"{code[:half]}-{code[half:]}"
+    return code
+
+
+def code_candidates(typed: str) -> list[str]:
+    """The stored forms ``typed`` may stand for: the 8-character code however it was written
+    (any case, with or without separators, O for 0, I or L for 1), or an old token as is."""
+    text = unicodedata.normalize("NFKC", typed).strip()
+    found: list[str] = []
+    squeezed = _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
+    if len(squeezed) == repo.CHECK_LENGTH and all(c in repo.CHECK_ALPHABET for c in squeezed):
+        found.append(squeezed)
+    if OLD_TOKEN_RE.match(text) and len(text) > repo.CHECK_LENGTH:
+        found.append(text)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +157,7 @@ class ComplaintService:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._guesses = Throttle(GUESSES_PER_HOUR, 3600)
 
     async def file(self, user_id: int, draft: ComplaintDraft) -> Filed:
         """Store ``draft``; an anonymous one keeps no trace of ``user_id``."""
@@ -137,7 +174,8 @@ class ComplaintService:
                 photo_file_id=draft.photo_file_id,
                 now=now,
             )
-        return Filed(filed.complaint, filed.reply_token)
+        code = None if filed.reply_token is None else show_code(filed.reply_token)
+        return Filed(filed.complaint, code)
 
     async def get(self, complaint_id: int) -> Complaint | None:
         """The complaint with this id."""
@@ -152,14 +190,29 @@ class ComplaintService:
             return await users_repo.get_user(conn, complaint.user_id)
 
     async def check(self, user_id: int, ref_no: str, code: str | None) -> Complaint | None:
-        """Complaint ``ref_no`` if ``user_id`` filed it by name or ``code`` is its 查询码."""
-        if not REF_RE.match(ref_no) or (code is not None and not TOKEN_RE.match(code)):
-            return None
-        async with self._db.read() as conn:
-            if code is not None:
-                return await repo.find_by_reply_token(conn, ref_no, code)
-            found = await repo.get_complaint_by_ref(conn, ref_no)
-        return found if found is not None and found.user_id == user_id else None
+        """Complaint ``ref_no`` if ``user_id`` filed it by name or ``code`` is its 查询码.
+
+        Raises ``TooManyGuessesError`` once ``user_id`` gave ``GUESSES_PER_HOUR`` wrong codes in
+        the last hour (a wrong code counts, a right one does not).
+        """
+        ref_no = unicodedata.normalize("NFKC", ref_no).strip().upper()
+        if code is not None and (wait := self._guesses.waiting(user_id)):
+            raise TooManyGuessesError(wait)
+        if not REF_RE.match(ref_no):
+            found = None
+        else:
+            async with self._db.read() as conn:
+                if code is None:
+                    found = await repo.get_complaint_by_ref(conn, ref_no)
+                    return found if found is not None and found.user_id == user_id else None
+                found = None
+                for candidate in code_candidates(code):
+                    found = await repo.find_by_reply_token(conn, ref_no, candidate)
+                    if found is not None:
+                        break
+        if found is None and code is not None:
+            self._guesses.check(user_id)
+        return found
 
     async def mine(self, user_id: int) -> list[Complaint]:
         """The complaints ``user_id`` filed under their name, oldest first."""

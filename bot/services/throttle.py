@@ -36,6 +36,17 @@ class Throttle:
         events.append(now)
         return 0
 
+    def waiting(self, key: int) -> int:
+        """Whole seconds ``key`` must wait before its next event (0: go ahead); records nothing."""
+        events = self._events.get(key)
+        now = self._now()
+        if not events:
+            return 0
+        live = [e for e in events if now - e < self.period]
+        if len(live) < self.limit:
+            return 0
+        return max(1, math.ceil(self.period - (now - live[0])))
+
     def _sweep(self, now: float) -> None:
         if now - self._last_sweep < self.period:
             return

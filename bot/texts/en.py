@@ -669,7 +669,8 @@ COMPLAINTS = ComplaintTexts(
     filed_anonymous=(
         "✅ Your anonymous report <b>{ref}</b> was received.\n\n"
         "🔑 Check code: <code>{code}</code>\n"
-        "Keep this message: the bot stores only a fingerprint of the code, which says nothing "
+        "Keep this message or copy the code onto paper (any case; no O, I or L to misread): "
+        "the bot stores only a fingerprint of the code, which says nothing "
         "about you and cannot be recovered. Tap the button below or send "
         "/complaint_status {ref} {code} to see the progress."
     ),
@@ -696,6 +697,10 @@ COMPLAINTS = ComplaintTexts(
     open_item="<b>{ref}</b> · {status} · {filed} · {department}\n{what}",
     open_none="No open complaints 👍",
     check_result="📣 Report <b>{ref}</b>\nStatus: <b>{status}</b>\nFiled: {filed}{note}",
+    check_too_many=(
+        "Too many wrong check codes. Please try again in {minutes} minutes. The code is not "
+        "case-sensitive, with or without the dash in the middle."
+    ),
     check_unknown="No such report; please check the number and the code.",
     check_usage=(
         'To see an anonymous report\'s progress, tap the "Check progress" button you got '

@@ -410,6 +410,7 @@ class ComplaintTexts:
     open_item: str  # {ref} {status} {filed} {department} {what}
     open_none: str
     check_result: str  # {ref} {status} {filed} {note}
+    check_too_many: str  # {minutes}: after too many wrong 查询码
     check_unknown: str
     check_usage: str
     mine_title: str

@@ -614,7 +614,8 @@ COMPLAINTS = ComplaintTexts(
     filed_anonymous=(
         "✅ 已匿名收到您的投诉，编号 <b>{ref}</b>。\n\n"
         "🔑 查询码：<code>{code}</code>\n"
-        "请保存好这条消息：系统只保存查询码的“指纹”，认不出是谁，丢了也无法找回。"
+        "请保存好这条消息，或把查询码抄在纸上（不分大小写，没有容易看错的 O、I、L）："
+        "系统只保存查询码的“指纹”，认不出是谁，丢了也无法找回。"
         "点下面的按钮，或发送 /complaint_status {ref} {code} 查看进度。"
     ),
     btn_check="🔎 查看进度",
@@ -640,6 +641,9 @@ COMPLAINTS = ComplaintTexts(
     open_item="<b>{ref}</b> · {status} · {filed} · {department}\n{what}",
     open_none="没有未办结的投诉 👍",
     check_result="📣 投诉 <b>{ref}</b>\n状态：<b>{status}</b>\n提交日期：{filed}{note}",
+    check_too_many=(
+        "查询码输错的次数太多了，请 {minutes} 分钟后再试。查询码不分大小写，中间的横线可写可不写。"
+    ),
     check_unknown="没有找到这条投诉，请检查编号和查询码。",
     check_usage=(
         "查看匿名投诉的进度：点提交时收到的“查看进度”按钮，或发送 /complaint_status 编号 查询码。"

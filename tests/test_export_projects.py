@@ -49,4 +49,9 @@ async def test_applicant_and_latest_decision_are_exported(harness: BotHarness) -
     assert row["申报人"] is None
     assert row["申报人ID"] is None
     assert row["联系电话"] is None
-    assert row["最近处理意见"] == REASON  # the staff's own words, not the applicant's data
+    # Erasure withdrew the returned project (issue 15.2): the latest decision is that
+    # withdrawal, made by nobody on the staff and with no note.
+    assert row["状态"] == "已撤回"
+    assert row["最近处理意见"] is None
+    assert row["处理人"] is None
+    assert row["处理时间"] is not None

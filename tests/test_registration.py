@@ -506,7 +506,7 @@ async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) ->
 async def test_own_referral_link_is_refused_with_a_reason(harness: BotHarness) -> None:
     user = harness.user(205)
     code = re.findall(r"ref_([A-Za-z0-9_-]+)", (await user.send("/invite")).last.text)[0]
-    await user.open_deep_link(f"ref_{code}")
+    assert (await user.open_deep_link(f"ref_{code}")).last.text == R.link_self  # told at once
     await fill_until_phone(user)
     replies = await user.press(R.btn_share_phone)
     assert R.referrer_self in replies.text
@@ -518,6 +518,9 @@ async def test_own_referral_link_is_refused_with_a_reason(harness: BotHarness) -
 
 async def test_unknown_referral_code_is_explained(harness: BotHarness) -> None:
     user = harness.user(206)
+    # Told at once (issue 15.12), not only at the referrer step of a later registration.
+    assert (await user.open_deep_link("ref_nosuchcode")).last.text == R.link_unknown
+    assert (await user.open_deep_link("ref_")).last.text == R.link_unknown
     await user.open_deep_link("ref_nosuchcode")
     await fill_until_phone(user)
     assert R.referrer_unknown in (await user.press(R.btn_share_phone)).text

@@ -51,9 +51,13 @@ async def test_language_choice_is_remembered(harness: BotHarness) -> None:
 
 async def test_unreadable_messages_get_a_polite_answer(harness: BotHarness) -> None:
     user = harness.user(46)
+    office = harness.settings.office
     for action in (user.send_sticker, user.send_photo, user.send_voice, user.send_location):
         replies = await action()
-        assert replies.last.text == ZH.non_text
+        # A voice message says "I'd rather talk": the office's phone comes with the answer.
+        call = ZH.non_text_call.format(office=office.name, phone=office.phone)
+        assert replies.last.text == f"{ZH.non_text}\n{call}"
+        assert "0000-1234567" in replies.last.text
 
 
 async def test_stale_and_forged_buttons(harness: BotHarness) -> None:

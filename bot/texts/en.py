@@ -72,6 +72,7 @@ COMMON = CommonTexts(
         "For now I can only read text messages 🙏 Please type your question, "
         "or send /menu for the main menu."
     ),
+    non_text_call="☎️ Typing is hard? Call {office}: {phone}",
     empty_text="Your message was empty. Please type what you would like to ask.",
     error=(
         "Sorry, something went wrong and we have logged it. Please try again later, "
@@ -845,6 +846,13 @@ REGISTRATION = RegistrationTexts(
         "🔗 You came through {name}'s referral link: when you register a project (/register), "
         "{name} will be recorded as its referrer."
     ),
+    link_unknown=(
+        "⚠️ This referral link is not valid (part of it may be missing, or it has expired), so "
+        "no referrer is recorded. When you register (/register) you can type the referrer's "
+        "name, or ask them to send the link again."
+    ),
+    link_self="This is your own referral link: you cannot refer yourself. Send it to friends "
+    "starting a business (/invite).",
     btn_other="Other",
     btn_share_phone="📱 Send my number",
     btn_referrer_keep="✅ Yes",

@@ -27,6 +27,7 @@ class CommonTexts:
     nothing_to_cancel: str
     unknown_command: str  # {command}
     non_text: str
+    non_text_call: str  # {office} {phone}: after non_text when the office has a phone
     empty_text: str
     error: str
     stale_button: str
@@ -495,6 +496,8 @@ class RegistrationTexts:
     referrer_self: str
     referrer_unknown: str
     invited_by: str  # {name}
+    link_unknown: str  # /start ref_… with a code nobody has
+    link_self: str  # /start ref_… with the user's own code
     btn_other: str
     btn_share_phone: str
     btn_referrer_keep: str

@@ -68,6 +68,7 @@ COMMON = CommonTexts(
     nothing_to_cancel="现在没有进行中的操作。发送 /menu 回到主菜单。",
     unknown_command="抱歉，我不认识 {command} 这个命令。发送 /help 查看能用的命令。",
     non_text=("我暂时只能看懂文字消息 🙏 请把您的问题打成文字发给我，或发送 /menu 打开主菜单。"),
+    non_text_call="☎️ 不方便打字？可以直接打电话给{office}：{phone}",
     empty_text="您发来的消息是空的，请打字告诉我您想问什么。",
     error="抱歉，出了点问题，我们已经记录下来。请稍后再试，或发送 /menu 回到主菜单。",
     stale_button="这个按钮已经过期了，请发送 /menu 重新开始。",
@@ -769,6 +770,11 @@ REGISTRATION = RegistrationTexts(
     invited_by=(
         "🔗 您是通过 {name} 的引荐链接来的：登记项目（/register）时会自动记 {name} 为引荐人。"
     ),
+    link_unknown=(
+        "⚠️ 这个引荐链接无效（可能复制时缺了字，或已经失效），所以不会自动记录引荐人。"
+        "登记项目（/register）时可以直接输入引荐人的姓名，或请对方重新发一次链接。"
+    ),
+    link_self="这是您自己的引荐链接：不能引荐自己。把它发给想创业的朋友吧（/invite）。",
     btn_other="其他",
     btn_share_phone="📱 发送我的手机号",
     btn_referrer_keep="✅ 是",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.services.stats import StatsReport
+from bot.settings import TownSettings
 from bot.texts import Texts
 
 if TYPE_CHECKING:
@@ -78,9 +79,12 @@ def _bars(ax: Axes, labels: list[str], values: list[int], color: str, *, horizon
     (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
 
 
-def project_chart(report: StatsReport, t: Texts) -> bytes | None:
-    """Projects by village (names on the axis) and by month as one PNG; None if no project."""
+def project_chart(report: StatsReport, t: Texts, town: TownSettings | None = None) -> bytes | None:
+    """Projects by village (names on the axis, in ``t``'s language where ``town`` has them)
+    and by month as one PNG; None if no project."""
     villages = list(report.projects.by_village)
+    if town is not None:
+        villages = [(town.label(name, t.lang), n) for name, n in villages]
     if len(villages) > _MAX_VILLAGES:
         rest = sum(n for _, n in villages[_MAX_VILLAGES - 1 :])
         villages = [*villages[: _MAX_VILLAGES - 1], (t.stats.others, rest)]

@@ -17,7 +17,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,21 @@ class OfficeContact:
     phone: str = ""
     address: str = ""
     hours: str = ""
+    name_en: str = ""  # English versions; where empty, English texts show the Chinese
+    address_en: str = ""
+    hours_en: str = ""
+
+    def for_lang(self, lang: str) -> OfficeContact:
+        """The contact as texts in ``lang`` show it: English where configured, else the
+        Chinese (visibly, never a made-up placeholder)."""
+        if lang != "en":
+            return self
+        return replace(
+            self,
+            name=self.name_en or self.name,
+            address=self.address_en or self.address,
+            hours=self.hours_en or self.hours,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +148,28 @@ class TownSettings:
     villages: tuple[str, ...] = DEFAULT_VILLAGES
     industries: tuple[str, ...] = DEFAULT_INDUSTRIES
     applicant_types: tuple[str, ...] = DEFAULT_APPLICANT_TYPES
+    # English names, position by position (empty: English texts show the Chinese names).
+    villages_en: tuple[str, ...] = ()
+    industries_en: tuple[str, ...] = ()
+    applicant_types_en: tuple[str, ...] = ()
 
     def name_for(self, lang: str) -> str:
         """The town's name as texts in ``lang`` ("zh" or "en") write it."""
         return self.name_en if lang == "en" else self.name
+
+    def label(self, value: str, lang: str) -> str:
+        """A village, industry or applicant type (as stored: Chinese) as ``lang`` shows it:
+        its configured English name, else the Chinese name itself."""
+        if lang != "en":
+            return value
+        for chinese, english in (
+            (self.villages, self.villages_en),
+            (self.industries, self.industries_en),
+            (self.applicant_types, self.applicant_types_en),
+        ):
+            if english and value in chinese:
+                return english[chinese.index(value)]
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +318,9 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
     if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
         raise SettingsError("network.webhook_secret", "use 1-256 characters A-Z a-z 0-9 _ -")
 
+    villages = t.string_list("villages", DEFAULT_VILLAGES)
+    industries = t.string_list("industries", DEFAULT_INDUSTRIES)
+    applicant_types = t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES)
     return Settings(
         token=token,
         admin_ids=frozenset(b.int_list("admin_ids")),
@@ -297,15 +333,21 @@ def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
         town=TownSettings(
             name=t.string("name", "本镇"),
             name_en=t.string("name_en", "our town"),
-            villages=t.string_list("villages", DEFAULT_VILLAGES),
-            industries=t.string_list("industries", DEFAULT_INDUSTRIES),
-            applicant_types=t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES),
+            villages=villages,
+            industries=industries,
+            applicant_types=applicant_types,
+            villages_en=t.english_list("villages_en", villages),
+            industries_en=t.english_list("industries_en", industries),
+            applicant_types_en=t.english_list("applicant_types_en", applicant_types),
         ),
         office=OfficeContact(
             name=o.string("name", DEFAULT_OFFICE_NAME),
             phone=o.string("phone", ""),
             address=o.string("address", ""),
             hours=o.string("hours", ""),
+            name_en=o.string("name_en", ""),
+            address_en=o.string("address_en", ""),
+            hours_en=o.string("hours_en", ""),
         ),
         limits=Limits(
             questions_per_minute=int(lim.number("questions_per_minute", 12, 1, 1000)),
@@ -433,6 +475,15 @@ class _Section:
                 raise self._err(key, f"{item!r} is not a Telegram user id")
             out.append(number)
         return tuple(out)
+
+    def english_list(self, key: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
+        """Optional English names for ``chinese``, one for each, in the same order."""
+        if key not in self.data:
+            return ()
+        names = self.string_list(key, ())
+        if len(names) != len(chinese):
+            raise self._err(key, f"needs {len(chinese)} names, one for each Chinese name")
+        return names
 
     def string_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.data.get(key, list(default))

@@ -141,7 +141,7 @@ async def attendance_menu(update: Update, context: Context) -> None:
         [
             _button(
                 a.menu_button.format(
-                    date=s.starts_at.astimezone(tz).strftime("%m-%d"),
+                    date=s.starts_at.astimezone(tz).date().isoformat(),
                     title=clip(s.title, NAME_COLUMNS),
                     count=s.listed,
                 ),

@@ -87,7 +87,7 @@ async def _audience(a: Answer) -> Outcome:
         if chat is not None:
             await a.context.bot.send_message(chat.id, a.t.broadcast.nobody)
         return Finish()
-    office = a.context.services.settings.office.name
+    office = a.context.services.settings.office.for_lang(a.t.lang).name
     await a.context.bot.send_message(chat.id, notice(a.t, office, str(a.draft["text"])))
     return Accept({"tag": tag, "count": count}, echo=a.t.broadcast.preview_intro)
 
@@ -132,10 +132,10 @@ async def _send(
     staff_id: int,
     staff_lang: str,
 ) -> None:
-    office = services.settings.office.name
+    office = services.settings.office
 
     def render(lang: str) -> str:
-        return notice(get_texts(lang), office, broadcast.text)
+        return notice(get_texts(lang), office.for_lang(lang).name, broadcast.text)
 
     report = await services.broadcasts.send(bot, broadcast, audience, render, users=services.users)
     t = get_texts(staff_lang)

@@ -29,6 +29,7 @@ MAX_MESSAGES = 3
 def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     """The user's data as HTML blocks, one per line of the answer."""
     p, tz, none = t.privacy, context.services.settings.timezone, t.privacy.none_value
+    town = context.services.settings.town
 
     def day(value: datetime) -> str:
         return value.astimezone(tz).strftime("%Y-%m-%d")
@@ -54,8 +55,8 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
                 p.project_item,
                 ref=x.ref_no,
                 name=x.name or p.erased_name,
-                village=x.village,
-                industry=x.industry,
+                village=town.label(x.village, t.lang),
+                industry=town.label(x.industry, t.lang),
                 investment=f"{x.investment_wan:g}",
                 jobs=x.jobs,
                 phone=x.phone or none,

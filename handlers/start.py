@@ -143,7 +143,7 @@ async def unreadable(update: Update, context: Context) -> None:
         return
     t = context.texts(update.effective_user)
     text: str = t.common.non_text
-    office = context.services.settings.office
+    office = context.services.settings.office.for_lang(t.lang)
     if office.phone:  # a voice message says "I'd rather talk": give them the number
         text += "\n" + fmt(t.common.non_text_call, office=office.name, phone=office.phone)
     await update.effective_message.reply_text(text, reply_markup=main_menu(t))

@@ -34,9 +34,10 @@ async def stats(update: Update, context: Context) -> None:
         await message.reply_text(fmt(t.stats.bad_period, text=echo(" ".join(args))))
         return
     report = await context.services.stats.report(period)
-    await message.reply_text(render_report(t, report))
+    town = context.services.settings.town
+    await message.reply_text(render_report(t, report, town))
     # Drawing takes a fraction of a second of CPU: keep the bot answering meanwhile.
-    png = await asyncio.to_thread(project_chart, report, t)
+    png = await asyncio.to_thread(project_chart, report, t, town)
     if png is not None:
         name = context.services.stats.chart_filename()
         await message.reply_photo(png, caption=t.stats.chart_caption, filename=name)

@@ -78,6 +78,7 @@ def inline_rows(buttons: list[tuple[str, str]], per_row: int = 2) -> InlineKeybo
 def contact_block(t: Texts, office: OfficeContact) -> Html:
     """The office's contact details, with "not published" for what is not configured."""
     missing = t.common.not_configured
+    office = office.for_lang(t.lang)
     return fmt(
         t.common.contact_block,
         office=office.name,

@@ -118,7 +118,7 @@ async def test_attendance_is_marked_after_the_start_and_counted(
     assert early.toast == dict(A.errors)["not_started"]
     clock.now = START + timedelta(hours=3)
     await admin.send("/attendance")
-    await admin.press(A.menu_button.format(date="12-05", title="模板加工培训", count=3))
+    await admin.press(A.menu_button.format(date="2026-12-05", title="模板加工培训", count=3))
     view = await admin.press(A.btn_mark)
     assert "到场 0，未到 0，未标记 2" in view.text
     marked = await admin.press(f"{A.mark_unmarked}1. 张三")
@@ -184,7 +184,7 @@ async def test_a_long_list_pages_and_fits_telegram(bot: BotHarness, clock: FakeC
     clock.now = START + timedelta(minutes=30)
     admin = bot.user(ADMIN_ID)
     await admin.send("/attendance")
-    await admin.press(A.menu_button.format(date="12-05", title="大课", count=25))
+    await admin.press(A.menu_button.format(date="2026-12-05", title="大课", count=25))
     view = await admin.press(A.btn_mark)
     assert "第 1/3 页" in view.text
     page2 = await admin.press(A.btn_next)

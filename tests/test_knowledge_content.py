@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ REQUIRED = {
     "contact",
 }
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+YI_RE = re.compile(r"(\d+(?:\.\d+)?)亿")
 
 
 def by_topic() -> list[Topic]:
@@ -64,7 +66,13 @@ def test_every_source_sentence_is_verbatim_in_the_report(topic: Topic) -> None:
 
 @pytest.mark.parametrize("topic", by_topic(), ids=lambda t: t.id)
 def test_no_number_in_an_answer_that_its_sources_do_not_contain(topic: Topic) -> None:
-    source_numbers = set(NUMBER_RE.findall(" ".join(topic.source)))
+    sources = " ".join(topic.source)
+    source_numbers = set(NUMBER_RE.findall(sources))
+    # English writes an amount in 亿 (hundred millions) as millions or billions: 1.1亿 is
+    # "110 million", 10.6亿 "1.06 billion" -- the same number, converted.
+    for yi in YI_RE.findall(sources):
+        source_numbers |= {f"{Decimal(yi) * 100:f}".rstrip("0").rstrip(".")}
+        source_numbers |= {f"{Decimal(yi) / 10:f}".rstrip("0").rstrip(".")}
     for answer in (topic.answer, topic.answer_en):
         template = PLACEHOLDER_RE.sub("", answer)
         invented = set(NUMBER_RE.findall(template)) - source_numbers
@@ -105,3 +113,9 @@ def test_every_category_has_topics_and_ids_fit_callback_data() -> None:
     for topic in KB.topics:
         # "v1:topic:<id>" must stay within Telegram's 64-byte callback data.
         assert len(f"v1:topic:{topic.id}".encode()) <= 64
+
+
+@pytest.mark.parametrize("topic", by_topic(), ids=lambda t: t.id)
+def test_english_answers_write_amounts_in_english(topic: Topic) -> None:
+    """No "1.1 yi yuan (yi = a hundred million)": an English reader gets "110 million yuan"."""
+    assert not re.search(r"\byi\b", topic.answer_en)

@@ -134,11 +134,12 @@ class KnowledgeService:
     def contact_values(self, lang: str = "zh") -> Mapping[str, str]:
         """Values for the answers' placeholders in ``lang``, from settings."""
         s = self._settings
+        office = s.office.for_lang(lang)
         return {
-            "office_name": s.office.name,
-            "office_phone": s.office.phone,
-            "office_address": s.office.address,
-            "office_hours": s.office.hours,
+            "office_name": office.name,
+            "office_phone": office.phone,
+            "office_address": office.address,
+            "office_hours": office.hours,
             "town_name": s.town.name_for(lang),
         }
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.settings import Settings
+from bot.settings import Settings, TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
 from db import attendance as attendance_repo
@@ -257,8 +257,9 @@ def period_label(t: Texts, period: Period) -> str:
     return fmt(s.period_range, first=period.first.isoformat(), last=period.last.isoformat())
 
 
-def render_report(t: Texts, report: StatsReport) -> Html:
-    """The whole report as one HTML message (well under Telegram's 4096 characters)."""
+def render_report(t: Texts, report: StatsReport, town: TownSettings | None = None) -> Html:
+    """The whole report as one HTML message (well under Telegram's 4096 characters); villages,
+    industries and applicant types named in ``t``'s language where ``town`` has names for it."""
     s = t.stats
     p = report.projects
     status_names = dict(t.statuses.projects)
@@ -277,6 +278,8 @@ def render_report(t: Texts, report: StatsReport) -> Html:
         (s.by_industry, p.by_industry),
     ):
         if pairs:
+            if town is not None:
+                pairs = tuple((town.label(name, t.lang), n) for name, n in pairs)
             blocks.append(Html(f"<b>{escape(header)}</b>\n") + table(_top(pairs, p.total, t)))
     if report.by_month:
         blocks.append(

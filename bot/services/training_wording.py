@@ -34,6 +34,7 @@ def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str
     s, e = start.astimezone(tz), end.astimezone(tz)
     values = {
         "month": s.month,
+        "month_name": tt.month_names[s.month - 1],
         "day": s.day,
         "weekday": tt.weekdays[s.weekday()],
         "start": s.strftime("%H:%M"),
@@ -42,7 +43,11 @@ def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str
     if e.date() == s.date():
         return tt.when.format(**values)
     return tt.when_span.format(
-        **values, end_month=e.month, end_day=e.day, end_weekday=tt.weekdays[e.weekday()]
+        **values,
+        end_month=e.month,
+        end_month_name=tt.month_names[e.month - 1],
+        end_day=e.day,
+        end_weekday=tt.weekdays[e.weekday()],
     )
 
 

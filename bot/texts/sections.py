@@ -107,6 +107,7 @@ class TrainingTexts:
     mine_none: str
     when: str  # {month} {day} {weekday} {start} {end}
     weekdays: tuple[str, ...]  # Monday first
+    month_names: tuple[str, ...]  # January first: {month_name} in ``when`` (English: "Dec")
     card_title: str  # {title} {status}
     status_note: str  # {status}: after the title of a moved or cancelled session
     line_when: str  # {when}

@@ -195,6 +195,7 @@ TRAININGS = TrainingTexts(
     mine_header="📋 <b>我的培训</b>（{count} 场）",
     mine_none="您还没有报名培训。发送 /trainings 看看近期的培训。",
     when="{month}月{day}日（{weekday}）{start}–{end}",
+    month_names=tuple(f"{m}月" for m in range(1, 13)),
     weekdays=("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
     card_title="<b>{title}</b>{status}",
     status_note="（{status}）",

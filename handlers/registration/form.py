@@ -36,6 +36,7 @@ from bot.services.registration import (
     parse_phone,
 )
 from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
+from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
 from db.models import ProjectStatus
 from handlers import review
@@ -91,15 +92,19 @@ def _referrer_text(t: Texts, draft: Draft) -> str | Html:
     return draft.referrer_note or r.referrer_none
 
 
-def summary(t: Texts, draft: Draft) -> Html:
-    """The summary the resident checks before submitting."""
+def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
+    """The summary the resident checks before submitting (choices in their language)."""
     r = t.registration
+
+    def shown(value: str | None) -> str | None:
+        return value if town is None or value is None else town.label(value, t.lang)
+
     return fmt(
         r.summary,
         name=draft.name,
-        industry=draft.industry,
-        village=draft.village,
-        applicant_type=draft.applicant_type,
+        industry=shown(draft.industry),
+        village=shown(draft.village),
+        applicant_type=shown(draft.applicant_type),
         investment=format_wan(draft.investment_wan or 0),
         jobs=draft.jobs,
         phone=mask_phone(draft.phone or ""),
@@ -127,7 +132,10 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         return tuple(getattr(ask.settings.town, options_of))
 
     def options(ask: Ask) -> list[tuple[str, str]]:
-        pairs = [(o, str(i)) for i, o in enumerate(offered(ask))]
+        # The button shows the name in the user's language and carries the stored choice's
+        # position, so an English label still files the Chinese name.
+        town = ask.settings.town
+        pairs = [(town.label(o, ask.t.lang), str(i)) for i, o in enumerate(offered(ask))]
         if field is Field.INDUSTRY:
             pairs.append((ask.t.registration.btn_other, OTHER))
         return pairs
@@ -142,6 +150,11 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
             return Accept({field.value: choices[index]}) if index < len(choices) else Refuse("")
         value = choose(a.text or "", choices)
+        if value is Problem.NOT_A_CHOICE and a.t.lang == "en":  # an English name typed
+            town = a.ask.settings.town
+            english = choose(a.text or "", tuple(town.label(c, "en") for c in choices))
+            if isinstance(english, str):
+                value = choices[[town.label(c, "en") for c in choices].index(english)]
         if field is Field.INDUSTRY and value is Problem.NOT_A_CHOICE:
             if choose(a.text or "", (r.btn_other,)) == r.btn_other:
                 return Accept(goto="industry_other", edit=a.ask.editing)
@@ -453,7 +466,7 @@ def form() -> Form:
         ),
         submit=_submit,
         again="/register",
-        summary=lambda ask: summary(ask.t, Draft.from_json(ask.draft)),
+        summary=lambda ask: summary(ask.t, Draft.from_json(ask.draft), ask.settings.town),
         # A resubmission keeps its referrer.
         step_editable=lambda draft, step: (
             step != Field.REFERRER.value or draft.get("resubmit_id") is None

@@ -2,7 +2,11 @@
 
 The whole bot runs (handlers, dialogs, reminders, the real SQLite database at the configured
 path); only Telegram is simulated. Buttons are printed numbered and pressed by typing the
-number; documents and photos the bot sends are saved to a folder and their path printed.
+number; the pop-up a button press shows (answerCallbackQuery text) is printed under it;
+documents and photos the bot sends are saved to a folder and their path printed. Log lines go
+to ``chat.log`` beside the database, never into the conversation. Every user the database
+knows gets their chat back at start (the emulator keeps chats in memory), so a reminder or a
+broadcast after a restart reaches them. Ctrl-C quits at once.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import asyncio
 import dataclasses
 import logging
 import re
+import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +120,16 @@ class TerminalChat:
         if message is None or not isinstance(button, dict):
             await self.current.press(str(button))
         elif "callback_data" in button:
-            await self.current.press_data(str(button["callback_data"]), message)
+            replies = await self.current.press_data(str(button["callback_data"]), message)
+            self.show_popup(replies.toast, replies.alert)
         else:
             print(f"   🔗 {button.get('url', '')}")
+
+    @staticmethod
+    def show_popup(text: str | None, alert: bool) -> None:
+        """Print what Telegram shows over the chat after a button press (toast or alert)."""
+        if text:
+            print(f"   {'⚠️ 弹窗 alert' if alert else '💬 提示 pop-up'}: {text}")
 
     async def handle(self, line: str) -> bool:
         """Act on one line of input; return False to quit."""
@@ -172,16 +185,22 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     for admin_id in sorted(settings.admin_ids):
         # Staff have opened the bot before, so their chats exist (as on Telegram).
         emulator.ensure_chat(admin_id, first_name=f"管理员{admin_id}", language_code=args.lang)
+    # Users of earlier sessions have their chats again before the bot sends anything
+    # (reminders due at start-up, a broadcast): Telegram keeps chats, the emulator does not.
+    for user_id, first_name, language_code in known_users(settings.db_path):
+        emulator.ensure_chat(user_id, first_name=first_name, language_code=language_code)
     chat = TerminalChat(emulator, args.downloads, args.lang)
+    lines = _stdin_lines()
     async with bot_harness(settings, emulator=emulator, rate_limit=True):
         print(_HELP.format(admin_hint=admin_hint))
         print(f"数据库 database: {settings.db_path}")
+        print(f"日志 log: {log_path(settings)}")
         chat.switch(args.user)
         await chat.handle("/start")
         while True:
             prompt = f"[用户 {chat.current.id if chat.current else '?'}] > "
             print(prompt, end="", flush=True)
-            line = await asyncio.to_thread(sys.stdin.readline)
+            line = await lines.get()
             if not line:
                 print()
                 break
@@ -192,7 +211,52 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def known_users(db_path: Path) -> list[tuple[int, str, str | None]]:
+    """``(id, first name, language)`` of every user the database knows (none if it is new)."""
+    if not db_path.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            rows = conn.execute("SELECT id, first_name, language_code FROM users").fetchall()
+    except sqlite3.Error:  # a new or damaged file: the bot's own start-up will say so
+        return []
+    return [(int(i), str(name or f"用户{i}"), lang) for i, name, lang in rows]
+
+
+def _stdin_lines() -> asyncio.Queue[str]:
+    """Lines typed, read by a daemon thread: Ctrl-C never waits for a pending ``readline``
+    (``asyncio.to_thread`` would hold the exit until Enter)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = sys.stdin.readline()
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=read, name="stdin", daemon=True).start()
+    return queue
+
+
+def log_path(settings: Settings) -> Path:
+    """Where the chat's log lines go: ``chat.log`` beside the database."""
+    return settings.db_path.parent / "chat.log"
+
+
 def chat(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the terminal chat until /quit or end of input."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return asyncio.run(_chat(args, settings))
+    """Run the terminal chat until /quit, end of input or Ctrl-C."""
+    path = log_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=settings.log_level,
+        filename=path,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    try:
+        return asyncio.run(_chat(args, settings))
+    except KeyboardInterrupt:
+        print("\n再见 / bye")
+        return 130

@@ -21,6 +21,7 @@ class Replies:
     messages: list[StoredMessage] = field(default_factory=list)
     edited: list[StoredMessage] = field(default_factory=list)
     toast: str | None = None
+    alert: bool = False  # the toast is an alert the user must dismiss
 
     @property
     def texts(self) -> list[str]:
@@ -234,6 +235,7 @@ class SimUser:
         replies = await self._settle(update_id, before, edits)
         answer = self.emulator.callback_answers.get(query_id)
         replies.toast = None if answer is None else str(answer.get("text", ""))
+        replies.alert = answer is not None and bool(answer.get("show_alert"))
         return replies
 
     def block_bot(self) -> None:

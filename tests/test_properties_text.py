@@ -223,6 +223,7 @@ async def test_training_fields_are_stored_cleaned(
 @example(text="\x00")
 async def test_broadcast_text_is_stored_cleaned(harness: BotHarness, text: str) -> None:
     admin = harness.user(ADMIN_ID)
+    await harness.user(ADMIN_ID + 7).send("/start")  # a resident to send to (staff are not)
     b = ZH.broadcast
     with watching() as watch:
         assert (await admin.send("/broadcast")).messages

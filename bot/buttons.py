@@ -165,3 +165,43 @@ class HandlingButton(OfComplaint, prefix="cphand"):
 
 class ResolveComplaintButton(OfComplaint, prefix="cpres"):
     """已办结 (opens the staff's resolution-note dialog)."""
+
+
+# -- training attendance (handlers.attendance) ------------------------------------------------
+
+
+class AttendanceButton(CallbackData, prefix="tra"):
+    """A staff button about one session's attendees."""
+
+    training_id: int
+
+
+class OpenSessionButton(AttendanceButton, prefix="open"):
+    """A session picked in /attendance: show its three buttons."""
+
+
+class AttendeeListButton(AttendanceButton, prefix="list"):
+    """👥 the attendee list in the chat."""
+
+
+class SignInSheetButton(AttendanceButton, prefix="xlsx"):
+    """📄 the Excel sign-in sheet."""
+
+
+class MarkingButton(AttendanceButton, prefix="mark"):
+    """✅ the marking view (page 0: from the 🛠 view, as a new message; else that page, edited)."""
+
+    page: int = 0
+
+
+class MarkAttendeeButton(AttendanceButton, prefix="set"):
+    """One name in the marking view: came / did not come."""
+
+    user_id: int
+    page: int
+
+
+class RestAbsentButton(AttendanceButton, prefix="rest"):
+    """Everyone signed up and not marked did not come."""
+
+    page: int

@@ -1,8 +1,8 @@
 """Staff's attendee list, Excel sign-in sheet and attendance marking for a training session.
 
 Reached from ``/attendance`` and from the 👥 / 📄 / ✅ buttons of a session's 🛠 view
-(``handlers.trainings`` draws them with this module's ``FEATURE`` prefix). Every handler here
-is staff-only, guarded where it is registered (``bot.shell.app``).
+(``handlers.trainings`` draws them; the buttons are declared in ``bot.buttons``). Every
+handler here is staff-only, guarded where it is registered (``bot.shell.app``).
 The list and the sheet can be had any time; who came is marked once the session has started,
 one tap per name (⬜ → ✅ came → ❌ did not → ✅ ...), a page of names at a time.
 """
@@ -14,22 +14,29 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks
+from bot.buttons import (
+    AttendanceButton,
+    AttendeeListButton,
+    MarkAttendeeButton,
+    MarkingButton,
+    OpenSessionButton,
+    RestAbsentButton,
+    SignInSheetButton,
+)
 from bot.context import Context
 from bot.services.attendance import AttendanceError, Attendee, Roster, session_line
 from bot.services.stats import clip
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
 from db.models import SignupStatus, TrainingStatus
-from handlers.ui import reply_in_chunks
+from handlers.ui import pressed, reply_in_chunks, stale_button
 
-FEATURE = "tra"  # handlers.trainings' staff view draws these buttons with this prefix
 PAGE_SIZE = 10
 NAME_COLUMNS = 24
 
 
-def _button(label: str, *args: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.encode(FEATURE, *args))
+def _button(label: str, button: AttendanceButton) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 def _mark(t: Texts, attended: bool | None) -> str:
@@ -99,16 +106,16 @@ def mark_view(t: Texts, roster: Roster, page: int) -> tuple[Html, InlineKeyboard
             else ""
         )
         label = f"{_mark(t, person.attended)}{n}. {clip(person.name, NAME_COLUMNS)}{waiting}"
-        rows.append([_button(label, "set", tid, person.user_id, page)])
+        rows.append([_button(label, MarkAttendeeButton(tid, person.user_id, page))])
     nav: list[InlineKeyboardButton] = []
     if page > 1:
-        nav.append(_button(a.btn_prev, "mark", tid, page - 1))
+        nav.append(_button(a.btn_prev, MarkingButton(tid, page - 1)))
     if page < pages:
-        nav.append(_button(a.btn_next, "mark", tid, page + 1))
+        nav.append(_button(a.btn_next, MarkingButton(tid, page + 1)))
     if nav:
         rows.append(nav)
     if unmarked:
-        rows.append([_button(a.btn_rest_absent, "rest", tid, page)])
+        rows.append([_button(a.btn_rest_absent, RestAbsentButton(tid, page))])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -118,9 +125,9 @@ def session_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(a.btn_list, "list", tid),
-                _button(a.btn_sheet, "xlsx", tid),
-                _button(a.btn_mark, "mark", tid),
+                _button(a.btn_list, AttendeeListButton(tid)),
+                _button(a.btn_sheet, SignInSheetButton(tid)),
+                _button(a.btn_mark, MarkingButton(tid)),
             ]
         ]
     )
@@ -145,8 +152,7 @@ async def attendance_menu(update: Update, context: Context) -> None:
                     title=clip(s.title, NAME_COLUMNS),
                     count=s.listed,
                 ),
-                "open",
-                s.id,
+                OpenSessionButton(s.id),
             )
         ]
         for s in sessions
@@ -156,11 +162,11 @@ async def attendance_menu(update: Update, context: Context) -> None:
 
 async def open_session(update: Update, context: Context) -> None:
     """A session picked in /attendance: its time and place with the three buttons."""
-    ids = await _staff_ids(update, context, "open", 1)
+    button = await pressed(update, context, OpenSessionButton)
     message = update.effective_message
-    if ids is None or message is None or update.callback_query is None:
+    if button is None or message is None or update.callback_query is None:
         return
-    roster = await _roster_or_say(update, context, ids[0])
+    roster = await _roster_or_say(update, context, button.training_id)
     if roster is None:
         return
     await update.callback_query.answer()
@@ -177,19 +183,6 @@ def _error(t: Texts, code: str) -> str:
     return errors.get(code, errors["not_found"])
 
 
-async def _staff_ids(
-    update: Update, context: Context, action: str, *counts: int
-) -> list[int] | None:
-    """The ids of a staff button ``action``; None (answered) if stale or forged."""
-    query = update.callback_query
-    if query is None:
-        return None
-    ids = callbacks.decode_ids(query.data, FEATURE, action, counts)
-    if ids is None:
-        await query.answer(context.texts(update.effective_user).common.stale_button)
-    return ids
-
-
 async def _roster_or_say(update: Update, context: Context, tid: int) -> Roster | None:
     query = update.callback_query
     assert query is not None
@@ -201,11 +194,11 @@ async def _roster_or_say(update: Update, context: Context, tid: int) -> Roster |
 
 async def show_list(update: Update, context: Context) -> None:
     """Send the session's attendee list: name, village, phone, signed up or waitlisted."""
-    ids = await _staff_ids(update, context, "list", 1)
+    button = await pressed(update, context, AttendeeListButton)
     message = update.effective_message
-    if ids is None or message is None or update.callback_query is None:
+    if button is None or message is None or update.callback_query is None:
         return
-    roster = await _roster_or_say(update, context, ids[0])
+    roster = await _roster_or_say(update, context, button.training_id)
     if roster is None:
         return
     await update.callback_query.answer()
@@ -216,11 +209,11 @@ async def show_list(update: Update, context: Context) -> None:
 
 async def send_sheet(update: Update, context: Context) -> None:
     """Send the session's printable Excel sign-in sheet."""
-    ids = await _staff_ids(update, context, "xlsx", 1)
+    button = await pressed(update, context, SignInSheetButton)
     message = update.effective_message
-    if ids is None or message is None or update.callback_query is None:
+    if button is None or message is None or update.callback_query is None:
         return
-    roster = await _roster_or_say(update, context, ids[0])
+    roster = await _roster_or_say(update, context, button.training_id)
     if roster is None:
         return
     await update.callback_query.answer()
@@ -242,11 +235,10 @@ async def send_sheet(update: Update, context: Context) -> None:
 async def show_marking(update: Update, context: Context) -> None:
     """Open (or page through) the marking view: a button per name."""
     query = update.callback_query
-    ids = await _staff_ids(update, context, "mark", 1, 2)
-    if ids is None or query is None:
+    button = await pressed(update, context, MarkingButton)
+    if button is None or query is None:
         return
-    tid, page = ids[0], (ids[1] if len(ids) > 1 else 1)
-    roster = await _roster_or_say(update, context, tid)
+    roster = await _roster_or_say(update, context, button.training_id)
     if roster is None:
         return
     t = context.texts(update.effective_user)
@@ -259,8 +251,8 @@ async def show_marking(update: Update, context: Context) -> None:
         await query.answer(_error(t, problem), show_alert=True)
         return
     await query.answer()
-    text, keyboard = mark_view(t, roster, page)
-    if len(ids) == 1:  # from the 🛠 view: a new message; paging edits it in place
+    text, keyboard = mark_view(t, roster, max(button.page, 1))
+    if button.page == 0:  # from the 🛠 view: a new message; paging edits it in place
         if update.effective_message is not None:
             await update.effective_message.reply_text(text, reply_markup=keyboard)
         return
@@ -270,10 +262,10 @@ async def show_marking(update: Update, context: Context) -> None:
 async def toggle(update: Update, context: Context) -> None:
     """Mark one resident: came, or (tapped again) did not come."""
     query, user = update.callback_query, update.effective_user
-    ids = await _staff_ids(update, context, "set", 3)
-    if ids is None or query is None or user is None:
+    button = await pressed(update, context, MarkAttendeeButton)
+    if button is None or query is None or user is None:
         return
-    tid, uid, page = ids
+    tid, uid, page = button.training_id, button.user_id, button.page
     t = context.texts(user)
     service = context.services.attendance
     roster = await _roster_or_say(update, context, tid)
@@ -293,36 +285,35 @@ async def toggle(update: Update, context: Context) -> None:
 async def rest_absent(update: Update, context: Context) -> None:
     """Mark everyone signed up and not yet marked as not having come."""
     query, user = update.callback_query, update.effective_user
-    ids = await _staff_ids(update, context, "rest", 2)
-    if ids is None or query is None or user is None:
+    button = await pressed(update, context, RestAbsentButton)
+    if button is None or query is None or user is None:
         return
     t = context.texts(user)
+    service = context.services.attendance
     try:
-        roster, count = await context.services.attendance.mark_rest_absent(ids[0], actor=user.id)
+        roster, count = await service.mark_rest_absent(button.training_id, actor=user.id)
     except AttendanceError as exc:
         await query.answer(_error(t, exc.code), show_alert=True)
         return
     await query.answer(t.attendance.rest_absent_done.format(count=count))
-    text, keyboard = mark_view(t, roster, ids[1])
+    text, keyboard = mark_view(t, roster, button.page)
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
 async def stale(update: Update, context: Context) -> None:
     """Any other (old or forged) attendance button."""
-    if update.callback_query is not None:
-        t = context.texts(update.effective_user)
-        await update.callback_query.answer(t.common.stale_button, show_alert=True)
+    await stale_button(update, context)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The attendance buttons."""
     return [
         CommandHandler("attendance", attendance_menu),
-        CallbackQueryHandler(open_session, pattern=callbacks.pattern(FEATURE, "open")),
-        CallbackQueryHandler(show_list, pattern=callbacks.pattern(FEATURE, "list")),
-        CallbackQueryHandler(send_sheet, pattern=callbacks.pattern(FEATURE, "xlsx")),
-        CallbackQueryHandler(show_marking, pattern=callbacks.pattern(FEATURE, "mark")),
-        CallbackQueryHandler(toggle, pattern=callbacks.pattern(FEATURE, "set")),
-        CallbackQueryHandler(rest_absent, pattern=callbacks.pattern(FEATURE, "rest")),
-        CallbackQueryHandler(stale, pattern=callbacks.pattern(FEATURE)),
+        CallbackQueryHandler(open_session, pattern=OpenSessionButton.pattern()),
+        CallbackQueryHandler(show_list, pattern=AttendeeListButton.pattern()),
+        CallbackQueryHandler(send_sheet, pattern=SignInSheetButton.pattern()),
+        CallbackQueryHandler(show_marking, pattern=MarkingButton.pattern()),
+        CallbackQueryHandler(toggle, pattern=MarkAttendeeButton.pattern()),
+        CallbackQueryHandler(rest_absent, pattern=RestAbsentButton.pattern()),
+        CallbackQueryHandler(stale, pattern=AttendanceButton.pattern()),
     ]

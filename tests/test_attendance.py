@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from bot.buttons import AttendeeListButton, MarkAttendeeButton
 from bot.clock import FakeClock
 from bot.services.export import ExportKind
 from bot.services.trainings import TrainingDraft
@@ -152,16 +153,16 @@ async def test_residents_and_forged_buttons_are_refused(bot: BotHarness, clock: 
     tid = await session_with_people(bot)
     clock.now = START + timedelta(hours=3)
     resident = bot.user(601)
-    refused = await resident.press_data(f"v1:tra:set:{tid}:602:1")
+    refused = await resident.press_data(MarkAttendeeButton(tid, 602, 1).pack())
     assert refused.toast == ZH.common.not_allowed
     assert (await resident.send("/attendance")).last.text == ZH.common.not_allowed
     admin = bot.user(ADMIN_ID)
     await admin.send("/start")
-    assert (await admin.press_data(f"v1:tra:set:{tid}:999:1")).toast == dict(A.errors)[
-        "not_listed"
-    ]
+    forged = MarkAttendeeButton(tid, 999, 1).pack()
+    assert (await admin.press_data(forged)).toast == dict(A.errors)["not_listed"]
     assert (await admin.press_data("v1:tra:set:x:1:1")).toast == ZH.common.stale_button
-    assert (await admin.press_data("v1:tra:list:424242")).toast == dict(A.errors)["not_found"]
+    gone = AttendeeListButton(424242).pack()
+    assert (await admin.press_data(gone)).toast == dict(A.errors)["not_found"]
     roster = await bot.running.services.attendance.roster(tid)
     assert roster is not None
     assert all(p.attended is None for p in roster.attendees)

@@ -6,9 +6,10 @@ Registered as staff handlers (``handlers.staff_guard``).
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks
+from bot.buttons import AttendeeListButton, MarkingButton, SignInSheetButton
 from bot.context import Context
 from bot.services.training_wording import button, card_text, error_text
 from bot.services.trainings import TrainingError
@@ -17,17 +18,15 @@ from db.models import TrainingStatus
 from handlers.trainings.cards import STAFF, query_training_id
 from handlers.trainings.timers import kick
 
-ATTENDANCE = "tra"  # the attendee list, sign-in sheet and marking (handlers.attendance)
-
 
 def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
     tt, a = t.trainings, t.attendance
     return InlineKeyboardMarkup(
         [
             [
-                button(a.btn_list, ATTENDANCE, "list", tid),
-                button(a.btn_sheet, ATTENDANCE, "xlsx", tid),
-                button(a.btn_mark, ATTENDANCE, "mark", tid),
+                InlineKeyboardButton(a.btn_list, callback_data=AttendeeListButton(tid).pack()),
+                InlineKeyboardButton(a.btn_sheet, callback_data=SignInSheetButton(tid).pack()),
+                InlineKeyboardButton(a.btn_mark, callback_data=MarkingButton(tid).pack()),
             ],
             [
                 button(tt.btn_move, STAFF, "move", tid),

@@ -63,3 +63,15 @@ def test_chat_answers_start_help_menu_and_odd_input(tmp_path: Path) -> None:
     assert "/nosuch" in out
     assert "Traceback" not in out + result.stderr
     assert (tmp_path / "data" / "chuangye.sqlite3").is_file()  # created on first run
+
+
+def test_the_trial_config_shows_a_realistic_office(tmp_path: Path) -> None:
+    """The README's local trial (config.trial.toml, example data) answers with a phone number."""
+    trial = str(REPO / "config.trial.toml")
+    lines = ["联保贷款怎么办理", "/sticker", "/quit"]
+    result = run_cli("--config", trial, "chat", cwd=tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "0000-1234567" in result.stdout
+    assert "暂未公布" not in result.stdout
+    assert (tmp_path / "data" / "trial.sqlite3").is_file()
+    assert "EXAMPLE DATA ONLY" in (REPO / "config.trial.toml").read_text(encoding="utf-8")

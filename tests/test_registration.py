@@ -164,7 +164,11 @@ async def test_numbers_and_phones_in_the_forms_people_type(harness: BotHarness) 
     await user.press("示例一村")
     await user.press("党员")
     assert "第 6/8 步" in (await user.send("５０万元")).last.text
-    assert ERR["not_whole"] in (await user.send("1.5")).last.text
+    # The jobs step's hint shows what it accepts (whole numbers), never "e.g. 50 or 1.5".
+    assert R.error_jobs_number in (await user.send("1.5")).last.text
+    hint = (await user.send("十几个")).last.text
+    assert R.error_jobs_number in hint
+    assert "1.5" not in hint
     assert ERR["negative"] in (await user.send("-3")).last.text
     await user.send("１２人")
     assert ERR["bad_phone"] in (await user.send("12345")).last.text

@@ -845,6 +845,10 @@ REGISTRATION = RegistrationTexts(
         "Type a number, e.g. 50 or 1.5."
     ),
     step_jobs="(step 6/8) How many <b>new jobs</b>? Type a whole number, e.g. 8; none: 0.",
+    error_jobs_number=(
+        "Please type a whole number, e.g. 8, 15 or thirty in Chinese (三十); a rough whole number "
+        'is fine ("a dozen or so" can be 15); 0 if none.'
+    ),
     step_phone=(
         "(step 7/8) Your <b>mobile number</b>, so the town can reach you: press "
         "“📱 Send my number” below, or type your 11-digit mobile number."

@@ -491,6 +491,7 @@ class RegistrationTexts:
     step_applicant_type: str
     step_investment: str
     step_jobs: str
+    error_jobs_number: str  # the jobs step's own hint: whole numbers only
     step_phone: str
     step_referrer: str  # {limit}
     step_referrer_linked: str  # {name}

@@ -196,6 +196,9 @@ async def _investment(a: Answer) -> Outcome:
 async def _jobs(a: Answer) -> Outcome:
     maximum = a.ask.settings.limits.max_jobs
     value = parse_jobs(a.text or "", maximum)
+    if value in (Problem.NOT_A_NUMBER, Problem.NOT_WHOLE):
+        # The hint shows what this step accepts: whole numbers, in digits or in words.
+        return Refuse(a.t.registration.error_jobs_number)
     if isinstance(value, Problem):
         return Refuse(_problem(a.t, value, maximum=maximum))
     return Accept({"jobs": value})

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
@@ -55,6 +56,21 @@ def settings(settings: Settings) -> Settings:
     """No per-user flood limit: one resident may register many times here."""
     limits = dataclasses.replace(Limits(), dialogs_per_hour=1_000_000)
     return dataclasses.replace(settings, limits=limits)
+
+
+def _as_words(value: object) -> object:
+    """What the form accepts as a typed name: words, not only emoji or signs (issue 15.6)."""
+    if isinstance(value, str) and not recognisable(value):
+        return Problem.NOT_A_CHOICE
+    return value
+
+
+def _as_name(value: object) -> object:
+    """A project name also must not read as a question."""
+    value = _as_words(value)
+    if isinstance(value, str) and looks_like_question(value):
+        return Problem.NOT_A_CHOICE
+    return value
 
 
 @given(
@@ -97,17 +113,18 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
     with watching() as watch:
         await user.send("/register")
         current = "name"
-        await answer(name, clean_text(name, NAME_MAX_CHARS), "香菇大棚", "香菇大棚")
+        await answer(name, _as_name(clean_text(name, NAME_MAX_CHARS)), "香菇大棚", "香菇大棚")
         current = "industry"
         if via_other:
             await user.press(R.btn_other)
-            value: object = clean_text(industry, NOTE_MAX_CHARS)
+            value: object = _as_words(clean_text(industry, NOTE_MAX_CHARS))
         else:
             value = choose(industry, town.industries)
             if value is Problem.NOT_A_CHOICE:
                 typed_other = choose(industry, (R.btn_other,)) == R.btn_other
                 # Typed 其他 (or "1", its number among one option): the bot asks for free text.
-                value = Problem.EMPTY if typed_other else clean_text(industry, NOTE_MAX_CHARS)
+                typed = _as_words(clean_text(industry, NOTE_MAX_CHARS))
+                value = Problem.EMPTY if typed_other else typed
         await answer(industry, value, "木耳", "木耳")
         current = "village"
         v = town.villages[0]

@@ -944,6 +944,15 @@ REGISTRATION = RegistrationTexts(
     error_name_too_long=(
         "A project name has at most {limit} characters; yours has {length}. Please shorten it."
     ),
+    error_name_unrecognisable=(
+        "Please name the project in words so people can tell what it is, e.g. "
+        '"Dongguan mushroom sheds" or "formwork workshop".'
+    ),
+    error_name_question=(
+        "That looks like a question rather than a project name. To ask about a policy, send "
+        "/cancel to stop registering and ask; to register, type the project's name."
+    ),
+    error_other_unrecognisable='Please name the industry in words, e.g. "bamboo weaving".',
     error_zero_investment="The investment must be more than 0; please type it again.",
     error_foreign_contact=(
         "That is someone else's contact: press “📱 Send my number” to share your own, "

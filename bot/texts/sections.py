@@ -522,6 +522,9 @@ class RegistrationTexts:
     stale_button: str
     errors: tuple[tuple[str, str], ...]  # (Problem value, text) {limit} {length} {maximum}
     error_name_too_long: str  # {limit} {length}
+    error_name_unrecognisable: str  # only emoji, digits or punctuation
+    error_name_question: str  # the "name" reads as a question
+    error_other_unrecognisable: str  # a typed industry with no letters
     error_zero_investment: str
     error_foreign_contact: str
     my_projects_none: str

@@ -845,6 +845,14 @@ REGISTRATION = RegistrationTexts(
         ("bad_digits", "请用普通数字（0-9）或中文数字输入，例如 50 或 五十。"),
     ),
     error_name_too_long=("项目名称最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
+    error_name_unrecognisable=(
+        "项目名称要让人看得出是什么项目，请用文字写，例如“东关村香菇大棚”“模板加工厂”。"
+    ),
+    error_name_question=(
+        "这看起来像是一个问题，不像项目名称。想问政策的话，请先发送 /cancel 结束登记，再直接提问；"
+        "要登记项目，请输入项目名称，例如“模板加工厂”。"
+    ),
+    error_other_unrecognisable="请用文字写行业名称，例如“竹编”“农家乐”。",
     error_zero_investment="投资额要大于 0 万元，请重新输入。",
     error_foreign_contact=(
         "这是别人的联系人：请点“📱 发送我的手机号”分享您自己的号码，或直接输入手机号。"

@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.buttons import RegistrationButton, ResubmitButton
 from bot.context import Context
+from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
@@ -122,6 +123,10 @@ async def _name(a: Answer) -> Outcome:
         return Refuse(fmt(r.error_name_too_long, limit=NAME_MAX_CHARS, length=_typed_length(text)))
     if isinstance(name, TextProblem):
         return Refuse(_problem(a.t, name))
+    if not recognisable(name):
+        return Refuse(a.t.registration.error_name_unrecognisable)
+    if looks_like_question(name):
+        return Refuse(a.t.registration.error_name_question)
     return Accept({"name": name})
 
 
@@ -159,6 +164,8 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             if choose(a.text or "", (r.btn_other,)) == r.btn_other:
                 return Accept(goto="industry_other", edit=a.ask.editing)
             value = clean_text(a.text or "", NOTE_MAX_CHARS)
+            if isinstance(value, str) and not recognisable(value):
+                return Refuse(r.error_other_unrecognisable)
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
@@ -180,6 +187,8 @@ async def _other_industry(a: Answer) -> Outcome:
     if isinstance(value, TextProblem):
         length = _typed_length(a.text or "")
         return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
+    if not recognisable(value):
+        return Refuse(a.t.registration.error_other_unrecognisable)
     return Accept({"industry": value})
 
 

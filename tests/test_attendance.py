@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects
+from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
 
 ZH = get_texts("zh")
@@ -53,13 +54,15 @@ async def session_with_people(h: BotHarness) -> int:
         await projects.create_project(
             conn,
             user_id=601,
-            name="模板厂",
-            industry=town.industries[0],
-            village=town.villages[2],
-            applicant_type=town.applicant_types[0],
-            investment_wan=50.0,
-            jobs=5,
-            phone="13800138000",
+            answers=ProjectAnswers(
+                name="模板厂",
+                industry=town.industries[0],
+                village=town.villages[2],
+                applicant_type=town.applicant_types[0],
+                investment_wan=50.0,
+                jobs=5,
+                phone="13800138000",
+            ),
             now=START - timedelta(days=10),
         )
     return tid

@@ -655,3 +655,24 @@ async def test_a_choice_the_settings_no_longer_offer_is_asked_again_with_a_reaso
     await user.press(villages[0])
     replies = await user.press(ZH.form.btn_submit)
     assert "项目已提交" in replies.text
+
+
+async def test_going_back_from_the_duplicate_warning_keeps_the_answers(
+    harness: BotHarness,
+) -> None:
+    user = harness.user(116)
+    await fill(user, name="重复项目")
+    await user.press(ZH.form.btn_submit)
+    await fill(user, name="重复项目", investment="80")
+    await user.press(ZH.form.btn_submit)
+    back = await user.press(R.btn_duplicate_back)
+    # The summary again, every answer of the eight steps still there, nothing filed.
+    assert "重复项目" in back.last.text
+    assert "80" in back.last.text
+    assert ZH.form.btn_submit in back.last.button_labels
+    assert len(await projects_of(harness, 116)) == 1
+    await user.press(ZH.form.btn_edit)
+    await user.press(dict(R.field_labels)["name"])
+    await user.send("重复项目二号")
+    await user.press(ZH.form.btn_submit)
+    assert [p.name for p in await projects_of(harness, 116)] == ["重复项目", "重复项目二号"]

@@ -904,6 +904,7 @@ REGISTRATION = RegistrationTexts(
         "⚠️ On {when} you already registered a project called “{name}” ({ref_no}). "
         "Are you sure this is not the same project?"
     ),
+    btn_duplicate_back="↩️ Back to my answers (kept)",
     btn_duplicate_confirm="It is a new project, submit",
     duplicate_returned=(
         "⚠️ The project “{name}” you registered on {when} ({ref_no}) was returned. If this is "

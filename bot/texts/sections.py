@@ -512,6 +512,7 @@ class RegistrationTexts:
     referrer_linked: str  # {name}
     duplicate: str  # {when} {name} {ref_no}
     btn_duplicate_confirm: str
+    btn_duplicate_back: str  # back to the summary, the answers kept
     duplicate_returned: str  # {when} {name} {ref_no}
     submitted: str  # {ref_no}
     btn_tax_rebate: str  # the title of knowledge topic ``tax-rebate``

@@ -809,6 +809,7 @@ REGISTRATION = RegistrationTexts(
     duplicate=(
         "⚠️ 您在 {when} 已经登记过同名项目“{name}”（编号 {ref_no}）。确定这次不是重复登记吗？"
     ),
+    btn_duplicate_back="↩️ 返回核对（保留已填内容）",
     btn_duplicate_confirm="是新项目，继续提交",
     duplicate_returned=(
         "⚠️ 您在 {when} 登记的同名项目“{name}”（编号 {ref_no}）被退回了。"

@@ -292,6 +292,8 @@ def _duplicate_rows(ask: Ask) -> list[list[InlineKeyboardButton]]:
 async def _duplicate(a: Answer) -> Outcome:
     if a.choice == "x":
         return Cancel()
+    if a.choice == "back":  # keep the eight answers: back to the summary to change or cancel
+        return Accept(goto=SUMMARY, edit=True)
     if a.choice != "dup":
         return Refuse("")
     return await _submit(a, allow_duplicate=True)
@@ -349,6 +351,7 @@ STEPS = (
         widget=Widget.BUTTONS,
         options=lambda ask: [
             (ask.t.registration.btn_duplicate_confirm, "dup"),
+            (ask.t.registration.btn_duplicate_back, "back"),
             (ask.t.form.btn_cancel, "x"),
         ],
         per_row=1,

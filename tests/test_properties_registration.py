@@ -34,6 +34,7 @@ from bot.settings import Limits, Settings
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects as projects_repo
+from handlers.registration.form import CONFIRM_INVESTMENT_WAN
 from tests.hostile_text import hostile_text, watching
 
 ZH = get_texts("zh")
@@ -134,6 +135,8 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
         await answer(applicant, choose(applicant, town.applicant_types), a, a)
         current = "investment_wan"
         await answer(investment, parse_investment(investment, limits.max_investment_wan), "50", 50)
+        if float(str(expected["investment_wan"])) >= CONFIRM_INVESTMENT_WAN:
+            await user.press(R.btn_investment_yes)  # a large amount is asked again in full
         current = "jobs"
         await answer(jobs, parse_jobs(jobs, limits.max_jobs), "8", 8)
         current = "phone"

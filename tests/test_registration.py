@@ -676,3 +676,27 @@ async def test_going_back_from_the_duplicate_warning_keeps_the_answers(
     await user.send("重复项目二号")
     await user.press(ZH.form.btn_submit)
     assert [p.name for p in await projects_of(harness, 116)] == ["重复项目", "重复项目二号"]
+
+
+async def test_an_implausible_investment_is_asked_again_in_full(harness: BotHarness) -> None:
+    user = harness.user(117)
+    await user.send("/register")
+    await user.send("模板加工厂")
+    await user.press("食用菌")
+    await user.press("示例一村")
+    await user.press("党员")
+    asked = await user.send("100000")  # yuan, typed where 万元 are asked
+    assert "您填的是 100000 万元，也就是 10 亿元，对吗？" in asked.last.text
+    again = await user.press(R.btn_investment_no)
+    assert "第 5/8 步" in again.last.text
+    assert "第 6/8 步" in (await user.send("10")).last.text  # 10 万元: nothing to confirm
+    await user.send("/back")
+    asked = await user.send("5000")
+    assert "也就是 5 千万元" in asked.last.text
+    assert "第 6/8 步" in (await user.press(R.btn_investment_yes)).last.text
+    await user.send("8")
+    await user.press(R.btn_share_phone)
+    await user.press(R.btn_no_referrer)
+    await user.press(ZH.form.btn_submit)
+    [project] = await projects_of(harness, 117)
+    assert project.investment_wan == 5000

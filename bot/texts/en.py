@@ -844,6 +844,10 @@ REGISTRATION = RegistrationTexts(
         "(step 5/8) Planned <b>investment</b> in <b>10,000 CNY (万元)</b>? "
         "Type a number, e.g. 50 or 1.5."
     ),
+    investment_confirm="You typed {wan} × 10,000 yuan, that is {full}. Is that right?",
+    investment_full="{amount} yuan",
+    btn_investment_yes="✅ Yes, that is right",
+    btn_investment_no="✏️ No, type it again (in 10,000 yuan)",
     step_jobs="(step 6/8) How many <b>new jobs</b>? Type a whole number, e.g. 8; none: 0.",
     error_jobs_number=(
         "Please type a whole number, e.g. 8, 15 or thirty in Chinese (三十); a rough whole number "

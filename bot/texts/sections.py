@@ -490,6 +490,10 @@ class RegistrationTexts:
     step_village: str
     step_applicant_type: str
     step_investment: str
+    investment_confirm: str  # {wan} {full}: a large investment asked again in full
+    investment_full: str  # {amount}
+    btn_investment_yes: str
+    btn_investment_no: str
     step_jobs: str
     error_jobs_number: str  # the jobs step's own hint: whole numbers only
     step_phone: str

@@ -753,6 +753,10 @@ REGISTRATION = RegistrationTexts(
     step_investment=(
         "（第 5/8 步）计划<b>投资</b>多少<b>万元</b>？请直接输入数字，例如 50 或 1.5。"
     ),
+    investment_confirm="您填的是 {wan} 万元，也就是 {full}，对吗？",
+    investment_full="{amount}元",
+    btn_investment_yes="✅ 对，没填错",
+    btn_investment_no="✏️ 不对，重新填（单位是万元）",
     step_jobs="（第 6/8 步）预计<b>新增就业岗位</b>多少个？请输入整数，例如 8；没有请输入 0。",
     error_jobs_number=(
         "请输入一个整数，例如 8、15 或 三十；说不准就填个大概的整数（“十几个”可以写 15），"

@@ -199,7 +199,41 @@ async def _investment(a: Answer) -> Outcome:
         return Refuse(a.t.registration.error_zero_investment)
     if isinstance(value, Problem):
         return Refuse(_problem(a.t, value, maximum=format_wan(limits.max_investment_wan)))
+    if value >= CONFIRM_INVESTMENT_WAN:  # yuan typed as 万元, or a zero too many: ask
+        return Accept({"investment_wan": value}, goto="investment_confirm", edit=a.ask.editing)
     return Accept({"investment_wan": value})
+
+
+# From 1000 万元 (ten million yuan) up, a village project's investment is asked again in full:
+# "100000" meant as yuan is 10 亿元 when read as 万元 (issue 15.7).
+CONFIRM_INVESTMENT_WAN = 1000
+
+
+def _investment_in_full(t: Texts, wan: float) -> str:
+    """ "10 亿元" / "5 千万元" (or "1,000,000,000 yuan"): the amount without the 万 unit."""
+    r = t.registration
+    if t.lang == "en":
+        return r.investment_full.format(amount=f"{wan * 10_000:,.0f}")
+    if wan >= 10_000:
+        return r.investment_full.format(amount=f"{format_wan(wan / 10_000)} 亿")
+    return r.investment_full.format(amount=f"{format_wan(wan / 1_000)} 千万")
+
+
+def _investment_confirm_question(ask: Ask) -> str:
+    wan = float(ask.draft.get("investment_wan") or 0)
+    return fmt(
+        ask.t.registration.investment_confirm,
+        wan=format_wan(wan),
+        full=_investment_in_full(ask.t, wan),
+    )
+
+
+async def _investment_confirm(a: Answer) -> Outcome:
+    if a.choice == "yes":
+        return Accept({})
+    if a.choice == "no":
+        return Accept({"investment_wan": None}, goto=Field.INVESTMENT.value, edit=a.ask.editing)
+    return Refuse("")
 
 
 async def _jobs(a: Answer) -> Outcome:
@@ -321,6 +355,19 @@ STEPS = (
         lambda ask: ask.t.registration.step_investment,
         _investment,
         label=_labelled(Field.INVESTMENT),
+    ),
+    Step(
+        "investment_confirm",
+        _investment_confirm_question,
+        _investment_confirm,
+        widget=Widget.BUTTONS,
+        options=lambda ask: [
+            (ask.t.registration.btn_investment_yes, "yes"),
+            (ask.t.registration.btn_investment_no, "no"),
+        ],
+        per_row=1,
+        ordered=False,
+        then=Field.INVESTMENT.value,
     ),
     Step(
         Field.JOBS.value,

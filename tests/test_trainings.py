@@ -30,6 +30,12 @@ async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]
         yield h
 
 
+async def service_card(h: BotHarness, tid: int, user_id: int):  # type: ignore[no-untyped-def]
+    card = await h.running.services.trainings.card(tid, user_id)
+    assert card is not None
+    return card
+
+
 async def publish(
     h: BotHarness,
     *,
@@ -102,10 +108,20 @@ async def test_sign_up_waitlist_withdraw_and_promotion(bot: BotHarness) -> None:
     await second.send("/trainings")
     assert (await second.press(T.btn_join_waitlist)).toast == "名额已满，您已进入候补第 1 位。"
     await third.send("/trainings")
-    await third.press(T.btn_join_waitlist)
+    waiting = await third.press(T.btn_join_waitlist)
     assert "候补第 2 位" in third.last.text
+    # A waitlisted card offers 取消报名 only, not a second 报名候补 (issue 15.10).
+    assert waiting.edited[0].button_labels.count(T.btn_join_waitlist) == 0
+    assert T.btn_leave in waiting.edited[0].button_labels
     # The first one withdraws: the head of the waitlist gets the seat and is told.
-    assert (await first.press(T.btn_leave)).toast == T.toast_withdrawn
+    # Withdrawing asks first: the seat is still held until confirmed (issue 15.10).
+    asked = await first.press(T.btn_leave)
+    assert asked.toast == T.toast_confirm_leave
+    assert (await service_card(bot, tid, 511)).my_status is SignupStatus.SIGNED
+    kept = await first.press(T.btn_keep_seat)
+    assert T.btn_leave in kept.edited[-1].button_labels
+    await first.press(T.btn_leave)
+    assert (await first.press(T.btn_confirm_leave)).toast == T.toast_withdrawn
     await dispatch(bot.running.app)
     assert "候补成功" in second.last.text
     service = bot.running.services.trainings

@@ -4,7 +4,7 @@ the calendar only for a seat, sign-up confirmations, and one time zone in the au
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -150,7 +150,8 @@ async def test_calendar_only_for_a_seat_and_confirmations_in_the_chat(bot: BotHa
     forged = await waiting.press_data(f"v1:tr:ics:{tid}", queued.edited[0])
     assert forged.toast == T.calendar_signed_only
     assert waiting.documents == []
-    left = await seated.press(T.btn_leave)
+    await seated.press(T.btn_leave)
+    left = await seated.press(T.btn_confirm_leave)
     assert left.last.text == "已取消 模板加工培训 的报名，不会再收到这场培训的提醒。"
 
 
@@ -162,3 +163,17 @@ async def test_move_is_audited_in_one_time_zone(bot: BotHarness) -> None:
     async with bot.running.services.db.read() as conn:
         [entry] = await list_audit(conn, action="training.move")
     assert entry.detail == "2026-12-05T14:00:00+08:00 -> 2026-12-06T09:00:00+08:00"
+
+
+async def test_a_late_sign_up_promises_only_the_reminders_still_ahead(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    tid = await publish(bot, capacity=5)
+    training = await bot.running.services.trainings.get(tid)
+    assert training is not None
+    clock.now = training.starts_at - timedelta(minutes=63)
+    late = bot.user(591)
+    await late.send("/trainings")
+    confirmation = (await late.press(T.btn_join)).last.text
+    assert "1小时" in confirmation
+    assert "24小时" not in confirmation  # 63 minutes before: no 24-hour reminder is coming

@@ -130,6 +130,9 @@ class TrainingTexts:
     toast_already_waitlisted: str  # {position}
     toast_closed: str
     toast_not_found: str
+    toast_confirm_leave: str  # after 取消报名, before the confirmation
+    btn_confirm_leave: str
+    btn_keep_seat: str
     toast_withdrawn: str
     toast_not_signed: str
     calendar_caption: str  # {title}

@@ -18,7 +18,15 @@ from bot.services.training_wording import RES
 from handlers.forms import Form
 from handlers.trainings import change, publish
 from handlers.trainings.cards import STAFF
-from handlers.trainings.residents import join, leave, list_trainings, my_trainings, send_calendar
+from handlers.trainings.residents import (
+    ask_leave,
+    join,
+    keep_seat,
+    leave,
+    list_trainings,
+    my_trainings,
+    send_calendar,
+)
 from handlers.trainings.staff import confirm_new_stale, manage, staff_button
 from handlers.trainings.subscriptions import subscribe, toggle_subscription, unsubscribe
 from handlers.trainings.timers import AnyApp, arm_timer, dispatch, kick
@@ -40,7 +48,9 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
         CallbackQueryHandler(join, pattern=callbacks.pattern(RES, "join")),
-        CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leave")),
+        CallbackQueryHandler(ask_leave, pattern=callbacks.pattern(RES, "leave")),
+        CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leaveok")),
+        CallbackQueryHandler(keep_seat, pattern=callbacks.pattern(RES, "keepseat")),
         CallbackQueryHandler(send_calendar, pattern=callbacks.pattern(RES, "ics")),
         CallbackQueryHandler(toggle_subscription, pattern=callbacks.pattern(RES, "sub")),
         CallbackQueryHandler(confirm_new_stale, pattern=callbacks.pattern(publish.FEATURE)),

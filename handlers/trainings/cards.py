@@ -22,7 +22,7 @@ def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> Inlin
             row.append(button(tt.btn_leave, RES, "leave", tid))
         if card.my_status is SignupStatus.SIGNED:  # a waitlist place is no date to keep
             row.append(button(tt.btn_calendar, RES, "ics", tid))
-        else:
+        elif card.my_status is not SignupStatus.WAITLISTED:  # waiting: no second 报名候补
             label = tt.btn_join if card.seats_left else tt.btn_join_waitlist
             row.append(button(label, RES, "join", tid))
     rows = [row] if row else []

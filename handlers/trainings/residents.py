@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.context import Context
-from bot.services.training_wording import card_text, reminders_text, when_text
+from bot.services.training_wording import RES, button, card_text, reminders_text, when_text
 from bot.services.trainings import SignupOutcome, calendar_file
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
@@ -79,7 +79,10 @@ async def _confirm_signup(
         text = fmt(tt.waitlist_confirm, title=tr.title, position=card.my_position or position)
     else:
         tz = context.services.settings.timezone
-        reminders = reminders_text(tt, context.services.trainings.offsets, t.common.list_separator)
+        # Only the reminders still ahead: signing up 63 minutes before, no "24 hours" promise.
+        now = context.services.clock()
+        ahead = tuple(o for o in context.services.trainings.offsets if tr.starts_at - o > now)
+        reminders = reminders_text(tt, ahead, t.common.list_separator)
         when = when_text(tt, tr.starts_at, tr.ends_at, tz)
         text = fmt(
             tt.signed_confirm, title=tr.title, when=when, place=tr.place, reminders=reminders
@@ -87,10 +90,48 @@ async def _confirm_signup(
     await context.bot.send_message(chat.id, text)
 
 
-async def leave(update: Update, context: Context) -> None:
-    """Withdraw the user's seat or waitlist place; whoever moves up is told."""
+async def ask_leave(update: Update, context: Context) -> None:
+    """取消报名: ask first on the card itself (the seat goes to the waitlist at once)."""
     query, user = update.callback_query, update.effective_user
     tid = await query_training_id(update, context, "leave")
+    if query is None or user is None or tid is None:
+        return
+    tt = context.texts(user).trainings
+    await query.answer(tt.toast_confirm_leave)  # the card itself shows the two choices
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(tt.btn_confirm_leave, RES, "leaveok", tid),
+                button(tt.btn_keep_seat, RES, "keepseat", tid),
+            ]
+        ]
+    )
+    card = await context.services.trainings.card(tid, user.id)
+    if card is None:
+        return
+    t = context.texts(user)
+    text = card_text(t, card, context.services.settings.timezone)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+async def keep_seat(update: Update, context: Context) -> None:
+    """保留报名: the card as it was."""
+    query = update.callback_query
+    tid = await query_training_id(update, context, "keepseat")
+    if query is None or tid is None:
+        return
+    await query.answer()
+    await _refresh_card(update, context, tid)
+
+
+async def leave(update: Update, context: Context) -> None:
+    """Withdraw the user's seat or waitlist place (confirmed); whoever moves up is told."""
+    query, user = update.callback_query, update.effective_user
+    tid = await query_training_id(update, context, "leaveok")
     if query is None or user is None or tid is None:
         return
     tt = context.texts(user).trainings

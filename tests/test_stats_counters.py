@@ -1,0 +1,229 @@
+"""Property: the counts /stats reads from trigger-kept counters equal a recount of the rows.
+
+A random sequence of what the bot does to questions and projects (ask, rate, withdraw a
+rating, erase a resident, delete a question, register, approve or return a project), at
+random times around month boundaries, then random periods: ``db.stats.count_questions`` must
+equal ``db.questions.count_by_decision`` (a plain count over the rows), ``project_counts``
+must equal ``db.projects.project_stats``, and ``projects_by_month`` a recount by the town's
+months. The counters are also right in a database migrated with questions already in it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.services.stats import parse_period
+from db import projects as projects_repo
+from db import questions as questions_repo
+from db import stats as stats_repo
+from db import users as users_repo
+from db.database import Database, load_migrations
+from db.models import Decision, Feedback, ProjectStatus, from_db_time
+
+TZ = ZoneInfo("Asia/Shanghai")
+# 2026-01-31 20:00 UTC is already February in the town: the edges are where mistakes hide.
+BASE = datetime(2026, 1, 31, 20, 0, tzinfo=UTC)
+USERS = (101, 102, 103, 104)
+STAFF = 900
+
+# sampled_from, not integers(): hypothesis favours small integers, and the days far from BASE
+# are where the other month edges are.
+moments = st.builds(
+    lambda days, minutes: BASE + timedelta(days=days, minutes=minutes),
+    st.sampled_from(range(-40, 71)),
+    st.sampled_from(range(0, 24 * 60, 7)),
+)
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("ask"), st.sampled_from(USERS), moments, st.sampled_from(list(Decision))
+        ),
+        st.tuples(
+            st.just("rate"),
+            st.integers(0, 40),
+            st.sampled_from([Feedback.UP, Feedback.DOWN, None]),
+        ),
+        st.tuples(st.just("erase"), st.sampled_from(USERS)),
+        st.tuples(st.just("delete"), st.integers(0, 40)),
+        st.tuples(
+            st.just("register"),
+            st.sampled_from(USERS),
+            moments,
+            st.sampled_from(("东村", "西村")),
+            st.sampled_from(("木材加工", "养殖")),
+        ),
+        st.tuples(
+            st.just("decide"),
+            st.integers(0, 20),
+            st.sampled_from([ProjectStatus.APPROVED, ProjectStatus.RETURNED]),
+        ),
+    ),
+    max_size=40,
+)
+# Always checked: all time, a month of the town, and periods with one or two partial months.
+FIXED_PERIODS: list[object] = [
+    (None, None),
+    "2月",
+    (BASE - timedelta(days=25), BASE + timedelta(days=45)),
+    (BASE - timedelta(days=25), None),
+    (None, BASE + timedelta(days=45)),
+]
+periods = st.one_of(
+    st.just((None, None)),
+    st.tuples(st.one_of(st.none(), moments), st.one_of(st.none(), moments)),
+    st.sampled_from(["本月", "上月", "1月", "2月", "3月", "2026-02-01", "2026-01-31 2026-02-01"]),
+)
+
+
+async def _apply(db: Database, ops: list[tuple[object, ...]]) -> None:
+    asked: list[tuple[int, int]] = []
+    projects: list[int] = []
+    for op in ops:
+        async with db.write() as conn:
+            for uid in USERS:
+                if await users_repo.get_user(conn, uid) is None:
+                    await users_repo.upsert_user(
+                        conn, uid, first_name="u", username=None, language_code="zh", now=BASE
+                    )
+            kind = op[0]
+            if kind == "ask":
+                _, uid, when, decision = op
+                assert isinstance(uid, int)
+                assert isinstance(when, datetime)
+                assert isinstance(decision, Decision)
+                q = await questions_repo.log_question(
+                    conn,
+                    user_id=uid,
+                    text="贷款怎么申请",
+                    normalized="贷款怎么申请",
+                    decision=decision,
+                    reason="",
+                    topic_id=None if decision is Decision.ABSTAIN else "loans",
+                    confidence=0.5,
+                    lang="zh",
+                    now=when,
+                )
+                asked.append((q.id, uid))
+            elif kind == "rate" and asked:
+                index, feedback = op[1], op[2]
+                assert isinstance(index, int)
+                assert feedback is None or isinstance(feedback, Feedback)
+                qid, uid = asked[index % len(asked)]
+                await questions_repo.set_feedback(
+                    conn, qid, user_id=uid, feedback=feedback, now=BASE
+                )
+            elif kind == "erase":
+                assert isinstance(op[1], int)
+                await users_repo.erase_user(conn, op[1])
+            elif kind == "delete" and asked:
+                assert isinstance(op[1], int)
+                qid, _ = asked[op[1] % len(asked)]
+                await conn.execute("DELETE FROM questions WHERE id = ?", (qid,))
+            elif kind == "register":
+                _, uid, when, village, industry = op
+                assert isinstance(uid, int)
+                assert isinstance(when, datetime)
+                project = await projects_repo.create_project(
+                    conn,
+                    user_id=uid,
+                    name="项目",
+                    industry=str(industry),
+                    village=str(village),
+                    applicant_type="其他群众",
+                    investment_wan=1.5,
+                    jobs=2,
+                    phone="13800138000",
+                    now=when.astimezone(TZ),
+                )
+                projects.append(project.id)
+            elif kind == "decide" and projects:
+                index, status = op[1], op[2]
+                assert isinstance(index, int)
+                assert isinstance(status, ProjectStatus)
+                pid = projects[index % len(projects)]
+                current = await projects_repo.get_project(conn, pid)
+                if current is not None and current.status is ProjectStatus.SUBMITTED:
+                    note = "请补充材料" if status is ProjectStatus.RETURNED else None
+                    await projects_repo.set_project_status(
+                        conn, pid, status, actor_id=STAFF, note=note, now=BASE
+                    )
+
+
+def _period(raw: object) -> tuple[datetime | None, datetime | None]:
+    if isinstance(raw, str):
+        period = parse_period([raw], now=BASE + timedelta(days=20), tz=TZ)
+        return period.since, period.until
+    assert isinstance(raw, tuple)
+    since, until = raw
+    return since, until
+
+
+async def _check(db: Database, since: datetime | None, until: datetime | None) -> None:
+    async with db.read() as conn:
+        counted = await stats_repo.count_questions(conn, since=since, until=until)
+        recounted = await questions_repo.count_by_decision(conn, since=since, until=until)
+        assert counted == recounted, (since, until)
+        assert await stats_repo.project_counts(
+            conn, since=since, until=until
+        ) == await projects_repo.project_stats(conn, since=since, until=until)
+        by_month = await stats_repo.projects_by_month(conn, TZ, since=since, until=until)
+        rows = await conn.execute_fetchall("SELECT created_at FROM projects")
+    expected = Counter(
+        from_db_time(str(r[0])).astimezone(TZ).strftime("%Y-%m")
+        for r in rows
+        if (since is None or from_db_time(str(r[0])) >= since)
+        and (until is None or from_db_time(str(r[0])) < until)
+    )
+    assert by_month == dict(expected)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=operations, checks=st.lists(periods, min_size=1, max_size=4))
+async def test_counters_equal_a_recount_after_any_changes(
+    ops: list[tuple[object, ...]], checks: list[object]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database.open(Path(tmp) / "stats.sqlite3", clock=lambda: BASE)
+        try:
+            await _apply(db, ops)
+            for raw in [*FIXED_PERIODS, *checks]:
+                await _check(db, *_period(raw))
+        finally:
+            await db.close()
+
+
+async def test_counters_start_right_in_a_database_that_already_has_questions(
+    tmp_path: Path,
+) -> None:
+    before = [m for m in load_migrations() if m.name != "stats_counters"]
+    before = before[
+        : next(i for i, m in enumerate(load_migrations()) if m.name == "stats_counters")
+    ]
+    path = tmp_path / "old.sqlite3"
+    db = await Database.open(path, clock=lambda: BASE, migrations=before)
+    ops: list[tuple[object, ...]] = [
+        ("ask", 101, BASE + timedelta(days=d), decision)
+        for d in range(-40, 40, 7)
+        for decision in Decision
+    ]
+    ops.append(("rate", 3, Feedback.UP))
+    await _apply(db, ops)
+    await db.close()
+    db = await Database.open(path, clock=lambda: BASE)  # applies the counters' migration
+    try:
+        await _check(db, None, None)
+        await _check(db, *_period("2月"))
+        async with db.read() as conn:
+            total = (await stats_repo.count_questions(conn)).total
+        assert total == len(ops) - 1
+    finally:
+        await db.close()

@@ -219,6 +219,26 @@ class Database:
             finally:
                 self._reading.reset(token)
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Yield a connection of its own, read-only, inside one read transaction.
+
+        For long reads (an export of 500,000 rows): every statement sees the same committed
+        state, and neither the shared reader nor the writer waits for it (WAL).
+        """
+        conn = await aiosqlite.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            await conn.execute("BEGIN")
+            # A deferred BEGIN takes its snapshot at the first read: take it now.
+            await conn.execute("SELECT count(*) FROM schema_migrations")
+            yield conn
+        finally:
+            await conn.close()
+
     async def migrate(self, migrations: Sequence[Migration]) -> list[Migration]:
         """Apply the migrations not yet recorded, each in its own transaction; return them."""
         applied: list[Migration] = []

@@ -1,52 +1,60 @@
-"""Exports for the office: projects, trainings, questions and complaints as xlsx or CSV bytes.
+"""Exports for the office: projects, trainings, questions and complaints as xlsx or CSV files.
 
-``ExportService.export`` reads the rows in one transaction and returns an ``ExportFile``;
-``to_xlsx`` / ``to_csv`` are pure (a ``Sheet`` in, bytes out). The xlsx has typed cells
-(numbers as numbers, times as local datetimes without a zone, which is all Excel knows), a
-frozen header row, an auto-filter and column widths fitted to the content. The CSV is UTF-8
-with a BOM so Excel opens Chinese correctly. Text that Excel would run as a formula is kept
-as text. Projects name their applicant (Telegram name, @username and id, so staff can find the
-person in the bot; nothing once the applicant erased their data) and the latest decision with
-its note; the export is staff-only and audited. Anonymous complaints carry no identity (see
-``db.stats.complaints_for_export``). Imports no ``telegram``.
+``ExportService.export`` reads one consistent snapshot of the database (its own connection,
+so the bot keeps answering from the shared one), streams it in chunks of 2,000 rows through
+a writer running in a worker thread (``bot.services.export_files``), reports progress between
+chunks, and returns the finished files: every row, split into parts when a file would pass
+Telegram's 50 MB upload limit (or Excel's 1,048,575 rows). Exports run one at a time; a second
+waits its turn. Values are labelled in the staff member's language; times are the town's.
+Projects name their applicant (Telegram name, @username and id; nothing once the applicant
+erased their data) and the latest decision with its note; anonymous complaints carry no
+identity (see ``db.exports``). The export is staff-only and audited. Imports no ``telegram``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-import re
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from contextlib import aclosing
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
-from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from pathlib import Path
+from typing import Any
 
 from bot.clock import Clock
+from bot.services.export_files import (
+    EXCEL_MAX_ROWS,
+    TELEGRAM_MAX_BYTES,
+    Cell,
+    CsvParts,
+    Kind,
+    Layout,
+    PartTooLargeError,
+    Sheet,
+    XlsxParts,
+    local_time,
+    to_csv,
+    to_xlsx,
+)
 from bot.settings import Settings
-from bot.texts import Texts, status_label
-from db import attendance as attendance_repo
-from db import questions as questions_repo
-from db import stats as stats_repo
+from bot.texts import Texts, fmt
+from db import exports as exports_repo
 from db.audit import append_audit
 from db.database import Database
 
-Cell = str | int | float | datetime | None
-Kind = Literal["text", "int", "float", "datetime", "date"]
+__all__ = ["ExportFormat", "ExportKind", "ExportService", "Sheet", "to_csv", "to_xlsx"]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
-# Everything the question log holds fits comfortably; a cap keeps a runaway export bounded.
-MAX_QUESTIONS = 100_000
-_MIN_WIDTH, _MAX_WIDTH = 6, 60
-# Cells starting like this are formulas to Excel (CSV injection); a phone number is not.
-_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+\-](?![\d\s()\-]*$))")
+CHUNK_ROWS = 2_000
+# Below this many rows an export is done before a progress message could be read.
+PROGRESS_MIN_ROWS = 10_000
+PROGRESS_STEPS = 10
+
+Progress = Callable[[int, int], Awaitable[None]]
+Row = tuple[Any, ...]
 
 
 class ExportKind(StrEnum):
@@ -65,235 +73,266 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """A table: a title, headers, each column's kind, and rows of cells."""
-
-    title: str
-    headers: tuple[str, ...]
-    kinds: tuple[Kind, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-    def __post_init__(self) -> None:
-        if len(self.headers) != len(self.kinds):
-            raise ValueError("every column needs a header and a kind")
-        for row in self.rows:
-            if len(row) != len(self.headers):
-                raise ValueError(f"a row has {len(row)} cells, not {len(self.headers)}")
+# Each export's columns: kind and width (characters), in the order of db.exports' SELECTs
+# and of the headers in the texts.
+COLUMNS: dict[ExportKind, tuple[tuple[Kind, int], ...]] = {
+    ExportKind.PROJECTS: (
+        ("text", 14), ("text", 28), ("text", 12), ("text", 12), ("text", 14), ("float", 10),
+        ("int", 8), ("text", 20), ("int", 12), ("text", 14), ("text", 20), ("text", 8),
+        ("text", 30), ("text", 10), ("datetime", 16), ("datetime", 16), ("datetime", 16),
+    ),
+    ExportKind.TRAININGS: (
+        ("int", 8), ("text", 30), ("text", 14), ("text", 14), ("datetime", 16),
+        ("datetime", 16), ("text", 24), ("int", 8), ("int", 8), ("int", 8), ("int", 8),
+        ("text", 8), ("int", 8), ("int", 8),
+    ),
+    ExportKind.QUESTIONS: (
+        ("int", 10), ("datetime", 16), ("text", 50), ("text", 10), ("text", 20),
+        ("float", 8), ("text", 6), ("text", 6),
+    ),
+    ExportKind.COMPLAINTS: (
+        ("text", 14), ("date", 10), ("text", 6), ("text", 16), ("text", 40), ("text", 16),
+        ("text", 14), ("text", 6), ("text", 8), ("text", 30), ("date", 10),
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class ExportFile:
-    """An export ready to send or save."""
+    """One finished file of an export, ready to send or save."""
 
-    filename: str
-    data: bytes
+    path: Path
     mime: str
+
+    @property
+    def filename(self) -> str:
+        """The name staff see (``questions-2026-12-03-1of2.xlsx``)."""
+        return self.path.name
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes."""
+        return self.path.read_bytes()
+
+
+@dataclass(slots=True)
+class Export:
+    """A finished export: its files (one, or parts under the size limit) and row count.
+
+    The files live in a temporary folder: ``cleanup()`` once they are sent or saved.
+    """
+
+    files: tuple[ExportFile, ...]
     rows: int
+    directory: Path = field(repr=False)
+
+    def cleanup(self) -> None:
+        """Delete the files and their folder."""
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _local(value: datetime, tz: ZoneInfo) -> datetime:
-    # Excel has no time zones: write the town's wall-clock time.
-    return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+def _labeller(kind: ExportKind, t: Texts) -> Callable[[Row], tuple[Cell, ...]]:
+    """How a stored row becomes the cells staff read (codes to labels in ``t``'s language)."""
+    e = t.export
+    if kind is ExportKind.PROJECTS or kind is ExportKind.TRAININGS:
+        names = dict(t.statuses.projects if kind is ExportKind.PROJECTS else t.statuses.trainings)
+
+        def status_row(r: Row) -> tuple[Cell, ...]:
+            return (*r[:11], names.get(r[11], r[11]), *r[12:])
+
+        return status_row
+    if kind is ExportKind.QUESTIONS:
+        decisions, feedback = dict(e.decisions), dict(e.feedback)
+
+        def question_row(r: Row) -> tuple[Cell, ...]:
+            rating = None if r[6] is None else feedback.get(r[6], r[6])
+            return (r[0], r[1], r[2], decisions.get(r[3], r[3]), r[4], r[5], rating, r[7])
+
+        return question_row
+
+    complaint_statuses = dict(t.statuses.complaints)
+
+    def complaint_row(r: Row) -> tuple[Cell, ...]:
+        anonymous = bool(r[2])
+        return (
+            r[0],
+            r[1],
+            e.yes if anonymous else e.no,
+            e.anonymous if anonymous else r[3],
+            *r[4:7],
+            e.yes if r[7] else e.no,
+            complaint_statuses.get(r[8], r[8]),
+            r[9],
+            r[10],
+        )
+
+    return complaint_row
 
 
-def _width(value: Cell, kind: Kind) -> int:
-    if value is None:
-        return 0
-    if kind == "datetime":
-        return 16
-    if kind == "date":
-        return 10
-    text = str(value)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def layout(kind: ExportKind, t: Texts) -> Layout:
+    """The sheet title, headers (in ``t``'s language), kinds and widths of an export."""
+    e = t.export
+    title, headers = {
+        ExportKind.PROJECTS: (e.sheet_projects, e.project_headers),
+        ExportKind.TRAININGS: (e.sheet_trainings, e.training_headers),
+        ExportKind.QUESTIONS: (e.sheet_questions, e.question_headers),
+        ExportKind.COMPLAINTS: (e.sheet_complaints, e.complaint_headers),
+    }[kind]
+    kinds = tuple(k for k, _ in COLUMNS[kind])
+    widths = tuple(w for _, w in COLUMNS[kind])
+    return Layout(title, headers, kinds, widths)
 
 
-def to_xlsx(sheet: Sheet, tz: ZoneInfo) -> bytes:
-    """The sheet as an .xlsx workbook."""
-    wb = Workbook()
-    ws = wb.active
-    if ws is None:  # pragma: no cover - a new workbook always has a sheet
-        ws = wb.create_sheet()
-    ws.title = sheet.title[:31]
-    ws.append(list(sheet.headers))
-    widths = [_width(h, "text") for h in sheet.headers]
-    for r, row in enumerate(sheet.rows, start=2):
-        for c, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True), start=1):
-            widths[c - 1] = max(widths[c - 1], min(_width(value, kind), _MAX_WIDTH))
-            cell = ws.cell(row=r, column=c)
-            if value is None:
-                continue
-            if isinstance(value, datetime):
-                cell.value = _local(value, tz)
-                cell.number_format = "yyyy-mm-dd" if kind == "date" else "yyyy-mm-dd hh:mm"
-            elif isinstance(value, str):
-                cell.value = value
-                cell.data_type = "s"  # openpyxl would take "=..." for a formula
-            else:
-                cell.value = value
-                if kind == "float":
-                    cell.number_format = "0.00"
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = max(_MIN_WIDTH, width + 2)
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(sheet.headers))
-    ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def captions(t: Texts, what: str, export: Export) -> list[str]:
+    """The caption of each file: the row count, and when split, which part of how many."""
+    if len(export.files) == 1:
+        return [fmt(t.export.caption, what=what, rows=f"{export.rows:,}")]
+    return [
+        fmt(
+            t.export.caption_part,
+            what=what,
+            rows=f"{export.rows:,}",
+            parts=len(export.files),
+            n=n,
+            mb=TELEGRAM_MAX_BYTES // 1_000_000,
+        )
+        for n in range(1, len(export.files) + 1)
+    ]
 
 
-def _csv_cell(value: Cell, kind: Kind, tz: ZoneInfo) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        local = _local(value, tz)
-        return local.strftime("%Y-%m-%d") if kind == "date" else local.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, float):
-        return f"{value:g}"
-    text = str(value)
-    return "'" + text if isinstance(value, str) and _FORMULA_START.match(text) else text
-
-
-def to_csv(sheet: Sheet, tz: ZoneInfo) -> bytes:
-    """The sheet as CSV: UTF-8 with a BOM, CRLF line ends (what Excel expects)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(sheet.headers)
-    for row in sheet.rows:
-        writer.writerow([_csv_cell(v, k, tz) for v, k in zip(row, sheet.kinds, strict=True)])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def render(sheet: Sheet, fmt: ExportFormat, tz: ZoneInfo) -> bytes:
-    """The sheet in ``fmt``."""
-    return to_xlsx(sheet, tz) if fmt is ExportFormat.XLSX else to_csv(sheet, tz)
-
-
-def _labels(pairs: Sequence[tuple[str, str]], value: str) -> str:
-    return dict(pairs).get(value, value)
+def _write(writer: Any, label: Callable[[Row], tuple[Cell, ...]], chunk: list[Row]) -> None:
+    writer.write([label(r) for r in chunk])
 
 
 class ExportService:
-    """Builds export files from the database."""
+    """Builds export files from the database, one export at a time."""
 
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._lock = asyncio.Lock()
+        # Tests and the benchmark lower these to see splitting and progress on small data.
+        self.max_file_bytes = TELEGRAM_MAX_BYTES
+        self.progress_min_rows = PROGRESS_MIN_ROWS
 
-    def filename(self, kind: ExportKind, fmt: ExportFormat) -> str:
-        """``projects-2026-11-27.xlsx``: what it is and the town's date today."""
+    def stem(self, kind: ExportKind) -> str:
+        """``projects-2026-11-27``: what it is and the town's date today."""
         today = self._clock().astimezone(self._settings.timezone).date()
-        return f"{kind.value}-{today.isoformat()}.{fmt.value}"
+        return f"{kind.value}-{today.isoformat()}"
 
     async def sheet(self, kind: ExportKind, t: Texts) -> Sheet:
-        """The rows of one export, with headers and values in ``t``'s language."""
-        e = t.export
-        async with self._db.read() as conn:
-            if kind is ExportKind.PROJECTS:
-                projects = await stats_repo.projects_for_export(conn)
-                rows: list[tuple[Cell, ...]] = [
-                    (
-                        r.project.ref_no,
-                        r.project.name,
-                        r.project.industry,
-                        r.project.village,
-                        r.project.applicant_type,
-                        r.project.investment_wan,
-                        r.project.jobs,
-                        r.applicant,
-                        r.applicant_id,
-                        r.project.phone,
-                        r.referrer,
-                        status_label(t, r.project.status),
-                        r.decision_note,
-                        r.decided_by,
-                        r.decided_at,
-                        r.project.created_at,
-                        r.project.updated_at,
-                    )
-                    for r in projects
-                ]
-                kinds: tuple[Kind, ...] = ("text",) * 5 + ("float", "int", "text", "int")
-                kinds += ("text",) * 5 + ("datetime",) * 3
-                return Sheet(e.sheet_projects, e.project_headers, kinds, tuple(rows))
-            if kind is ExportKind.TRAININGS:
-                trainings = await stats_repo.trainings_for_export(conn)
-                attended = await attendance_repo.attended_by_training(conn)
-                rows = [
-                    (
-                        s.id,
-                        s.title,
-                        s.tags,
-                        s.target_group,
-                        s.starts_at,
-                        s.ends_at,
-                        s.place,
-                        s.capacity,
-                        s.signed,
-                        s.waitlisted,
-                        s.cancelled,
-                        status_label(t, s.status),
-                        # Blank until staff mark attendance for the session.
-                        *attended.get(s.id, (None, None)),
-                    )
-                    for s in trainings
-                ]
-                kinds = ("int",) + ("text",) * 3 + ("datetime",) * 2 + ("text",)
-                kinds += ("int",) * 4 + ("text",) + ("int",) * 2
-                return Sheet(e.sheet_trainings, e.training_headers, kinds, tuple(rows))
-            if kind is ExportKind.QUESTIONS:
-                questions = await questions_repo.list_questions(conn, limit=MAX_QUESTIONS)
-                rows = [
-                    (
-                        q.id,
-                        q.created_at,
-                        q.text,
-                        _labels(e.decisions, q.decision.value),
-                        q.topic_id,
-                        q.confidence,
-                        None if q.feedback is None else _labels(e.feedback, q.feedback.value),
-                        q.lang,
-                    )
-                    for q in reversed(questions)
-                ]
-                kinds = ("int", "datetime", "text", "text", "text", "float", "text", "text")
-                return Sheet(e.sheet_questions, e.question_headers, kinds, tuple(rows))
-            complaints = await stats_repo.complaints_for_export(conn)
-        rows = [
-            (
-                c.ref_no,
-                c.created_at,
-                e.yes if c.anonymous else e.no,
-                e.anonymous if c.anonymous else c.complainant,
-                c.what,
-                c.department,
-                c.happened_at_text,
-                e.yes if c.has_photo else e.no,
-                status_label(t, c.status),
-                c.resolution_note,
-                c.updated_at,
+        """The whole export in memory with times as datetimes (for small tables and tests)."""
+        label = _labeller(kind, t)
+        lay = layout(kind, t)
+        rows: list[tuple[Cell, ...]] = []
+        async with (
+            self._db.snapshot() as conn,
+            aclosing(exports_repo.chunks(conn, kind.value)) as chunks,
+        ):
+            async for chunk in chunks:
+                rows.extend(label(r) for r in chunk)
+        tz = self._settings.timezone
+        timed = [i for i, k in enumerate(lay.kinds) if k in ("datetime", "date")]
+        typed = tuple(
+            tuple(
+                local_time(v, tz).replace(tzinfo=tz) if i in timed and isinstance(v, str) else v
+                for i, v in enumerate(row)
             )
-            for c in complaints
-        ]
-        kinds = ("text", "date") + ("text",) * 8 + ("date",)
-        return Sheet(e.sheet_complaints, e.complaint_headers, kinds, tuple(rows))
+            for row in rows
+        )
+        return Sheet(lay.title, lay.headers, lay.kinds, typed)
 
     async def export(
-        self, kind: ExportKind, fmt: ExportFormat, t: Texts, *, actor_id: int | None
-    ) -> ExportFile:
-        """Build the file for ``kind`` in ``fmt``; audited, since it carries personal data."""
-        sheet = await self.sheet(kind, t)
-        async with self._db.write() as conn:
-            await append_audit(
-                conn,
-                actor_id=actor_id,
-                action=f"export.{kind.value}",
-                detail=f"{fmt.value}, {len(sheet.rows)} rows",
-                now=self._clock(),
-            )
-        # Building a large workbook takes seconds of CPU: keep the bot answering meanwhile.
-        data = await asyncio.to_thread(render, sheet, fmt, self._settings.timezone)
-        mime = XLSX_MIME if fmt is ExportFormat.XLSX else CSV_MIME
-        return ExportFile(self.filename(kind, fmt), data, mime, len(sheet.rows))
+        self,
+        kind: ExportKind,
+        fmt_: ExportFormat,
+        t: Texts,
+        *,
+        actor_id: int | None,
+        progress: Progress | None = None,
+    ) -> Export:
+        """Write every row of ``kind`` to files in ``fmt_``; audited (it is personal data).
+
+        ``progress(done, total)`` is awaited every tenth of a large export.
+        """
+        exports_dir = self._settings.db_path.parent / "exports"
+        exports_dir.mkdir(parents=True, exist_ok=True)
+        async with self._lock:
+            directory = Path(tempfile.mkdtemp(prefix=f"{kind.value}-", dir=exports_dir))
+            try:
+                return await self._export(kind, fmt_, t, actor_id, progress, directory)
+            except BaseException:
+                shutil.rmtree(directory, ignore_errors=True)
+                raise
+
+    async def _export(
+        self,
+        kind: ExportKind,
+        fmt_: ExportFormat,
+        t: Texts,
+        actor_id: int | None,
+        progress: Progress | None,
+        directory: Path,
+    ) -> Export:
+        label = _labeller(kind, t)
+        lay = layout(kind, t)
+        tz = self._settings.timezone
+        max_rows = EXCEL_MAX_ROWS
+        async with self._db.snapshot() as conn:
+            total = await exports_repo.count(conn, kind.value)
+            async with self._db.write() as wconn:
+                await append_audit(
+                    wconn,
+                    actor_id=actor_id,
+                    action=f"export.{kind.value}",
+                    detail=f"{fmt_.value}, {total} rows",
+                    now=self._clock(),
+                )
+            step = max(1, -(-total // PROGRESS_STEPS))
+            report = progress if progress is not None and total >= self.progress_min_rows else None
+            while True:
+                writer: Any
+                if fmt_ is ExportFormat.XLSX:
+                    writer = XlsxParts(
+                        directory,
+                        self.stem(kind),
+                        lay,
+                        tz,
+                        max_rows=max_rows,
+                        max_bytes=self.max_file_bytes,
+                    )
+                else:
+                    writer = CsvParts(
+                        directory, self.stem(kind), lay, tz, max_bytes=self.max_file_bytes
+                    )
+                try:
+                    reported = 0
+                    async with aclosing(
+                        exports_repo.chunks(conn, kind.value, size=CHUNK_ROWS)
+                    ) as chunks:
+                        async for chunk in chunks:
+                            await asyncio.to_thread(_write, writer, label, chunk)
+                            done = writer.rows_written
+                            if report is not None and done // step > reported and done < total:
+                                reported = done // step
+                                await report(done, total)
+                    paths = await asyncio.to_thread(writer.close)
+                except PartTooLargeError as exc:
+                    # Known only once a part is zipped: write it all again with fewer rows a
+                    # part, in proportion, with a margin.
+                    _empty(directory)
+                    max_rows = max(1, int(exc.rows * self.max_file_bytes / exc.size * 0.9))
+                    continue
+                break
+        mime = XLSX_MIME if fmt_ is ExportFormat.XLSX else CSV_MIME
+        files = tuple(ExportFile(p, mime) for p in paths)
+        return Export(files, writer.rows_written, directory)
+
+
+def _empty(directory: Path) -> None:
+    for path in directory.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -83,10 +83,7 @@ def backup(args: argparse.Namespace, settings: Settings) -> int:
     except (FileNotFoundError, sqlite3.Error) as exc:
         print(f"备份失败 / backup failed: {exc}")
         return EXIT_FAILED
-    try:
-        problems, counts = verify_copy(dest, full=full)
-    except sqlite3.DatabaseError as exc:
-        problems, counts = [str(exc)], {}
+    problems, counts = verify_copy(dest, full=full)
     size = dest.stat().st_size
     print(f"已备份 / backed up: {settings.db_path} -> {dest} ({size:,} bytes)")
     for name, count in counts.items():
@@ -102,6 +99,13 @@ def backup(args: argparse.Namespace, settings: Settings) -> int:
 def verify_copy(path: Path, *, full: bool) -> tuple[list[str], dict[str, int]]:
     """What is wrong with the database at ``path`` (empty: nothing) and, when ``full``, the
     row count of every table."""
+    try:
+        return _verify(path, full=full)
+    except sqlite3.DatabaseError as exc:  # so damaged that the check itself cannot run
+        return [str(exc)], {}
+
+
+def _verify(path: Path, *, full: bool) -> tuple[list[str], dict[str, int]]:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as copy:
         pragma = "integrity_check" if full else "quick_check"
         found = [str(row[0]) for row in copy.execute(f"PRAGMA {pragma}")]

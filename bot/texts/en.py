@@ -519,6 +519,13 @@ EXPORT = ExportTexts(
     btn_xlsx="Excel (xlsx)",
     btn_csv="CSV",
     caption="📤 {what}: {rows} rows",
+    progress="⏳ Preparing {what}… {percent}% ({done} / {total} rows)",
+    working="⏳ Preparing {what}…",
+    done="✅ {what} ready: {rows} rows",
+    caption_part=(
+        "📤 {what}: {rows} rows in all. Too large for one file (Telegram takes up to {mb} MB), "
+        "so it comes in {parts} files; this is file {n}."
+    ),
     sheet_projects="Projects",
     sheet_trainings="Trainings",
     sheet_questions="Questions",

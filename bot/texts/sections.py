@@ -301,6 +301,10 @@ class ExportTexts:
     btn_xlsx: str
     btn_csv: str
     caption: str  # {what} {rows}
+    progress: str  # {what} {percent} {done} {total}
+    working: str  # {what}
+    done: str  # {what} {rows}
+    caption_part: str  # {what} {rows} {mb} {parts} {n}
     sheet_projects: str
     sheet_trainings: str
     sheet_questions: str

@@ -465,6 +465,13 @@ EXPORT = ExportTexts(
     btn_xlsx="Excel (xlsx)",
     btn_csv="CSV",
     caption="📤 {what}：{rows} 条记录",
+    progress="⏳ 正在生成{what}… {percent}%（{done} / {total} 条）",
+    working="⏳ 正在生成{what}…",
+    done="✅ {what}已生成：{rows} 条记录",
+    caption_part=(
+        "📤 {what}：共 {rows} 条记录。文件超过 {mb} MB（Telegram 的上限），"
+        "已分成 {parts} 个文件，这是第 {n} 个。"
+    ),
     sheet_projects="项目",
     sheet_trainings="培训",
     sheet_questions="问题",

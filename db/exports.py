@@ -1,0 +1,90 @@
+"""The rows of the staff exports, streamed in chunks: projects, trainings, questions, complaints.
+
+Each export is one ``SELECT`` whose columns are the file's columns in order, as stored (times
+as the store's UTC text, statuses as their codes); ``bot.services.export`` turns codes into
+labels and writes the file. ``chunks`` yields lists of plain tuples, so 500,000 questions
+never sit in memory at once and no row object is built per row; run it on a
+``Database.snapshot()`` connection so the file is one consistent state. Anonymous complaints
+carry no identity: the complainant is selected only for complaints that are not anonymous.
+Parameterised SQL, never a commit. Imports no ``telegram``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
+
+import aiosqlite
+
+from db._sql import fetch_one
+
+Row = tuple[Any, ...]
+
+_PROJECTS = (
+    "SELECT p.ref_no, p.name, p.industry, p.village, p.applicant_type, p.investment_wan, "
+    "p.jobs, CASE WHEN a.id IS NOT NULL THEN "
+    "trim(coalesce(a.first_name, '') || coalesce(' @' || a.username, '')) END, a.id, p.phone, "
+    "coalesce(CASE WHEN u.id IS NOT NULL THEN u.first_name || coalesce(' @' || u.username, '') "
+    "END, p.referrer_note), p.status, h.note, coalesce(s.first_name, CAST(h.actor_id AS TEXT)), "
+    "h.created_at, p.created_at, p.updated_at "
+    "FROM projects p LEFT JOIN referrals r ON r.project_id = p.id "
+    "LEFT JOIN users u ON u.id = r.referrer_user_id "
+    "LEFT JOIN users a ON a.id = p.user_id "
+    "LEFT JOIN project_status_history h ON h.id = (SELECT max(id) "
+    "FROM project_status_history WHERE project_id = p.id AND status != 'submitted') "
+    "LEFT JOIN users s ON s.id = h.actor_id "
+    "ORDER BY p.created_at, p.id"
+)
+_TRAININGS = (
+    "SELECT t.id, t.title, "
+    "(SELECT group_concat(tag, ',') FROM training_tags g WHERE g.training_id = t.id), "
+    "t.target_group, t.starts_at, t.ends_at, t.place, t.capacity, "
+    "(SELECT count(*) FROM training_signups s WHERE s.training_id = t.id "
+    "AND s.status = 'signed'), "
+    "(SELECT count(*) FROM training_signups s WHERE s.training_id = t.id "
+    "AND s.status = 'waitlisted'), "
+    "(SELECT count(*) FROM training_signups s WHERE s.training_id = t.id "
+    "AND s.status = 'cancelled'), t.status, "
+    # Came / did not come: blank until staff mark attendance for the session.
+    "(SELECT sum(s.attended = 1) FROM training_signups s WHERE s.training_id = t.id "
+    "AND s.attended IS NOT NULL), "
+    "(SELECT sum(s.attended = 0) FROM training_signups s WHERE s.training_id = t.id "
+    "AND s.attended IS NOT NULL) "
+    "FROM trainings t ORDER BY t.starts_at, t.id"
+)
+# Erased questions (text NULL) are listed too, with no text: their counts are in /stats.
+_QUESTIONS = (
+    "SELECT id, created_at, text, decision, topic_id, confidence, feedback, lang "
+    "FROM questions ORDER BY created_at, id"
+)
+_COMPLAINTS = (
+    "SELECT c.ref_no, c.created_at, c.anonymous, "
+    "CASE WHEN c.anonymous = 0 THEN (SELECT u.first_name || coalesce(' @' || u.username, '') "
+    "FROM users u WHERE u.id = c.user_id) END, c.what, c.department, c.happened_at_text, "
+    "c.photo_file_id IS NOT NULL, c.status, c.resolution_note, c.updated_at "
+    "FROM complaints c ORDER BY c.created_at, c.id"
+)
+
+QUERIES: Mapping[str, str] = {
+    "projects": _PROJECTS,
+    "trainings": _TRAININGS,
+    "questions": _QUESTIONS,
+    "complaints": _COMPLAINTS,
+}
+_TABLES: Mapping[str, str] = {name: name for name in QUERIES}
+
+
+async def count(conn: aiosqlite.Connection, kind: str) -> int:
+    """How many rows the export of ``kind`` has."""
+    # The table name is one of our own literals, looked up from ``kind``.
+    row = await fetch_one(conn, f"SELECT count(*) FROM {_TABLES[kind]}")
+    return 0 if row is None else int(row[0])
+
+
+async def chunks(
+    conn: aiosqlite.Connection, kind: str, *, size: int = 2_000
+) -> AsyncGenerator[list[Row], None]:
+    """The rows of the export of ``kind`` in order, ``size`` at a time."""
+    async with conn.execute(QUERIES[kind]) as cur:
+        while batch := await cur.fetchmany(size):
+            yield [tuple(r) for r in batch]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.services import export as export_service
 from bot.texts import get_texts
 from db import questions as questions_repo

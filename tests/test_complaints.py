@@ -144,7 +144,8 @@ async def test_anonymous_complaint_never_reveals_the_complainant(
     exported = await harness.running.services.exports.export(
         ExportKind.COMPLAINTS, ExportFormat.CSV, ZH, actor_id=ADMIN_ID
     )
-    csv_text = exported.data.decode("utf-8-sig")
+    csv_text = exported.files[0].data.decode("utf-8-sig")
+    exported.cleanup()
     assert ref in csv_text
     assert WHAT in csv_text
     assert not any(i in csv_text for i in identity)

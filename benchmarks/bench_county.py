@@ -1,0 +1,271 @@
+"""The office's bulk work on a county's worth of data (issue 16), each against a bare baseline.
+
+On a copy of the generated county database (``benchmarks.county``: 100,000 users, 20,000
+projects, 1,000 trainings, 50,000 sign-ups, ~90,000 reminders, 500,000 questions at scale 1):
+
+- export of the projects / the questions to xlsx through ``ExportService`` (snapshot, labels,
+  streaming writer in a thread), while a probe task measures the event loop's longest stall;
+  baseline: XlsxWriter (constant_memory) writing the same cells, fetched beforehand, with no
+  project code. openpyxl's write-only mode writing the same cells is timed too (the choice).
+- ``/stats`` all time (``StatsService.report``), median of 5; baseline: plain ``count(*)``
+  of the same tables with ``sqlite3``.
+- ``db backup`` (backup API + quick_check of the copy); baseline: ``shutil.copyfile`` of the
+  file plus ``PRAGMA quick_check`` of that copy.
+- erasing the heaviest resident (``PrivacyService.erase``); baseline: ``DELETE FROM users``
+  of the same resident with ``sqlite3`` (the foreign keys do the rest), rolled back.
+
+Times are wall clock on a shared machine, so each is the median of several runs and the
+ratios are what matter. Run: ``.venv/bin/python -m benchmarks.bench_county [--scale 0.1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from openpyxl import Workbook
+
+from benchmarks import county
+from bot.services.export import ExportFormat, ExportKind, ExportService, layout
+from bot.services.export_files import local_time
+from bot.services.privacy import PrivacyService
+from bot.services.stats import ALL_TIME, StatsService
+from bot.settings import Settings
+from bot.shell import cli_db
+from bot.texts import get_texts
+from db.database import Database
+
+Row = dict[str, Any]
+ZH = get_texts("zh")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LoopLag:
+    """The longest time the event loop was late to wake a 5 ms sleeper."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _probe(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.worst = max(self.worst, time.perf_counter() - before - 0.005)
+
+    def __enter__(self) -> LoopLag:
+        self._task = asyncio.get_running_loop().create_task(self._probe())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+def _bare_xlsx(path: Path, rows: list[tuple[Any, ...]], kinds: tuple[str, ...]) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("bare")
+    date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if kinds[c] in ("datetime", "date"):
+                sheet.write_datetime(r, c, value, date)
+            elif kinds[c] in ("int", "float"):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, value)
+    book.close()
+
+
+def _openpyxl(path: Path, rows: list[tuple[Any, ...]]) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("bare")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+async def _median(runs: int, job: Callable[[], Awaitable[object]]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await job()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+async def _exports(db: Database, settings: Settings, path: Path, work: Path) -> list[Row]:
+    rows_out: list[Row] = []
+    service = ExportService(db, _now, settings)
+    for kind in (ExportKind.PROJECTS, ExportKind.QUESTIONS):
+        lay = layout(kind, ZH)
+        with LoopLag() as lag:
+            started = time.perf_counter()
+            export = await service.export(kind, ExportFormat.XLSX, ZH, actor_id=None)
+            seconds = time.perf_counter() - started
+        size = sum(f.path.stat().st_size for f in export.files)
+        exported, parts = export.rows, len(export.files)
+        export.cleanup()
+        # The same cells, fetched and labelled beforehand: only the writing is timed.
+        async with db.snapshot() as conn:
+            from db import exports as exports_repo
+
+            fetched = [r async for chunk in exports_repo.chunks(conn, kind.value) for r in chunk]
+        tz = settings.timezone
+        cells = [
+            tuple(
+                local_time(v, tz) if k in ("datetime", "date") and v is not None else v
+                for v, k in zip(r, lay.kinds, strict=True)
+            )
+            for r in fetched
+        ]
+        started = time.perf_counter()
+        _bare_xlsx(work / "bare.xlsx", cells, lay.kinds)
+        bare = time.perf_counter() - started
+        openpyxl_s: float | None = None
+        if kind is ExportKind.PROJECTS:
+            started = time.perf_counter()
+            _openpyxl(work / "openpyxl.xlsx", cells)
+            openpyxl_s = time.perf_counter() - started
+        with closing(sqlite3.connect(path)) as conn:
+            stored = conn.execute(f"SELECT count(*) FROM {kind.value}").fetchone()[0]
+        rows_out.append(
+            {
+                "case": f"export {kind.value} xlsx",
+                "n": exported,
+                "stored": stored,
+                "seconds": round(seconds, 2),
+                "baseline_s": round(bare, 2),
+                "ratio": round(seconds / bare, 2),
+                "loop_lag_ms": round(lag.worst * 1000, 1),
+                "parts": parts,
+                "mb": round(size / 1e6, 1),
+                "openpyxl_write_only_s": None if openpyxl_s is None else round(openpyxl_s, 2),
+            }
+        )
+    return rows_out
+
+
+async def _stats(db: Database, settings: Settings, path: Path) -> Row:
+    service = StatsService(db, _now, settings)
+    await service.report(ALL_TIME)  # warm the page cache like the baseline's first run
+    seconds = await _median(5, lambda: service.report(ALL_TIME))
+
+    async def plain() -> None:
+        with closing(sqlite3.connect(path)) as conn:
+            for table in ("projects", "referrals", "questions", "training_signups"):
+                conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+
+    baseline = await _median(5, plain)
+    return {
+        "case": "/stats all time",
+        "seconds": round(seconds, 3),
+        "baseline_s": round(baseline, 3),
+        "ratio": round(seconds / baseline, 2),
+    }
+
+
+def _backup(settings: Settings, work: Path) -> Row:
+    dest = work / "backup.sqlite3"
+    args = argparse.Namespace(path=dest, force=True, verify="quick")
+    started = time.perf_counter()
+    code = cli_db.backup(args, settings)
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    shutil.copyfile(settings.db_path, work / "copy.sqlite3")
+    with closing(sqlite3.connect(work / "copy.sqlite3")) as conn:
+        conn.execute("PRAGMA quick_check").fetchall()
+    baseline = time.perf_counter() - started
+    args.verify = "full"
+    started = time.perf_counter()
+    cli_db.backup(args, settings)
+    full = time.perf_counter() - started
+    return {
+        "case": "db backup (quick check)",
+        "exit": code,
+        "seconds": round(seconds, 2),
+        "baseline_s": round(baseline, 2),
+        "ratio": round(seconds / baseline, 2),
+        "full_verify_s": round(full, 2),
+    }
+
+
+async def _erase(db: Database, settings: Settings, path: Path) -> Row:
+    with closing(sqlite3.connect(path)) as conn:
+        heaviest = conn.execute(
+            "SELECT user_id, count(*) AS n FROM questions WHERE user_id IS NOT NULL "
+            "GROUP BY user_id ORDER BY n DESC LIMIT 1"
+        ).fetchone()[0]
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA foreign_keys=ON")
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM users WHERE id = ?", (heaviest,))
+        conn.execute("ROLLBACK")
+        baseline = time.perf_counter() - started
+    service = PrivacyService(db, _now)
+    started = time.perf_counter()
+    erased = await service.erase(heaviest)
+    seconds = time.perf_counter() - started
+    return {
+        "case": "erase the heaviest resident",
+        "erased": erased,
+        "seconds": round(seconds, 3),
+        "baseline_s": round(baseline, 3),
+        "ratio": round(seconds / baseline, 2),
+    }
+
+
+async def _run(scale: float, tmp: str) -> list[Row]:
+    work = Path(tmp)
+    path = work / "county.sqlite3"
+    if True:
+        settings = Settings(db_path=path)
+        db = await Database.open(path)
+        try:
+            rows = [await _stats(db, settings, path)]
+            rows += await _exports(db, settings, path, work)
+            rows.append(_backup(settings, work))
+            rows.append(await _erase(db, settings, path))
+        finally:
+            await db.close()
+    return rows
+
+
+def run(quick: bool, scale: float | None = None) -> list[Row]:
+    """Every case at ``scale`` (default 1, or 0.1 with ``quick``)."""
+    chosen = scale if scale is not None else (0.1 if quick else 1.0)
+    with tempfile.TemporaryDirectory(prefix="county-") as tmp:
+        county.copy_of(chosen, Path(tmp) / "county.sqlite3")  # builds it first if missing
+        return asyncio.run(_run(chosen, tmp))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the rows."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_county")
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args(argv)
+    for row in run(False, args.scale):
+        print(row)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,7 +7,8 @@ with what each figure measured and on how many samples, the machine, and the det
 and writes everything to ``--json`` (default ``benchmarks/results/latest.json``, not committed:
 the README carries the table of the last recorded run).
 
-Run: ``.venv/bin/python -m benchmarks [--quick] [--only search,bot,registration,trainings]``.
+Run: ``.venv/bin/python -m benchmarks [--quick] [--only search,bot,registration,trainings]``;
+the county's bulk work (issue 16) with ``--only county [--scale 0.1]``.
 """
 
 from __future__ import annotations
@@ -59,11 +60,23 @@ def _trainings(quick: bool) -> dict[str, Any]:
     return {"rows": bench_trainings.run(quick)}
 
 
+# --scale, for the county benchmark only (it is not in the default MODULES: a first run builds
+# a 200 MB database for a few minutes).
+_OPTIONS: dict[str, float | None] = {"scale": None}
+
+
+def _county(quick: bool) -> dict[str, Any]:
+    from benchmarks import bench_county
+
+    return {"rows": bench_county.run(quick, _OPTIONS["scale"])}
+
+
 RUNNERS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "search": _search,
     "bot": _bot,
     "registration": _registration,
     "trainings": _trainings,
+    "county": _county,
 }
 
 
@@ -203,6 +216,10 @@ def summarize(results: dict[str, Any]) -> list[Row]:
                 None,
                 "open, migrate, reconcile, arm (in process)",
             )
+    if "county" in results:
+        from benchmarks import bench_county
+
+        out.extend(bench_county.summary(results["county"]["rows"]))
     return out
 
 
@@ -212,7 +229,7 @@ def _details(results: dict[str, Any]) -> str:
         rows = results["search"]["latency"]
         keys = ["kb", "topics", "build_ms", "queries", "p50_ms", "p99_ms", "max_ms"]
         parts.append("search latency\n" + table(keys, [[r[k] for k in keys] for r in rows]))
-    for name in ("bot", "registration", "trainings"):
+    for name in ("bot", "registration", "trainings", "county"):
         if name not in results:
             continue
         rows = results[name]["rows"]
@@ -228,9 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     parser.add_argument(
-        "--only", default=",".join(MODULES), help=f"comma-separated subset of {MODULES}"
+        "--only",
+        default=",".join(MODULES),
+        help=f"comma-separated subset of {MODULES} and county",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=None, help="county size (1.0: the issue's county)"
     )
     args = parser.parse_args(argv)
+    _OPTIONS["scale"] = args.scale
     wanted = [m.strip() for m in args.only.split(",") if m.strip()]
     unknown = [m for m in wanted if m not in RUNNERS]
     if unknown:

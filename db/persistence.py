@@ -2,26 +2,30 @@
 
 ``SQLitePersistence`` stores ``user_data``, ``chat_data`` and the states of persistent
 ConversationHandlers in the ``ptb_*`` tables through ``Database.write()``; every call PTB makes
-is written through at once, so ``flush()`` has nothing left to do. ``bot_data`` and callback
-data are not stored. PTB itself only calls the ``update_*`` methods every ``update_interval``
-seconds; register ``persist_update`` (see its docstring) so each update is saved as soon as it
-has been handled. ``updated_at`` holds only the calendar day in the town's time zone, as the
-``users`` table does (see ``bot.services.complaints`` on anonymity). This is the one module of
-``db`` that imports ``telegram``.
+is written through at once, so ``flush()`` has nothing left to do. Start-up does not load
+every resident's data (25,000 rows in a county): only the rows holding one of ``eager_keys``
+(a dialog under way, which start-up re-arms); anyone else's is loaded by
+``refresh_user_data`` / ``refresh_chat_data``, which PTB calls before handling each update,
+at their first update. ``bot_data`` and callback data are not stored. PTB itself only calls
+the ``update_*`` methods every ``update_interval`` seconds; register ``persist_update`` (see
+its docstring) so each update is saved as soon as it has been handled. ``updated_at`` holds
+only the calendar day in the town's time zone, as the ``users`` table does (see
+``bot.services.complaints`` on anonymity). This is the one module of ``db`` that imports
+``telegram``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from datetime import UTC, tzinfo
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
 
-from db._sql import execute, fetch_all
+from db._sql import execute, fetch_all, fetch_one
 from db.database import Database
 from db.models import to_db_time
 
@@ -55,10 +59,13 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
         tz: tzinfo = UTC,
+        eager_keys: Sequence[str] = (),
     ) -> None:
         """Store in ``database``; by default user and chat data and conversations.
 
-        ``tz`` is the town's time zone: rows are dated by the day there.
+        ``tz`` is the town's time zone: rows are dated by the day there. ``eager_keys``: the
+        rows of ``user_data``/``chat_data`` holding any of these keys are loaded at start-up;
+        the others when their user or chat is next seen.
         """
         store = store_data or PersistenceInput(bot_data=False, callback_data=False)
         if store.bot_data or store.callback_data:
@@ -69,24 +76,49 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         # What each row holds now, so an unchanged user_data/chat_data costs no write: PTB
         # hands both over after every update, and most updates change neither.
         self._stored: dict[tuple[str, int], str] = {}
-        # Tables whose rows have all been loaded into ``_stored``: there, no entry means no row.
-        self._loaded: set[str] = set()
+        # Rows whose stored state is known here (loaded, written, or looked up and absent):
+        # for these, no entry in ``_stored`` means no row.
+        self._known: set[tuple[str, int]] = set()
+        self._eager = tuple(eager_keys)
 
     async def get_user_data(self) -> dict[int, JSONDict]:
-        """Every stored ``user_data``, loaded once by ``Application.initialize()``."""
-        async with self.database.read() as conn:
-            rows = await fetch_all(conn, "SELECT user_id, data FROM ptb_user_data")
-        self._stored.update((("ptb_user_data", int(r[0])), str(r[1])) for r in rows)
-        self._loaded.add("ptb_user_data")
-        return {int(r[0]): json.loads(r[1]) for r in rows}
+        """The ``user_data`` holding an eager key, loaded once by ``Application.initialize()``."""
+        return await self._load_eager("ptb_user_data", "user_id")
 
     async def get_chat_data(self) -> dict[int, JSONDict]:
-        """Every stored ``chat_data``, loaded once by ``Application.initialize()``."""
+        """The ``chat_data`` holding an eager key, loaded once by ``Application.initialize()``."""
+        return await self._load_eager("ptb_chat_data", "chat_id")
+
+    async def _load_eager(self, table: str, column: str) -> dict[int, JSONDict]:
+        if not self._eager:
+            return {}
+        # ``table`` and ``column`` are our own literals; the keys are bound parameters.
+        where = " OR ".join("json_type(data, ?) IS NOT NULL" for _ in self._eager)
+        paths = [f"$.{json.dumps(key)}" for key in self._eager]
         async with self.database.read() as conn:
-            rows = await fetch_all(conn, "SELECT chat_id, data FROM ptb_chat_data")
-        self._stored.update((("ptb_chat_data", int(r[0])), str(r[1])) for r in rows)
-        self._loaded.add("ptb_chat_data")
+            rows = await fetch_all(
+                conn, f"SELECT {column}, data FROM {table} WHERE {where}", paths
+            )
+        for r in rows:
+            self._stored[(table, int(r[0]))] = str(r[1])
+            self._known.add((table, int(r[0])))
         return {int(r[0]): json.loads(r[1]) for r in rows}
+
+    async def _refresh(self, table: str, column: str, ident: int, data: JSONDict) -> None:
+        """Load the stored row into ``data`` the first time ``ident`` is seen (memory wins)."""
+        key = (table, ident)
+        if key in self._known:
+            return
+        async with self.database.read() as conn:
+            row = await fetch_one(conn, f"SELECT data FROM {table} WHERE {column} = ?", (ident,))
+        if key in self._known:  # written meanwhile: that is newer
+            return
+        self._known.add(key)
+        if row is None:
+            return
+        self._stored[key] = str(row[0])
+        for name, value in json.loads(row[0]).items():
+            data.setdefault(name, value)
 
     async def get_bot_data(self) -> JSONDict:
         """``bot_data`` is not stored: always a fresh empty dict."""
@@ -144,18 +176,22 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         async with self.database.write() as conn:
             await execute(conn, "DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
         self._stored.pop(("ptb_user_data", user_id), None)
+        self._known.add(("ptb_user_data", user_id))
 
     async def drop_chat_data(self, chat_id: int) -> None:
         """Delete one chat's stored ``chat_data``."""
         async with self.database.write() as conn:
             await execute(conn, "DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
         self._stored.pop(("ptb_chat_data", chat_id), None)
+        self._known.add(("ptb_chat_data", chat_id))
 
     async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
-        """Nothing to refresh: this process is the only writer, memory is authoritative."""
+        """Load the user's stored data at their first update; after that memory is newer."""
+        await self._refresh("ptb_user_data", "user_id", user_id, user_data)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: JSONDict) -> None:
-        """Nothing to refresh: this process is the only writer, memory is authoritative."""
+        """Load the chat's stored data at its first update; after that memory is newer."""
+        await self._refresh("ptb_chat_data", "chat_id", chat_id, chat_data)
 
     async def refresh_bot_data(self, bot_data: JSONDict) -> None:
         """``bot_data`` is not stored."""
@@ -174,7 +210,7 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     def _is_stored(self, table: str, ident: int, data: Mapping[str, object]) -> bool:
         stored = self._stored.get((table, ident))
         if stored is None:
-            return not data and table in self._loaded
+            return not data and (table, ident) in self._known
         try:
             return _dumps(data, f"{table} of {ident}") == stored
         except PersistenceDataError:
@@ -182,10 +218,15 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
 
     async def _upsert(self, table: str, column: str, ident: int, data: JSONDict) -> None:
         # ``table`` and ``column`` are our own literals, never user input.
+        key = (table, ident)
+        if key not in self._known:
+            # Data of someone not seen since start-up, changed without an update of theirs:
+            # keep what is stored under what memory holds, rather than overwrite it.
+            await self._refresh(table, column, ident, data)
         encoded = _dumps(data, f"{table} of {ident}")
-        stored = self._stored.get((table, ident))
+        stored = self._stored.get(key)
         # No row loads back as empty data, so a new user's empty user_data needs no row.
-        if stored == encoded or (stored is None and not data and table in self._loaded):
+        if stored == encoded or (stored is None and not data):
             return
         async with self.database.write() as conn:
             await execute(
@@ -195,7 +236,7 @@ class SQLitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
                 "data = excluded.data, updated_at = excluded.updated_at",
                 (ident, encoded, self._now()),
             )
-        self._stored[(table, ident)] = encoded
+        self._stored[key] = encoded
 
     def _now(self) -> str:
         # Only the day: a precise time would date the moment a dialog ended, and the end of

@@ -269,17 +269,53 @@ async def test_conversations_round_trip_keys_and_states(db: Database) -> None:
     assert await persistence.get_conversations("b") == {(1, 2): 7}
 
 
+async def loaded(db: Database, ident: int, *, chat: bool = False) -> dict[str, Any]:
+    """What a restarted bot holds for ``ident`` once PTB refreshed it at its first update."""
+    fresh = SQLitePersistence(db)
+    data: dict[str, Any] = {}
+    if chat:
+        await fresh.refresh_chat_data(ident, data)
+    else:
+        await fresh.refresh_user_data(ident, data)
+    return data
+
+
 async def test_user_and_chat_data_round_trip_and_drop(db: Database) -> None:
     persistence = SQLitePersistence(db)
     data = {"name": HOSTILE, "n": [1, 2.5, None, True], "nested": {"k": "v"}}
     await persistence.update_user_data(7, data)
     await persistence.update_chat_data(-7, {"x": 1})
-    assert await persistence.get_user_data() == {7: data}
-    assert await persistence.get_chat_data() == {-7: {"x": 1}}
+    assert await loaded(db, 7) == data
+    assert await loaded(db, -7, chat=True) == {"x": 1}
     await persistence.drop_user_data(7)
     await persistence.drop_chat_data(-7)
-    assert await persistence.get_user_data() == {}
-    assert await persistence.get_chat_data() == {}
+    assert await loaded(db, 7) == {}
+    assert await loaded(db, -7, chat=True) == {}
+
+
+async def test_start_up_loads_only_the_dialogs_under_way(db: Database) -> None:
+    persistence = SQLitePersistence(db)
+    for uid in range(1, 101):
+        await persistence.update_user_data(uid, {"lang": "zh"})
+    await persistence.update_user_data(50, {"lang": "en", "form": {"step": 2}})
+    await persistence.update_chat_data(50, {"form": 1})
+    await persistence.update_chat_data(51, {"other": 1})
+
+    restarted = SQLitePersistence(db, eager_keys=("form",))
+    assert await restarted.get_user_data() == {50: {"lang": "en", "form": {"step": 2}}}
+    assert await restarted.get_chat_data() == {50: {"form": 1}}
+    # Everyone else's data arrives with their first update; memory wins over what is stored.
+    data: dict[str, Any] = {"lang": "en"}
+    await restarted.refresh_user_data(7, data)
+    assert data == {"lang": "en"}
+    data = {}
+    await restarted.refresh_user_data(8, data)
+    assert data == {"lang": "zh"}
+    assert restarted.user_data_is_stored(8, data)
+    # Someone never seen gets no row for empty data, and nothing stored is overwritten by a
+    # change made before their first update.
+    await restarted.update_user_data(9, {"note": 1})
+    assert await loaded(db, 9) == {"lang": "zh", "note": 1}
 
 
 @pytest.mark.parametrize(
@@ -330,17 +366,21 @@ async def test_unchanged_data_costs_no_write_and_changed_or_dropped_data_is_writ
     assert await writes(persistence.update_user_data(7, {"a": 1})) == 1
     assert await writes(persistence.update_user_data(7, {"a": 1})) == 0
     assert await writes(persistence.update_user_data(7, {"a": 2})) == 1
-    assert await writes(persistence.update_chat_data(7, {})) == 1
+    # Empty data with no row stored: no row needed (it loads back as empty anyway).
     assert await writes(persistence.update_chat_data(7, {})) == 0
+    assert await writes(persistence.update_chat_data(7, {"b": 1})) == 1
+    assert await writes(persistence.update_chat_data(7, {"b": 1})) == 0
     # After a drop the same data must be written again, or it would be lost.
     await persistence.drop_user_data(7)
     assert await writes(persistence.update_user_data(7, {"a": 2})) == 1
-    # A new instance (a restart) knows what is stored once PTB has loaded it.
+    # A new instance (a restart) knows what is stored once PTB has refreshed the user.
     fresh = SQLitePersistence(db)
-    assert await fresh.get_user_data() == {7: {"a": 2}}
+    data: dict[str, Any] = {}
+    await fresh.refresh_user_data(7, data)
+    assert data == {"a": 2}
     assert await writes(fresh.update_user_data(7, {"a": 2})) == 0
     assert await writes(fresh.update_user_data(7, {"a": 3})) == 1
-    assert await fresh.get_user_data() == {7: {"a": 3}}
+    assert await loaded(db, 7) == {"a": 3}
 
 
 async def test_rows_are_dated_by_the_day_only(tmp_path: Path) -> None:

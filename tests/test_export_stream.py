@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from bot.shell.harness import BotHarness
 from bot.services import export as export_service
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.models import Decision

@@ -71,6 +71,7 @@ from handlers import (
     unanswered,
 )
 from handlers.form_router import FormRouter
+from handlers.forms import FORM
 from handlers.registration import form as registration_form
 from handlers.staff_guard import staff
 
@@ -101,7 +102,8 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
         .concurrent_updates(processor)
-        .persistence(SQLitePersistence(services.db, tz=settings.timezone))
+        # Only dialogs under way are loaded at start-up (to re-arm their deadlines).
+        .persistence(SQLitePersistence(services.db, tz=settings.timezone, eager_keys=(FORM,)))
         .post_init(_post_init)
         # Every update is stored in the inbox before Telegram is told it arrived: the queue
         # stores what a webhook delivers, the getUpdates transport what a poll fetches.

@@ -4,14 +4,16 @@ Each export is one ``SELECT`` whose columns are the file's columns in order, as 
 as the store's UTC text, statuses as their codes); ``bot.services.export`` turns codes into
 labels and writes the file. ``chunks`` yields lists of plain tuples, so 500,000 questions
 never sit in memory at once and no row object is built per row; run it on a
-``Database.snapshot()`` connection so the file is one consistent state. Anonymous complaints
+``Database.snapshot()`` connection so the file is one consistent state (``chunks_sync`` is
+the same on a plain ``sqlite3`` connection, for the export worker process). Anonymous complaints
 carry no identity: the complainant is selected only for complaints that are not anonymous.
 Parameterised SQL, never a commit. Imports no ``telegram``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+import sqlite3
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from typing import Any
 
 import aiosqlite
@@ -88,3 +90,18 @@ async def chunks(
     async with conn.execute(QUERIES[kind]) as cur:
         while batch := await cur.fetchmany(size):
             yield [tuple(r) for r in batch]
+
+
+def count_sync(conn: sqlite3.Connection, kind: str) -> int:
+    """``count`` on a plain ``sqlite3`` connection (the export worker process)."""
+    return int(conn.execute(f"SELECT count(*) FROM {_TABLES[kind]}").fetchone()[0])
+
+
+def chunks_sync(conn: sqlite3.Connection, kind: str, *, size: int = 2_000) -> Iterator[list[Row]]:
+    """``chunks`` on a plain ``sqlite3`` connection (the export worker process)."""
+    cur = conn.execute(QUERIES[kind])
+    try:
+        while batch := cur.fetchmany(size):
+            yield batch
+    finally:
+        cur.close()

@@ -1,20 +1,23 @@
 """Exports for the office: projects, trainings, questions and complaints as xlsx or CSV files.
 
-``ExportService.export`` reads one consistent snapshot of the database (its own connection,
-so the bot keeps answering from the shared one), streams it in chunks of 2,000 rows through
-a writer running in a worker thread (``bot.services.export_files``), reports progress between
-chunks, and returns the finished files: every row, split into parts when a file would pass
-Telegram's 50 MB upload limit (or Excel's 1,048,575 rows). Exports run one at a time; a second
-waits its turn. Values are labelled in the staff member's language; times are the town's.
-Projects name their applicant (Telegram name, @username and id; nothing once the applicant
-erased their data) and the latest decision with its note; anonymous complaints carry no
-identity (see ``db.exports``). The export is staff-only and audited. Imports no ``telegram``.
+``ExportService.export`` has a child process (``bot.services.export_worker``) read one
+consistent snapshot of the database and stream it in chunks of 2,000 rows through the writers
+of ``bot.services.export_files``, so the bot's event loop keeps answering meanwhile; it relays
+the child's progress and returns the finished files: every row, split into parts when a file
+would pass Telegram's 50 MB upload limit (or Excel's 1,048,575 rows). Exports run one at a
+time; a second waits its turn. Values are labelled in the staff member's language; times are
+the town's. Projects name their applicant (Telegram name, @username and id; nothing once the
+applicant erased their data) and the latest decision with its note; anonymous complaints carry
+no identity (see ``db.exports``). The export is staff-only and audited. Imports no
+``telegram``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
@@ -25,15 +28,11 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.services.export_files import (
-    EXCEL_MAX_ROWS,
     TELEGRAM_MAX_BYTES,
     Cell,
-    CsvParts,
     Kind,
     Layout,
-    PartTooLargeError,
     Sheet,
-    XlsxParts,
     local_time,
     to_csv,
     to_xlsx,
@@ -55,6 +54,10 @@ PROGRESS_STEPS = 10
 
 Progress = Callable[[int, int], Awaitable[None]]
 Row = tuple[Any, ...]
+
+
+class ExportFailedError(RuntimeError):
+    """The export worker process failed; its last error line is in the message."""
 
 
 class ExportKind(StrEnum):
@@ -131,7 +134,7 @@ class Export:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _labeller(kind: ExportKind, t: Texts) -> Callable[[Row], tuple[Cell, ...]]:
+def labeller(kind: ExportKind, t: Texts) -> Callable[[Row], tuple[Cell, ...]]:
     """How a stored row becomes the cells staff read (codes to labels in ``t``'s language)."""
     e = t.export
     if kind is ExportKind.PROJECTS or kind is ExportKind.TRAININGS:
@@ -200,10 +203,6 @@ def captions(t: Texts, what: str, export: Export) -> list[str]:
     ]
 
 
-def _write(writer: Any, label: Callable[[Row], tuple[Cell, ...]], chunk: list[Row]) -> None:
-    writer.write([label(r) for r in chunk])
-
-
 class ExportService:
     """Builds export files from the database, one export at a time."""
 
@@ -223,7 +222,7 @@ class ExportService:
 
     async def sheet(self, kind: ExportKind, t: Texts) -> Sheet:
         """The whole export in memory with times as datetimes (for small tables and tests)."""
-        label = _labeller(kind, t)
+        label = labeller(kind, t)
         lay = layout(kind, t)
         rows: list[tuple[Cell, ...]] = []
         async with (
@@ -275,64 +274,70 @@ class ExportService:
         progress: Progress | None,
         directory: Path,
     ) -> Export:
-        label = _labeller(kind, t)
-        lay = layout(kind, t)
-        tz = self._settings.timezone
-        max_rows = EXCEL_MAX_ROWS
-        async with self._db.snapshot() as conn:
-            total = await exports_repo.count(conn, kind.value)
-            async with self._db.write() as wconn:
-                await append_audit(
-                    wconn,
-                    actor_id=actor_id,
-                    action=f"export.{kind.value}",
-                    detail=f"{fmt_.value}, {total} rows",
-                    now=self._clock(),
-                )
-            step = max(1, -(-total // PROGRESS_STEPS))
-            report = progress if progress is not None and total >= self.progress_min_rows else None
-            while True:
-                writer: Any
-                if fmt_ is ExportFormat.XLSX:
-                    writer = XlsxParts(
-                        directory,
-                        self.stem(kind),
-                        lay,
-                        tz,
-                        max_rows=max_rows,
-                        max_bytes=self.max_file_bytes,
-                    )
-                else:
-                    writer = CsvParts(
-                        directory, self.stem(kind), lay, tz, max_bytes=self.max_file_bytes
-                    )
-                try:
-                    reported = 0
-                    async with aclosing(
-                        exports_repo.chunks(conn, kind.value, size=CHUNK_ROWS)
-                    ) as chunks:
-                        async for chunk in chunks:
-                            await asyncio.to_thread(_write, writer, label, chunk)
-                            done = writer.rows_written
-                            if report is not None and done // step > reported and done < total:
-                                reported = done // step
-                                await report(done, total)
-                    paths = await asyncio.to_thread(writer.close)
-                except PartTooLargeError as exc:
-                    # Known only once a part is zipped: write it all again with fewer rows a
-                    # part, in proportion, with a margin.
-                    _empty(directory)
-                    max_rows = max(1, int(exc.rows * self.max_file_bytes / exc.size * 0.9))
-                    continue
-                break
+        async with self._db.read() as conn:
+            expected = await exports_repo.count(conn, kind.value)
+        async with self._db.write() as conn:
+            await append_audit(
+                conn,
+                actor_id=actor_id,
+                action=f"export.{kind.value}",
+                detail=f"{fmt_.value}, {expected} rows",
+                now=self._clock(),
+            )
+        job = {
+            "db_path": str(self._settings.db_path),
+            "kind": kind.value,
+            "format": fmt_.value,
+            "lang": t.lang,
+            "tz": self._settings.timezone.key,
+            "directory": str(directory),
+            "stem": self.stem(kind),
+            "max_bytes": self.max_file_bytes,
+            "chunk": CHUNK_ROWS,
+        }
+        # The writing runs in a child process (bot.services.export_worker): a thread would hold
+        # the GIL the event loop needs for tens of seconds.
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.services.export_worker",
+            json.dumps(job),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            rows, files = await self._follow(proc, progress)
+            _, errors = await proc.communicate()
+        except BaseException:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            raise
+        if proc.returncode != 0 or files is None:
+            detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise ExportFailedError(f"export worker exited {proc.returncode}: {detail[0]}")
         mime = XLSX_MIME if fmt_ is ExportFormat.XLSX else CSV_MIME
-        files = tuple(ExportFile(p, mime) for p in paths)
-        return Export(files, writer.rows_written, directory)
+        return Export(tuple(ExportFile(Path(p), mime) for p in files), rows, directory)
 
-
-def _empty(directory: Path) -> None:
-    for path in directory.iterdir():
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+    async def _follow(
+        self, proc: asyncio.subprocess.Process, progress: Progress | None
+    ) -> tuple[int, list[str] | None]:
+        """Read the worker's lines: its total, rows written so far (reported every tenth of a
+        large export), and the files when done."""
+        assert proc.stdout is not None
+        total = rows = reported = 0
+        files: list[str] | None = None
+        async for raw in proc.stdout:
+            word, _, rest = raw.decode().strip().partition(" ")
+            if word == "total":
+                total = int(rest)
+            elif word == "rows":
+                rows = int(rest)
+                step = max(1, -(-total // PROGRESS_STEPS))
+                due = progress is not None and total >= self.progress_min_rows
+                if due and progress is not None and rows // step > reported and rows < total:
+                    reported = rows // step
+                    await progress(rows, total)
+            elif word == "done":
+                files = [str(p) for p in json.loads(rest)]
+        return rows, files

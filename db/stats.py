@@ -74,6 +74,12 @@ async def _counters(
     return Counter({str(r[0]): int(r[1]) for r in rows})
 
 
+async def versions(conn: aiosqlite.Connection) -> tuple[tuple[str, int], ...]:
+    """The change counters of the tables /stats counts directly (kept by triggers)."""
+    rows = await fetch_all(conn, "SELECT name, version FROM stats_versions ORDER BY name")
+    return tuple((str(r[0]), int(r[1])) for r in rows)
+
+
 async def count_questions(
     conn: aiosqlite.Connection,
     *,

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services.stats import parse_period
+from bot.services.stats import ALL_TIME, StatsReport, StatsService, parse_period
+from bot.settings import Settings
 from db import projects as projects_repo
 from db import questions as questions_repo
 from db import stats as stats_repo
@@ -225,5 +226,34 @@ async def test_counters_start_right_in_a_database_that_already_has_questions(
         async with db.read() as conn:
             total = (await stats_repo.count_questions(conn)).total
         assert total == len(ops) - 1
+    finally:
+        await db.close()
+
+
+async def test_the_report_kept_for_a_period_follows_every_change(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "kept.sqlite3", clock=lambda: BASE)
+    service = StatsService(db, lambda: BASE, Settings(db_path=tmp_path / "kept.sqlite3"))
+    try:
+
+        async def matches_a_recount() -> StatsReport:
+            report = await service.report(ALL_TIME)
+            async with db.read() as conn:
+                assert report.projects == await projects_repo.project_stats(conn)
+                assert report.questions == await questions_repo.count_by_decision(conn)
+                assert report.signups == await stats_repo.count_signups(conn)
+            return report
+
+        await _apply(db, [("register", 101, BASE, "东村", "养殖")])
+        assert (await matches_a_recount()).projects.total == 1
+        await _apply(db, [("ask", 102, BASE, Decision.ANSWER)])
+        assert (await matches_a_recount()).questions.answer == 1
+        async with db.write() as conn:
+            await projects_repo.set_project_status(
+                conn, 1, ProjectStatus.APPROVED, actor_id=STAFF, now=BASE
+            )
+        report = await matches_a_recount()
+        assert dict(report.projects.by_status) == {"approved": 1}
+        await _apply(db, [("register", 103, BASE, "西村", "养殖"), ("erase", 101)])
+        assert (await matches_a_recount()).projects.total == 2
     finally:
         await db.close()

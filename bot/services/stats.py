@@ -150,6 +150,12 @@ class StatsReport:
     attendance: AttendanceCounts
 
 
+Versions = tuple[tuple[str, int], ...]
+Counted = tuple[ProjectStats, tuple[tuple[str, int], ...], ReferralCounts, SignupCounts]
+# Periods whose numbers are kept (staff look at a handful: all time, this month, last month).
+_CACHED_PERIODS = 16
+
+
 class StatsService:
     """Collects the campaign's statistics from the repositories."""
 
@@ -157,6 +163,8 @@ class StatsService:
         self._db = db
         self._clock = clock
         self._settings = settings
+        # (since, until) -> (table versions, the numbers counted at those versions)
+        self._cache: dict[tuple[datetime | None, datetime | None], tuple[Versions, Counted]] = {}
 
     def chart_filename(self) -> str:
         """``stats-2026-11-27.png``: the chart's file name, dated in the town's time zone."""
@@ -167,26 +175,39 @@ class StatsService:
         return parse_period(args, now=self._clock(), tz=self._settings.timezone)
 
     async def report(self, period: Period) -> StatsReport:
-        """Count projects, referrals, questions and sign-ups made in ``period``.
+        """Count projects, referrals, questions, sign-ups and attendance in ``period``.
 
-        Questions come from counters kept by triggers (``db.stats.count_questions``), so the
-        report costs about the same at 500,000 questions as at 500.
+        Questions come from counters kept by triggers (``db.stats.count_questions``); the
+        project, referral and sign-up numbers of a period are kept until one of their tables
+        changes (``db.stats.versions``, also kept by triggers). Either way the numbers are
+        those of a recount, and the report costs about the same at 500,000 questions as at
+        500.
         """
         since, until = period.since, period.until
         tz = self._settings.timezone
         async with self._db.read() as conn:
-            projects = await stats_repo.project_counts(conn, since=since, until=until)
-            months = await stats_repo.projects_by_month(conn, tz, since=since, until=until)
-            referrals = await referrals_repo.count_referrals(conn, since=since, until=until)
+            stamp = await stats_repo.versions(conn)
+            key = (since, until)
+            cached = self._cache.get(key)
+            if cached is None or cached[0] != stamp:
+                projects = await stats_repo.project_counts(conn, since=since, until=until)
+                months = await stats_repo.projects_by_month(conn, tz, since=since, until=until)
+                referrals = await referrals_repo.count_referrals(conn, since=since, until=until)
+                signups = await stats_repo.count_signups(conn, since=since, until=until)
+                cached = (stamp, (projects, tuple(sorted(months.items())), referrals, signups))
+                if len(self._cache) >= _CACHED_PERIODS:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = cached
             questions = await stats_repo.count_questions(conn, since=since, until=until)
-            signups = await stats_repo.count_signups(conn, since=since, until=until)
+            # Depends on the time (sessions that have started), so never kept.
             attendance = await attendance_repo.attendance_counts(
                 conn, now=self._clock(), since=since, until=until
             )
+        projects, by_month, referrals, signups = cached[1]
         return StatsReport(
             period=period,
             projects=projects,
-            by_month=tuple(sorted(months.items())),
+            by_month=by_month,
             referrals=referrals,
             questions=questions,
             signups=signups,

@@ -40,7 +40,7 @@ from db import referrals as referrals_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.database import Database
-from db.models import Decision, Feedback, ProjectStatus, SignupStatus, to_db_time
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus, to_db_time
 from db.persistence import SQLitePersistence
 from knowledge.loader import load_knowledge_base
 from knowledge.normalize import compact
@@ -201,13 +201,15 @@ async def _projects(
                 project = await projects_repo.create_project(
                     conn,
                     user_id=applicant,
-                    name=f"{village[:-1]}{_name(rng)[0]}氏{rng.choice(TRADES)}",
-                    industry=industry,
-                    village=village,
-                    applicant_type=rng.choice(DEFAULT_APPLICANT_TYPES),
-                    investment_wan=round(rng.lognormvariate(3, 1), 1) + 0.5,
-                    jobs=rng.randrange(0, 40),
-                    phone=_phone(rng),
+                    answers=ProjectAnswers(
+                        name=f"{village[:-1]}{_name(rng)[0]}氏{rng.choice(TRADES)}",
+                        industry=industry,
+                        village=village,
+                        applicant_type=rng.choice(DEFAULT_APPLICANT_TYPES),
+                        investment_wan=round(rng.lognormvariate(3, 1), 1) + 0.5,
+                        jobs=rng.randrange(0, 40),
+                        phone=_phone(rng),
+                    ),
                     referrer_note=None,
                     now=created.astimezone(TZ),
                 )

@@ -26,7 +26,7 @@ from db import questions as questions_repo
 from db import stats as stats_repo
 from db import users as users_repo
 from db.database import Database, load_migrations
-from db.models import Decision, Feedback, ProjectStatus, from_db_time
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, from_db_time
 
 TZ = ZoneInfo("Asia/Shanghai")
 # 2026-01-31 20:00 UTC is already February in the town: the edges are where mistakes hide.
@@ -134,13 +134,15 @@ async def _apply(db: Database, ops: list[tuple[object, ...]]) -> None:
                 project = await projects_repo.create_project(
                     conn,
                     user_id=uid,
-                    name="项目",
-                    industry=str(industry),
-                    village=str(village),
-                    applicant_type="其他群众",
-                    investment_wan=1.5,
-                    jobs=2,
-                    phone="13800138000",
+                    answers=ProjectAnswers(
+                        name="项目",
+                        industry=str(industry),
+                        village=str(village),
+                        applicant_type="其他群众",
+                        investment_wan=1.5,
+                        jobs=2,
+                        phone="13800138000",
+                    ),
                     now=when.astimezone(TZ),
                 )
                 projects.append(project.id)

@@ -21,11 +21,12 @@ _ROWS_PER_INSERT = 1000
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """An update not yet handled: its id, its JSON, and how many starts have tried it."""
+    """An update not yet handled: its id, its JSON, its sender and how many starts tried it."""
 
     update_id: int
     payload: str
     attempts: int
+    user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +92,13 @@ async def unhandled(conn: aiosqlite.Connection) -> list[Received]:
     """Every update not handled yet, oldest first."""
     rows = await fetch_all(
         conn,
-        "SELECT update_id, payload, attempts FROM inbox WHERE handled_at IS NULL "
+        "SELECT update_id, payload, attempts, user_id FROM inbox WHERE handled_at IS NULL "
         "ORDER BY update_id",
     )
-    return [Received(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+    return [
+        Received(int(r[0]), str(r[1]), int(r[2]), None if r[3] is None else int(r[3]))
+        for r in rows
+    ]
 
 
 async def count_attempt(conn: aiosqlite.Connection, update_ids: Sequence[int]) -> None:

@@ -194,6 +194,34 @@ async def test_an_update_that_keeps_killing_the_bot_is_given_up(
         assert any(f"update {update_id} abandoned" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_backlog_queued_behind_a_poison_update_is_not_given_up(
+    settings: Settings,
+) -> None:
+    emulator = BotApiEmulator()
+    async with bot_harness(settings, emulator=emulator) as harness:
+        await harness.user(708).send("/start")
+        await harness.stop()
+        for text in ("/help", "/menu", "/language"):
+            emulator.user_message(708, command(text))
+        stored = emulator.take_updates(None, 100)
+        emulator.take_updates(stored[-1]["update_id"] + 1, 0)
+        for update in stored:
+            await store_as_received(settings, update)
+    # Starts that die at once, on the first update, as many times as an update is allowed.
+    db = await Database.open(settings.db_path)
+    try:
+        inbox = Inbox(db, db.now)
+        for _ in range(MAX_ATTEMPTS + 1):
+            await inbox.resume()
+    finally:
+        await db.close()
+    first, *behind = (u["update_id"] for u in stored)
+    rows = inbox_rows(settings)
+    assert rows[first] == ("abandoned", MAX_ATTEMPTS)
+    # The next one has become the first to run (one attempt); the last never ran.
+    assert [rows[u] for u in behind] == [(None, 1), (None, 0)]
+
+
 async def test_handled_rows_are_pruned_after_two_days(settings: Settings) -> None:
     clock = FakeClock()
     emulator = BotApiEmulator()

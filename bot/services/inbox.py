@@ -145,7 +145,7 @@ class Inbox:
         return True
 
     async def resume(self) -> list[Received]:
-        """Updates stored but never handled, oldest first; each start counts as an attempt.
+        """Updates stored but never handled, oldest first; charges this start as an attempt.
 
         Those tried ``MAX_ATTEMPTS`` times already are marked abandoned (and logged) instead:
         an update that kills the process every time must not keep the bot in a crash loop.
@@ -159,7 +159,7 @@ class Inbox:
             retry = [r for r in pending if r.attempts < MAX_ATTEMPTS]
             if dead:
                 await inbox_repo.mark(conn, dead, outcome="abandoned", now=now)
-            await inbox_repo.count_attempt(conn, [r.update_id for r in retry])
+            await inbox_repo.count_attempt(conn, _maybe_started(retry))
         self._pruned_at = time.monotonic()
         for update_id in dead:
             _LOGGER.error(
@@ -237,3 +237,21 @@ class Inbox:
         for _, finished in marks:
             if not finished.done():
                 finished.set_result(None)
+
+
+def _maybe_started(pending: list[Received]) -> list[int]:
+    """The updates a start runs first, so the ones charged an attempt.
+
+    Updates run one at a time per sender, in update_id order: a start runs each sender's oldest
+    unhandled update first, and the ones queued behind it never ran when a start died on it. They
+    are not charged, or a backlog spanning a few quick restarts would be abandoned as poison.
+    Updates without a sender are not ordered against each other and are all charged.
+    """
+    seen: set[int] = set()
+    started: list[int] = []
+    for row in pending:
+        if row.user_id is None or row.user_id not in seen:
+            started.append(row.update_id)
+        if row.user_id is not None:
+            seen.add(row.user_id)
+    return started

@@ -16,11 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from knowledge.model import Category, KnowledgeBase, KnowledgeBaseError, Topic
+from knowledge.model import Category, KnowledgeBase, KnowledgeBaseError, OutOfScope, Topic
 from knowledge.render import PLACEHOLDER_RE, PLACEHOLDERS
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "topics"
 CATEGORIES_FILE = "_categories.toml"
+OUT_OF_SCOPE_FILE = "_out_of_scope.toml"
 # Topic ids travel in Telegram callback data (64 bytes in all), so keep them short ASCII.
 ID_RE = re.compile(r"^[a-z0-9-]{1,40}$")
 MIN_EXAMPLES = 8
@@ -30,6 +31,7 @@ _STR_FIELDS = ("id", "category", "title", "title_en", "answer", "answer_en")
 _LIST_FIELDS = ("examples", "synonyms", "keywords", "related")
 _TOPIC_FIELDS = frozenset((*_STR_FIELDS, *_LIST_FIELDS, "source", "reviewed"))
 _CATEGORY_FIELDS = frozenset(("id", "title", "title_en", "order"))
+_GROUP_FIELDS = frozenset(("id", "help", "help_en", "examples"))
 
 
 def load_knowledge_base(
@@ -71,11 +73,62 @@ def load_knowledge_base(
                 problems.append(f"{_name(topic)}: related: unknown topic id {rel!r}")
             elif rel == topic.id:
                 problems.append(f"{_name(topic)}: related: a topic cannot be related to itself")
+    out_of_scope = _load_out_of_scope(root / OUT_OF_SCOPE_FILE, problems, set(seen))
     if problems:
         raise KnowledgeBaseError(tuple(problems))
     if extra_examples:
         topics = [_with_extra(t, extra_examples.get(t.id, ())) for t in topics]
-    return KnowledgeBase(topics=tuple(topics), categories=categories)
+    return KnowledgeBase(topics=tuple(topics), categories=categories, out_of_scope=out_of_scope)
+
+
+def _load_out_of_scope(
+    path: Path, problems: list[str], topic_ids: set[str]
+) -> tuple[OutOfScope, ...]:
+    """The optional file of questions the report does not cover (``[[group]]`` tables)."""
+    if not path.is_file():
+        return ()
+    data = _read(path, problems)
+    if data is None:
+        return ()
+    entries = data.get("group")
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{path.name}: group: expected one or more [[group]] tables")
+        return ()
+    out: list[OutOfScope] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path.name}: group[{n}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        before = len(problems)
+        for key in sorted(set(entry) - _GROUP_FIELDS):
+            problems.append(f"{where}.{key}: unknown field")
+        for key in ("id", "help", "help_en"):
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}.{key}: must be a non-empty string")
+        examples = entry.get("examples")
+        if not isinstance(examples, list) or not all(
+            isinstance(e, str) and e.strip() for e in examples
+        ):
+            problems.append(f"{where}.examples: must be a list of non-empty strings")
+        elif len(set(examples)) < MIN_EXAMPLES:
+            problems.append(f"{where}.examples: has {len(set(examples))}, needs at least 8")
+        ident = entry.get("id")
+        if isinstance(ident, str) and not ID_RE.match(ident):
+            problems.append(f"{where}.id: {ident!r} must match {ID_RE.pattern}")
+        elif ident in topic_ids or any(g.id == ident for g in out):
+            problems.append(f"{where}.id: {ident!r} is already a topic or group id")
+        if len(problems) == before:
+            out.append(
+                OutOfScope(
+                    id=entry["id"],
+                    help=entry["help"].strip(),
+                    help_en=entry["help_en"].strip(),
+                    examples=tuple(dict.fromkeys(e.strip() for e in entry["examples"])),
+                )
+            )
+    return tuple(out)
 
 
 def _name(topic: Topic) -> str:

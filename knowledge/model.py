@@ -59,11 +59,30 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A kind of question the report does not cover, and who can help with it instead.
+
+    Its examples teach the matcher what "outside what I know" looks like; ``help`` is shown
+    when a question is most like them.
+    """
+
+    id: str
+    help: str
+    help_en: str
+    examples: tuple[str, ...]
+
+    def help_for(self, lang: str) -> str:
+        """Who can help, in ``lang`` ("en" or anything else for Chinese)."""
+        return self.help_en if lang == "en" else self.help
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """All topics and categories, in file order; ``by_id`` is a read-only index."""
 
     topics: tuple[Topic, ...]
     categories: tuple[Category, ...]
+    out_of_scope: tuple[OutOfScope, ...] = ()
     by_id: Mapping[str, Topic] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

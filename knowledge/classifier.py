@@ -1,0 +1,243 @@
+"""A linear classifier learned from the topics' example questions (and out-of-scope ones).
+
+Every topic is a class, trained on its title, examples (including those staff add through
+/unanswered), keywords and synonyms; every group of ``_out_of_scope.toml`` is a class too,
+trained on ordinary government and personal questions the report does not cover, so "医保怎么交"
+is recognised as outside what the bot knows rather than merely unmatched. Features are sparse
+(``knowledge.features``), TF-IDF weighted and L2-normalised; the model is multinomial logistic
+regression with L2 regularisation, fitted by full-batch gradient descent (Adam) in numpy on a
+fixed number of steps from zero weights, so the same data gives the same weights in every
+process. Prediction is a sparse dot product: a gather of a few dozen weight rows and a softmax.
+
+Training takes about a second on the shipped base; ``Classifier.fit`` is memoised per training
+data in the process (tests build many searchers over the same base) and, given a directory,
+on disk (a cold ``python -m bot ask`` loads instead of training). No ``telegram``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.features import Featurizer
+from knowledge.model import KnowledgeBase
+
+OOS_PREFIX = "oos:"
+# Bump when the training or the file layout changes: old cache files are then not used.
+FORMAT = 1
+_SOUND = frozenset("pwq")  # feature prefixes: pinyin, latin words, question cues
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Fitted = tuple[tuple[str, ...], dict[str, int], FloatArray, FloatArray, FloatArray]
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One training text, its class and its weight."""
+
+    text: str
+    label: str
+    weight: float = 1.0
+
+
+def training_samples(kb: KnowledgeBase, keyword_weight: float = 0.5) -> list[Sample]:
+    """Every topic's title, examples, synonyms and keywords, and the out-of-scope examples."""
+    samples: list[Sample] = []
+    for topic in kb.topics:
+        samples.append(Sample(topic.title, topic.id))
+        samples.extend(Sample(e, topic.id) for e in topic.examples)
+        samples.extend(Sample(s, topic.id, keyword_weight) for s in topic.synonyms)
+        samples.extend(Sample(k, topic.id, keyword_weight) for k in topic.keywords)
+    for group in kb.out_of_scope:
+        samples.extend(Sample(e, OOS_PREFIX + group.id) for e in group.examples)
+    return samples
+
+
+@dataclass(frozen=True, slots=True)
+class Hyper:
+    """Training settings (chosen on the dev sets, see README)."""
+
+    l2: float = 1e-5
+    steps: int = 100
+    rate: float = 0.3
+    # Each sample is also trained as its sound alone (pinyin, latin words, cues), so weight
+    # lands on the pinyin features too: a question typed with the wrong characters of the
+    # right sound has only those in common with the examples.
+    sound_copy: float = 0.3
+
+
+class Classifier:
+    """Sparse TF-IDF features -> class probabilities."""
+
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        labels: tuple[str, ...],
+        vocab: dict[str, int],
+        idf: FloatArray,
+        weights: FloatArray,
+        bias: FloatArray,
+    ) -> None:
+        self.featurizer = featurizer
+        self.labels = labels
+        self._vocab = vocab
+        self._idf = idf
+        self._weights = weights
+        self._bias = bias
+
+    @classmethod
+    def fit(
+        cls,
+        featurizer: Featurizer,
+        samples: Sequence[Sample],
+        hyper: Hyper = Hyper(),
+        cache_dir: Path | None = None,
+    ) -> Classifier:
+        """Learn weights from ``samples`` (deterministic: same samples, same weights).
+
+        With ``cache_dir``, weights learned before from exactly the same features, labels and
+        settings are loaded from there instead (a file per training set, written atomically),
+        so a cold ``python -m bot ask`` does not retrain; any change to the topics, the staff
+        examples or the feature code makes a new key.
+        """
+        feats = [featurizer(s.text) for s in samples]
+        labelled = [(s.label, s.weight) for s in samples]
+        if hyper.sound_copy > 0:
+            for f, (label, weight) in zip(list(feats), list(labelled), strict=True):
+                sound = [x for x in f if x[0] in _SOUND]
+                if sound:
+                    feats.append(sound)
+                    labelled.append((label, weight * hyper.sound_copy))
+        digest = hashlib.sha256(repr((FORMAT, hyper, feats, labelled)).encode()).hexdigest()
+        path = cache_dir / f"qa-model-{digest[:32]}.npz" if cache_dir is not None else None
+        fitted = _load(path) if path is not None else None
+        if fitted is None:
+            fitted = _fit_cached(digest, tuple(map(tuple, feats)), tuple(labelled), hyper)
+            if path is not None:
+                _save(path, fitted)
+        return cls(featurizer, *fitted)
+
+    def vector(self, features: Sequence[str]) -> tuple[IntArray, FloatArray]:
+        """Indices and TF-IDF values (L2-normalised) of known ``features``."""
+        idx = [self._vocab[f] for f in features if f in self._vocab]
+        if not idx:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ind = np.asarray(idx, dtype=np.int64)
+        val = self._idf[ind]
+        return ind, val / math.sqrt(float(val @ val))
+
+    def scores(self, features: Sequence[str]) -> FloatArray:
+        """Class probabilities for a featurised text (uniform-ish when nothing is known)."""
+        ind, val = self.vector(features)
+        logits = self._bias + val @ self._weights[ind]
+        logits -= logits.max()
+        exp = np.exp(logits)
+        return np.asarray(exp / exp.sum())
+
+    def known(self, features: Sequence[str]) -> float:
+        """The share of ``features`` seen in training (0 for gibberish)."""
+        return sum(f in self._vocab for f in features) / len(features) if features else 0.0
+
+
+def _load(path: Path) -> Fitted | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            labels = tuple(str(x) for x in data["labels"])
+            names = [str(x) for x in data["vocab"]]
+            return labels, {n: i for i, n in enumerate(names)}, data["idf"], data["w"], data["b"]
+    except (OSError, KeyError, ValueError):
+        return None  # missing or damaged: train again
+
+
+def _save(path: Path, fitted: Fitted) -> None:
+    labels, vocab, idf, w, b = fitted
+    names = sorted(vocab, key=vocab.__getitem__)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, labels=np.array(labels), vocab=np.array(names), idf=idf, w=w, b=b)
+        os.replace(tmp, path)
+    except OSError:
+        # A read-only or full disk only costs the next start the training time.
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+@lru_cache(maxsize=8)
+def _fit_cached(
+    key: str,
+    feats: tuple[tuple[str, ...], ...],
+    labelled: tuple[tuple[str, float], ...],
+    hyper: Hyper,
+) -> Fitted:
+    labels = tuple(dict.fromkeys(label for label, _ in labelled))
+    label_index = {label: i for i, label in enumerate(labels)}
+    vocab: dict[str, int] = {}
+    for f in feats:
+        for name in f:
+            vocab.setdefault(name, len(vocab))
+    n, d, c = len(feats), len(vocab), len(labels)
+    df = np.zeros(d)
+    for f in feats:
+        for name in f:
+            df[vocab[name]] += 1.0
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, f in enumerate(feats):
+        ids = [vocab[name] for name in f]
+        v = idf[ids]
+        norm = math.sqrt(float(v @ v)) or 1.0
+        rows.extend([r] * len(ids))
+        cols.extend(ids)
+        vals.extend((v / norm).tolist())
+    row = np.asarray(rows, dtype=np.int64)
+    col = np.asarray(cols, dtype=np.int64)
+    val = np.asarray(vals)
+    y = np.zeros((n, c))
+    sw = np.zeros(n)
+    for r, (label, weight) in enumerate(labelled):
+        y[r, label_index[label]] = 1.0
+        sw[r] = weight
+    sw /= sw.sum()
+    # X^T G via a scatter-add sorted by column once: reduceat over contiguous column runs.
+    order = np.argsort(col, kind="stable")
+    col_sorted, row_sorted, val_sorted = col[order], row[order], val[order]
+    starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
+    ucols = col_sorted[starts]
+    row_starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    w = np.zeros((d, c))
+    b = np.zeros(c)
+    mw, vw, mb, vb = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, hyper.steps + 1):
+        logits = np.add.reduceat(val[:, None] * w[col], row_starts, axis=0) + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - y) * sw[:, None]
+        gw = np.zeros_like(w)
+        gw[ucols] = np.add.reduceat(val_sorted[:, None] * g[row_sorted], starts, axis=0)
+        gw += hyper.l2 * w
+        gb = g.sum(axis=0)
+        for param, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            mhat = m / (1 - beta1**step)
+            vhat = v / (1 - beta2**step)
+            param -= hyper.rate * mhat / (np.sqrt(vhat) + eps)
+    return labels, vocab, idf, w, b

@@ -1,0 +1,36 @@
+"""What a search decided for one question: the shared result type of every matcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Decision = Literal["answer", "ambiguous", "abstain"]
+Reason = Literal[
+    "match",
+    "ambiguous",
+    "greeting",
+    "thanks",
+    "too_short",
+    "keyword_menu",
+    "no_match",
+    "out_of_scope",
+    "empty",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What the search decided for one question.
+
+    ``out_of_scope`` names the group of ``_out_of_scope.toml`` the question is most like when
+    the reason is "out_of_scope" (the bot shows that group's "who can help").
+    """
+
+    decision: Decision
+    topic_id: str | None
+    confidence: float
+    alternatives: tuple[str, ...]
+    reason: Reason
+    normalized: str = ""  # the question's normalised key (what questions are grouped by)
+    out_of_scope: str | None = None

@@ -68,6 +68,9 @@ class Thresholds:
     floor: float = 0.08
     # A bare generic word ("全民创业", "政策") is answered only when one topic is this sure.
     generic: float = 0.80
+    # When the out-of-scope classes win but the evidence search answers a topic confidently
+    # (its own checks passed), "choice": offer that topic; "answer": answer it; "": abstain.
+    evidence_over_oos: str = "answer"
 _SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty"})
 
 
@@ -121,6 +124,10 @@ class Searcher:
         limits = self.thresholds
         outside = sum(float(p[i]) for i in self._oos_rows)
         if outside >= limits.out_of_scope and outside > p1:
+            if base.decision == "answer" and base.topic_id and limits.evidence_over_oos:
+                if limits.evidence_over_oos == "answer":
+                    return base
+                return replace(base, decision="ambiguous", alternatives=(base.topic_id,))
             return self._out_of_scope(base, p, p1)
         answer = p1 >= limits.answer and p1 - p2 >= limits.margin
         generic = base.reason == "keyword_menu" and not base.alternatives

@@ -12,7 +12,8 @@ import pytest
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import Analyzer, stem
-from knowledge.search import ANSWER_THRESHOLD, Searcher, calibrate, result_to_json
+from knowledge.evidence import calibrate
+from knowledge.search import ANSWER_THRESHOLD, Searcher, result_to_json
 
 KB = load_knowledge_base()
 SEARCHER = Searcher(KB)

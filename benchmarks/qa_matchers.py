@@ -80,6 +80,8 @@ MATCHERS: dict[str, Callable[[KnowledgeBase], Any]] = {
     "clf-answer-0.5": _variant(thresholds=Thresholds(answer=0.5)),
     "clf-oos-0.7": _variant(thresholds=Thresholds(out_of_scope=0.7)),
     "clf-choice-min": _variant(thresholds=Thresholds(choice=0.25)),
+    "clf-lead-0.25": _variant(thresholds=Thresholds(lead=0.25)),
+    "clf-lead-0.3": _variant(thresholds=Thresholds(lead=0.3)),
     "clf-evidence-over-oos-answer": _variant(thresholds=Thresholds(evidence_over_oos="answer")),
     "clf-evidence-over-oos-choice": _variant(thresholds=Thresholds(evidence_over_oos="choice")),
 }

@@ -125,6 +125,7 @@ class EvidenceSearch:
     def __init__(self, kb: KnowledgeBase, *, candidates: int = _CANDIDATES) -> None:
         self.kb = kb
         self._topics = kb.topics
+        self._index = {t.id: i for i, t in enumerate(kb.topics)}
         self._candidates = candidates
         protected = [t for topic in kb.topics for t in (*topic.keywords, *topic.synonyms)]
         self.analyzer = Analyzer(protected=protected)
@@ -201,7 +202,10 @@ class EvidenceSearch:
 
     def search(self, text: str) -> SearchResult:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
-        analysis = self.analyzer.analyze(text)
+        return self.search_analysed(text, self.analyzer.analyze(text))
+
+    def search_analysed(self, text: str, analysis: Analysis) -> SearchResult:
+        """``search`` for a question already analysed (``analysis`` is ``analyze(text)``)."""
         return replace(self._search(text, analysis), normalized=analysis.key)
 
     def _search(self, text: str, analysis: Analysis) -> SearchResult:
@@ -256,11 +260,10 @@ class EvidenceSearch:
             return SearchResult("abstain", None, round(min(top, _BELOW_CHOICE), 3), (), "no_match")
         return self._decide(ranked, grams)
 
-    def names_uncovered_service(self, text: str, topic_id: str) -> bool:
-        """Whether ``text`` names a service the report does not cover (a mortgage, a permit)
-        that the topic ``topic_id`` does not list among its words."""
-        index = next(i for i, t in enumerate(self._topics) if t.id == topic_id)
-        analysis = self.analyzer.analyze(text)
+    def names_uncovered_service(self, analysis: Analysis, topic_id: str) -> bool:
+        """Whether the analysed question names a service the report does not cover (a
+        mortgage, a permit) that the topic ``topic_id`` does not list among its words."""
+        index = self._index[topic_id]
         return any(
             not any(term in c for c in self._covers[index])
             for term in _out_of_scope_terms(analysis)

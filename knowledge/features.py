@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.normalize import Analyzer, compact, fold, is_cjk, stem
+from knowledge.normalize import Analysis, Analyzer, compact, fold, is_cjk, stem
 from knowledge.pinyin import split_latin, syllable
 
 _DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
@@ -49,8 +49,9 @@ class Featurizer:
         self.analyzer = analyzer
         self.config = config
 
-    def __call__(self, text: str) -> list[str]:
-        """The features of ``text`` (sorted, so every process sums them in one order)."""
+    def __call__(self, text: str, analysis: Analysis | None = None) -> list[str]:
+        """The features of ``text`` (sorted, so every process sums them in one order);
+        ``analysis``: the analyzer's result for ``text`` if the caller has it already."""
         cfg = self.config
         out: set[str] = set()
         folded = fold(text)
@@ -71,7 +72,8 @@ class Featurizer:
                         if syllables and len(syllables) > 1:
                             _syllable_pairs(out, syllables)
         if cfg.rewritten:
-            analysis = self.analyzer.analyze(text)
+            if analysis is None:
+                analysis = self.analyzer.analyze(text)
             for chunk in analysis.chunks:
                 _grams(out, "a", chunk, 2)
             out.update("e:" + w for w in analysis.words)

@@ -40,7 +40,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "menu": "您想了解哪方面？请说得具体一点，或用 /policies 按类别查看{topics}。",
         "out_of_scope": (
             "这个问题不在本镇全民创业材料的范围内，我回答不了，换个说法也一样。{help}"
-            "创业政策方面的问题（税收返还、贷款、培训、登记项目等）欢迎随时问我。"
+            "创业政策方面的问题（税收返还、贷款、培训、登记项目等）欢迎随时问我，"
+            "或联系{office_name}（电话：{office_phone}）。"
         ),
         "greeting": "您好！我是创业助手，可以解答{town_name}全民创业的政策问题，"
         "比如“新项目的税收能返还吗”。也可以用 /policies 按类别查看。",
@@ -59,7 +60,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "out_of_scope": (
             "This is outside what the town's campaign report covers, so I cannot answer it, "
             "however it is worded. {help} Ask me anything about the campaign's policies "
-            "(tax rebate, loans, training, registering a project)."
+            "(tax rebate, loans, training, registering a project), or contact {office_name} "
+            "(phone: {office_phone})."
         ),
         "greeting": "Hello! I am the entrepreneurship assistant and answer questions about "
         "{town_name}'s campaign, e.g. 'is the tax of a new project refunded?'. "

@@ -66,6 +66,8 @@ class Thresholds:
     # needs ``floor``.
     choice: float = 0.50
     floor: float = 0.08
+    # ... or when the best topic alone has ``lead`` and more than all out-of-scope classes.
+    lead: float = 1.0
     # A bare generic word ("全民创业", "政策") is answered only when one topic is this sure.
     generic: float = 0.80
     # When the out-of-scope classes win but the evidence search answers a topic confidently
@@ -105,11 +107,12 @@ class Searcher:
 
     def search(self, text: str) -> SearchResult:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
-        base = self.evidence.search(text)
+        analysis = self.analyzer.analyze(text)
+        base = self.evidence.search_analysed(text, analysis)
         clf = self._classifier
         if clf is None or base.reason in _SOCIAL:
             return base
-        features = clf.featurizer(text)
+        features = clf.featurizer(text, analysis)
         if not clf.known(features):
             return replace(base, decision="abstain", topic_id=None, alternatives=(), reason=(
                 "too_short" if base.reason == "too_short" else "no_match"
@@ -133,7 +136,7 @@ class Searcher:
         generic = base.reason == "keyword_menu" and not base.alternatives
         if generic and not (answer and p1 >= limits.generic):
             return base  # a generic word: the category menu
-        if self.evidence.names_uncovered_service(text, topic_id):
+        if self.evidence.names_uncovered_service(analysis, topic_id):
             return self._out_of_scope(base, p, p1)
         confidence = round(p1, 3)
         if answer:
@@ -147,7 +150,8 @@ class Searcher:
                 reason="match",
             )
         offered = tuple(labels[i] for i in ranked[:3] if p[i] >= limits.floor)
-        if offered and sum(float(p[i]) for i in ranked[:3]) >= limits.choice:
+        spread = sum(float(p[i]) for i in ranked[:3])
+        if offered and (spread >= limits.choice or (p1 >= limits.lead and p1 > outside)):
             return replace(
                 base,
                 decision="ambiguous",

@@ -77,6 +77,8 @@ MATCHERS: dict[str, Callable[[KnowledgeBase], Any]] = {
     "clf-agree": _variant(agree=True),
     "clf-union": _variant(union=True),
     "clf-l2-3e-5": _variant(hyper=Hyper(l2=3e-5)),
+    "clf-steps-50": _variant(hyper=Hyper(steps=50, rate=0.5)),
+    "clf-steps-60": _variant(hyper=Hyper(steps=60, rate=0.4)),
     "clf-answer-0.5": _variant(thresholds=Thresholds(answer=0.5)),
     "clf-oos-0.7": _variant(thresholds=Thresholds(out_of_scope=0.7)),
     "clf-choice-min": _variant(thresholds=Thresholds(choice=0.25)),

@@ -1,12 +1,14 @@
 """``python -m bot ask`` and ``python -m bot kb check``: the knowledge base from the terminal.
 
-``ask`` runs the same search the bot runs and prints one result per question (``--json``: one
-JSON object per line, a stable public interface). ``kb check`` validates the topic files and
-prints a summary (with a note on example questions of different topics that read almost the
-same, and how many staff-added examples in an existing database the bot would merge; the
-database is only read, never created), or every problem with exit status 1. Imports
-``knowledge`` (and, for that count, ``db``), never ``telegram``, so both start in a fraction
-of the bot's start-up time.
+``ask`` runs the same search the bot runs, over the same knowledge base: the topic files plus
+the example questions staff added through /unanswered (read from the database, if there is
+one; it is only read, never created). It prints one result per question (``--json``: one JSON
+object per line, a stable public interface). ``kb check`` validates the topic files and prints
+a summary (with a note on example questions of different topics that read almost the same,
+and how many staff-added examples the bot merges), or every problem with exit status 1.
+Imports ``knowledge`` (and, for the staff examples, ``db``), never ``telegram``, so both start
+in a fraction of the bot's start-up time; the classifier's trained weights are kept in the
+cache directory (``knowledge.classifier.default_cache_dir``) so a cold ``ask`` loads them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from bot.settings import Settings
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase, KnowledgeBaseError
 from knowledge.render import render_source
+from knowledge.classifier import default_cache_dir
+from knowledge.evidence import EvidenceSearch
 from knowledge.search import Searcher, answer_text, result_to_json
 
 EXIT_INVALID = 1
@@ -38,9 +42,10 @@ def contact_values(settings: Settings) -> dict[str, str]:
     }
 
 
-def _load(settings: Settings) -> KnowledgeBase | None:
+def _load(settings: Settings, *, staff: bool = True) -> KnowledgeBase | None:
     try:
-        return load_knowledge_base(settings.knowledge_dir)
+        extra = _staff_examples(settings)[0] if staff else None
+        return load_knowledge_base(settings.knowledge_dir, extra_examples=extra)
     except KnowledgeBaseError as exc:
         where = settings.knowledge_dir or "knowledge/topics"
         print(f"知识库无效 / invalid knowledge base ({where}):", file=sys.stderr)
@@ -54,7 +59,7 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     kb = _load(settings)
     if kb is None:
         return EXIT_INVALID
-    searcher = Searcher(kb)
+    searcher = Searcher(kb, cache_dir=default_cache_dir())
     contact = contact_values(settings)
     lang: str = args.lang
     for question in args.questions:
@@ -74,20 +79,27 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _staff_examples_line(settings: Settings, examples: int) -> str:
-    """How many staff-added examples (from /unanswered) the bot would merge into the files'."""
-    label = "工作人员添加的例句 / staff-added examples"
+def _staff_examples(settings: Settings) -> tuple[Mapping[str, Sequence[str]], str | None]:
+    """Staff-added examples (from /unanswered) by topic, and why there are none if so."""
     if not settings.db_path.is_file():
-        return f"{label}: - (no database at {settings.db_path})"
+        return {}, f"no database at {settings.db_path}"
     try:
-        stored = asyncio.run(_read_extra_examples(settings.db_path.resolve().as_uri()))
+        return asyncio.run(_read_extra_examples(settings.db_path.resolve().as_uri())), None
     except sqlite3.Error as exc:
-        return f"{label}: - (cannot read {settings.db_path}: {exc})"
+        return {}, f"cannot read {settings.db_path}: {exc}"
+
+
+def _staff_examples_line(settings: Settings, examples: int) -> str:
+    """How many staff-added examples (from /unanswered) the bot merges into the files'."""
+    label = "工作人员添加的例句 / staff-added examples"
+    stored, problem = _staff_examples(settings)
+    if problem is not None:
+        return f"{label}: - ({problem})"
     merged = load_knowledge_base(settings.knowledge_dir, extra_examples=stored)
     added = sum(len(t.examples) for t in merged.topics) - examples
     total = sum(len(v) for v in stored.values())
     return (
-        f"{label}: {added} of {total} in the database would be merged"
+        f"{label}: {added} of {total} in the database are merged"
         " (the others repeat an example or name a removed topic)"
     )
 
@@ -110,7 +122,7 @@ async def _read_extra_examples(uri: str) -> Mapping[str, Sequence[str]]:
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the knowledge base and print a summary, or every problem (exit 1)."""
-    kb = _load(settings)
+    kb = _load(settings, staff=False)
     if kb is None:
         return EXIT_INVALID
     examples = sum(len(t.examples) for t in kb.topics)
@@ -122,7 +134,13 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    {topic.id:<24} {topic.title}  [{len(topic.examples)} examples]")
     print(f"last reviewed: {kb.last_reviewed.isoformat() if kb.last_reviewed else '-'}")
     print(_staff_examples_line(settings, examples))
-    # Not an error: near-duplicate examples only make the search offer a choice.
-    for tid, example, oid, other in Searcher(kb).similar_examples():
+    print(
+        f"out-of-scope groups: {len(kb.out_of_scope)}, "
+        f"{sum(len(g.examples) for g in kb.out_of_scope)} example questions"
+    )
+    # Not an error: near-duplicate examples only make the search offer a choice. Checked on
+    # the base the bot uses, staff additions included.
+    full = _load(settings) or kb
+    for tid, example, oid, other in EvidenceSearch(full).similar_examples():
         print(f"note: similar examples / 相近的例句: {tid} “{example}” ~ {oid} “{other}”")
     return 0

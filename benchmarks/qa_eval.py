@@ -1,4 +1,4 @@
-"""How well the policy Q&A answers labelled question sets: ``python -m benchmarks.qa_eval PATH...``.
+"""How well the policy Q&A answers labelled sets: ``python -m benchmarks.qa_eval PATH...``.
 
 Each PATH is a TOML set: ``[in_scope]`` maps a topic id to questions whose right answer is that
 topic; optional ``[[multi]]`` entries ``{question = "...", topics = ["a", "b"]}`` are questions

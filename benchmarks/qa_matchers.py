@@ -17,16 +17,16 @@ from knowledge.evidence import EvidenceSearch
 from knowledge.features import FeatureConfig
 from knowledge.model import KnowledgeBase
 from knowledge.result import SearchResult
-from knowledge.search import Searcher, Thresholds
+from knowledge.search import SHIPPED_FEATURES, SHIPPED_HYPER, Searcher, Thresholds
 
 
 @dataclass(frozen=True)
 class Variant:
     """One change against the shipped matcher."""
 
-    config: FeatureConfig = FeatureConfig()
-    hyper: Hyper = Hyper()
-    thresholds: Thresholds = Thresholds()
+    config: FeatureConfig = SHIPPED_FEATURES
+    hyper: Hyper = SHIPPED_HYPER
+    thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen, so sharing it is safe
     with_oos: bool = True
     agree: bool = False  # answer only when the evidence search's best topic agrees
     union: bool = False  # a choice also offers the evidence search's topics
@@ -46,7 +46,8 @@ class VariantSearcher(Searcher):
     def search(self, text: str) -> SearchResult:
         result = super().search(text)
         base = self.evidence.search(text)
-        if self.variant.agree and result.decision == "answer" and result.confidence < 0.85:
+        sure = result.decision == "answer" and result.confidence >= 0.85
+        if self.variant.agree and result.decision == "answer" and not sure:  # noqa: SIM102
             if base.topic_id != result.topic_id or base.decision == "abstain":
                 alts = tuple(dict.fromkeys((result.topic_id or "", *result.alternatives)))
                 result = replace(result, decision="ambiguous", alternatives=alts[:3])

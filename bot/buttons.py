@@ -43,7 +43,10 @@ class _OfTopic(CallbackData, prefix=None):
 
 
 class TopicButton(_OfTopic, prefix="topic"):
-    """One topic's answer."""
+    """One topic's answer; with ``question_id``, offered as the answer to that question (the
+    "您是想问…" choice), so the pick and its 👍/👎 count for the question asked."""
+
+    question_id: int | None = None
 
 
 class SourceButton(_OfTopic, prefix="src"):

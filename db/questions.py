@@ -24,6 +24,21 @@ from db.models import (
     to_db_time,
 )
 
+# Logged messages that are not questions to the knowledge base: greetings, thanks, empty or
+# emoji-only messages, menu words ("菜单", a stray "2"), anything staff type (they test the
+# bot), and topics opened from a menu or a related-topic button (logged so 👍/👎 has a row).
+# /stats does not count them as questions, /unanswered does not list them.
+NOT_QUESTION_REASONS: tuple[str, ...] = (
+    "greeting",
+    "thanks",
+    "empty",
+    "menu_word",
+    "staff",
+    "menu",
+)
+# A question answered through the choice it was offered: the topic the asker picked.
+CHOSEN = "chosen"
+
 
 async def log_question(
     conn: aiosqlite.Connection,
@@ -136,21 +151,45 @@ async def set_feedback(
     )
 
 
+async def record_choice(
+    conn: aiosqlite.Connection, question_id: int, *, user_id: int, topic_id: str
+) -> bool:
+    """The asker picked ``topic_id`` from the choice offered for their question: it was
+    answered through that choice. False if the question is not theirs or was answered
+    directly (a pick from the same choice again replaces the first)."""
+    return (
+        await execute(
+            conn,
+            "UPDATE questions SET decision = 'answer', topic_id = ?, reason = ? "
+            "WHERE id = ? AND user_id = ? AND (decision != 'answer' OR reason = ?)",
+            (topic_id, CHOSEN, question_id, user_id, CHOSEN),
+        )
+        == 1
+    )
+
+
 async def count_by_decision(
     conn: aiosqlite.Connection,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> DecisionCounts:
-    """Questions per decision and feedback asked in ``[since, until)`` (open ends allowed)."""
+    """Questions per decision and feedback asked in ``[since, until)`` (open ends allowed).
+
+    Messages that are not questions (``NOT_QUESTION_REASONS``) are not counted per decision;
+    their 👍/👎 (on a topic opened from the menu) are counted with the rest.
+    """
+    marks = ", ".join("?" * len(NOT_QUESTION_REASONS))
+    real = f"reason NOT IN ({marks})"
     row = await fetch_one(
         conn,
         "SELECT "
-        "coalesce(sum(decision = 'answer'), 0), coalesce(sum(decision = 'ambiguous'), 0), "
-        "coalesce(sum(decision = 'abstain'), 0), coalesce(sum(feedback = 'up'), 0), "
+        f"coalesce(sum(decision = 'answer' AND {real}), 0), "
+        f"coalesce(sum(decision = 'ambiguous' AND {real}), 0), "
+        f"coalesce(sum(decision = 'abstain' AND {real}), 0), coalesce(sum(feedback = 'up'), 0), "
         "coalesce(sum(feedback = 'down'), 0) "
         "FROM questions WHERE created_at >= ? AND created_at < ?",
-        time_range(since, until),
+        (*NOT_QUESTION_REASONS * 3, *time_range(since, until)),
     )
     if row is None:  # pragma: no cover - an aggregate always yields a row
         return DecisionCounts(0, 0, 0, 0, 0)

@@ -1,8 +1,12 @@
 """Policy Q&A: free-text questions, browsing topics by category, 👍/👎 and provenance.
 
 Free text outside a dialog is searched: an answer comes with related-topic, feedback and source
-buttons; an ambiguous question gets a choice; anything else gets an honest "I don't know" with
-the topic menu and the office's contact. Every question is logged by the service.
+buttons; an ambiguous question gets a choice; a question the report does not cover gets "this
+is outside what I know" with who can help; anything else gets an honest "I don't know" with
+the topic menu and the office's contact. Every question is logged by the service. Every
+answer shown has 👍/👎: one picked from a choice counts for the question it was offered for
+(its button carries the question's id), one opened from a menu or a related-topic button is
+logged as opened and voted on as such.
 """
 
 from __future__ import annotations
@@ -31,8 +35,11 @@ def _is_feedback(button: InlineKeyboardButton) -> bool:
     return FeedbackButton.unpack(data) is not None
 
 
-def _topic_button(t: Texts, topic: Topic, prefix: str = "") -> InlineKeyboardButton:
-    data = TopicButton(topic.id).pack()
+def _topic_button(
+    t: Texts, topic: Topic, prefix: str = "", question_id: int | None = None
+) -> InlineKeyboardButton:
+    """A button that opens ``topic``; with ``question_id``, as the answer to that question."""
+    data = TopicButton(topic.id, question_id).pack()
     return InlineKeyboardButton(prefix + topic.title_for(t.lang), callback_data=data)
 
 
@@ -97,16 +104,23 @@ async def ask(update: Update, context: Context) -> None:
     if (wait := context.services.question_allowance(user.id)) > 0:
         await reply_unread(message, fmt(t.common.slow_down, seconds=wait))
         return
-    asked = await context.services.qa.ask(user.id, question, t.lang)
-    result = asked.result
+    staff = context.services.roles.is_staff(user.id)
+    asked = await context.services.qa.ask(user.id, question, t.lang, staff=staff)
+    result, qid = asked.result, asked.question_id
     qa = context.services.qa
     if result.decision == "answer" and result.topic_id and (topic := qa.topic(result.topic_id)):
-        text, keyboard = render_topic(t, context, topic, asked.question_id)
+        text, keyboard = render_topic(t, context, topic, qid)
         await reply_unread(message, text, keyboard)
     elif result.decision == "ambiguous":
         options = [qa.topic(i) for i in (result.topic_id, *result.alternatives) if i]
-        rows = [[_topic_button(t, o)] for o in dict.fromkeys(options) if o][:3]
+        rows = [[_topic_button(t, o, question_id=qid)] for o in dict.fromkeys(options) if o][:3]
         await reply_unread(message, t.qa.ambiguous, InlineKeyboardMarkup(rows))
+    elif result.reason == "out_of_scope":
+        office = contact_block(t, context.services.settings.office)
+        helper = qa.out_of_scope_help(result.out_of_scope, t.lang)
+        await reply_unread(
+            message, fmt(t.qa.out_of_scope, help=helper, contact=office), _abstain_keyboard(t)
+        )
     elif result.reason == "greeting":
         town = context.services.settings.town.name_for(t.lang)
         await reply_unread(message, fmt(t.qa.greeting, town=town))
@@ -116,12 +130,12 @@ async def ask(update: Update, context: Context) -> None:
         topics := [o for o in (qa.topic(i) for i in result.alternatives) if o]
     ):
         # A bare keyword ("贷款") that some topics are about: offer those, then the menu.
-        rows = [[_topic_button(t, o)] for o in topics[:3]]
+        rows = [[_topic_button(t, o, question_id=qid)] for o in topics[:3]]
         rows.append(
             [InlineKeyboardButton(t.qa.btn_browse, callback_data=CategoriesButton().pack())]
         )
         await reply_unread(message, t.qa.menu_hint_topics, InlineKeyboardMarkup(rows))
-    elif result.reason in ("too_short", "keyword_menu"):
+    elif result.reason in ("too_short", "keyword_menu", "menu_word"):
         await reply_unread(message, t.qa.menu_hint, _categories_keyboard(t, context))
     else:
         office = contact_block(t, context.services.settings.office)
@@ -178,18 +192,24 @@ async def show_category(update: Update, context: Context) -> None:
 
 
 async def show_topic(update: Update, context: Context) -> None:
-    """Send the answer of the topic whose button was pressed."""
-    query = update.callback_query
-    if query is None or update.effective_chat is None:
+    """Send the answer of the topic whose button was pressed, with 👍/👎."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or update.effective_chat is None:
         return
-    t = context.texts(update.effective_user)
+    t = context.texts(user)
+    qa = context.services.qa
     pressed = TopicButton.unpack(query.data)
-    topic = context.services.qa.topic(pressed.topic_id) if pressed else None
-    if topic is None:
+    topic = qa.topic(pressed.topic_id) if pressed else None
+    if pressed is None or topic is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
-    text, keyboard = render_topic(t, context, topic, None)
+    # Picked from the choice offered for the user's own question: the answer to it. Opened
+    # from a menu, a related-topic button or someone else's choice: logged as opened.
+    asked = pressed.question_id
+    if asked is None or not await qa.choose(asked, user.id, topic.id):
+        asked = await qa.opened(user.id, topic.id, t.lang)
+    text, keyboard = render_topic(t, context, topic, asked)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
 
 

@@ -113,11 +113,9 @@ class Classifier:
         """
         # The key covers everything the weights depend on: the samples, the settings, and
         # the code and data that turn text into features (so editing the lexicon retrains).
-        digest = hashlib.sha256(
-            repr(
-                (FORMAT, hyper, featurizer.config, _code_digest(), [(x.text, x.label, x.weight) for x in samples])
-            ).encode()
-        ).hexdigest()
+        listed = [(x.text, x.label, x.weight) for x in samples]
+        key = (FORMAT, hyper, featurizer.config, _code_digest(), listed)
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
         path = cache_dir / f"qa-model-{digest[:32]}.npz" if cache_dir is not None else None
         fitted = _fit_cached(digest, tuple(samples), featurizer, hyper, path)
         return cls(featurizer, *fitted)
@@ -283,16 +281,16 @@ def _train(feats: list[list[str]], labelled: list[tuple[str, float]], hyper: Hyp
         gb = p.sum(axis=0)
         step_size = f32(hyper.rate / (1 - beta1**step))
         correction = f32(1 / (1 - beta2**step))
-        for param, grad, m, v in ((w, gw, mw, vw), (b, gb, mb, vb)):
-            m *= f32(beta1)
-            m += f32(1 - beta1) * grad
+        for param, grad, mom, sq in ((w, gw, mw, vw), (b, gb, mb, vb)):
+            mom *= f32(beta1)
+            mom += f32(1 - beta1) * grad
             grad *= grad
-            v *= f32(beta2)
-            v += f32(1 - beta2) * grad
-            update = v * correction
+            sq *= f32(beta2)
+            sq += f32(1 - beta2) * grad
+            update = sq * correction
             np.sqrt(update, out=update)
             update += f32(eps)
-            np.divide(m, update, out=update)
+            np.divide(mom, update, out=update)
             update *= step_size
             param -= update
     assert len(ucols) == d  # every feature comes from a training text

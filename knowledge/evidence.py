@@ -48,6 +48,7 @@ from knowledge.lexicon import (
     ACK_EMOJI,
     GENERIC_TERMS,
     GREETINGS,
+    MENU_WORDS,
     NOT_PERMITS,
     OUT_OF_SCOPE_TERMS,
     SOCIAL_FILLERS,
@@ -58,7 +59,6 @@ from knowledge.lexicon import (
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import Analysis, Analyzer, char_grams, compact, fold, is_cjk
 from knowledge.result import Reason, SearchResult
-
 
 # Field weights: what a topic is about (title, keywords, examples) counts fully; words that
 # merely occur in its answer or source count a little, to catch questions about details.
@@ -216,6 +216,8 @@ class EvidenceSearch:
         social = _social(text, squeezed)
         if social is not None:
             return SearchResult("abstain", None, 0.0, (), social)
+        if squeezed in MENU_WORDS or squeezed.isdigit():
+            return SearchResult("abstain", None, 0.0, (), "menu_word")
         if analysis.empty:
             return SearchResult("abstain", None, 0.0, (), "too_short")
         grams = self._grams(analysis)  # once: ranking, the checks below and _sure use them

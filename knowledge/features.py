@@ -10,6 +10,7 @@ no ``telegram``, no numpy.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,5 +100,5 @@ def _pinyin(out: set[str], run: str) -> None:
 
 def _syllable_pairs(out: set[str], syllables: Iterable[str]) -> None:
     seq = list(syllables)
-    for a, b in zip(seq, seq[1:], strict=False):
+    for a, b in itertools.pairwise(seq):
         out.add(f"p:{a}_{b}")

@@ -453,6 +453,17 @@ THANKS: frozenset[str] = word_set(
     """
 )
 
+# Words people type to find their way around the bot rather than to ask something ("菜单",
+# "返回", "help"): they get the category menu and are not logged as unanswered questions. So do
+# messages of digits alone (a stray "2" meant for a list).
+MENU_WORDS: frozenset[str] = word_set(
+    """
+    菜单 主菜单 目录 功能 功能菜单 帮助 返回 上一步 下一步 开始 重新开始 退出 取消 确定 确认
+    首页 主页 选项 选择 查询 咨询 问题 提问 我要提问 我要咨询
+    menu help back start cancel stop exit home options next
+    """
+)
+
 # Words that may surround a greeting or thanks without making it a question ("谢谢你们").
 SOCIAL_FILLERS: frozenset[str] = word_set("你们 你 您 大家 各位 老师 同志 非常 太 很 真")
 

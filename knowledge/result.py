@@ -13,6 +13,7 @@ Reason = Literal[
     "thanks",
     "too_short",
     "keyword_menu",
+    "menu_word",
     "no_match",
     "out_of_scope",
     "empty",

@@ -73,7 +73,13 @@ class Thresholds:
     # When the out-of-scope classes win but the evidence search answers a topic confidently
     # (its own checks passed), "choice": offer that topic; "answer": answer it; "": abstain.
     evidence_over_oos: str = "answer"
-_SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty"})
+
+
+_SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty", "menu_word"})
+
+
+SHIPPED_FEATURES = FeatureConfig()
+SHIPPED_HYPER = Hyper()
 
 
 class Searcher:
@@ -84,15 +90,15 @@ class Searcher:
         kb: KnowledgeBase,
         *,
         cache_dir: Path | None = None,
-        features: FeatureConfig = FeatureConfig(),
-        hyper: Hyper = Hyper(),
-        thresholds: Thresholds = Thresholds(),
+        features: FeatureConfig = SHIPPED_FEATURES,
+        hyper: Hyper = SHIPPED_HYPER,
+        thresholds: Thresholds | None = None,
     ) -> None:
         """Index ``kb`` and train its classifier (``cache_dir``: where trained weights are
         kept between processes). ``features``, ``hyper`` and ``thresholds`` are the shipped
         choices; the benchmarks pass others to compare alternatives."""
         self.kb = kb
-        self.thresholds = thresholds
+        self.thresholds = thresholds or Thresholds()
         self.evidence = EvidenceSearch(kb)
         self.analyzer = self.evidence.analyzer
         self._classifier: Classifier | None = None
@@ -114,9 +120,14 @@ class Searcher:
             return base
         features = clf.featurizer(text, analysis)
         if not clf.known(features):
-            return replace(base, decision="abstain", topic_id=None, alternatives=(), reason=(
-                "too_short" if base.reason == "too_short" else "no_match"
-            ), confidence=0.0)
+            return replace(
+                base,
+                decision="abstain",
+                topic_id=None,
+                alternatives=(),
+                reason=("too_short" if base.reason == "too_short" else "no_match"),
+                confidence=0.0,
+            )
         p = clf.scores(features)
         labels = clf.labels
         # Ties broken by file order, never by hash order.
@@ -206,7 +217,7 @@ def answer_text(
         group = next((g for g in kb.out_of_scope if g.id == result.out_of_scope), None)
         help_text = group.help_for(lang) if group else ""
         return render_text("out_of_scope", lang, contact, help=help_text)
-    if result.reason in ("keyword_menu", "too_short"):
+    if result.reason in ("keyword_menu", "too_short", "menu_word"):
         titles = [kb.by_id[i].title_for(lang) for i in result.alternatives if i in kb.by_id]
         sep = "、" if lang != "en" else ", "
         listing = ""

@@ -121,5 +121,5 @@ def test_kb_check_counts_staff_examples_without_creating_a_database(tmp_path: Pa
     before = db_path.stat().st_mtime_ns
     done = run_cli("kb", "check", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    assert "staff-added examples: 2 of 3 in the database would be merged" in done.stdout
+    assert "staff-added examples: 2 of 3 in the database are merged" in done.stdout
     assert db_path.stat().st_mtime_ns == before

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.evidence import calibrate
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import Analyzer, stem
-from knowledge.evidence import calibrate
 from knowledge.search import ANSWER_THRESHOLD, Searcher, result_to_json
 
 KB = load_knowledge_base()

@@ -1,9 +1,13 @@
 """Policy Q&A: the loaded knowledge base, its search, and the question log.
 
 ``KnowledgeService`` holds the current knowledge base and ``Searcher``; ``reload()`` swaps both
-atomically (staff-added example questions from the database are merged in), so ``/kbreload``
-needs no restart. ``ask()`` searches and logs every question with its decision, topic and
-confidence (questions asked at the same moment are committed together, see ``_QuestionLog``);
+atomically (staff-added example questions from the database are merged in and become training
+data of the classifier, so paraphrases of them are answered too), so ``/kbreload`` needs no
+restart. ``ask()`` searches and logs every question with its decision, topic and confidence
+(questions asked at the same moment are committed together, see ``_QuestionLog``); staff's
+own questions are logged as "staff", which /stats and /unanswered leave out. ``choose()``
+records the topic a resident picked from the choice offered for their question, and
+``opened()`` logs a topic opened from a menu, so 👍/👎 works under every answer;
 ``feedback()`` records 👍/👎 only from the person who asked.
 """
 
@@ -24,6 +28,7 @@ from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database
 from db.models import Decision, Feedback
+from knowledge.classifier import default_cache_dir
 from knowledge.loader import load_knowledge_base
 from knowledge.model import Category, KnowledgeBase, Topic
 from knowledge.render import render_answer, render_source
@@ -93,8 +98,12 @@ class KnowledgeService:
             raise RuntimeError("the knowledge base is not loaded")
         return self._cache.get(self._searcher, text)
 
-    async def ask(self, user_id: int, text: str, lang: str) -> Asked:
-        """Search ``text`` and log the question with the decision (committed on return)."""
+    async def ask(self, user_id: int, text: str, lang: str, *, staff: bool = False) -> Asked:
+        """Search ``text`` and log the question with the decision (committed on return).
+
+        ``staff``: the asker is staff, whose typing (testing the bot, a stray "2") is not a
+        resident's question; it is logged with the reason "staff".
+        """
         result = self.search(text)
         question_id = await self._log.log(
             questions_repo.NewQuestion(
@@ -102,7 +111,7 @@ class KnowledgeService:
                 text=text,
                 normalized=result.normalized,
                 decision=Decision(result.decision),
-                reason=result.reason,
+                reason="staff" if staff else result.reason,
                 topic_id=result.topic_id,
                 confidence=result.confidence,
                 lang=lang,
@@ -110,6 +119,30 @@ class KnowledgeService:
             )
         )
         return Asked(question_id=question_id, result=result)
+
+    async def choose(self, question_id: int, user_id: int, topic_id: str) -> bool:
+        """The asker picked ``topic_id`` from the choice offered for their question; False if
+        the question is not theirs (or was answered directly)."""
+        async with self._db.write() as conn:
+            return await questions_repo.record_choice(
+                conn, question_id, user_id=user_id, topic_id=topic_id
+            )
+
+    async def opened(self, user_id: int, topic_id: str, lang: str) -> int:
+        """Log a topic opened from a menu or a related-topic button; its id (for 👍/👎)."""
+        return await self._log.log(
+            questions_repo.NewQuestion(
+                user_id=user_id,
+                text="",
+                normalized="",
+                decision=Decision.ANSWER,
+                reason="menu",
+                topic_id=topic_id,
+                confidence=1.0,
+                lang=lang,
+                now=self._clock(),
+            )
+        )
 
     async def feedback(self, question_id: int, user_id: int, up: bool) -> bool:
         """Record 👍/👎 on the user's own question; False if it is not theirs."""
@@ -125,6 +158,11 @@ class KnowledgeService:
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with this id, if it exists."""
         return self.kb.by_id.get(topic_id)
+
+    def out_of_scope_help(self, group_id: str | None, lang: str) -> str:
+        """Who can help with a question of this out-of-scope group ("" if none is known)."""
+        group = next((g for g in self.kb.out_of_scope if g.id == group_id), None)
+        return group.help_for(lang) if group is not None else ""
 
     def categories(self) -> tuple[Category, ...]:
         """Categories that have topics, in menu order."""
@@ -258,4 +296,4 @@ def _build(
     directory: Path | None, extra: Mapping[str, list[str]]
 ) -> tuple[KnowledgeBase, Searcher]:
     kb = load_knowledge_base(directory, extra_examples=extra)
-    return kb, Searcher(kb)
+    return kb, Searcher(kb, cache_dir=default_cache_dir())

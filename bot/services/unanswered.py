@@ -4,7 +4,9 @@
 over the analyzer's normalised key stored with each question), most frequent first, so staff
 see which topics to add or improve. ``attach`` stores a question as a new example of an
 existing topic (audited); it takes effect at the next ``KnowledgeService.reload`` (/kbreload).
-Greetings and thanks are not unanswered questions and are left out. Imports no ``telegram``.
+Greetings, thanks, menu words, staff's own typing and topics opened from a menu are not
+unanswered questions and are left out (``db.questions.NOT_QUESTION_REASONS``); a question
+answered through the choice it was offered is no longer abstained. Imports no ``telegram``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from knowledge.normalize import compact
 SIMILARITY = 70.0
 # How many logged questions one /unanswered looks at (the newest).
 SCAN_LIMIT = 2000
-_NOT_QUESTIONS = frozenset({"greeting", "thanks", "empty"})
+_NOT_QUESTIONS = frozenset(questions_repo.NOT_QUESTION_REASONS)
 
 
 class AttachOutcome(StrEnum):

@@ -21,11 +21,11 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from bot.settings import Settings
+from knowledge.classifier import default_cache_dir
+from knowledge.evidence import EvidenceSearch
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase, KnowledgeBaseError
 from knowledge.render import render_source
-from knowledge.classifier import default_cache_dir
-from knowledge.evidence import EvidenceSearch
 from knowledge.search import Searcher, answer_text, result_to_json
 
 EXIT_INVALID = 1

@@ -181,6 +181,11 @@ QA = QaTexts(
         'You can:\n• rephrase the question\n• tap "Browse policies"\n'
         '• tap "Leave a message" and staff will reply\n\n{contact}'
     ),
+    out_of_scope=(
+        "That is outside the town's entrepreneurship policies, so I can't answer it, however "
+        "it is worded 🙏\n\n{help}\n\nAsk me anything about starting a business here (tax "
+        "rebate, loans, training, registering a project).\n\n{contact}"
+    ),
     greeting=(
         "Hello! I'm the entrepreneurship assistant of {town} 😊 Ask me about the support "
         "policies, e.g. <i>is the tax of a new project refunded?</i>"

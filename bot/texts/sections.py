@@ -82,6 +82,7 @@ class QaTexts:
     source: str  # {source}
     ambiguous: str
     abstain: str  # {contact}
+    out_of_scope: str  # {help} (who can help, from the knowledge base) {contact}
     greeting: str  # {town}
     thanks: str
     menu_hint: str

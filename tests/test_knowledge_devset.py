@@ -14,6 +14,11 @@ written blind (from the report and the topic list, without the topics' examples,
 sets or the search) before the fourth round and never tuned on: its figures are the honest
 estimate for new questions. The fifth round added example questions to the topics, written
 the same blind way, and kept held-out 4 out of every decision.
+The sixth round replaced the ranking with a classifier learned from the examples (knowledge.
+classifier) and added out-of-scope classes; ``holdout5.toml`` (blind set 5, written from the
+report and the topic list only, with ``[[multi]]`` questions about two topics) chose between
+the alternatives and set the thresholds, and its misses were then read: it is development data
+now, and the honest figures come from the final blind set, which nobody on the team has seen.
 The held-out tests assert regression bounds a little below the figures measured when they
 were last measured, not targets: tuning until they pass would turn them into dev sets.
 Run with ``-s`` to see the figures.
@@ -86,7 +91,14 @@ def evaluate(name: str) -> Figures:
     )
 
 
-SETS = ("devset.toml", "holdout.toml", "holdout2.toml", "holdout3.toml", "holdout4.toml")
+SETS = (
+    "devset.toml",
+    "holdout.toml",
+    "holdout2.toml",
+    "holdout3.toml",
+    "holdout4.toml",
+    "holdout5.toml",
+)
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -120,13 +132,53 @@ def test_holdout3_size() -> None:
 
 def _questions(name: str) -> set[str]:
     labelled, unrelated = load(name)
-    return {c for c in (compact(q) for q in (*(q for q, _ in labelled), *unrelated)) if c}
+    with (DATA / name).open("rb") as fh:
+        multi = [m["question"] for m in tomllib.load(fh).get("multi", [])]
+    texts = (*(q for q, _ in labelled), *unrelated, *multi)
+    return {c for c in (compact(q) for q in texts) if c}
+
+
+# Blind set 5 was written without seeing the examples, yet these common questions came out
+# word for word like examples the topics already had (set 5 has them; none was copied).
+SET5_SAME_AS_EXAMPLES = frozenset(
+    {
+        "howcanicontacttheoffice",
+        "whatdoesthewoodassociationdo",
+        "whatisthiscampaignabout",
+        "whereisthetimberquarantinestation",
+        "全民创业是啥",
+        "创业办电话多少",
+        "引荐人奖励多少钱",
+        "木业协会啥时候成立的",
+        "洼地崛起全民创业啥意思",
+    }
+)
+# ... and these like questions of earlier sets.
+SET5_SAME_AS_EARLIER = frozenset(
+    {
+        "123456",
+        "8888",
+        "whatstheweathertomorrow",
+        "中国建筑模板之乡是咋回事",
+        "为啥选模板做主导产业",
+        "今天天气咋样",
+        "明天下雨不",
+        "残疾证怎么办",
+        "结婚证在哪办",
+        "给我讲个笑话",
+        "身份证丢了咋补办",
+        "镇上主打啥产业",
+    }
+)
 
 
 def test_labelled_questions_are_not_the_topics_examples() -> None:
+    # Nor the out-of-scope examples the classifier is trained on.
     examples = {compact(e) for t in KB.topics for e in t.examples}
+    examples |= {compact(e) for g in KB.out_of_scope for e in g.examples}
     for name in SETS:
-        overlap = _questions(name) & examples
+        known = SET5_SAME_AS_EXAMPLES if name == "holdout5.toml" else frozenset()
+        overlap = (_questions(name) & examples) - known
         assert not overlap, f"{name} repeats example questions: {sorted(overlap)}"
 
 
@@ -141,8 +193,32 @@ def test_the_third_held_out_set_repeats_no_earlier_question() -> None:
 
 
 def test_the_fourth_held_out_set_repeats_no_earlier_question() -> None:
-    earlier = set().union(*(_questions(name) for name in SETS[:-1]))
+    earlier = set().union(*(_questions(name) for name in SETS[:4]))
     assert not _questions("holdout4.toml") & earlier
+
+
+def test_the_fifth_held_out_set_repeats_no_earlier_question() -> None:
+    earlier = set().union(*(_questions(name) for name in SETS[:5]))
+    assert _questions("holdout5.toml") & earlier == SET5_SAME_AS_EARLIER
+
+
+def test_holdout5_accuracy() -> None:
+    # Blind set 5 through ``python -m benchmarks.qa_eval`` (multi-topic questions count when
+    # any of their topics is answered or offered). The evidence search scored helpful 90.7%,
+    # direct 75.0%, wrong 0.7%, out-of-scope abstained 91.1%; the classifier as chosen on it
+    # 95.7%, 91.4%, 0.0%, 95.6%; after its misses were read (pinyin-only training copies,
+    # digits read as Chinese numerals, the evidence search's confident answer over the
+    # out-of-scope classes): 97.9%, 92.9%, 0.0%, 95.6%. Regression bounds below that.
+    from benchmarks.qa_eval import evaluate as run, load_set
+
+    figures = run(SEARCHER, load_set(DATA / "holdout5.toml"))
+    print(f"\nheld-out set 5 (dev data since round 6): {figures.row()}")
+    assert figures.n_in >= 130
+    assert figures.n_out >= 40
+    assert figures.helpful >= 0.95 * figures.n_in
+    assert figures.direct >= 0.88 * figures.n_in
+    assert figures.wrong <= 0.01 * figures.n_in
+    assert figures.abstained >= 0.93 * figures.n_out
 
 
 def test_holdout4_size() -> None:

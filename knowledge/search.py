@@ -71,8 +71,12 @@ class Thresholds:
     # A bare generic word ("全民创业", "政策") is answered only when one topic is this sure.
     generic: float = 0.80
     # When the out-of-scope classes win but the evidence search answers a topic confidently
-    # (its own checks passed), "choice": offer that topic; "answer": answer it; "": abstain.
+    # (its own checks passed; "低保户能申请创业贷款吗"), "choice": offer that topic; "answer":
+    # answer it; "": abstain.
     evidence_over_oos: str = "answer"
+    # ... only when the classifier's best topic is that topic too, and the out-of-scope
+    # classes have less than this.
+    overrule: float = 0.9
 
 
 _SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty", "menu_word"})
@@ -138,7 +142,8 @@ class Searcher:
         limits = self.thresholds
         outside = sum(float(p[i]) for i in self._oos_rows)
         if outside >= limits.out_of_scope and outside > p1:
-            if base.decision == "answer" and base.topic_id and limits.evidence_over_oos:
+            agree = base.decision == "answer" and base.topic_id == topic_id
+            if agree and outside < limits.overrule and limits.evidence_over_oos:
                 if limits.evidence_over_oos == "answer":
                     return base
                 return replace(base, decision="ambiguous", alternatives=(base.topic_id,))

@@ -209,7 +209,8 @@ def test_holdout5_accuracy() -> None:
     # 95.7%, 91.4%, 0.0%, 95.6%; after its misses were read (pinyin-only training copies,
     # digits read as Chinese numerals, the evidence search's confident answer over the
     # out-of-scope classes): 97.9%, 92.9%, 0.0%, 95.6%. Regression bounds below that.
-    from benchmarks.qa_eval import evaluate as run, load_set
+    from benchmarks.qa_eval import evaluate as run
+    from benchmarks.qa_eval import load_set
 
     figures = run(SEARCHER, load_set(DATA / "holdout5.toml"))
     print(f"\nheld-out set 5 (dev data since round 6): {figures.row()}")

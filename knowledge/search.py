@@ -146,7 +146,7 @@ class Searcher:
             if agree and outside < limits.overrule and limits.evidence_over_oos:
                 if limits.evidence_over_oos == "answer":
                     return base
-                return replace(base, decision="ambiguous", alternatives=(base.topic_id,))
+                return replace(base, decision="ambiguous", alternatives=(topic_id,))
             return self._out_of_scope(base, p, p1)
         answer = p1 >= limits.answer and p1 - p2 >= limits.margin
         generic = base.reason == "keyword_menu" and not base.alternatives

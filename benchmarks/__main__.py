@@ -96,13 +96,16 @@ def summarize(results: dict[str, Any]) -> list[Row]:
     if "search" in results:
         for row in results["search"]["latency"]:
             p99 = float(row["p99_ms"])
-            if row["kb"] == "shipped":
+            if row["kb"] in ("shipped", "evidence"):
+                alone = " (evidence search alone)" if row["kb"] == "evidence" else ""
                 add(
-                    f"search p99, shipped KB ({row['topics']} topics)",
+                    f"search p99, shipped KB ({row['topics']} topics){alone}",
                     f"{p99:.3f} ms",
-                    "<= 2 ms",
-                    p99 <= 2,
-                    f"{row['queries']} searches of dev-set questions, one at a time",
+                    "<= 2 ms" if not alone else "",
+                    p99 <= 2 if not alone else None,
+                    f"{row['queries']} searches of dev-set questions, one at a time; "
+                    f"p50 {row['p50_ms']} ms; CPU p50 {row['cpu_p50_ms']} ms, "
+                    f"p99 {row['cpu_p99_ms']} ms; build {row['build_ms']} ms",
                 )
             else:
                 big = int(row["topics"]) == 10_000
@@ -119,7 +122,8 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             f"{cold['ask_s']} s / {cold['import_telegram_ext_s']} s = {cold['ratio']}x",
             "<= 3x",
             float(cold["ratio"]) <= 3,
-            f"median of {cold['runs']} fresh processes each, interleaved",
+            f"median of {cold['runs']} fresh processes each, interleaved; with an empty "
+            f"model cache (the first ask after a topic change trains): {cold['ask_training_s']} s",
         )
     if "bot" in results:
         rows = results["bot"]["rows"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import BotHarness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database

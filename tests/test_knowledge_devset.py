@@ -206,7 +206,7 @@ def test_holdout5_accuracy() -> None:
     # Blind set 5 through ``python -m benchmarks.qa_eval`` (multi-topic questions count when
     # any of their topics is answered or offered). The evidence search scored helpful 90.7%,
     # direct 75.0%, wrong 0.7%, out-of-scope abstained 91.1%; the classifier as chosen on it
-    # 95.7%, 91.4%, 0.0%, 95.6%; after its misses were read (pinyin-only training copies,
+    # 95.0%, 90.7%, 0.0%, 95.6%; after its misses were read (pinyin-only training copies,
     # digits read as Chinese numerals, the evidence search's confident answer over the
     # out-of-scope classes): 97.9%, 92.9%, 0.0%, 95.6%. Regression bounds below that.
     from benchmarks.qa_eval import evaluate as run

@@ -278,3 +278,36 @@ async def test_one_process_serves_telegram_staff_and_web_residents(settings: Set
         commands = {c["command"] for c in (await resident.open())["commands"]}
         assert {"start", "register"} <= commands
         await resident.close()
+
+
+async def test_photos_are_shown_inline_and_only_to_their_resident(web: WebBot) -> None:
+    owner, other = web.resident(), web.resident()
+    await owner.open()
+    await other.open()
+    replies = await owner.send("/invite")  # the referral QR code
+    photo = next(m["photo"] for m in replies if "photo" in m)
+    response = await owner.http.get(owner.url(f"/api/files/{photo['file']}"))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.content.startswith(b"\x89PNG")
+    assert (await other.http.get(other.url(f"/api/files/{photo['file']}"))).status_code == 404
+    for r in (owner, other):
+        await r.close()
+
+
+async def test_requests_are_limited_per_address_behind_a_trusted_proxy(
+    settings: Settings,
+) -> None:
+    web_settings = WebSettings(requests_per_minute_per_ip=3, trusted_proxies=("127.0.0.1",))
+    async with web_bot(replace(settings, web=web_settings), clock=lambda: 0.0) as bot:
+        async with httpx.AsyncClient() as client:
+
+            async def page(address: str) -> int:
+                headers = {"X-Forwarded-For": address}
+                return (await client.get(bot.url + "/", headers=headers)).status_code
+
+            assert [await page("198.51.100.1") for _ in range(4)] == [200, 200, 200, 429]
+            assert await page("198.51.100.2") == 200  # a neighbour is not punished
+            # An address the client writes itself, left of the proxy's, changes nothing.
+            assert await page("6.6.6.6, 198.51.100.1") == 429

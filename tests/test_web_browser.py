@@ -336,6 +336,12 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     shoot(browser, "phone-first-visit")
     browser.find_element(By.ID, "notice-close").click()
     act_and_wait(browser, start.click, "the welcome")
+    browser.find_element(By.ID, "menu-btn").click()  # the command menu the bot published
+    until(browser, lambda d: d.find_element(By.ID, "menu").is_displayed(), "the menu")
+    commands = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#menu-list .cmd")]
+    assert "/register" in commands
+    shoot(browser, "phone-menu")
+    browser.find_element(By.ID, "menu-close").click()
 
     act_and_wait(browser, lambda: type_and_send(browser, "返税怎么申请"), "the answer")
     answer = bot_messages(browser)[-1]

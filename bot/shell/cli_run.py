@@ -27,6 +27,7 @@ from bot.processing import UserOrderedProcessor
 from bot.settings import Settings, SettingsError
 from bot.shell.health import HealthServer, Report, health_report
 from bot.shell.runner import RunningBot, running_bot
+from bot.shell.web.server import WebServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -121,8 +122,14 @@ async def _run(settings: Settings, webhook: Webhook | None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     started = time.monotonic()
-    async with running_bot(settings, poll=False) as running:
+    async with running_bot(settings, poll=False, web=settings.web.enabled) as running:
         mode = await _start_updates(running, webhook)
+        page: WebServer | None = None
+        if running.gateway is not None:
+            # The web channel in the same process: one database, one Application.
+            page = WebServer(running.gateway, settings)
+            await page.start()
+            _LOGGER.info("web page served on %s", page.url)
         processor = running.app.update_processor
         ordered = processor if isinstance(processor, UserOrderedProcessor) else None
 
@@ -140,6 +147,8 @@ async def _run(settings: Settings, webhook: Webhook | None) -> int:
         finally:
             if health is not None:
                 await health.stop()
+            if page is not None:
+                await page.stop()
     _LOGGER.info("stopped cleanly")
     return 0
 

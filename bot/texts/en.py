@@ -914,7 +914,7 @@ REGISTRATION = RegistrationTexts(
         "New jobs: {jobs}\nPhone: {phone}\nReferrer: {referrer}\n\n{privacy}"
     ),
     privacy=(
-        "🔒 We keep this and your Telegram account only to register and review the project "
+        "🔒 We keep this and your account only to register and review the project "
         "and to contact you; /mydata shows it, /deletemydata erases it."
     ),
     referrer_none="none",

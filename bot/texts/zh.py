@@ -819,7 +819,7 @@ REGISTRATION = RegistrationTexts(
         "联系电话：{phone}\n引荐人：{referrer}\n\n{privacy}"
     ),
     privacy=(
-        "🔒 以上信息和您的 Telegram 账号只用于项目登记、审核和联系您；"
+        "🔒 以上信息和您的账号只用于项目登记、审核和联系您；"
         "发送 /mydata 查看，/deletemydata 删除。"
     ),
     referrer_none="无",

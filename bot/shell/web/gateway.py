@@ -38,6 +38,7 @@ WEB_FIRST_NAME = "网页居民"
 HISTORY_LIMIT = 200
 ANSWER_WAIT_S = 15.0
 QUERY_LIFETIME = timedelta(days=1)
+PRUNE_EVERY_S = 3600.0
 # Web update ids: 2^52 plus microseconds since the epoch (kept increasing), so they are unique
 # across restarts without a counter in the database and never meet Telegram's update ids.
 _UPDATE_ID_BASE = 2**52
@@ -77,6 +78,7 @@ class WebGateway(BotApi):
         self._handled_event = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
         self._touched: set[str] = set()
+        self._pruned_at = 0.0
         self._unhandled: set[int] = set()
         self._all_handled = asyncio.Event()
         self._all_handled.set()
@@ -87,8 +89,7 @@ class WebGateway(BotApi):
     async def open(self) -> None:
         """Read counters and forget stale button presses."""
         await self.web.open()
-        async with self.db.write() as conn:
-            await repo.delete_queries_before(conn, self.db.now() - QUERY_LIFETIME)
+        await self._prune()
         self._flusher = asyncio.create_task(self._flush_forever(), name="web-gateway-flush")
 
     async def close(self) -> None:
@@ -128,11 +129,18 @@ class WebGateway(BotApi):
         """Wait until the bot has handled every update handed to it (tests, benchmarks)."""
         await asyncio.wait_for(self._all_handled.wait(), within)
 
+    async def _prune(self) -> None:
+        async with self.db.write() as conn:
+            await repo.delete_queries_before(conn, self.db.now() - QUERY_LIFETIME)
+        self._pruned_at = time.monotonic()
+
     async def _flush_forever(self) -> None:
         while True:
             await self._handled_event.wait()
             self._handled_event.clear()
             await self._flush()
+            if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
+                await self._prune()
             await asyncio.sleep(0.05)  # batch the deletions of a burst into one transaction
 
     async def _flush(self) -> None:
@@ -265,6 +273,13 @@ class WebGateway(BotApi):
         self._all_handled.clear()
 
     # ------------------------------------------------------------------ page reads
+    def wake_all(self) -> None:
+        """Answer every waiting long poll now (the server is stopping)."""
+        for chat_id in list(self._watchers):
+            for future in self._watchers.pop(chat_id, ()):
+                if not future.done():
+                    future.set_result(None)
+
     def _on_message(self, message: StoredMessage) -> None:
         for future in self._watchers.pop(message.chat_id, ()):
             if not future.done():

@@ -20,6 +20,8 @@ send). Requests are limited per IP address and per session, bodies to ``MAX_BODY
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -96,6 +98,7 @@ class WebServer:
         self.actions = RateLimiter(web.actions_per_minute, 60, burst=burst, clock=clock)
         self.max_polls = web.max_polls_per_session
         self.polls: dict[int, int] = {}
+        self._no_polls = asyncio.Event()
         self.files = {name: _static(name) for name in _STATIC}
         self.index = _static("index.html")
         self._http: tornado.httpserver.HTTPServer | None = None
@@ -139,6 +142,12 @@ class WebServer:
         """Stop serving and drop open connections (long polls)."""
         if self._http is not None:
             self._http.stop()
+            # Open long polls answer now (the pages poll again, and reach the restarted bot),
+            # and finish before the database closes under them.
+            self.gateway.wake_all()
+            if self.polls:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._no_polls.wait(), 10)
             await self._http.close_all_connections()
             self._http = None
 
@@ -202,6 +211,9 @@ class _Handler(tornado.web.RequestHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # Never a traceback; tornado's own errors (a body over MAX_BODY) land here too.
+        exc_info = kwargs.get("exc_info")
+        if status_code >= 500 and exc_info is not None:
+            _LOGGER.error("web %s failed", self.request.path, exc_info=exc_info)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"error": "bad_request" if status_code < 500 else "failed"}))
 
@@ -337,6 +349,7 @@ class _UpdatesHandler(_Handler):
         if wait and polls.get(chat_id, 0) >= self.server.max_polls:
             self.fail(429, "too_fast")
         polls[chat_id] = polls.get(chat_id, 0) + 1
+        self.server._no_polls.clear()
         try:
             rows = await self.server.gateway.changes(
                 chat_id, after, wait=POLL_WAIT_S if wait else 0.0
@@ -345,6 +358,8 @@ class _UpdatesHandler(_Handler):
             polls[chat_id] -= 1
             if polls[chat_id] <= 0:
                 del polls[chat_id]
+            if not polls:
+                self.server._no_polls.set()
         if self._gone:
             return  # the page went away while waiting
         chat = await self.server.gateway.chat_state(chat_id)

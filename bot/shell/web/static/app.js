@@ -162,6 +162,12 @@
     state.started = true;
   }
 
+  /* A link like https://host/?start=ref_AB12 opens the chat as t.me/bot?start=... would. */
+  function startPayload() {
+    var match = /[?&]start=([A-Za-z0-9_-]{1,64})(?:&|$)/.exec(window.location.search);
+    return match ? ' ' + match[1] : '';
+  }
+
   function drawStart() {
     var log = $('log');
     var existing = $('start-wrap');
@@ -172,7 +178,7 @@
     wrap.id = 'start-wrap';
     var button = el('button', 'send start', t('start'));
     button.type = 'button';
-    button.addEventListener('click', function () { send('/start'); });
+    button.addEventListener('click', function () { send('/start' + startPayload()); });
     wrap.appendChild(button);
     log.appendChild(wrap);
   }

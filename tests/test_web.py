@@ -300,14 +300,14 @@ async def test_requests_are_limited_per_address_behind_a_trusted_proxy(
     settings: Settings,
 ) -> None:
     web_settings = WebSettings(requests_per_minute_per_ip=3, trusted_proxies=("127.0.0.1",))
-    async with web_bot(replace(settings, web=web_settings), clock=lambda: 0.0) as bot:
-        async with httpx.AsyncClient() as client:
+    limited = replace(settings, web=web_settings)
+    async with web_bot(limited, clock=lambda: 0.0) as bot, httpx.AsyncClient() as client:
 
-            async def page(address: str) -> int:
-                headers = {"X-Forwarded-For": address}
-                return (await client.get(bot.url + "/", headers=headers)).status_code
+        async def page(address: str) -> int:
+            headers = {"X-Forwarded-For": address}
+            return (await client.get(bot.url + "/", headers=headers)).status_code
 
-            assert [await page("198.51.100.1") for _ in range(4)] == [200, 200, 200, 429]
-            assert await page("198.51.100.2") == 200  # a neighbour is not punished
-            # An address the client writes itself, left of the proxy's, changes nothing.
-            assert await page("6.6.6.6, 198.51.100.1") == 429
+        assert [await page("198.51.100.1") for _ in range(4)] == [200, 200, 200, 429]
+        assert await page("198.51.100.2") == 200  # a neighbour is not punished
+        # An address the client writes itself, left of the proxy's, changes nothing.
+        assert await page("6.6.6.6, 198.51.100.1") == 429

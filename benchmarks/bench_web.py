@@ -362,11 +362,19 @@ def as_table(rows: list[Row]) -> str:
 
 
 def run(
-    quick: bool = False, sizes: tuple[int, ...] | None = None, questions: int = 3
+    quick: bool = False,
+    sizes: tuple[int, ...] | None = None,
+    questions: int = 3,
+    *,
+    register: bool = True,
 ) -> list[Row]:
     """Baseline (50 residents) then the target load, each on a fresh bot and database."""
     chosen = sizes or ((20, 100) if quick else (50, 500))
-    return [asyncio.run(measure(n, questions)) for n in chosen]
+    rows = []
+    for n in chosen:
+        rows.append(asyncio.run(measure(n, questions, register=register)))
+        print(as_table(rows[-1:]), flush=True)  # each size as it finishes
+    return rows
 
 
 def main() -> None:
@@ -374,9 +382,10 @@ def main() -> None:
     parser.add_argument("--residents", type=int, nargs="*", default=None, help="e.g. 50 500")
     parser.add_argument("--questions", type=int, default=3, help="questions per resident")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--no-register", action="store_true", help="questions only")
     args = parser.parse_args()
     sizes = tuple(args.residents) if args.residents else None
-    rows = run(args.quick, sizes, args.questions)
+    rows = run(args.quick, sizes, args.questions, register=not args.no_register)
     print(describe(machine()))
     print(as_table(rows))
     for row in rows:

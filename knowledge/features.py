@@ -64,14 +64,10 @@ class Featurizer:
             for run in runs:
                 if is_cjk(run[0]):
                     _grams(out, "c", run, cfg.max_n)
-                    if cfg.pinyin:
-                        _pinyin(out, run)
                 else:
                     out.add("w:" + stem(run))
-                    if cfg.pinyin and len(run) > 3:
-                        syllables = split_latin(run)
-                        if syllables and len(syllables) > 1:
-                            _syllable_pairs(out, syllables)
+            if cfg.pinyin:
+                _sounds(out, folded)
         if cfg.rewritten:
             if analysis is None:
                 analysis = self.analyzer.analyze(text)
@@ -93,9 +89,31 @@ def _grams(out: set[str], prefix: str, run: str, max_n: int) -> None:
             out.add(f"{prefix}:{run[i : i + n]}")
 
 
-def _pinyin(out: set[str], run: str) -> None:
-    syllables = [s for s in (syllable(c) for c in run) if s]
-    _syllable_pairs(out, syllables)
+def _sounds(out: set[str], folded: str) -> None:
+    """Pairs of toneless syllables along each phrase, whether typed in characters or pinyin.
+
+    A phrase runs across spaces and across characters next to pinyin ("tui shui", "贷kuan",
+    "fanxiang chuangye"), so typed pinyin meets the examples' characters by sound; punctuation,
+    digits and words that are not pinyin end it.
+    """
+    phrase: list[str] = []
+    end = 0
+    for match in _RUN_RE.finditer(folded):
+        if folded[end : match.start()].strip():
+            _syllable_pairs(out, phrase)
+            phrase = []
+        end = match.end()
+        run = match.group()
+        if is_cjk(run[0]):
+            phrase.extend(s for s in (syllable(c) for c in run) if s)
+            continue
+        syllables = split_latin(run)
+        if syllables:
+            phrase.extend(syllables)
+        else:
+            _syllable_pairs(out, phrase)
+            phrase = []
+    _syllable_pairs(out, phrase)
 
 
 def _syllable_pairs(out: set[str], syllables: Iterable[str]) -> None:

@@ -208,3 +208,16 @@ class RestAbsentButton(AttendanceButton, prefix="rest"):
     """Everyone signed up and not marked did not come."""
 
     page: int
+
+
+# -- dialogs (handlers.form_router) -----------------------------------------------------------
+
+
+class FormButton(CallbackData, prefix="f"):
+    """A dialog's button: which form, what it does (``c`` a step's option, ``submit``,
+    ``edit``, ``field``, ``sum``, ``x``), and the step and value it is for."""
+
+    form: str
+    action: str
+    step: str = ""
+    value: str = ""

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot import callbacks
+from bot.buttons import FormButton
 from bot.context import BotData, Context
 from bot.processing import note_handler
 from bot.texts import Html, Texts, fmt, get_texts, language_for
@@ -195,34 +195,30 @@ class FormRouter:
         )
 
     async def _pressed(self, update: Update, context: Context, form: Form, state: State) -> None:
+        """A button pressed in the dialog: this step's option, the summary's, or a stray one."""
         query = update.callback_query
-        assert query is not None  # checked by the caller
-        args = callbacks.decode(query.data, form.key)
-        action = args[0] if args else None
-        if action == "c" and args is not None and len(args) == 3 and args[1] == state.step:
-            step = form.step(state.step)
-            if step is not None and step.options is not None:
-                await self._answer(update, context, form, state, choice=args[2])
-                return
-        elif action == "x":
+        button = FormButton.unpack(query.data if query is not None else None)
+        if button is None or button.form != form.key:
+            await self.stray_press(update, context, form, state)
+            return
+        step = form.step(state.step)
+        if button.action == "c" and button.step == state.step and step and step.options:
+            await self._answer(update, context, form, state, choice=button.value)
+        elif button.action == "x":
             await self.cancel(update, context, form, state)
-            return
-        elif action in ("submit", "edit", "sum") and state.step in (SUMMARY, FIELDS):
-            await self._summary_action(update, context, form, state, action)
-            return
+        elif button.action in ("submit", "edit", "sum") and state.step in (SUMMARY, FIELDS):
+            await self._summary_action(update, context, form, state, button.action)
         elif (
-            action == "field"
-            and args is not None
-            and len(args) == 2
+            button.action == "field"
             and state.step == FIELDS
-            and args[1] in editable(form, state.draft)
+            and button.step in editable(form, state.draft)
         ):
             await answer_query(update)
             await strip_buttons(update)
             state.editing, state.behind = True, [*state.behind, FIELDS]
-            await self.ask(update, context, form, _at(state, args[1]))
-            return
-        await self.stray_press(update, context, form, state)
+            await self.ask(update, context, form, _at(state, button.step))
+        else:
+            await self.stray_press(update, context, form, state)
 
     async def stray_press(
         self, update: Update, context: Context, form: Form, state: State
@@ -292,7 +288,9 @@ class FormRouter:
         elif isinstance(outcome, Accept) and outcome.echo is not None:
             await reply_removing_keyboard(update, outcome.echo)
         elif isinstance(outcome, Refuse) and update.callback_query is not None:
-            await update.callback_query.answer()
+            # A press the step refuses (an option no longer offered, a forged value) is a stray.
+            await self.stray_press(update, context, form, state)
+            return
         await self._apply(update, context, form, state, outcome)
 
     async def _apply(

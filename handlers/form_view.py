@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot import callbacks
+from bot.buttons import FormButton
 from bot.texts import Html, fmt
 from handlers.forms import FIELDS, SUMMARY, Ask, Draft, Form, Markup, Widget
 from handlers.ui import inline_rows
@@ -42,7 +42,7 @@ async def render(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
     text = await asked if inspect.isawaitable(asked) else asked
     if step.options is not None:
         pairs = [
-            (label, callbacks.encode(form.key, "c", step.name, value))
+            (label, FormButton(form.key, "c", step.name, value).pack())
             for label, value in step.options(ask)
         ]
         markup = inline_rows(pairs, per_row=step.per_row)
@@ -60,17 +60,17 @@ def _summary(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
     if step_name == FIELDS:
         offered = editable(form, ask.draft)
         pairs = [
-            (s.label(t), callbacks.encode(form.key, "field", s.name))
+            (s.label(t), FormButton(form.key, "field", s.name).pack())
             for s in form.steps
             if s.label is not None and s.name in offered
         ]
-        pairs.append((t.form.btn_back_to_summary, callbacks.encode(form.key, "sum")))
+        pairs.append((t.form.btn_back_to_summary, FormButton(form.key, "sum").pack()))
         return Html(f"{text}\n\n{fmt(t.form.choose_field)}"), inline_rows(pairs, per_row=2)
     submit = form.submit_label(t) if form.submit_label else t.form.btn_submit
-    buttons = [(submit, callbacks.encode(form.key, "submit"))]
+    buttons = [(submit, FormButton(form.key, "submit").pack())]
     if form.editable(ask.draft):
-        buttons.append((t.form.btn_edit, callbacks.encode(form.key, "edit")))
-    buttons.append((t.form.btn_cancel, callbacks.encode(form.key, "x")))
+        buttons.append((t.form.btn_edit, FormButton(form.key, "edit").pack()))
+    buttons.append((t.form.btn_cancel, FormButton(form.key, "x").pack()))
     return text, inline_rows(buttons, per_row=3)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot import callbacks
+from bot.buttons import FormButton
 from bot.clock import FakeClock
 from bot.settings import Limits, Settings
 from bot.shell.emulator import SimUser
@@ -197,7 +198,7 @@ async def test_change_cancel_and_validation(harness: BotHarness) -> None:
     assert "镇综合执法队" in summary.last.text
     assert "某单位" not in summary.last.text
     # A button from an earlier step is stale now: answered politely, current step asked again.
-    replies = await resident.press_data(callbacks.encode("cpl", "c", "anonymous", "anonymous"))
+    replies = await resident.press_data(FormButton("cpl", "c", "anonymous", "anonymous").pack())
     assert replies.toast == ZH.form.reprompt_other.format(dialog=DOING)
     assert "请核对" in replies.last.text
     cancelled = await resident.press(ZH.form.btn_cancel)

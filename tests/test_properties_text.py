@@ -21,6 +21,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import callbacks
+from bot.buttons import FormButton
 from bot.services.broadcast import clean_broadcast
 from bot.services.complaints import clean_note
 from bot.services.contact import clean_message, clean_reply
@@ -232,7 +233,7 @@ async def test_broadcast_text_is_stored_cleaned(harness: BotHarness, text: str) 
         if isinstance(expected, TextProblem):
             expected = "明天上午九点培训"
             assert (await admin.send(expected)).messages
-        assert (await admin.press_data(callbacks.encode("bc", "c", "audience", "0"))).messages
+        assert (await admin.press_data(FormButton("bc", "c", "audience", "0").pack())).messages
         await admin.press(b.btn_send)
         await harness.running.services.broadcasts.wait_idle()
     watch.assert_clean(text)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.buttons import FormButton
 from bot.clock import FakeClock
 from bot.settings import Settings
 from bot.shell.emulator import SimUser
@@ -258,7 +259,9 @@ async def test_media_mid_dialog_reprompts_and_keeps_everything(harness: BotHarne
         assert "第 3/8 步" in replies.last.text
     replies = await user.send("/help")
     assert REPROMPT_OTHER in replies.last.text
-    replies = await user.press_data("v1:reg:ind:0", user.bot_messages[1])  # an old button
+    replies = await user.press_data(
+        FormButton("reg", "c", "industry", "0").pack(), user.bot_messages[1]
+    )  # an old button
     assert replies.toast == REPROMPT_OTHER
     await user.press("示例一村")
     await user.press("党员")
@@ -591,7 +594,9 @@ async def test_a_lost_confirmation_still_ends_the_dialog(harness: BotHarness) ->
     [project] = await projects_of(harness, 120)
     assert project.ref_no in staff.last.text  # staff still hear of it
     assert project.ref_no in (await user.send("/myprojects")).text  # the dialog is over
-    await user.press_data("v1:reg:submit", user.bot_messages[-3])  # a second press
+    await user.press_data(
+        FormButton("reg", "submit").pack(), user.bot_messages[-3]
+    )  # a second press
     assert len(await projects_of(harness, 120)) == 1
 
 

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from bot.buttons import FormButton
 from bot.shell.emulator import SimUser, StoredMessage
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
@@ -373,7 +374,9 @@ async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> No
     replies = await applicant.send("/back")  # back from the summary stays at the summary
     assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     await applicant.press(ZH.form.btn_edit)
-    replies = await applicant.press_data("v1:reg:field:referrer")  # forged: not offered
+    replies = await applicant.press_data(
+        FormButton("reg", "field", "referrer").pack()
+    )  # forged: not offered
     assert replies.toast == REPROMPT_OTHER
     assert not any(m.text == ZH.common.error for m in replies.messages)
     await applicant.send("/back")
@@ -386,9 +389,12 @@ async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> No
 @pytest.mark.parametrize(
     ("steps", "data"),
     [
-        (1, "v1:reg:ind:99"),  # an option no longer offered
-        (7, "v1:reg:ref:keep"),  # keep a link referrer there is none of
-        (9, "v1:reg:field:nonsense"),  # at the summary's field list
+        (1, FormButton("reg", "c", "industry", "99").pack()),  # an option no longer offered
+        (
+            7,
+            FormButton("reg", "c", "referrer", "keep").pack(),
+        ),  # keep a link referrer there is none of
+        (9, FormButton("reg", "field", "nonsense").pack()),  # at the summary's field list
     ],
 )
 async def test_an_old_or_forged_dialog_button_is_answered_not_crashed(
@@ -481,7 +487,7 @@ async def test_a_refused_correction_press_mid_registration_keeps_the_dialog(
     summary = applicant.last
     replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
     assert replies.toast == dict(R.resubmit_refused)["not_returned"]
-    replies = await applicant.press_data("v1:reg:submit", summary)
+    replies = await applicant.press_data(FormButton("reg", "submit").pack(), summary)
     assert "项目已提交" in replies.text
     assert len(await projects_of(harness, 332)) == 2
 

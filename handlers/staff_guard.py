@@ -107,7 +107,13 @@ async def send_safely(
 ) -> bool:
     """Run ``sending()`` to ``chat_id`` under the one sending policy; say whether it arrived."""
     users = context.services.users
-    outcome = await attempt(sending, chat_id, users=users, max_flood_wait=INTERACTIVE_FLOOD_WAIT_S)
+    outcome = await attempt(
+        sending,
+        chat_id,
+        users=users,
+        max_flood_wait=INTERACTIVE_FLOOD_WAIT_S,
+        sleep=context.services.sleep,
+    )
     return outcome is Outcome.DELIVERED
 
 

@@ -29,7 +29,8 @@ def test_bot_unit_restarts_on_failure_as_a_dedicated_hardened_user() -> None:
     service = unit("chuangye-bot.service")
     assert service["ExecStart"] == ["/opt/chuangye-bot/.venv/bin/python -m bot run"]
     assert service["Restart"] == ["on-failure"]
-    assert service["RestartPreventExitStatus"] == ["2"]  # settings errors: restarting won't help
+    # Settings errors (2) and an unusable database file (3): restarting won't help.
+    assert service["RestartPreventExitStatus"] == ["2 3"]
     assert service["User"] == ["chuangye"]
     assert service["EnvironmentFile"] == ["/etc/chuangye-bot/env"]
     assert service["WorkingDirectory"] == ["/opt/chuangye-bot"]
@@ -63,14 +64,14 @@ def test_backup_command_line_makes_a_dated_copy(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     env |= {"PYTHONPATH": str(REPO), "CHUANGYE_DB_PATH": str(db)}
     migrate = [sys.executable, "-m", "bot", "db", "migrate"]
-    subprocess.run(migrate, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=60)
+    subprocess.run(migrate, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
     result = subprocess.run(
         ["/bin/sh", "-c", script],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -81,7 +82,7 @@ def test_backup_command_line_makes_a_dated_copy(tmp_path: Path) -> None:
         cwd=tmp_path,
         env=env,
         capture_output=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert again.returncode == 0, "a second run on the same day replaces the day's copy"

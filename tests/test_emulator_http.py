@@ -19,11 +19,14 @@ from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:AAHttpEmulatorTestTokenxxxxxxxxxxxxx"
+SAFETY_S = 120.0
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[EmulatorServer]:
-    s = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.05, settle_timeout=1)
+    # An action waits for the bot's answer up to settle_timeout: generous, so a busy machine
+    # does not turn a slow answer into "unsettled" (the unsettled test shortens it itself).
+    s = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.05, settle_timeout=SAFETY_S)
     await s.start()
     try:
         yield s
@@ -145,6 +148,7 @@ async def test_control_action_waits_for_the_reply_and_reports_buttons(
 async def test_action_without_an_answer_reports_unsettled(
     server: EmulatorServer, client: httpx.AsyncClient
 ) -> None:
+    server.settle_timeout = 0.5  # nobody answers: this is how long the action waits
     response = await client.post(f"{server.url}/control/users/9/send", json={"text": "hi"})
     assert response.json()["settled"] is False
     assert response.json()["messages"] == []
@@ -188,7 +192,7 @@ async def test_webhook_delivery_with_secret_retried_until_accepted(
             for body in ({"text": "在吗", "wait": False}, {"text": "你好", "wait": False})
         ]
         # Delivery is in order, one at a time: the second arrives once the first is accepted.
-        await asyncio.wait_for(retried.wait(), 5)
+        await asyncio.wait_for(retried.wait(), SAFETY_S)
         assert [h for h, _ in received] == ["s3cret"] * 3
         ids = [u["update_id"] for _, u in received]
         assert ids == [first["update_id"], first["update_id"], second["update_id"]]
@@ -209,14 +213,14 @@ async def test_cli_serves_loopback_and_stops_on_sigterm(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stdout is not None
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(SAFETY_S):
         first = (await proc.stdout.readline()).decode()
     url = first.split(" on ")[1].strip()
     async with httpx.AsyncClient() as c:
         me = await c.get(f"{url}/bot{TOKEN}/getMe")
     assert me.json()["ok"] is True
     proc.send_signal(signal.SIGTERM)
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(SAFETY_S):
         assert await proc.wait() == 0
     refused = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "emulator", "--host", "0.0.0.0",

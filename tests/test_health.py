@@ -34,7 +34,7 @@ async def health_cli(*args: str, cwd: Path) -> tuple[int, str, str]:
         sys.executable, "-m", "bot", "health", *args, cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    out, err = await asyncio.wait_for(proc.communicate(), 180)  # a safety net only
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
 

@@ -7,6 +7,7 @@ handlers, which reach it as ``context.services``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -14,6 +15,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast import BroadcastService
 from bot.services.complaints import ComplaintService
 from bot.services.contact import ContactService
+from bot.services.delivery import Sleep
 from bot.services.export import ExportService
 from bot.services.inbox import Inbox
 from bot.services.privacy import PrivacyService
@@ -52,6 +54,8 @@ class Services:
     broadcasts: BroadcastService
     registration: RegistrationService
     inbox: Inbox
+    # How the sending policy waits (flood limits, back-off): a manual clock's in tests.
+    sleep: Sleep = asyncio.sleep
 
     def question_allowance(self, user_id: int) -> int:
         """Seconds ``user_id`` must wait before asking again (0 = go ahead; staff never wait)."""
@@ -70,7 +74,9 @@ class Services:
         await self.db.close()
 
 
-async def open_services(settings: Settings, *, clock: Clock) -> Services:
+async def open_services(
+    settings: Settings, *, clock: Clock, sleep: Sleep = asyncio.sleep
+) -> Services:
     """Open the database (applying migrations) and build every service."""
     db = await Database.open(settings.db_path, clock=clock)
     try:
@@ -96,6 +102,7 @@ async def open_services(settings: Settings, *, clock: Clock) -> Services:
             broadcasts=BroadcastService(db, clock, settings.admin_ids),
             registration=RegistrationService(db, clock, settings),
             inbox=Inbox(db, clock),
+            sleep=sleep,
         )
     except BaseException:
         await db.close()

@@ -10,6 +10,10 @@ inactive recipients are skipped. Connection errors are retried with a short back
 timeout is *not* retried (Telegram may have delivered the message, and a resident should not
 get it twice), nor is a 400 Bad Request: both count as failed and are logged.
 
+Every wait (a flood limit's ``retry_after``, the network back-off) goes through the ``sleep``
+the caller passes (``Services.sleep``, ``asyncio.sleep`` in production), so tests drive
+flood limits on a manual clock instead of waiting in real time.
+
 ``send_one`` sends one message under the same policy, and ``attempt`` runs any other one
 request (an edit, a card with its photo) under it: there is one way to send.
 
@@ -92,6 +96,7 @@ class DeliveryReport:
 Render = Callable[[Recipient], Outbound | None]
 BeforeSend = Callable[[Recipient], Awaitable[bool]]
 AfterSend = Callable[[Recipient, Outcome], Awaitable[None]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 async def deliver(
@@ -103,6 +108,7 @@ async def deliver(
     concurrency: int = DEFAULT_CONCURRENCY,
     before_send: BeforeSend | None = None,
     after_send: AfterSend | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> DeliveryReport:
     """Send ``render(recipient)`` to every active recipient; return what happened."""
     report = DeliveryReport()
@@ -111,7 +117,7 @@ async def deliver(
     async def worker() -> None:
         for recipient in queue:  # one shared iterator: each recipient is taken once
             try:
-                outcome = await _handle(bot, recipient, render, users, before_send, report)
+                outcome = await _handle(bot, recipient, render, users, before_send, report, sleep)
             except Exception:
                 # The claim (before_send) failed, e.g. a locked database: nothing was sent and
                 # the row is still pending, so a later run picks it up. The batch goes on.
@@ -139,6 +145,7 @@ async def _handle(
     users: UserService,
     before_send: BeforeSend | None,
     report: DeliveryReport,
+    sleep: Sleep,
 ) -> Outcome | None:
     if not recipient.active:
         report.add(recipient, Outcome.SKIPPED)
@@ -151,7 +158,9 @@ async def _handle(
         report.add(recipient, Outcome.SKIPPED)
         return None
     try:
-        return await send_one(bot, recipient.user_id, message, users=users, report=report)
+        return await send_one(
+            bot, recipient.user_id, message, users=users, report=report, sleep=sleep
+        )
     except Exception:
         # A bug must not stop the rest of the batch; the row is settled as failed.
         _LOGGER.exception("unexpected error delivering a message")
@@ -165,13 +174,14 @@ async def send_one(
     *,
     users: UserService,
     report: DeliveryReport | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> Outcome:
     """Send one message, waiting out flood limits; classify what Telegram answered."""
 
     def sending() -> Awaitable[object]:
         return bot.send_message(chat_id, message.text, reply_markup=message.markup)
 
-    return await attempt(sending, chat_id, users=users, report=report)
+    return await attempt(sending, chat_id, users=users, report=report, sleep=sleep)
 
 
 async def attempt(
@@ -181,6 +191,7 @@ async def attempt(
     users: UserService,
     report: DeliveryReport | None = None,
     max_flood_wait: float | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> Outcome:
     """Run ``call()`` (one Telegram request to ``chat_id``) under the sending policy above.
 
@@ -201,7 +212,7 @@ async def attempt(
                 _LOGGER.warning("gave up on a message after %.0f s of flood waits", waited)
                 return Outcome.FAILED
             waited += pause
-            await asyncio.sleep(pause)
+            await sleep(pause)
             continue
         except Forbidden:
             await users.mark_unreachable(chat_id)
@@ -217,7 +228,7 @@ async def attempt(
             if network_errors > NETWORK_RETRIES:
                 _LOGGER.warning("giving up on a message after network errors: %s", exc.message)
                 return Outcome.FAILED
-            await asyncio.sleep(NETWORK_BACKOFF_S * network_errors)
+            await sleep(NETWORK_BACKOFF_S * network_errors)
             continue
         except TelegramError as exc:
             _LOGGER.warning("could not deliver a message: %s", exc.message)

@@ -20,7 +20,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import CallbackContext, JobQueue
 
-from bot.services.delivery import DeliveryReport, Outcome, Recipient, deliver
+from bot.services.delivery import DeliveryReport, Outcome, Recipient, Sleep, deliver
 from bot.services.training_wording import render_outgoing
 from bot.services.trainings import Outgoing, TrainingService
 from bot.services.users import UserService
@@ -40,7 +40,14 @@ Jobs = JobQueue[Any] | None
 class ReminderDispatcher:
     """Send training reminders and notices when they are due, each at most once."""
 
-    def __init__(self, trainings: TrainingService, users: UserService, timezone: Any) -> None:
+    def __init__(
+        self,
+        trainings: TrainingService,
+        users: UserService,
+        timezone: Any,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._sleep = sleep
         self._trainings = trainings
         self._users = users
         self._tz = timezone
@@ -101,6 +108,7 @@ class ReminderDispatcher:
             users=self._users,
             before_send=claim,
             after_send=settle,
+            sleep=self._sleep,
         )
 
     async def _job(self, context: CallbackContext[Any, Any, Any, Any]) -> None:

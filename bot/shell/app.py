@@ -8,6 +8,7 @@ initialises; ``bot.shell.runner`` owns their lifetime.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -95,10 +96,14 @@ def build_application(
     # Telegram allows about 30 messages a second overall; 0 switches the limit off (tests).
     # Web residents' chats are not Telegram's and are not limited (ChannelRateLimiter).
     overall = settings.limits.messages_per_second if rate_limit else 0
+    # The limiter retries a 429 after a wall-clock sleep. With an injected sleep (tests on a
+    # manual clock) it does not retry, so every flood wait goes through that sleep instead
+    # (bot.services.delivery waits out each 429 itself).
+    retries = 5 if services.sleep is asyncio.sleep else 0
     builder = (
         ApplicationBuilder()
         .token(token)
-        .rate_limiter(ChannelRateLimiter(overall_max_rate=overall, max_retries=5))
+        .rate_limiter(ChannelRateLimiter(overall_max_rate=overall, max_retries=retries))
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
         .concurrent_updates(processor)
@@ -122,7 +127,7 @@ def build_application(
     app: App = builder.build()
     app.bot_data.services = services
     app.bot_data.dispatcher = ReminderDispatcher(
-        services.trainings, services.users, settings.timezone
+        services.trainings, services.users, settings.timezone, services.sleep
     )
     processor.application = app
     processor.inbox = services.inbox

@@ -8,11 +8,13 @@ process restart would.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, system_clock
+from bot.services.delivery import Sleep
 from bot.settings import Settings
 from bot.shell.emulator import BotApiEmulator, SimUser
 from bot.shell.runner import RunningBot, running_bot
@@ -26,6 +28,7 @@ class BotHarness:
     emulator: BotApiEmulator
     clock: Clock = system_clock
     rate_limit: bool = False
+    sleep: Sleep = asyncio.sleep
     _stack: AsyncExitStack | None = None
     _running: RunningBot | None = None
     _users: dict[int, SimUser] = field(default_factory=dict)
@@ -42,7 +45,11 @@ class BotHarness:
         self._stack = AsyncExitStack()
         self._running = await self._stack.enter_async_context(
             running_bot(
-                self.settings, emulator=self.emulator, clock=self.clock, rate_limit=self.rate_limit
+                self.settings,
+                emulator=self.emulator,
+                clock=self.clock,
+                rate_limit=self.rate_limit,
+                sleep=self.sleep,
             )
         )
 
@@ -85,6 +92,7 @@ async def bot_harness(
     clock: Clock = system_clock,
     emulator: BotApiEmulator | None = None,
     rate_limit: bool = False,
+    sleep: Sleep = asyncio.sleep,
 ) -> AsyncIterator[BotHarness]:
     """A started ``BotHarness`` that is stopped on exit."""
     harness = BotHarness(
@@ -92,6 +100,7 @@ async def bot_harness(
         emulator=emulator or BotApiEmulator(),
         clock=clock,
         rate_limit=rate_limit,
+        sleep=sleep,
     )
     await harness.start()
     try:

@@ -6,6 +6,7 @@ code path whether the transport is the in-process emulator or Telegram itself.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from bot.clock import Clock, system_clock
 from bot.context import App
 from bot.processing import UserOrderedProcessor, resume_unhandled
 from bot.services import Services, open_services
+from bot.services.delivery import Sleep
 from bot.settings import Settings
 from bot.shell.app import build_application
 from bot.shell.emulator import BotApiEmulator, EmulatorRequest
@@ -48,13 +50,14 @@ async def running_bot(
     poll: bool = True,
     web: bool = False,
     telegram: bool = True,
+    sleep: Sleep = asyncio.sleep,
 ) -> AsyncIterator[RunningBot]:
     """Start the bot (polling) and stop it, flushing persistence and closing the database.
 
     ``web``: also serve web residents through a ``WebGateway`` on the same database (its HTTP
     server is the caller's); with ``telegram=False`` (or no token) the web is the only channel.
     """
-    services = await open_services(settings, clock=clock)
+    services = await open_services(settings, clock=clock, sleep=sleep)
     gateway: WebGateway | None = None
     try:
         if web:

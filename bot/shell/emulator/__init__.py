@@ -5,7 +5,7 @@ methods with Telegram's limits and errors; ``EmulatorRequest`` plugs it into
 python-telegram-bot in-process; ``SimUser`` lets a test or the terminal act as a user.
 """
 
-from bot.shell.emulator.core import ApiError, BotApiEmulator, StoredMessage
+from bot.shell.emulator.core import ApiError, BotApiEmulator, ManualClock, StoredMessage
 from bot.shell.emulator.transport import EmulatorRequest
 from bot.shell.emulator.users import Replies, SimUser
 
@@ -13,6 +13,7 @@ __all__ = [
     "ApiError",
     "BotApiEmulator",
     "EmulatorRequest",
+    "ManualClock",
     "Replies",
     "SimUser",
     "StoredMessage",

@@ -91,6 +91,30 @@ class Fault:
     delay: float = 0.0  # seconds to hang before answering (simulated timeouts)
 
 
+class ManualClock:
+    """Seconds that pass only when someone sleeps: the emulator's clock in tests.
+
+    ``BotApiEmulator(clock=clock)`` measures its flood window on it, and the bot, given
+    ``clock.sleep`` as its sleep, waits out a 429 by moving this clock instead of the wall
+    clock. Whether the flood limit bites then depends on how many sends happen, never on how
+    fast the machine is.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self.slept = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass (concurrent sleepers overlap, as on a real clock)."""
+        wake = self.now + max(0.0, seconds)
+        self.slept += max(0.0, seconds)
+        await asyncio.sleep(0)  # still a suspension point, like a real sleep
+        self.now = max(self.now, wake)
+
+
 class BotApi:
     """The Bot API methods a bot calls, answered against a ``ChatStore``."""
 
@@ -101,9 +125,12 @@ class BotApi:
         token: str,
         bot_username: str = "chuangye_local_bot",
         bot_first_name: str = "创业助手",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.token = token
+        # The flood limit's window is measured on this clock (``ManualClock`` in tests).
+        self.clock = clock
         self.bot_id = int(token.split(":")[0])
         self.bot_user: JSON = {
             "id": self.bot_id,
@@ -189,7 +216,7 @@ class BotApi:
     def _check_flood(self) -> None:
         if self.flood_per_second is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         while self._send_times and now - self._send_times[0] >= 1.0:
             self._send_times.popleft()
         if len(self._send_times) >= self.flood_per_second:
@@ -514,10 +541,15 @@ class BotApiEmulator(BotApi):
         token: str = "123456789:EMULATOR-token-not-secret-0000000000",
         bot_username: str = "chuangye_local_bot",
         bot_first_name: str = "创业助手",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.memory = MemoryStore()
         super().__init__(
-            self.memory, token=token, bot_username=bot_username, bot_first_name=bot_first_name
+            self.memory,
+            token=token,
+            bot_username=bot_username,
+            bot_first_name=bot_first_name,
+            clock=clock,
         )
         # How long the bot's transport waits for an answer (``EmulatorRequest`` honours it):
         # a fault with a longer ``delay`` is a timeout, as with a real HTTP client.

@@ -65,7 +65,7 @@ class SimUser:
         first_name: str = "测试用户",
         username: str | None = None,
         language_code: str | None = "zh-hans",
-        timeout: float = 30.0,
+        timeout: float = 120.0,  # a safety net for a busy machine, not a speed claim
     ) -> None:
         self.emulator = emulator
         self.id = user_id

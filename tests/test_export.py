@@ -52,7 +52,7 @@ SAMPLE = Sheet(
     headers=("项目名称", "计划投资(万元)", "预计新增就业", "联系电话", "登记时间"),
     kinds=("text", "float", "int", "text", "datetime"),
     rows=(
-        ("建筑模板厂", 120.5, 30, "+8613800138000", WHEN),
+        ("建筑模板厂", 120.5, 30, "13800138000", WHEN),
         ('=HYPERLINK("http://x")', 1.0, 0, None, WHEN),
         ("@SUM(A1)", 2.0, 1, "-1+2", WHEN),
     ),
@@ -67,13 +67,14 @@ def test_xlsx_cells_are_typed_and_the_sheet_is_usable() -> None:
     assert ws["B2"].data_type == "n"
     assert ws["C2"].value == 30
     assert isinstance(ws["C2"].value, int)
-    assert ws["D2"].value == "+8613800138000"
+    assert ws["D2"].value == "13800138000"
     assert ws["D2"].data_type == "s"
     assert ws["E2"].value == datetime(2026, 11, 20, 14, 30)  # the town's wall-clock time
     assert ws["E2"].is_date
-    # Text that looks like a formula stays text.
+    # Text that looks like a formula is defused, here as in CSV (OWASP's quote prefix).
     assert ws["A3"].data_type == "s"
-    assert ws["A3"].value.startswith("=HYPERLINK")
+    assert ws["A3"].value.startswith("'=HYPERLINK")
+    assert ws["D4"].value == "'-1+2"
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:E4"
     assert ws.column_dimensions["A"].width >= 12  # fitted to the Chinese text
@@ -85,7 +86,7 @@ def test_csv_is_utf8_with_bom_and_defuses_formulas() -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == list(SAMPLE.headers)
-    assert rows[1] == ["建筑模板厂", "120.5", "30", "+8613800138000", "2026-11-20 14:30"]
+    assert rows[1] == ["建筑模板厂", "120.5", "30", "13800138000", "2026-11-20 14:30"]
     assert rows[2][0].startswith("'=")
     assert rows[3][0] == "'@SUM(A1)"
     assert rows[3][3] == "'-1+2"
@@ -94,6 +95,23 @@ def test_csv_is_utf8_with_bom_and_defuses_formulas() -> None:
 def test_sheet_rejects_ragged_rows() -> None:
     with pytest.raises(ValueError, match="cells"):
         Sheet("x", ("a", "b"), ("text", "text"), (("only one",),))
+
+
+@pytest.mark.parametrize(
+    "typed", ["-1-1", "+1+1", "=1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "-", "+86 138"]
+)
+def test_every_formula_start_is_defused_in_both_formats(typed: str) -> None:
+    sheet = Sheet("t", ("a", "n"), ("text", "int"), ((typed, -3), ("普通文字 -1", 5)))
+    rows = list(csv.reader(io.StringIO(to_csv(sheet, TZ).decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + typed
+    assert rows[2][0] == "普通文字 -1"  # only a leading character counts
+    assert rows[1][1] == "-3"  # a number is a number, not a formula
+    ws = sheet_of(to_xlsx(sheet, TZ))
+    value = str(ws["A2"].value)
+    assert value.startswith("'")
+    assert value[1:].strip() == typed.strip()  # xlsx stores a CR as LF
+    assert ws["A3"].value == "普通文字 -1"
+    assert ws["B2"].value == -3
 
 
 # ------------------------------------------------------------------------------- seeding
@@ -200,6 +218,11 @@ async def test_other_exports_in_the_bot(harness: BotHarness) -> None:
     questions = sheet_of(await export_in_bot(harness, "问题", "Excel"))
     assert [c.value for c in questions[1]] == list(ZH.export.question_headers)
     assert questions["C2"].value == "联保贷款怎么办理"
+    await resident.send("-1-1")  # a resident's text that a spreadsheet would compute
+    typed = sheet_of(await export_in_bot(harness, "问题", "Excel"))
+    assert "'-1-1" in [c.value for c in typed["C"]]
+    text = (await export_in_bot(harness, "问题", "CSV")).decode("utf-8-sig")
+    assert "'-1-1" in [row[2] for row in csv.reader(io.StringIO(text)) if len(row) > 2]
     assert questions["D2"].value == "已回答"
     assert isinstance(questions["F2"].value, float)
     trainings = sheet_of(await export_in_bot(harness, "培训", "Excel"))

@@ -8,8 +8,9 @@ part before it would pass ``max_bytes``) and return the finished files. An xlsx 
 only known once it is zipped: ``close`` raises ``PartTooLargeError`` and the caller writes again
 with fewer rows a part. Cells are typed by their column's kind: numbers as numbers, times
 (aware datetimes, or the store's UTC text) as the town's wall-clock time, which is all Excel
-knows; text is always written as text, so ``=...`` is never a formula in the xlsx, and in the
-CSV a leading ``'`` defuses it. ``Sheet`` with ``to_xlsx``/``to_csv`` writes a small table
+knows; text is always written as text, and every text cell, xlsx and CSV alike, goes through
+``bot.services.cells.defuse`` (OWASP: a leading ``'`` before ``= + - @``, tab, CR). ``Sheet``
+with ``to_xlsx``/``to_csv`` writes a small table
 held in memory (column widths fitted to its content). Pure: no database, no ``telegram``.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
+from bot.services.cells import defuse
 from db.models import from_db_time
 
 Cell = str | int | float | datetime | None
@@ -38,8 +39,6 @@ EXCEL_MAX_ROWS = 1_048_575  # below the header row
 # Telegram bots may upload files up to 50 MB; keep a margin for the multipart envelope.
 TELEGRAM_MAX_BYTES = 49 * 1000 * 1000
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
-# Cells starting like this are formulas to Excel (CSV injection); a phone number is not.
-_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+\-](?![\d\s()\-]*$))")
 _TIME_FORMATS: dict[Kind, str] = {"datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
 
 
@@ -70,11 +69,6 @@ def local_time(value: datetime | str, tz: ZoneInfo) -> datetime:
     """The town's wall-clock time of ``value``, without a zone (Excel has none)."""
     moment = from_db_time(value) if isinstance(value, str) else value
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
-
-
-def defuse(text: str) -> str:
-    """``text`` for a CSV cell: a leading ``'`` when Excel would run it as a formula."""
-    return "'" + text if _FORMULA_START.match(text) else text
 
 
 def text_width(text: str) -> int:
@@ -147,7 +141,7 @@ class XlsxParts:
             else:
 
                 def write_text(r: int, c: int, v: Any) -> object:
-                    return sheet.write_string(r, c, v if type(v) is str else str(v))
+                    return sheet.write_string(r, c, defuse(v if type(v) is str else str(v)))
 
                 writers.append(write_text)
         for c, title in enumerate(self._layout.headers):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from db.damage import check_file, unusable
 from db.models import to_db_time
 
 logger = logging.getLogger(__name__)
@@ -126,8 +127,28 @@ class Database:
         clock: Callable[[], datetime] | None = None,
         migrations: Sequence[Migration] | None = None,
     ) -> Database:
-        """Open (creating if needed) the database at ``path`` and apply pending migrations."""
+        """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+        A file that cannot be used (garbage, truncated, read-only, malformed) raises
+        ``db.damage.DatabaseUnusableError``, whose one line the CLI prints.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_file(path)
+        try:
+            return await cls._open(path, clock, migrations)
+        except sqlite3.DatabaseError as exc:
+            damage = unusable(path, exc)
+            if damage is None:
+                raise
+            raise damage from exc
+
+    @classmethod
+    async def _open(
+        cls,
+        path: Path,
+        clock: Callable[[], datetime] | None,
+        migrations: Sequence[Migration] | None,
+    ) -> Database:
         writer = await _connect(path)
         try:
             # WAL is a property of the file; set it once from the writer before anyone reads.
@@ -372,6 +393,7 @@ def backup_file(src: Path, dest: Path) -> None:
     """
     if not src.is_file():
         raise FileNotFoundError(f"no database at {src}")
+    check_file(src, writable=False)  # garbage or truncated: say so, do not copy it
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)

@@ -2,7 +2,8 @@
 
 The parser is defined here; each command's work lives in a ``bot.cli_*`` module imported only
 when that command runs, so ``ask`` and ``kb check`` never pay for importing ``telegram``.
-Invalid settings print one line and exit with status 2, without a traceback.
+Invalid settings print one line and exit with status 2, an unusable database file one line and
+status 3 (``db.damage``), both without a traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
+from db.damage import EXIT_DATABASE, DatabaseUnusableError
 
 EXIT_USAGE = 2
 
@@ -150,5 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"设置错误 / settings error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DatabaseUnusableError as exc:
+        # Garbage, truncated or read-only: a restart cannot fix it, so systemd does not retry.
+        print(exc.line, file=sys.stderr)
+        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.settings import Settings
+from db.damage import unusable
 from db.database import Database, MigrationError, backup_file, load_migrations
 
 EXIT_OK = 0
@@ -80,6 +81,12 @@ def backup(args: argparse.Namespace, settings: Settings) -> int:
     full = getattr(args, "verify", VERIFY_QUICK) == VERIFY_FULL
     try:
         backup_file(settings.db_path, dest)
+    except sqlite3.DatabaseError as exc:
+        damage = unusable(settings.db_path, exc)
+        if damage is not None:
+            raise damage from exc  # one line and EXIT_DATABASE (bot.cli)
+        print(f"备份失败 / backup failed: {exc}")
+        return EXIT_FAILED
     except (FileNotFoundError, sqlite3.Error) as exc:
         print(f"备份失败 / backup failed: {exc}")
         return EXIT_FAILED

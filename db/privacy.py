@@ -17,6 +17,7 @@ import aiosqlite
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import inbox as inbox_repo
+from db import outbox as outbox_repo
 from db import projects as projects_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
@@ -182,6 +183,8 @@ async def erase(
     await inbox_repo.forget_user(conn, user_id, now=now)
     withdrawn = await _withdraw_pending(conn, user_id, now)
     erased = await users_repo.erase_user(conn, user_id)
+    # Messages to them, sent or not: the outbox keeps no trace of an erased person.
+    scrubbed += await outbox_repo.forget_recipient(conn, user_id)
     if not (erased or scrubbed):
         return False, withdrawn
     projects, questions, messages = (0, 0, 0) if counts is None else tuple(counts)

@@ -2,23 +2,26 @@
 
 The form engine keeps the draft (text, the audiences offered, the one chosen) with the dialog,
 so a restart mid-dialog resumes it. The text is sent HTML-escaped inside the office's notice
-header; the preview is that very message. After 确认发送 the sending runs in a background task
-(``bot.services.delivery``: Telegram's flood limits, 403 marks a user inactive) and ends with
-a delivered / blocked / failed count to the staff member. A staff form: admins only, at every
-step.
+header; the preview is that very message. After 确认发送 the broadcast is queued in the
+outbox for its audience (one row each) and sent from there in the background
+(``bot.services.outbox``: Telegram's flood limits, 403 marks a user inactive, resumed after a
+restart without second copies); it ends with a delivered / blocked / failed count to the staff
+member. A staff form: admins only, at every step.
 """
 
 from __future__ import annotations
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.services import Services
-from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
+from bot.services.broadcast import BROADCAST, MAX_BROADCAST_CHARS, clean_broadcast
+from bot.services.delivery import Outbound
+from bot.services.outbox import BROADCAST_DONE, Payload, Renderer
 from bot.services.text import TextProblem, normalize_lines, utf16_len
-from bot.texts import Html, Texts, fmt, get_texts
-from db.models import Addressee, Broadcast
+from bot.texts import Html, Texts, fmt
+from db.models import Broadcast
 from handlers.forms import (
     Accept,
     Answer,
@@ -107,48 +110,51 @@ async def _confirm(a: Answer) -> Outcome:
 
 
 async def _start(a: Answer) -> Outcome:
-    """Send the broadcast in the background and say how many it goes to."""
+    """Queue the broadcast in the outbox for its audience and say how many it goes to."""
     user, message = a.update.effective_user, a.update.effective_message
     if user is None or message is None:
         return Finish()
     services, draft = a.context.services, a.draft
     tag = None if draft.get("tag") is None else str(draft["tag"])
-    broadcast = await services.broadcasts.start(user.id, str(draft["text"]), tag)
-    recipients = await services.broadcasts.audience(tag)
-    await message.reply_text(fmt(a.t.broadcast.started, count=len(recipients)))
-    task = a.context.application.create_task(
-        _send(a.context.bot, services, broadcast, recipients, user.id, a.t.lang),
-        update=a.update,
-    )
+    _broadcast, count = await services.broadcasts.start(user.id, str(draft["text"]), tag)
+    await message.reply_text(fmt(a.t.broadcast.started, count=count))
+    # Queued with the broadcast itself; sent in the background from there.
+    task = a.context.application.create_task(services.outbox.drain(a.context.bot), update=a.update)
     services.broadcasts.track(task)
     return Finish()
 
 
-async def _send(
-    bot: Bot,
-    services: Services,
-    broadcast: Broadcast,
-    audience: list[Addressee],
-    staff_id: int,
-    staff_lang: str,
-) -> None:
+def renderers(services: Services) -> dict[str, Renderer]:
+    """How the outbox words a broadcast and its author's summary (``bot.services.outbox``)."""
     office = services.settings.office
+    texts: dict[int, Broadcast | None] = {}  # a broadcast's text never changes
 
-    def render(lang: str) -> str:
-        return notice(get_texts(lang), office.for_lang(lang).name, broadcast.text)
+    async def stored(payload: Payload) -> Broadcast | None:
+        ident = int(payload["broadcast"])
+        if ident not in texts:
+            texts[ident] = await services.broadcasts.get(ident)
+        return texts[ident]
 
-    report = await services.broadcasts.send(bot, broadcast, audience, render, users=services.users)
-    t = get_texts(staff_lang)
-    await bot.send_message(
-        staff_id,
-        fmt(
+    async def to_resident(payload: Payload, t: Texts) -> Outbound | None:
+        broadcast = await stored(payload)
+        if broadcast is None:
+            return None
+        return Outbound(notice(t, office.for_lang(t.lang).name, broadcast.text))
+
+    async def to_author(payload: Payload, t: Texts) -> Outbound | None:
+        done = await services.broadcasts.get(int(payload["broadcast"]))  # with its totals
+        if done is None:
+            return None
+        text = fmt(
             t.broadcast.done,
-            id=broadcast.id,
-            delivered=report.delivered,
-            blocked=report.blocked,
-            failed=report.failed,
-        ),
-    )
+            id=done.id,
+            delivered=done.delivered,
+            blocked=done.blocked,
+            failed=done.failed,
+        )
+        return Outbound(text)
+
+    return {BROADCAST: to_resident, BROADCAST_DONE: to_author}
 
 
 async def stale(update: Update, context: Context) -> None:

@@ -1,16 +1,20 @@
 """Staff review of registered projects: the 通过 / 退回 buttons, the reason dialog, /review.
 
-Every admin gets a card for each new project. 通过 decides at once; 退回 opens a short dialog
-(per admin, so two admins can return two projects at the same time) asking for the reason.
+Every admin gets a card for each new project (queued in the outbox with the project and
+worded by ``renderers`` when sent, so a crash cannot lose it). 通过 decides at once; 退回 opens
+a short dialog (per admin, so two admins can return two projects at the same time) asking for
+the reason.
 Each button is checked on the server: a non-admin is refused, logged and audited by
 ``staff_guard``; a project already decided is left alone and the admin told politely. The
-applicant hears of the decision in their own language.
+applicant (and an approved project's referrer) hears of the decision in their own language,
+through the outbox too.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -22,10 +26,16 @@ from telegram.ext import (
 
 from bot.buttons import ApproveButton, ResubmitButton, ReturnButton, ReviewButton
 from bot.context import Context
+from bot.services import Services
+from bot.services.delivery import Outbound
+from bot.services.outbox import Payload, Renderer
 from bot.services.registration import (
+    DECISION,
     REASON_MAX_CHARS,
-    Decided,
+    REFERRER_TOLD,
+    REVIEW_CARD,
     DecisionOutcome,
+    Field,
     ReviewItem,
     format_wan,
 )
@@ -43,7 +53,7 @@ from handlers.forms import (
     State,
     press_then_type,
 )
-from handlers.staff_guard import send_safely, tell_staff, tell_user, texts_of
+from handlers.staff_guard import send_safely, texts_of
 from handlers.ui import channel_note, contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
@@ -113,15 +123,6 @@ def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
     )
 
 
-async def notify_staff(context: Context, item: ReviewItem) -> int:
-    """Send every admin the new project's card with the decision buttons."""
-
-    def compose(admin_id: int, t: Texts) -> Any:
-        return context.bot.send_message(admin_id, card(t, item), reply_markup=buttons(t, item))
-
-    return await tell_staff(context, compose)
-
-
 def _target(update: Update, kind: type[ReviewButton]) -> tuple[int, int] | None:
     """(project id, submission round) of a card's button."""
     query = update.callback_query
@@ -179,23 +180,7 @@ async def approve(update: Update, context: Context) -> None:
     if isinstance(query.message, Message) and query.message.text is not None:
         original = query.message.text_html
         await query.edit_message_text(Html(f"{original}\n\n{mark}"), reply_markup=None)
-    await _tell_applicant(context, decided)
-    await _tell_referrer(context, decided)
-
-
-async def _tell_referrer(context: Context, decided: Decided) -> None:
-    """Tell the referrer of an approved project, in their language, that it earns a reward."""
-    project, referrer = decided.project, decided.referrer_id
-    if project is None or referrer is None:
-        return
-    office = context.services.settings.office
-
-    def compose(t: Texts) -> str:
-        name = project.name or t.registration.name_erased
-        r, block = t.registration, contact_block(t, office)
-        return fmt(r.referrer_approved, ref_no=project.ref_no, name=name, office=block)
-
-    await tell_user(context, referrer, decided.referrer_lang, compose)
+    # The applicant and the referrer were queued in the decision's transaction (the outbox).
 
 
 async def _open_return(update: Update, context: Context, state: State | None) -> Opening | None:
@@ -273,8 +258,7 @@ async def _return_project(a: Answer) -> Outcome:
         return Finish()
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
     await message.reply_text(mark)
-    await _mark_card(context, user.id, pending, mark)
-    await _tell_applicant(context, decided, reason)
+    await _mark_card(context, user.id, pending, mark)  # the applicant: queued (the outbox)
     return Finish()
 
 
@@ -294,24 +278,52 @@ async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], ma
     await send_safely(context, chat_id, sending)
 
 
-async def _tell_applicant(context: Context, decided: Decided, reason: str | None = None) -> None:
-    project = decided.project
-    if project is None or project.user_id is None:
-        return
+def renderers(services: Services) -> dict[str, Renderer]:
+    """How the outbox words the staff card and the decision notices (``bot.services.outbox``).
 
-    def compose(t: Texts) -> str:
-        name = project.name or t.registration.name_erased
-        if project.status is ProjectStatus.APPROVED:
-            return fmt(t.registration.applicant_approved, ref_no=project.ref_no, name=name)
-        r = t.registration
-        return fmt(r.applicant_returned, ref_no=project.ref_no, name=name, reason=reason)
+    Rendered when sent, from the project as it is then: a card whose project was decided or
+    resubmitted meanwhile is not sent (a newer card or the decision says it all), and an
+    erased applicant's name shows as erased.
+    """
+    registration, office = services.registration, services.settings.office
 
-    def markup(t: Texts) -> InlineKeyboardMarkup | None:
-        if project.status is not ProjectStatus.RETURNED:
+    async def staff_card(payload: Payload, t: Texts) -> Outbound | None:
+        item = await registration.review_item(int(payload["project"]))
+        if (
+            item is None
+            or item.project.status is not ProjectStatus.SUBMITTED
+            or item.submission != int(payload["submission"])
+        ):
             return None
-        return InlineKeyboardMarkup([resubmit_row(t, project.id, project.ref_no)])
+        changed = payload.get("changed")
+        if changed is not None:
+            item = replace(item, changed=tuple(Field(f) for f in changed))
+        return Outbound(card(t, item), buttons(t, item))
 
-    await tell_user(context, project.user_id, decided.applicant_lang, compose, markup)
+    async def to_applicant(payload: Payload, t: Texts) -> Outbound | None:
+        item = await registration.review_item(int(payload["project"]))
+        if item is None:
+            return None
+        project, r = item.project, t.registration
+        name = project.name or r.name_erased
+        if payload["approved"]:
+            return Outbound(fmt(r.applicant_approved, ref_no=project.ref_no, name=name))
+        reason = str(payload.get("reason") or "")
+        text = fmt(r.applicant_returned, ref_no=project.ref_no, name=name, reason=reason)
+        if project.status is not ProjectStatus.RETURNED:  # resubmitted meanwhile: no button
+            return Outbound(text)
+        return Outbound(text, InlineKeyboardMarkup([resubmit_row(t, project.id, project.ref_no)]))
+
+    async def to_referrer(payload: Payload, t: Texts) -> Outbound | None:
+        item = await registration.review_item(int(payload["project"]))
+        if item is None:
+            return None
+        project, r = item.project, t.registration
+        name = project.name or r.name_erased
+        block = contact_block(t, office)
+        return Outbound(fmt(r.referrer_approved, ref_no=project.ref_no, name=name, office=block))
+
+    return {REVIEW_CARD: staff_card, DECISION: to_applicant, REFERRER_TOLD: to_referrer}
 
 
 async def review_list(update: Update, context: Context) -> None:

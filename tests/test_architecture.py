@@ -134,12 +134,13 @@ def test_handlers_do_not_reach_the_shell(module: str) -> None:
 
 
 # Delivery talks to Telegram by nature (it sends and classifies Telegram errors); the training
-# dispatcher (JobQueue timers) and the broadcast send hand it the Bot; the training wording
-# builds the one button a reminder or notice carries.
+# dispatcher (JobQueue timers) and the outbox deliverer hand it the Bot (the broadcast service
+# no longer sends: the outbox does); the training wording builds the one button a reminder or
+# notice carries.
 TELEGRAM_SERVICES = {
     "bot.services.delivery",
     "bot.services.dispatcher",
-    "bot.services.broadcast",
+    "bot.services.outbox",
     "bot.services.training_wording",
 }
 

@@ -23,7 +23,7 @@ async def test_interactive_send_gives_up_instead_of_waiting_out_a_long_flood(
 
     users = harness.running.services.users
     outcome = await attempt(flooded, 42, users=users, max_flood_wait=30)
-    assert outcome is Outcome.FAILED
+    assert outcome is Outcome.DEFERRED  # the outbox tries again later
     assert calls == 1  # no 60-second sleep was started
 
 

@@ -18,6 +18,7 @@ from bot.services.contact import ContactService
 from bot.services.delivery import Sleep
 from bot.services.export import ExportService
 from bot.services.inbox import Inbox
+from bot.services.outbox import Outbox
 from bot.services.privacy import PrivacyService
 from bot.services.qa import KnowledgeService
 from bot.services.registration import RegistrationService
@@ -54,6 +55,7 @@ class Services:
     broadcasts: BroadcastService
     registration: RegistrationService
     inbox: Inbox
+    outbox: Outbox
     # How the sending policy waits (flood limits, back-off): a manual clock's in tests.
     sleep: Sleep = asyncio.sleep
 
@@ -82,11 +84,13 @@ async def open_services(
     try:
         qa = KnowledgeService(db, clock, settings)
         await qa.reload()  # an invalid knowledge base stops the start-up with its problems
+        users = UserService(db, clock, settings.timezone)
+        outbox = Outbox(db, users, clock, sleep)
         return Services(
             settings=settings,
             db=db,
             clock=clock,
-            users=UserService(db, clock, settings.timezone),
+            users=users,
             qa=qa,
             roles=StaffRoles(settings, db, clock),
             complaints=ComplaintService(db, clock, settings),
@@ -99,8 +103,9 @@ async def open_services(
             stats=StatsService(db, clock, settings),
             exports=ExportService(db, clock, settings),
             unanswered=UnansweredService(db, clock, qa),
-            broadcasts=BroadcastService(db, clock, settings.admin_ids),
-            registration=RegistrationService(db, clock, settings),
+            broadcasts=BroadcastService(db, clock, outbox.queued, settings.admin_ids),
+            registration=RegistrationService(db, clock, settings, outbox.queued),
+            outbox=outbox,
             inbox=Inbox(db, clock),
             sleep=sleep,
         )

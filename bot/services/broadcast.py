@@ -1,10 +1,10 @@
 """``/broadcast``: a staff message to every active user or to a training tag's subscribers.
 
-The service validates the text, lists audiences, and records each broadcast and its outcome
-(delivered / blocked / failed) in ``broadcasts`` with an audit entry. ``send`` delivers one
-through ``bot.services.delivery`` (so it takes the ``telegram`` Bot) and stores and logs the
-totals, in a background task the handler starts; ``track`` keeps those tasks so shutdown and
-tests can wait for them (``wait_idle``).
+The service validates the text, lists audiences, and records each broadcast with an audit
+entry and, in the same transaction, one outbox row per recipient (``db.outbox``). The outbox
+deliverer (``bot.services.outbox``) sends them, resuming after a restart, and records the
+totals (delivered / blocked / failed) when the last row is settled. ``track`` keeps the
+background sends the handler starts so shutdown and tests can wait for them (``wait_idle``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot
-
 from bot.clock import Clock
-from bot.services.delivery import DeliveryReport, Outbound, Recipient, deliver
 from bot.services.text import TextProblem, clean_multiline
-from bot.services.users import UserService
-from bot.texts import language_for
 from db import broadcasts as broadcasts_repo
+from db import outbox as outbox_repo
 from db.audit import append_audit
 from db.database import Database
 from db.models import Addressee, Broadcast
+
+BROADCAST = "broadcast"  # the outbox kind of a broadcast's rows (rendered by handlers.broadcast)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,9 +38,16 @@ def clean_broadcast(text: str) -> str | TextProblem:
 class BroadcastService:
     """Audiences, the broadcast record, and the background sends in flight."""
 
-    def __init__(self, db: Database, clock: Clock, staff: frozenset[int] = frozenset()) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        queued: Callable[[], None],
+        staff: frozenset[int] = frozenset(),
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._queued = queued  # the outbox's "something was queued" (after a commit)
         self._staff = staff  # "everyone" means the residents: staff are not its audience
         self._tasks: set[asyncio.Future[Any]] = set()
 
@@ -61,8 +66,13 @@ class BroadcastService:
         async with self._db.read() as conn:
             return await broadcasts_repo.audience_size(conn, tag, staff=self._staff)
 
-    async def start(self, staff_id: int, text: str, tag: str | None) -> Broadcast:
-        """Record a broadcast about to be sent, its text cleaned as ``clean_broadcast``."""
+    async def start(self, staff_id: int, text: str, tag: str | None) -> tuple[Broadcast, int]:
+        """Record a broadcast and queue it for its audience now, in one transaction.
+
+        One outbox row per recipient (``bot.services.outbox`` delivers them), so a restart
+        resumes the broadcast where it stopped and nobody gets it twice. Returns the broadcast
+        and how many it was queued for. The text is cleaned as ``clean_broadcast``.
+        """
         cleaned = clean_broadcast(text)
         if isinstance(cleaned, TextProblem):
             raise ValueError(f"broadcast text refused: {cleaned.value}")
@@ -71,6 +81,15 @@ class BroadcastService:
         async with self._db.write() as conn:
             broadcast = await broadcasts_repo.create_broadcast(
                 conn, created_by=staff_id, text=text, tag=tag, now=now
+            )
+            audience = await broadcasts_repo.audience(conn, tag, staff=self._staff)
+            queued = await outbox_repo.enqueue(
+                conn,
+                [a.user_id for a in audience],
+                BROADCAST,
+                {"broadcast": broadcast.id},
+                now=now,
+                broadcast_id=broadcast.id,
             )
             await append_audit(
                 conn,
@@ -81,47 +100,8 @@ class BroadcastService:
                 detail="all" if tag is None else f"tag {tag}",
                 now=now,
             )
-        return broadcast
-
-    async def finish(
-        self, broadcast_id: int, *, delivered: int, blocked: int, failed: int
-    ) -> Broadcast | None:
-        """Store how the broadcast went."""
-        async with self._db.write() as conn:
-            return await broadcasts_repo.finish_broadcast(
-                conn,
-                broadcast_id,
-                delivered=delivered,
-                blocked=blocked,
-                failed=failed,
-                now=self._clock(),
-            )
-
-    async def send(
-        self,
-        bot: Bot,
-        broadcast: Broadcast,
-        audience: list[Addressee],
-        render: Callable[[str], str],
-        *,
-        users: UserService,
-    ) -> DeliveryReport:
-        """Deliver ``render(lang)`` to everyone in ``audience``, then store and log the totals."""
-        recipients = [
-            Recipient(a.user_id, language_for(a.language_code, a.lang_override)) for a in audience
-        ]
-        report = await deliver(bot, recipients, lambda r: Outbound(render(r.lang)), users=users)
-        await self.finish(
-            broadcast.id, delivered=report.delivered, blocked=report.blocked, failed=report.failed
-        )
-        _LOGGER.info(
-            "broadcast %d: %d delivered, %d blocked, %d failed",
-            broadcast.id,
-            report.delivered,
-            report.blocked,
-            report.failed,
-        )
-        return report
+        self._queued()
+        return broadcast, queued
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The stored broadcast."""
@@ -133,6 +113,16 @@ class BroadcastService:
         future = asyncio.ensure_future(task)
         self._tasks.add(future)
         future.add_done_callback(self._tasks.discard)
+
+    def cancel(self) -> int:
+        """Stop the sends in flight (their rows stay in the outbox and resume at the next start).
+
+        Returns how many were running.
+        """
+        running = [task for task in self._tasks if not task.done()]
+        for task in running:
+            task.cancel()
+        return len(running)
 
     async def wait_idle(self) -> None:
         """Wait until every tracked send has finished."""

@@ -6,9 +6,11 @@ reminders and notices, and the staff broadcast. It sends through the bot, whose
 raises ``RetryAfter`` this module waits the requested time and tries again, for as long as it
 takes, so a flood-limit storm slows delivery down but never drops a message. A 403 Forbidden
 (the user blocked the bot) marks the user inactive through ``UserService.mark_unreachable``;
-inactive recipients are skipped. Connection errors are retried with a short back-off; a
-timeout is *not* retried (Telegram may have delivered the message, and a resident should not
-get it twice), nor is a 400 Bad Request: both count as failed and are logged.
+inactive recipients are skipped. Connection errors are retried with a short back-off, then
+the message is DEFERRED (the outbox sends it again later; other callers count it as not
+delivered); a timeout is *not* retried (Telegram may have delivered the message, and a
+resident should not get it twice), nor is a 400 Bad Request: both count as failed and are
+logged.
 
 Every wait (a flood limit's ``retry_after``, the network back-off) goes through the ``sleep``
 the caller passes (``Services.sleep``, ``asyncio.sleep`` in production), so tests drive
@@ -69,6 +71,7 @@ class Outcome(StrEnum):
     BLOCKED = "blocked"  # 403: the user blocked the bot; now marked inactive
     FAILED = "failed"  # Telegram refused it or timed out; logged
     SKIPPED = "skipped"  # inactive, nothing to say, or vetoed by ``before_send``
+    DEFERRED = "deferred"  # an interactive send gave up waiting out a flood: try again later
 
 
 @dataclass
@@ -79,6 +82,7 @@ class DeliveryReport:
     blocked: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0
     flood_waits: int = 0
     outcomes: dict[int, Outcome] = field(default_factory=dict)
 
@@ -90,7 +94,7 @@ class DeliveryReport:
     @property
     def total(self) -> int:
         """Recipients handled."""
-        return self.delivered + self.blocked + self.failed + self.skipped
+        return self.delivered + self.blocked + self.failed + self.skipped + self.deferred
 
 
 Render = Callable[[Recipient], Outbound | None]
@@ -109,6 +113,7 @@ async def deliver(
     before_send: BeforeSend | None = None,
     after_send: AfterSend | None = None,
     sleep: Sleep = asyncio.sleep,
+    max_flood_wait: float | None = None,
 ) -> DeliveryReport:
     """Send ``render(recipient)`` to every active recipient; return what happened."""
     report = DeliveryReport()
@@ -117,7 +122,9 @@ async def deliver(
     async def worker() -> None:
         for recipient in queue:  # one shared iterator: each recipient is taken once
             try:
-                outcome = await _handle(bot, recipient, render, users, before_send, report, sleep)
+                outcome = await _handle(
+                    bot, recipient, render, users, before_send, report, sleep, max_flood_wait
+                )
             except Exception:
                 # The claim (before_send) failed, e.g. a locked database: nothing was sent and
                 # the row is still pending, so a later run picks it up. The batch goes on.
@@ -146,6 +153,7 @@ async def _handle(
     before_send: BeforeSend | None,
     report: DeliveryReport,
     sleep: Sleep,
+    max_flood_wait: float | None,
 ) -> Outcome | None:
     if not recipient.active:
         report.add(recipient, Outcome.SKIPPED)
@@ -159,7 +167,13 @@ async def _handle(
         return None
     try:
         return await send_one(
-            bot, recipient.user_id, message, users=users, report=report, sleep=sleep
+            bot,
+            recipient.user_id,
+            message,
+            users=users,
+            report=report,
+            sleep=sleep,
+            max_flood_wait=max_flood_wait,
         )
     except Exception:
         # A bug must not stop the rest of the batch; the row is settled as failed.
@@ -175,13 +189,16 @@ async def send_one(
     users: UserService,
     report: DeliveryReport | None = None,
     sleep: Sleep = asyncio.sleep,
+    max_flood_wait: float | None = None,
 ) -> Outcome:
     """Send one message, waiting out flood limits; classify what Telegram answered."""
 
     def sending() -> Awaitable[object]:
         return bot.send_message(chat_id, message.text, reply_markup=message.markup)
 
-    return await attempt(sending, chat_id, users=users, report=report, sleep=sleep)
+    return await attempt(
+        sending, chat_id, users=users, report=report, sleep=sleep, max_flood_wait=max_flood_wait
+    )
 
 
 async def attempt(
@@ -196,7 +213,8 @@ async def attempt(
     """Run ``call()`` (one Telegram request to ``chat_id``) under the sending policy above.
 
     ``max_flood_wait`` bounds the seconds spent waiting out 429s: a send made while a person
-    waits for an answer gives up (FAILED, logged) rather than hold their chat indefinitely;
+    waits for an answer gives up (DEFERRED, logged; the outbox tries again later) rather than
+    hold their chat indefinitely;
     bulk deliveries leave it unbounded so a flood storm never drops a reminder.
     """
     network_errors = 0
@@ -209,8 +227,8 @@ async def attempt(
                 report.flood_waits += 1
             pause = _seconds(exc.retry_after)
             if max_flood_wait is not None and waited + pause > max_flood_wait:
-                _LOGGER.warning("gave up on a message after %.0f s of flood waits", waited)
-                return Outcome.FAILED
+                _LOGGER.warning("deferred a message after %.0f s of flood waits", waited)
+                return Outcome.DEFERRED
             waited += pause
             await sleep(pause)
             continue
@@ -226,8 +244,9 @@ async def attempt(
         except NetworkError as exc:
             network_errors += 1
             if network_errors > NETWORK_RETRIES:
-                _LOGGER.warning("giving up on a message after network errors: %s", exc.message)
-                return Outcome.FAILED
+                # Telegram is unreachable or failing: the outbox tries again later.
+                _LOGGER.warning("deferred a message after network errors: %s", exc.message)
+                return Outcome.DEFERRED
             await sleep(NETWORK_BACKOFF_S * network_errors)
             continue
         except TelegramError as exc:

@@ -19,6 +19,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,6 +42,7 @@ from bot.services.roles import is_staff
 from bot.settings import Settings
 from bot.texts import language_for
 from db import audit as audit_repo
+from db import outbox as outbox_repo
 from db import projects as projects_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
@@ -64,6 +66,11 @@ NAME_MAX_CHARS = 60
 NOTE_MAX_CHARS = 60
 REASON_MAX_CHARS = 500
 DUPLICATE_WINDOW = timedelta(days=1)
+# Outbox kinds (rendered by handlers.review): the staff card, the applicant's decision notice,
+# the referrer's "your referral was approved".
+REVIEW_CARD = "review.card"
+DECISION = "review.decision"
+REFERRER_TOLD = "review.referrer"
 REFERRAL_PREFIX = "ref_"
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -401,10 +408,25 @@ def referral_link(bot_username: str, code: str) -> str:
 class RegistrationService:
     """File projects, credit referrals, and record staff decisions."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, queued: Callable[[], None]
+    ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
+        self._queued = queued  # the outbox's "something was queued" (after a commit)
+
+    async def _card_to_staff(
+        self, conn: aiosqlite.Connection, review: ReviewItem, changed: tuple[Field, ...] | None
+    ) -> None:
+        """Queue the review card for every admin, in the caller's transaction (the outbox)."""
+        payload = {
+            "project": review.project.id,
+            "submission": review.submission,
+            "changed": None if changed is None else [f.value for f in changed],
+        }
+        admins = sorted(self._settings.admin_ids)
+        await outbox_repo.enqueue(conn, admins, REVIEW_CARD, payload, now=self._clock())
 
     def _local_now(self) -> datetime:
         return self._clock().astimezone(self._settings.timezone)
@@ -459,6 +481,8 @@ class RegistrationService:
             # Read on the writer: the shared reader may still hold a snapshot from before
             # this commit while another coroutine's statement is open on it.
             review = await self._review_item(conn, project)
+            await self._card_to_staff(conn, review, None)
+        self._queued()
         return Submitted(project, referral, review)
 
     async def returned_draft(self, user_id: int, project_id: int) -> Draft | ResubmitRefusal:
@@ -524,9 +548,11 @@ class RegistrationService:
             )
             assert project is not None  # read above, in this same write transaction
             review = await self._review_item(conn, project)
-        changed = tuple(
-            f for f in ANSWER_FIELDS if getattr(current, f.value) != getattr(project, f.value)
-        )
+            changed = tuple(
+                f for f in ANSWER_FIELDS if getattr(current, f.value) != getattr(project, f.value)
+            )
+            await self._card_to_staff(conn, review, changed)
+        self._queued()
         return Submitted(project, None, replace(review, changed=changed))
 
     async def decide(
@@ -584,6 +610,15 @@ class RegistrationService:
             referral = await referrals_repo.get_referral(conn, project_id) if approve else None
             referrer = referral.referrer_user_id if referral is not None else None
             teller = None if referrer is None else await users_repo.get_user(conn, referrer)
+            # The applicant (and an approved project's referrer) hear of it: the outbox.
+            if project.user_id is not None:
+                notice = {"project": project.id, "approved": approve, "reason": reason}
+                await outbox_repo.enqueue(conn, [project.user_id], DECISION, notice, now=now)
+            if referrer is not None:
+                await outbox_repo.enqueue(
+                    conn, [referrer], REFERRER_TOLD, {"project": project.id}, now=now
+                )
+        self._queued()
         return Decided(DecisionOutcome.DONE, project, _lang(applicant), referrer, _lang(teller))
 
     async def refuse_review(self, project: Project, actor_id: int, detail: str) -> None:

@@ -61,6 +61,7 @@ from handlers import (
     contact,
     errors,
     export,
+    outbox,
     privacy,
     qa,
     registration,
@@ -80,6 +81,7 @@ _LOGGER = logging.getLogger(__name__)
 
 TELEGRAM_MESSAGES_PER_SECOND = 30.0
 MAX_CONCURRENT_UPDATES = 256
+OUTBOX_GROUP = 100  # after every other group
 
 
 def build_application(
@@ -131,6 +133,10 @@ def build_application(
     )
     processor.application = app
     processor.inbox = services.inbox
+    # The outbox's wording lives with each feature's handlers; the outbox sends it.
+    services.outbox.renderers.update(
+        {**review.renderers(services), **broadcast.renderers(services)}
+    )
     for group, handler in _handlers(settings):
         if group >= 0:  # groups -2/-1 record the user and route forms (which name themselves)
             _trace(handler)
@@ -198,6 +204,8 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, MessageHandler(filters.TEXT, qa.ask)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
         (0, CallbackQueryHandler(ui.stale_button)),
+        # After whichever handler answered: send what the update's changes queued.
+        (OUTBOX_GROUP, TypeHandler(Update, outbox.flush)),
     ]
 
 
@@ -297,3 +305,4 @@ async def _post_init(app: App) -> None:
                 _LOGGER.warning("could not set staff commands for an admin: %s", exc.message)
     await trainings.start_dispatcher(app)
     await forms_router_of(app).resume(app)
+    await app.bot_data.services.outbox.start(app.job_queue)

@@ -115,7 +115,10 @@ def verify_copy(path: Path, *, full: bool) -> tuple[list[str], dict[str, int]]:
 def _verify(path: Path, *, full: bool) -> tuple[list[str], dict[str, int]]:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as copy:
         pragma = "integrity_check" if full else "quick_check"
-        found = [str(row[0]) for row in copy.execute(f"PRAGMA {pragma}")]
+        try:
+            found = [str(row[0]) for row in copy.execute(f"PRAGMA {pragma}")]
+        except sqlite3.DatabaseError as exc:  # damage bad enough that the check itself stops
+            return [str(exc)], {}
         problems = [] if found == ["ok"] else found
         if not full:
             return problems, {}

@@ -15,7 +15,6 @@ from bot.buttons import TopicButton
 from bot.context import Context
 from bot.services.registration import Draft, Submitted
 from bot.texts import Html, fmt, status_label
-from handlers import review
 from handlers.staff_guard import send_safely
 from handlers.ui import main_menu
 
@@ -42,7 +41,7 @@ async def submitted(update: Update, context: Context, result: Submitted, draft: 
                 chat_id, context.texts(update.effective_user).common.error
             ),
         )
-    await review.notify_staff(context, result.review)
+    # Staff get the card from the outbox (queued with the project, sent after this update).
 
 
 async def _confirm(update: Update, context: Context, result: Submitted, draft: Draft) -> None:

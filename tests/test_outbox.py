@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.emulator import SimUser, StoredMessage
-from bot.harness import BotHarness
+from bot.shell.emulator import SimUser, StoredMessage
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import outbox as outbox_repo
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID

@@ -2,12 +2,15 @@
 
 The dialog asks what happened, who, when, an optional photo and named or anonymous, shows a
 summary to submit, change or cancel, then forwards the complaint to every admin with 受理中 /
-已办结 buttons. For anonymous complaints nothing identifying reaches staff; see
-``bot.services.complaints`` for the design. Staff callbacks are guarded by ``staff_guard``.
+已办结 buttons (queued in the outbox with the complaint and worded by ``renderers`` when sent,
+as is a named complainant's notice of a status change, so a crash cannot lose them). For
+anonymous complaints nothing identifying reaches staff; see ``bot.services.complaints`` for
+the design. Staff callbacks are guarded by ``staff_guard``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -27,10 +30,14 @@ from bot.buttons import (
     ViewComplaintButton,
 )
 from bot.context import Context
+from bot.services import Services
 from bot.services.complaints import (
     MAX_FIELD_CHARS,
     MAX_WHAT_CHARS,
     MIN_WHAT_CHARS,
+    STAFF_CARD,
+    STAFF_PHOTO,
+    STATUS_NOTICE,
     Advance,
     ComplaintDraft,
     TooManyGuessesError,
@@ -40,8 +47,10 @@ from bot.services.complaints import (
     clean_what,
     what_problem,
 )
+from bot.services.delivery import Outbound
+from bot.services.outbox import Payload, Renderer
 from bot.services.text import normalize_lines, utf16_len
-from bot.texts import Html, Texts, fmt, get_texts, language_for, menu_labels, status_label
+from bot.texts import Html, Texts, fmt, get_texts, menu_labels, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers.forms import (
     Accept,
@@ -61,9 +70,7 @@ from handlers.forms import (
     press_then_type,
 )
 from handlers.staff_guard import (
-    for_each_staff,
     send_safely,
-    tell_user,
 )
 from handlers.ui import inline_rows, main_menu, person_label, reply_in_chunks
 
@@ -72,8 +79,9 @@ MENU_LABELS = menu_labels("btn_complaint")
 
 
 # ------------------------------------------------------------------ rendering
-def _day(context: Context, complaint: Complaint) -> str:
-    return complaint.created_at.astimezone(context.services.settings.timezone).date().isoformat()
+def _day(context: Context | Services, complaint: Complaint) -> str:
+    services = context if isinstance(context, Services) else context.services
+    return complaint.created_at.astimezone(services.settings.timezone).date().isoformat()
 
 
 def _staff_buttons(t: Texts, complaint: Complaint) -> InlineKeyboardMarkup | None:
@@ -85,16 +93,17 @@ def _staff_buttons(t: Texts, complaint: Complaint) -> InlineKeyboardMarkup | Non
     return inline_rows(buttons) if buttons else None
 
 
-async def _staff_card(context: Context, t: Texts, complaint: Complaint) -> Html:
+async def _staff_card(context: Context | Services, t: Texts, complaint: Complaint) -> Html:
     """The complaint as staff see it: an anonymous one never names anyone."""
+    services = context if isinstance(context, Services) else context.services
     who: str | Html = t.complaints.anonymous_label
-    person = await context.services.complaints.complainant(complaint)
+    person = await services.complaints.complainant(complaint)
     if person is not None:
         who = person_label(t, person.first_name, person.username, person.id)
     return fmt(
         t.complaints.staff_notice,
         ref=complaint.ref_no,
-        filed=_day(context, complaint),
+        filed=_day(services, complaint),
         who=who,
         department=complaint.department or t.privacy.none_value,
         when=complaint.happened_at_text or t.privacy.none_value,
@@ -199,7 +208,7 @@ async def _file(a: Answer) -> Outcome:
         text = fmt(t.complaints.filed_anonymous, ref=complaint.ref_no, code=filed.check_code)
         keyboard = inline_rows([(t.complaints.btn_check, check)])
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
-    await for_each_staff(context, lambda admin, st: _send_card(context, admin, st, complaint))
+    # Staff get the card from the outbox (queued with the complaint, sent after this update).
     return Finish()
 
 
@@ -418,10 +427,37 @@ async def _report(context: Context, t: Texts, outcome: Any) -> str:
         return str(fmt(c.settled, ref=complaint.ref_no))
     if outcome.notify is None:
         return str(fmt(c.changed_anonymous, ref=complaint.ref_no, status=status))
-    notify = outcome.notify
-    lang = language_for(notify.language_code, notify.lang_override)
-    await tell_user(context, notify.id, lang, lambda rt: _update_text(rt, complaint))
+    # The complainant's notice was queued with the change (the outbox sends it after this).
     return str(fmt(c.changed, ref=complaint.ref_no, status=status))
+
+
+def renderers(services: Services) -> dict[str, Renderer]:
+    """How the outbox words complaint messages (``bot.services.outbox``), from the stored
+    complaint when sent: the staff card with its buttons for the status now, its photo, and the
+    complainant's notice of the status it was changed to."""
+    complaints = services.complaints
+
+    async def card(payload: Payload, t: Texts) -> Outbound | None:
+        found = await complaints.get(int(payload["complaint"]))
+        if found is None:
+            return None
+        return Outbound(await _staff_card(services, t, found), _staff_buttons(t, found))
+
+    async def photo(payload: Payload, t: Texts) -> Outbound | None:
+        found = await complaints.get(int(payload["complaint"]))
+        if found is None or found.photo_file_id is None:
+            return None
+        caption = fmt(t.complaints.photo_caption, ref=found.ref_no)
+        return Outbound(caption, photo=found.photo_file_id)
+
+    async def status(payload: Payload, t: Texts) -> Outbound | None:
+        found = await complaints.get(int(payload["complaint"]))
+        if found is None or found.anonymous:
+            return None
+        then = replace(found, status=ComplaintStatus(payload["status"]))
+        return Outbound(_update_text(t, then))
+
+    return {STAFF_CARD: card, STAFF_PHOTO: photo, STATUS_NOTICE: status}
 
 
 def _update_text(t: Texts, complaint: Complaint) -> str:

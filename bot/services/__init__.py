@@ -93,7 +93,7 @@ async def open_services(
             users=users,
             qa=qa,
             roles=StaffRoles(settings, db, clock),
-            complaints=ComplaintService(db, clock, settings),
+            complaints=ComplaintService(db, clock, settings, outbox.queued),
             contact=ContactService(db, clock),
             privacy=PrivacyService(db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +20,7 @@ from bot.services.text import TextProblem, clean_multiline, clean_text, normaliz
 from bot.services.throttle import Throttle
 from bot.settings import Settings
 from db import complaints as repo
+from db import outbox as outbox_repo
 from db import users as users_repo
 from db.database import Database
 from db.models import Complaint, ComplaintStatus, User
@@ -28,6 +30,11 @@ MIN_WHAT_LETTERS = 3  # letters or CJK characters: emoji or punctuation alone sa
 MAX_WHAT_CHARS = 2000
 MAX_FIELD_CHARS = 200
 OPEN_LIST_LIMIT = 30
+# Outbox kinds (rendered by handlers.complaints): the staff card, its photo, the complainant's
+# notice of a status change.
+STAFF_CARD = "complaint.card"
+STAFF_PHOTO = "complaint.photo"
+STATUS_NOTICE = "complaint.status"
 REF_RE = re.compile(r"^TS-\d{4}-\d{4,}$")
 OLD_TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")  # codes before 15.11: exact, any case
 # Crockford's decoding: what a villager may write for 0 and 1, and separators they may add.
@@ -153,11 +160,14 @@ def clean_note(text: str) -> str | None:
 class ComplaintService:
     """File complaints, look them up, and let staff move them along."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, queued: Callable[[], None]
+    ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
         self._guesses = Throttle(GUESSES_PER_HOUR, 3600)
+        self._queued = queued  # the outbox's "something was queued" (after a commit)
 
     async def file(self, user_id: int, draft: ComplaintDraft) -> Filed:
         """Store ``draft``; an anonymous one keeps no trace of ``user_id``."""
@@ -174,6 +184,13 @@ class ComplaintService:
                 photo_file_id=draft.photo_file_id,
                 now=now,
             )
+            # Staff get the card (and the photo) from the outbox, queued with the complaint.
+            admins = sorted(self._settings.admin_ids)
+            ident = {"complaint": filed.complaint.id}
+            await outbox_repo.enqueue(conn, admins, STAFF_CARD, ident, now=now)
+            if draft.photo_file_id is not None:
+                await outbox_repo.enqueue(conn, admins, STAFF_PHOTO, ident, now=now)
+        self._queued()
         code = None if filed.reply_token is None else show_code(filed.reply_token)
         return Filed(filed.complaint, code)
 
@@ -244,4 +261,10 @@ class ComplaintService:
             notify = None
             if changed.user_id is not None and not changed.anonymous:
                 notify = await users_repo.get_user(conn, changed.user_id)
+                # The complainant hears of it from the outbox, queued with the change.
+                payload = {"complaint": changed.id, "status": changed.status.value}
+                await outbox_repo.enqueue(
+                    conn, [changed.user_id], STATUS_NOTICE, payload, now=self._clock()
+                )
+        self._queued()
         return StatusOutcome(Advance.CHANGED, changed, notify)

@@ -58,10 +58,11 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Outbound:
-    """One rendered message (Telegram HTML)."""
+    """One rendered message (Telegram HTML); with ``photo`` (a file id) ``text`` is its caption."""
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+    photo: str | None = None
 
 
 class Outcome(StrEnum):
@@ -194,6 +195,10 @@ async def send_one(
     """Send one message, waiting out flood limits; classify what Telegram answered."""
 
     def sending() -> Awaitable[object]:
+        if message.photo is not None:
+            return bot.send_photo(
+                chat_id, message.photo, caption=message.text, reply_markup=message.markup
+            )
         return bot.send_message(chat_id, message.text, reply_markup=message.markup)
 
     return await attempt(

@@ -135,7 +135,11 @@ def build_application(
     processor.inbox = services.inbox
     # The outbox's wording lives with each feature's handlers; the outbox sends it.
     services.outbox.renderers.update(
-        {**review.renderers(services), **broadcast.renderers(services)}
+        {
+            **review.renderers(services),
+            **broadcast.renderers(services),
+            **complaints.renderers(services),
+        }
     )
     for group, handler in _handlers(settings):
         if group >= 0:  # groups -2/-1 record the user and route forms (which name themselves)

@@ -1,0 +1,459 @@
+"""The crash test: the real bot process, killed with SIGKILL again and again under load.
+
+``python -m benchmarks.chaos [--rounds 50] [--seed 1] [--residents 12]`` runs ``python -m bot
+run`` against the HTTP Bot API emulator (``bot.shell.emulator.http``, in this process) while
+simulated residents register projects, sign up for a training (capacity 3: a waitlist) and
+file complaints, and an admin approves every card they see. Each round the bot is killed with
+SIGKILL at a random point -- after a random number of messages, *inside* the emulator's
+handling of that message (Telegram accepted it, the bot never heard back), or after a random
+time -- and started again. A last clean run lets everything drain, then it stops with SIGTERM.
+
+At the end it checks, and prints as counts:
+
+- updates: every update the emulator delivered was handled exactly once (the bot logs one
+  line per update; ``--updates report`` counts lost ones without failing, for a bot without a
+  durable inbox, issue 13.3);
+- notifications: every committed change produced its notifications -- each project a card in
+  each admin's chat, each approval a notice to the applicant, each complaint a card, every
+  outbox and training notice row settled; a message that arrived twice is allowed only when
+  the second copy says it is resent (补发: the bot died between Telegram accepting the first
+  and recording it, see ``bot.services.outbox``);
+- ``PRAGMA integrity_check`` is ok.
+
+Exit status 0 when nothing was violated, 1 otherwise. Randomness comes from ``--seed`` only;
+``tests/test_chaos.py`` runs a few rounds with kill points fixed by message count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import re
+import signal
+import sqlite3
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.shell.emulator import BotApiEmulator, StoredMessage
+from bot.shell.emulator.http import EmulatorServer, HttpSimUser
+from bot.shell.emulator.users import ButtonNotFoundError
+from bot.texts import get_texts
+
+REPO = Path(__file__).resolve().parents[1]
+TOKEN = "123456789:AAChaosTestTokenNotRealButValidShape0"
+ADMIN = 900001
+FIRST_RESIDENT = 70_001
+ZH = get_texts("zh")
+R, C, T = ZH.registration, ZH.complaints, ZH.trainings
+_UPDATE_LINE = re.compile(r"update (\d+) kind=\w+ handler=\S+ outcome=\w+ duration_ms=")
+_REF = re.compile(r"XM-\d{8}-\d{3,}")
+_COMPLAINT_REF = re.compile(r"TS-\d{8}-\d{3,}")
+SAFETY_S = 180.0  # waiting for the bot process: a safety net, never a speed claim
+
+
+@dataclass
+class Options:
+    """What to run."""
+
+    rounds: int = 50
+    seed: int = 1
+    residents: int = 12
+    settle_s: float = 10.0  # how long a simulated user waits for an answer before giving up
+    min_messages: int = 1  # a round's kill comes after min..max_messages bot messages
+    max_messages: int = 40
+    timed_kills: bool = True  # also kill after a random time (off: message counts only)
+    updates: str = "exact"  # "report": lost updates are counted, not a violation
+    workdir: Path | None = None
+
+
+@dataclass
+class Report:
+    """What the run saw; ``violations`` empty means the run passed."""
+
+    rounds: int = 0
+    kills: int = 0
+    kills_mid_send: int = 0
+    updates_delivered: int = 0
+    updates_handled: int = 0
+    updates_twice: int = 0
+    updates_lost: int = 0
+    projects: int = 0
+    approved: int = 0
+    complaints: int = 0
+    signups: int = 0
+    outbox_rows: dict[str, int] = field(default_factory=dict)
+    notices_rows: dict[str, int] = field(default_factory=dict)
+    cards_missing: int = 0
+    decisions_missing: int = 0
+    complaint_cards_missing: int = 0
+    resent_duplicates: int = 0
+    unmarked_duplicates: int = 0
+    integrity: str = ""
+    violations: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The counts, one per line."""
+        return [
+            f"rounds {self.rounds}, kills {self.kills} ({self.kills_mid_send} inside a send)",
+            f"updates delivered {self.updates_delivered}, handled {self.updates_handled}, "
+            f"twice {self.updates_twice}, lost {self.updates_lost}",
+            f"projects {self.projects} (approved {self.approved}), complaints "
+            f"{self.complaints}, training sign-ups {self.signups}",
+            f"outbox rows {dict(sorted(self.outbox_rows.items()))}, training notices "
+            f"{dict(sorted(self.notices_rows.items()))}",
+            f"missing: staff cards {self.cards_missing}, decision notices "
+            f"{self.decisions_missing}, complaint cards {self.complaint_cards_missing}",
+            f"duplicates: marked 补发 {self.resent_duplicates}, unmarked "
+            f"{self.unmarked_duplicates}",
+            f"integrity_check {self.integrity}",
+            "violations: " + ("none" if not self.violations else "; ".join(self.violations)),
+        ]
+
+
+class BotProcess:
+    """``python -m bot run`` in ``workdir``, started again after every kill."""
+
+    def __init__(self, workdir: Path, server: EmulatorServer) -> None:
+        self.workdir = workdir
+        self.server = server
+        self.proc: asyncio.subprocess.Process | None = None
+        self.runs = 0
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
+        return env | {
+            "PYTHONPATH": str(REPO),
+            "CHUANGYE_TOKEN": TOKEN,
+            "CHUANGYE_BASE_URL": self.server.url,
+            "CHUANGYE_ADMIN_IDS": str(ADMIN),
+            "CHUANGYE_DB_PATH": str(self.workdir / "bot.sqlite3"),
+        }
+
+    async def cli(self, *args: str) -> None:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", *args, cwd=self.workdir, env=self.env(),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"bot {' '.join(args)} failed: {err.decode()[-2000:]}")
+
+    async def start(self) -> None:
+        """Start the bot and wait until it polls (its start-up, outbox pass included, is done)."""
+        self.runs += 1
+        polls = self.server.emulator.calls.get("getUpdates", 0)
+        with (self.workdir / f"run-{self.runs:03d}.log").open("wb") as log:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env(),
+                stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+        async with asyncio.timeout(SAFETY_S):
+            while self.server.emulator.calls.get("getUpdates", 0) <= polls:
+                if self.proc.returncode is not None:
+                    raise RuntimeError(f"the bot exited at start:\n{self.logs()[-3000:]}")
+                await asyncio.sleep(0.02)  # another process starts; nothing to wait on
+
+    def kill(self) -> None:
+        """SIGKILL, no goodbye."""
+        if self.proc is not None and self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, signal.SIGKILL)
+
+    async def wait(self) -> int:
+        assert self.proc is not None
+        async with asyncio.timeout(SAFETY_S):
+            return await self.proc.wait()
+
+    async def terminate(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return await self.wait()
+
+    def logs(self) -> str:
+        return "".join(
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(self.workdir.glob("run-*.log"))
+        )
+
+
+class Load:
+    """Residents and an admin acting until told to stop; an unanswered step is abandoned."""
+
+    def __init__(self, server: EmulatorServer, options: Options) -> None:
+        self.server = server
+        self.options = options
+        self.stop = asyncio.Event()
+        self.rng = random.Random(options.seed)
+        self.names = 0
+        ids = range(FIRST_RESIDENT, FIRST_RESIDENT + options.residents)
+        self.residents = [server.user(uid, first_name=f"居民{uid}") for uid in ids]
+        self.admin = server.user(ADMIN, first_name="王主任")
+
+    async def run(self) -> None:
+        tasks = [self._resident(u, random.Random(self.rng.random())) for u in self.residents]
+        await asyncio.gather(self._admin(), *tasks)
+
+    async def _steps(self, user: HttpSimUser, steps: list[tuple[str, str]]) -> bool:
+        for action, value in steps:
+            if self.stop.is_set():
+                return False
+            try:
+                if action == "send":
+                    await user.send(value)
+                elif action == "press":
+                    await user.press(value)
+                else:
+                    await user.share_contact(value)
+            except ButtonNotFoundError:
+                user.settled = False
+            if not user.settled:  # the bot is down or lost this step: start over later
+                await user.send("/cancel")
+                return False
+        return True
+
+    async def _resident(self, user: HttpSimUser, rng: random.Random) -> None:
+        await self._steps(user, [("send", "/start")])
+        while not self.stop.is_set():
+            pick = rng.random()
+            if pick < 0.5:
+                self.names += 1
+                name = f"混沌项目{self.names:04d}号"
+                await self._steps(user, [
+                    ("send", "/register"), ("send", name), ("press", "木材加工"),
+                    ("press", "示例一村"), ("press", "返乡创业人员"), ("send", "50"),
+                    ("send", "12"), ("contact", "+8613800138000"),
+                    ("press", R.btn_no_referrer), ("press", R.btn_submit),
+                ])  # fmt: skip
+            elif pick < 0.8:
+                await self._steps(user, [("send", "/trainings"), ("press", "报名")])
+            else:
+                await self._steps(user, [
+                    ("send", "/complaint"), ("send", "办营业执照被要求交额外的材料费"),
+                    ("send", "镇市场监管所"), ("send", "上周三上午"), ("press", C.btn_skip),
+                    ("press", C.btn_named), ("press", C.btn_submit),
+                ])  # fmt: skip
+
+    async def _admin(self) -> None:
+        admin = self.admin
+        await self._steps(admin, [("send", "/start")])
+        while not self.stop.is_set():
+            cards = [
+                m for m in admin.bot_messages
+                if any(b.get("text") == R.btn_approve for row in m.inline_buttons for b in row)
+            ]  # fmt: skip
+            for card in cards[:5]:
+                data = next(
+                    str(b["callback_data"])
+                    for row in card.inline_buttons
+                    for b in row
+                    if b.get("text") == R.btn_approve
+                )
+                await admin.press_data(data, card)
+                if self.stop.is_set():
+                    break
+            await asyncio.sleep(0.2)  # an admin glancing at the chat now and then
+
+
+async def run(options: Options) -> Report:
+    """Run the crash test and return what it saw."""
+    report = Report()
+    rng = random.Random(options.seed)
+    with tempfile.TemporaryDirectory(prefix="chuangye-chaos-") as tmp:
+        workdir = options.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        emulator = BotApiEmulator(token=TOKEN)
+        delivered: list[int] = []
+        emulator.update_listeners.append(lambda u: delivered.append(int(u["update_id"])))
+        server = EmulatorServer(emulator, quiet=0.05, settle_timeout=options.settle_s)
+        await server.start()
+        bot = BotProcess(workdir, server)
+        try:
+            await bot.cli("db", "migrate")
+            start = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=3)
+            await bot.cli(
+                "training", "add", "--title", "电商直播培训", "--start",
+                f"{start:%Y-%m-%d} 09:00", "--place", "镇文化站", "--capacity", "3",
+            )  # fmt: skip
+            load = Load(server, options)
+            await bot.start()
+            driving = asyncio.create_task(load.run())
+            for _ in range(options.rounds):
+                await _one_round(bot, emulator, rng, options, report)
+                await bot.start()
+            load.stop.set()
+            async with asyncio.timeout(SAFETY_S):
+                await driving
+            await _drain(bot, workdir, emulator)
+            await bot.terminate()
+            _check(report, workdir, emulator, delivered, bot.logs(), options)
+        finally:
+            bot.kill()
+            await server.stop()
+    return report
+
+
+async def _one_round(
+    bot: BotProcess,
+    emulator: BotApiEmulator,
+    rng: random.Random,
+    options: Options,
+    report: Report,
+) -> None:
+    """Let the bot work until the kill point, then SIGKILL it."""
+    report.rounds += 1
+    killed = asyncio.Event()
+    if options.timed_kills and rng.random() < 0.3:
+        delay = rng.uniform(0.2, 3.0)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(killed.wait(), delay)  # the kill point is a time
+        bot.kill()
+    else:
+        left = [rng.randint(options.min_messages, options.max_messages)]
+
+        def on_message(message: StoredMessage) -> None:
+            left[0] -= 1
+            if left[0] == 0 and not killed.is_set():
+                bot.kill()  # inside the emulator's answer: Telegram took it, the bot never hears
+                killed.set()
+
+        emulator.message_listeners.append(on_message)
+        try:
+            async with asyncio.timeout(SAFETY_S):
+                while not killed.is_set() and bot.proc and bot.proc.returncode is None:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(killed.wait(), 1.0)
+                    if not killed.is_set() and _idle(emulator):
+                        break  # nothing left to send: kill it idle
+        finally:
+            emulator.message_listeners.remove(on_message)
+        report.kills_mid_send += killed.is_set()
+        bot.kill()
+    report.kills += 1
+    await bot.wait()
+
+
+def _idle(emulator: BotApiEmulator) -> bool:
+    return emulator.pending_updates == 0
+
+
+async def _drain(bot: BotProcess, workdir: Path, emulator: BotApiEmulator) -> None:
+    """A last clean run (started after the last kill): wait until every update is taken and
+    every message row settled."""
+    async with asyncio.timeout(SAFETY_S):
+        while emulator.pending_updates or _open_rows(workdir / "bot.sqlite3"):  # noqa: ASYNC110
+            await asyncio.sleep(0.1)  # the bot works in another process
+        await asyncio.sleep(1.0)  # and finishes the updates it has taken
+
+
+def _open_rows(db: Path) -> int:
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        outbox = conn.execute(
+            "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        ).fetchone()[0]
+        notices = conn.execute(
+            "SELECT count(*) FROM training_notices WHERE status IN ('pending', 'sending')"
+        ).fetchone()[0]
+    return int(outbox) + int(notices)
+
+
+def _copies(messages: list[StoredMessage], wanted: Callable[[str], bool], report: Report) -> int:
+    """How many copies of one notification a chat holds; extra copies must say 补发."""
+    found = [m for m in messages if wanted(m.text)]
+    fresh = [m for m in found if not m.text.startswith(T.late_prefix)]
+    report.resent_duplicates += max(0, len(found) - max(1, len(fresh)))
+    report.unmarked_duplicates += max(0, len(fresh) - 1)
+    return len(found)
+
+
+def _check(
+    report: Report,
+    workdir: Path,
+    emulator: BotApiEmulator,
+    delivered: list[int],
+    logs: str,
+    options: Options,
+) -> None:
+    handled = Counter(int(m[1]) for m in _UPDATE_LINE.finditer(logs))
+    report.updates_delivered = len(set(delivered))
+    report.updates_handled = len(handled)
+    report.updates_twice = sum(1 for c in handled.values() if c > 1)
+    report.updates_lost = len(set(delivered) - set(handled))
+    db = workdir / "bot.sqlite3"
+    with closing(sqlite3.connect(db)) as conn:
+        report.integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        projects = conn.execute("SELECT ref_no, status, user_id FROM projects").fetchall()
+        complaints = [r[0] for r in conn.execute("SELECT ref_no FROM complaints")]
+        report.signups = conn.execute("SELECT count(*) FROM training_signups").fetchone()[0]
+        report.outbox_rows = dict(conn.execute("SELECT status, count(*) FROM outbox GROUP BY 1"))
+        report.notices_rows = dict(
+            conn.execute("SELECT status, count(*) FROM training_notices GROUP BY 1")
+        )
+    report.projects = len(projects)
+    report.approved = sum(1 for p in projects if p[1] == "approved")
+    report.complaints = len(complaints)
+    admin = [m for m in emulator.chats[ADMIN].messages if m.from_bot]
+    for ref_no, status, user_id in projects:
+        card = _copies(admin, lambda text, r=ref_no: r in text and "新项目待审核" in text, report)
+        report.cards_missing += card == 0
+        if status == "approved" and user_id is not None:
+            chat = [m for m in emulator.chats[user_id].messages if m.from_bot]
+            approved = _copies(
+                chat, lambda text, r=ref_no: r in text and "已通过审核" in text, report
+            )
+            report.decisions_missing += approved == 0
+    for ref in complaints:
+        found = _copies(admin, lambda text, r=ref: r in text and "投诉" in text, report)
+        report.complaint_cards_missing += found == 0
+    v = report.violations
+    if report.integrity != "ok":
+        v.append(f"integrity_check: {report.integrity}")
+    if report.updates_twice:
+        v.append(f"{report.updates_twice} updates handled twice")
+    if report.updates_lost and options.updates == "exact":
+        v.append(f"{report.updates_lost} updates delivered but never handled")
+    for name in ("cards_missing", "decisions_missing", "complaint_cards_missing"):
+        if getattr(report, name):
+            v.append(f"{getattr(report, name)} {name.replace('_', ' ')}")
+    if report.unmarked_duplicates:
+        v.append(f"{report.unmarked_duplicates} duplicates not marked 补发")
+    for table, rows in (("outbox", report.outbox_rows), ("training_notices", report.notices_rows)):
+        stuck = rows.get("pending", 0) + rows.get("sending", 0) + rows.get("failed", 0)
+        if stuck:
+            v.append(f"{stuck} {table} rows not delivered")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, run, print the counts; exit 1 on a violation."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.chaos", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--residents", type=int, default=12)
+    parser.add_argument("--updates", choices=("exact", "report"), default="exact")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the files here")
+    args = parser.parse_args(argv)
+    options = Options(
+        rounds=args.rounds,
+        seed=args.seed,
+        residents=args.residents,
+        updates=args.updates,
+        workdir=args.workdir,
+    )
+    report = asyncio.run(run(options))
+    print(f"python -m benchmarks.chaos --rounds {args.rounds} --seed {args.seed}")
+    for line in report.lines():
+        print(line)
+    return 1 if report.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

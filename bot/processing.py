@@ -13,6 +13,8 @@ persistence, so an answered dialog step survives a crash, marks the update handl
 inbox, and writes one log line with the update's kind, the handler, the duration and the
 outcome - never its text or the user id. Listeners (the emulator, the health check) hear of
 every finished update.
+``after_update`` steps (the outbox's flush) run after the handlers, before the persistence
+flush.
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ class UserOrderedProcessor(BaseUpdateProcessor):
         self.application: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.inbox: Inbox | None = None
         self.listeners: list[Callable[[int], None]] = []
+        # Run after each update's handlers, under the user's lock (the outbox's flush: what the
+        # update's changes queued goes out before the update counts as handled).
+        self.after_update: list[Callable[[], Awaitable[object]]] = []
         self.last_update_at: float | None = None
         self.handled = 0
 
@@ -139,6 +144,12 @@ class UserOrderedProcessor(BaseUpdateProcessor):
                 try:
                     await coroutine
                 finally:
+                    for hook in self.after_update:
+                        try:
+                            await hook()
+                        except Exception:
+                            # What was not sent stays queued; the background run sends it.
+                            _LOGGER.exception("an after-update step failed")
                     app = self.application
                     if app is not None and app.persistence and _persistence_due(app):
                         await app.update_persistence()

@@ -5,8 +5,8 @@ broadcast) queues the message with ``db.outbox.enqueue`` inside its own write tr
 calls ``queued()`` after the commit. This deliverer sends them under the one sending policy
 (``bot.services.delivery``: flood waits, blocked users marked, each recipient's language):
 
-- ``flush`` runs at the end of every update (``handlers.outbox``), so what an update caused
-  arrives before the update counts as handled, as when handlers sent it themselves. It sends
+- ``flush`` runs at the end of every update (``UserOrderedProcessor.after_update``), so what
+  an update caused arrives before the update counts as handled, as when handlers sent it. It sends
   only direct messages (not broadcasts) and waits out at most ``INTERACTIVE_FLOOD_WAIT_S`` of
   flood limits; what it gives up on stays pending for the background run.
 - ``drain`` runs in the background (a JobQueue poll every minute, started with a pass at

@@ -61,7 +61,6 @@ from handlers import (
     contact,
     errors,
     export,
-    outbox,
     privacy,
     qa,
     registration,
@@ -81,7 +80,6 @@ _LOGGER = logging.getLogger(__name__)
 
 TELEGRAM_MESSAGES_PER_SECOND = 30.0
 MAX_CONCURRENT_UPDATES = 256
-OUTBOX_GROUP = 100  # after every other group
 
 
 def build_application(
@@ -133,6 +131,8 @@ def build_application(
     )
     processor.application = app
     processor.inbox = services.inbox
+    # After each update's handlers: send what its changes queued in the outbox.
+    processor.after_update.append(lambda: services.outbox.flush(app.bot))
     # The outbox's wording lives with each feature's handlers; the outbox sends it.
     services.outbox.renderers.update(
         {
@@ -208,8 +208,6 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, MessageHandler(filters.TEXT, qa.ask)),
         (0, MessageHandler(~filters.TEXT, start.unreadable)),
         (0, CallbackQueryHandler(ui.stale_button)),
-        # After whichever handler answered: send what the update's changes queued.
-        (OUTBOX_GROUP, TypeHandler(Update, outbox.flush)),
     ]
 
 

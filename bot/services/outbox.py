@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,8 @@ POLL_JOB = "outbox.poll"
 KICK_JOB = "outbox.kick"
 POLL_INTERVAL_S = 60.0
 BATCH = 500
+# A flush sends at most this many (an update's own are a few); more left: a background drain.
+FLUSH_LIMIT = 20
 # A message sent while someone waits for the bot's answer waits out flood limits this long.
 INTERACTIVE_FLOOD_WAIT_S = 30.0
 BROADCAST_DONE = "broadcast.done"
@@ -93,6 +95,10 @@ class Outbox:
         self.renderers: dict[str, Renderer] = {}
         self._drain_lock = asyncio.Lock()
         self._hint = True  # something may be pending (at start-up: maybe)
+        # Rows a flush or drain of this process is sending: the others leave them alone (the
+        # claim would refuse them anyway, but each refusal costs a write transaction).
+        self._taken: set[int] = set()
+        self._draining: asyncio.Future[DeliveryReport] | None = None
 
     def queued(self) -> None:
         """A transaction that queued messages has committed: the next flush looks."""
@@ -117,10 +123,25 @@ class Outbox:
             return DeliveryReport()
         self._hint = False
         async with self._db.read() as conn:
-            rows = await repo.pending(conn, limit=BATCH, direct_only=True)
-        if len(rows) == BATCH:
+            found = await repo.pending(conn, limit=2 * FLUSH_LIMIT, direct_only=True)
+        rows = [r for r in found if r.id not in self._taken][:FLUSH_LIMIT]
+        if len(found) > len(rows):
+            # A burst (many updates at once): the rest goes out in the background, so one
+            # resident's update does not carry everyone's messages.
             self._hint = True
+            self._background(self.drain(bot))
         return await self._send(bot, rows, INTERACTIVE_FLOOD_WAIT_S)
+
+    def _background(self, run: Coroutine[Any, Any, DeliveryReport]) -> None:
+        if self._draining is not None and not self._draining.done():
+            run.close()  # one background drain at a time sends everything pending
+            return
+        self._draining = asyncio.ensure_future(run)
+
+    async def wait_idle(self) -> None:
+        """Wait for a background drain started by a flush (tests, shutdown)."""
+        if self._draining is not None:
+            await asyncio.gather(self._draining, return_exceptions=True)
 
     async def drain(self, bot: Bot) -> DeliveryReport:
         """Send everything pending (broadcasts too), then record finished broadcasts."""
@@ -171,6 +192,19 @@ class Outbox:
     async def _send(
         self, bot: Bot, rows: list[OutboxRow], max_flood_wait: float | None
     ) -> DeliveryReport:
+        rows = [r for r in rows if r.id not in self._taken]
+        ids = {r.id for r in rows}
+        self._taken |= ids
+        try:
+            return await self._send_rows(bot, rows, max_flood_wait)
+        finally:
+            self._taken -= ids
+
+    async def _send_rows(
+        self, bot: Bot, rows: list[OutboxRow], max_flood_wait: float | None
+    ) -> DeliveryReport:
+        if not rows:
+            return DeliveryReport()
         ready, skipped = await self._render(rows)
         if skipped:
             async with self._db.write() as conn:

@@ -107,6 +107,8 @@ async def running_bot(
                 if app.updater is not None and app.updater.running:
                     await app.updater.stop()
                 await app.stop()
+                # A burst's background outbox sends finish while the bot can still send.
+                await services.outbox.wait_idle()
     finally:
         if gateway is not None:
             await gateway.close()

@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.services.broadcast import BROADCAST, MAX_BROADCAST_CHARS, clean_broadcast
 from bot.services.delivery import Outbound
 from bot.services.outbox import BROADCAST_DONE, Payload, Renderer
-from bot.services.text import TextProblem, normalize_lines, utf16_len
+from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt
 from db.models import Broadcast
 from handlers.forms import (

@@ -39,8 +39,9 @@ from bot.services.registration import (
     ReviewItem,
     format_wan,
 )
-from bot.services.text import TextProblem, clean_text
+from bot.services.text import clean_text
 from bot.texts import Html, Texts, fmt, status_label
+from bot.vocabulary import TextProblem
 from db.models import Project, ProjectStatus
 from handlers.forms import (
     Accept,
@@ -81,9 +82,8 @@ def card(t: Texts, item: ReviewItem) -> Html:
         else fmt(r.staff_new_header, ref_no=p.ref_no)
     )
     if item.changed is not None:  # the card sent as the project is resubmitted
-        labels = dict(r.field_labels)
         if item.changed:
-            names = t.common.list_separator.join(labels[f.value] for f in item.changed)
+            names = t.common.list_separator.join(r.field_labels[f] for f in item.changed)
             change = fmt(r.staff_changed, fields=names)
         else:
             change = fmt(r.staff_unchanged)

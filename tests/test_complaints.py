@@ -14,6 +14,7 @@ import pytest
 from bot import callbacks
 from bot.buttons import FormButton
 from bot.clock import FakeClock
+from bot.services.export import ExportFormat, ExportKind
 from bot.settings import Limits, Settings
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness, bot_harness
@@ -140,7 +141,6 @@ async def test_anonymous_complaint_never_reveals_the_complainant(
     assert (await stranger.send(f"/complaint_status {ref}")).last.text == C.check_unknown
 
     # Exports (the staff's complaint sheet) carry no identity either.
-    from bot.services.export import ExportFormat, ExportKind
 
     exported = await harness.running.services.exports.export(
         ExportKind.COMPLAINTS, ExportFormat.CSV, ZH, actor_id=ADMIN_ID

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from bot.services.numbers import NumberProblem, parse_index, parse_number
-from bot.services.registration import Problem, choose, parse_jobs, parse_phone
+from bot.services.registration import choose, parse_jobs, parse_phone
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from bot.vocabulary import Problem
 from tests.dialog_state import draft_of
 
 ZH = get_texts("zh")

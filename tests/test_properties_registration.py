@@ -23,16 +23,16 @@ from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
-    Problem,
     choose,
     parse_investment,
     parse_jobs,
     parse_phone,
 )
-from bot.services.text import TextProblem, clean_text
+from bot.services.text import clean_text
 from bot.settings import Limits, Settings
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from bot.vocabulary import Problem, TextProblem
 from db import projects as projects_repo
 from handlers.registration.form import CONFIRM_INVESTMENT_WAN
 from tests.hostile_text import hostile_text, watching

@@ -14,8 +14,8 @@ from __future__ import annotations
 from hypothesis import example, given
 
 from bot.services.broadcast import MAX_BROADCAST_CHARS, clean_broadcast
-from bot.services.text import TextProblem
 from bot.shell.harness import BotHarness
+from bot.vocabulary import TextProblem
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import draft_of
 from tests.hostile_text import hostile_text, watching

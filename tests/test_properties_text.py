@@ -26,12 +26,13 @@ from bot.services.broadcast import clean_broadcast
 from bot.services.complaints import clean_note
 from bot.services.contact import clean_message, clean_reply
 from bot.services.registration import REASON_MAX_CHARS
-from bot.services.text import TextProblem, clean_text
+from bot.services.text import clean_text
 from bot.services.trainings import TrainingDraft, clean_field, split_tags
 from bot.settings import Limits, Settings
 from bot.shell.emulator.users import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from bot.vocabulary import TextProblem
 from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import projects as projects_repo

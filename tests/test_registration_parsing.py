@@ -10,7 +10,6 @@ import pytest
 from bot.services.registration import (
     Draft,
     Field,
-    Problem,
     choose,
     format_wan,
     mask_phone,
@@ -19,6 +18,7 @@ from bot.services.registration import (
     parse_phone,
     referral_link,
 )
+from bot.vocabulary import Problem
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.services.registration import NAME_MAX_CHARS
-from bot.services.text import (
-    TextProblem,
-    clean_multiline,
-    clean_text,
-    normalize_line,
-    normalize_lines,
-)
+from bot.services.text import clean_multiline, clean_text, normalize_line, normalize_lines
 from bot.shell.emulator.html import parse_html, utf16_len
+from bot.vocabulary import TextProblem
 from handlers.ui import chunk_html, echo
 from tests.hostile_text import hostile_text
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.clock import Clock
-from bot.services.text import TextProblem, clean_multiline
+from bot.services.text import clean_multiline
 from db import broadcasts as broadcasts_repo
 from db import outbox as outbox_repo
 from db.audit import append_audit

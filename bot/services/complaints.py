@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.services.text import TextProblem, clean_multiline, clean_text, normalize_lines
+from bot.services.text import clean_multiline, clean_text, normalize_lines
 from bot.services.throttle import Throttle
 from bot.settings import Settings
+from bot.vocabulary import TextProblem
 from db import complaints as repo
 from db import outbox as outbox_repo
 from db import users as users_repo

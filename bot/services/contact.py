@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.services.text import TextProblem, clean_multiline
+from bot.services.text import clean_multiline
 from bot.texts import language_for
+from bot.vocabulary import TextProblem
 from db import contact_messages as repo
 from db import users as users_repo
 from db.audit import append_audit

@@ -41,6 +41,7 @@ from bot.services.numbers import (
 from bot.services.roles import is_staff
 from bot.settings import Settings
 from bot.texts import language_for
+from bot.vocabulary import Problem, ResubmitRefusal
 from db import audit as audit_repo
 from db import outbox as outbox_repo
 from db import projects as projects_repo
@@ -74,22 +75,6 @@ REFERRER_TOLD = "review.referrer"
 REFERRAL_PREFIX = "ref_"
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-
-
-class Problem(StrEnum):
-    """Why a typed answer was not accepted (each has its own message in the texts)."""
-
-    EMPTY = "empty"
-    INVISIBLE = "invisible"
-    TOO_LONG = "too_long"
-    NOT_A_NUMBER = "not_a_number"
-    NEGATIVE = "negative"
-    ZERO = "zero"
-    TOO_LARGE = "too_large"
-    NOT_WHOLE = "not_whole"
-    BAD_PHONE = "bad_phone"
-    BAD_DIGITS = "bad_digits"  # digits of a script other than ASCII, full width or Chinese
-    NOT_A_CHOICE = "not_a_choice"
 
 
 # The answers a registration collects (db.models declares them once), in the dialog's order.
@@ -310,13 +295,6 @@ class Duplicate:
     """The same user filed a project with this name recently; ask before filing again."""
 
     existing: Project
-
-
-class ResubmitRefusal(StrEnum):
-    """Why a returned project cannot be changed and resubmitted (now)."""
-
-    NOT_FOUND = "not_found"  # no such project, or not the user's own
-    NOT_RETURNED = "not_returned"  # already resubmitted, approved or withdrawn
 
 
 @dataclass(frozen=True, slots=True)

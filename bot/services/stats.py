@@ -25,7 +25,14 @@ from db import referrals as referrals_repo
 from db import stats as stats_repo
 from db.attendance import AttendanceCounts
 from db.database import Database
-from db.models import DecisionCounts, ProjectStats, ReferralCounts, SignupCounts, SignupStatus
+from db.models import (
+    DecisionCounts,
+    ProjectStats,
+    ProjectStatus,
+    ReferralCounts,
+    SignupCounts,
+    SignupStatus,
+)
 
 # A phone shows about 32 monospace columns; longer labels are cut with an ellipsis.
 LABEL_COLUMNS = 16
@@ -281,13 +288,12 @@ def render_report(t: Texts, report: StatsReport, town: TownSettings | None = Non
     industries and applicant types named in ``t``'s language where ``town`` has names for it."""
     s = t.stats
     p = report.projects
-    status_names = dict(t.statuses.projects)
     blocks: list[str] = [fmt(s.title, period=period_label(t, report.period))]
     blocks.append(
         fmt(s.projects_header, total=p.total)
         + "\n"
         + table(
-            [(status_names.get(k, k), share(n, p.total)) for k, n in p.by_status]
+            [(status_label(t, ProjectStatus(k)), share(n, p.total)) for k, n in p.by_status]
             + [(s.investment, _money(p.investment_wan)), (s.jobs, str(p.jobs))]
         )
     )

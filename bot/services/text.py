@@ -10,19 +10,11 @@ are listed in docs/architecture.md, "Typed text". Pure: no I/O, no ``telegram``.
 from __future__ import annotations
 
 import unicodedata
-from enum import StrEnum
+
+from bot.vocabulary import TextProblem
 
 # Categories that show nothing by themselves: format marks, separators, combining marks.
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
-
-
-class TextProblem(StrEnum):
-    """Why a typed text cannot be stored (values match the registration error texts)."""
-
-    EMPTY = "empty"
-    INVISIBLE = "invisible"
-    TOO_SHORT = "too_short"
-    TOO_LONG = "too_long"
 
 
 def utf16_len(text: str) -> int:

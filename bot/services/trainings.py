@@ -16,8 +16,9 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.clock import Clock
-from bot.services.text import TextProblem, check, normalize_line, normalize_lines, utf16_len
+from bot.services.text import check, normalize_line, normalize_lines, utf16_len
 from bot.settings import Settings
+from bot.vocabulary import TextProblem
 from db import trainings as repo
 from db.audit import append_audit
 from db.database import Database

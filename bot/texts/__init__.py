@@ -48,13 +48,13 @@ def menu_labels(attribute: str) -> list[str]:
 def status_label(t: Texts, status: Status) -> str:
     """The status's one label in ``t``'s language (``t.statuses``), the same on every screen."""
     s = t.statuses
-    table = {
-        ProjectStatus: s.projects,
-        ComplaintStatus: s.complaints,
-        TrainingStatus: s.trainings,
-        SignupStatus: s.signups,
-    }[type(status)]
-    return dict(table)[status.value]
+    if isinstance(status, ProjectStatus):
+        return s.projects[status]
+    if isinstance(status, ComplaintStatus):
+        return s.complaints[status]
+    if isinstance(status, TrainingStatus):
+        return s.trainings[status]
+    return s.signups[status]
 
 
 def get_texts(lang: str) -> Texts:

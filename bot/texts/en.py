@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts.markup import table
 from bot.texts.sections import (
     AttendanceTexts,
     BroadcastTexts,
@@ -19,6 +20,15 @@ from bot.texts.sections import (
     TrainingTexts,
     UnansweredTexts,
     WebTexts,
+)
+from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from db.models import (
+    ComplaintStatus,
+    ProjectField,
+    ProjectStatus,
+    ReferralRefusal,
+    SignupStatus,
+    TrainingStatus,
 )
 
 COMMON = CommonTexts(
@@ -593,8 +603,15 @@ EXPORT = ExportTexts(
         "Resolution",
         "Updated on",
     ),
-    decisions=(("answer", "Answered"), ("ambiguous", "Ambiguous"), ("abstain", "Unanswered")),
-    feedback=(("up", "👍"), ("down", "👎")),
+    decisions=(
+        ("answer", "Answered"),
+        ("ambiguous", "Ambiguous"),
+        ("abstain", "Unanswered"),
+    ),
+    feedback=(
+        ("up", "👍"),
+        ("down", "👎"),
+    ),
     yes="yes",
     no="no",
     anonymous="(anonymous)",
@@ -898,15 +915,18 @@ REGISTRATION = RegistrationTexts(
     btn_referrer_keep="✅ Yes",
     btn_no_referrer="No referrer",
     phone_saved="Phone: <b>{phone}</b> ✓",
-    field_labels=(
-        ("name", "Project name"),
-        ("industry", "Industry"),
-        ("village", "Village"),
-        ("applicant_type", "Applicant"),
-        ("investment_wan", "Investment"),
-        ("jobs", "New jobs"),
-        ("phone", "Phone"),
-        ("referrer", "Referrer"),
+    field_labels=table(
+        {
+            ProjectField.NAME: "Project name",
+            ProjectField.INDUSTRY: "Industry",
+            ProjectField.VILLAGE: "Village",
+            ProjectField.APPLICANT_TYPE: "Applicant",
+            ProjectField.INVESTMENT: "Investment",
+            ProjectField.JOBS: "New jobs",
+            ProjectField.PHONE: "Phone",
+            ProjectField.REFERRER: "Referrer",
+        },
+        ProjectField,
     ),
     summary=(
         "<b>Please check your registration</b>\n\nProject name: {name}\nIndustry: {industry}\n"
@@ -938,28 +958,46 @@ REGISTRATION = RegistrationTexts(
     ),
     btn_tax_rebate="Tax rebate for new projects",
     referral_credited="🤝 {name} is recorded as the referrer of this project.",
-    referral_refused=(
-        ("self_referral", "No referrer recorded: you cannot refer your own project."),
-        ("already_credited", "No referrer recorded: this project already has one."),
-        ("unknown_referrer", "No referrer recorded: that person is no longer registered."),
-        ("unknown_project", "No referrer recorded: the project was not found."),
+    referral_refused=table(
+        {
+            ReferralRefusal.SELF_REFERRAL: (
+                "No referrer recorded: you cannot refer your own project."
+            ),
+            ReferralRefusal.ALREADY_CREDITED: (
+                "No referrer recorded: this project already has one."
+            ),
+            ReferralRefusal.UNKNOWN_REFERRER: (
+                "No referrer recorded: that person is no longer registered."
+            ),
+            ReferralRefusal.UNKNOWN_PROJECT: "No referrer recorded: the project was not found.",
+        },
+        ReferralRefusal,
     ),
     step_name_edit="Please type the new <b>project name</b> (up to {limit} characters).",
     choice_gone="The options for “{label}” have changed and your choice is no longer among "
     "them; please choose again.",
     stale_button="This button has expired.",
-    errors=(
-        ("empty", "That was empty; please type it again."),
-        ("invisible", "I see no visible characters; please type it again."),
-        ("too_long", "At most {limit} characters; yours has {length}. Please shorten it."),
-        ("not_a_number", "Please type a number, e.g. 50 or 1.5."),
-        ("negative", "It cannot be negative; please type it again."),
-        ("zero", "It must be more than 0; please type it again."),
-        ("too_large", "That is too large (at most {maximum}); please check it."),
-        ("not_whole", "Please type a whole number, e.g. 8."),
-        ("bad_phone", "That is not a valid mobile number: type 11 digits, e.g. 13800138000."),
-        ("not_a_choice", "Please choose with the buttons below."),
-        ("bad_digits", "Please use ordinary digits (0-9) or Chinese numerals, e.g. 50 or 五十."),
+    errors=table(
+        {
+            Problem.EMPTY: "That was empty; please type it again.",
+            Problem.INVISIBLE: "I see no visible characters; please type it again.",
+            Problem.TOO_LONG: "At most {limit} characters; yours has {length}. Please shorten it.",
+            Problem.NOT_A_NUMBER: "Please type a number, e.g. 50 or 1.5.",
+            Problem.NEGATIVE: "It cannot be negative; please type it again.",
+            Problem.ZERO: "It must be more than 0; please type it again.",
+            Problem.TOO_LARGE: "That is too large (at most {maximum}); please check it.",
+            Problem.NOT_WHOLE: "Please type a whole number, e.g. 8.",
+            Problem.BAD_PHONE: (
+                "That is not a valid mobile number: type 11 digits, e.g. 13800138000."
+            ),
+            Problem.NOT_A_CHOICE: "Please choose with the buttons below.",
+            Problem.BAD_DIGITS: (
+                "Please use ordinary digits (0-9) or Chinese numerals, e.g. 50 or 五十."
+            ),
+            TextProblem.TOO_SHORT: "That is too short; please write a little more.",
+        },
+        Problem,
+        TextProblem,
     ),
     error_name_too_long=(
         "A project name has at most {limit} characters; yours has {length}. Please shorten it."
@@ -1063,13 +1101,15 @@ REGISTRATION = RegistrationTexts(
         "The town's entrepreneurship office will review it again and tell you the result "
         "here. Send /myprojects to follow it."
     ),
-    resubmit_refused=(
-        ("not_found", "This project does not exist, or it is not yours."),
-        (
-            "not_returned",
-            "This project is not returned any more, so there is nothing to resubmit. "
-            "Send /myprojects to see where it stands.",
-        ),
+    resubmit_refused=table(
+        {
+            ResubmitRefusal.NOT_FOUND: "This project does not exist, or it is not yours.",
+            ResubmitRefusal.NOT_RETURNED: (
+                "This project is not returned any more, so there is nothing to resubmit. "
+                "Send /myprojects to see where it stands."
+            ),
+        },
+        ResubmitRefusal,
     ),
     my_projects_returned="Returned projects can be corrected and resubmitted:",
     staff_resubmitted_header=(
@@ -1081,18 +1121,38 @@ REGISTRATION = RegistrationTexts(
 )
 
 STATUSES = StatusTexts(
-    projects=(
-        ("submitted", "Pending review"),
-        ("approved", "Approved"),
-        ("returned", "Returned"),
-        ("withdrawn", "Withdrawn"),
+    projects=table(
+        {
+            ProjectStatus.SUBMITTED: "Pending review",
+            ProjectStatus.APPROVED: "Approved",
+            ProjectStatus.RETURNED: "Returned",
+            ProjectStatus.WITHDRAWN: "Withdrawn",
+        },
+        ProjectStatus,
     ),
-    complaints=(("received", "Received"), ("handling", "Being handled"), ("resolved", "Resolved")),
-    trainings=(("scheduled", "As planned"), ("moved", "Rescheduled"), ("cancelled", "Cancelled")),
-    signups=(
-        ("signed", "Signed up"),
-        ("waitlisted", "Waitlisted"),
-        ("cancelled", "Sign-up cancelled"),
+    complaints=table(
+        {
+            ComplaintStatus.RECEIVED: "Received",
+            ComplaintStatus.HANDLING: "Being handled",
+            ComplaintStatus.RESOLVED: "Resolved",
+        },
+        ComplaintStatus,
+    ),
+    trainings=table(
+        {
+            TrainingStatus.SCHEDULED: "As planned",
+            TrainingStatus.MOVED: "Rescheduled",
+            TrainingStatus.CANCELLED: "Cancelled",
+        },
+        TrainingStatus,
+    ),
+    signups=table(
+        {
+            SignupStatus.SIGNED: "Signed up",
+            SignupStatus.WAITLISTED: "Waitlisted",
+            SignupStatus.CANCELLED: "Sign-up cancelled",
+        },
+        SignupStatus,
     ),
 )
 

@@ -5,7 +5,18 @@ Add a field here, then fill it in ``zh.py`` and ``en.py`` (mypy fails until both
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from db.models import (
+    ComplaintStatus,
+    ProjectField,
+    ProjectStatus,
+    ReferralRefusal,
+    SignupStatus,
+    TrainingStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,7 +528,7 @@ class RegistrationTexts:
     btn_referrer_keep: str
     btn_no_referrer: str
     phone_saved: str  # {phone}
-    field_labels: tuple[tuple[str, str], ...]  # (Field value, label)
+    field_labels: Mapping[ProjectField, str]  # (Field value, label)
     summary: str  # {name} {industry} {village} {applicant_type} {investment} {jobs} ...
     privacy: str
     referrer_none: str
@@ -529,11 +540,11 @@ class RegistrationTexts:
     submitted: str  # {ref_no}
     btn_tax_rebate: str  # the title of knowledge topic ``tax-rebate``
     referral_credited: str  # {name}
-    referral_refused: tuple[tuple[str, str], ...]  # (ReferralRefusal value, text)
+    referral_refused: Mapping[ReferralRefusal, str]  # (ReferralRefusal value, text)
     step_name_edit: str  # {limit}
     choice_gone: str  # {label}: the answer given is no longer among the options
     stale_button: str
-    errors: tuple[tuple[str, str], ...]  # (Problem value, text) {limit} {length} {maximum}
+    errors: Mapping[Problem | TextProblem, str]  # (Problem value, text) {limit} {length} {maximum}
     error_name_too_long: str  # {limit} {length}
     error_name_unrecognisable: str  # only emoji, digits or punctuation
     error_name_question: str  # the "name" reads as a question
@@ -575,7 +586,7 @@ class RegistrationTexts:
     resubmit_timed_out: str  # {minutes} {ref_no}
     resubmit_intro: str  # {ref_no}
     resubmitted: str  # {ref_no} {status}
-    resubmit_refused: tuple[tuple[str, str], ...]  # (ResubmitRefusal value, text)
+    resubmit_refused: Mapping[ResubmitRefusal, str]  # (ResubmitRefusal value, text)
     my_projects_returned: str
     staff_resubmitted_header: str  # {ref_no} {reason}
     staff_changed: str  # {fields}: what the resubmission changed
@@ -621,13 +632,13 @@ class WebTexts:
 class StatusTexts:
     """The one label of every status value, shown alike in the bot, /stats, /mydata and exports.
 
-    Each table is ``(enum value, label)``; ``bot.texts.status_label`` looks a status up.
+    Each table names every member of its enum; ``bot.texts.status_label`` looks a status up.
     """
 
-    projects: tuple[tuple[str, str], ...]  # ProjectStatus
-    complaints: tuple[tuple[str, str], ...]  # ComplaintStatus
-    trainings: tuple[tuple[str, str], ...]  # TrainingStatus
-    signups: tuple[tuple[str, str], ...]  # SignupStatus
+    projects: Mapping[ProjectStatus, str]  # ProjectStatus
+    complaints: Mapping[ComplaintStatus, str]  # ComplaintStatus
+    trainings: Mapping[TrainingStatus, str]  # TrainingStatus
+    signups: Mapping[SignupStatus, str]  # SignupStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts.markup import table
 from bot.texts.sections import (
     AttendanceTexts,
     BroadcastTexts,
@@ -19,6 +20,15 @@ from bot.texts.sections import (
     TrainingTexts,
     UnansweredTexts,
     WebTexts,
+)
+from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from db.models import (
+    ComplaintStatus,
+    ProjectField,
+    ProjectStatus,
+    ReferralRefusal,
+    SignupStatus,
+    TrainingStatus,
 )
 
 COMMON = CommonTexts(
@@ -529,8 +539,15 @@ EXPORT = ExportTexts(
         "办理结果",
         "更新日期",
     ),
-    decisions=(("answer", "已回答"), ("ambiguous", "需选择"), ("abstain", "未答出")),
-    feedback=(("up", "👍"), ("down", "👎")),
+    decisions=(
+        ("answer", "已回答"),
+        ("ambiguous", "需选择"),
+        ("abstain", "未答出"),
+    ),
+    feedback=(
+        ("up", "👍"),
+        ("down", "👎"),
+    ),
     yes="是",
     no="否",
     anonymous="（匿名）",
@@ -803,15 +820,18 @@ REGISTRATION = RegistrationTexts(
     btn_referrer_keep="✅ 是",
     btn_no_referrer="没有引荐人",
     phone_saved="联系电话：<b>{phone}</b> ✓",
-    field_labels=(
-        ("name", "项目名称"),
-        ("industry", "行业"),
-        ("village", "所在村"),
-        ("applicant_type", "申请人身份"),
-        ("investment_wan", "计划投资"),
-        ("jobs", "新增岗位"),
-        ("phone", "联系电话"),
-        ("referrer", "引荐人"),
+    field_labels=table(
+        {
+            ProjectField.NAME: "项目名称",
+            ProjectField.INDUSTRY: "行业",
+            ProjectField.VILLAGE: "所在村",
+            ProjectField.APPLICANT_TYPE: "申请人身份",
+            ProjectField.INVESTMENT: "计划投资",
+            ProjectField.JOBS: "新增岗位",
+            ProjectField.PHONE: "联系电话",
+            ProjectField.REFERRER: "引荐人",
+        },
+        ProjectField,
     ),
     summary=(
         "<b>请核对登记信息</b>\n\n项目名称：{name}\n行业：{industry}\n所在村：{village}\n"
@@ -841,27 +861,35 @@ REGISTRATION = RegistrationTexts(
     ),
     btn_tax_rebate="新上项目的税收返还",
     referral_credited="🤝 已记 {name} 为本项目的引荐人。",
-    referral_refused=(
-        ("self_referral", "未记引荐人：不能引荐自己的项目。"),
-        ("already_credited", "未记引荐人：这个项目已经有引荐人了。"),
-        ("unknown_referrer", "未记引荐人：这位引荐人已不在系统中。"),
-        ("unknown_project", "未记引荐人：找不到这个项目。"),
+    referral_refused=table(
+        {
+            ReferralRefusal.SELF_REFERRAL: "未记引荐人：不能引荐自己的项目。",
+            ReferralRefusal.ALREADY_CREDITED: "未记引荐人：这个项目已经有引荐人了。",
+            ReferralRefusal.UNKNOWN_REFERRER: "未记引荐人：这位引荐人已不在系统中。",
+            ReferralRefusal.UNKNOWN_PROJECT: "未记引荐人：找不到这个项目。",
+        },
+        ReferralRefusal,
     ),
     step_name_edit="请输入新的<b>项目名称</b>（{limit} 个字以内）。",
     choice_gone="“{label}”的选项有变化，您原来选的已经不在列表里了，请重新选择。",
     stale_button="这个按钮已经过期了。",
-    errors=(
-        ("empty", "内容是空的，请重新输入。"),
-        ("invisible", "没有看到能显示的文字，请重新输入。"),
-        ("too_long", "最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
-        ("not_a_number", "请输入数字，例如 50 或 1.5。"),
-        ("negative", "不能是负数，请重新输入。"),
-        ("zero", "数值要大于 0，请重新输入。"),
-        ("too_large", "这个数太大了（最多 {maximum}），请核对后重新输入。"),
-        ("not_whole", "请输入整数，例如 8。"),
-        ("bad_phone", "这不是有效的手机号：请输入 11 位大陆手机号，例如 13800138000。"),
-        ("not_a_choice", "请点下方的按钮选择。"),
-        ("bad_digits", "请用普通数字（0-9）或中文数字输入，例如 50 或 五十。"),
+    errors=table(
+        {
+            Problem.EMPTY: "内容是空的，请重新输入。",
+            Problem.INVISIBLE: "没有看到能显示的文字，请重新输入。",
+            Problem.TOO_LONG: "最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。",
+            Problem.NOT_A_NUMBER: "请输入数字，例如 50 或 1.5。",
+            Problem.NEGATIVE: "不能是负数，请重新输入。",
+            Problem.ZERO: "数值要大于 0，请重新输入。",
+            Problem.TOO_LARGE: "这个数太大了（最多 {maximum}），请核对后重新输入。",
+            Problem.NOT_WHOLE: "请输入整数，例如 8。",
+            Problem.BAD_PHONE: "这不是有效的手机号：请输入 11 位大陆手机号，例如 13800138000。",
+            Problem.NOT_A_CHOICE: "请点下方的按钮选择。",
+            Problem.BAD_DIGITS: "请用普通数字（0-9）或中文数字输入，例如 50 或 五十。",
+            TextProblem.TOO_SHORT: "太短了，请多写几个字。",
+        },
+        Problem,
+        TextProblem,
     ),
     error_name_too_long=("项目名称最多 {limit} 个字，您输入了 {length} 个字，请缩短后重新输入。"),
     error_name_unrecognisable=(
@@ -946,12 +974,14 @@ REGISTRATION = RegistrationTexts(
         "✅ <b>项目已重新提交</b>\n登记编号：<b>{ref_no}</b>\n状态：{status}\n\n"
         "镇全民创业服务办公室会重新审核，结果会在这里通知您。发送 /myprojects 随时查看进度。"
     ),
-    resubmit_refused=(
-        ("not_found", "找不到这个项目，或者它不是您登记的。"),
-        (
-            "not_returned",
-            "这个项目现在不是“已退回”状态，不需要重新提交。发送 /myprojects 查看进度。",
-        ),
+    resubmit_refused=table(
+        {
+            ResubmitRefusal.NOT_FOUND: "找不到这个项目，或者它不是您登记的。",
+            ResubmitRefusal.NOT_RETURNED: (
+                "这个项目现在不是“已退回”状态，不需要重新提交。发送 /myprojects 查看进度。"
+            ),
+        },
+        ResubmitRefusal,
     ),
     my_projects_returned="被退回的项目可以修改后重新提交：",
     staff_resubmitted_header="🔁 <b>退回后重新提交，待审核</b> {ref_no}\n上次退回原因：{reason}",
@@ -961,15 +991,39 @@ REGISTRATION = RegistrationTexts(
 )
 
 STATUSES = StatusTexts(
-    projects=(
-        ("submitted", "待审核"),
-        ("approved", "已通过"),
-        ("returned", "已退回"),
-        ("withdrawn", "已撤回"),
+    projects=table(
+        {
+            ProjectStatus.SUBMITTED: "待审核",
+            ProjectStatus.APPROVED: "已通过",
+            ProjectStatus.RETURNED: "已退回",
+            ProjectStatus.WITHDRAWN: "已撤回",
+        },
+        ProjectStatus,
     ),
-    complaints=(("received", "已收到"), ("handling", "处理中"), ("resolved", "已办结")),
-    trainings=(("scheduled", "正常"), ("moved", "已改期"), ("cancelled", "已取消")),
-    signups=(("signed", "已报名"), ("waitlisted", "候补"), ("cancelled", "已取消报名")),
+    complaints=table(
+        {
+            ComplaintStatus.RECEIVED: "已收到",
+            ComplaintStatus.HANDLING: "处理中",
+            ComplaintStatus.RESOLVED: "已办结",
+        },
+        ComplaintStatus,
+    ),
+    trainings=table(
+        {
+            TrainingStatus.SCHEDULED: "正常",
+            TrainingStatus.MOVED: "已改期",
+            TrainingStatus.CANCELLED: "已取消",
+        },
+        TrainingStatus,
+    ),
+    signups=table(
+        {
+            SignupStatus.SIGNED: "已报名",
+            SignupStatus.WAITLISTED: "候补",
+            SignupStatus.CANCELLED: "已取消报名",
+        },
+        SignupStatus,
+    ),
 )
 
 WEB = WebTexts(

@@ -30,7 +30,6 @@ async def my_projects(update: Update, context: Context) -> None:
     if not records:
         await message.reply_text(r.my_projects_none)
         return
-    statuses = dict(t.statuses.projects)
     blocks = [fmt(r.my_projects_header, count=len(records))]
     returned = [rec.project for rec in records if rec.project.status is ProjectStatus.RETURNED]
     for record in records:
@@ -41,7 +40,7 @@ async def my_projects(update: Update, context: Context) -> None:
                 status=(
                     r.history_resubmitted
                     if i > 0 and c.status == ProjectStatus.SUBMITTED
-                    else statuses.get(c.status, c.status)
+                    else status_label(t, ProjectStatus(c.status))
                 ),
                 note=fmt(r.history_note, note=c.note) if c.note else Html(""),
             )

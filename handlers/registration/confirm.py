@@ -53,7 +53,7 @@ async def _confirm(update: Update, context: Context, result: Submitted, draft: D
     if result.referral is not None and result.referral.credited:
         lines.append(fmt(r.referral_credited, name=draft.referrer_name))
     elif result.referral is not None and result.referral.refused is not None:
-        lines.append(fmt(dict(r.referral_refused)[result.referral.refused.value]))
+        lines.append(fmt(r.referral_refused[result.referral.refused]))
     data = TopicButton(TAX_REBATE_TOPIC).pack()
     tax = [[InlineKeyboardButton(r.btn_tax_rebate, callback_data=data)]]
     if update.effective_chat is None:

@@ -25,9 +25,7 @@ from bot.services.registration import (
     Duplicate,
     Field,
     Incomplete,
-    Problem,
     ReferrerRefusal,
-    ResubmitRefusal,
     Submitted,
     choose,
     format_wan,
@@ -36,9 +34,10 @@ from bot.services.registration import (
     parse_jobs,
     parse_phone,
 )
-from bot.services.text import TextProblem, clean_text, normalize_line, utf16_len
+from bot.services.text import clean_text, normalize_line, utf16_len
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
+from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
 from db.models import ProjectStatus
 from handlers import review
 from handlers.forms import (
@@ -71,7 +70,7 @@ REGISTER_LABELS = menu_labels("btn_register")
 
 # ------------------------------------------------------------------ rendering
 def _label(t: Texts, field: Field) -> str:
-    return dict(t.registration.field_labels)[field.value]
+    return t.registration.field_labels[field]
 
 
 def _labelled(field: Field) -> Callable[[Texts], str]:
@@ -79,7 +78,7 @@ def _labelled(field: Field) -> Callable[[Texts], str]:
 
 
 def _problem(t: Texts, problem: Problem | TextProblem, **values: object) -> Html:
-    return fmt(dict(t.registration.errors)[problem.value], **values)
+    return fmt(t.registration.errors[problem], **values)
 
 
 def _typed_length(text: str) -> int:
@@ -422,7 +421,7 @@ async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
     else:
         result = await registration.submit(user.id, draft, allow_duplicate=allow_duplicate)
     if isinstance(result, ResubmitRefusal):  # resubmitted meanwhile, or erased
-        text = dict(a.t.registration.resubmit_refused)[result.value]
+        text = a.t.registration.resubmit_refused[result]
         await a.context.bot.send_message(user.id, text, reply_markup=main_menu(a.t))
         return Finish()
     if isinstance(result, Duplicate):
@@ -484,7 +483,7 @@ async def _open_returned(update: Update, context: Context, state: State | None) 
         else await context.services.registration.returned_draft(user.id, project_id)
     )
     if isinstance(found, ResubmitRefusal):
-        await query.answer(dict(t.registration.resubmit_refused)[found.value], show_alert=True)
+        await query.answer(t.registration.resubmit_refused[found], show_alert=True)
         return None
     if state is None and (wait := context.services.dialog_allowance(user.id)) > 0:
         await query.answer(fmt(t.common.slow_down, seconds=wait), show_alert=True)

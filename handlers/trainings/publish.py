@@ -17,7 +17,6 @@ from telegram.ext import CommandHandler
 from bot.context import Context
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.numbers import NumberProblem, parse_number
-from bot.services.text import TextProblem
 from bot.services.training_wording import error_text, moment_text, when_text
 from bot.services.trainings import (
     MAX_CAPACITY,
@@ -29,6 +28,7 @@ from bot.services.trainings import (
     window_problem,
 )
 from bot.texts import Html, Texts, fmt
+from bot.vocabulary import TextProblem
 from handlers.forms import (
     Accept,
     Answer,

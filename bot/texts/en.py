@@ -928,11 +928,10 @@ REGISTRATION = RegistrationTexts(
         },
         ProjectField,
     ),
-    summary=(
-        "<b>Please check your registration</b>\n\nProject name: {name}\nIndustry: {industry}\n"
-        "Village: {village}\nApplicant: {applicant_type}\nInvestment: {investment} × 10,000 CNY\n"
-        "New jobs: {jobs}\nPhone: {phone}\nReferrer: {referrer}\n\n{privacy}"
-    ),
+    summary_title="<b>Please check your registration</b>",
+    summary_line="{label}: {value}",
+    investment_value="{value} × 10,000 CNY",
+    jobs_value="{value}",
     privacy=(
         "🔒 We keep this and your account only to register and review the project "
         "and to contact you; /mydata shows it, /deletemydata erases it."

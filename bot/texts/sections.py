@@ -529,7 +529,10 @@ class RegistrationTexts:
     btn_no_referrer: str
     phone_saved: str  # {phone}
     field_labels: Mapping[ProjectField, str]  # (Field value, label)
-    summary: str  # {name} {industry} {village} {applicant_type} {investment} {jobs} ...
+    summary_title: str
+    summary_line: str  # {label} {value}: one line per answer (field_labels), then the privacy
+    investment_value: str  # {value}
+    jobs_value: str  # {value}
     privacy: str
     referrer_none: str
     referrer_linked: str  # {name}

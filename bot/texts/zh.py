@@ -833,11 +833,10 @@ REGISTRATION = RegistrationTexts(
         },
         ProjectField,
     ),
-    summary=(
-        "<b>请核对登记信息</b>\n\n项目名称：{name}\n行业：{industry}\n所在村：{village}\n"
-        "申请人身份：{applicant_type}\n计划投资：{investment} 万元\n新增岗位：{jobs} 个\n"
-        "联系电话：{phone}\n引荐人：{referrer}\n\n{privacy}"
-    ),
+    summary_title="<b>请核对登记信息</b>",
+    summary_line="{label}：{value}",
+    investment_value="{value} 万元",
+    jobs_value="{value} 个",
     privacy=(
         "🔒 以上信息和您的账号只用于项目登记、审核和联系您；"
         "发送 /mydata 查看，/deletemydata 删除。"

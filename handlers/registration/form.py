@@ -92,25 +92,31 @@ def _referrer_text(t: Texts, draft: Draft) -> str | Html:
     return draft.referrer_note or r.referrer_none
 
 
-def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
-    """The summary the resident checks before submitting (choices in their language)."""
+def _shown(t: Texts, draft: Draft, field: Field, town: TownSettings | None) -> str | Html:
+    """How one answer reads in the summary (a choice in the resident's language)."""
     r = t.registration
+    if field is Field.INVESTMENT:
+        return fmt(r.investment_value, value=format_wan(draft.investment_wan or 0))
+    if field is Field.JOBS:
+        return fmt(r.jobs_value, value=draft.jobs)
+    if field is Field.PHONE:
+        return mask_phone(draft.phone or "")
+    if field is Field.REFERRER:
+        return _referrer_text(t, draft)
+    value = str(getattr(draft, field.value))
+    return value if town is None else town.label(value, t.lang)
 
-    def shown(value: str | None) -> str | None:
-        return value if town is None or value is None else town.label(value, t.lang)
 
-    return fmt(
-        r.summary,
-        name=draft.name,
-        industry=shown(draft.industry),
-        village=shown(draft.village),
-        applicant_type=shown(draft.applicant_type),
-        investment=format_wan(draft.investment_wan or 0),
-        jobs=draft.jobs,
-        phone=mask_phone(draft.phone or ""),
-        referrer=_referrer_text(t, draft),
-        privacy=r.privacy,
-    )
+def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
+    """The summary the resident checks before submitting: one line per field, in order
+    (choices in their language)."""
+    r = t.registration
+    lines = [
+        fmt(r.summary_line, label=r.field_labels[f], value=_shown(t, draft, f, town))
+        for f in Field
+    ]
+    privacy = fmt("{text}", text=r.privacy)
+    return Html("\n\n".join((r.summary_title, "\n".join(lines), privacy)))
 
 
 # ------------------------------------------------------------------ the steps

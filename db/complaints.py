@@ -21,7 +21,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
 from db.audit import append_audit
-from db.models import Complaint, ComplaintStatus, StatusChange, from_row, to_db_time
+from db.models import Complaint, ComplaintStatus, from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "TS"
@@ -150,18 +150,6 @@ async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> l
         conn, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
     )
     return [from_row(Complaint, r) for r in rows]
-
-
-async def list_complaint_history(
-    conn: aiosqlite.Connection, complaint_id: int
-) -> list[StatusChange]:
-    """Every status the complaint has had, oldest first."""
-    rows = await fetch_all(
-        conn,
-        "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id",
-        (complaint_id,),
-    )
-    return [from_row(StatusChange, r) for r in rows]
 
 
 async def set_complaint_status(

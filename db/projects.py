@@ -113,12 +113,6 @@ async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | 
     return None if row is None else from_row(Project, row)
 
 
-async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
-    """The project with this reference number (``XM-2026-0001``)."""
-    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
-    return None if row is None else from_row(Project, row)
-
-
 async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Project]:
     """The user's projects, oldest first."""
     rows = await fetch_all(

@@ -597,9 +597,3 @@ async def mark_overdue_late(conn: aiosqlite.Connection, *, before: datetime) -> 
         "UPDATE reminders SET late = 1 WHERE status = 'pending' AND due_at < ? AND late = 0",
         (to_db_time(before),),
     )
-
-
-async def status_counts(conn: aiosqlite.Connection, kind: str) -> dict[str, int]:
-    """How many rows are in each status (benchmarks, health)."""
-    rows = await fetch_all(conn, f"SELECT status, count(*) FROM {_TABLES[kind]} GROUP BY status")
-    return {str(r[0]): int(r[1]) for r in rows}

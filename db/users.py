@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning
+from db._sql import execute, fetch_one, returning
 from db.models import User, from_row, to_db_time
 
 REFERRAL_CODE_LENGTH = 8
@@ -57,22 +57,10 @@ async def mark_inactive(conn: aiosqlite.Connection, user_id: int, *, now: dateti
     return await execute(conn, sql, (to_db_time(now), user_id)) == 1
 
 
-async def mark_active(conn: aiosqlite.Connection, user_id: int) -> bool:
-    """Record that the user can be messaged again; return whether they were inactive."""
-    sql = "UPDATE users SET is_active = 1, blocked_at = NULL WHERE id = ? AND is_active = 0"
-    return await execute(conn, sql, (user_id,)) == 1
-
-
 async def set_lang_override(conn: aiosqlite.Connection, user_id: int, lang: str | None) -> bool:
     """Pin the user's language (``zh``/``en``) or clear the pin; False if no such user."""
     sql = "UPDATE users SET lang_override = ? WHERE id = ?"
     return await execute(conn, sql, (lang, user_id)) == 1
-
-
-async def active_user_ids(conn: aiosqlite.Connection) -> list[int]:
-    """Ids of everyone who has not blocked the bot, ascending (broadcast audience)."""
-    rows = await fetch_all(conn, "SELECT id FROM users WHERE is_active = 1 ORDER BY id")
-    return [int(row[0]) for row in rows]
 
 
 async def get_or_create_referral_code(conn: aiosqlite.Connection, user_id: int) -> str:

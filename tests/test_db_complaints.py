@@ -12,6 +12,7 @@ import pytest
 from db import audit, complaints, users
 from db.database import Database
 from db.models import ComplaintStatus
+from tests import queries
 
 T0 = datetime(2026, 3, 1, 8, 17, 42, 123456, tzinfo=UTC)
 RESIDENT = 31415926
@@ -124,7 +125,7 @@ async def test_status_updates_history_and_audit(db: Database) -> None:
     assert resolved is not None
     assert resolved.resolution_note == "已退还并通报"
     async with db.read() as conn:
-        history = await complaints.list_complaint_history(conn, cid)
+        history = await queries.list_complaint_history(conn, cid)
         entries = await audit.list_audit(conn, target_type="complaint")
     assert [(h.status, h.actor_id) for h in history] == [
         ("received", None),

@@ -15,6 +15,7 @@ import pytest
 from db import audit, projects, questions, referrals, users
 from db.database import Database
 from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, ReferralRefusal
+from tests import queries
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 HOSTILE = [
@@ -93,14 +94,14 @@ async def test_blocked_user_is_inactive_until_they_write_again(db: Database) -> 
         assert blocked is not None
         assert not blocked.is_active
         assert blocked.blocked_at == T0
-        assert await users.active_user_ids(conn) == [2]
+        assert await queries.active_user_ids(conn) == [2]
     await add_user(db, 1)  # they /start again
     async with db.read() as conn:
-        assert await users.active_user_ids(conn) == [1, 2]
+        assert await queries.active_user_ids(conn) == [1, 2]
     async with db.write() as conn:
         await users.mark_inactive(conn, 2, now=T0)
-        assert await users.mark_active(conn, 2)
-        assert not await users.mark_active(conn, 2)
+        assert await queries.mark_active(conn, 2)
+        assert not await queries.mark_active(conn, 2)
 
 
 async def test_lang_override(db: Database) -> None:
@@ -239,8 +240,8 @@ async def test_create_get_and_list_projects(db: Database) -> None:
     assert a.status is ProjectStatus.SUBMITTED
     async with db.read() as conn:
         assert await projects.get_project(conn, a.id) == a
-        assert await projects.get_project_by_ref(conn, "XM-2026-0002") == b
-        assert await projects.get_project_by_ref(conn, "XM-2026-9999") is None
+        assert await queries.get_project_by_ref(conn, "XM-2026-0002") == b
+        assert await queries.get_project_by_ref(conn, "XM-2026-9999") is None
         assert [p.name for p in await projects.list_projects_by_user(conn, 1)] == [
             "香菇种植基地",
             "木耳",

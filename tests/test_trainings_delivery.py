@@ -18,6 +18,7 @@ from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import trainings as repo
 from handlers.trainings import dispatch
+from tests import queries
 from tests.conftest import ADMIN_ID
 
 T = get_texts("zh").trainings
@@ -201,7 +202,7 @@ async def test_cancel_from_the_cli_is_delivered_by_the_bot(
     await dispatch(bot.running.app)
     assert "培训取消" in bot.user(671).last.text
     async with db.read() as conn:
-        assert await repo.status_counts(conn, "notice") == {"sent": 1}
+        assert await queries.status_counts(conn, "notice") == {"sent": 1}
 
 
 async def test_the_jobqueue_fires_a_reminder_on_its_own(settings: Settings) -> None:

@@ -1,0 +1,45 @@
+"""Queries only tests need: what the bot itself never asks the store (moved out of db/)."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from db._sql import execute, fetch_all, fetch_one
+from db.models import Project, StatusChange, from_row
+from db.trainings import _TABLES  # which table holds each kind of delivery
+
+
+async def active_user_ids(conn: aiosqlite.Connection) -> list[int]:
+    """Ids of everyone who has not blocked the bot, ascending (broadcast audience)."""
+    rows = await fetch_all(conn, "SELECT id FROM users WHERE is_active = 1 ORDER BY id")
+    return [int(row[0]) for row in rows]
+
+
+async def mark_active(conn: aiosqlite.Connection, user_id: int) -> bool:
+    """Record that the user can be messaged again; return whether they were inactive."""
+    sql = "UPDATE users SET is_active = 1, blocked_at = NULL WHERE id = ? AND is_active = 0"
+    return await execute(conn, sql, (user_id,)) == 1
+
+
+async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
+    """The project with this reference number (``XM-2026-0001``)."""
+    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
+    return None if row is None else from_row(Project, row)
+
+
+async def list_complaint_history(
+    conn: aiosqlite.Connection, complaint_id: int
+) -> list[StatusChange]:
+    """Every status the complaint has had, oldest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id",
+        (complaint_id,),
+    )
+    return [from_row(StatusChange, r) for r in rows]
+
+
+async def status_counts(conn: aiosqlite.Connection, kind: str) -> dict[str, int]:
+    """How many rows are in each status (benchmarks, health)."""
+    rows = await fetch_all(conn, f"SELECT status, count(*) FROM {_TABLES[kind]} GROUP BY status")
+    return {str(r[0]): int(r[1]) for r in rows}

@@ -56,11 +56,6 @@ _TRACE: contextvars.ContextVar[UpdateTrace | None] = contextvars.ContextVar(
 )
 
 
-def current_trace() -> UpdateTrace | None:
-    """The trace of the update being processed in this task, if any."""
-    return _TRACE.get()
-
-
 def current_update_id() -> int | None:
     """The id of the update being processed in this task, if any (to recognise a rerun)."""
     trace = _TRACE.get()

@@ -21,7 +21,8 @@ request (an edit, a card with its photo) under it: there is one way to send.
 
 The optional hooks give callers at-most-once bookkeeping: ``before_send`` runs right before a
 message goes out and may veto it (a row already claimed elsewhere); ``after_send`` hears the
-outcome. This is the one service that imports ``telegram``: sending is its job.
+outcome. It imports ``telegram``, as do the dispatcher and the broadcast send that hand it
+the Bot: sending is their job.
 """
 
 from __future__ import annotations

@@ -78,7 +78,6 @@ from handlers.staff_guard import staff
 
 _LOGGER = logging.getLogger(__name__)
 
-TELEGRAM_MESSAGES_PER_SECOND = 30.0
 MAX_CONCURRENT_UPDATES = 256
 
 

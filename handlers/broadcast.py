@@ -21,6 +21,7 @@ from bot.services.delivery import Outbound
 from bot.services.outbox import BROADCAST_DONE, Payload, Renderer
 from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt
+from bot.vocabulary import TextProblem
 from db.models import Broadcast
 from handlers.forms import (
     Accept,

@@ -37,12 +37,11 @@ from bot.services.registration import (
     DecisionOutcome,
     Field,
     ReviewItem,
-    format_wan,
 )
 from bot.services.text import clean_text
 from bot.texts import Html, Texts, fmt, status_label
 from bot.vocabulary import TextProblem
-from db.models import Project, ProjectStatus
+from db.models import ANSWER_FIELDS, Project, ProjectField, ProjectStatus
 from handlers.forms import (
     Accept,
     Answer,
@@ -55,7 +54,7 @@ from handlers.forms import (
     press_then_type,
 )
 from handlers.staff_guard import send_safely, texts_of
-from handlers.ui import channel_note, contact_block, inline_rows
+from handlers.ui import answer_lines, channel_note, contact_block, inline_rows
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,23 +92,17 @@ def card(t: Texts, item: ReviewItem) -> Html:
 
 def _answers(t: Texts, item: ReviewItem) -> Html:
     p, r = item.project, t.registration
-    return fmt(
-        r.staff_new,
-        name=p.name or r.name_erased,
-        industry=p.industry,
-        village=p.village,
-        applicant_type=p.applicant_type,
-        investment=format_wan(p.investment_wan),
-        jobs=p.jobs,
-        phone=p.phone or r.name_erased,
-        referrer=item.referrer or r.referrer_none,
-        applicant=" · ".join(
-            part
-            for part in (item.applicant_name or r.name_erased, channel_note(t, p.user_id))
-            if part
-        ),
-        user_id=p.user_id or "-",
+    values: dict[ProjectField, object] = {f: getattr(p, f.value) for f in ANSWER_FIELDS}
+    values |= {
+        ProjectField.NAME: p.name or r.name_erased,
+        ProjectField.PHONE: p.phone or r.name_erased,
+        ProjectField.REFERRER: item.referrer or r.referrer_none,
+    }
+    name = " · ".join(
+        part for part in (item.applicant_name or r.name_erased, channel_note(t, p.user_id)) if part
     )
+    applicant = fmt(r.staff_applicant, name=name, id=p.user_id or "-")
+    return Html(f"{answer_lines(t, values)}\n{applicant}")
 
 
 def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:

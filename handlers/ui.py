@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from telegram import (
@@ -26,10 +26,12 @@ from telegram.constants import MessageLimit
 from bot.callbacks import CallbackData
 from bot.channels import is_web_user, web_number
 from bot.context import Context
+from bot.services.registration import format_wan
 from bot.services.stats import clip
 from bot.services.text import utf16_len
 from bot.settings import OfficeContact
 from bot.texts import Html, Texts, fmt
+from db.models import ProjectField
 
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 _Button = TypeVar("_Button", bound=CallbackData)
@@ -180,3 +182,20 @@ async def pressed(update: Update, context: Context, kind: type[_Button]) -> _But
     if button is None:
         await stale_button(update, context)
     return button
+
+
+def answer_lines(t: Texts, values: Mapping[ProjectField, object]) -> Html:
+    """A project's answers, one ``label: value`` line per field in the dialog's order (the
+    resident's summary and the staff's card), with the units the texts give numbers."""
+    r = t.registration
+
+    def shown(field: ProjectField) -> object:
+        value = values[field]
+        if field is ProjectField.INVESTMENT and isinstance(value, int | float):
+            return fmt(r.investment_value, value=format_wan(value))
+        if field is ProjectField.JOBS:
+            return fmt(r.jobs_value, value=value)
+        return value
+
+    lines = (fmt(r.summary_line, label=r.field_labels[f], value=shown(f)) for f in ProjectField)
+    return Html("\n".join(lines))

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.services.text import clean_multiline
+from bot.vocabulary import TextProblem
 from db import broadcasts as broadcasts_repo
 from db import outbox as outbox_repo
 from db.audit import append_audit

@@ -1041,12 +1041,7 @@ REGISTRATION = RegistrationTexts(
         "decides the amount and the conditions. Send /myreferrals to follow them."
     ),
     staff_new_header="🆕 <b>New project to review</b> {ref_no}",
-    staff_new=(
-        "Name: {name}\nIndustry: {industry}\n"
-        "Village: {village}\nApplicant type: {applicant_type}\n"
-        "Investment: {investment} × 10,000 CNY\nNew jobs: {jobs}\nPhone: {phone}\n"
-        "Referrer: {referrer}\nApplicant: {applicant} (ID {user_id})"
-    ),
+    staff_applicant="Applicant: {name} (ID {id})",
     btn_approve="✅ Approve",
     btn_return="↩️ Return",
     review_header="{count} projects await review; the oldest {shown}:",

@@ -567,7 +567,7 @@ class RegistrationTexts:
     reward_pending: str
     invite: str  # {link}
     staff_new_header: str  # {ref_no}
-    staff_new: str  # {name} ... {applicant} {user_id}: the answers under either header
+    staff_applicant: str  # {name} {id}: under the answers on the staff's card
     btn_approve: str
     btn_return: str
     review_header: str  # {count} {shown}

@@ -925,12 +925,7 @@ REGISTRATION = RegistrationTexts(
         "奖励金额和条件由镇创业办确定。发送 /myreferrals 查看进展。"
     ),
     staff_new_header="🆕 <b>新项目待审核</b> {ref_no}",
-    staff_new=(
-        "项目名称：{name}\n行业：{industry}\n"
-        "所在村：{village}\n申请人身份：{applicant_type}\n计划投资：{investment} 万元\n"
-        "新增岗位：{jobs} 个\n联系电话：{phone}\n引荐人：{referrer}\n"
-        "申请人：{applicant}（ID {user_id}）"
-    ),
+    staff_applicant="申请人：{name}（ID {id}）",
     btn_approve="✅ 通过",
     btn_return="↩️ 退回",
     review_header="待审核项目共 {count} 个，下面是最早的 {shown} 个：",

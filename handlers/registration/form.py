@@ -38,7 +38,7 @@ from bot.services.text import clean_text, normalize_line, utf16_len
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
 from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
-from db.models import ProjectStatus
+from db.models import ANSWER_FIELDS, ProjectStatus
 from handlers import review
 from handlers.forms import (
     FIELDS,
@@ -59,7 +59,7 @@ from handlers.forms import (
     entry_only,
 )
 from handlers.registration.confirm import submitted
-from handlers.ui import main_menu
+from handlers.ui import answer_lines, main_menu
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -92,31 +92,21 @@ def _referrer_text(t: Texts, draft: Draft) -> str | Html:
     return draft.referrer_note or r.referrer_none
 
 
-def _shown(t: Texts, draft: Draft, field: Field, town: TownSettings | None) -> str | Html:
-    """How one answer reads in the summary (a choice in the resident's language)."""
-    r = t.registration
-    if field is Field.INVESTMENT:
-        return fmt(r.investment_value, value=format_wan(draft.investment_wan or 0))
-    if field is Field.JOBS:
-        return fmt(r.jobs_value, value=draft.jobs)
-    if field is Field.PHONE:
-        return mask_phone(draft.phone or "")
-    if field is Field.REFERRER:
-        return _referrer_text(t, draft)
-    value = str(getattr(draft, field.value))
-    return value if town is None else town.label(value, t.lang)
-
-
 def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
     """The summary the resident checks before submitting: one line per field, in order
     (choices in their language)."""
     r = t.registration
-    lines = [
-        fmt(r.summary_line, label=r.field_labels[f], value=_shown(t, draft, f, town))
-        for f in Field
-    ]
+    values: dict[Field, object] = {f: getattr(draft, f.value) for f in ANSWER_FIELDS}
+    if town is not None:
+        for f in (Field.INDUSTRY, Field.VILLAGE, Field.APPLICANT_TYPE):
+            if isinstance(values[f], str):
+                values[f] = town.label(str(values[f]), t.lang)
+    values |= {
+        Field.PHONE: mask_phone(draft.phone or ""),
+        Field.REFERRER: _referrer_text(t, draft),
+    }
     privacy = fmt("{text}", text=r.privacy)
-    return Html("\n\n".join((r.summary_title, "\n".join(lines), privacy)))
+    return Html("\n\n".join((r.summary_title, answer_lines(t, values), privacy)))
 
 
 # ------------------------------------------------------------------ the steps

@@ -13,6 +13,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
 from db.damage import EXIT_DATABASE, DatabaseUnusableError
@@ -20,25 +21,16 @@ from db.damage import EXIT_DATABASE, DatabaseUnusableError
 EXIT_USAGE = 2
 
 Command = Callable[[argparse.Namespace, Settings], int]
+if TYPE_CHECKING:  # generic only in the stubs
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _target(parser: argparse.ArgumentParser, spec: str) -> None:
     parser.set_defaults(_target=spec)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser for every command."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bot",
-        description="创业助手 (chuangye-bot): a Telegram bot for a township's entrepreneurs.",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="TOML settings file (default: $CHUANGYE_CONFIG, else ./config.toml if present)",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _add_bot_commands(sub: Subparsers) -> None:
+    """Running the bot: ``chat``, ``run``, ``web``, ``emulator``, ``health``."""
 
     p = sub.add_parser("chat", help="chat with the real bot offline in this terminal")
     p.add_argument("--user", type=int, default=10001, help="simulated Telegram user id")
@@ -61,6 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="listen port (default: web.port, 8080)")
     _target(p, "bot.shell.cli_web:web")
 
+    p = sub.add_parser("emulator", help="serve the local Bot API emulator over HTTP (loopback)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument(
+        "--token",
+        default=None,
+        help="the bot token the emulator accepts (default: a fixed, non-secret test token)",
+    )
+    _target(p, "bot.shell.cli_emulator:serve")
+
+    p = sub.add_parser("health", help="query the running bot's health endpoint; exit 0 if ok")
+    p.add_argument("--url", default=None, help="default http://127.0.0.1:<network.health_port>")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for an answer")
+    _target(p, "bot.shell.health:health_command")
+
+
+def _add_knowledge_commands(sub: Subparsers) -> None:
+    """The knowledge base: ``ask``, ``kb check``."""
     p = sub.add_parser("ask", help="ask the knowledge base questions, one result per question")
     p.add_argument("questions", nargs="+", metavar="QUESTION")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -72,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = kb_sub.add_parser("check", help="validate the knowledge base and print a summary")
     _target(p, "bot.shell.cli_kb:check")
 
+
+def _add_data_commands(sub: Subparsers) -> None:
+    """The data: ``db migrate``, ``db backup``, ``export``."""
     dbp = sub.add_parser("db", help="database tools")
     db_sub = dbp.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     p = db_sub.add_parser("migrate", help="apply pending migrations")
@@ -87,6 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _target(p, "bot.shell.cli_db:backup")
 
+    p = sub.add_parser("export", help="export data as an Excel or CSV file")
+    p.add_argument(
+        "--what", choices=("projects", "trainings", "questions", "complaints"), required=True
+    )
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("-o", "--output", type=Path, default=None, help="output file")
+    _target(p, "bot.shell.cli_export:export")
+
+
+def _add_training_commands(sub: Subparsers) -> None:
+    """Training sessions: ``training add``, ``list``, ``cancel``."""
     tr = sub.add_parser("training", help="manage training sessions")
     tr_sub = tr.add_subparsers(dest="training_command", metavar="TRAINING_COMMAND", required=True)
     p = tr_sub.add_parser("add", help="publish a training session")
@@ -106,29 +130,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("training_id", type=int, metavar="ID")
     _target(p, "bot.shell.cli_training:cancel")
 
-    p = sub.add_parser("export", help="export data as an Excel or CSV file")
-    p.add_argument(
-        "--what", choices=("projects", "trainings", "questions", "complaints"), required=True
-    )
-    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-    p.add_argument("-o", "--output", type=Path, default=None, help="output file")
-    _target(p, "bot.shell.cli_export:export")
 
-    p = sub.add_parser("emulator", help="serve the local Bot API emulator over HTTP (loopback)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8081)
-    p.add_argument(
-        "--token",
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="创业助手 (chuangye-bot): a Telegram bot for a township's entrepreneurs.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
         default=None,
-        help="the bot token the emulator accepts (default: a fixed, non-secret test token)",
+        help="TOML settings file (default: $CHUANGYE_CONFIG, else ./config.toml if present)",
     )
-    _target(p, "bot.shell.cli_emulator:serve")
-
-    p = sub.add_parser("health", help="query the running bot's health endpoint; exit 0 if ok")
-    p.add_argument("--url", default=None, help="default http://127.0.0.1:<network.health_port>")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for an answer")
-    _target(p, "bot.shell.health:health_command")
-
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_bot_commands(sub)
+    _add_knowledge_commands(sub)
+    _add_data_commands(sub)
+    _add_training_commands(sub)
     return parser
 
 

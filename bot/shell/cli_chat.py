@@ -189,6 +189,9 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     # (reminders due at start-up, a broadcast): Telegram keeps chats, the emulator does not.
     for user_id, first_name, language_code in known_users(settings.db_path):
         emulator.ensure_chat(user_id, first_name=first_name, language_code=language_code)
+    # Telegram's update ids only grow; the bot's inbox skips an id it has seen, so a new
+    # session's updates must not start again at 1.
+    emulator.continue_update_ids(after=last_update_id(settings.db_path))
     chat = TerminalChat(emulator, args.downloads, args.lang)
     lines = _stdin_lines()
     async with bot_harness(settings, emulator=emulator, rate_limit=True):
@@ -221,6 +224,18 @@ def known_users(db_path: Path) -> list[tuple[int, str, str | None]]:
     except sqlite3.Error:  # a new or damaged file: the bot's own start-up will say so
         return []
     return [(int(i), str(name or f"用户{i}"), lang) for i, name, lang in rows]
+
+
+def last_update_id(db_path: Path) -> int:
+    """The highest update id the bot's inbox has recorded (0 for a new database)."""
+    if not db_path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            (last,) = conn.execute("SELECT COALESCE(MAX(update_id), 0) FROM inbox").fetchone()
+    except sqlite3.Error:  # a new or damaged file, or one from before the inbox
+        return 0
+    return int(last)
 
 
 def _stdin_lines() -> asyncio.Queue[str]:

@@ -610,6 +610,11 @@ class BotApiEmulator(BotApi):
             self.chats[user_id] = chat
         return chat
 
+    def continue_update_ids(self, *, after: int) -> None:
+        """Number the next updates from ``after + 1``, as Telegram does for a bot it knows."""
+        self._update_ids = itertools.count(after + 1)
+        self._processed_floor = max(self._processed_floor, after)
+
     def push_update(self, update: JSON) -> int:
         """Queue an update for the bot (getUpdates or webhook) and return its id."""
         update_id = next(self._update_ids)

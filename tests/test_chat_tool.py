@@ -61,6 +61,10 @@ def test_logs_go_to_a_file_and_earlier_users_are_reachable(tmp_path: Path) -> No
     assert "(→ 用户 2 收到一条消息" in second.stdout
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_quits_without_waiting_for_enter(tmp_path: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     environ["PYTHONPATH"] = str(REPO)
@@ -71,6 +75,9 @@ def test_ctrl_c_quits_without_waiting_for_enter(tmp_path: Path) -> None:
         stdin=subprocess.PIPE,  # kept open: nothing is ever typed
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        # A terminal delivers Ctrl-C; a shell running the suite in the background ignores
+        # SIGINT, and its children would inherit that.
+        preexec_fn=_default_sigint,
     ) as process:
         try:
             assert process.stdout is not None

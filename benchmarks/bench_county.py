@@ -257,7 +257,7 @@ async def _erase(db: Database, settings: Settings, path: Path) -> Row:
     seconds = time.perf_counter() - started
     return {
         "case": "erase the heaviest resident",
-        "erased": erased,
+        "erased": erased.erased,
         "seconds": round(seconds, 3),
         "baseline_s": round(baseline, 3),
         "ratio": round(seconds / baseline, 2),

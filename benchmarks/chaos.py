@@ -260,12 +260,19 @@ class Load:
                 if any(b.get("text") == R.btn_approve for row in m.inline_buttons for b in row)
             ]  # fmt: skip
             for card in cards[:5]:
+                # A card listed above may have been edited (decided) while an earlier one was
+                # pressed: its 通过 button is gone then.
                 data = next(
-                    str(b["callback_data"])
-                    for row in card.inline_buttons
-                    for b in row
-                    if b.get("text") == R.btn_approve
+                    (
+                        str(b["callback_data"])
+                        for row in card.inline_buttons
+                        for b in row
+                        if b.get("text") == R.btn_approve
+                    ),
+                    None,
                 )
+                if data is None:
+                    continue
                 await admin.press_data(data, card)
                 if self.stop.is_set():
                     break

@@ -170,6 +170,84 @@ class ResolveComplaintButton(OfComplaint, prefix="cpres"):
     """已办结 (opens the staff's resolution-note dialog)."""
 
 
+# -- trainings (handlers.trainings) -----------------------------------------------------------
+
+
+class TrainingButton(CallbackData, prefix="tr"):
+    """The residents' training buttons (and 🛠 for staff)."""
+
+
+class OfSession(TrainingButton, prefix=None):
+    """A training button about one session."""
+
+    training_id: int
+
+
+class JoinButton(OfSession, prefix="join"):
+    """报名 (or join the waitlist)."""
+
+
+class LeaveButton(OfSession, prefix="leave"):
+    """取消报名: ask first."""
+
+
+class ConfirmLeaveButton(OfSession, prefix="leaveok"):
+    """确认取消报名."""
+
+
+class KeepSeatButton(OfSession, prefix="keepseat"):
+    """保留报名: the card as it was."""
+
+
+class CalendarButton(OfSession, prefix="ics"):
+    """The session as a calendar file."""
+
+
+class ManageButton(OfSession, prefix="adm"):
+    """🛠 the staff's view of a session."""
+
+
+class SubscriptionButton(TrainingButton, prefix="sub"):
+    """Flip one tag (its index in the settings), everything, or close the picker."""
+
+    choice: Literal["all", "done"] | int
+
+
+class TrainingStaffButton(CallbackData, prefix="trs"):
+    """The staff's buttons on a session (改期 and 改… open a dialog)."""
+
+
+class OfStaffSession(TrainingStaffButton, prefix=None):
+    """A staff button about one session."""
+
+    training_id: int
+
+
+class MoveTrainingButton(OfStaffSession, prefix="move"):
+    """改期: opens the move dialog."""
+
+
+TrainingField = Literal["title", "place", "capacity", "description", "target_group", "tags"]
+
+
+class EditTrainingButton(OfStaffSession, prefix="edit"):
+    """改地点 / 改名额 ...: opens the dialog that changes one field."""
+
+    field: TrainingField
+
+
+class CancelTrainingButton(OfStaffSession, prefix="cancel"):
+    """取消培训: ask to confirm."""
+
+
+class ConfirmCancelButton(OfStaffSession, prefix="cancelok"):
+    """Confirm cancelling the session."""
+
+
+class KeepTrainingButton(OfStaffSession, prefix="keep"):
+    """Keep the session after all."""
+
+
 # -- training attendance (handlers.attendance) ------------------------------------------------
 
 

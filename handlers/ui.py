@@ -65,6 +65,11 @@ def main_menu(t: Texts) -> ReplyKeyboardMarkup:
     )
 
 
+def button(label: str, data: CallbackData) -> InlineKeyboardButton:
+    """One inline button carrying a typed button's data."""
+    return InlineKeyboardButton(label, callback_data=data.pack())
+
+
 def inline_rows(buttons: list[tuple[str, str]], per_row: int = 2) -> InlineKeyboardMarkup:
     """Lay ``(label, callback_data)`` pairs out ``per_row`` to a row."""
     rows = [

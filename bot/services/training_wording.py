@@ -13,19 +13,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot.buttons import CalendarButton, JoinButton
 from bot.services.delivery import Outbound
 from bot.services.trainings import MAX_SESSION, Outgoing
 from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
-
-RES = "tr"  # the residents' training buttons (报名, 取消报名, 日历, 🛠)
-
-
-def button(label: str, feature: str, *args: str | int) -> InlineKeyboardButton:
-    """One inline button with versioned callback data."""
-    return InlineKeyboardButton(label, callback_data=callbacks.encode(feature, *args))
 
 
 def when_text(tt: TrainingTexts, start: datetime, end: datetime, tz: Any) -> str:
@@ -124,7 +117,8 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
     elif item.notice is NoticeKind.ANNOUNCE:
         card = SessionCard(tr, 0, 0, None, None)
         text = fmt(tt.announce, card=card_text(t, card, tz, with_seats=False))
-        markup = InlineKeyboardMarkup([[button(tt.btn_join, RES, "join", tr.id)]])
+        join = JoinButton(tr.id).pack()
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_join, callback_data=join)]])
     elif item.notice is NoticeKind.MOVED:
         old = when_text(
             tt, item.old_starts_at or tr.starts_at, item.old_starts_at or tr.starts_at, tz
@@ -137,7 +131,8 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
         text = fmt(tt.notice_cancelled, title=tr.title, when=when)
     else:
         text = fmt(tt.notice_promoted, title=tr.title, when=when, place=tr.place)
-        markup = InlineKeyboardMarkup([[button(tt.btn_calendar, RES, "ics", tr.id)]])
+        ics = CalendarButton(tr.id).pack()
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_calendar, callback_data=ics)]])
     if item.late:
         text = Html(tt.late_prefix + text + tt.late_note)
     return Outbound(text, markup)

@@ -13,11 +13,18 @@ from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks
-from bot.services.training_wording import RES
+from bot.buttons import (
+    CalendarButton,
+    ConfirmLeaveButton,
+    JoinButton,
+    KeepSeatButton,
+    LeaveButton,
+    ManageButton,
+    SubscriptionButton,
+    TrainingStaffButton,
+)
 from handlers.forms import Form
 from handlers.trainings import change, publish
-from handlers.trainings.cards import STAFF
 from handlers.trainings.residents import (
     ask_leave,
     join,
@@ -27,7 +34,7 @@ from handlers.trainings.residents import (
     my_trainings,
     send_calendar,
 )
-from handlers.trainings.staff import confirm_new_stale, manage, staff_button
+from handlers.trainings.staff import manage, staff_button
 from handlers.trainings.subscriptions import subscribe, toggle_subscription, unsubscribe
 from handlers.trainings.timers import AnyApp, arm_timer, dispatch, kick
 
@@ -47,21 +54,20 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("mytrainings", my_trainings),
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
-        CallbackQueryHandler(join, pattern=callbacks.pattern(RES, "join")),
-        CallbackQueryHandler(ask_leave, pattern=callbacks.pattern(RES, "leave")),
-        CallbackQueryHandler(leave, pattern=callbacks.pattern(RES, "leaveok")),
-        CallbackQueryHandler(keep_seat, pattern=callbacks.pattern(RES, "keepseat")),
-        CallbackQueryHandler(send_calendar, pattern=callbacks.pattern(RES, "ics")),
-        CallbackQueryHandler(toggle_subscription, pattern=callbacks.pattern(RES, "sub")),
-        CallbackQueryHandler(confirm_new_stale, pattern=callbacks.pattern(publish.FEATURE)),
+        CallbackQueryHandler(join, pattern=JoinButton.pattern()),
+        CallbackQueryHandler(ask_leave, pattern=LeaveButton.pattern()),
+        CallbackQueryHandler(leave, pattern=ConfirmLeaveButton.pattern()),
+        CallbackQueryHandler(keep_seat, pattern=KeepSeatButton.pattern()),
+        CallbackQueryHandler(send_calendar, pattern=CalendarButton.pattern()),
+        CallbackQueryHandler(toggle_subscription, pattern=SubscriptionButton.pattern()),
     ]
 
 
 def staff_buttons() -> list[BaseHandler[Any, Any, Any]]:
     """The staff's session view and its cancel buttons outside a dialog."""
     return [
-        CallbackQueryHandler(manage, pattern=callbacks.pattern(RES, "adm")),
-        CallbackQueryHandler(staff_button, pattern=callbacks.pattern(STAFF)),
+        CallbackQueryHandler(manage, pattern=ManageButton.pattern()),
+        CallbackQueryHandler(staff_button, pattern=TrainingStaffButton.pattern()),
     ]
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import callbacks
+from bot.buttons import CalendarButton, JoinButton, LeaveButton, ManageButton, OfSession
 from bot.context import Context
-from bot.services.training_wording import RES, button, card_text
+from bot.services.training_wording import card_text
 from bot.texts.sections import TrainingTexts
 from db.models import SessionCard, SignupStatus, TrainingStatus
-
-STAFF = "trs"  # staff buttons
+from handlers.ui import button, pressed
 
 
 def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> InlineKeyboardMarkup:
@@ -19,15 +18,15 @@ def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> Inlin
     row: list[InlineKeyboardButton] = []
     if card.training.status is not TrainingStatus.CANCELLED:
         if card.my_status in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
-            row.append(button(tt.btn_leave, RES, "leave", tid))
+            row.append(button(tt.btn_leave, LeaveButton(tid)))
         if card.my_status is SignupStatus.SIGNED:  # a waitlist place is no date to keep
-            row.append(button(tt.btn_calendar, RES, "ics", tid))
+            row.append(button(tt.btn_calendar, CalendarButton(tid)))
         elif card.my_status is not SignupStatus.WAITLISTED:  # waiting: no second 报名候补
             label = tt.btn_join if card.seats_left else tt.btn_join_waitlist
-            row.append(button(label, RES, "join", tid))
+            row.append(button(label, JoinButton(tid)))
     rows = [row] if row else []
     if staff:
-        rows.append([button(tt.btn_manage, RES, "adm", tid)])
+        rows.append([button(tt.btn_manage, ManageButton(tid))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -45,12 +44,7 @@ async def send_cards(update: Update, context: Context, cards: list[SessionCard])
         )
 
 
-async def query_training_id(update: Update, context: Context, action: str) -> int | None:
-    """Decode ``v1:tr:<action>:<id>``; answer a stale or forged button politely."""
-    query = update.callback_query
-    if query is None:
-        return None
-    tid = callbacks.decode_id(query.data, RES, action)
-    if tid is None:
-        await query.answer(context.texts(update.effective_user).common.stale_button, True)
-    return tid
+async def query_training_id(update: Update, context: Context, kind: type[OfSession]) -> int | None:
+    """The session of a pressed ``kind`` button; a stale or forged one is answered politely."""
+    pressed_button = await pressed(update, context, kind)
+    return None if pressed_button is None else pressed_button.training_id

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks
+from bot.buttons import EditTrainingButton, MoveTrainingButton
 from bot.context import Context
 from bot.dates import DateParseError, parse_when
 from bot.services.numbers import NumberProblem, parse_number
@@ -38,7 +38,6 @@ from handlers.forms import (
     Widget,
     entry_only,
 )
-from handlers.trainings.cards import STAFF
 from handlers.trainings.timers import arm_timer, kick
 
 
@@ -47,9 +46,9 @@ async def _open_move(update: Update, context: Context, _: State | None) -> Openi
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return None
-    tid = callbacks.decode_id(query.data, STAFF, "move")
+    button = MoveTrainingButton.unpack(query.data)
     tt = context.texts(user).trainings
-    training = await context.services.trainings.get(tid) if tid is not None else None
+    training = await context.services.trainings.get(button.training_id) if button else None
     if training is None or training.status is TrainingStatus.CANCELLED:
         await query.answer(error_text(tt, "cancelled" if training else "not_found"), True)
         return None
@@ -62,18 +61,17 @@ async def _open_edit(update: Update, context: Context, _: State | None) -> Openi
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return None
-    args = callbacks.decode(query.data, STAFF, 3)
+    button = EditTrainingButton.unpack(query.data)
     tt = context.texts(user).trainings
-    valid = args is not None and args[0] == "edit" and args[1].isdigit()
-    training = await context.services.trainings.get(int(args[1])) if args and valid else None
-    if args is None or training is None or args[2] not in dict(tt.field_names):
+    training = await context.services.trainings.get(button.training_id) if button else None
+    if button is None or training is None:
         await query.answer(context.texts(user).common.stale_button, True)
         return None
     if training.status is TrainingStatus.CANCELLED:
         await query.answer(error_text(tt, "cancelled"), True)
         return None
     await query.answer()
-    return Opening({"id": training.id, "field": args[2]}, "value")
+    return Opening({"id": training.id, "field": button.field}, "value")
 
 
 async def _value_question(ask: Ask) -> str:
@@ -193,8 +191,8 @@ STEPS = (
 
 def form() -> Form:
     """The staff's change of a session (entries: 改期 and the 改… buttons of the staff view)."""
-    move = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(STAFF, "move"))
-    edit = CallbackQueryHandler(entry_only, pattern=callbacks.pattern(STAFF, "edit"))
+    move = CallbackQueryHandler(entry_only, pattern=MoveTrainingButton.pattern())
+    edit = CallbackQueryHandler(entry_only, pattern=EditTrainingButton.pattern())
     opening: Any = (Entry(move, _open_move), Entry(edit, _open_edit))
     return Form(
         name="training_manage",

@@ -5,13 +5,21 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
+from bot.buttons import (
+    CalendarButton,
+    ConfirmLeaveButton,
+    JoinButton,
+    KeepSeatButton,
+    LeaveButton,
+)
 from bot.context import Context
-from bot.services.training_wording import RES, button, card_text, reminders_text, when_text
+from bot.services.training_wording import card_text, reminders_text, when_text
 from bot.services.trainings import SignupOutcome, calendar_file
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
 from handlers.trainings.cards import card_keyboard, query_training_id, send_cards
 from handlers.trainings.timers import arm_timer, kick
+from handlers.ui import button
 
 
 async def list_trainings(update: Update, context: Context) -> None:
@@ -45,7 +53,7 @@ async def my_trainings(update: Update, context: Context) -> None:
 async def join(update: Update, context: Context) -> None:
     """Sign the user up (or waitlist them) and refresh the card."""
     query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, "join")
+    tid = await query_training_id(update, context, JoinButton)
     if query is None or user is None or tid is None:
         return
     tt = context.texts(user).trainings
@@ -93,7 +101,7 @@ async def _confirm_signup(
 async def ask_leave(update: Update, context: Context) -> None:
     """取消报名: ask first on the card itself (the seat goes to the waitlist at once)."""
     query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, "leave")
+    tid = await query_training_id(update, context, LeaveButton)
     if query is None or user is None or tid is None:
         return
     tt = context.texts(user).trainings
@@ -101,8 +109,8 @@ async def ask_leave(update: Update, context: Context) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button(tt.btn_confirm_leave, RES, "leaveok", tid),
-                button(tt.btn_keep_seat, RES, "keepseat", tid),
+                button(tt.btn_confirm_leave, ConfirmLeaveButton(tid)),
+                button(tt.btn_keep_seat, KeepSeatButton(tid)),
             ]
         ]
     )
@@ -121,7 +129,7 @@ async def ask_leave(update: Update, context: Context) -> None:
 async def keep_seat(update: Update, context: Context) -> None:
     """保留报名: the card as it was."""
     query = update.callback_query
-    tid = await query_training_id(update, context, "keepseat")
+    tid = await query_training_id(update, context, KeepSeatButton)
     if query is None or tid is None:
         return
     await query.answer()
@@ -131,7 +139,7 @@ async def keep_seat(update: Update, context: Context) -> None:
 async def leave(update: Update, context: Context) -> None:
     """Withdraw the user's seat or waitlist place (confirmed); whoever moves up is told."""
     query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, "leaveok")
+    tid = await query_training_id(update, context, ConfirmLeaveButton)
     if query is None or user is None or tid is None:
         return
     tt = context.texts(user).trainings
@@ -168,7 +176,7 @@ async def _refresh_card(update: Update, context: Context, tid: int) -> SessionCa
 async def send_calendar(update: Update, context: Context) -> None:
     """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    tid = await query_training_id(update, context, "ics")
+    tid = await query_training_id(update, context, CalendarButton)
     if query is None or user is None or chat is None or tid is None:
         return
     tt = context.texts(user).trainings

@@ -6,17 +6,27 @@ Registered as staff handlers (``handlers.staff_guard``).
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
-from bot import callbacks
-from bot.buttons import AttendeeListButton, MarkingButton, SignInSheetButton
+from bot.buttons import (
+    AttendeeListButton,
+    CancelTrainingButton,
+    ConfirmCancelButton,
+    EditTrainingButton,
+    KeepTrainingButton,
+    ManageButton,
+    MarkingButton,
+    MoveTrainingButton,
+    SignInSheetButton,
+)
 from bot.context import Context
-from bot.services.training_wording import button, card_text, error_text
+from bot.services.training_wording import card_text, error_text
 from bot.services.trainings import TrainingError
 from bot.texts import Texts, fmt
 from db.models import TrainingStatus
-from handlers.trainings.cards import STAFF, query_training_id
+from handlers.trainings.cards import query_training_id
 from handlers.trainings.timers import kick
+from handlers.ui import button
 
 
 def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
@@ -24,25 +34,25 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(a.btn_list, callback_data=AttendeeListButton(tid).pack()),
-                InlineKeyboardButton(a.btn_sheet, callback_data=SignInSheetButton(tid).pack()),
-                InlineKeyboardButton(a.btn_mark, callback_data=MarkingButton(tid).pack()),
+                button(a.btn_list, AttendeeListButton(tid)),
+                button(a.btn_sheet, SignInSheetButton(tid)),
+                button(a.btn_mark, MarkingButton(tid)),
             ],
             [
-                button(tt.btn_move, STAFF, "move", tid),
-                button(tt.btn_edit_place, STAFF, "edit", tid, "place"),
+                button(tt.btn_move, MoveTrainingButton(tid)),
+                button(tt.btn_edit_place, EditTrainingButton(tid, "place")),
             ],
             [
-                button(tt.btn_edit_capacity, STAFF, "edit", tid, "capacity"),
-                button(tt.btn_edit_title, STAFF, "edit", tid, "title"),
+                button(tt.btn_edit_capacity, EditTrainingButton(tid, "capacity")),
+                button(tt.btn_edit_title, EditTrainingButton(tid, "title")),
             ],
             [
-                button(tt.btn_edit_target, STAFF, "edit", tid, "target_group"),
-                button(tt.btn_edit_tags, STAFF, "edit", tid, "tags"),
+                button(tt.btn_edit_target, EditTrainingButton(tid, "target_group")),
+                button(tt.btn_edit_tags, EditTrainingButton(tid, "tags")),
             ],
             [
-                button(tt.btn_edit_description, STAFF, "edit", tid, "description"),
-                button(tt.btn_cancel_training, STAFF, "cancel", tid),
+                button(tt.btn_edit_description, EditTrainingButton(tid, "description")),
+                button(tt.btn_cancel_training, CancelTrainingButton(tid)),
             ],
         ]
     )
@@ -51,7 +61,7 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
 async def manage(update: Update, context: Context) -> None:
     """Show a session's staff view: counts and the edit, move and cancel buttons."""
     query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, "adm")
+    tid = await query_training_id(update, context, ManageButton)
     if query is None or user is None or tid is None:
         return
     await query.answer()
@@ -91,30 +101,29 @@ async def staff_button(update: Update, context: Context) -> None:
     t = context.texts(user)
     tt = t.trainings
     service = context.services.trainings
-    for action in ("cancel", "cancelok", "keep"):
-        tid = callbacks.decode_id(query.data, STAFF, action)
-        if tid is not None:
-            break
-    else:
+    kinds = (CancelTrainingButton, ConfirmCancelButton, KeepTrainingButton)
+    pressed = next((b for kind in kinds if (b := kind.unpack(query.data))), None)
+    if pressed is None:
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
-    if action == "keep":
+    tid = pressed.training_id
+    if isinstance(pressed, KeepTrainingButton):
         await query.edit_message_text(tt.cancel_kept)
         return
     card = await service.overview(tid)
     if card is None:
         await query.edit_message_text(error_text(tt, "not_found"))
         return
-    if action == "cancel":
+    if isinstance(pressed, CancelTrainingButton):
         text = fmt(
             tt.confirm_cancel, title=card.training.title, count=card.signed + card.waitlisted
         )
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    button(tt.btn_confirm_cancel, STAFF, "cancelok", tid),
-                    button(tt.btn_keep, STAFF, "keep", tid),
+                    button(tt.btn_confirm_cancel, ConfirmCancelButton(tid)),
+                    button(tt.btn_keep, KeepTrainingButton(tid)),
                 ]
             ]
         )
@@ -127,10 +136,3 @@ async def staff_button(update: Update, context: Context) -> None:
         return
     await query.edit_message_text(fmt(tt.cancelled_done, notified=result.notified))
     kick(context.application)
-
-
-async def confirm_new_stale(update: Update, context: Context) -> None:
-    """A 发布 button from a finished /newtraining dialog: say it has expired."""
-    if update.callback_query is not None:
-        t = context.texts(update.effective_user)
-        await update.callback_query.answer(t.common.stale_button, show_alert=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import callbacks
+from bot.buttons import SubscriptionButton
 from bot.context import Context
-from bot.services.training_wording import RES, button
 from bot.services.trainings import EVERYTHING
 from bot.texts import Texts, fmt
+from handlers.ui import button
 
 
 def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> InlineKeyboardMarkup:
@@ -17,10 +17,11 @@ def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> Inl
     def mark(active: bool, label: str) -> str:
         return (tt.subscribed_mark if active else tt.unsubscribed_mark) + label
 
-    buttons = [button(mark(EVERYTHING in on, tt.subscribe_everything), RES, "sub", "all")]
-    buttons += [button(mark(tag in on, tag), RES, "sub", i) for i, tag in enumerate(tags)]
+    everything = mark(EVERYTHING in on, tt.subscribe_everything)
+    buttons = [button(everything, SubscriptionButton("all"))]
+    buttons += [button(mark(tag in on, tag), SubscriptionButton(i)) for i, tag in enumerate(tags)]
     rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
-    rows.append([button(tt.btn_done, RES, "sub", "done")])
+    rows.append([button(tt.btn_done, SubscriptionButton("done"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -50,19 +51,19 @@ async def toggle_subscription(update: Update, context: Context) -> None:
         return
     t = context.texts(user)
     service = context.services.trainings
-    args = callbacks.decode(query.data, RES, 2)
+    pressed = SubscriptionButton.unpack(query.data)
     tags = service.tags()
-    choice = args[1] if args else ""
+    choice = None if pressed is None else pressed.choice
     if choice == "done":
         await query.answer()
         summary = _subscription_summary(t, await service.subscriptions(user.id))
         await query.edit_message_text(fmt(t.trainings.subscribe_saved, current=summary))
         return
-    if choice != "all" and not (choice.isdigit() and int(choice) < len(tags)):
+    if choice is None or (isinstance(choice, int) and choice >= len(tags)):
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
-    on = await service.toggle(user.id, EVERYTHING if choice == "all" else tags[int(choice)])
+    on = await service.toggle(user.id, tags[choice] if isinstance(choice, int) else EVERYTHING)
     text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, on))
     await query.edit_message_text(text, reply_markup=_subscription_keyboard(t, tags, on))
 

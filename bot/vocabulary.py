@@ -36,6 +36,15 @@ class Problem(StrEnum):
     NOT_A_CHOICE = "not_a_choice"
 
 
+class AttendanceProblem(StrEnum):
+    """Why attendance cannot be taken (or a name marked) now."""
+
+    NOT_FOUND = "not_found"  # no such session
+    CANCELLED = "cancelled"
+    NOT_STARTED = "not_started"
+    NOT_LISTED = "not_listed"  # the person is no longer on the session's list
+
+
 class ResubmitRefusal(StrEnum):
     """Why a returned project cannot be changed and resubmitted (now)."""
 

@@ -9,9 +9,10 @@ one tap per name (⬜ → ✅ came → ❌ did not → ✅ ...), a page of names
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.buttons import (
@@ -28,15 +29,13 @@ from bot.services.attendance import AttendanceError, Attendee, Roster, session_l
 from bot.services.stats import clip
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
-from db.models import SignupStatus, TrainingStatus
-from handlers.ui import pressed, reply_in_chunks, stale_button
+from bot.vocabulary import AttendanceProblem
+from db.models import SignupStatus
+from handlers.ui import Press, button, message_of, press_of, reply_in_chunks, stale_button
 
 PAGE_SIZE = 10
+_Kind = TypeVar("_Kind", bound=AttendanceButton)
 NAME_COLUMNS = 24
-
-
-def _button(label: str, button: AttendanceButton) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=button.pack())
 
 
 def _mark(t: Texts, attended: bool | None) -> str:
@@ -106,16 +105,16 @@ def mark_view(t: Texts, roster: Roster, page: int) -> tuple[Html, InlineKeyboard
             else ""
         )
         label = f"{_mark(t, person.attended)}{n}. {clip(person.name, NAME_COLUMNS)}{waiting}"
-        rows.append([_button(label, MarkAttendeeButton(tid, person.user_id, page))])
+        rows.append([button(label, MarkAttendeeButton(tid, person.user_id, page))])
     nav: list[InlineKeyboardButton] = []
     if page > 1:
-        nav.append(_button(a.btn_prev, MarkingButton(tid, page - 1)))
+        nav.append(button(a.btn_prev, MarkingButton(tid, page - 1)))
     if page < pages:
-        nav.append(_button(a.btn_next, MarkingButton(tid, page + 1)))
+        nav.append(button(a.btn_next, MarkingButton(tid, page + 1)))
     if nav:
         rows.append(nav)
     if unmarked:
-        rows.append([_button(a.btn_rest_absent, RestAbsentButton(tid, page))])
+        rows.append([button(a.btn_rest_absent, RestAbsentButton(tid, page))])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -125,9 +124,9 @@ def session_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(a.btn_list, AttendeeListButton(tid)),
-                _button(a.btn_sheet, SignInSheetButton(tid)),
-                _button(a.btn_mark, MarkingButton(tid)),
+                button(a.btn_list, AttendeeListButton(tid)),
+                button(a.btn_sheet, SignInSheetButton(tid)),
+                button(a.btn_mark, MarkingButton(tid)),
             ]
         ]
     )
@@ -135,18 +134,16 @@ def session_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
 
 async def attendance_menu(update: Update, context: Context) -> None:
     """/attendance: the sessions of the last two weeks and the upcoming ones, as buttons."""
-    message = update.effective_message
-    if message is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(update.effective_user)
-    a, tz = t.attendance, context.services.settings.timezone
+    a, tz = said.t.attendance, context.services.settings.timezone
     sessions = await context.services.attendance.sessions()
     if not sessions:
-        await message.reply_text(a.menu_none)
+        await said.message.reply_text(a.menu_none)
         return
     rows = [
         [
-            _button(
+            button(
                 a.menu_button.format(
                     date=s.starts_at.astimezone(tz).date().isoformat(),
                     title=clip(s.title, NAME_COLUMNS),
@@ -157,67 +154,59 @@ async def attendance_menu(update: Update, context: Context) -> None:
         ]
         for s in sessions
     ]
-    await message.reply_text(a.menu_header, reply_markup=InlineKeyboardMarkup(rows))
+    await said.message.reply_text(a.menu_header, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _session(
+    update: Update, context: Context, kind: type[_Kind]
+) -> tuple[Press[_Kind], Roster] | None:
+    """The pressed ``kind`` button and its session's list (a session gone is answered)."""
+    if (press := await press_of(update, context, kind)) is None:
+        return None
+    roster = await context.services.attendance.roster(press.button.training_id)
+    if roster is None:
+        await press.query.answer(press.t.attendance.errors[AttendanceProblem.NOT_FOUND], True)
+        return None
+    return press, roster
+
+
+async def _session_reply(
+    update: Update, context: Context, kind: type[_Kind]
+) -> tuple[Message, Texts, Roster, str] | None:
+    """A press answered by a new message: where to reply, the texts, the list and its time."""
+    found = await _session(update, context, kind)
+    if found is None or update.effective_message is None:
+        return None
+    press, roster = found
+    await press.query.answer()
+    when = session_line(roster.training, press.t, context.services.settings)
+    return update.effective_message, press.t, roster, when
 
 
 async def open_session(update: Update, context: Context) -> None:
     """A session picked in /attendance: its time and place with the three buttons."""
-    button = await pressed(update, context, OpenSessionButton)
-    message = update.effective_message
-    if button is None or message is None or update.callback_query is None:
+    if (found := await _session_reply(update, context, OpenSessionButton)) is None:
         return
-    roster = await _roster_or_say(update, context, button.training_id)
-    if roster is None:
-        return
-    await update.callback_query.answer()
-    t = context.texts(update.effective_user)
-    when = session_line(roster.training, t, context.services.settings)
+    message, t, roster, when = found
     await message.reply_text(
         fmt(t.attendance.session_header, title=roster.training.title, when=when),
         reply_markup=session_keyboard(t, roster.training.id),
     )
 
 
-def _error(t: Texts, code: str) -> str:
-    errors = dict(t.attendance.errors)
-    return errors.get(code, errors["not_found"])
-
-
-async def _roster_or_say(update: Update, context: Context, tid: int) -> Roster | None:
-    query = update.callback_query
-    assert query is not None
-    roster = await context.services.attendance.roster(tid)
-    if roster is None:
-        await query.answer(_error(context.texts(update.effective_user), "not_found"), True)
-    return roster
-
-
 async def show_list(update: Update, context: Context) -> None:
     """Send the session's attendee list: name, village, phone, signed up or waitlisted."""
-    button = await pressed(update, context, AttendeeListButton)
-    message = update.effective_message
-    if button is None or message is None or update.callback_query is None:
+    if (found := await _session_reply(update, context, AttendeeListButton)) is None:
         return
-    roster = await _roster_or_say(update, context, button.training_id)
-    if roster is None:
-        return
-    await update.callback_query.answer()
-    t = context.texts(update.effective_user)
-    when = session_line(roster.training, t, context.services.settings)
+    message, t, roster, when = found
     await reply_in_chunks(message, roster_blocks(t, roster, when))
 
 
 async def send_sheet(update: Update, context: Context) -> None:
     """Send the session's printable Excel sign-in sheet."""
-    button = await pressed(update, context, SignInSheetButton)
-    message = update.effective_message
-    if button is None or message is None or update.callback_query is None:
+    if (found := await _session_reply(update, context, SignInSheetButton)) is None:
         return
-    roster = await _roster_or_say(update, context, button.training_id)
-    if roster is None:
-        return
-    await update.callback_query.answer()
-    t = context.texts(update.effective_user)
+    message, t, roster, _ = found
     service = context.services.attendance
     data = await service.sign_in_sheet(roster, t)
     await message.reply_document(
@@ -234,70 +223,62 @@ async def send_sheet(update: Update, context: Context) -> None:
 
 async def show_marking(update: Update, context: Context) -> None:
     """Open (or page through) the marking view: a button per name."""
-    query = update.callback_query
-    button = await pressed(update, context, MarkingButton)
-    if button is None or query is None:
+    if (found := await _session(update, context, MarkingButton)) is None:
         return
-    roster = await _roster_or_say(update, context, button.training_id)
-    if roster is None:
+    press, roster = found
+    if roster.problem is not None:
+        await press.query.answer(press.t.attendance.errors[roster.problem], show_alert=True)
         return
-    t = context.texts(update.effective_user)
-    problem = (
-        "cancelled"
-        if roster.training.status is TrainingStatus.CANCELLED
-        else (None if roster.started else "not_started")
-    )
-    if problem:
-        await query.answer(_error(t, problem), show_alert=True)
-        return
-    await query.answer()
-    text, keyboard = mark_view(t, roster, max(button.page, 1))
-    if button.page == 0:  # from the 🛠 view: a new message; paging edits it in place
+    await press.query.answer()
+    text, keyboard = mark_view(press.t, roster, max(press.button.page, 1))
+    if press.button.page == 0:  # from the 🛠 view: a new message; paging edits it in place
         if update.effective_message is not None:
             await update.effective_message.reply_text(text, reply_markup=keyboard)
         return
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await press.query.edit_message_text(text, reply_markup=keyboard)
 
 
 async def toggle(update: Update, context: Context) -> None:
     """Mark one resident: came, or (tapped again) did not come."""
-    query, user = update.callback_query, update.effective_user
-    button = await pressed(update, context, MarkAttendeeButton)
-    if button is None or query is None or user is None:
+    if (found := await _session(update, context, MarkAttendeeButton)) is None:
         return
-    tid, uid, page = button.training_id, button.user_id, button.page
-    t = context.texts(user)
-    service = context.services.attendance
-    roster = await _roster_or_say(update, context, tid)
-    if roster is None:
-        return
+    press, roster = found
+    uid = press.button.user_id
     current = next((p.attended for p in roster.attendees if p.user_id == uid), None)
-    try:
-        roster = await service.mark(tid, uid, current is not True, actor=user.id)
-    except AttendanceError as exc:
-        await query.answer(_error(t, exc.code), show_alert=True)
-        return
-    await query.answer()
-    text, keyboard = mark_view(t, roster, page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    service = context.services.attendance
+    await _marked(
+        press,
+        press.button.page,
+        service.mark(roster.training.id, uid, current is not True, actor=press.user.id),
+    )
 
 
 async def rest_absent(update: Update, context: Context) -> None:
     """Mark everyone signed up and not yet marked as not having come."""
-    query, user = update.callback_query, update.effective_user
-    button = await pressed(update, context, RestAbsentButton)
-    if button is None or query is None or user is None:
+    if (press := await press_of(update, context, RestAbsentButton)) is None:
         return
-    t = context.texts(user)
     service = context.services.attendance
+    marking = service.mark_rest_absent(press.button.training_id, actor=press.user.id)
+    await _marked(press, press.button.page, marking)
+
+
+async def _marked(
+    press: Press[Any], page: int, marking: Awaitable[Roster | tuple[Roster, int]]
+) -> None:
+    """Show the marking page again once ``marking`` is done (or say why it was refused)."""
     try:
-        roster, count = await service.mark_rest_absent(button.training_id, actor=user.id)
+        result = await marking
     except AttendanceError as exc:
-        await query.answer(_error(t, exc.code), show_alert=True)
+        await press.query.answer(press.t.attendance.errors[exc.problem], show_alert=True)
         return
-    await query.answer(t.attendance.rest_absent_done.format(count=count))
-    text, keyboard = mark_view(t, roster, button.page)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    if isinstance(result, tuple):
+        roster, count = result
+        await press.query.answer(press.t.attendance.rest_absent_done.format(count=count))
+    else:
+        roster = result
+        await press.query.answer()
+    text, keyboard = mark_view(press.t, roster, page)
+    await press.query.edit_message_text(text, reply_markup=keyboard)
 
 
 async def stale(update: Update, context: Context) -> None:

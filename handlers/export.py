@@ -17,29 +17,25 @@ from bot.buttons import ExportButton
 from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind, captions
 from bot.texts import fmt
-from handlers.ui import inline_rows, pressed
+from handlers.ui import inline_rows, message_of, press_of
 
 
 async def export_menu(update: Update, context: Context) -> None:
     """Offer the kinds of data that can be exported."""
-    message = update.effective_message
-    if message is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(update.effective_user)
-    buttons = [(label, ExportButton(ExportKind(kind)).pack()) for kind, label in t.export.kinds]
-    await message.reply_text(t.export.choose_what, reply_markup=inline_rows(buttons))
+    kinds = said.t.export.kinds
+    buttons = [(label, ExportButton(ExportKind(kind)).pack()) for kind, label in kinds]
+    await said.message.reply_text(said.t.export.choose_what, reply_markup=inline_rows(buttons))
 
 
 async def export_choice(update: Update, context: Context) -> None:
     """Ask for the file format, or build and send the file once both are chosen."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    chat = update.effective_chat
+    if (press := await press_of(update, context, ExportButton)) is None or chat is None:
         return
-    button = await pressed(update, context, ExportButton)
-    if button is None:
-        return
+    query, t, button = press.query, press.t, press.button
     await query.answer()
-    t = context.texts(update.effective_user)
     kind = button.kind
     what = dict(t.export.kinds)[kind]
     if button.format is None:

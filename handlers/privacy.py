@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import PersonalData
 from handlers.staff_guard import tell_user
-from handlers.ui import chunk_html, inline_rows, pressed, visible_text
+from handlers.ui import chunk_html, inline_rows, message_of, press_of, visible_text
 
 MAX_MESSAGES = 3
 
@@ -139,11 +139,10 @@ def as_plain_text(blocks: list[str]) -> bytes:
 
 async def my_data(update: Update, context: Context) -> None:
     """Show the user everything stored about them."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
-    data = await context.services.privacy.collect(user.id)
+    message, t = said.message, said.t
+    data = await context.services.privacy.collect(said.user.id)
     if data is None:
         await message.reply_text(t.privacy.nothing)
         return
@@ -188,15 +187,13 @@ async def ask_delete(update: Update, context: Context) -> None:
 
 async def confirm_delete(update: Update, context: Context) -> None:
     """Erase the presser's own data (or keep it), then say so."""
-    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
+    chat = update.effective_chat
+    # The texts are read before the erasure (they read user_data).
+    if (press := await press_of(update, context, EraseButton)) is None or chat is None:
         return
-    t = context.texts(user)  # before the erasure: it reads user_data
-    button = await pressed(update, context, EraseButton)
-    if button is None:
-        return
+    query, user, t = press.query, press.user, press.t
     await query.answer()
-    if button.choice == "keep":
+    if press.button.choice == "keep":
         await query.edit_message_text(t.privacy.kept)
         return
     erasure = await context.services.privacy.erase(user.id)

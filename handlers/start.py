@@ -15,7 +15,7 @@ from bot.services.registration import REFERRAL_PREFIX, ReferrerRefusal
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import DIALOG
-from handlers.ui import inline_rows, main_menu, pressed
+from handlers.ui import inline_rows, main_menu, press_of
 
 
 def person_of(update: Update) -> Person | None:
@@ -109,16 +109,13 @@ async def language(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     """Store the chosen language and confirm in it."""
-    query = update.callback_query
-    if query is None or update.effective_user is None:
+    if (press := await press_of(update, context, LanguageButton)) is None:
         return
-    button = await pressed(update, context, LanguageButton)
-    if button is None:
-        return
+    query, button = press.query, press.button
     await query.answer()
     if context.user_data is not None:
         context.user_data["lang"] = button.lang
-    await context.services.users.set_language(update.effective_user.id, button.lang)
+    await context.services.users.set_language(press.user.id, button.lang)
     t = get_texts(button.lang)
     await query.edit_message_text(t.common.language_set)
     if update.effective_chat is not None:

@@ -15,16 +15,14 @@ from bot.charts import project_chart
 from bot.context import Context
 from bot.services.stats import PeriodError, ReversedPeriodError, render_report
 from bot.texts import fmt
-from handlers.ui import echo
+from handlers.ui import echo, message_of
 
 
 async def stats(update: Update, context: Context) -> None:
     """Show the statistics for the period typed after the command (default: all time)."""
-    message = update.effective_message
-    if message is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(update.effective_user)
-    args = context.args or []
+    message, t, args = said.message, said.t, context.args or []
     try:
         period = context.services.stats.period(args)
     except ReversedPeriodError as exc:

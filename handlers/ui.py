@@ -11,15 +11,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     Update,
+    User,
 )
 from telegram.constants import MessageLimit
 
@@ -179,14 +182,44 @@ async def stale_button(update: Update, context: Context) -> None:
     await query.answer(t.common.stale_button, show_alert=True)
 
 
-async def pressed(update: Update, context: Context, kind: type[_Button]) -> _Button | None:
+@dataclass(frozen=True)
+class Said:
+    """A message from a user, with the user's texts: what a command handler works from."""
+
+    message: Message
+    user: User
+    t: Texts
+
+
+def message_of(update: Update, context: Context) -> Said | None:
+    """The message in ``update``, its sender and their texts (None for an update without)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    return Said(message, user, context.texts(user))
+
+
+@dataclass(frozen=True)
+class Press(Generic[_Button]):
+    """A typed button pressed by a user, with the user's texts: what a button handler works
+    from (answer ``query`` once the press is handled)."""
+
+    query: CallbackQuery
+    user: User
+    t: Texts
+    button: _Button
+
+
+async def press_of(update: Update, context: Context, kind: type[_Button]) -> Press[_Button] | None:
     """The ``kind`` button pressed in ``update``; a stale or forged one is answered politely
-    and gives None."""
-    query = update.callback_query
+    and gives None (as does an update without a press)."""
+    query, user = update.callback_query, update.effective_user
     button = None if query is None else kind.unpack(query.data)
     if button is None:
         await stale_button(update, context)
-    return button
+    if query is None or user is None or button is None:
+        return None
+    return Press(query, user, context.texts(user), button)
 
 
 def answer_lines(t: Texts, values: Mapping[ProjectField, object]) -> Html:

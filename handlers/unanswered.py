@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.services.stats import PeriodError, clip
 from bot.services.unanswered import AttachOutcome, QuestionGroup
 from bot.texts import Html, Texts, fmt
-from handlers.ui import echo, inline_rows, pressed, reply_in_chunks
+from handlers.ui import echo, inline_rows, message_of, press_of, reply_in_chunks
 from knowledge.model import KnowledgeBaseError, Topic
 
 DEFAULT_DAYS = 30
@@ -54,11 +54,9 @@ def _since(context: Context, t: Texts, args: list[str]) -> tuple[datetime | None
 
 async def unanswered(update: Update, context: Context) -> None:
     """List the most frequent unanswered questions since a date (default: the last 30 days)."""
-    message = update.effective_message
-    if message is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(update.effective_user)
-    args = context.args or []
+    message, t, args = said.message, said.t, context.args or []
     try:
         since, label = _since(context, t, args)
     except PeriodError:
@@ -84,13 +82,10 @@ def _topic_buttons(t: Texts, question_id: int, topics: list[Topic]) -> list[tupl
 
 async def pick_topic(update: Update, context: Context) -> None:
     """Offer the topics a question most likely belongs to, and "all topics"."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    chat = update.effective_chat
+    if (press := await press_of(update, context, PickTopicButton)) is None or chat is None:
         return
-    button = await pressed(update, context, PickTopicButton)
-    if button is None:
-        return
-    t = context.texts(update.effective_user)
+    query, t, button = press.query, press.t, press.button
     service = context.services.unanswered
     question = await service.question(button.question_id)
     if question is None or question.text is None:
@@ -108,13 +103,9 @@ async def pick_topic(update: Update, context: Context) -> None:
 
 async def browse_topics(update: Update, context: Context) -> None:
     """Show one page of every topic to attach the question to."""
-    query = update.callback_query
-    if query is None:
+    if (press := await press_of(update, context, TopicsPageButton)) is None:
         return
-    button = await pressed(update, context, TopicsPageButton)
-    if button is None:
-        return
-    t = context.texts(update.effective_user)
+    query, t, button = press.query, press.t, press.button
     question = await context.services.unanswered.question(button.question_id)
     if question is None or question.text is None:
         await query.answer(t.unanswered.gone, show_alert=True)
@@ -140,13 +131,9 @@ async def browse_topics(update: Update, context: Context) -> None:
 
 async def attach_example(update: Update, context: Context) -> None:
     """Store the question as a new example of the chosen topic."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    if (press := await press_of(update, context, AttachExampleButton)) is None:
         return
-    button = await pressed(update, context, AttachExampleButton)
-    if button is None:
-        return
-    t = context.texts(user)
+    query, user, t, button = press.query, press.user, press.t, press.button
     service = context.services.unanswered
     question = await service.question(button.question_id)
     outcome = await service.attach(button.question_id, button.topic_id, staff_id=user.id)
@@ -166,10 +153,9 @@ async def attach_example(update: Update, context: Context) -> None:
 
 async def kbreload(update: Update, context: Context) -> None:
     """Reload the knowledge base (with staff-added examples) without a restart."""
-    message = update.effective_message
-    if message is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(update.effective_user)
+    message, t = said.message, said.t
     try:
         kb = await context.services.qa.reload()
     except KnowledgeBaseError as exc:

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from bot.clock import Clock
 from bot.settings import Settings
 from bot.texts import Texts, status_label
+from bot.vocabulary import AttendanceProblem
 from db import attendance as repo
 from db import trainings as trainings_repo
 from db.attendance import AttendanceCounts, Attendee
@@ -53,12 +54,18 @@ class SessionEntry:
 
 
 class AttendanceError(ValueError):
-    """Why attendance cannot be marked: ``not_found``, ``cancelled``, ``not_started``,
-    ``not_listed``."""
+    """Attendance cannot be marked, for ``problem``."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(self, problem: AttendanceProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+def _mark_problem(training: Training, started: bool) -> AttendanceProblem | None:
+    """Why names cannot be marked at ``training`` now (None: they can)."""
+    if training.status is TrainingStatus.CANCELLED:
+        return AttendanceProblem.CANCELLED
+    return None if started else AttendanceProblem.NOT_STARTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,11 @@ class Roster:
     training: Training
     attendees: tuple[Attendee, ...]
     started: bool  # attendance can be marked
+
+    @property
+    def problem(self) -> AttendanceProblem | None:
+        """Why names cannot be marked now (None: they can)."""
+        return _mark_problem(self.training, self.started)
 
     @property
     def signed(self) -> tuple[Attendee, ...]:
@@ -118,7 +130,7 @@ class AttendanceService:
         async with self._db.write() as conn:
             await self._markable(conn, training_id, now)
             if not await repo.set_attended(conn, training_id, user_id, attended, now=now):
-                raise AttendanceError("not_listed")
+                raise AttendanceError(AttendanceProblem.NOT_LISTED)
             state = "unmarked" if attended is None else ("came" if attended else "absent")
             await append_audit(
                 conn,
@@ -156,11 +168,9 @@ class AttendanceService:
     async def _markable(conn: aiosqlite.Connection, training_id: int, now: datetime) -> None:
         training = await trainings_repo.get_training(conn, training_id)
         if training is None:
-            raise AttendanceError("not_found")
-        if training.status is TrainingStatus.CANCELLED:
-            raise AttendanceError("cancelled")
-        if training.starts_at > now:
-            raise AttendanceError("not_started")
+            raise AttendanceError(AttendanceProblem.NOT_FOUND)
+        if problem := _mark_problem(training, training.starts_at <= now):
+            raise AttendanceError(problem)
 
     async def counts(
         self, *, since: datetime | None = None, until: datetime | None = None

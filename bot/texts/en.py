@@ -21,7 +21,7 @@ from bot.texts.sections import (
     UnansweredTexts,
     WebTexts,
 )
-from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem
 from db.models import (
     ComplaintStatus,
     ProjectField,
@@ -441,15 +441,21 @@ ATTENDANCE = AttendanceTexts(
     btn_prev="◀ Previous",
     btn_next="Next ▶",
     rest_absent_done="{count} marked as absent.",
-    errors=(
-        ("not_found", "This session no longer exists."),
-        ("cancelled", "This session was cancelled; there is no attendance to take."),
-        (
-            "not_started",
-            "Attendance can be taken once the session has started. Before that, download "
-            "the sign-in sheet to print.",
-        ),
-        ("not_listed", "This person is no longer on the list (they may have withdrawn)."),
+    errors=table(
+        {
+            AttendanceProblem.NOT_FOUND: "This session no longer exists.",
+            AttendanceProblem.CANCELLED: (
+                "This session was cancelled; there is no attendance to take."
+            ),
+            AttendanceProblem.NOT_STARTED: (
+                "Attendance can be taken once the session has started. Before that, download "
+                "the sign-in sheet to print."
+            ),
+            AttendanceProblem.NOT_LISTED: (
+                "This person is no longer on the list (they may have withdrawn)."
+            ),
+        },
+        AttendanceProblem,
     ),
     sheet_name="Sign-in sheet",
     sheet_title="Sign-in sheet: {title}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem
 from db.models import (
     ComplaintStatus,
     ProjectField,
@@ -250,7 +250,7 @@ class AttendanceTexts:
     btn_prev: str
     btn_next: str
     rest_absent_done: str  # {count}
-    errors: tuple[tuple[str, str], ...]  # (AttendanceError.code, text)
+    errors: Mapping[AttendanceProblem, str]
     sheet_name: str
     sheet_title: str  # {title}
     sheet_when: str  # {date} {weekday} {start} {end} {place}

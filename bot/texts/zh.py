@@ -21,7 +21,7 @@ from bot.texts.sections import (
     UnansweredTexts,
     WebTexts,
 )
-from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
+from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem
 from db.models import (
     ComplaintStatus,
     ProjectField,
@@ -404,11 +404,14 @@ ATTENDANCE = AttendanceTexts(
     btn_prev="◀ 上一页",
     btn_next="下一页 ▶",
     rest_absent_done="已将 {count} 人标记为未到。",
-    errors=(
-        ("not_found", "找不到这场培训，可能已被删除。"),
-        ("cancelled", "这场培训已取消，不能签到。"),
-        ("not_started", "培训开始后才能标记到场。开课前可以先下载签到表打印。"),
-        ("not_listed", "此人已不在名单上（可能已取消报名）。"),
+    errors=table(
+        {
+            AttendanceProblem.NOT_FOUND: "找不到这场培训，可能已被删除。",
+            AttendanceProblem.CANCELLED: "这场培训已取消，不能签到。",
+            AttendanceProblem.NOT_STARTED: "培训开始后才能标记到场。开课前可以先下载签到表打印。",
+            AttendanceProblem.NOT_LISTED: "此人已不在名单上（可能已取消报名）。",
+        },
+        AttendanceProblem,
     ),
     sheet_name="签到表",
     sheet_title="签到表：{title}",

@@ -15,18 +15,17 @@ from bot.context import Context
 from bot.texts import Html, fmt, status_label
 from db.models import ProjectStatus
 from handlers import review
-from handlers.ui import reply_in_chunks
+from handlers.ui import message_of, reply_in_chunks
 
 
 # ------------------------------------------------------------------ outside the dialog
 async def my_projects(update: Update, context: Context) -> None:
     """List the resident's projects with their status history."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
+    message, t = said.message, said.t
     r, tz = t.registration, context.services.settings.timezone
-    records = await context.services.registration.projects_of(user.id)
+    records = await context.services.registration.projects_of(said.user.id)
     if not records:
         await message.reply_text(r.my_projects_none)
         return
@@ -64,12 +63,10 @@ async def my_projects(update: Update, context: Context) -> None:
 
 async def my_referrals(update: Update, context: Context) -> None:
     """List the projects the user referred and whether each earns the reward."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
-    r = t.registration
-    referred = await context.services.registration.referred_by(user.id)
+    message, t, r = said.message, said.t, said.t.registration
+    referred = await context.services.registration.referred_by(said.user.id)
     if not referred:
         await message.reply_text(r.my_referrals_none)
         return
@@ -90,14 +87,12 @@ async def my_referrals(update: Update, context: Context) -> None:
 
 async def invite(update: Update, context: Context) -> None:
     """Send the user's personal referral link and its QR code."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
-    result = await context.services.registration.invite(user.id, context.bot.username)
-    await message.reply_photo(
+    result = await context.services.registration.invite(said.user.id, context.bot.username)
+    await said.message.reply_photo(
         result.qr_png,
-        caption=fmt(t.registration.invite, link=result.link),
+        caption=fmt(said.t.registration.invite, link=result.link),
         filename="invite.png",
     )
 

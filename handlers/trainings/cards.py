@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.buttons import CalendarButton, JoinButton, LeaveButton, ManageButton, OfSession
+from bot.buttons import CalendarButton, JoinButton, LeaveButton, ManageButton
 from bot.context import Context
 from bot.services.training_wording import card_text
 from bot.texts.sections import TrainingTexts
 from db.models import SessionCard, SignupStatus, TrainingStatus
-from handlers.ui import button, pressed
+from handlers.ui import button
 
 
 def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> InlineKeyboardMarkup:
@@ -42,9 +42,3 @@ async def send_cards(update: Update, context: Context, cards: list[SessionCard])
         await message.reply_text(
             card_text(t, card, tz), reply_markup=card_keyboard(t.trainings, card, staff=staff)
         )
-
-
-async def query_training_id(update: Update, context: Context, kind: type[OfSession]) -> int | None:
-    """The session of a pressed ``kind`` button; a stale or forged one is answered politely."""
-    pressed_button = await pressed(update, context, kind)
-    return None if pressed_button is None else pressed_button.training_id

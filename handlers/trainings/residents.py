@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.buttons import (
@@ -17,46 +17,40 @@ from bot.services.training_wording import card_text, reminders_text, when_text
 from bot.services.trainings import SignupOutcome, calendar_file
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
-from handlers.trainings.cards import card_keyboard, query_training_id, send_cards
+from handlers.trainings.cards import card_keyboard, send_cards
 from handlers.trainings.timers import arm_timer, kick
-from handlers.ui import button
+from handlers.ui import button, message_of, press_of
 
 
 async def list_trainings(update: Update, context: Context) -> None:
     """Show upcoming sessions, one card each, with sign-up buttons."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    t = context.texts(user)
-    cards = await context.services.trainings.upcoming(user.id)
-    if not cards:
-        await message.reply_text(t.trainings.none_upcoming)
-        return
-    await message.reply_text(fmt(t.trainings.list_header, count=len(cards)))
-    await send_cards(update, context, cards)
+    await _send_list(update, context, mine=False)
 
 
 async def my_trainings(update: Update, context: Context) -> None:
     """Show the sessions the user signed up or is waitlisted for."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    await _send_list(update, context, mine=True)
+
+
+async def _send_list(update: Update, context: Context, *, mine: bool) -> None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
-    cards = await context.services.trainings.mine(user.id)
+    service, tt = context.services.trainings, said.t.trainings
+    cards = await (service.mine if mine else service.upcoming)(said.user.id)
     if not cards:
-        await message.reply_text(t.trainings.mine_none)
+        await said.message.reply_text(tt.mine_none if mine else tt.none_upcoming)
         return
-    await message.reply_text(fmt(t.trainings.mine_header, count=len(cards)))
+    header = tt.mine_header if mine else tt.list_header
+    await said.message.reply_text(fmt(header, count=len(cards)))
     await send_cards(update, context, cards)
 
 
 async def join(update: Update, context: Context) -> None:
     """Sign the user up (or waitlist them) and refresh the card."""
-    query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, JoinButton)
-    if query is None or user is None or tid is None:
+    if (press := await press_of(update, context, JoinButton)) is None:
         return
-    tt = context.texts(user).trainings
+    query, user, tid = press.query, press.user, press.button.training_id
+    tt = press.t.trainings
     result = await context.services.trainings.signup(tid, user.id)
     toast = {
         SignupOutcome.SIGNED: tt.toast_signed,
@@ -100,11 +94,10 @@ async def _confirm_signup(
 
 async def ask_leave(update: Update, context: Context) -> None:
     """取消报名: ask first on the card itself (the seat goes to the waitlist at once)."""
-    query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, LeaveButton)
-    if query is None or user is None or tid is None:
+    if (press := await press_of(update, context, LeaveButton)) is None:
         return
-    tt = context.texts(user).trainings
+    query, user, tid = press.query, press.user, press.button.training_id
+    tt = press.t.trainings
     await query.answer(tt.toast_confirm_leave)  # the card itself shows the two choices
     keyboard = InlineKeyboardMarkup(
         [
@@ -115,34 +108,26 @@ async def ask_leave(update: Update, context: Context) -> None:
         ]
     )
     card = await context.services.trainings.card(tid, user.id)
-    if card is None:
-        return
-    t = context.texts(user)
-    text = card_text(t, card, context.services.settings.timezone)
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    if card is not None:
+        await _edit_card(
+            query, card_text(press.t, card, context.services.settings.timezone), keyboard
+        )
 
 
 async def keep_seat(update: Update, context: Context) -> None:
     """保留报名: the card as it was."""
-    query = update.callback_query
-    tid = await query_training_id(update, context, KeepSeatButton)
-    if query is None or tid is None:
+    if (press := await press_of(update, context, KeepSeatButton)) is None:
         return
-    await query.answer()
-    await _refresh_card(update, context, tid)
+    await press.query.answer()
+    await _refresh_card(update, context, press.button.training_id)
 
 
 async def leave(update: Update, context: Context) -> None:
     """Withdraw the user's seat or waitlist place (confirmed); whoever moves up is told."""
-    query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, ConfirmLeaveButton)
-    if query is None or user is None or tid is None:
+    if (press := await press_of(update, context, ConfirmLeaveButton)) is None:
         return
-    tt = context.texts(user).trainings
+    query, user, tid = press.query, press.user, press.button.training_id
+    tt = press.t.trainings
     result = await context.services.trainings.withdraw(tid, user.id)
     await query.answer(tt.toast_withdrawn if result.withdrawn else tt.toast_not_signed)
     if result.promoted:
@@ -164,22 +149,25 @@ async def _refresh_card(update: Update, context: Context, tid: int) -> SessionCa
     tt = t.trainings
     staff = context.services.roles.is_staff(user.id)
     text = card_text(t, card, context.services.settings.timezone)
-    markup = card_keyboard(tt, card, staff=staff)
+    await _edit_card(query, text, card_keyboard(tt, card, staff=staff))
+    return card
+
+
+async def _edit_card(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:  # pressing 报名 twice changes nothing on the card
         if "not modified" not in exc.message:
             raise
-    return card
 
 
 async def send_calendar(update: Update, context: Context) -> None:
     """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
-    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-    tid = await query_training_id(update, context, CalendarButton)
-    if query is None or user is None or chat is None or tid is None:
+    chat = update.effective_chat
+    if (press := await press_of(update, context, CalendarButton)) is None or chat is None:
         return
-    tt = context.texts(user).trainings
+    query, user, tid = press.query, press.user, press.button.training_id
+    tt = press.t.trainings
     card = await context.services.trainings.card(tid, user.id)
     if card is None or card.my_status is not SignupStatus.SIGNED:
         waiting = card is not None and card.my_status is SignupStatus.WAITLISTED

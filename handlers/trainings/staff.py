@@ -24,9 +24,8 @@ from bot.services.training_wording import card_text, error_text
 from bot.services.trainings import TrainingError
 from bot.texts import Texts, fmt
 from db.models import TrainingStatus
-from handlers.trainings.cards import query_training_id
 from handlers.trainings.timers import kick
-from handlers.ui import button
+from handlers.ui import button, press_of
 
 
 def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
@@ -60,10 +59,9 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
 
 async def manage(update: Update, context: Context) -> None:
     """Show a session's staff view: counts and the edit, move and cancel buttons."""
-    query, user = update.callback_query, update.effective_user
-    tid = await query_training_id(update, context, ManageButton)
-    if query is None or user is None or tid is None:
+    if (press := await press_of(update, context, ManageButton)) is None:
         return
+    query, tid = press.query, press.button.training_id
     await query.answer()
     await _send_staff_view(update, context, tid)
 

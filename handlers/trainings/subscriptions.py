@@ -8,7 +8,7 @@ from bot.buttons import SubscriptionButton
 from bot.context import Context
 from bot.services.trainings import EVERYTHING
 from bot.texts import Texts, fmt
-from handlers.ui import button
+from handlers.ui import button, message_of, press_of
 
 
 def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> InlineKeyboardMarkup:
@@ -34,32 +34,28 @@ def _subscription_summary(t: Texts, on: set[str]) -> str:
 
 async def subscribe(update: Update, context: Context) -> None:
     """Offer tag toggles for training announcements."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
     service = context.services.trainings
-    on = await service.subscriptions(user.id)
-    text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, on))
-    await message.reply_text(text, reply_markup=_subscription_keyboard(t, service.tags(), on))
+    on = await service.subscriptions(said.user.id)
+    text = fmt(said.t.trainings.subscribe_prompt, current=_subscription_summary(said.t, on))
+    keyboard = _subscription_keyboard(said.t, service.tags(), on)
+    await said.message.reply_text(text, reply_markup=keyboard)
 
 
 async def toggle_subscription(update: Update, context: Context) -> None:
     """Flip one tag (or 'everything'), or close the picker with a summary."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    if (press := await press_of(update, context, SubscriptionButton)) is None:
         return
-    t = context.texts(user)
+    query, user, t, choice = press.query, press.user, press.t, press.button.choice
     service = context.services.trainings
-    pressed = SubscriptionButton.unpack(query.data)
     tags = service.tags()
-    choice = None if pressed is None else pressed.choice
     if choice == "done":
         await query.answer()
         summary = _subscription_summary(t, await service.subscriptions(user.id))
         await query.edit_message_text(fmt(t.trainings.subscribe_saved, current=summary))
         return
-    if choice is None or (isinstance(choice, int) and choice >= len(tags)):
+    if isinstance(choice, int) and choice >= len(tags):
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
@@ -70,9 +66,10 @@ async def toggle_subscription(update: Update, context: Context) -> None:
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Drop every training subscription."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    tt = context.texts(user).trainings
-    count = await context.services.trainings.unsubscribe_all(user.id)
-    await message.reply_text(fmt(tt.unsubscribed, count=count) if count else tt.unsubscribe_none)
+    tt = said.t.trainings
+    count = await context.services.trainings.unsubscribe_all(said.user.id)
+    await said.message.reply_text(
+        fmt(tt.unsubscribed, count=count) if count else tt.unsubscribe_none
+    )

@@ -173,38 +173,26 @@ class ResolveComplaintButton(OfComplaint, prefix="cpres"):
 # -- trainings (handlers.trainings) -----------------------------------------------------------
 
 
+class SessionAction(StrEnum):
+    """What a button on a session's card does."""
+
+    JOIN = "join"  # 报名 (or join the waitlist)
+    LEAVE = "leave"  # 取消报名: ask first
+    CONFIRM_LEAVE = "leaveok"
+    KEEP_SEAT = "keepseat"  # 保留报名: the card as it was
+    CALENDAR = "ics"  # the session as a calendar file
+    MANAGE = "adm"  # 🛠 the staff's view of the session
+
+
 class TrainingButton(CallbackData, prefix="tr"):
     """The residents' training buttons (and 🛠 for staff)."""
 
 
-class OfSession(TrainingButton, prefix=None):
-    """A training button about one session."""
+class SessionButton(TrainingButton, prefix=None):
+    """A button on a session's card."""
 
+    action: SessionAction
     training_id: int
-
-
-class JoinButton(OfSession, prefix="join"):
-    """报名 (or join the waitlist)."""
-
-
-class LeaveButton(OfSession, prefix="leave"):
-    """取消报名: ask first."""
-
-
-class ConfirmLeaveButton(OfSession, prefix="leaveok"):
-    """确认取消报名."""
-
-
-class KeepSeatButton(OfSession, prefix="keepseat"):
-    """保留报名: the card as it was."""
-
-
-class CalendarButton(OfSession, prefix="ics"):
-    """The session as a calendar file."""
-
-
-class ManageButton(OfSession, prefix="adm"):
-    """🛠 the staff's view of a session."""
 
 
 class SubscriptionButton(TrainingButton, prefix="sub"):
@@ -213,39 +201,34 @@ class SubscriptionButton(TrainingButton, prefix="sub"):
     choice: Literal["all", "done"] | int
 
 
+class StaffAction(StrEnum):
+    """What a button of the staff's view of a session does (改… is ``EditTrainingButton``)."""
+
+    MOVE = "move"  # 改期: opens the move dialog
+    CANCEL = "cancel"  # 取消培训: ask to confirm
+    CONFIRM_CANCEL = "cancelok"
+    KEEP = "keep"  # keep the session after all
+
+
 class TrainingStaffButton(CallbackData, prefix="trs"):
-    """The staff's buttons on a session (改期 and 改… open a dialog)."""
+    """The staff's buttons on a session."""
 
 
-class OfStaffSession(TrainingStaffButton, prefix=None):
-    """A staff button about one session."""
+class StaffSessionButton(TrainingStaffButton, prefix=None):
+    """A button of the staff's view of a session."""
 
+    action: StaffAction
     training_id: int
-
-
-class MoveTrainingButton(OfStaffSession, prefix="move"):
-    """改期: opens the move dialog."""
 
 
 TrainingField = Literal["title", "place", "capacity", "description", "target_group", "tags"]
 
 
-class EditTrainingButton(OfStaffSession, prefix="edit"):
+class EditTrainingButton(TrainingStaffButton, prefix="edit"):
     """改地点 / 改名额 ...: opens the dialog that changes one field."""
 
+    training_id: int
     field: TrainingField
-
-
-class CancelTrainingButton(OfStaffSession, prefix="cancel"):
-    """取消培训: ask to confirm."""
-
-
-class ConfirmCancelButton(OfStaffSession, prefix="cancelok"):
-    """Confirm cancelling the session."""
-
-
-class KeepTrainingButton(OfStaffSession, prefix="keep"):
-    """Keep the session after all."""
 
 
 # -- training attendance (handlers.attendance) ------------------------------------------------

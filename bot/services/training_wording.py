@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons import CalendarButton, JoinButton
+from bot.buttons import SessionAction, SessionButton
 from bot.services.delivery import Outbound
 from bot.services.trainings import MAX_SESSION, Outgoing
 from bot.texts import Html, Texts, fmt, get_texts, status_label
@@ -117,7 +117,7 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
     elif item.notice is NoticeKind.ANNOUNCE:
         card = SessionCard(tr, 0, 0, None, None)
         text = fmt(tt.announce, card=card_text(t, card, tz, with_seats=False))
-        join = JoinButton(tr.id).pack()
+        join = SessionButton(SessionAction.JOIN, tr.id).pack()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_join, callback_data=join)]])
     elif item.notice is NoticeKind.MOVED:
         old = when_text(
@@ -131,7 +131,7 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
         text = fmt(tt.notice_cancelled, title=tr.title, when=when)
     else:
         text = fmt(tt.notice_promoted, title=tr.title, when=when, place=tr.place)
-        ics = CalendarButton(tr.id).pack()
+        ics = SessionButton(SessionAction.CALENDAR, tr.id).pack()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_calendar, callback_data=ics)]])
     if item.late:
         text = Html(tt.late_prefix + text + tt.late_note)

@@ -14,12 +14,8 @@ from typing import Any
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.buttons import (
-    CalendarButton,
-    ConfirmLeaveButton,
-    JoinButton,
-    KeepSeatButton,
-    LeaveButton,
-    ManageButton,
+    SessionAction,
+    SessionButton,
     SubscriptionButton,
     TrainingStaffButton,
 )
@@ -46,6 +42,16 @@ def forms() -> list[Form]:
     return [publish.form(), change.form()]
 
 
+# What each button on a resident's session card runs (🛠 is the staff's: ``staff_buttons``).
+CARD_BUTTONS = {
+    SessionAction.JOIN: join,
+    SessionAction.LEAVE: ask_leave,
+    SessionAction.CONFIRM_LEAVE: leave,
+    SessionAction.KEEP_SEAT: keep_seat,
+    SessionAction.CALENDAR: send_calendar,
+}
+
+
 def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, Any]]:
     """Resident commands, the main-menu button, and the session buttons."""
     return [
@@ -54,11 +60,10 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("mytrainings", my_trainings),
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
-        CallbackQueryHandler(join, pattern=JoinButton.pattern()),
-        CallbackQueryHandler(ask_leave, pattern=LeaveButton.pattern()),
-        CallbackQueryHandler(leave, pattern=ConfirmLeaveButton.pattern()),
-        CallbackQueryHandler(keep_seat, pattern=KeepSeatButton.pattern()),
-        CallbackQueryHandler(send_calendar, pattern=CalendarButton.pattern()),
+        *(
+            CallbackQueryHandler(callback, pattern=SessionButton.pattern(action=action))
+            for action, callback in CARD_BUTTONS.items()
+        ),
         CallbackQueryHandler(toggle_subscription, pattern=SubscriptionButton.pattern()),
     ]
 
@@ -66,7 +71,7 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
 def staff_buttons() -> list[BaseHandler[Any, Any, Any]]:
     """The staff's session view and its cancel buttons outside a dialog."""
     return [
-        CallbackQueryHandler(manage, pattern=ManageButton.pattern()),
+        CallbackQueryHandler(manage, pattern=SessionButton.pattern(action=SessionAction.MANAGE)),
         CallbackQueryHandler(staff_button, pattern=TrainingStaffButton.pattern()),
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.buttons import CalendarButton, JoinButton, LeaveButton, ManageButton
+from bot.buttons import SessionAction, SessionButton
 from bot.context import Context
 from bot.services.training_wording import card_text
 from bot.texts.sections import TrainingTexts
@@ -18,15 +18,15 @@ def card_keyboard(tt: TrainingTexts, card: SessionCard, *, staff: bool) -> Inlin
     row: list[InlineKeyboardButton] = []
     if card.training.status is not TrainingStatus.CANCELLED:
         if card.my_status in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
-            row.append(button(tt.btn_leave, LeaveButton(tid)))
+            row.append(button(tt.btn_leave, SessionButton(SessionAction.LEAVE, tid)))
         if card.my_status is SignupStatus.SIGNED:  # a waitlist place is no date to keep
-            row.append(button(tt.btn_calendar, CalendarButton(tid)))
+            row.append(button(tt.btn_calendar, SessionButton(SessionAction.CALENDAR, tid)))
         elif card.my_status is not SignupStatus.WAITLISTED:  # waiting: no second 报名候补
             label = tt.btn_join if card.seats_left else tt.btn_join_waitlist
-            row.append(button(label, JoinButton(tid)))
+            row.append(button(label, SessionButton(SessionAction.JOIN, tid)))
     rows = [row] if row else []
     if staff:
-        rows.append([button(tt.btn_manage, ManageButton(tid))])
+        rows.append([button(tt.btn_manage, SessionButton(SessionAction.MANAGE, tid))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.buttons import EditTrainingButton, MoveTrainingButton
+from bot.buttons import EditTrainingButton, StaffAction, StaffSessionButton
 from bot.context import Context
 from bot.dates import DateParseError, parse_when
 from bot.services.numbers import NumberProblem, parse_number
@@ -46,7 +46,7 @@ async def _open_move(update: Update, context: Context, _: State | None) -> Openi
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return None
-    button = MoveTrainingButton.unpack(query.data)
+    button = StaffSessionButton.unpack(query.data)
     tt = context.texts(user).trainings
     training = await context.services.trainings.get(button.training_id) if button else None
     if training is None or training.status is TrainingStatus.CANCELLED:
@@ -191,7 +191,9 @@ STEPS = (
 
 def form() -> Form:
     """The staff's change of a session (entries: 改期 and the 改… buttons of the staff view)."""
-    move = CallbackQueryHandler(entry_only, pattern=MoveTrainingButton.pattern())
+    move = CallbackQueryHandler(
+        entry_only, pattern=StaffSessionButton.pattern(action=StaffAction.MOVE)
+    )
     edit = CallbackQueryHandler(entry_only, pattern=EditTrainingButton.pattern())
     opening: Any = (Entry(move, _open_move), Entry(edit, _open_edit))
     return Form(

@@ -5,13 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
-from bot.buttons import (
-    CalendarButton,
-    ConfirmLeaveButton,
-    JoinButton,
-    KeepSeatButton,
-    LeaveButton,
-)
+from bot.buttons import SessionAction, SessionButton
 from bot.context import Context
 from bot.services.training_wording import card_text, reminders_text, when_text
 from bot.services.trainings import SignupOutcome, calendar_file
@@ -47,7 +41,7 @@ async def _send_list(update: Update, context: Context, *, mine: bool) -> None:
 
 async def join(update: Update, context: Context) -> None:
     """Sign the user up (or waitlist them) and refresh the card."""
-    if (press := await press_of(update, context, JoinButton)) is None:
+    if (press := await press_of(update, context, SessionButton)) is None:
         return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
@@ -94,7 +88,7 @@ async def _confirm_signup(
 
 async def ask_leave(update: Update, context: Context) -> None:
     """取消报名: ask first on the card itself (the seat goes to the waitlist at once)."""
-    if (press := await press_of(update, context, LeaveButton)) is None:
+    if (press := await press_of(update, context, SessionButton)) is None:
         return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
@@ -102,8 +96,8 @@ async def ask_leave(update: Update, context: Context) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button(tt.btn_confirm_leave, ConfirmLeaveButton(tid)),
-                button(tt.btn_keep_seat, KeepSeatButton(tid)),
+                button(tt.btn_confirm_leave, SessionButton(SessionAction.CONFIRM_LEAVE, tid)),
+                button(tt.btn_keep_seat, SessionButton(SessionAction.KEEP_SEAT, tid)),
             ]
         ]
     )
@@ -116,7 +110,7 @@ async def ask_leave(update: Update, context: Context) -> None:
 
 async def keep_seat(update: Update, context: Context) -> None:
     """保留报名: the card as it was."""
-    if (press := await press_of(update, context, KeepSeatButton)) is None:
+    if (press := await press_of(update, context, SessionButton)) is None:
         return
     await press.query.answer()
     await _refresh_card(update, context, press.button.training_id)
@@ -124,7 +118,7 @@ async def keep_seat(update: Update, context: Context) -> None:
 
 async def leave(update: Update, context: Context) -> None:
     """Withdraw the user's seat or waitlist place (confirmed); whoever moves up is told."""
-    if (press := await press_of(update, context, ConfirmLeaveButton)) is None:
+    if (press := await press_of(update, context, SessionButton)) is None:
         return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
@@ -164,7 +158,7 @@ async def _edit_card(query: CallbackQuery, text: str, markup: InlineKeyboardMark
 async def send_calendar(update: Update, context: Context) -> None:
     """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
     chat = update.effective_chat
-    if (press := await press_of(update, context, CalendarButton)) is None or chat is None:
+    if (press := await press_of(update, context, SessionButton)) is None or chat is None:
         return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings

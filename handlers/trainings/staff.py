@@ -10,14 +10,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.buttons import (
     AttendeeListButton,
-    CancelTrainingButton,
-    ConfirmCancelButton,
     EditTrainingButton,
-    KeepTrainingButton,
-    ManageButton,
     MarkingButton,
-    MoveTrainingButton,
+    SessionButton,
     SignInSheetButton,
+    StaffAction,
+    StaffSessionButton,
 )
 from bot.context import Context
 from bot.services.training_wording import card_text, error_text
@@ -38,7 +36,7 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
                 button(a.btn_mark, MarkingButton(tid)),
             ],
             [
-                button(tt.btn_move, MoveTrainingButton(tid)),
+                button(tt.btn_move, StaffSessionButton(StaffAction.MOVE, tid)),
                 button(tt.btn_edit_place, EditTrainingButton(tid, "place")),
             ],
             [
@@ -51,7 +49,7 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
             ],
             [
                 button(tt.btn_edit_description, EditTrainingButton(tid, "description")),
-                button(tt.btn_cancel_training, CancelTrainingButton(tid)),
+                button(tt.btn_cancel_training, StaffSessionButton(StaffAction.CANCEL, tid)),
             ],
         ]
     )
@@ -59,7 +57,7 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
 
 async def manage(update: Update, context: Context) -> None:
     """Show a session's staff view: counts and the edit, move and cancel buttons."""
-    if (press := await press_of(update, context, ManageButton)) is None:
+    if (press := await press_of(update, context, SessionButton)) is None:
         return
     query, tid = press.query, press.button.training_id
     await query.answer()
@@ -99,29 +97,30 @@ async def staff_button(update: Update, context: Context) -> None:
     t = context.texts(user)
     tt = t.trainings
     service = context.services.trainings
-    kinds = (CancelTrainingButton, ConfirmCancelButton, KeepTrainingButton)
-    pressed = next((b for kind in kinds if (b := kind.unpack(query.data))), None)
-    if pressed is None:
+    pressed = StaffSessionButton.unpack(query.data)
+    if pressed is None or pressed.action is StaffAction.MOVE:  # 改期 outside its dialog
         await query.answer(t.common.stale_button, show_alert=True)
         return
     await query.answer()
     tid = pressed.training_id
-    if isinstance(pressed, KeepTrainingButton):
+    if pressed.action is StaffAction.KEEP:
         await query.edit_message_text(tt.cancel_kept)
         return
     card = await service.overview(tid)
     if card is None:
         await query.edit_message_text(error_text(tt, "not_found"))
         return
-    if isinstance(pressed, CancelTrainingButton):
+    if pressed.action is StaffAction.CANCEL:
         text = fmt(
             tt.confirm_cancel, title=card.training.title, count=card.signed + card.waitlisted
         )
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    button(tt.btn_confirm_cancel, ConfirmCancelButton(tid)),
-                    button(tt.btn_keep, KeepTrainingButton(tid)),
+                    button(
+                        tt.btn_confirm_cancel, StaffSessionButton(StaffAction.CONFIRM_CANCEL, tid)
+                    ),
+                    button(tt.btn_keep, StaffSessionButton(StaffAction.KEEP, tid)),
                 ]
             ]
         )

@@ -29,12 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
 from telegram.ext import Application, BaseUpdateProcessor
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bot.services.inbox import Admission, Inbox
+from bot.transport import ApiCall, CallRequest
 from db.inbox import Incoming
 from db.persistence import SQLitePersistence
 
@@ -252,7 +251,7 @@ class InboxQueue(asyncio.Queue[object]):
         await super().put(update)
 
 
-class InboxRequest(BaseRequest):
+class InboxRequest(CallRequest):
     """The getUpdates transport: a poll's updates are stored before PTB sees them.
 
     PTB confirms a batch with the offset of its next poll, which it sends only after this
@@ -261,37 +260,14 @@ class InboxRequest(BaseRequest):
     """
 
     def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
-        self._inner = inner
+        super().__init__(inner)
+        self._telegram = inner
         self._inbox = inbox
 
-    @property
-    def read_timeout(self) -> float | None:
-        """The wrapped transport's read timeout."""
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        """Initialise the wrapped transport."""
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        """Shut the wrapped transport down."""
-        await self._inner.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, call: ApiCall) -> tuple[int, bytes]:
         """Make the request; store the updates of a successful getUpdates before returning."""
-        code, body = await self._inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
-        if code == 200 and url.endswith("/getUpdates"):
+        code, body = await call.send_to(self._telegram)
+        if code == 200 and call.api_method == "getUpdates":
             data = json.loads(body)
             results = data.get("result") if isinstance(data, dict) else None
             if isinstance(results, list) and results:

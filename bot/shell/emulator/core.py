@@ -32,6 +32,7 @@ from bot.shell.emulator.store import (
     FileTuple,
     KeyboardChange,
     MemoryStore,
+    NewMessage,
     StoredMessage,
 )
 
@@ -323,16 +324,8 @@ class BotApi:
             keyboard = KeyboardChange(markup)
         elif markup is not None and markup.get("remove_keyboard"):
             keyboard = KeyboardChange(None)
-        stored = await self.store.add_message(
-            chat,
-            content,
-            sender=self.bot_user,
-            from_bot=True,
-            html=html_text,
-            document=document,
-            photo=photo,
-            keyboard=keyboard,
-        )
+        new = NewMessage(content, self.bot_user, html_text, document, photo, keyboard)
+        stored = await self.store.add_message(chat, new)
         self._notify(stored)
         return stored
 
@@ -640,20 +633,10 @@ class BotApiEmulator(BotApi):
         chat = self.chats[user_id]
         if chat.blocked:
             chat.blocked = False  # writing to the bot again unblocks it, as in Telegram
-        message_id = chat.next_message_id
-        chat.next_message_id += 1
-        data: JSON = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat.chat_json(),
-            "from": chat.user,
-            **content,
-        }
-        stored = StoredMessage(chat_id=user_id, message_id=message_id, from_bot=False, data=data)
-        self.memory.append(chat, stored)
+        stored = self.memory.add(chat, NewMessage(content, chat.user))
         if chat.reply_keyboard is not None and chat.reply_keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        return self.push_update({"message": data}), stored
+        return self.push_update({"message": stored.data}), stored
 
     def press_button(self, user_id: int, message: StoredMessage, data: str) -> tuple[int, str]:
         """Queue a callback query as if the user pressed an inline button with ``data``."""

@@ -91,6 +91,43 @@ class KeyboardChange:
     markup: JSON | None
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    """A message about to be added to a chat: what it says, who sends it, what it carries."""
+
+    content: JSON
+    sender: JSON  # a Bot API ``User``: the bot's own (``is_bot``) or the chat's user
+    html: str | None = None
+    document: FileTuple | None = None
+    photo: FileTuple | None = None
+    keyboard: KeyboardChange | None = None
+
+    def numbered(self, chat: ChatState, message_id: int) -> StoredMessage:
+        """This message as message ``message_id`` of ``chat``, dated now."""
+        data: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.chat_json(),
+            "from": self.sender,
+            **self.content,
+        }
+        return StoredMessage(
+            chat_id=int(chat.user["id"]),
+            message_id=message_id,
+            from_bot=bool(self.sender.get("is_bot")),
+            data=data,
+            html=self.html,
+            document=self.document,
+            photo=self.photo,
+        )
+
+    def settle(self, chat: ChatState, message_id: int) -> None:
+        """Bring the cached ``chat`` up to date once message ``message_id`` is stored."""
+        chat.next_message_id = message_id + 1
+        if self.keyboard is not None:
+            chat.reply_keyboard = self.keyboard.markup
+
+
 class ChatStore(Protocol):
     """What a Bot API server keeps. Methods store and fetch; validation is the caller's."""
 
@@ -98,19 +135,8 @@ class ChatStore(Protocol):
         """The chat with ``chat_id`` (its user, keyboard, blocked flag), or None."""
         ...
 
-    async def add_message(
-        self,
-        chat: ChatState,
-        content: JSON,
-        *,
-        sender: JSON,
-        from_bot: bool,
-        html: str | None = None,
-        document: FileTuple | None = None,
-        photo: FileTuple | None = None,
-        keyboard: KeyboardChange | None = None,
-    ) -> StoredMessage:
-        """Append a message to ``chat`` (numbering and dating it) and return it."""
+    async def add_message(self, chat: ChatState, new: NewMessage) -> StoredMessage:
+        """Append ``new`` to ``chat`` (numbering and dating it) and return it as stored."""
         ...
 
     async def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
@@ -167,48 +193,19 @@ class MemoryStore:
         self.files[file_id] = file
         return file_id
 
-    def append(self, chat: ChatState, message: StoredMessage) -> None:
-        """Append an already numbered message (a simulated user's)."""
-        chat.messages.append(message)
+    def add(self, chat: ChatState, new: NewMessage) -> StoredMessage:
+        """Append ``new`` to ``chat`` now (a simulated user's message, or the bot's)."""
+        stored = new.numbered(chat, chat.next_message_id)
+        chat.messages.append(stored)
+        new.settle(chat, stored.message_id)
+        return stored
 
     # ChatStore
     async def chat(self, chat_id: int) -> ChatState | None:
         return self.chats.get(chat_id)
 
-    async def add_message(
-        self,
-        chat: ChatState,
-        content: JSON,
-        *,
-        sender: JSON,
-        from_bot: bool,
-        html: str | None = None,
-        document: FileTuple | None = None,
-        photo: FileTuple | None = None,
-        keyboard: KeyboardChange | None = None,
-    ) -> StoredMessage:
-        message_id = chat.next_message_id
-        chat.next_message_id += 1
-        data: JSON = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat.chat_json(),
-            "from": sender,
-            **content,
-        }
-        stored = StoredMessage(
-            chat_id=int(chat.user["id"]),
-            message_id=message_id,
-            from_bot=from_bot,
-            data=data,
-            html=html,
-            document=document,
-            photo=photo,
-        )
-        chat.messages.append(stored)
-        if keyboard is not None:
-            chat.reply_keyboard = keyboard.markup
-        return stored
+    async def add_message(self, chat: ChatState, new: NewMessage) -> StoredMessage:
+        return self.add(chat, new)
 
     async def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
         chat = self.chats.get(chat_id)

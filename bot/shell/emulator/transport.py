@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.shell.emulator.core import BotApiEmulator, FileTuple
+from bot.transport import ApiCall, CallRequest
 
 
 def request_parts(request_data: RequestData | None) -> tuple[dict[str, str], dict[str, FileTuple]]:
@@ -33,41 +32,28 @@ def request_parts(request_data: RequestData | None) -> tuple[dict[str, str], dic
     return params, files
 
 
-class EmulatorRequest(BaseRequest):
+class EmulatorRequest(CallRequest):
     """Answer PTB's HTTP requests in-process from a ``BotApiEmulator``."""
 
     def __init__(self, emulator: BotApiEmulator) -> None:
+        super().__init__()
         self.emulator = emulator
 
     @property
     def read_timeout(self) -> float | None:
         return self.emulator.read_timeout
 
-    async def initialize(self) -> None:
-        """Nothing to open: the emulator lives in this process."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, call: ApiCall) -> tuple[int, bytes]:
         """Route ``.../bot<token>/<method>`` to the emulator and encode its answer."""
-        prefix, _, api_method = url.rpartition("/")
+        prefix, _, api_method = call.url.rpartition("/")
         if not prefix.endswith(f"/bot{self.emulator.token}"):
             body = {"ok": False, "error_code": 401, "description": "Unauthorized"}
             return 401, json.dumps(body).encode()
-        params, files = request_parts(request_data)
+        params, files = request_parts(call.request_data)
         # Like an HTTP client: give up after the read timeout (getUpdates passes its own,
         # which includes the long-polling time). The call is abandoned, as on a real wire.
-        timeout = read_timeout if isinstance(read_timeout, int | float) else self.read_timeout
+        wait = call.read_timeout
+        timeout = wait if isinstance(wait, int | float) else self.read_timeout
         try:
             async with asyncio.timeout(timeout):
                 code, body = await self.emulator.call(api_method, params, files)

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.shell.emulator.core import BotApi
-from bot.shell.emulator.store import JSON, ChatState, KeyboardChange, StoredMessage
+from bot.shell.emulator.store import (
+    JSON,
+    ChatState,
+    KeyboardChange,
+    NewMessage,
+    StoredMessage,
+)
 from bot.shell.web.store import SQLiteStore
 from db import web as repo
 from db.database import Database
@@ -211,9 +217,8 @@ class WebGateway(BotApi):
         hide = None
         if keyboard is not None and keyboard.get("one_time_keyboard"):
             hide = KeyboardChange(None)
-        message = await self.web.add_message(
-            chat, content, sender=chat.user, from_bot=False, keyboard=hide
-        )
+        new = NewMessage(content, sender=chat.user, keyboard=hide)
+        message = await self.web.add_message(chat, new)
         self._on_message(message)
         await self._deliver(chat_id, {"message": message.data})
         return message

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections import OrderedDict
 
 from bot.shell.emulator.store import (
@@ -18,7 +17,7 @@ from bot.shell.emulator.store import (
     ChatState,
     CommandsKey,
     FileTuple,
-    KeyboardChange,
+    NewMessage,
     StoredMessage,
 )
 from db import web as repo
@@ -98,47 +97,19 @@ class SQLiteStore:
         )
         return self._cache(chat)
 
-    async def add_message(
-        self,
-        chat: ChatState,
-        content: JSON,
-        *,
-        sender: JSON,
-        from_bot: bool,
-        html: str | None = None,
-        document: FileTuple | None = None,
-        photo: FileTuple | None = None,
-        keyboard: KeyboardChange | None = None,
-    ) -> StoredMessage:
+    async def add_message(self, chat: ChatState, new: NewMessage) -> StoredMessage:
         chat_id = int(chat.user["id"])
         async with self.db.write() as conn:
             message_id = await repo.take_message_id(conn, chat_id)
-            data: JSON = {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": chat.chat_json(),
-                "from": sender,
-                **content,
-            }
+            stored = new.numbered(chat, message_id)
             seq = self._next_seq()
-            row = repo.WebMessage(chat_id, message_id, from_bot, _dumps(data), html, False, 0, seq)
-            await repo.insert_message(conn, row)
-            if keyboard is not None:
-                markup = None if keyboard.markup is None else _dumps(keyboard.markup)
-                await repo.set_keyboard(conn, chat_id, markup)
-        chat.next_message_id = message_id + 1
-        if keyboard is not None:
-            chat.reply_keyboard = keyboard.markup
+            await repo.insert_message(conn, self._row(stored, seq))
+            if new.keyboard is not None:
+                markup = new.keyboard.markup
+                await repo.set_keyboard(conn, chat_id, None if markup is None else _dumps(markup))
+        new.settle(chat, message_id)
         self.last_seq_by_chat[chat_id] = seq
-        return StoredMessage(
-            chat_id=chat_id,
-            message_id=message_id,
-            from_bot=from_bot,
-            data=data,
-            html=html,
-            document=document,
-            photo=photo,
-        )
+        return stored
 
     async def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
         async with self.db.read() as conn:
@@ -148,18 +119,21 @@ class SQLiteStore:
     async def save_message(self, message: StoredMessage) -> None:
         async with self.db.write() as conn:
             seq = self._next_seq()
-            row = repo.WebMessage(
-                message.chat_id,
-                message.message_id,
-                message.from_bot,
-                _dumps(message.data),
-                message.html,
-                message.deleted,
-                message.edits,
-                seq,
-            )
-            await repo.update_message(conn, row)
+            await repo.update_message(conn, self._row(message, seq))
         self.last_seq_by_chat[message.chat_id] = seq
+
+    @staticmethod
+    def _row(message: StoredMessage, seq: int) -> repo.WebMessage:
+        return repo.WebMessage(
+            message.chat_id,
+            message.message_id,
+            message.from_bot,
+            _dumps(message.data),
+            message.html,
+            message.deleted,
+            message.edits,
+            seq,
+        )
 
     async def put_file(self, chat_id: int | None, file: FileTuple) -> str:
         # Unguessable: a file is fetched by id, and only by the session whose chat it is in.

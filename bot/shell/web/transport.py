@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
 from telegram.ext import AIORateLimiter
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bot.channels import is_web_user
 from bot.shell.emulator.transport import request_parts
 from bot.shell.web.gateway import WebGateway
+from bot.transport import ApiCall, CallRequest
 
 _BOTH = frozenset({"setMyCommands", "deleteMyCommands"})
 
@@ -38,53 +37,23 @@ def is_web_call(params: dict[str, Any]) -> bool:
     return str(params.get("callback_query_id", "")).startswith("W")
 
 
-class ChannelRequest(BaseRequest):
+class ChannelRequest(CallRequest):
     """Send web residents' calls to the gateway and the rest to ``telegram`` (if any)."""
 
     def __init__(self, gateway: WebGateway, telegram: BaseRequest | None) -> None:
+        super().__init__(telegram)
         self.gateway = gateway
         self.telegram = telegram
 
-    @property
-    def read_timeout(self) -> float | None:
-        return self.telegram.read_timeout if self.telegram is not None else 5.0
-
-    async def initialize(self) -> None:
-        """Open Telegram's connection pool."""
-        if self.telegram is not None:
-            await self.telegram.initialize()
-
-    async def shutdown(self) -> None:
-        """Close Telegram's connection pool."""
-        if self.telegram is not None:
-            await self.telegram.shutdown()
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def answer(self, call: ApiCall) -> tuple[int, bytes]:
         """Answer from the gateway or pass on to Telegram."""
-        api_method = url.rpartition("/")[2]
-        params, files = request_parts(request_data)
+        api_method = call.api_method
+        params, files = request_parts(call.request_data)
         to_gateway = self.telegram is None or is_web_call(params)
         if not to_gateway and api_method in _BOTH and _default_scope(params):
             await self.gateway.call(api_method, params, files)  # the page's menu, too
         if not to_gateway and self.telegram is not None:
-            return await self.telegram.do_request(
-                url,
-                method,
-                request_data,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-                connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout,
-            )
+            return await call.send_to(self.telegram)
         code, body = await self.gateway.call(api_method, params, files)
         return code, json.dumps(body, ensure_ascii=False).encode()
 

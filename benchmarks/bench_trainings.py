@@ -51,7 +51,7 @@ from bot.services.trainings import TrainingDraft, TrainingService
 from bot.settings import Limits, Settings
 from bot.shell.harness import bot_harness
 from db.database import Database
-from db.models import to_db_time
+from db.rows import to_db_time
 from handlers.trainings import dispatch
 
 Row = dict[str, object]

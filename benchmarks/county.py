@@ -40,8 +40,9 @@ from db import referrals as referrals_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.database import Database
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus, to_db_time
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
 from db.persistence import SQLitePersistence
+from db.rows import to_db_time
 from knowledge.loader import load_knowledge_base
 from knowledge.normalize import compact
 

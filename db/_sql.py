@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from db.models import to_db_time
+from db.rows import to_db_time
 
 Params = Sequence[Any]
 

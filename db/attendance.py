@@ -14,7 +14,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, time_range
-from db.models import SignupStatus, from_db_time, to_db_time
+from db.models import SignupStatus
+from db.rows import counts, from_db_time, from_row, to_db_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +56,7 @@ async def attendees(conn: aiosqlite.Connection, training_id: int) -> list[Attend
         "ORDER BY s.status = 'waitlisted', s.queue_no, s.rowid",
         (training_id,),
     )
-    return [
-        Attendee(
-            user_id=int(r["user_id"]),
-            name=str(r["name"]),
-            village=r["village"],
-            phone=r["phone"],
-            status=SignupStatus(r["status"]),
-            attended=None if r["attended"] is None else bool(r["attended"]),
-        )
-        for r in rows
-    ]
+    return [from_row(Attendee, r) for r in rows]
 
 
 async def set_attended(
@@ -124,9 +115,7 @@ async def attendance_counts(
         "WHERE t.status != 'cancelled' AND t.starts_at >= ? AND t.starts_at < ?",
         (low, high),
     )
-    if row is None:  # pragma: no cover - an aggregate always yields a row
-        return AttendanceCounts(0, 0, 0, 0, 0)
-    return AttendanceCounts(*(int(v) for v in row))
+    return counts(AttendanceCounts, row)
 
 
 async def attended_by_training(conn: aiosqlite.Connection) -> dict[int, tuple[int, int]]:

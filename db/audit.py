@@ -11,7 +11,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import fetch_all, returning
-from db.models import AuditEntry, from_row, to_db_time
+from db.models import AuditEntry
+from db.rows import from_row, to_db_time
 
 
 async def append_audit(

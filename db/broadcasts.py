@@ -14,7 +14,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import fetch_all, fetch_one, returning
-from db.models import Addressee, Broadcast, from_row, to_db_time
+from db.models import Addressee, Broadcast
+from db.rows import from_row, to_db_time
 
 
 async def create_broadcast(

@@ -21,7 +21,8 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
 from db.audit import append_audit
-from db.models import Complaint, ComplaintStatus, from_row, to_db_time
+from db.models import Complaint, ComplaintStatus
+from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "TS"

@@ -12,7 +12,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
-from db.models import ContactMessage, from_row, to_db_time
+from db.models import ContactMessage
+from db.rows import from_row, to_db_time
 
 
 async def add_message(

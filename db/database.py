@@ -25,7 +25,7 @@ from pathlib import Path
 import aiosqlite
 
 from db.damage import check_file, unusable
-from db.models import to_db_time
+from db.rows import to_db_time
 
 logger = logging.getLogger(__name__)
 

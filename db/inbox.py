@@ -13,7 +13,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all
-from db.models import to_db_time
+from db.rows import to_db_time
 
 # SQLite allows 32,766 parameters a statement; Telegram sends at most 100 updates a poll.
 _ROWS_PER_INSERT = 1000

@@ -1,86 +1,16 @@
-"""Frozen dataclasses returned by the repository functions, the one row mapper, and time format.
+"""Frozen dataclasses returned by the repository functions, and the enums they hold.
 
-``from_row(cls, row)`` builds any of these dataclasses from a row by its field names and types.
-Times are stored as ISO-8601 UTC text with microseconds and a ``Z`` (``to_db_time``), so text
-order is time order. Which columns hold personal data (PIPL), and what ``db.users.erase_user``
-keeps, is listed in docs/architecture.md, "Personal data". No I/O, no ``telegram``.
+``db.rows.from_row`` builds them from rows. Which columns hold personal data (PIPL), and what
+``db.users.erase_user`` keeps, is listed in docs/architecture.md, "Personal data". No I/O, no
+``telegram``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-import types
-import typing
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import Enum, StrEnum
-from typing import Any, TypeVar
-
-_DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_DB_TIME_LENGTH = len("2026-03-01T08:00:00.000000Z")
-
-
-def to_db_time(value: datetime) -> str:
-    """Format an aware datetime as the store's UTC text; naive datetimes are refused."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("naive datetime: the store needs timezone-aware times")
-    return value.astimezone(UTC).strftime(_DB_TIME_FORMAT)
-
-
-def from_db_time(value: str) -> datetime:
-    """Parse the store's UTC text back into an aware datetime.
-
-    Every stored time is written by ``to_db_time`` (27 characters ending in ``Z``); anything
-    else is refused as ``strptime`` with the format did. ``fromisoformat`` is some 50 times
-    faster than ``strptime``, which counted when exports and statistics parse 100,000s of times.
-    """
-    if len(value) != _DB_TIME_LENGTH or value[-1] != "Z" or value[10] != "T":
-        raise ValueError(f"not a stored time: {value!r}")
-    return datetime.fromisoformat(value)
-
-
-def _opt_time(value: str | None) -> datetime | None:
-    return None if value is None else from_db_time(value)
-
-
-_T = TypeVar("_T")
-_Convert = Callable[[Any], Any] | None
-_PLANS: dict[type[Any], tuple[tuple[str, _Convert], ...]] = {}
-
-
-def _converter(hint: Any) -> _Convert:
-    """How a stored value becomes a field of type ``hint`` (None: as it is)."""
-    optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
-    inner = [a for a in typing.get_args(hint) if a is not type(None)] if optional else [hint]
-    if len(inner) != 1:
-        return None
-    kind = inner[0]
-    if kind is datetime:
-        return _opt_time if optional else from_db_time
-    if kind is bool:
-        return bool
-    if isinstance(kind, type) and issubclass(kind, Enum):
-        return (lambda v: None if v is None else kind(v)) if optional else kind
-    return None
-
-
-def from_row(cls: type[_T], row: sqlite3.Row, **given: Any) -> _T:
-    """Build the frozen dataclass ``cls`` from a row: each field from the column of its name,
-    converted by its declared type (stored times to aware datetimes, 0/1 to bools, text to
-    enums); ``given`` supplies the fields the row does not hold (a training's tags)."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        hints = typing.get_type_hints(cls)
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]  # callers pass dataclasses
-        plan = _PLANS[cls] = tuple((f.name, _converter(hints[f.name])) for f in fields)
-    return cls(
-        *[
-            given[name] if name in given else row[name] if convert is None else convert(row[name])
-            for name, convert in plan
-        ]
-    )
+from datetime import datetime
+from enum import StrEnum
 
 
 class Decision(StrEnum):
@@ -550,35 +480,3 @@ class ContactMessage:
     answered_at: datetime | None
     answered_by: int | None
     reply_text: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralLine:
-    """A referral as the person involved sees it in ``/mydata``."""
-
-    created_at: datetime
-    ref_no: str
-    made: bool  # True: they referred the project; False: their project was referred
-
-
-@dataclass(frozen=True, slots=True)
-class SignupLine:
-    """A training sign-up as the resident sees it in ``/mydata``."""
-
-    title: str
-    starts_at: datetime
-    status: SignupStatus
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalData:
-    """Everything stored about one user (PIPL access request, ``/mydata``)."""
-
-    user: User
-    projects: tuple[Project, ...]
-    referrals: tuple[ReferralLine, ...]
-    questions: tuple[Question, ...]
-    signups: tuple[SignupLine, ...]
-    subscriptions: tuple[str, ...]
-    complaints: tuple[Complaint, ...]
-    messages: tuple[ContactMessage, ...]

@@ -18,7 +18,8 @@ from typing import Any
 import aiosqlite
 
 from db._sql import fetch_all, fetch_one
-from db.models import Broadcast, from_row, to_db_time
+from db.models import Broadcast
+from db.rows import from_row, to_db_time
 
 Payload = dict[str, Any]
 SETTLED = ("sent", "blocked", "failed", "skipped")

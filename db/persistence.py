@@ -27,7 +27,7 @@ from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
 
 from db._sql import execute, fetch_all, fetch_one
 from db.database import Database
-from db.models import to_db_time
+from db.rows import to_db_time
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,8 @@ from db.models import (
     ProjectStats,
     ProjectStatus,
     StatusChange,
-    from_row,
-    to_db_time,
 )
+from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "XM"

@@ -14,15 +14,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning, time_range
-from db.models import (
-    Decision,
-    DecisionCounts,
-    ExtraExample,
-    Feedback,
-    Question,
-    from_row,
-    to_db_time,
-)
+from db.models import Decision, DecisionCounts, ExtraExample, Feedback, Question
+from db.rows import counts, from_row, to_db_time
 
 # Logged messages that are not questions to the knowledge base: greetings, thanks, empty or
 # emoji-only messages, menu words ("菜单", a stray "2"), anything staff type (they test the
@@ -191,9 +184,7 @@ async def count_by_decision(
         "FROM questions WHERE created_at >= ? AND created_at < ?",
         (*NOT_QUESTION_REASONS * 3, *time_range(since, until)),
     )
-    if row is None:  # pragma: no cover - an aggregate always yields a row
-        return DecisionCounts(0, 0, 0, 0, 0)
-    return DecisionCounts(*(int(v) for v in row))
+    return counts(DecisionCounts, row)
 
 
 async def list_questions(

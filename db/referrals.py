@@ -20,11 +20,9 @@ from db.models import (
     ReferralOutcome,
     ReferralRefusal,
     ReferredProject,
-    from_db_time,
-    from_row,
-    to_db_time,
 )
 from db.projects import get_project
+from db.rows import from_db_time, from_row, to_db_time
 
 
 async def credit_referral(

@@ -17,13 +17,8 @@ import aiosqlite
 
 from db import questions as questions_repo
 from db._sql import fetch_all, fetch_one, time_range
-from db.models import (
-    DecisionCounts,
-    ProjectStats,
-    SignupCounts,
-    from_db_time,
-    to_db_time,
-)
+from db.models import DecisionCounts, ProjectStats, SignupCounts
+from db.rows import counts, from_db_time, to_db_time
 
 
 def _month_start(year: int, month: int) -> datetime:
@@ -203,9 +198,7 @@ async def count_signups(
         "count(DISTINCT user_id) FROM training_signups WHERE created_at >= ? AND created_at < ?",
         time_range(since, until),
     )
-    if row is None:  # pragma: no cover - an aggregate always yields a row
-        return SignupCounts(0, 0, 0, 0, 0)
-    return SignupCounts(*(int(v) for v in row))
+    return counts(SignupCounts, row)
 
 
 async def project_created_times(

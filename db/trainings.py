@@ -27,10 +27,8 @@ from db.models import (
     SignupStatus,
     Training,
     TrainingStatus,
-    from_db_time,
-    from_row,
-    to_db_time,
 )
+from db.rows import from_db_time, from_row, to_db_time
 
 _LIVE = ("signed", "waitlisted")
 
@@ -168,9 +166,9 @@ async def set_tags(conn: aiosqlite.Connection, training_id: int, tags: Iterable[
 _CARD_SQL = """
 SELECT t.*,
   (SELECT count(*) FROM training_signups s
-    WHERE s.training_id = t.id AND s.status = 'signed') AS n_signed,
+    WHERE s.training_id = t.id AND s.status = 'signed') AS signed,
   (SELECT count(*) FROM training_signups s
-    WHERE s.training_id = t.id AND s.status = 'waitlisted') AS n_waitlisted,
+    WHERE s.training_id = t.id AND s.status = 'waitlisted') AS waitlisted,
   me.status AS my_status,
   CASE WHEN me.status = 'waitlisted' THEN
     (SELECT count(*) FROM training_signups w WHERE w.training_id = t.id
@@ -187,13 +185,7 @@ async def _cards(
         rows = list(await cur.fetchall())
     trainings = await _with_tags(conn, rows)
     return [
-        SessionCard(
-            training=training,
-            signed=int(row["n_signed"]),
-            waitlisted=int(row["n_waitlisted"]),
-            my_status=None if row["my_status"] is None else SignupStatus(row["my_status"]),
-            my_position=None if row["my_position"] is None else int(row["my_position"]),
-        )
+        from_row(SessionCard, row, training=training)
         for training, row in zip(trainings, rows, strict=True)
     ]
 
@@ -389,12 +381,7 @@ async def queue_notices(
 
 
 def _addressee(row: sqlite3.Row) -> Addressee:
-    return Addressee(
-        user_id=int(row["user_id"]),
-        language_code=row["language_code"],
-        lang_override=row["lang_override"],
-        is_active=bool(row["is_active"]),
-    )
+    return from_row(Addressee, row)
 
 
 async def pending_notices(conn: aiosqlite.Connection, *, limit: int) -> list[PendingNotice]:
@@ -405,17 +392,7 @@ async def pending_notices(conn: aiosqlite.Connection, *, limit: int) -> list[Pen
         "JOIN users u ON u.id = n.user_id WHERE n.status = 'pending' ORDER BY n.id LIMIT ?",
         (limit,),
     )
-    return [
-        PendingNotice(
-            id=int(r["id"]),
-            training_id=int(r["training_id"]),
-            kind=NoticeKind(r["kind"]),
-            old_starts_at=None if r["old_starts_at"] is None else from_db_time(r["old_starts_at"]),
-            late=bool(r["late"]),
-            to=_addressee(r),
-        )
-        for r in rows
-    ]
+    return [from_row(PendingNotice, r, to=_addressee(r)) for r in rows]
 
 
 async def count_pending_notices(conn: aiosqlite.Connection, training_id: int) -> int:
@@ -493,19 +470,7 @@ async def due_reminders(
         "ORDER BY r.due_at, r.id LIMIT ?",
         (to_db_time(now), limit),
     )
-    return [
-        DueReminder(
-            id=int(r["id"]),
-            training_id=int(r["training_id"]),
-            offset_seconds=int(r["offset_seconds"]),
-            due_at=from_db_time(r["due_at"]),
-            late=bool(r["late"]),
-            starts_at=from_db_time(r["starts_at"]),
-            training_status=TrainingStatus(r["training_status"]),
-            to=_addressee(r),
-        )
-        for r in rows
-    ]
+    return [from_row(DueReminder, r, to=_addressee(r)) for r in rows]
 
 
 async def next_due(conn: aiosqlite.Connection) -> datetime | None:

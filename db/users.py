@@ -14,7 +14,8 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_one, returning
-from db.models import User, from_row, to_db_time
+from db.models import User
+from db.rows import from_row, to_db_time
 
 REFERRAL_CODE_LENGTH = 8
 _REFERRAL_ALPHABET = string.ascii_letters + string.digits

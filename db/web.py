@@ -16,7 +16,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
-from db.models import to_db_time
+from db.rows import to_db_time
 
 # The first web user id: Telegram user ids have at most 52 significant bits (Bot API docs).
 WEB_ID_BASE = 2**52

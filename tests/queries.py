@@ -5,7 +5,8 @@ from __future__ import annotations
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one
-from db.models import Project, StatusChange, from_row
+from db.models import Project, StatusChange
+from db.rows import from_row
 from db.trainings import _TABLES  # which table holds each kind of delivery
 
 

@@ -26,7 +26,8 @@ from db import questions as questions_repo
 from db import stats as stats_repo
 from db import users as users_repo
 from db.database import Database, load_migrations
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, from_db_time
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus
+from db.rows import from_db_time
 
 TZ = ZoneInfo("Asia/Shanghai")
 # 2026-01-31 20:00 UTC is already February in the town: the edges are where mistakes hide.

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 
 from bot.services.cells import defuse
-from db.models import from_db_time
+from db.rows import from_db_time
 
 Cell = str | int | float | datetime | None
 Kind = Literal["text", "int", "float", "datetime", "date"]

@@ -20,8 +20,7 @@ from bot.clock import Clock
 from bot.texts import language_for
 from db import privacy as repo
 from db.database import Database
-from db.models import PersonalData
-from db.privacy import ErasureImpact
+from db.privacy import ErasureImpact, PersonalData
 
 _LOGGER = logging.getLogger(__name__)
 

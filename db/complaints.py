@@ -21,7 +21,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
 from db.audit import append_audit
-from db.models import Complaint, ComplaintStatus
+from db.models import Complaint, ComplaintStatus, TransitionError
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
@@ -42,16 +42,12 @@ class FiledComplaint:
     reply_token: str | None
 
 
-class ComplaintTransitionError(ValueError):
+class ComplaintTransitionError(TransitionError):
     """The requested status change is not allowed from the complaint's current status."""
 
     def __init__(self, complaint: Complaint, requested: ComplaintStatus) -> None:
-        super().__init__(
-            f"complaint {complaint.ref_no} is {complaint.status.value}; "
-            f"cannot change it to {requested.value}"
-        )
+        super().__init__("complaint", complaint.ref_no, complaint.status, requested)
         self.complaint = complaint
-        self.requested = requested
 
 
 # 查询码: 8 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper), 40

@@ -70,6 +70,16 @@ class SignupStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class TransitionError(ValueError):
+    """A status change that is not allowed from the record's current status."""
+
+    def __init__(self, kind: str, ref_no: str, current: StrEnum, requested: StrEnum) -> None:
+        super().__init__(
+            f"{kind} {ref_no} is {current.value}; cannot change it to {requested.value}"
+        )
+        self.requested = requested
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     """A Telegram user who has written to the bot."""

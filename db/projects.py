@@ -21,6 +21,7 @@ from db.models import (
     ProjectStats,
     ProjectStatus,
     StatusChange,
+    TransitionError,
 )
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
@@ -38,16 +39,12 @@ TRANSITIONS: Mapping[ProjectStatus, frozenset[ProjectStatus]] = {
 }
 
 
-class StatusTransitionError(ValueError):
+class StatusTransitionError(TransitionError):
     """The requested status change is not allowed from the project's current status."""
 
     def __init__(self, project: Project, requested: ProjectStatus) -> None:
-        super().__init__(
-            f"project {project.ref_no} is {project.status.value}; "
-            f"cannot change it to {requested.value}"
-        )
+        super().__init__("project", project.ref_no, project.status, requested)
         self.project = project
-        self.requested = requested
 
 
 _ANSWER_COLUMNS = ", ".join(f.value for f in ANSWER_FIELDS)

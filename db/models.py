@@ -412,59 +412,6 @@ class SignupCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class TrainingSummary:
-    """A training session with its sign-up counts, as the export lists it."""
-
-    id: int
-    title: str
-    tags: str
-    target_group: str
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    capacity: int
-    status: TrainingStatus
-    signed: int
-    waitlisted: int
-    cancelled: int
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectExportRow:
-    """A project, its applicant, who referred it, and the latest staff decision on it.
-
-    ``applicant`` and ``applicant_id`` come from ``users`` and are None once the applicant
-    erased their data; ``decision_*`` are the newest status change after submission.
-    """
-
-    project: Project
-    referrer: str | None
-    applicant: str | None = None
-    applicant_id: int | None = None
-    decision_note: str | None = None
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintExportRow:
-    """A complaint as staff export it; ``complainant`` is None for anonymous ones."""
-
-    ref_no: str
-    anonymous: bool
-    complainant: str | None
-    what: str | None
-    department: str | None
-    happened_at_text: str | None
-    has_photo: bool
-    status: ComplaintStatus
-    resolution_note: str | None
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Broadcast:
     """A message staff sent to many residents, and how its delivery went."""
 
@@ -490,3 +437,35 @@ class ContactMessage:
     answered_at: datetime | None
     answered_by: int | None
     reply_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralLine:
+    """A referral as the person involved sees it in ``/mydata``."""
+
+    created_at: datetime
+    ref_no: str
+    made: bool  # True: they referred the project; False: their project was referred
+
+
+@dataclass(frozen=True, slots=True)
+class SignupLine:
+    """A training sign-up as the resident sees it in ``/mydata``."""
+
+    title: str
+    starts_at: datetime
+    status: SignupStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one user (PIPL access request, ``/mydata``)."""
+
+    user: User
+    projects: tuple[Project, ...]
+    referrals: tuple[ReferralLine, ...]
+    questions: tuple[Question, ...]
+    signups: tuple[SignupLine, ...]
+    subscriptions: tuple[str, ...]
+    complaints: tuple[Complaint, ...]
+    messages: tuple[ContactMessage, ...]

@@ -23,7 +23,7 @@ from db import trainings as trainings_repo
 from db import users as users_repo
 from db._sql import execute, fetch_all, fetch_one
 from db.audit import append_audit
-from db.models import Complaint, ContactMessage, Project, Question, SignupStatus, User
+from db.models import PersonalData, Question, ReferralLine, SignupLine, SignupStatus
 from db.rows import from_db_time, from_row, to_db_time
 
 ERASED_ACTION = "privacy.erase"
@@ -49,38 +49,6 @@ class WithdrawnProject:
     referrer_id: int | None
     referrer_language_code: str | None  # the referrer's Telegram language
     referrer_lang_override: str | None  # and their /language choice
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralLine:
-    """A referral as the person involved sees it in ``/mydata``."""
-
-    created_at: datetime
-    ref_no: str
-    made: bool  # True: they referred the project; False: their project was referred
-
-
-@dataclass(frozen=True, slots=True)
-class SignupLine:
-    """A training sign-up as the resident sees it in ``/mydata``."""
-
-    title: str
-    starts_at: datetime
-    status: SignupStatus
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalData:
-    """Everything stored about one user (PIPL access request, ``/mydata``)."""
-
-    user: User
-    projects: tuple[Project, ...]
-    referrals: tuple[ReferralLine, ...]
-    questions: tuple[Question, ...]
-    signups: tuple[SignupLine, ...]
-    subscriptions: tuple[str, ...]
-    complaints: tuple[Complaint, ...]
-    messages: tuple[ContactMessage, ...]
 
 
 async def impact(conn: aiosqlite.Connection, user_id: int) -> ErasureImpact:

@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.buttons import EraseButton
 from bot.context import Context
 from bot.texts import Html, Texts, fmt, status_label
-from db.privacy import PersonalData
+from db.models import PersonalData
 from handlers.staff_guard import tell_user
 from handlers.ui import chunk_html, inline_rows, message_of, press_of, visible_text
 

@@ -20,7 +20,8 @@ from bot.clock import Clock
 from bot.texts import language_for
 from db import privacy as repo
 from db.database import Database
-from db.privacy import ErasureImpact, PersonalData
+from db.models import PersonalData
+from db.privacy import ErasureImpact
 
 _LOGGER = logging.getLogger(__name__)
 

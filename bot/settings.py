@@ -15,13 +15,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config_values import Section, between, read_fields, read_toml
+from bot.config_values import SettingsError as SettingsError  # part of this module's API
 
 DEFAULT_DB_PATH = Path("data/chuangye.sqlite3")
 DEFAULT_CONFIG_FILE = Path("config.toml")
@@ -76,15 +78,6 @@ ENV_VARS: Mapping[str, str] = {
 
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,64}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-
-
-class SettingsError(Exception):
-    """A setting is missing or invalid; the message names the setting, never a secret."""
-
-    def __init__(self, setting: str, problem: str) -> None:
-        super().__init__(f"{setting}: {problem}")
-        self.setting = setting
-        self.problem = problem
 
 
 class Secret:
@@ -176,12 +169,12 @@ class TownSettings:
 class Limits:
     """Per-user flood limits (staff are exempt) and input bounds."""
 
-    questions_per_minute: int = 12
-    dialogs_per_hour: int = 20
-    max_investment_wan: float = 100_000.0
-    max_jobs: int = 100_000
+    questions_per_minute: int = field(default=12, metadata=between(1, 1000))
+    dialogs_per_hour: int = field(default=20, metadata=between(1, 1000))
+    max_investment_wan: float = field(default=100_000.0, metadata=between(1, 10**7))
+    max_jobs: int = field(default=100_000, metadata=between(1, 10**7))
     # Telegram allows about 30 messages a second overall (AIORateLimiter's pace).
-    messages_per_second: float = 30.0
+    messages_per_second: float = field(default=30.0, metadata=between(1, 1000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +185,9 @@ class NetworkSettings:
     proxy: str = ""
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_port: int = field(default=8443, metadata=between(1, 65535))
     webhook_secret: Secret | None = None
-    health_port: int = 0
+    health_port: int = field(default=0, metadata=between(0, 65535))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +196,7 @@ class WebSettings:
 
     enabled: bool = False
     listen: str = "127.0.0.1"
-    port: int = 8080
+    port: int = field(default=8080, metadata=between(1, 65535))
     # The address residents open (https://... behind a reverse proxy): cookies are marked
     # Secure when it is HTTPS, and the server accepts requests from that origin.
     public_url: str = ""
@@ -212,10 +205,11 @@ class WebSettings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
     trusted_proxies: tuple[str, ...] = ()
     # Per session: messages and button presses (a registration is about 12 in a minute).
-    actions_per_minute: int = 60
-    requests_per_minute_per_ip: int = 1200  # a village behind one carrier NAT shares an IP
-    sessions_per_hour_per_ip: int = 300
-    max_polls_per_session: int = 4  # open tabs of one resident
+    actions_per_minute: int = field(default=60, metadata=between(1, 10_000))
+    # A village behind one carrier NAT shares an IP.
+    requests_per_minute_per_ip: int = field(default=1200, metadata=between(1, 1_000_000))
+    sessions_per_hour_per_ip: int = field(default=300, metadata=between(1, 1_000_000))
+    max_polls_per_session: int = field(default=4, metadata=between(1, 100))  # open tabs
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +252,7 @@ def load_settings(
     if path is None and DEFAULT_CONFIG_FILE.is_file():
         path = DEFAULT_CONFIG_FILE
     if path is not None:
-        raw = _read_toml(path)
+        raw = read_toml(path)
     for var, dotted in ENV_VARS.items():
         if env.get(var, "") != "":
             section, key = dotted.split(".")
@@ -266,110 +260,88 @@ def load_settings(
     return settings_from_mapping(raw)
 
 
-def _read_toml(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise SettingsError("config", f"file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError("config", f"{path} is not valid TOML ({exc})") from None
-    for section, value in data.items():
-        if not isinstance(value, dict):
-            raise SettingsError(section, "must be a [table]")
-    return data
+_SECTIONS = ("bot", "town", "office", "trainings", "limits", "network", "web")
 
 
 def settings_from_mapping(raw: Mapping[str, Mapping[str, Any]]) -> Settings:
     """Validate a nested mapping (TOML shape) into ``Settings``."""
-    known = {"bot", "town", "office", "trainings", "limits", "network", "web"}
     for section in raw:
-        if section not in known:
-            raise SettingsError(section, f"unknown section (expected one of {sorted(known)})")
-    b = _Section("bot", raw.get("bot", {}))
-    t = _Section("town", raw.get("town", {}))
-    o = _Section("office", raw.get("office", {}))
-    tr = _Section("trainings", raw.get("trainings", {}))
-    lim = _Section("limits", raw.get("limits", {}))
-    net = _Section("network", raw.get("network", {}))
-    web = _Section("web", raw.get("web", {}))
-
-    token_str = b.string("token", "")
-    token: Secret | None = None
-    if token_str:
-        if not _TOKEN_RE.match(token_str):
-            raise SettingsError(
-                "bot.token", "does not look like a BotFather token (digits:letters)"
-            )
-        token = Secret(token_str)
-    tz_name = b.string("timezone", "Asia/Shanghai")
-    try:
-        ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError("bot.timezone", f"unknown time zone {tz_name!r}") from None
-    log_level = b.string("log_level", "INFO").upper()
-    if log_level not in _LOG_LEVELS:
-        raise SettingsError("bot.log_level", f"must be one of {', '.join(_LOG_LEVELS)}")
+        if section not in _SECTIONS:
+            raise SettingsError(section, f"unknown section (expected one of {sorted(_SECTIONS)})")
+    b, t, o, tr, lim, net, web = (Section(name, raw.get(name, {})) for name in _SECTIONS)
+    token, timezone_name, log_level = _token(b), _timezone_name(b), _log_level(b)
     kdir = b.string("knowledge_dir", "")
     timeout_min = b.number("conversation_timeout_minutes", 30, minimum=1, maximum=24 * 60)
-
     offsets_h = tr.number_list("reminder_offsets_hours", (24, 1), minimum=0.01, maximum=24 * 30)
-    secret = net.string("webhook_secret", "")
-    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-        raise SettingsError("network.webhook_secret", "use 1-256 characters A-Z a-z 0-9 _ -")
-
-    villages = t.string_list("villages", DEFAULT_VILLAGES)
-    industries = t.string_list("industries", DEFAULT_INDUSTRIES)
-    applicant_types = t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES)
     return Settings(
         token=token,
         admin_ids=frozenset(b.int_list("admin_ids")),
         db_path=Path(b.string("database", str(DEFAULT_DB_PATH))),
-        timezone_name=tz_name,
+        timezone_name=timezone_name,
         log_level=log_level,
         knowledge_dir=Path(kdir) if kdir else None,
         conversation_timeout=timedelta(minutes=timeout_min),
         reminder_offsets=tuple(sorted((timedelta(hours=h) for h in set(offsets_h)), reverse=True)),
-        town=TownSettings(
-            name=t.string("name", "本镇"),
-            name_en=t.string("name_en", "our town"),
-            villages=villages,
-            industries=industries,
-            applicant_types=applicant_types,
-            villages_en=t.english_list("villages_en", villages),
-            industries_en=t.english_list("industries_en", industries),
-            applicant_types_en=t.english_list("applicant_types_en", applicant_types),
-        ),
-        office=OfficeContact(
-            name=o.string("name", DEFAULT_OFFICE_NAME),
-            phone=o.string("phone", ""),
-            address=o.string("address", ""),
-            hours=o.string("hours", ""),
-            name_en=o.string("name_en", ""),
-            address_en=o.string("address_en", ""),
-            hours_en=o.string("hours_en", ""),
-        ),
-        limits=Limits(
-            questions_per_minute=int(lim.number("questions_per_minute", 12, 1, 1000)),
-            dialogs_per_hour=int(lim.number("dialogs_per_hour", 20, 1, 1000)),
-            max_investment_wan=lim.number("max_investment_wan", 100_000, 1, 10**7),
-            max_jobs=int(lim.number("max_jobs", 100_000, 1, 10**7)),
-            messages_per_second=lim.number("messages_per_second", 30, 1, 1000),
-        ),
-        network=NetworkSettings(
-            base_url=net.string("base_url", "").rstrip("/"),
-            proxy=net.string("proxy", ""),
-            webhook_url=net.string("webhook_url", ""),
-            webhook_listen=net.string("webhook_listen", "127.0.0.1"),
-            webhook_port=int(net.number("webhook_port", 8443, 1, 65535)),
-            webhook_secret=Secret(secret) if secret else None,
-            health_port=int(net.number("health_port", 0, 0, 65535)),
-        ),
+        town=_town_settings(t),
+        office=read_fields(OfficeContact, o),
+        limits=read_fields(Limits, lim),
+        network=_network_settings(net),
         web=_web_settings(web),
     )
 
 
-def _web_settings(web: _Section) -> WebSettings:
+def _token(b: Section) -> Secret | None:
+    token = b.string("token", "")
+    if token and not _TOKEN_RE.match(token):
+        raise SettingsError("bot.token", "does not look like a BotFather token (digits:letters)")
+    return Secret(token) if token else None
+
+
+def _timezone_name(b: Section) -> str:
+    name = b.string("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError("bot.timezone", f"unknown time zone {name!r}") from None
+    return name
+
+
+def _log_level(b: Section) -> str:
+    level = b.string("log_level", "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise SettingsError("bot.log_level", f"must be one of {', '.join(_LOG_LEVELS)}")
+    return level
+
+
+def _town_settings(t: Section) -> TownSettings:
+    villages = t.string_list("villages", DEFAULT_VILLAGES)
+    industries = t.string_list("industries", DEFAULT_INDUSTRIES)
+    applicant_types = t.string_list("applicant_types", DEFAULT_APPLICANT_TYPES)
+    return read_fields(
+        TownSettings,
+        t,
+        villages=villages,
+        industries=industries,
+        applicant_types=applicant_types,
+        villages_en=t.english_list("villages_en", villages),
+        industries_en=t.english_list("industries_en", industries),
+        applicant_types_en=t.english_list("applicant_types_en", applicant_types),
+    )
+
+
+def _network_settings(net: Section) -> NetworkSettings:
+    secret = net.string("webhook_secret", "")
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise SettingsError("network.webhook_secret", "use 1-256 characters A-Z a-z 0-9 _ -")
+    return read_fields(
+        NetworkSettings,
+        net,
+        base_url=net.string("base_url", "").rstrip("/"),
+        webhook_secret=Secret(secret) if secret else None,
+    )
+
+
+def _web_settings(web: Section) -> WebSettings:
     public_url = web.string("public_url", "").rstrip("/")
     if public_url and not re.match(r"^https?://[^/\s]+(/.*)?$", public_url):
         raise SettingsError("web.public_url", "must be a full URL like https://host")
@@ -383,122 +355,10 @@ def _web_settings(web: _Section) -> WebSettings:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise SettingsError("web.trusted_proxies", f"{proxy!r} is not an address") from None
-    return WebSettings(
-        enabled=web.boolean("enabled", False),
-        listen=web.string("listen", "127.0.0.1"),
-        port=int(web.number("port", 8080, 1, 65535)),
+    return read_fields(
+        WebSettings,
+        web,
         public_url=public_url,
         cookie_secret=Secret(secret) if secret else None,
         trusted_proxies=proxies,
-        actions_per_minute=int(web.number("actions_per_minute", 60, 1, 10_000)),
-        requests_per_minute_per_ip=int(
-            web.number("requests_per_minute_per_ip", 1200, 1, 1_000_000)
-        ),
-        sessions_per_hour_per_ip=int(web.number("sessions_per_hour_per_ip", 300, 1, 1_000_000)),
-        max_polls_per_session=int(web.number("max_polls_per_session", 4, 1, 100)),
     )
-
-
-class _Section:
-    """Typed accessors for one TOML table; values from the environment arrive as strings."""
-
-    def __init__(self, name: str, data: Mapping[str, Any]) -> None:
-        self.name = name
-        self.data = data
-
-    def _err(self, key: str, problem: str) -> SettingsError:
-        return SettingsError(f"{self.name}.{key}", problem)
-
-    def string(self, key: str, default: str) -> str:
-        value = self.data.get(key, default)
-        if not isinstance(value, str):
-            raise self._err(key, "must be a string")
-        return value.strip()
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
-            return True
-        if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
-            return False
-        if not isinstance(value, bool):
-            raise self._err(key, "must be true or false")
-        return value
-
-    def number(self, key: str, default: float, minimum: float, maximum: float) -> float:
-        value = self.data.get(key, default)
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise self._err(key, "must be a number") from None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._err(key, "must be a number")
-        if not minimum <= value <= maximum:
-            raise self._err(key, f"must be between {minimum:g} and {maximum:g}")
-        return float(value)
-
-    def number_list(
-        self, key: str, default: tuple[float, ...], minimum: float, maximum: float
-    ) -> tuple[float, ...]:
-        value = self.data.get(key, default)
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,\s]+", value) if v]
-        if not isinstance(value, list | tuple) or not value:
-            raise self._err(key, "must be a non-empty list of numbers")
-        out: list[float] = []
-        for item in value:
-            try:
-                number = float(item)
-            except (TypeError, ValueError):
-                raise self._err(key, f"{item!r} is not a number") from None
-            if not minimum <= number <= maximum:
-                raise self._err(key, f"values must be between {minimum:g} and {maximum:g}")
-            out.append(number)
-        return tuple(out)
-
-    def int_list(self, key: str) -> tuple[int, ...]:
-        value = self.data.get(key, [])
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,\s]+", value) if v]
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = [value]
-        if not isinstance(value, list | tuple):
-            raise self._err(key, "must be a list of Telegram user ids")
-        out: list[int] = []
-        for item in value:
-            try:
-                number = int(item)
-            except (TypeError, ValueError):
-                raise self._err(key, f"{item!r} is not a Telegram user id") from None
-            if isinstance(item, bool) or number <= 0:
-                raise self._err(key, f"{item!r} is not a Telegram user id")
-            out.append(number)
-        return tuple(out)
-
-    def english_list(self, key: str, chinese: tuple[str, ...]) -> tuple[str, ...]:
-        """Optional English names for ``chinese``, one for each, in the same order."""
-        if key not in self.data:
-            return ()
-        names = self.string_list(key, ())
-        if len(names) != len(chinese):
-            raise self._err(key, f"needs {len(chinese)} names, one for each Chinese name")
-        return names
-
-    def string_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        value = self.data.get(key, list(default))
-        if isinstance(value, str):
-            value = list(re.split(r"[,，]", value))
-        if not isinstance(value, list | tuple) or not value:
-            raise self._err(key, "must be a non-empty list of names")
-        out: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise self._err(key, "every entry must be a non-empty string")
-            name = item.strip()
-            if len(name) > 30:
-                raise self._err(key, f"{name[:10]!r}... is longer than 30 characters")
-            if name in out:
-                raise self._err(key, f"{name!r} is listed twice")
-            out.append(name)
-        return tuple(out)

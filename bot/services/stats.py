@@ -287,16 +287,38 @@ def render_report(t: Texts, report: StatsReport, town: TownSettings | None = Non
     """The whole report as one HTML message (well under Telegram's 4096 characters); villages,
     industries and applicant types named in ``t``'s language where ``town`` has names for it."""
     s = t.stats
-    p = report.projects
-    blocks: list[str] = [fmt(s.title, period=period_label(t, report.period))]
+    r = report.referrals
+    blocks = [
+        fmt(s.title, period=period_label(t, report.period)),
+        *_project_blocks(t, report, town),
+    ]
     blocks.append(
+        _block(
+            s.referrals_header,
+            [(s.referrals, str(r.total)), (s.referrals_eligible, share(r.eligible, r.total))],
+        )
+    )
+    blocks.append(_block(s.questions_header, _question_rows(t, report.questions)))
+    blocks.append(_block(s.trainings_header, _training_rows(t, report)))
+    return Html("\n".join(blocks))
+
+
+def _block(header: str, rows: Sequence[tuple[str, str]]) -> str:
+    """A titled table of the report."""
+    return Html(f"<b>{escape(header)}</b>\n") + table(rows)
+
+
+def _project_blocks(t: Texts, report: StatsReport, town: TownSettings | None) -> list[str]:
+    s = t.stats
+    p = report.projects
+    blocks = [
         fmt(s.projects_header, total=p.total)
         + "\n"
         + table(
             [(status_label(t, ProjectStatus(k)), share(n, p.total)) for k, n in p.by_status]
             + [(s.investment, _money(p.investment_wan)), (s.jobs, str(p.jobs))]
         )
-    )
+    ]
     for header, pairs in (
         (s.by_applicant_type, p.by_applicant_type),
         (s.by_village, p.by_village),
@@ -305,49 +327,38 @@ def render_report(t: Texts, report: StatsReport, town: TownSettings | None = Non
         if pairs:
             if town is not None:
                 pairs = tuple((town.label(name, t.lang), n) for name, n in pairs)
-            blocks.append(Html(f"<b>{escape(header)}</b>\n") + table(_top(pairs, p.total, t)))
+            blocks.append(_block(header, _top(pairs, p.total, t)))
     if report.by_month:
-        blocks.append(
-            Html(f"<b>{escape(s.by_month)}</b>\n")
-            + table([(m, str(n)) for m, n in report.by_month[-12:]])
-        )
-    r = report.referrals
-    q = report.questions
+        blocks.append(_block(s.by_month, [(m, str(n)) for m, n in report.by_month[-12:]]))
+    return blocks
+
+
+def _question_rows(t: Texts, q: DecisionCounts) -> list[tuple[str, str]]:
+    s = t.stats
     rated = q.up + q.down
-    blocks.append(
-        Html(f"<b>{escape(s.referrals_header)}</b>\n")
-        + table([(s.referrals, str(r.total)), (s.referrals_eligible, share(r.eligible, r.total))])
-    )
-    blocks.append(
-        Html(f"<b>{escape(s.questions_header)}</b>\n")
-        + table(
-            [
-                (s.asked, str(q.total)),
-                (s.answered, share(q.answer, q.total)),
-                (s.ambiguous, share(q.ambiguous, q.total)),
-                (s.abstained, share(q.abstain, q.total)),
-                (s.thumbs_up, f"{q.up}/{rated} ({percent(q.up, rated)})"),
-            ]
-        )
-    )
-    g, h, a = report.signups, report.attendance, t.attendance
-    blocks.append(
-        Html(f"<b>{escape(s.trainings_header)}</b>\n")
-        + table(
-            [
-                (status_label(t, SignupStatus.SIGNED), str(g.signed)),
-                (status_label(t, SignupStatus.WAITLISTED), str(g.waitlisted)),
-                (status_label(t, SignupStatus.CANCELLED), str(g.cancelled)),
-                (s.sessions, str(g.sessions)),
-                (s.people, str(g.people)),
-                (a.stats_held, str(h.sessions)),
-                (a.stats_came, str(h.attended)),
-                (a.stats_absent, str(h.absent)),
-                (a.stats_unmarked, str(h.unmarked)),
-            ]
-        )
-    )
-    return Html("\n".join(blocks))
+    return [
+        (s.asked, str(q.total)),
+        (s.answered, share(q.answer, q.total)),
+        (s.ambiguous, share(q.ambiguous, q.total)),
+        (s.abstained, share(q.abstain, q.total)),
+        (s.thumbs_up, f"{q.up}/{rated} ({percent(q.up, rated)})"),
+    ]
+
+
+def _training_rows(t: Texts, report: StatsReport) -> list[tuple[str, str]]:
+    s, a = t.stats, t.attendance
+    g, h = report.signups, report.attendance
+    return [
+        (status_label(t, SignupStatus.SIGNED), str(g.signed)),
+        (status_label(t, SignupStatus.WAITLISTED), str(g.waitlisted)),
+        (status_label(t, SignupStatus.CANCELLED), str(g.cancelled)),
+        (s.sessions, str(g.sessions)),
+        (s.people, str(g.people)),
+        (a.stats_held, str(h.sessions)),
+        (a.stats_came, str(h.attended)),
+        (a.stats_absent, str(h.absent)),
+        (a.stats_unmarked, str(h.unmarked)),
+    ]
 
 
 # Longer lists are cut after this many rows with an "others" row, to fit a phone screen.

@@ -91,6 +91,26 @@ def build_application(
 ) -> App:
     """Assemble the Application for ``services``; ``request`` swaps the transport."""
     processor = UserOrderedProcessor(MAX_CONCURRENT_UPDATES)
+    builder = _builder(services, token, processor, rate_limit=rate_limit)
+    if base_url:
+        builder = builder.base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")
+    proxy = services.settings.network.proxy or None
+    if request is not None:
+        builder = builder.request(request)
+    elif proxy:
+        builder = builder.proxy(proxy)
+    # PTB's own default for polling: a pool of one connection.
+    polling = request or HTTPXRequest(connection_pool_size=1, proxy=proxy)
+    builder = builder.get_updates_request(InboxRequest(polling, services.inbox))
+    app: App = builder.build()
+    _wire(app, services, processor)
+    return app
+
+
+def _builder(
+    services: Services, token: str, processor: UserOrderedProcessor, *, rate_limit: bool
+) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
+    """The builder with the bot's rate limit, context types, defaults, persistence and inbox."""
     settings = services.settings
     # Telegram allows about 30 messages a second overall; 0 switches the limit off (tests).
     # Web residents' chats are not Telegram's and are not limited (ChannelRateLimiter).
@@ -99,7 +119,7 @@ def build_application(
     # manual clock) it does not retry, so every flood wait goes through that sleep instead
     # (bot.services.delivery waits out each 429 itself).
     retries = 5 if services.sleep is asyncio.sleep else 0
-    builder = (
+    return (
         ApplicationBuilder()
         .token(token)
         .rate_limiter(ChannelRateLimiter(overall_max_rate=overall, max_retries=retries))
@@ -113,17 +133,11 @@ def build_application(
         # stores what a webhook delivers, the getUpdates transport what a poll fetches.
         .update_queue(InboxQueue(services.inbox))
     )
-    if base_url:
-        builder = builder.base_url(f"{base_url}/bot").base_file_url(f"{base_url}/file/bot")
-    proxy = settings.network.proxy or None
-    if request is not None:
-        builder = builder.request(request)
-    elif proxy:
-        builder = builder.proxy(proxy)
-    # PTB's own default for polling: a pool of one connection.
-    polling = request or HTTPXRequest(connection_pool_size=1, proxy=proxy)
-    builder = builder.get_updates_request(InboxRequest(polling, services.inbox))
-    app: App = builder.build()
+
+
+def _wire(app: App, services: Services, processor: UserOrderedProcessor) -> None:
+    """Give the built app its services, dispatcher, outbox wording, handlers and error handler."""
+    settings = services.settings
     app.bot_data.services = services
     app.bot_data.dispatcher = ReminderDispatcher(
         services.trainings, services.users, settings.timezone, services.sleep
@@ -145,7 +159,6 @@ def build_application(
             _trace(handler)
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
-    return app
 
 
 FORMS_GROUP = -1

@@ -64,21 +64,7 @@ async def running_bot(
             gateway = WebGateway(services.db)
             await gateway.open()
         telegram = telegram and (emulator is not None or settings.token is not None)
-        if emulator is not None:
-            token = emulator.token
-            request = EmulatorRequest(emulator)
-        elif settings.token is not None and telegram:
-            token = settings.token.reveal()
-            if gateway is not None:
-                proxy = settings.network.proxy or None
-                request = HTTPXRequest(connection_pool_size=256, proxy=proxy)
-        elif gateway is not None:
-            token = gateway.token
-        else:
-            raise ValueError("a token or an emulator is required")
-        if gateway is not None:
-            # Web residents' calls go to the gateway, the rest to Telegram (if it is a channel).
-            request = ChannelRequest(gateway, request if telegram else None)
+        token, request = _transport(settings, emulator, gateway, request, telegram=telegram)
         app = build_application(
             services,
             token=token,
@@ -87,16 +73,13 @@ async def running_bot(
             rate_limit=rate_limit,
         )
         processor = app.update_processor
-        if emulator is not None and isinstance(processor, UserOrderedProcessor):
-            processor.listeners.append(emulator.mark_processed)
-        if gateway is not None and isinstance(processor, UserOrderedProcessor):
-            processor.listeners.append(gateway.handled)
+        if isinstance(processor, UserOrderedProcessor):
+            if emulator is not None:
+                processor.listeners.append(emulator.mark_processed)
+            if gateway is not None:
+                processor.listeners.append(gateway.handled)
         async with app:
-            if app.post_init is not None:
-                await app.post_init(app)
-            await app.start()
-            # What a crash left unhandled goes first, before polling or a webhook adds more.
-            await resume_unhandled(app)
+            await _start(app)
             if gateway is not None:
                 await gateway.connect(_update_sink(app))
             if poll and telegram and app.updater is not None:
@@ -113,6 +96,42 @@ async def running_bot(
         if gateway is not None:
             await gateway.close()
         await services.close()
+
+
+async def _start(app: App) -> None:
+    """Start ``app`` and queue what a crash left unhandled, before polling or a webhook adds
+    more."""
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    await resume_unhandled(app)
+
+
+def _transport(
+    settings: Settings,
+    emulator: BotApiEmulator | None,
+    gateway: WebGateway | None,
+    request: BaseRequest | None,
+    *,
+    telegram: bool,
+) -> tuple[str, BaseRequest | None]:
+    """The token and the transport for the channels this run serves."""
+    if emulator is not None:
+        token = emulator.token
+        request = EmulatorRequest(emulator)
+    elif settings.token is not None and telegram:
+        token = settings.token.reveal()
+        if gateway is not None:
+            proxy = settings.network.proxy or None
+            request = HTTPXRequest(connection_pool_size=256, proxy=proxy)
+    elif gateway is not None:
+        token = gateway.token
+    else:
+        raise ValueError("a token or an emulator is required")
+    if gateway is not None:
+        # Web residents' calls go to the gateway, the rest to Telegram (if it is a channel).
+        request = ChannelRequest(gateway, request if telegram else None)
+    return token, request
 
 
 def _update_sink(app: App) -> Callable[[JSON], Awaitable[None]]:

@@ -52,8 +52,8 @@ from benchmarks.common import REPO, spread
 from benchmarks.echo import EchoApp, echo_application
 from bot.settings import load_settings
 from bot.shell.emulator import BotApiEmulator
-from bot.shell.emulator.core import StoredMessage
 from bot.shell.emulator.http import EmulatorServer
+from bot.shell.emulator.store import StoredMessage
 from bot.shell.runner import running_bot
 from bot.texts import get_texts
 

@@ -179,7 +179,7 @@ async def test_processed_ids_stay_few_however_many_updates_finish() -> None:
 
 
 def test_an_update_that_never_finishes_does_not_hold_memory_for_ever() -> None:
-    from bot.shell.emulator.core import MAX_PROCESSED_AHEAD
+    from bot.shell.emulator.memory import MAX_PROCESSED_AHEAD
 
     emulator = BotApiEmulator()
     emulator.ensure_chat(42, first_name="Li")

@@ -38,7 +38,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.shell.emulator.core import JSON, BotApiEmulator, FileTuple, StoredMessage
+from bot.shell.emulator.memory import BotApiEmulator
+from bot.shell.emulator.store import JSON, FileTuple, StoredMessage
 from bot.shell.emulator.users import ButtonNotFoundError, Replies, SimUser
 
 _LOGGER = logging.getLogger(__name__)

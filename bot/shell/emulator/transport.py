@@ -13,7 +13,8 @@ import json
 from telegram.error import TimedOut
 from telegram.request import RequestData
 
-from bot.shell.emulator.core import BotApiEmulator, FileTuple
+from bot.shell.emulator.memory import BotApiEmulator
+from bot.shell.emulator.store import FileTuple
 from bot.transport import ApiCall, CallRequest
 
 

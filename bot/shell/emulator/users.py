@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.shell.emulator.core import DEEP_LINK_RE, BotApiEmulator, ChatState, StoredMessage
+from bot.shell.emulator.limits import DEEP_LINK_RE
+from bot.shell.emulator.memory import BotApiEmulator
+from bot.shell.emulator.store import ChatState, StoredMessage
 
 
 @dataclass

@@ -7,7 +7,7 @@ language_code).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -16,40 +16,48 @@ from bot.services import Services
 from bot.services.dispatcher import ReminderDispatcher
 from bot.texts import Texts, get_texts, language_for
 
+_T = TypeVar("_T")
 UserData = dict[str, Any]
 ChatData = dict[str, Any]
 
 
+class _Attached(Generic[_T]):
+    """A ``BotData`` attribute set once when the application is built; reading it before then
+    is a bug, reported by name rather than as ``None`` reaching a handler."""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+        self._slot = f"_{name}"
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any] | None = None) -> _Attached[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type[Any] | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type[Any] | None = None) -> _T | _Attached[_T]:
+        if obj is None:
+            return self
+        value: _T | None = getattr(obj, self._slot)
+        if value is None:
+            raise RuntimeError(f"no {self._name} attached to this application")
+        return value
+
+    def __set__(self, obj: object, value: _T) -> None:
+        setattr(obj, self._slot, value)
+
+
 class BotData:
-    """Process-wide, non-persisted state: the opened services and the reminder dispatcher."""
+    """Process-wide, non-persisted state: the opened services and the reminder dispatcher, both
+    set by ``build_application`` before any update is processed."""
 
     __slots__ = ("_dispatcher", "_services")
+
+    services = _Attached[Services]()
+    # The training dispatcher (its lock is this application's).
+    dispatcher = _Attached[ReminderDispatcher]()
 
     def __init__(self) -> None:
         self._services: Services | None = None
         self._dispatcher: ReminderDispatcher | None = None
-
-    @property
-    def services(self) -> Services:
-        """The services; set by ``build_application`` before any update is processed."""
-        if self._services is None:
-            raise RuntimeError("services are not attached to this application")
-        return self._services
-
-    @services.setter
-    def services(self, value: Services) -> None:
-        self._services = value
-
-    @property
-    def dispatcher(self) -> ReminderDispatcher:
-        """The training dispatcher (its lock is this application's); set with the services."""
-        if self._dispatcher is None:
-            raise RuntimeError("no reminder dispatcher is attached to this application")
-        return self._dispatcher
-
-    @dispatcher.setter
-    def dispatcher(self, value: ReminderDispatcher) -> None:
-        self._dispatcher = value
 
 
 class Context(CallbackContext[ExtBot[int], UserData, ChatData, BotData]):

@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.shell.emulator.limits import (
     MAX_CALLBACK_ANSWER,
@@ -325,45 +325,63 @@ class BotApi:
         return _public(stored.data)
 
     async def _m_sendDocument(self, params: JSON, files: JSON) -> JSON:
-        chat = await self._target_chat(params)
-        file = await self._resolve_file(params, files, "document")
-        if not file[1]:
-            raise bad("file must be non-empty")
-        if len(file[1]) > 50 * 1024 * 1024:
-            raise ApiError(413, "Request Entity Too Large")
-        raw, plain = render_text(params, "caption", MAX_CAPTION)
-        markup = check_markup(params.get("reply_markup"))
-        file_id = await self.store.put_file(int(chat.user["id"]), file)
-        content: JSON = {
-            "document": {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_name": file[0],
-                "mime_type": file[2],
-                "file_size": len(file[1]),
+        def check(file: FileTuple) -> None:
+            if not file[1]:
+                raise bad("file must be non-empty")
+            if len(file[1]) > 50 * 1024 * 1024:
+                raise ApiError(413, "Request Entity Too Large")
+
+        def describe(file_id: str, file: FileTuple) -> JSON:
+            name, content, mime = file
+            return {
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_name": name,
+                    "mime_type": mime,
+                    "file_size": len(content),
+                }
             }
-        }
-        if plain:
-            content["caption"] = plain
-        stored = await self._store_bot_message(
-            chat, content, markup=markup, html_text=raw or None, document=file
-        )
-        return _public(stored.data)
+
+        return await self._send_file(params, files, "document", check, describe)
 
     async def _m_sendPhoto(self, params: JSON, files: JSON) -> JSON:
+        def check(file: FileTuple) -> None:
+            if len(file[1]) > 10 * 1024 * 1024:
+                raise bad("PHOTO_INVALID_DIMENSIONS")
+
+        def describe(file_id: str, file: FileTuple) -> JSON:
+            size = {"file_id": file_id, "file_unique_id": file_id, "width": 512, "height": 512}
+            return {"photo": [size]}
+
+        return await self._send_file(params, files, "photo", check, describe)
+
+    async def _send_file(
+        self,
+        params: JSON,
+        files: JSON,
+        key: Literal["document", "photo"],
+        check: Callable[[FileTuple], None],
+        describe: Callable[[str, FileTuple], JSON],
+    ) -> JSON:
+        """Send the file ``key`` (checked by ``check``, shown as ``describe`` says) with its
+        caption, as sendDocument and sendPhoto do."""
         chat = await self._target_chat(params)
-        file = await self._resolve_file(params, files, "photo")
-        if len(file[1]) > 10 * 1024 * 1024:
-            raise bad("PHOTO_INVALID_DIMENSIONS")
+        file = await self._resolve_file(params, files, key)
+        check(file)
         raw, plain = render_text(params, "caption", MAX_CAPTION)
         markup = check_markup(params.get("reply_markup"))
         file_id = await self.store.put_file(int(chat.user["id"]), file)
-        size = {"file_id": file_id, "file_unique_id": file_id, "width": 512, "height": 512}
-        content: JSON = {"photo": [size]}
+        content = describe(file_id, file)
         if plain:
             content["caption"] = plain
         stored = await self._store_bot_message(
-            chat, content, markup=markup, html_text=raw or None, photo=file
+            chat,
+            content,
+            markup=markup,
+            html_text=raw or None,
+            document=file if key == "document" else None,
+            photo=file if key == "photo" else None,
         )
         return _public(stored.data)
 

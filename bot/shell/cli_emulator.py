@@ -11,12 +11,12 @@ import argparse
 import asyncio
 import ipaddress
 import logging
-import signal
 import sys
 
 from bot.settings import Settings
 from bot.shell.emulator import BotApiEmulator
 from bot.shell.emulator.http import EmulatorServer
+from bot.shell.serving import serving, stop_signal
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,19 +34,13 @@ def _is_loopback(host: str) -> bool:
 async def _serve(host: str, port: int, token: str | None) -> int:
     emulator = BotApiEmulator() if token is None else BotApiEmulator(token=token)
     server = EmulatorServer(emulator, host=host, port=port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await server.start()
-    # The emulator's token is a test value the operator chose; printing it is the point.
-    print(f"Bot API emulator on {server.url}", flush=True)
-    print(f"  CHUANGYE_BASE_URL={server.url} CHUANGYE_TOKEN={emulator.token}", flush=True)
-    print(f"  control API: {server.url}/control/state", flush=True)
-    try:
+    stop = stop_signal()
+    async with serving(server):
+        # The emulator's token is a test value the operator chose; printing it is the point.
+        print(f"Bot API emulator on {server.url}", flush=True)
+        print(f"  CHUANGYE_BASE_URL={server.url} CHUANGYE_TOKEN={emulator.token}", flush=True)
+        print(f"  control API: {server.url}/control/state", flush=True)
         await stop.wait()
-    finally:
-        await server.stop()
     return 0
 
 

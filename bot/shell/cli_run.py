@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import logging
 import secrets
-import signal
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ from bot.processing import UserOrderedProcessor
 from bot.settings import Settings, SettingsError
 from bot.shell.health import HealthServer, Report, health_report
 from bot.shell.runner import RunningBot, running_bot
+from bot.shell.serving import stop_signal
 from bot.shell.web.server import WebServer
 
 _LOGGER = logging.getLogger(__name__)
@@ -117,10 +117,7 @@ async def _start_updates(running: RunningBot, webhook: Webhook | None) -> str:
 
 
 async def _run(settings: Settings, webhook: Webhook | None) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_signal()
     started = time.monotonic()
     async with running_bot(settings, poll=False, web=settings.web.enabled) as running:
         mode = await _start_updates(running, webhook)

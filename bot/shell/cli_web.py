@@ -11,33 +11,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 
 from bot.settings import Settings
 from bot.shell.cli_run import configure_logging
 from bot.shell.runner import running_bot
+from bot.shell.serving import serving, stop_signal
 from bot.shell.web.server import WebServer
 
 _LOGGER = logging.getLogger(__name__)
 
 
 async def _serve(settings: Settings, host: str | None, port: int | None) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_signal()
     async with running_bot(settings, web=True, telegram=False) as running:
         assert running.gateway is not None
         server = WebServer(running.gateway, settings, host=host, port=port)
-        await server.start()
-        print(f"创业助手网页版 / web page: {server.url}", flush=True)
-        print(
-            "  在浏览器中打开上面的地址 / open it in a browser; Ctrl+C 停止 / to stop", flush=True
-        )
-        try:
+        async with serving(server):
+            print(f"创业助手网页版 / web page: {server.url}", flush=True)
+            print(
+                "  在浏览器中打开上面的地址 / open it in a browser; Ctrl+C 停止 / to stop",
+                flush=True,
+            )
             await stop.wait()
-        finally:
-            await server.stop()
     return 0
 
 

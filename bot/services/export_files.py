@@ -16,6 +16,7 @@ held in memory (column widths fitted to its content). Pure: no database, no ``te
 
 from __future__ import annotations
 
+import abc
 import csv
 import io
 import tempfile
@@ -87,8 +88,11 @@ def _part_names(paths: list[Path], stem: str, suffix: str) -> list[Path]:
     return names
 
 
-class XlsxParts:
-    """Rows into one or more .xlsx files of at most ``max_rows`` rows and ``max_bytes`` each."""
+class _Parts(abc.ABC):
+    """Rows into one or more files of at most ``max_bytes`` each (and, for .xlsx, at most
+    ``max_rows`` rows), named ``stem.<suffix>``, or ``stem-1of3.<suffix>``..., by ``close``."""
+
+    suffix: str
 
     def __init__(
         self,
@@ -105,14 +109,56 @@ class XlsxParts:
         self._max_rows = min(max_rows, EXCEL_MAX_ROWS)
         self._max_bytes = max_bytes
         self._done: list[Path] = []
+        self.rows_written = 0
+        self._begin()
+
+    def _part_path(self) -> Path:
+        return self._dir / f".{self._stem}.part{len(self._done) + 1}.{self.suffix}"
+
+    @abc.abstractmethod
+    def _begin(self) -> None:
+        """Set up the writer's own state (no part open yet)."""
+
+    @abc.abstractmethod
+    def _is_open(self) -> bool:
+        """Whether a part is being written."""
+
+    @abc.abstractmethod
+    def _open_part(self) -> None:
+        """Start the next part."""
+
+    @abc.abstractmethod
+    def _close_part(self) -> None:
+        """Finish the part being written, if any, and add it to the done ones."""
+
+    @abc.abstractmethod
+    def write(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """Append ``rows`` (each with a cell per column)."""
+
+    def close(self) -> list[Path]:
+        """Finish the last part; the files, in order (one file even with no rows)."""
+        if not self._is_open() and not self._done:
+            self._open_part()
+        self._close_part()
+        return _part_names(self._done, self._stem, self.suffix)
+
+
+class XlsxParts(_Parts):
+    """Rows into one or more .xlsx files of at most ``max_rows`` rows and ``max_bytes`` each."""
+
+    suffix = "xlsx"
+
+    def _begin(self) -> None:
         self._book: Any = None
         self._sheet: Any = None
         self._cell_writers: list[Callable[[int, int, Any], object]] = []
         self._row = 0  # rows written to the current part
-        self.rows_written = 0
+
+    def _is_open(self) -> bool:
+        return self._book is not None
 
     def _open_part(self) -> None:
-        path = self._dir / f".{self._stem}.part{len(self._done) + 1}.xlsx"
+        path = self._part_path()
         book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(self._dir)})
         sheet = book.add_worksheet(self._layout.title[:31])
         header = book.add_format({"bold": True})
@@ -150,7 +196,6 @@ class XlsxParts:
         self._book, self._sheet, self._cell_writers, self._row = book, sheet, writers, 0
 
     def write(self, rows: Sequence[Sequence[Cell]]) -> None:
-        """Append ``rows`` (each with a cell per column)."""
         for row in rows:
             if self._book is None or self._row >= self._max_rows:
                 self._close_part()
@@ -174,37 +219,22 @@ class XlsxParts:
             raise PartTooLargeError(self._row, size)
         self._done.append(path)
 
-    def close(self) -> list[Path]:
-        """Finish the last part; the files, in order (one file even with no rows)."""
-        if self._book is None and not self._done:
-            self._open_part()
-        self._close_part()
-        return _part_names(self._done, self._stem, "xlsx")
 
-
-class CsvParts:
+class CsvParts(_Parts):
     """Rows into one or more .csv files of at most ``max_bytes`` each (header in every one)."""
 
-    def __init__(
-        self,
-        directory: Path,
-        stem: str,
-        layout: Layout,
-        tz: ZoneInfo,
-        *,
-        max_bytes: int = TELEGRAM_MAX_BYTES,
-    ) -> None:
-        """Write under ``directory`` (which must exist) as ``stem``."""
-        self._dir, self._stem, self._layout, self._tz = directory, stem, layout, tz
-        self._max_bytes = max_bytes
-        self._done: list[Path] = []
+    suffix = "csv"
+
+    def _begin(self) -> None:
         self._file: io.BufferedWriter | None = None
         self._size = 0
         self._rows_in_part = 0
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="\r\n")
-        self.rows_written = 0
-        self._header = self._line(layout.headers, header=True)
+        self._header = self._line(self._layout.headers, header=True)
+
+    def _is_open(self) -> bool:
+        return self._file is not None
 
     def _line(self, row: Sequence[Cell], *, header: bool = False) -> bytes:
         if header:
@@ -229,7 +259,7 @@ class CsvParts:
         return defuse(value) if isinstance(value, str) else str(value)
 
     def _open_part(self) -> None:
-        path = self._dir / f".{self._stem}.part{len(self._done) + 1}.csv"
+        path = self._part_path()
         self._file = path.open("wb")
         self._file.write(b"\xef\xbb\xbf" + self._header)
         self._size = 3 + len(self._header)
@@ -242,7 +272,6 @@ class CsvParts:
             self._file = None
 
     def write(self, rows: Sequence[Sequence[Cell]]) -> None:
-        """Append ``rows`` (each with a cell per column)."""
         for row in rows:
             line = self._line(row)
             if self._file is None or (
@@ -255,13 +284,6 @@ class CsvParts:
             self._size += len(line)
             self._rows_in_part += 1
         self.rows_written += len(rows)
-
-    def close(self) -> list[Path]:
-        """Finish the last part; the files, in order (one file even with no rows)."""
-        if self._file is None and not self._done:
-            self._open_part()
-        self._close_part()
-        return _part_names(self._done, self._stem, "csv")
 
 
 # ------------------------------------------------------------------- small tables in memory

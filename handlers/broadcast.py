@@ -12,7 +12,6 @@ member. A staff form: admins only, at every step.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.services import Services
@@ -23,23 +22,7 @@ from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
 from db.models import Broadcast
-from handlers.forms import (
-    Accept,
-    Answer,
-    Ask,
-    Cancel,
-    Entry,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Refuse,
-    State,
-    Step,
-    Widget,
-    dialog_name,
-    entry_only,
-)
+from handlers import forms
 from handlers.ui import stale_button
 
 FEATURE = "bc"
@@ -51,23 +34,23 @@ def notice(t: Texts, office: str, text: str) -> Html:
     return fmt(t.broadcast.message, office=office, text=text)
 
 
-async def _open(update: Update, context: Context, _: State | None) -> Opening:
-    return Opening({})
+async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening:
+    return forms.Opening({})
 
 
-async def _text(a: Answer) -> Outcome:
+async def _text(a: forms.Answer) -> forms.Outcome:
     """Take the text and note the audiences to offer (everyone, or a tag's subscribers)."""
     text = clean_broadcast(a.text or "")
     if isinstance(text, TextProblem):
         length = utf16_len(normalize_lines(a.text or ""))
-        return Refuse(fmt(a.t.broadcast.too_long, length=length, limit=MAX_BROADCAST_CHARS))
+        return forms.Refuse(fmt(a.t.broadcast.too_long, length=length, limit=MAX_BROADCAST_CHARS))
     service = a.context.services.broadcasts
     tags = await service.tags()
     audiences = [[EVERYONE, await service.count(None)], *([tag, n] for tag, n in tags)]
-    return Accept({"text": text, "audiences": audiences})
+    return forms.Accept({"text": text, "audiences": audiences})
 
 
-def _audiences(ask: Ask) -> list[tuple[str, str]]:
+def _audiences(ask: forms.Ask) -> list[tuple[str, str]]:
     b = ask.t.broadcast
     return [
         (
@@ -78,11 +61,13 @@ def _audiences(ask: Ask) -> list[tuple[str, str]]:
     ]
 
 
-async def _audience(a: Answer) -> Outcome:
+async def _audience(a: forms.Answer) -> forms.Outcome:
     """Show the preview exactly as residents will see it; the next question asks to confirm."""
     offered = a.draft.get("audiences", [])
     if a.choice is None or not a.choice.isdigit() or int(a.choice) >= len(offered):
-        return Refuse(fmt(a.t.form.reprompt_other, dialog=dialog_name(a.t, "broadcast")))
+        return forms.Refuse(
+            fmt(a.t.form.reprompt_other, dialog=forms.dialog_name(a.t, "broadcast"))
+        )
     index = int(a.choice)
     tag = None if index == 0 else str(offered[index][0])
     count = await a.context.services.broadcasts.count(tag)
@@ -90,31 +75,31 @@ async def _audience(a: Answer) -> Outcome:
     if count == 0 or chat is None:
         if chat is not None:
             await a.context.bot.send_message(chat.id, a.t.broadcast.nobody)
-        return Finish()
+        return forms.Finish()
     office = a.context.services.settings.office.for_lang(a.t.lang).name
     await a.context.bot.send_message(chat.id, notice(a.t, office, str(a.draft["text"])))
-    return Accept({"tag": tag, "count": count}, echo=a.t.broadcast.preview_intro)
+    return forms.Accept({"tag": tag, "count": count}, echo=a.t.broadcast.preview_intro)
 
 
-def _confirm_question(ask: Ask) -> str:
+def _confirm_question(ask: forms.Ask) -> str:
     b, tag = ask.t.broadcast, ask.draft.get("tag")
     audience = b.audience_all if tag is None else fmt(b.audience_tag, tag=tag)
     return fmt(b.confirm, audience=audience, count=ask.draft.get("count", 0))
 
 
-async def _confirm(a: Answer) -> Outcome:
+async def _confirm(a: forms.Answer) -> forms.Outcome:
     if a.choice == "send":
-        return Accept()
+        return forms.Accept()
     if a.choice == "no":
-        return Cancel()
-    return Refuse(fmt(a.t.form.reprompt_other, dialog=dialog_name(a.t, "broadcast")))
+        return forms.Cancel()
+    return forms.Refuse(fmt(a.t.form.reprompt_other, dialog=forms.dialog_name(a.t, "broadcast")))
 
 
-async def _start(a: Answer) -> Outcome:
+async def _start(a: forms.Answer) -> forms.Outcome:
     """Queue the broadcast in the outbox for its audience and say how many it goes to."""
     user, message = a.update.effective_user, a.update.effective_message
     if user is None or message is None:
-        return Finish()
+        return forms.Finish()
     services, draft = a.context.services, a.draft
     tag = None if draft.get("tag") is None else str(draft["tag"])
     _broadcast, count = await services.broadcasts.start(user.id, str(draft["text"]), tag)
@@ -122,7 +107,7 @@ async def _start(a: Answer) -> Outcome:
     # Queued with the broadcast itself; sent in the background from there.
     task = a.context.application.create_task(services.outbox.drain(a.context.bot), update=a.update)
     services.broadcasts.track(task)
-    return Finish()
+    return forms.Finish()
 
 
 def renderers(services: Services) -> dict[str, Renderer]:
@@ -163,39 +148,38 @@ async def stale(update: Update, context: Context) -> None:
     await stale_button(update, context)
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The staff's /broadcast dialog."""
     steps = (
-        Step(
+        forms.Step(
             "text",
             lambda ask: fmt(ask.t.broadcast.ask_text, limit=MAX_BROADCAST_CHARS),
             _text,
         ),
-        Step(
+        forms.Step(
             "audience",
             lambda ask: ask.t.broadcast.ask_audience,
             _audience,
-            widget=Widget.BUTTONS,
+            widget=forms.Widget.BUTTONS,
             options=_audiences,
             per_row=1,
         ),
-        Step(
+        forms.Step(
             "confirm",
             _confirm_question,
             _confirm,
-            widget=Widget.BUTTONS,
+            widget=forms.Widget.BUTTONS,
             options=lambda ask: [
                 (ask.t.broadcast.btn_send, "send"),
                 (ask.t.broadcast.btn_cancel, "no"),
             ],
         ),
     )
-    return Form(
+    return forms.Form(
         name="broadcast",
         key=FEATURE,
         steps=steps,
-        entries=(Entry(CommandHandler("broadcast", entry_only), _open),),
+        entries=(forms.on_command("broadcast", _open),),
         submit=_start,
-        again="/broadcast",
         staff=True,
     )

@@ -18,8 +18,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.buttons import (
@@ -52,23 +50,7 @@ from bot.services.outbox import Payload, Renderer
 from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt, get_texts, menu_labels, status_label
 from db.models import Complaint, ComplaintStatus
-from handlers.forms import (
-    Accept,
-    Answer,
-    Ask,
-    Entry,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Parser,
-    Refuse,
-    State,
-    Step,
-    Widget,
-    entry_only,
-    press_then_type,
-)
+from handlers import forms
 from handlers.staff_guard import (
     send_safely,
 )
@@ -129,7 +111,7 @@ async def _send_card(context: Context, chat_id: int, t: Texts, complaint: Compla
     return sent
 
 
-def _summary(ask: Ask) -> Html:
+def _summary(ask: forms.Ask) -> Html:
     c, draft = ask.t.complaints, ask.draft
     return fmt(
         c.summary,
@@ -142,7 +124,7 @@ def _summary(ask: Ask) -> Html:
 
 
 # ------------------------------------------------------------------ the resident's dialog
-async def _open(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening | None:
     """Start a complaint (unless the user starts dialogs too fast)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -150,53 +132,53 @@ async def _open(update: Update, context: Context, _: State | None) -> Opening | 
     if (wait := context.services.dialog_allowance(user.id)) > 0:
         await message.reply_text(fmt(context.texts(user).common.slow_down, seconds=wait))
         return None
-    return Opening({})
+    return forms.Opening({})
 
 
-async def _what(a: Answer) -> Outcome:
+async def _what(a: forms.Answer) -> forms.Outcome:
     """Take the description of what happened (5-2000 characters, with some words)."""
     text = a.text or ""
     what = clean_what(text)
     if what is not None:
-        return Accept({"what": what})
+        return forms.Accept({"what": what})
     c = a.t.complaints
     if what_problem(text) is WhatProblem.NO_WORDS:
-        return Refuse(c.what_no_words)
+        return forms.Refuse(c.what_no_words)
     length = utf16_len(normalize_lines(text))
-    return Refuse(fmt(c.what_length, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS, length=length))
+    return forms.Refuse(fmt(c.what_length, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS, length=length))
 
 
-def _short(field: str) -> Parser:
-    async def parse(a: Answer) -> Outcome:
+def _short(field: str) -> forms.Parser:
+    async def parse(a: forms.Answer) -> forms.Outcome:
         value = clean_field(a.text or "")
         if value is None:
-            return Refuse(fmt(a.t.complaints.field_length, max=MAX_FIELD_CHARS))
-        return Accept({field: value})
+            return forms.Refuse(fmt(a.t.complaints.field_length, max=MAX_FIELD_CHARS))
+        return forms.Accept({field: value})
 
     return parse
 
 
-async def _photo(a: Answer) -> Outcome:
+async def _photo(a: forms.Answer) -> forms.Outcome:
     """A photo (kept by its file id), or 跳过 (button or typed)."""
     if a.photo is not None:
-        return Accept({"photo": a.photo})
+        return forms.Accept({"photo": a.photo})
     skip_words = {w for lang in ("zh", "en") for w in get_texts(lang).complaints.skip_words}
     if a.choice == "skip" or (a.text or "").strip().lower() in skip_words:
-        return Accept({"photo": ""})
-    return Refuse(a.t.complaints.photo_expected)
+        return forms.Accept({"photo": ""})
+    return forms.Refuse(a.t.complaints.photo_expected)
 
 
-async def _mode(a: Answer) -> Outcome:
+async def _mode(a: forms.Answer) -> forms.Outcome:
     if a.choice not in ("named", "anonymous"):
-        return Refuse(a.t.complaints.ask_anonymity)
-    return Accept({"anonymous": a.choice == "anonymous"})
+        return forms.Refuse(a.t.complaints.ask_anonymity)
+    return forms.Accept({"anonymous": a.choice == "anonymous"})
 
 
-async def _file(a: Answer) -> Outcome:
+async def _file(a: forms.Answer) -> forms.Outcome:
     """File the complaint, tell staff, and give the resident the number (and 查询码)."""
     user, chat, context, t = a.update.effective_user, a.update.effective_chat, a.context, a.t
     if user is None or chat is None:
-        return Finish()
+        return forms.Finish()
     filed = await context.services.complaints.file(user.id, _to_draft(a.draft))
     complaint = filed.complaint
     # The resident hears first; staff cards may wait out flood limits after that.
@@ -209,7 +191,7 @@ async def _file(a: Answer) -> Outcome:
         keyboard = inline_rows([(t.complaints.btn_check, check)])
         await context.bot.send_message(chat.id, text, reply_markup=keyboard)
     # Staff get the card from the outbox (queued with the complaint, sent after this update).
-    return Finish()
+    return forms.Finish()
 
 
 def _to_draft(draft: dict[str, Any]) -> ComplaintDraft:
@@ -223,37 +205,37 @@ def _to_draft(draft: dict[str, Any]) -> ComplaintDraft:
 
 
 STEPS = (
-    Step(
+    forms.Step(
         "what",
         lambda ask: fmt(ask.t.complaints.ask_what, min=MIN_WHAT_CHARS, max=MAX_WHAT_CHARS),
         _what,
         label=lambda t: t.complaints.btn_edit_what,
     ),
-    Step(
+    forms.Step(
         "department",
         lambda ask: ask.t.complaints.ask_department,
         _short("department"),
         label=lambda t: t.complaints.btn_edit_department,
     ),
-    Step(
+    forms.Step(
         "when",
         lambda ask: ask.t.complaints.ask_when,
         _short("when"),
         label=lambda t: t.complaints.btn_edit_when,
     ),
-    Step(
+    forms.Step(
         "photo",
         lambda ask: ask.t.complaints.ask_photo,
         _photo,
-        widget=Widget.PHOTO,
+        widget=forms.Widget.PHOTO,
         options=lambda ask: [(ask.t.complaints.btn_skip, "skip")],
         label=lambda t: t.complaints.btn_edit_photo,
     ),
-    Step(
+    forms.Step(
         "anonymous",
         lambda ask: ask.t.complaints.ask_anonymity,
         _mode,
-        widget=Widget.BUTTONS,
+        widget=forms.Widget.BUTTONS,
         options=lambda ask: [
             (ask.t.complaints.btn_named, "named"),
             (ask.t.complaints.btn_anonymous, "anonymous"),
@@ -263,18 +245,14 @@ STEPS = (
 )
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The resident's complaint dialog (entry: /complaint and the 📣 menu button)."""
-    return Form(
+    return forms.Form(
         name="complaint",
         key=FEATURE,
         steps=STEPS,
-        entries=(
-            Entry(CommandHandler("complaint", entry_only), _open),
-            Entry(MessageHandler(filters.Text(MENU_LABELS), entry_only), _open),
-        ),
+        entries=(forms.on_command("complaint", _open), forms.on_menu(MENU_LABELS, _open)),
         submit=_file,
-        again="/complaint",
         summary=_summary,
     )
 
@@ -469,7 +447,9 @@ def _update_text(t: Texts, complaint: Complaint) -> str:
     return text
 
 
-async def _open_note(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open_note(
+    update: Update, context: Context, _: forms.State | None
+) -> forms.Opening | None:
     """已办结: check the complaint is still open, then ask for the note (staff)."""
     query = update.callback_query
     if query is None:
@@ -484,31 +464,31 @@ async def _open_note(update: Update, context: Context, _: State | None) -> Openi
         await query.answer(text, show_alert=True)
         return None
     await query.answer()
-    return Opening({"complaint": found.id, "ref": found.ref_no})
+    return forms.Opening({"complaint": found.id, "ref": found.ref_no})
 
 
-async def _note(a: Answer) -> Outcome:
+async def _note(a: forms.Answer) -> forms.Outcome:
     note = clean_note(a.text or "")
     if note is None:
-        return Refuse(fmt(a.t.complaints.note_length, max=MAX_FIELD_CHARS))
-    return Accept({"note": note})
+        return forms.Refuse(fmt(a.t.complaints.note_length, max=MAX_FIELD_CHARS))
+    return forms.Accept({"note": note})
 
 
-async def _resolve(a: Answer) -> Outcome:
+async def _resolve(a: forms.Answer) -> forms.Outcome:
     """Resolve the complaint with the note and tell a named complainant (staff)."""
     message, user = a.update.effective_message, a.update.effective_user
     if message is None or user is None:
-        return Finish()
+        return forms.Finish()
     outcome = await a.context.services.complaints.advance(
         int(a.draft["complaint"]), ComplaintStatus.RESOLVED, actor_id=user.id, note=a.draft["note"]
     )
     await message.reply_text(await _report(a.context, a.t, outcome))
-    return Finish()
+    return forms.Finish()
 
 
-def resolve_form() -> Form:
+def resolve_form() -> forms.Form:
     """The staff's 已办结 step: press the button, then write the note."""
-    return press_then_type(
+    return forms.press_then_type(
         name="complaint_resolve",
         key="cpnote",
         button=ResolveComplaintButton.pattern(),

@@ -12,10 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -31,21 +28,7 @@ from bot.services.contact import (
 from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt, menu_labels
 from db.models import ContactMessage, User
-from handlers.forms import (
-    Accept,
-    Answer,
-    Ask,
-    Entry,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Refuse,
-    State,
-    Step,
-    entry_only,
-    press_then_type,
-)
+from handlers import forms
 from handlers.staff_guard import tell_staff, tell_user
 from handlers.ui import contact_block, inline_rows, main_menu, person_label, reply_in_chunks
 
@@ -65,7 +48,7 @@ async def _say(update: Update, context: Context, text: str) -> None:
 
 
 # ------------------------------------------------------------------ the resident
-async def _open(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening | None:
     """Ask for the message (unless the user starts dialogs too fast)."""
     user = update.effective_user
     if update.callback_query is not None:
@@ -76,49 +59,48 @@ async def _open(update: Update, context: Context, _: State | None) -> Opening | 
         t = context.texts(user)
         await _say(update, context, fmt(t.common.slow_down, seconds=wait))
         return None
-    return Opening({})
+    return forms.Opening({})
 
 
-def _ask_message(ask: Ask) -> str:
+def _ask_message(ask: forms.Ask) -> str:
     """The question, with the office's contact details."""
     office = contact_block(ask.t, ask.settings.office)
     limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS}
     return fmt(ask.t.contact.ask_message, contact=office, **limits)
 
 
-async def _message(a: Answer) -> Outcome:
+async def _message(a: forms.Answer) -> forms.Outcome:
     text = clean_message(a.text or "")
     if text is None:
         length = utf16_len(normalize_lines(a.text or ""))
         limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS, "length": length}
-        return Refuse(fmt(a.t.contact.message_length, **limits))
-    return Accept({"text": text})
+        return forms.Refuse(fmt(a.t.contact.message_length, **limits))
+    return forms.Accept({"text": text})
 
 
-async def _leave(a: Answer) -> Outcome:
+async def _leave(a: forms.Answer) -> forms.Outcome:
     """Store the message, forward it to every admin, and confirm."""
     message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
     if message is None or user is None:
-        return Finish()
+        return forms.Finish()
     stored = await context.services.contact.leave(user.id, str(a.draft["text"]))
     await tell_staff(context, lambda admin, st: _send_notice(context, admin, st, stored))
     await message.reply_text(fmt(t.contact.sent, id=stored.id), reply_markup=main_menu(t))
-    return Finish()
+    return forms.Finish()
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The resident's dialog: /contact, the ☎️ menu button, and the Q&A's ``v1:contact``."""
-    return Form(
+    return forms.Form(
         name="contact",
         key="ctmsg",
-        steps=(Step("text", _ask_message, _message),),
+        steps=(forms.Step("text", _ask_message, _message),),
         entries=(
-            Entry(CommandHandler("contact", entry_only), _open),
-            Entry(MessageHandler(filters.Text(MENU_LABELS), entry_only), _open),
-            Entry(CallbackQueryHandler(entry_only, pattern=LeaveMessageButton.pattern()), _open),
+            forms.on_command("contact", _open),
+            forms.on_menu(MENU_LABELS, _open),
+            forms.on_press(LeaveMessageButton.pattern(), _open),
         ),
         submit=_leave,
-        again="/contact",
     )
 
 
@@ -156,7 +138,9 @@ async def inbox(update: Update, context: Context) -> None:
     )
 
 
-async def _open_reply(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open_reply(
+    update: Update, context: Context, _: forms.State | None
+) -> forms.Opening | None:
     """Start answering a message: check it still waits for an answer (staff)."""
     query = update.callback_query
     if query is None:
@@ -169,10 +153,12 @@ async def _open_reply(update: Update, context: Context, _: State | None) -> Open
         await query.answer(text, show_alert=True)
         return None
     await query.answer()
-    return Opening({"message": found.id})  # the id only: the resident's words stay in one place
+    return forms.Opening(
+        {"message": found.id}
+    )  # the id only: the resident's words stay in one place
 
 
-async def _reply_question(ask: Ask) -> str:
+async def _reply_question(ask: forms.Ask) -> str:
     """Ask for the reply to the message, naming who sent it (looked up, not kept)."""
     assert ask.services is not None  # the router always passes them
     message_id = int(ask.draft["message"])
@@ -182,21 +168,21 @@ async def _reply_question(ask: Ask) -> str:
     return fmt(ask.t.contact.ask_reply, id=message_id, who=who)
 
 
-async def _reply(a: Answer) -> Outcome:
+async def _reply(a: forms.Answer) -> forms.Outcome:
     reply = clean_reply(a.text or "")
     if reply is None:
-        return Refuse(fmt(a.t.contact.reply_length, max=MAX_REPLY_CHARS))
-    return Accept({"reply": reply})
+        return forms.Refuse(fmt(a.t.contact.reply_length, max=MAX_REPLY_CHARS))
+    return forms.Accept({"reply": reply})
 
 
-async def _send_reply(a: Answer) -> Outcome:
+async def _send_reply(a: forms.Answer) -> forms.Outcome:
     """Claim the message, send the reply to the resident, and report back (staff)."""
     message, user = a.update.effective_message, a.update.effective_user
     if message is None or user is None:
-        return Finish()
+        return forms.Finish()
     message_id, reply = int(a.draft["message"]), str(a.draft["reply"])
     await message.reply_text(await _deliver(a.context, a.t, message_id, user.id, reply))
-    return Finish()
+    return forms.Finish()
 
 
 async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, reply: str) -> str:
@@ -217,9 +203,9 @@ async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, r
 
 
 # ------------------------------------------------------------------ wiring
-def reply_form() -> Form:
+def reply_form() -> forms.Form:
     """The staff's reply: press 回复 on an inbox item, then type the answer."""
-    return press_then_type(
+    return forms.press_then_type(
         name="contact_reply",
         key="ctrep",
         button=callbacks.pattern("ctreply"),

@@ -390,7 +390,7 @@ class FormRouter:
         t = await _texts_of(app, user_id)
         minutes = int(services.settings.conversation_timeout.total_seconds() // 60)
         own = form.timed_out(t, state.draft, minutes) if form and form.timed_out else None
-        again = form.again if form is not None else "/menu"
+        again = form.again_command() if form is not None else "/menu"
         doing = dialog_name(t, state.form)
         text = own or fmt(t.form.timed_out, dialog=doing, minutes=minutes, again=again)
         with contextlib.suppress(TelegramError):

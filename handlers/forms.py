@@ -26,7 +26,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import Context
 from bot.services import Services
@@ -163,6 +163,22 @@ async def entry_only(update: Update, context: Context) -> None:
     """The callback of an entry's handler: never run (the router only asks it to match)."""
 
 
+def on_command(command: str, open: Opener) -> Entry:
+    """The form opens on ``/command``."""
+    return Entry(CommandHandler(command, entry_only), open)
+
+
+def on_menu(labels: list[str], open: Opener) -> Entry:
+    """The form opens on a main-menu button (its label in every language)."""
+    return Entry(MessageHandler(filters.Text(labels), entry_only), open)
+
+
+def on_press(pattern: str, open: Opener, inside: tuple[str, ...] = ()) -> Entry:
+    """The form opens on an inline button matching ``pattern`` (also at the ``inside`` steps
+    of an open one)."""
+    return Entry(CallbackQueryHandler(entry_only, pattern=pattern), open, inside)
+
+
 @dataclass(frozen=True)
 class Form:
     """A dialog declared as data."""
@@ -172,7 +188,8 @@ class Form:
     steps: tuple[Step, ...]
     entries: tuple[Entry, ...]
     submit: Parser  # run on the summary's submit button (or after the last step)
-    again: str  # the command that starts it again (named by the timeout message)
+    # The command that starts it again (named by the timeout message); default: its own.
+    again: str = ""
     summary: Callable[[Ask], str] | None = None
     submit_label: Callable[[Texts], str] | None = None
     editable: Callable[[Draft], bool] = lambda _: True
@@ -184,6 +201,13 @@ class Form:
     timed_out: Callable[[Texts, Draft, int], str | None] | None = None
     # Handlers that still work inside the dialog without changing it (e.g. another card's 通过).
     besides: tuple[BaseHandler[Update, Context, Any], ...] = ()
+
+    def again_command(self) -> str:
+        """The command that starts the dialog again: ``again``, or the first command entry."""
+        commands = (
+            e.handler.commands for e in self.entries if isinstance(e.handler, CommandHandler)
+        )
+        return self.again or next((f"/{min(c)}" for c in commands), "/menu")
 
     def step(self, name: str) -> Step | None:
         """The step called ``name``."""
@@ -270,14 +294,11 @@ def press_then_type(
 
     Another card's button switches to its item while the dialog waits for the text.
     """
-    from telegram.ext import CallbackQueryHandler
-
-    entry = Entry(CallbackQueryHandler(entry_only, pattern=button), open, inside=(TYPED,))
     return Form(
         name=name,
         key=key,
         steps=(Step(TYPED, question, parse),),
-        entries=(entry,),
+        entries=(on_press(button, open, inside=(TYPED,)),),
         submit=submit,
         again=again,
         staff=True,

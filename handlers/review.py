@@ -42,17 +42,7 @@ from bot.services.text import clean_text
 from bot.texts import Html, Texts, fmt, status_label
 from bot.vocabulary import TextProblem
 from db.models import ANSWER_FIELDS, Project, ProjectField, ProjectStatus
-from handlers.forms import (
-    Accept,
-    Answer,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Refuse,
-    State,
-    press_then_type,
-)
+from handlers import forms
 from handlers.staff_guard import send_safely, texts_of
 from handlers.ui import answer_lines, channel_note, contact_block, inline_rows
 
@@ -176,7 +166,9 @@ async def approve(update: Update, context: Context) -> None:
     # The applicant and the referrer were queued in the decision's transaction (the outbox).
 
 
-async def _open_return(update: Update, context: Context, state: State | None) -> Opening | None:
+async def _open_return(
+    update: Update, context: Context, state: forms.State | None
+) -> forms.Opening | None:
     """退回: check the card is current and ask for the reason (another card's 退回 switches)."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
@@ -212,22 +204,22 @@ async def _open_return(update: Update, context: Context, state: State | None) ->
         "message": None if message is None else message.message_id,
         "ref_no": project.ref_no,
     }
-    return Opening(pending)
+    return forms.Opening(pending)
 
 
-async def _reason(a: Answer) -> Outcome:
+async def _reason(a: forms.Answer) -> forms.Outcome:
     reason = clean_text(a.text or "", REASON_MAX_CHARS)
     if isinstance(reason, TextProblem):
-        return Refuse(fmt(a.t.registration.reason_invalid, limit=REASON_MAX_CHARS))
-    return Accept({"reason": reason})
+        return forms.Refuse(fmt(a.t.registration.reason_invalid, limit=REASON_MAX_CHARS))
+    return forms.Accept({"reason": reason})
 
 
-async def _return_project(a: Answer) -> Outcome:
+async def _return_project(a: forms.Answer) -> forms.Outcome:
     """Return the project with the typed reason, mark the card and tell the applicant."""
     message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
     pending = a.draft
     if message is None or user is None:
-        return Finish()
+        return forms.Finish()
     reason = str(pending["reason"])
     decided = await context.services.registration.decide(
         int(pending["project"]),
@@ -238,21 +230,21 @@ async def _return_project(a: Answer) -> Outcome:
     )
     if decided.outcome is DecisionOutcome.OUTDATED and decided.project is not None:
         await message.reply_text(fmt(t.registration.card_outdated, ref_no=decided.project.ref_no))
-        return Finish()
+        return forms.Finish()
     if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
         gone = decided.project
         if gone is not None and gone.status is ProjectStatus.WITHDRAWN and gone.user_id is None:
             withdrawn = fmt(t.registration.withdrawn_erased, ref_no=gone.ref_no)
             await message.reply_text(withdrawn)
             await _mark_card(context, user.id, pending, withdrawn)
-            return Finish()
+            return forms.Finish()
         label = "" if gone is None else status_label(t, gone.status)
         await message.reply_text(fmt(t.registration.already_decided, status=label))
-        return Finish()
+        return forms.Finish()
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
     await message.reply_text(mark)
     await _mark_card(context, user.id, pending, mark)  # the applicant: queued (the outbox)
-    return Finish()
+    return forms.Finish()
 
 
 async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], mark: Html) -> None:
@@ -335,9 +327,9 @@ async def review_list(update: Update, context: Context) -> None:
 
 
 # ------------------------------------------------------------------ wiring
-def return_form() -> Form:
+def return_form() -> forms.Form:
     """The staff's 退回 dialog: press the button, then type the reason."""
-    return press_then_type(
+    return forms.press_then_type(
         name="review_return",
         key="rvret",
         button=ReturnButton.pattern(),

@@ -9,10 +9,8 @@ every step.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.buttons import EditTrainingButton, StaffAction, StaffSessionButton
 from bot.context import Context
@@ -22,26 +20,13 @@ from bot.services.training_wording import error_text, when_text
 from bot.services.trainings import TrainingError, start_problem
 from bot.texts import fmt
 from db.models import TrainingStatus
-from handlers.forms import (
-    Accept,
-    Answer,
-    Ask,
-    Cancel,
-    Entry,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Refuse,
-    State,
-    Step,
-    Widget,
-    entry_only,
-)
+from handlers import forms
 from handlers.trainings.timers import arm_timer, kick
 
 
-async def _open_move(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open_move(
+    update: Update, context: Context, _: forms.State | None
+) -> forms.Opening | None:
     """改期: ask for a session's new start."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
@@ -53,10 +38,12 @@ async def _open_move(update: Update, context: Context, _: State | None) -> Openi
         await query.answer(error_text(tt, "cancelled" if training else "not_found"), True)
         return None
     await query.answer()
-    return Opening({"id": training.id}, "new_start")
+    return forms.Opening({"id": training.id}, "new_start")
 
 
-async def _open_edit(update: Update, context: Context, _: State | None) -> Opening | None:
+async def _open_edit(
+    update: Update, context: Context, _: forms.State | None
+) -> forms.Opening | None:
     """改地点 / 改名额 ...: ask for the new value of one field."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
@@ -71,10 +58,10 @@ async def _open_edit(update: Update, context: Context, _: State | None) -> Openi
         await query.answer(error_text(tt, "cancelled"), True)
         return None
     await query.answer()
-    return Opening({"id": training.id, "field": button.field}, "value")
+    return forms.Opening({"id": training.id, "field": button.field}, "value")
 
 
-async def _value_question(ask: Ask) -> str:
+async def _value_question(ask: forms.Ask) -> str:
     tt, field = ask.t.trainings, str(ask.draft["field"])
     assert ask.services is not None  # the router always passes them
     training = await ask.services.trainings.get(int(ask.draft["id"]))
@@ -83,22 +70,22 @@ async def _value_question(ask: Ask) -> str:
     return fmt(tt.ask_field, field=dict(tt.field_names)[field], current=current)
 
 
-async def _value(a: Answer) -> Outcome:
+async def _value(a: forms.Answer) -> forms.Outcome:
     """The new value as typed (seats read by the one number parser)."""
     tt, field, raw = a.t.trainings, str(a.draft["field"]), (a.text or "").strip()
     value: str | int = raw
     if field == "capacity":
         number = parse_number(raw, ("人", "个"))
         if number is NumberProblem.FOREIGN_DIGITS:
-            return Refuse(a.t.form.bad_digits)
+            return forms.Refuse(a.t.form.bad_digits)
         whole = not isinstance(number, NumberProblem) and number.is_integer()
         value = int(number) if whole and not isinstance(number, NumberProblem) else 0
     elif field in ("description", "target_group", "tags") and raw.lower() in tt.skip_words:
         value = ""
-    return Accept({"value": value})
+    return forms.Accept({"value": value})
 
 
-async def _new_start_question(ask: Ask) -> str:
+async def _new_start_question(ask: forms.Ask) -> str:
     tt = ask.t.trainings
     assert ask.services is not None  # the router always passes them
     training = await ask.services.trainings.get(int(ask.draft["id"]))
@@ -108,18 +95,18 @@ async def _new_start_question(ask: Ask) -> str:
     return fmt(tt.ask_new_start, current=current)
 
 
-async def _new_start(a: Answer) -> Outcome:
+async def _new_start(a: forms.Answer) -> forms.Outcome:
     tt, service = a.t.trainings, a.context.services.trainings
     try:
         start = parse_when(a.text or "", now=service.now(), tz=a.ask.settings.timezone)
     except DateParseError:
-        return Refuse(tt.bad_date)
+        return forms.Refuse(tt.bad_date)
     if problem := start_problem(start, service.now()):
-        return Refuse(error_text(tt, problem))
-    return Accept({"start": start.isoformat()}, goto="move_confirm")
+        return forms.Refuse(error_text(tt, problem))
+    return forms.Accept({"start": start.isoformat()}, goto="move_confirm")
 
 
-async def _move_question(ask: Ask) -> str:
+async def _move_question(ask: forms.Ask) -> str:
     tt, tz = ask.t.trainings, ask.settings.timezone
     assert ask.services is not None  # the router always passes them
     service = ask.services.trainings
@@ -135,15 +122,15 @@ async def _move_question(ask: Ask) -> str:
     return fmt(tt.confirm_move, title=training.title, old=old, new=new, count=count)
 
 
-async def _move_confirmed(a: Answer) -> Outcome:
-    return Accept() if a.choice == "ok" else Cancel()
+async def _move_confirmed(a: forms.Answer) -> forms.Outcome:
+    return forms.Accept() if a.choice == "ok" else forms.Cancel()
 
 
-async def _save(a: Answer) -> Outcome:
+async def _save(a: forms.Answer) -> forms.Outcome:
     """Move the session or save the new value; tell staff how many people are told."""
     message, user, tt = a.update.effective_message, a.update.effective_user, a.t.trainings
     if message is None or user is None:
-        return Finish()
+        return forms.Finish()
     service, tid = a.context.services.trainings, int(a.draft["id"])
     try:
         if "field" not in a.draft:
@@ -153,54 +140,53 @@ async def _save(a: Answer) -> Outcome:
             await message.reply_text(fmt(tt.moved_done, notified=moved.notified))
             kick(a.context.application)
             await arm_timer(a.context.application)
-            return Finish()
+            return forms.Finish()
         field = str(a.draft["field"])
         edited = await service.edit(tid, field, a.draft["value"], actor=user.id)
     except TrainingError as exc:
         if exc.code in ("not_found", "cancelled", "field") or "field" not in a.draft:
             await message.reply_text(error_text(tt, exc.code))
-            return Finish()
-        return Refuse(error_text(tt, exc.code))
+            return forms.Finish()
+        return forms.Refuse(error_text(tt, exc.code))
     names = dict(tt.field_names)
     promoted = len(edited.promoted)
     done = fmt(tt.edited, field=names[field], notified=edited.notified, promoted=promoted)
     await message.reply_text(done)
     if edited.notified or edited.promoted:
         kick(a.context.application)
-    return Finish()
+    return forms.Finish()
 
 
-def _move_options(ask: Ask) -> list[tuple[str, str]]:
+def _move_options(ask: forms.Ask) -> list[tuple[str, str]]:
     tt = ask.t.trainings
     return [(tt.btn_confirm_move, "ok"), (tt.btn_abort, "no")]
 
 
 STEPS = (
-    Step("value", _value_question, _value, ordered=False),
-    Step("new_start", _new_start_question, _new_start, ordered=False),
-    Step(
+    forms.Step("value", _value_question, _value, ordered=False),
+    forms.Step("new_start", _new_start_question, _new_start, ordered=False),
+    forms.Step(
         "move_confirm",
         _move_question,
         _move_confirmed,
-        widget=Widget.BUTTONS,
+        widget=forms.Widget.BUTTONS,
         options=_move_options,
         ordered=False,
     ),
 )
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The staff's change of a session (entries: 改期 and the 改… buttons of the staff view)."""
-    move = CallbackQueryHandler(
-        entry_only, pattern=StaffSessionButton.pattern(action=StaffAction.MOVE)
-    )
-    edit = CallbackQueryHandler(entry_only, pattern=EditTrainingButton.pattern())
-    opening: Any = (Entry(move, _open_move), Entry(edit, _open_edit))
-    return Form(
+    move = StaffSessionButton.pattern(action=StaffAction.MOVE)
+    return forms.Form(
         name="training_manage",
         key="trc",
         steps=STEPS,
-        entries=opening,
+        entries=(
+            forms.on_press(move, _open_move),
+            forms.on_press(EditTrainingButton.pattern(), _open_edit),
+        ),
         submit=_save,
         again="/trainings",
         staff=True,

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot.context import Context
 from bot.dates import DateParseError, parse_end, parse_when
@@ -29,27 +28,13 @@ from bot.services.trainings import (
 )
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
-from handlers.forms import (
-    Accept,
-    Answer,
-    Ask,
-    Entry,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Parser,
-    Refuse,
-    State,
-    Step,
-    entry_only,
-)
+from handlers import forms
 from handlers.trainings.timers import kick
 
 FEATURE = "trn"  # the /newtraining buttons
 
 
-def _shown(ask: Ask, key: str) -> str | None:
+def _shown(ask: forms.Ask, key: str) -> str | None:
     """The answer already given for ``key``, as staff see it; None if none yet."""
     tt, draft = ask.t.trainings, ask.draft
     if key not in draft:
@@ -62,10 +47,10 @@ def _shown(ask: Ask, key: str) -> str | None:
     return str(value) or tt.none_value
 
 
-def _question(key: str, text: Callable[[Ask], str]) -> Callable[[Ask], str]:
+def _question(key: str, text: Callable[[forms.Ask], str]) -> Callable[[forms.Ask], str]:
     """The question for ``key`` (``text(ask)``), with the answer already given under it."""
 
-    def question(ask: Ask) -> str:
+    def question(ask: forms.Ask) -> str:
         asked, given = text(ask), _shown(ask, key)
         if given is None:
             return asked
@@ -74,63 +59,65 @@ def _question(key: str, text: Callable[[Ask], str]) -> Callable[[Ask], str]:
     return question
 
 
-def _typed(a: Answer, *, optional: bool = False) -> str:
+def _typed(a: forms.Answer, *, optional: bool = False) -> str:
     text = (a.text or "").strip()
     return "" if optional and text.lower() in a.t.trainings.skip_words else text
 
 
-def _cleaned(key: str, *, optional: bool = False) -> Parser:
-    async def parse(a: Answer) -> Outcome:
+def _cleaned(key: str, *, optional: bool = False) -> forms.Parser:
+    async def parse(a: forms.Answer) -> forms.Outcome:
         value = clean_field(key, _typed(a, optional=optional))
         if isinstance(value, TextProblem):
-            return Refuse(error_text(a.t.trainings, key))
-        return Accept({key: value})
+            return forms.Refuse(error_text(a.t.trainings, key))
+        return forms.Accept({key: value})
 
     return parse
 
 
-async def _tags(a: Answer) -> Outcome:
-    return Accept({"tags": list(split_tags(_typed(a, optional=True)))})
+async def _tags(a: forms.Answer) -> forms.Outcome:
+    return forms.Accept({"tags": list(split_tags(_typed(a, optional=True)))})
 
 
-async def _start(a: Answer) -> Outcome:
+async def _start(a: forms.Answer) -> forms.Outcome:
     """The start as typed: understood, in the future and at most two years ahead."""
     tt, service = a.t.trainings, a.context.services.trainings
     try:
         start = parse_when(_typed(a), now=service.now(), tz=a.ask.settings.timezone)
     except DateParseError:
-        return Refuse(tt.bad_date)
+        return forms.Refuse(tt.bad_date)
     if problem := start_problem(start, service.now()):
-        return Refuse(error_text(tt, problem))
+        return forms.Refuse(error_text(tt, problem))
     end = datetime.fromisoformat(a.draft["end"]) if "end" in a.draft else None
     if a.ask.editing and (end is None or window_problem(start, end)):
-        return Accept({"start": start.isoformat()}, goto="end", edit=True)  # the old end is off
-    return Accept({"start": start.isoformat()})
+        return forms.Accept(
+            {"start": start.isoformat()}, goto="end", edit=True
+        )  # the old end is off
+    return forms.Accept({"start": start.isoformat()})
 
 
-async def _end(a: Answer) -> Outcome:
+async def _end(a: forms.Answer) -> forms.Outcome:
     """The end: a time, a date and time, or a length ("2小时")."""
     tt, service = a.t.trainings, a.context.services.trainings
     start = datetime.fromisoformat(a.draft["start"])
     try:
         end = parse_end(_typed(a), start=start, now=service.now(), tz=a.ask.settings.timezone)
     except DateParseError:
-        return Refuse(tt.bad_date)
+        return forms.Refuse(tt.bad_date)
     if problem := window_problem(start, end):
-        return Refuse(error_text(tt, problem))
-    return Accept({"end": end.isoformat()})
+        return forms.Refuse(error_text(tt, problem))
+    return forms.Accept({"end": end.isoformat()})
 
 
-async def _capacity(a: Answer) -> Outcome:
+async def _capacity(a: forms.Answer) -> forms.Outcome:
     """The number of seats: ASCII, full-width or Chinese numerals (bot.services.numbers)."""
     value = parse_number(_typed(a), ("人", "个"))
     if value is NumberProblem.FOREIGN_DIGITS:
-        return Refuse(a.t.form.bad_digits)
+        return forms.Refuse(a.t.form.bad_digits)
     if isinstance(value, NumberProblem) or not value.is_integer():
-        return Refuse(a.t.trainings.bad_capacity)
+        return forms.Refuse(a.t.trainings.bad_capacity)
     if not 1 <= value <= MAX_CAPACITY:
-        return Refuse(a.t.trainings.bad_capacity)
-    return Accept({"capacity": int(value)})
+        return forms.Refuse(a.t.trainings.bad_capacity)
+    return forms.Accept({"capacity": int(value)})
 
 
 def draft_object(draft: dict[str, Any]) -> TrainingDraft:
@@ -147,7 +134,7 @@ def draft_object(draft: dict[str, Any]) -> TrainingDraft:
     )
 
 
-def _summary(ask: Ask) -> str:
+def _summary(ask: forms.Ask) -> str:
     tt, d = ask.t.trainings, draft_object(ask.draft)
     return fmt(
         tt.summary,
@@ -164,31 +151,31 @@ def _summary(ask: Ask) -> str:
 _STEP_OF_ERROR = {"past": "start", "too_far": "start", "order": "start", "too_long": "end"}
 
 
-async def _publish(a: Answer) -> Outcome:
+async def _publish(a: forms.Answer) -> forms.Outcome:
     """Publish the session and queue its announcement; a refusal asks the field again."""
     user, message, tt = a.update.effective_user, a.update.effective_message, a.t.trainings
     if user is None or message is None:
-        return Finish()
+        return forms.Finish()
     try:
         result = await a.context.services.trainings.create(draft_object(a.draft), actor=user.id)
     except TrainingError as exc:
         step = _STEP_OF_ERROR.get(exc.code, "title")
-        return Accept(goto=step, edit=True, note=error_text(tt, exc.code))
+        return forms.Accept(goto=step, edit=True, note=error_text(tt, exc.code))
     await message.reply_text(fmt(tt.published, id=result.training.id, announced=result.notified))
     kick(a.context.application)
-    return Finish()
+    return forms.Finish()
 
 
-async def _open(update: Update, context: Context, _: State | None) -> Opening:
-    return Opening({})
+async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening:
+    return forms.Opening({})
 
 
 def _label(key: str) -> Callable[[Texts], str]:
     return lambda t: dict(t.trainings.new_fields)[key]
 
 
-def _step(key: str, text: Callable[[Ask], str], parse: Parser) -> Step:
-    return Step(key, _question(key, text), parse, label=_label(key))
+def _step(key: str, text: Callable[[forms.Ask], str], parse: forms.Parser) -> forms.Step:
+    return forms.Step(key, _question(key, text), parse, label=_label(key))
 
 
 STEPS = (
@@ -216,15 +203,14 @@ STEPS = (
 )
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The staff's /newtraining dialog."""
-    return Form(
+    return forms.Form(
         name="new_training",
         key=FEATURE,
         steps=STEPS,
-        entries=(Entry(CommandHandler("newtraining", entry_only), _open),),
+        entries=(forms.on_command("newtraining", _open),),
         submit=_publish,
-        again="/newtraining",
         summary=_summary,
         submit_label=lambda t: t.trainings.btn_publish,
         staff=True,

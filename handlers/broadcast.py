@@ -34,7 +34,7 @@ def notice(t: Texts, office: str, text: str) -> Html:
     return fmt(t.broadcast.message, office=office, text=text)
 
 
-async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening:
+async def _open(_: forms.Start) -> forms.Opening:
     return forms.Opening({})
 
 

@@ -124,13 +124,13 @@ def _summary(ask: forms.Ask) -> Html:
 
 
 # ------------------------------------------------------------------ the resident's dialog
-async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening | None:
+async def _open(start: forms.Start) -> forms.Opening | None:
     """Start a complaint (unless the user starts dialogs too fast)."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    message = start.update.effective_message
+    if message is None:
         return None
-    if (wait := context.services.dialog_allowance(user.id)) > 0:
-        await message.reply_text(fmt(context.texts(user).common.slow_down, seconds=wait))
+    if (wait := start.context.services.dialog_allowance(start.user.id)) > 0:
+        await message.reply_text(fmt(start.t.common.slow_down, seconds=wait))
         return None
     return forms.Opening({})
 
@@ -447,16 +447,13 @@ def _update_text(t: Texts, complaint: Complaint) -> str:
     return text
 
 
-async def _open_note(
-    update: Update, context: Context, _: forms.State | None
-) -> forms.Opening | None:
+async def _open_note(start: forms.Start) -> forms.Opening | None:
     """已办结: check the complaint is still open, then ask for the note (staff)."""
-    query = update.callback_query
+    query, t = start.query, start.t
     if query is None:
         return None
-    t = context.texts(update.effective_user)
-    complaint_id = _complaint_id(update, ResolveComplaintButton) or 0
-    found = await context.services.complaints.get(complaint_id)
+    complaint_id = _complaint_id(start.update, ResolveComplaintButton) or 0
+    found = await start.context.services.complaints.get(complaint_id)
     if found is None or found.status is ComplaintStatus.RESOLVED:
         text = (
             t.complaints.missing if found is None else fmt(t.complaints.settled, ref=found.ref_no)

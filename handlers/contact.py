@@ -48,16 +48,12 @@ async def _say(update: Update, context: Context, text: str) -> None:
 
 
 # ------------------------------------------------------------------ the resident
-async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening | None:
+async def _open(start: forms.Start) -> forms.Opening | None:
     """Ask for the message (unless the user starts dialogs too fast)."""
-    user = update.effective_user
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if user is None:
-        return None
-    if (wait := context.services.dialog_allowance(user.id)) > 0:
-        t = context.texts(user)
-        await _say(update, context, fmt(t.common.slow_down, seconds=wait))
+    if start.query is not None:
+        await start.query.answer()
+    if (wait := start.context.services.dialog_allowance(start.user.id)) > 0:
+        await _say(start.update, start.context, fmt(start.t.common.slow_down, seconds=wait))
         return None
     return forms.Opening({})
 
@@ -138,24 +134,19 @@ async def inbox(update: Update, context: Context) -> None:
     )
 
 
-async def _open_reply(
-    update: Update, context: Context, _: forms.State | None
-) -> forms.Opening | None:
+async def _open_reply(start: forms.Start) -> forms.Opening | None:
     """Start answering a message: check it still waits for an answer (staff)."""
-    query = update.callback_query
+    query, t = start.query, start.t
     if query is None:
         return None
-    t = context.texts(update.effective_user)
     message_id = callbacks.decode_id(query.data, "ctreply")
-    found = None if message_id is None else await context.services.contact.get(message_id)
+    found = None if message_id is None else await start.context.services.contact.get(message_id)
     if found is None or found.answered_at is not None:
         text = t.contact.missing if found is None else fmt(t.contact.already_answered, id=found.id)
         await query.answer(text, show_alert=True)
         return None
     await query.answer()
-    return forms.Opening(
-        {"message": found.id}
-    )  # the id only: the resident's words stay in one place
+    return forms.Opening({"message": found.id})  # the id only: the words stay in one place
 
 
 async def _reply_question(ask: forms.Ask) -> str:

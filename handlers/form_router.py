@@ -54,6 +54,7 @@ from handlers.forms import (
     Opener,
     Outcome,
     Refuse,
+    Start,
     State,
     Stay,
     Widget,
@@ -133,7 +134,10 @@ class FormRouter:
         """Open ``form`` (or, from inside it, reopen it on another item) as ``opener`` says."""
         if form.staff and not await require_staff(update, context, form.staff_action):
             return
-        opening = await opener(update, context, state)
+        user = update.effective_user
+        if user is None:
+            return
+        opening = await opener(Start(update, context, user, context.texts(user), state))
         if opening is None:
             return
         first = opening.step or next(s.name for s in form.steps if s.ordered)
@@ -390,7 +394,7 @@ class FormRouter:
         t = await _texts_of(app, user_id)
         minutes = int(services.settings.conversation_timeout.total_seconds() // 60)
         own = form.timed_out(t, state.draft, minutes) if form and form.timed_out else None
-        again = form.again_command() if form is not None else "/menu"
+        again = form.again if form is not None else "/menu"
         doing = dialog_name(t, state.form)
         text = own or fmt(t.form.timed_out, dialog=doing, minutes=minutes, again=again)
         with contextlib.suppress(TelegramError):

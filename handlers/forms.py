@@ -19,12 +19,14 @@ from enum import Enum
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     Contact,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    User,
 )
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -147,7 +149,24 @@ class Opening:
     note: str | None = None
 
 
-Opener = Callable[[Update, Context, "State | None"], Awaitable[Opening | None]]
+@dataclass(frozen=True)
+class Start:
+    """What an opener may look at: the update that opens the dialog, its sender and their
+    texts, and the dialog already open when a form reopens itself on another item."""
+
+    update: Update
+    context: Context
+    user: User
+    t: Texts
+    state: State | None = None
+
+    @property
+    def query(self) -> CallbackQuery | None:
+        """The button press that opens the dialog (None for a command or a menu text)."""
+        return self.update.callback_query
+
+
+Opener = Callable[[Start], Awaitable[Opening | None]]
 
 
 @dataclass(frozen=True)
@@ -202,12 +221,11 @@ class Form:
     # Handlers that still work inside the dialog without changing it (e.g. another card's 通过).
     besides: tuple[BaseHandler[Update, Context, Any], ...] = ()
 
-    def again_command(self) -> str:
-        """The command that starts the dialog again: ``again``, or the first command entry."""
-        commands = (
-            e.handler.commands for e in self.entries if isinstance(e.handler, CommandHandler)
-        )
-        return self.again or next((f"/{min(c)}" for c in commands), "/menu")
+    def __post_init__(self) -> None:
+        if not self.again:  # the form's own command, if it has one
+            commands = (e.handler for e in self.entries if isinstance(e.handler, CommandHandler))
+            again = next((f"/{min(c.commands)}" for c in commands), "/menu")
+            object.__setattr__(self, "again", again)
 
     def step(self, name: str) -> Step | None:
         """The step called ``name``."""

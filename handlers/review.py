@@ -24,7 +24,7 @@ from telegram.ext import (
     CommandHandler,
 )
 
-from bot.buttons import ApproveButton, ResubmitButton, ReturnButton, ReviewButton
+from bot.buttons import ApproveButton, ResubmitButton, ReturnButton
 from bot.context import Context
 from bot.services import Services
 from bot.services.delivery import Outbound
@@ -44,7 +44,14 @@ from bot.vocabulary import TextProblem
 from db.models import ANSWER_FIELDS, Project, ProjectField, ProjectStatus
 from handlers import forms
 from handlers.staff_guard import send_safely, texts_of
-from handlers.ui import answer_lines, channel_note, contact_block, inline_rows
+from handlers.ui import (
+    answer_lines,
+    channel_note,
+    contact_block,
+    inline_rows,
+    message_of,
+    press_of,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -106,19 +113,6 @@ def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
     )
 
 
-def _target(update: Update, kind: type[ReviewButton]) -> tuple[int, int] | None:
-    """(project id, submission round) of a card's button."""
-    query = update.callback_query
-    pressed = kind.unpack(query.data if query else None)
-    return None if pressed is None else (pressed.project_id, pressed.submission)
-
-
-async def _refuse_stale(update: Update, context: Context) -> None:
-    if update.callback_query is not None:
-        t = context.texts(update.effective_user)
-        await update.callback_query.answer(t.common.stale_button, show_alert=True)
-
-
 async def _already(
     update: Update, context: Context, project: Project | None, *, outdated: bool = False
 ) -> None:
@@ -143,14 +137,10 @@ async def _already(
 
 async def approve(update: Update, context: Context) -> None:
     """通过: approve the project, mark the card, and tell the applicant."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    if (press := await press_of(update, context, ApproveButton)) is None:
         return
-    target = _target(update, ApproveButton)
-    if target is None:
-        await _refuse_stale(update, context)
-        return
-    project_id, round_ = target
+    query, user, t = press.query, press.user, press.t
+    project_id, round_ = press.button.project_id, press.button.submission
     registration = context.services.registration
     decided = await registration.decide(project_id, user.id, approve=True, submission=round_)
     if decided.outcome is not DecisionOutcome.DONE:
@@ -158,7 +148,6 @@ async def approve(update: Update, context: Context) -> None:
         await _already(update, context, decided.project, outdated=outdated)
         return
     await query.answer()
-    t = context.texts(user)
     mark = fmt(t.registration.decided_approved, actor=user.first_name)
     if isinstance(query.message, Message) and query.message.text is not None:
         original = query.message.text_html
@@ -166,18 +155,13 @@ async def approve(update: Update, context: Context) -> None:
     # The applicant and the referrer were queued in the decision's transaction (the outbox).
 
 
-async def _open_return(
-    update: Update, context: Context, state: forms.State | None
-) -> forms.Opening | None:
+async def _open_return(start: forms.Start) -> forms.Opening | None:
     """退回: check the card is current and ask for the reason (another card's 退回 switches)."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    update, context = start.update, start.context
+    if (press := await press_of(update, context, ReturnButton)) is None:
         return None
-    target = _target(update, ReturnButton)
-    if target is None:
-        await _refuse_stale(update, context)
-        return None
-    project_id, round_ = target
+    query, user = press.query, press.user
+    project_id, round_ = press.button.project_id, press.button.submission
     registration = context.services.registration
     item = await registration.review_item(project_id)
     if item is None:
@@ -285,12 +269,19 @@ def renderers(services: Services) -> dict[str, Renderer]:
             item = replace(item, changed=tuple(Field(f) for f in changed))
         return Outbound(card(t, item), buttons(t, item))
 
-    async def to_applicant(payload: Payload, t: Texts) -> Outbound | None:
+    async def decided(payload: Payload, t: Texts) -> tuple[Project, str] | None:
+        """The project a decision is about and its name as told (None: it is gone)."""
         item = await registration.review_item(int(payload["project"]))
-        if item is None:
+        return (
+            None
+            if item is None
+            else (item.project, item.project.name or t.registration.name_erased)
+        )
+
+    async def to_applicant(payload: Payload, t: Texts) -> Outbound | None:
+        if (found := await decided(payload, t)) is None:
             return None
-        project, r = item.project, t.registration
-        name = project.name or r.name_erased
+        (project, name), r = found, t.registration
         if payload["approved"]:
             return Outbound(fmt(r.applicant_approved, ref_no=project.ref_no, name=name))
         reason = str(payload.get("reason") or "")
@@ -300,11 +291,9 @@ def renderers(services: Services) -> dict[str, Renderer]:
         return Outbound(text, InlineKeyboardMarkup([resubmit_row(t, project.id, project.ref_no)]))
 
     async def to_referrer(payload: Payload, t: Texts) -> Outbound | None:
-        item = await registration.review_item(int(payload["project"]))
-        if item is None:
+        if (found := await decided(payload, t)) is None:
             return None
-        project, r = item.project, t.registration
-        name = project.name or r.name_erased
+        (project, name), r = found, t.registration
         block = contact_block(t, office)
         return Outbound(fmt(r.referrer_approved, ref_no=project.ref_no, name=name, office=block))
 
@@ -313,10 +302,9 @@ def renderers(services: Services) -> dict[str, Renderer]:
 
 async def review_list(update: Update, context: Context) -> None:
     """/review: the oldest projects awaiting a decision, each with its buttons."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (said := message_of(update, context)) is None:
         return
-    t = context.texts(user)
+    message, t = said.message, said.t
     count, items = await context.services.registration.awaiting_review(REVIEW_LIST_SIZE)
     if not items:
         await message.reply_text(t.registration.review_none)

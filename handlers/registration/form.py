@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton
 
 from bot.buttons import RegistrationButton, ResubmitButton
-from bot.context import Context
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
@@ -430,16 +429,13 @@ async def _submit(a: forms.Answer, *, allow_duplicate: bool = False) -> forms.Ou
 
 
 # ------------------------------------------------------------------ opening
-async def _open_new(
-    update: Update, context: Context, _: forms.State | None
-) -> forms.Opening | None:
+async def _open_new(start: forms.Start) -> forms.Opening | None:
     """Start a new registration, pre-filling the referrer from a referral link."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    context, user, message = start.context, start.user, start.update.effective_message
+    if message is None:
         return None
     if (wait := context.services.dialog_allowance(user.id)) > 0:
-        t = context.texts(user)
-        await message.reply_text(fmt(t.common.slow_down, seconds=wait))
+        await message.reply_text(fmt(start.t.common.slow_down, seconds=wait))
         return None
     draft = Draft()
     code = context.user_data.get("referral_code") if context.user_data is not None else None
@@ -453,19 +449,16 @@ async def _open_new(
     return forms.Opening(draft.to_json())
 
 
-async def _open_returned(
-    update: Update, context: Context, state: forms.State | None
-) -> forms.Opening | None:
+async def _open_returned(start: forms.Start) -> forms.Opening | None:
     """Open the resident's returned project at its summary, to correct and submit again.
 
     Pressed at the duplicate prompt of a new registration of that project, the answers just
     typed replace the stored ones (they are the corrections). A refused press inside a dialog
     already under way leaves that dialog where it was.
     """
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    context, query, user, t, state = start.context, start.query, start.user, start.t, start.state
+    if query is None:
         return None
-    t = context.texts(user)
     button = ResubmitButton.unpack(query.data)
     project_id = None if button is None else button.project_id
     found = (

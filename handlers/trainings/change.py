@@ -9,56 +9,51 @@ every step.
 from __future__ import annotations
 
 from datetime import datetime
-
-from telegram import Update
+from typing import TypeVar
 
 from bot.buttons import EditTrainingButton, StaffAction, StaffSessionButton
-from bot.context import Context
 from bot.dates import DateParseError, parse_when
 from bot.services.numbers import NumberProblem, parse_number
 from bot.services.training_wording import error_text, when_text
 from bot.services.trainings import TrainingError, start_problem
 from bot.texts import fmt
-from db.models import TrainingStatus
+from db.models import Training, TrainingStatus
 from handlers import forms
 from handlers.trainings.timers import arm_timer, kick
 
+_Kind = TypeVar("_Kind", StaffSessionButton, EditTrainingButton)
 
-async def _open_move(
-    update: Update, context: Context, _: forms.State | None
-) -> forms.Opening | None:
+
+async def _open_move(start: forms.Start) -> forms.Opening | None:
     """改期: ask for a session's new start."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
+    found = await _session(start, StaffSessionButton)
+    return None if found is None else forms.Opening({"id": found[0].id}, "new_start")
+
+
+async def _open_edit(start: forms.Start) -> forms.Opening | None:
+    """改地点 / 改名额 ...: ask for the new value of one field."""
+    found = await _session(start, EditTrainingButton)
+    if found is None:
         return None
-    button = StaffSessionButton.unpack(query.data)
-    tt = context.texts(user).trainings
-    training = await context.services.trainings.get(button.training_id) if button else None
+    training, button = found
+    return forms.Opening({"id": training.id, "field": button.field}, "value")
+
+
+async def _session(start: forms.Start, kind: type[_Kind]) -> tuple[Training, _Kind] | None:
+    """The session a staff button is for, if it can still change (the press is answered:
+    a forged button as stale, a session deleted or cancelled as such)."""
+    query, tt = start.query, start.t.trainings
+    button = kind.unpack(query.data) if query is not None else None
+    if query is None or button is None:
+        if query is not None:
+            await query.answer(start.t.common.stale_button, True)
+        return None
+    training = await start.context.services.trainings.get(button.training_id)
     if training is None or training.status is TrainingStatus.CANCELLED:
         await query.answer(error_text(tt, "cancelled" if training else "not_found"), True)
         return None
     await query.answer()
-    return forms.Opening({"id": training.id}, "new_start")
-
-
-async def _open_edit(
-    update: Update, context: Context, _: forms.State | None
-) -> forms.Opening | None:
-    """改地点 / 改名额 ...: ask for the new value of one field."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return None
-    button = EditTrainingButton.unpack(query.data)
-    tt = context.texts(user).trainings
-    training = await context.services.trainings.get(button.training_id) if button else None
-    if button is None or training is None:
-        await query.answer(context.texts(user).common.stale_button, True)
-        return None
-    if training.status is TrainingStatus.CANCELLED:
-        await query.answer(error_text(tt, "cancelled"), True)
-        return None
-    await query.answer()
-    return forms.Opening({"id": training.id, "field": button.field}, "value")
+    return training, button
 
 
 async def _value_question(ask: forms.Ask) -> str:

@@ -11,9 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import Update
-
-from bot.context import Context
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.numbers import NumberProblem, parse_number
 from bot.services.training_wording import error_text, moment_text, when_text
@@ -166,7 +163,7 @@ async def _publish(a: forms.Answer) -> forms.Outcome:
     return forms.Finish()
 
 
-async def _open(update: Update, context: Context, _: forms.State | None) -> forms.Opening:
+async def _open(_: forms.Start) -> forms.Opening:
     return forms.Opening({})
 
 

@@ -71,6 +71,12 @@ class LeaveMessageButton(CallbackData, prefix="contact"):
     """Leave the office a message (opens the contact dialog)."""
 
 
+class ReplyMessageButton(CallbackData, prefix="ctreply"):
+    """回复: staff answer a resident's message (opens the reply dialog)."""
+
+    message_id: int
+
+
 # -- unanswered questions (staff) -------------------------------------------------------------
 
 

@@ -464,23 +464,12 @@ async def _open_note(start: forms.Start) -> forms.Opening | None:
     return forms.Opening({"complaint": found.id, "ref": found.ref_no})
 
 
-async def _note(a: forms.Answer) -> forms.Outcome:
-    note = clean_note(a.text or "")
-    if note is None:
-        return forms.Refuse(fmt(a.t.complaints.note_length, max=MAX_FIELD_CHARS))
-    return forms.Accept({"note": note})
-
-
-async def _resolve(a: forms.Answer) -> forms.Outcome:
+async def _resolve(a: forms.Answer, note: str) -> str:
     """Resolve the complaint with the note and tell a named complainant (staff)."""
-    message, user = a.update.effective_message, a.update.effective_user
-    if message is None or user is None:
-        return forms.Finish()
     outcome = await a.context.services.complaints.advance(
-        int(a.draft["complaint"]), ComplaintStatus.RESOLVED, actor_id=user.id, note=a.draft["note"]
+        int(a.draft["complaint"]), ComplaintStatus.RESOLVED, actor_id=a.user.id, note=note
     )
-    await message.reply_text(await _report(a.context, a.t, outcome))
-    return forms.Finish()
+    return await _report(a.context, a.t, outcome)
 
 
 def resolve_form() -> forms.Form:
@@ -491,7 +480,8 @@ def resolve_form() -> forms.Form:
         button=ResolveComplaintButton.pattern(),
         open=_open_note,
         question=lambda ask: fmt(ask.t.complaints.ask_note, ref=ask.draft.get("ref")),
-        parse=_note,
+        clean=clean_note,
+        refused=lambda t: fmt(t.complaints.note_length, max=MAX_FIELD_CHARS),
         submit=_resolve,
         again="/complaints",
     )

@@ -15,8 +15,7 @@ from telegram.ext import (
     CommandHandler,
 )
 
-from bot import callbacks
-from bot.buttons import LeaveMessageButton
+from bot.buttons import LeaveMessageButton, ReplyMessageButton
 from bot.context import Context
 from bot.services.contact import (
     MAX_MESSAGE_CHARS,
@@ -103,7 +102,7 @@ def form() -> forms.Form:
 async def _send_notice(context: Context, chat_id: int, t: Texts, stored: ContactMessage) -> None:
     who = _who(t, await context.services.contact.sender(stored), stored.user_id)
     text = fmt(t.contact.staff_notice, id=stored.id, who=who, text=stored.text)
-    button = [(t.contact.btn_reply, callbacks.encode("ctreply", stored.id))]
+    button = [(t.contact.btn_reply, ReplyMessageButton(stored.id).pack())]
     await context.bot.send_message(chat_id, text, reply_markup=inline_rows(button))
 
 
@@ -126,7 +125,7 @@ async def inbox(update: Update, context: Context) -> None:
         items.append(fmt(t.contact.inbox_item, id=m.id, when=when, who=who, text=snippet))
     title = fmt(t.contact.inbox_title, count=len(waiting))
     buttons = [
-        (t.contact.btn_reply_item.format(id=m.id), callbacks.encode("ctreply", m.id))
+        (t.contact.btn_reply_item.format(id=m.id), ReplyMessageButton(m.id).pack())
         for m in waiting
     ]
     await reply_in_chunks(
@@ -139,8 +138,8 @@ async def _open_reply(start: forms.Start) -> forms.Opening | None:
     query, t = start.query, start.t
     if query is None:
         return None
-    message_id = callbacks.decode_id(query.data, "ctreply")
-    found = None if message_id is None else await start.context.services.contact.get(message_id)
+    button = ReplyMessageButton.unpack(query.data)
+    found = None if button is None else await start.context.services.contact.get(button.message_id)
     if found is None or found.answered_at is not None:
         text = t.contact.missing if found is None else fmt(t.contact.already_answered, id=found.id)
         await query.answer(text, show_alert=True)
@@ -159,21 +158,9 @@ async def _reply_question(ask: forms.Ask) -> str:
     return fmt(ask.t.contact.ask_reply, id=message_id, who=who)
 
 
-async def _reply(a: forms.Answer) -> forms.Outcome:
-    reply = clean_reply(a.text or "")
-    if reply is None:
-        return forms.Refuse(fmt(a.t.contact.reply_length, max=MAX_REPLY_CHARS))
-    return forms.Accept({"reply": reply})
-
-
-async def _send_reply(a: forms.Answer) -> forms.Outcome:
+async def _send_reply(a: forms.Answer, reply: str) -> str:
     """Claim the message, send the reply to the resident, and report back (staff)."""
-    message, user = a.update.effective_message, a.update.effective_user
-    if message is None or user is None:
-        return forms.Finish()
-    message_id, reply = int(a.draft["message"]), str(a.draft["reply"])
-    await message.reply_text(await _deliver(a.context, a.t, message_id, user.id, reply))
-    return forms.Finish()
+    return await _deliver(a.context, a.t, int(a.draft["message"]), a.user.id, reply)
 
 
 async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, reply: str) -> str:
@@ -199,10 +186,11 @@ def reply_form() -> forms.Form:
     return forms.press_then_type(
         name="contact_reply",
         key="ctrep",
-        button=callbacks.pattern("ctreply"),
+        button=ReplyMessageButton.pattern(),
         open=_open_reply,
         question=_reply_question,
-        parse=_reply,
+        clean=clean_reply,
+        refused=lambda t: fmt(t.contact.reply_length, max=MAX_REPLY_CHARS),
         submit=_send_reply,
         again="/inbox",
     )

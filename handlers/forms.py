@@ -84,6 +84,13 @@ class Answer:
         """The answers given so far."""
         return self.ask.draft
 
+    @property
+    def user(self) -> User:
+        """Who answers (the router serves only updates that have a sender)."""
+        if self.update.effective_user is None:
+            raise LookupError("a dialog update without a sender")
+        return self.update.effective_user
+
 
 @dataclass(frozen=True)
 class Accept:
@@ -301,8 +308,9 @@ def press_then_type(
     button: str,
     open: Opener,
     question: Callable[[Ask], str | Awaitable[str]],
-    parse: Parser,
-    submit: Parser,
+    clean: Callable[[str], str | None],
+    refused: Callable[[Texts], str],
+    submit: Callable[[Answer, str], Awaitable[str | None]],
     again: str,
     cancelled: Callable[[Texts, Draft], str | None] | None = None,
     besides: tuple[BaseHandler[Update, Context, Any], ...] = (),
@@ -310,14 +318,27 @@ def press_then_type(
 ) -> Form:
     """A staff dialog of one shape: press a card's button (pattern ``button``), type one text.
 
-    Another card's button switches to its item while the dialog waits for the text.
+    The text is ``clean``ed (None: asked again after ``refused``), then ``submit`` does the
+    work and says what to reply. Another card's button switches to its item while the dialog
+    waits for the text.
     """
+
+    async def typed(a: Answer) -> Outcome:
+        text = clean(a.text or "")
+        return Refuse(refused(a.t)) if text is None else Accept({TYPED: text})
+
+    async def done(a: Answer) -> Outcome:
+        reply = await submit(a, str(a.draft[TYPED]))
+        if reply is not None and a.update.effective_message is not None:
+            await a.update.effective_message.reply_text(reply)
+        return Finish()
+
     return Form(
         name=name,
         key=key,
-        steps=(Step(TYPED, question, parse),),
+        steps=(Step(TYPED, question, typed),),
         entries=(on_press(button, open, inside=(TYPED,)),),
-        submit=submit,
+        submit=done,
         again=again,
         staff=True,
         staff_action=staff_action,
@@ -326,4 +347,4 @@ def press_then_type(
     )
 
 
-TYPED = "text"  # the one step of a press-then-type dialog
+TYPED = "text"  # the one step of a press-then-type dialog (and its answer in the draft)

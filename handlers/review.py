@@ -191,20 +191,14 @@ async def _open_return(start: forms.Start) -> forms.Opening | None:
     return forms.Opening(pending)
 
 
-async def _reason(a: forms.Answer) -> forms.Outcome:
-    reason = clean_text(a.text or "", REASON_MAX_CHARS)
-    if isinstance(reason, TextProblem):
-        return forms.Refuse(fmt(a.t.registration.reason_invalid, limit=REASON_MAX_CHARS))
-    return forms.Accept({"reason": reason})
+def _clean_reason(text: str) -> str | None:
+    reason = clean_text(text, REASON_MAX_CHARS)
+    return None if isinstance(reason, TextProblem) else reason
 
 
-async def _return_project(a: forms.Answer) -> forms.Outcome:
+async def _return_project(a: forms.Answer, reason: str) -> str:
     """Return the project with the typed reason, mark the card and tell the applicant."""
-    message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
-    pending = a.draft
-    if message is None or user is None:
-        return forms.Finish()
-    reason = str(pending["reason"])
+    context, t, user, pending = a.context, a.t, a.user, a.draft
     decided = await context.services.registration.decide(
         int(pending["project"]),
         user.id,
@@ -212,23 +206,19 @@ async def _return_project(a: forms.Answer) -> forms.Outcome:
         reason=reason,
         submission=int(pending.get("round", 1)),
     )
-    if decided.outcome is DecisionOutcome.OUTDATED and decided.project is not None:
-        await message.reply_text(fmt(t.registration.card_outdated, ref_no=decided.project.ref_no))
-        return forms.Finish()
-    if decided.outcome is not DecisionOutcome.DONE or decided.project is None:
-        gone = decided.project
+    gone = decided.project
+    if decided.outcome is DecisionOutcome.OUTDATED and gone is not None:
+        return fmt(t.registration.card_outdated, ref_no=gone.ref_no)
+    if decided.outcome is not DecisionOutcome.DONE or gone is None:
         if gone is not None and gone.status is ProjectStatus.WITHDRAWN and gone.user_id is None:
             withdrawn = fmt(t.registration.withdrawn_erased, ref_no=gone.ref_no)
-            await message.reply_text(withdrawn)
             await _mark_card(context, user.id, pending, withdrawn)
-            return forms.Finish()
+            return withdrawn
         label = "" if gone is None else status_label(t, gone.status)
-        await message.reply_text(fmt(t.registration.already_decided, status=label))
-        return forms.Finish()
+        return fmt(t.registration.already_decided, status=label)
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
-    await message.reply_text(mark)
     await _mark_card(context, user.id, pending, mark)  # the applicant: queued (the outbox)
-    return forms.Finish()
+    return mark
 
 
 async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], mark: Html) -> None:
@@ -325,7 +315,8 @@ def return_form() -> forms.Form:
         question=lambda ask: fmt(
             ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS
         ),
-        parse=_reason,
+        clean=_clean_reason,
+        refused=lambda t: fmt(t.registration.reason_invalid, limit=REASON_MAX_CHARS),
         submit=_return_project,
         again="/review",
         cancelled=lambda t, _: t.registration.review_cancelled,  # the project stays as it was

@@ -37,7 +37,26 @@ from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
 from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
 from db.models import ANSWER_FIELDS, ProjectStatus
-from handlers import forms, review
+from handlers import review
+from handlers.forms import (
+    FIELDS,
+    SUMMARY,
+    Accept,
+    Answer,
+    Ask,
+    Cancel,
+    Finish,
+    Form,
+    Opening,
+    Outcome,
+    Refuse,
+    Start,
+    Step,
+    Widget,
+    on_command,
+    on_menu,
+    on_press,
+)
 from handlers.registration.confirm import submitted
 from handlers.ui import answer_lines, main_menu
 
@@ -90,30 +109,28 @@ def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
 
 
 # ------------------------------------------------------------------ the steps
-async def _name(a: forms.Answer) -> forms.Outcome:
+async def _name(a: Answer) -> Outcome:
     text = a.text or ""
     name = clean_text(text, NAME_MAX_CHARS)
     if name is TextProblem.TOO_LONG:
         r = a.t.registration
-        return forms.Refuse(
-            fmt(r.error_name_too_long, limit=NAME_MAX_CHARS, length=_typed_length(text))
-        )
+        return Refuse(fmt(r.error_name_too_long, limit=NAME_MAX_CHARS, length=_typed_length(text)))
     if isinstance(name, TextProblem):
-        return forms.Refuse(_problem(a.t, name))
+        return Refuse(_problem(a.t, name))
     if not recognisable(name):
-        return forms.Refuse(a.t.registration.error_name_unrecognisable)
+        return Refuse(a.t.registration.error_name_unrecognisable)
     if looks_like_question(name):
-        return forms.Refuse(a.t.registration.error_name_question)
-    return forms.Accept({"name": name})
+        return Refuse(a.t.registration.error_name_question)
+    return Accept({"name": name})
 
 
-def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> forms.Step:
+def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> Step:
     """A step answered by one of the settings' options (pressed, or typed / by number)."""
 
-    def offered(ask: forms.Ask) -> tuple[str, ...]:
+    def offered(ask: Ask) -> tuple[str, ...]:
         return tuple(getattr(ask.settings.town, options_of))
 
-    def options(ask: forms.Ask) -> list[tuple[str, str]]:
+    def options(ask: Ask) -> list[tuple[str, str]]:
         # The button shows the name in the user's language and carries the stored choice's
         # position, so an English label still files the Chinese name.
         town = ask.settings.town
@@ -122,19 +139,15 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             pairs.append((ask.t.registration.btn_other, OTHER))
         return pairs
 
-    async def parse(a: forms.Answer) -> forms.Outcome:
+    async def parse(a: Answer) -> Outcome:
         choices = offered(a.ask)
         r = a.t.registration
         if a.choice is not None:
             if field is Field.INDUSTRY and a.choice == OTHER:
                 echo = fmt(a.t.form.chosen, label=_label(a.t, field), value=r.btn_other)
-                return forms.Accept(goto="industry_other", echo=echo, edit=a.ask.editing)
+                return Accept(goto="industry_other", echo=echo, edit=a.ask.editing)
             index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
-            return (
-                forms.Accept({field.value: choices[index]})
-                if index < len(choices)
-                else forms.Refuse("")
-            )
+            return Accept({field.value: choices[index]}) if index < len(choices) else Refuse("")
         value = choose(a.text or "", choices)
         if value is Problem.NOT_A_CHOICE and a.t.lang == "en":  # an English name typed
             town = a.ask.settings.town
@@ -143,48 +156,46 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
                 value = choices[[town.label(c, "en") for c in choices].index(english)]
         if field is Field.INDUSTRY and value is Problem.NOT_A_CHOICE:
             if choose(a.text or "", (r.btn_other,)) == r.btn_other:
-                return forms.Accept(goto="industry_other", edit=a.ask.editing)
+                return Accept(goto="industry_other", edit=a.ask.editing)
             value = clean_text(a.text or "", NOTE_MAX_CHARS)
             if isinstance(value, str) and not recognisable(value):
-                return forms.Refuse(r.error_other_unrecognisable)
+                return Refuse(r.error_other_unrecognisable)
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
-            return forms.Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
-        return forms.Accept({field.value: value})
+            return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
+        return Accept({field.value: value})
 
-    return forms.Step(
+    return Step(
         field.value,
         lambda ask: getattr(ask.t.registration, question),
         parse,
-        widget=forms.Widget.BUTTONS,
+        widget=Widget.BUTTONS,
         options=options,
         per_row=per_row,
         label=_labelled(field),
     )
 
 
-async def _other_industry(a: forms.Answer) -> forms.Outcome:
+async def _other_industry(a: Answer) -> Outcome:
     value = clean_text(a.text or "", NOTE_MAX_CHARS)
     if isinstance(value, TextProblem):
         length = _typed_length(a.text or "")
-        return forms.Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
+        return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
     if not recognisable(value):
-        return forms.Refuse(a.t.registration.error_other_unrecognisable)
-    return forms.Accept({"industry": value})
+        return Refuse(a.t.registration.error_other_unrecognisable)
+    return Accept({"industry": value})
 
 
-async def _investment(a: forms.Answer) -> forms.Outcome:
+async def _investment(a: Answer) -> Outcome:
     limits = a.ask.settings.limits
     value = parse_investment(a.text or "", limits.max_investment_wan)
     if value is Problem.ZERO:
-        return forms.Refuse(a.t.registration.error_zero_investment)
+        return Refuse(a.t.registration.error_zero_investment)
     if isinstance(value, Problem):
-        return forms.Refuse(_problem(a.t, value, maximum=format_wan(limits.max_investment_wan)))
+        return Refuse(_problem(a.t, value, maximum=format_wan(limits.max_investment_wan)))
     if value >= CONFIRM_INVESTMENT_WAN:  # yuan typed as 万元, or a zero too many: ask
-        return forms.Accept(
-            {"investment_wan": value}, goto="investment_confirm", edit=a.ask.editing
-        )
-    return forms.Accept({"investment_wan": value})
+        return Accept({"investment_wan": value}, goto="investment_confirm", edit=a.ask.editing)
+    return Accept({"investment_wan": value})
 
 
 # From 1000 万元 (ten million yuan) up, a village project's investment is asked again in full:
@@ -202,7 +213,7 @@ def _investment_in_full(t: Texts, wan: float) -> str:
     return r.investment_full.format(amount=f"{format_wan(wan / 1_000)} 千万")
 
 
-def _investment_confirm_question(ask: forms.Ask) -> str:
+def _investment_confirm_question(ask: Ask) -> str:
     wan = float(ask.draft.get("investment_wan") or 0)
     return fmt(
         ask.t.registration.investment_confirm,
@@ -211,39 +222,37 @@ def _investment_confirm_question(ask: forms.Ask) -> str:
     )
 
 
-async def _investment_confirm(a: forms.Answer) -> forms.Outcome:
+async def _investment_confirm(a: Answer) -> Outcome:
     if a.choice == "yes":
-        return forms.Accept({})
+        return Accept({})
     if a.choice == "no":
-        return forms.Accept(
-            {"investment_wan": None}, goto=Field.INVESTMENT.value, edit=a.ask.editing
-        )
-    return forms.Refuse("")
+        return Accept({"investment_wan": None}, goto=Field.INVESTMENT.value, edit=a.ask.editing)
+    return Refuse("")
 
 
-async def _jobs(a: forms.Answer) -> forms.Outcome:
+async def _jobs(a: Answer) -> Outcome:
     maximum = a.ask.settings.limits.max_jobs
     value = parse_jobs(a.text or "", maximum)
     if value in (Problem.NOT_A_NUMBER, Problem.NOT_WHOLE):
         # The hint shows what this step accepts: whole numbers, in digits or in words.
-        return forms.Refuse(a.t.registration.error_jobs_number)
+        return Refuse(a.t.registration.error_jobs_number)
     if isinstance(value, Problem):
-        return forms.Refuse(_problem(a.t, value, maximum=maximum))
-    return forms.Accept({"jobs": value})
+        return Refuse(_problem(a.t, value, maximum=maximum))
+    return Accept({"jobs": value})
 
 
-async def _phone(a: forms.Answer) -> forms.Outcome:
+async def _phone(a: Answer) -> Outcome:
     r = a.t.registration
     user = a.update.effective_user
     if a.contact is not None and (user is None or a.contact.user_id != user.id):
-        return forms.Refuse(r.error_foreign_contact)
+        return Refuse(r.error_foreign_contact)
     phone = parse_phone(a.contact.phone_number if a.contact is not None else a.text or "")
     if isinstance(phone, Problem):
-        return forms.Refuse(_problem(a.t, phone))
-    return forms.Accept({"phone": phone}, echo=fmt(r.phone_saved, phone=mask_phone(phone)))
+        return Refuse(_problem(a.t, phone))
+    return Accept({"phone": phone}, echo=fmt(r.phone_saved, phone=mask_phone(phone)))
 
 
-def _referrer_question(ask: forms.Ask) -> str:
+def _referrer_question(ask: Ask) -> str:
     r, draft = ask.t.registration, Draft.from_json(ask.draft)
     if draft.link_referrer_id is not None:
         return fmt(r.step_referrer_linked, name=draft.link_referrer_name)
@@ -255,29 +264,29 @@ def _referrer_question(ask: forms.Ask) -> str:
     return Html(f"{text}\n{note}") if note else text
 
 
-def _referrer_options(ask: forms.Ask) -> list[tuple[str, str]]:
+def _referrer_options(ask: Ask) -> list[tuple[str, str]]:
     r = ask.t.registration
     keep = [(r.btn_referrer_keep, "keep")] if ask.draft.get("link_referrer_id") else []
     return [*keep, (r.btn_no_referrer, "none")]
 
 
-async def _referrer(a: forms.Answer) -> forms.Outcome:
+async def _referrer(a: Answer) -> Outcome:
     draft = Draft.from_json(a.draft)
     if a.choice is not None:
         keep = a.choice == "keep"
         if a.choice not in ("keep", "none") or (keep and draft.link_referrer_id is None):
-            return forms.Refuse("")
+            return Refuse("")
         draft.referrer_id = draft.link_referrer_id if keep else None
         draft.referrer_name = draft.link_referrer_name if keep else None
         value = _referrer_text(a.t, draft)
         echo = fmt(a.t.form.chosen, label=_label(a.t, Field.REFERRER), value=value)
-        return forms.Accept(_referrer_values(draft, None), echo=echo)
+        return Accept(_referrer_values(draft, None), echo=echo)
     note = clean_text(a.text or "", NOTE_MAX_CHARS)
     if isinstance(note, TextProblem):
         length = _typed_length(a.text or "")
-        return forms.Refuse(_problem(a.t, note, limit=NOTE_MAX_CHARS, length=length))
+        return Refuse(_problem(a.t, note, limit=NOTE_MAX_CHARS, length=length))
     draft.referrer_id = draft.referrer_name = None
-    return forms.Accept(_referrer_values(draft, note))
+    return Accept(_referrer_values(draft, note))
 
 
 def _referrer_values(draft: Draft, note: str | None) -> dict[str, object]:
@@ -289,7 +298,7 @@ def _referrer_values(draft: Draft, note: str | None) -> dict[str, object]:
     }
 
 
-def _duplicate_question(ask: forms.Ask) -> str:
+def _duplicate_question(ask: Ask) -> str:
     r, draft = ask.t.registration, Draft.from_json(ask.draft)
     returned = draft.duplicate_returned_id
     return fmt(
@@ -300,7 +309,7 @@ def _duplicate_question(ask: forms.Ask) -> str:
     )
 
 
-def _duplicate_rows(ask: forms.Ask) -> list[list[InlineKeyboardButton]]:
+def _duplicate_rows(ask: Ask) -> list[list[InlineKeyboardButton]]:
     draft = Draft.from_json(ask.draft)
     if draft.duplicate_returned_id is None or draft.duplicate_ref is None:
         return []
@@ -308,25 +317,25 @@ def _duplicate_rows(ask: forms.Ask) -> list[list[InlineKeyboardButton]]:
     return [review.resubmit_row(ask.t, draft.duplicate_returned_id, draft.duplicate_ref)]
 
 
-async def _duplicate(a: forms.Answer) -> forms.Outcome:
+async def _duplicate(a: Answer) -> Outcome:
     if a.choice == "x":
-        return forms.Cancel()
+        return Cancel()
     if a.choice == "back":  # keep the eight answers: back to the summary to change or cancel
-        return forms.Accept(goto=forms.SUMMARY, edit=True)
+        return Accept(goto=SUMMARY, edit=True)
     if a.choice != "dup":
-        return forms.Refuse("")
+        return Refuse("")
     return await _submit(a, allow_duplicate=True)
 
 
-def _name_question(ask: forms.Ask) -> str:
+def _name_question(ask: Ask) -> str:
     r = ask.t.registration
     return fmt(r.step_name_edit if ask.editing else r.step_name, limit=NAME_MAX_CHARS)
 
 
 STEPS = (
-    forms.Step(Field.NAME.value, _name_question, _name, label=_labelled(Field.NAME)),
+    Step(Field.NAME.value, _name_question, _name, label=_labelled(Field.NAME)),
     _choice_step(Field.INDUSTRY, "industries", "step_industry", 2),
-    forms.Step(
+    Step(
         "industry_other",
         lambda ask: fmt(ask.t.registration.step_industry_other, limit=NOTE_MAX_CHARS),
         _other_industry,
@@ -335,17 +344,17 @@ STEPS = (
     ),
     _choice_step(Field.VILLAGE, "villages", "step_village", 3),
     _choice_step(Field.APPLICANT_TYPE, "applicant_types", "step_applicant_type", 2),
-    forms.Step(
+    Step(
         Field.INVESTMENT.value,
         lambda ask: ask.t.registration.step_investment,
         _investment,
         label=_labelled(Field.INVESTMENT),
     ),
-    forms.Step(
+    Step(
         "investment_confirm",
         _investment_confirm_question,
         _investment_confirm,
-        widget=forms.Widget.BUTTONS,
+        widget=Widget.BUTTONS,
         options=lambda ask: [
             (ask.t.registration.btn_investment_yes, "yes"),
             (ask.t.registration.btn_investment_no, "no"),
@@ -354,33 +363,33 @@ STEPS = (
         ordered=False,
         then=Field.INVESTMENT.value,
     ),
-    forms.Step(
+    Step(
         Field.JOBS.value,
         lambda ask: ask.t.registration.step_jobs,
         _jobs,
         label=_labelled(Field.JOBS),
     ),
-    forms.Step(
+    Step(
         Field.PHONE.value,
         lambda ask: ask.t.registration.step_phone,
         _phone,
-        widget=forms.Widget.PHONE,
+        widget=Widget.PHONE,
         phone_button=lambda t: t.registration.btn_share_phone,
         label=_labelled(Field.PHONE),
     ),
-    forms.Step(
+    Step(
         Field.REFERRER.value,
         _referrer_question,
         _referrer,
-        widget=forms.Widget.BUTTONS,
+        widget=Widget.BUTTONS,
         options=_referrer_options,
         label=_labelled(Field.REFERRER),
     ),
-    forms.Step(
+    Step(
         "duplicate",
         _duplicate_question,
         _duplicate,
-        widget=forms.Widget.BUTTONS,
+        widget=Widget.BUTTONS,
         options=lambda ask: [
             (ask.t.registration.btn_duplicate_confirm, "dup"),
             (ask.t.registration.btn_duplicate_back, "back"),
@@ -394,11 +403,11 @@ STEPS = (
 
 
 # ------------------------------------------------------------------ submitting
-async def _submit(a: forms.Answer, *, allow_duplicate: bool = False) -> forms.Outcome:
+async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
     """File the project (after a duplicate check), tell the resident and notify staff."""
     user = a.update.effective_user
     if user is None:
-        return forms.Finish()
+        return Finish()
     draft = Draft.from_json(a.draft)
     registration = a.context.services.registration
     result: Submitted | Duplicate | Incomplete | ResubmitRefusal
@@ -409,7 +418,7 @@ async def _submit(a: forms.Answer, *, allow_duplicate: bool = False) -> forms.Ou
     if isinstance(result, ResubmitRefusal):  # resubmitted meanwhile, or erased
         text = a.t.registration.resubmit_refused[result]
         await a.context.bot.send_message(user.id, text, reply_markup=main_menu(a.t))
-        return forms.Finish()
+        return Finish()
     if isinstance(result, Duplicate):
         when = result.existing.created_at.astimezone(a.ask.settings.timezone)
         returned = result.existing.status is ProjectStatus.RETURNED
@@ -418,18 +427,18 @@ async def _submit(a: forms.Answer, *, allow_duplicate: bool = False) -> forms.Ou
             "duplicate_at": f"{when:%Y-%m-%d %H:%M}",
             "duplicate_returned_id": result.existing.id if returned else None,
         }
-        return forms.Accept(values, goto="duplicate")
+        return Accept(values, goto="duplicate")
     if isinstance(result, Incomplete):
         gone = getattr(draft, result.field.value, None) is not None  # no longer offered
         label = _label(a.t, result.field)
         note = fmt(a.t.registration.choice_gone, label=label) if gone else None
-        return forms.Accept(goto=result.field.value, edit=True, note=note)
+        return Accept(goto=result.field.value, edit=True, note=note)
     await submitted(a.update, a.context, result, draft)
-    return forms.Finish()
+    return Finish()
 
 
 # ------------------------------------------------------------------ opening
-async def _open_new(start: forms.Start) -> forms.Opening | None:
+async def _open_new(start: Start) -> Opening | None:
     """Start a new registration, pre-filling the referrer from a referral link."""
     context, user, message = start.context, start.user, start.update.effective_message
     if message is None:
@@ -446,10 +455,10 @@ async def _open_new(start: forms.Start) -> forms.Opening | None:
             draft.link_referrer_name = referrer.first_name
         else:
             draft.link_refusal = referrer.refused.value
-    return forms.Opening(draft.to_json())
+    return Opening(draft.to_json())
 
 
-async def _open_returned(start: forms.Start) -> forms.Opening | None:
+async def _open_returned(start: Start) -> Opening | None:
     """Open the resident's returned project at its summary, to correct and submit again.
 
     Pressed at the duplicate prompt of a new registration of that project, the answers just
@@ -479,7 +488,7 @@ async def _open_returned(start: forms.Start) -> forms.Opening | None:
             if field is not Field.REFERRER:
                 setattr(found, field.value, getattr(typed, field.value))
     note = fmt(t.registration.resubmit_intro, ref_no=found.resubmit_ref)
-    return forms.Opening(found.to_json(), forms.SUMMARY, note)
+    return Opening(found.to_json(), SUMMARY, note)
 
 
 def _cancelled(t: Texts, draft: dict[str, object]) -> str | None:
@@ -494,20 +503,20 @@ def _timed_out(t: Texts, draft: dict[str, object], minutes: int) -> str | None:
     return fmt(t.registration.resubmit_timed_out, minutes=minutes, ref_no=ref_no)
 
 
-def form() -> forms.Form:
+def form() -> Form:
     """The registration form (entry: /register, the 📝 menu button, 修改并重新提交)."""
-    return forms.Form(
+    return Form(
         name="registration",
         key=FEATURE,
         steps=STEPS,
         entries=(
-            forms.on_command("register", _open_new),
-            forms.on_menu(REGISTER_LABELS, _open_new),
+            on_command("register", _open_new),
+            on_menu(REGISTER_LABELS, _open_new),
             # Also at the summary of a dialog under way: reopen the project from what is stored.
-            forms.on_press(
+            on_press(
                 ResubmitButton.pattern(),
                 _open_returned,
-                (forms.SUMMARY, forms.FIELDS, "duplicate"),
+                (SUMMARY, FIELDS, "duplicate"),
             ),
         ),
         submit=_submit,

@@ -11,6 +11,7 @@ back, and forgets the user in the touch cache so their next update records them 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from telegram import Update
@@ -18,6 +19,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.buttons import EraseButton
 from bot.context import Context
+from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import PersonalData
 from handlers.staff_guard import tell_user
@@ -28,97 +30,91 @@ MAX_MESSAGES = 3
 
 def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     """The user's data as HTML blocks, one per line of the answer."""
-    p, tz, none = t.privacy, context.services.settings.timezone, t.privacy.none_value
-    town = context.services.settings.town
+    p, none, settings = t.privacy, t.privacy.none_value, context.services.settings
 
     def day(value: datetime) -> str:
-        return value.astimezone(tz).strftime("%Y-%m-%d")
+        return value.astimezone(settings.timezone).strftime("%Y-%m-%d")
 
-    u = data.user
-    username = f"@{u.username}" if u.username else none
-    lang = u.lang_override or u.language_code or none
-    profile = fmt(
-        p.profile,
+    tags = t.common.list_separator.join(data.subscriptions) or p.nothing
+    referrals = [
+        fmt(
+            p.referral_made if r.made else p.referral_received,
+            when=day(r.created_at),
+            ref=r.ref_no,
+        )
+        for r in data.referrals
+    ]
+    questions = [
+        fmt(p.question_item, when=day(q.created_at), text=q.text or none) for q in data.questions
+    ]
+    trainings = [
+        fmt(
+            p.training_item, when=day(s.starts_at), title=s.title, status=status_label(t, s.status)
+        )
+        for s in data.signups
+    ]
+    messages = [
+        fmt(p.message_item, when=day(m.created_at), text=m.text)
+        + (fmt(p.message_reply, reply=m.reply_text) if m.reply_text else "")
+        for m in data.messages
+    ]
+    return [
+        p.header,
+        _profile(t, data, day),
+        *_section(p.projects_title, _projects(t, data, settings.town)),
+        *_section(p.referrals_title, referrals),
+        *_section(p.questions_title, questions),
+        *_section(p.trainings_title, trainings),
+        fmt(p.subscriptions_title, tags=tags),
+        *_section(p.complaints_title, _complaints(t, data)),
+        p.anonymous_note,
+        *_section(p.messages_title, messages),
+    ]
+
+
+def _profile(t: Texts, data: PersonalData, day: Callable[[datetime], str]) -> str:
+    u, none = data.user, t.privacy.none_value
+    return fmt(
+        t.privacy.profile,
         id=u.id,
         name=u.first_name or none,
-        username=username,
-        lang=lang,
+        username=f"@{u.username}" if u.username else none,
+        lang=u.lang_override or u.language_code or none,
         created=day(u.created_at),
         seen=day(u.last_seen_at),
         code=u.referral_code or none,
     )
-    blocks: list[str] = [p.header, profile]
-    blocks += _section(
-        fmt(p.projects_title, count=len(data.projects)),
-        [
-            fmt(
-                p.project_item,
-                ref=x.ref_no,
-                name=x.name or p.erased_name,
-                village=town.label(x.village, t.lang),
-                industry=town.label(x.industry, t.lang),
-                investment=f"{x.investment_wan:g}",
-                jobs=x.jobs,
-                phone=x.phone or none,
-                status=status_label(t, x.status),
-            )
-            for x in data.projects
-        ],
-    )
-    blocks += _section(
-        fmt(p.referrals_title, count=len(data.referrals)),
-        [
-            fmt(
-                p.referral_made if r.made else p.referral_received,
-                when=day(r.created_at),
-                ref=r.ref_no,
-            )
-            for r in data.referrals
-        ],
-    )
-    blocks += _section(
-        fmt(p.questions_title, count=len(data.questions)),
-        [
-            fmt(p.question_item, when=day(q.created_at), text=q.text or none)
-            for q in data.questions
-        ],
-    )
-    blocks += _section(
-        fmt(p.trainings_title, count=len(data.signups)),
-        [
-            fmt(
-                p.training_item,
-                when=day(s.starts_at),
-                title=s.title,
-                status=status_label(t, s.status),
-            )
-            for s in data.signups
-        ],
-    )
-    tags = t.common.list_separator.join(data.subscriptions)
-    blocks.append(fmt(p.subscriptions_title, tags=tags or p.nothing))
-    blocks += _section(
-        fmt(p.complaints_title, count=len(data.complaints)),
-        [
-            fmt(
-                p.complaint_item,
-                ref=c.ref_no,
-                status=status_label(t, c.status),
-                what=c.what or p.erased_name,
-            )
-            for c in data.complaints
-        ],
-    )
-    blocks.append(p.anonymous_note)
-    blocks += _section(
-        fmt(p.messages_title, count=len(data.messages)),
-        [
-            fmt(p.message_item, when=day(m.created_at), text=m.text)
-            + (fmt(p.message_reply, reply=m.reply_text) if m.reply_text else "")
-            for m in data.messages
-        ],
-    )
-    return blocks
+
+
+def _projects(t: Texts, data: PersonalData, town: TownSettings) -> list[str]:
+    p = t.privacy
+    return [
+        fmt(
+            p.project_item,
+            ref=x.ref_no,
+            name=x.name or p.erased_name,
+            village=town.label(x.village, t.lang),
+            industry=town.label(x.industry, t.lang),
+            investment=f"{x.investment_wan:g}",
+            jobs=x.jobs,
+            phone=x.phone or p.none_value,
+            status=status_label(t, x.status),
+        )
+        for x in data.projects
+    ]
+
+
+def _complaints(t: Texts, data: PersonalData) -> list[str]:
+    p = t.privacy
+    return [
+        fmt(
+            p.complaint_item,
+            ref=c.ref_no,
+            status=status_label(t, c.status),
+            what=c.what or p.erased_name,
+        )
+        for c in data.complaints
+    ]
 
 
 # Lines of one section per block: a blank line only between sections (a phone's screen holds
@@ -126,9 +122,10 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
 SECTION_LINES = 15
 
 
-def _section(title: str, items: list[str]) -> list[str]:
-    """A section's title and its items, one per line, in blocks of at most SECTION_LINES."""
-    lines = [title, *items]
+def _section(title: str, items: Sequence[str]) -> list[str]:
+    """A section's title (``{count}``: how many items) and its items, one per line, in blocks
+    of at most SECTION_LINES."""
+    lines = [fmt(title, count=len(items)), *items]
     return ["\n".join(lines[i : i + SECTION_LINES]) for i in range(0, len(lines), SECTION_LINES)]
 
 

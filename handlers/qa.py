@@ -11,6 +11,8 @@ logged as opened and voted on as such.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.buttons import (
@@ -26,8 +28,10 @@ from bot.context import Context
 from bot.sending import reply_unread
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.texts import Texts, fmt
-from handlers.ui import contact_block, inline_rows
+from handlers.ui import Press, contact_block, inline_rows, press_of, stale_button
 from knowledge.model import Topic
+
+_TopicKind = TypeVar("_TopicKind", TopicButton, SourceButton)
 
 
 def _is_feedback(button: InlineKeyboardButton) -> bool:
@@ -191,42 +195,44 @@ async def show_category(update: Update, context: Context) -> None:
     )
 
 
+async def _pressed_topic(
+    update: Update, context: Context, kind: type[_TopicKind]
+) -> tuple[Press[_TopicKind], Topic] | None:
+    """The topic of a pressed topic or source button, the press answered (a stale one, or a
+    topic no longer in the knowledge base, refused)."""
+    if (press := await press_of(update, context, kind)) is None:
+        return None
+    topic = context.services.qa.topic(press.button.topic_id)
+    if topic is None:
+        await stale_button(update, context)
+        return None
+    await press.query.answer()
+    return press, topic
+
+
 async def show_topic(update: Update, context: Context) -> None:
     """Send the answer of the topic whose button was pressed, with 👍/👎."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or update.effective_chat is None:
+    chat = update.effective_chat
+    if (found := await _pressed_topic(update, context, TopicButton)) is None or chat is None:
         return
-    t = context.texts(user)
-    qa = context.services.qa
-    pressed = TopicButton.unpack(query.data)
-    topic = qa.topic(pressed.topic_id) if pressed else None
-    if pressed is None or topic is None:
-        await query.answer(t.common.stale_button, show_alert=True)
-        return
-    await query.answer()
+    (press, topic), qa = found, context.services.qa
     # Picked from the choice offered for the user's own question: the answer to it. Opened
     # from a menu, a related-topic button or someone else's choice: logged as opened.
-    asked = pressed.question_id
-    if asked is None or not await qa.choose(asked, user.id, topic.id):
-        asked = await qa.opened(user.id, topic.id, t.lang)
-    text, keyboard = render_topic(t, context, topic, asked)
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+    asked = press.button.question_id
+    if asked is None or not await qa.choose(asked, press.user.id, topic.id):
+        asked = await qa.opened(press.user.id, topic.id, press.t.lang)
+    text, keyboard = render_topic(press.t, context, topic, asked)
+    await context.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
 async def show_source(update: Update, context: Context) -> None:
     """Send the report sentences a topic rests on and when it was last reviewed."""
-    query = update.callback_query
-    if query is None or update.effective_chat is None:
+    chat = update.effective_chat
+    if (found := await _pressed_topic(update, context, SourceButton)) is None or chat is None:
         return
-    t = context.texts(update.effective_user)
-    pressed = SourceButton.unpack(query.data)
-    topic = context.services.qa.topic(pressed.topic_id) if pressed else None
-    if topic is None:
-        await query.answer(t.common.stale_button, show_alert=True)
-        return
-    await query.answer()
-    source = context.services.qa.source_text(topic, t.lang)
-    await context.bot.send_message(update.effective_chat.id, fmt(t.qa.source, source=source))
+    press, topic = found
+    source = context.services.qa.source_text(topic, press.t.lang)
+    await context.bot.send_message(chat.id, fmt(press.t.qa.source, source=source))
 
 
 async def feedback(update: Update, context: Context) -> None:

@@ -8,11 +8,12 @@ long"), so lists are rendered as blocks and packed into as few messages as fit.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -25,6 +26,7 @@ from telegram import (
     User,
 )
 from telegram.constants import MessageLimit
+from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import CallbackData
 from bot.channels import is_web_user, web_number
@@ -220,6 +222,22 @@ async def press_of(update: Update, context: Context, kind: type[_Button]) -> Pre
     if query is None or user is None or button is None:
         return None
     return Press(query, user, context.texts(user), button)
+
+
+def on_button(
+    kind: type[_Button],
+    handler: Callable[[Update, Context, Press[_Button]], Awaitable[None]],
+    **fixed: Any,
+) -> CallbackQueryHandler[Context, None]:
+    """The handler of ``kind``'s presses (those whose leading fields hold ``fixed``): ``handler``
+    gets the typed press; a stale or forged one is answered politely instead."""
+
+    @functools.wraps(handler)
+    async def pressed(update: Update, context: Context) -> None:
+        if (press := await press_of(update, context, kind)) is not None:
+            await handler(update, context, press)
+
+    return CallbackQueryHandler(pressed, pattern=kind.pattern(**fixed))
 
 
 def answer_lines(t: Texts, values: Mapping[ProjectField, object]) -> Html:

@@ -33,6 +33,7 @@ from handlers.trainings.residents import (
 from handlers.trainings.staff import manage, staff_button
 from handlers.trainings.subscriptions import subscribe, toggle_subscription, unsubscribe
 from handlers.trainings.timers import AnyApp, arm_timer, dispatch, kick
+from handlers.ui import on_button
 
 __all__ = ["arm_timer", "commands_and_buttons", "dispatch", "forms", "kick", "staff_buttons"]
 
@@ -60,10 +61,7 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("mytrainings", my_trainings),
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
-        *(
-            CallbackQueryHandler(callback, pattern=SessionButton.pattern(action=action))
-            for action, callback in CARD_BUTTONS.items()
-        ),
+        *(on_button(SessionButton, handler, action=a) for a, handler in CARD_BUTTONS.items()),
         CallbackQueryHandler(toggle_subscription, pattern=SubscriptionButton.pattern()),
     ]
 

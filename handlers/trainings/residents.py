@@ -13,7 +13,9 @@ from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
 from handlers.trainings.cards import card_keyboard, send_cards
 from handlers.trainings.timers import arm_timer, kick
-from handlers.ui import button, message_of, press_of
+from handlers.ui import Press, button, message_of
+
+Card = Press[SessionButton]  # a press on a session card's button
 
 
 async def list_trainings(update: Update, context: Context) -> None:
@@ -39,10 +41,8 @@ async def _send_list(update: Update, context: Context, *, mine: bool) -> None:
     await send_cards(update, context, cards)
 
 
-async def join(update: Update, context: Context) -> None:
+async def join(update: Update, context: Context, press: Card) -> None:
     """Sign the user up (or waitlist them) and refresh the card."""
-    if (press := await press_of(update, context, SessionButton)) is None:
-        return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
     result = await context.services.trainings.signup(tid, user.id)
@@ -86,10 +86,8 @@ async def _confirm_signup(
     await context.bot.send_message(chat.id, text)
 
 
-async def ask_leave(update: Update, context: Context) -> None:
+async def ask_leave(update: Update, context: Context, press: Card) -> None:
     """取消报名: ask first on the card itself (the seat goes to the waitlist at once)."""
-    if (press := await press_of(update, context, SessionButton)) is None:
-        return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
     await query.answer(tt.toast_confirm_leave)  # the card itself shows the two choices
@@ -108,18 +106,14 @@ async def ask_leave(update: Update, context: Context) -> None:
         )
 
 
-async def keep_seat(update: Update, context: Context) -> None:
+async def keep_seat(update: Update, context: Context, press: Card) -> None:
     """保留报名: the card as it was."""
-    if (press := await press_of(update, context, SessionButton)) is None:
-        return
     await press.query.answer()
     await _refresh_card(update, context, press.button.training_id)
 
 
-async def leave(update: Update, context: Context) -> None:
+async def leave(update: Update, context: Context, press: Card) -> None:
     """Withdraw the user's seat or waitlist place (confirmed); whoever moves up is told."""
-    if (press := await press_of(update, context, SessionButton)) is None:
-        return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings
     result = await context.services.trainings.withdraw(tid, user.id)
@@ -155,10 +149,10 @@ async def _edit_card(query: CallbackQuery, text: str, markup: InlineKeyboardMark
             raise
 
 
-async def send_calendar(update: Update, context: Context) -> None:
+async def send_calendar(update: Update, context: Context, press: Card) -> None:
     """Send an .ics file for a session the user has a seat in (not a waitlist place)."""
     chat = update.effective_chat
-    if (press := await press_of(update, context, SessionButton)) is None or chat is None:
+    if chat is None:
         return
     query, user, tid = press.query, press.user, press.button.training_id
     tt = press.t.trainings

@@ -31,7 +31,7 @@ from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
 from bot.vocabulary import AttendanceProblem
 from db.models import SignupStatus
-from handlers.ui import Press, button, message_of, press_of, reply_in_chunks, stale_button
+from handlers.ui import Press, button, message_of, on_button, reply_in_chunks, stale_button
 
 PAGE_SIZE = 10
 _Kind = TypeVar("_Kind", bound=AttendanceButton)
@@ -157,56 +157,50 @@ async def attendance_menu(update: Update, context: Context) -> None:
     await said.message.reply_text(a.menu_header, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def _session(
-    update: Update, context: Context, kind: type[_Kind]
-) -> tuple[Press[_Kind], Roster] | None:
-    """The pressed ``kind`` button and its session's list (a session gone is answered)."""
-    if (press := await press_of(update, context, kind)) is None:
-        return None
+async def _roster(context: Context, press: Press[Any]) -> Roster | None:
+    """The list of the session a button is for (a session gone is answered)."""
     roster = await context.services.attendance.roster(press.button.training_id)
     if roster is None:
         await press.query.answer(press.t.attendance.errors[AttendanceProblem.NOT_FOUND], True)
-        return None
-    return press, roster
+    return roster
 
 
-async def _session_reply(
-    update: Update, context: Context, kind: type[_Kind]
-) -> tuple[Message, Texts, Roster, str] | None:
-    """A press answered by a new message: where to reply, the texts, the list and its time."""
-    found = await _session(update, context, kind)
-    if found is None or update.effective_message is None:
+async def _replying(
+    update: Update, context: Context, press: Press[Any]
+) -> tuple[Message, Roster, str] | None:
+    """A press answered by a new message: where to reply, the list and the session's time."""
+    roster = await _roster(context, press)
+    if roster is None or update.effective_message is None:
         return None
-    press, roster = found
     await press.query.answer()
     when = session_line(roster.training, press.t, context.services.settings)
-    return update.effective_message, press.t, roster, when
+    return update.effective_message, roster, when
 
 
-async def open_session(update: Update, context: Context) -> None:
+async def open_session(update: Update, context: Context, press: Press[OpenSessionButton]) -> None:
     """A session picked in /attendance: its time and place with the three buttons."""
-    if (found := await _session_reply(update, context, OpenSessionButton)) is None:
+    if (found := await _replying(update, context, press)) is None:
         return
-    message, t, roster, when = found
+    (message, roster, when), t = found, press.t
     await message.reply_text(
         fmt(t.attendance.session_header, title=roster.training.title, when=when),
         reply_markup=session_keyboard(t, roster.training.id),
     )
 
 
-async def show_list(update: Update, context: Context) -> None:
+async def show_list(update: Update, context: Context, press: Press[AttendeeListButton]) -> None:
     """Send the session's attendee list: name, village, phone, signed up or waitlisted."""
-    if (found := await _session_reply(update, context, AttendeeListButton)) is None:
+    if (found := await _replying(update, context, press)) is None:
         return
-    message, t, roster, when = found
-    await reply_in_chunks(message, roster_blocks(t, roster, when))
+    message, roster, when = found
+    await reply_in_chunks(message, roster_blocks(press.t, roster, when))
 
 
-async def send_sheet(update: Update, context: Context) -> None:
+async def send_sheet(update: Update, context: Context, press: Press[SignInSheetButton]) -> None:
     """Send the session's printable Excel sign-in sheet."""
-    if (found := await _session_reply(update, context, SignInSheetButton)) is None:
+    if (found := await _replying(update, context, press)) is None:
         return
-    message, t, roster, _ = found
+    (message, roster, _), t = found, press.t
     service = context.services.attendance
     data = await service.sign_in_sheet(roster, t)
     await message.reply_document(
@@ -221,11 +215,10 @@ async def send_sheet(update: Update, context: Context) -> None:
     )
 
 
-async def show_marking(update: Update, context: Context) -> None:
+async def show_marking(update: Update, context: Context, press: Press[MarkingButton]) -> None:
     """Open (or page through) the marking view: a button per name."""
-    if (found := await _session(update, context, MarkingButton)) is None:
+    if (roster := await _roster(context, press)) is None:
         return
-    press, roster = found
     if roster.problem is not None:
         await press.query.answer(press.t.attendance.errors[roster.problem], show_alert=True)
         return
@@ -238,11 +231,10 @@ async def show_marking(update: Update, context: Context) -> None:
     await press.query.edit_message_text(text, reply_markup=keyboard)
 
 
-async def toggle(update: Update, context: Context) -> None:
+async def toggle(update: Update, context: Context, press: Press[MarkAttendeeButton]) -> None:
     """Mark one resident: came, or (tapped again) did not come."""
-    if (found := await _session(update, context, MarkAttendeeButton)) is None:
+    if (roster := await _roster(context, press)) is None:
         return
-    press, roster = found
     uid = press.button.user_id
     current = next((p.attended for p in roster.attendees if p.user_id == uid), None)
     service = context.services.attendance
@@ -253,10 +245,8 @@ async def toggle(update: Update, context: Context) -> None:
     )
 
 
-async def rest_absent(update: Update, context: Context) -> None:
+async def rest_absent(update: Update, context: Context, press: Press[RestAbsentButton]) -> None:
     """Mark everyone signed up and not yet marked as not having come."""
-    if (press := await press_of(update, context, RestAbsentButton)) is None:
-        return
     service = context.services.attendance
     marking = service.mark_rest_absent(press.button.training_id, actor=press.user.id)
     await _marked(press, press.button.page, marking)
@@ -290,11 +280,11 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """The attendance buttons."""
     return [
         CommandHandler("attendance", attendance_menu),
-        CallbackQueryHandler(open_session, pattern=OpenSessionButton.pattern()),
-        CallbackQueryHandler(show_list, pattern=AttendeeListButton.pattern()),
-        CallbackQueryHandler(send_sheet, pattern=SignInSheetButton.pattern()),
-        CallbackQueryHandler(show_marking, pattern=MarkingButton.pattern()),
-        CallbackQueryHandler(toggle, pattern=MarkAttendeeButton.pattern()),
-        CallbackQueryHandler(rest_absent, pattern=RestAbsentButton.pattern()),
+        on_button(OpenSessionButton, open_session),
+        on_button(AttendeeListButton, show_list),
+        on_button(SignInSheetButton, send_sheet),
+        on_button(MarkingButton, show_marking),
+        on_button(MarkAttendeeButton, toggle),
+        on_button(RestAbsentButton, rest_absent),
         CallbackQueryHandler(stale, pattern=AttendanceButton.pattern()),
     ]

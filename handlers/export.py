@@ -17,7 +17,7 @@ from bot.buttons import ExportButton
 from bot.context import Context
 from bot.services.export import ExportFormat, ExportKind, captions
 from bot.texts import fmt
-from handlers.ui import inline_rows, message_of, press_of
+from handlers.ui import Press, inline_rows, message_of
 
 
 async def export_menu(update: Update, context: Context) -> None:
@@ -29,10 +29,10 @@ async def export_menu(update: Update, context: Context) -> None:
     await said.message.reply_text(said.t.export.choose_what, reply_markup=inline_rows(buttons))
 
 
-async def export_choice(update: Update, context: Context) -> None:
+async def export_choice(update: Update, context: Context, press: Press[ExportButton]) -> None:
     """Ask for the file format, or build and send the file once both are chosen."""
     chat = update.effective_chat
-    if (press := await press_of(update, context, ExportButton)) is None or chat is None:
+    if chat is None:
         return
     query, t, button = press.query, press.t, press.button
     await query.answer()

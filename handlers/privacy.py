@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.buttons import EraseButton
 from bot.context import Context
@@ -23,7 +23,7 @@ from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import PersonalData
 from handlers.staff_guard import tell_user
-from handlers.ui import chunk_html, inline_rows, message_of, press_of, visible_text
+from handlers.ui import Press, chunk_html, inline_rows, message_of, on_button, visible_text
 
 MAX_MESSAGES = 3
 
@@ -182,13 +182,12 @@ async def ask_delete(update: Update, context: Context) -> None:
     )
 
 
-async def confirm_delete(update: Update, context: Context) -> None:
+async def confirm_delete(update: Update, context: Context, press: Press[EraseButton]) -> None:
     """Erase the presser's own data (or keep it), then say so."""
     chat = update.effective_chat
-    # The texts are read before the erasure (they read user_data).
-    if (press := await press_of(update, context, EraseButton)) is None or chat is None:
+    if chat is None:
         return
-    query, user, t = press.query, press.user, press.t
+    query, user, t = press.query, press.user, press.t  # the texts: read before the erasure
     await query.answer()
     if press.button.choice == "keep":
         await query.edit_message_text(t.privacy.kept)
@@ -221,5 +220,5 @@ def commands() -> list[BaseHandler[Update, Context, object]]:
     return [
         CommandHandler("mydata", my_data),
         CommandHandler("deletemydata", ask_delete),
-        CallbackQueryHandler(confirm_delete, pattern=EraseButton.pattern()),
+        on_button(EraseButton, confirm_delete),
     ]

@@ -28,7 +28,7 @@ from bot.context import Context
 from bot.sending import reply_unread
 from bot.services.qa import MAX_QUESTION_CHARS
 from bot.texts import Texts, fmt
-from handlers.ui import Press, contact_block, inline_rows, press_of, stale_button
+from handlers.ui import Press, contact_block, inline_rows, stale_button
 from knowledge.model import Topic
 
 _TopicKind = TypeVar("_TopicKind", TopicButton, SourceButton)
@@ -173,16 +173,12 @@ async def show_categories(update: Update, context: Context) -> None:
         )
 
 
-async def show_category(update: Update, context: Context) -> None:
+async def show_category(update: Update, context: Context, press: Press[CategoryButton]) -> None:
     """List the topics of one category (edits the menu message)."""
-    query = update.callback_query
-    if query is None:
-        return
-    t = context.texts(update.effective_user)
-    pressed = CategoryButton.unpack(query.data)
-    category = context.services.qa.kb.category(pressed.category_id) if pressed else None
+    query, t = press.query, press.t
+    category = context.services.qa.kb.category(press.button.category_id)
     if category is None:
-        await query.answer(t.common.stale_button, show_alert=True)
+        await stale_button(update, context)
         return
     await query.answer()
     topics = context.services.qa.kb.topics_in(category.id)
@@ -195,27 +191,22 @@ async def show_category(update: Update, context: Context) -> None:
     )
 
 
-async def _pressed_topic(
-    update: Update, context: Context, kind: type[_TopicKind]
-) -> tuple[Press[_TopicKind], Topic] | None:
-    """The topic of a pressed topic or source button, the press answered (a stale one, or a
-    topic no longer in the knowledge base, refused)."""
-    if (press := await press_of(update, context, kind)) is None:
-        return None
+async def _topic(update: Update, context: Context, press: Press[_TopicKind]) -> Topic | None:
+    """The topic of a pressed topic or source button, the press answered (a topic no longer
+    in the knowledge base refused as stale)."""
     topic = context.services.qa.topic(press.button.topic_id)
     if topic is None:
         await stale_button(update, context)
         return None
     await press.query.answer()
-    return press, topic
+    return topic
 
 
-async def show_topic(update: Update, context: Context) -> None:
+async def show_topic(update: Update, context: Context, press: Press[TopicButton]) -> None:
     """Send the answer of the topic whose button was pressed, with 👍/👎."""
-    chat = update.effective_chat
-    if (found := await _pressed_topic(update, context, TopicButton)) is None or chat is None:
+    chat, qa = update.effective_chat, context.services.qa
+    if (topic := await _topic(update, context, press)) is None or chat is None:
         return
-    (press, topic), qa = found, context.services.qa
     # Picked from the choice offered for the user's own question: the answer to it. Opened
     # from a menu, a related-topic button or someone else's choice: logged as opened.
     asked = press.button.question_id
@@ -225,28 +216,20 @@ async def show_topic(update: Update, context: Context) -> None:
     await context.bot.send_message(chat.id, text, reply_markup=keyboard)
 
 
-async def show_source(update: Update, context: Context) -> None:
+async def show_source(update: Update, context: Context, press: Press[SourceButton]) -> None:
     """Send the report sentences a topic rests on and when it was last reviewed."""
     chat = update.effective_chat
-    if (found := await _pressed_topic(update, context, SourceButton)) is None or chat is None:
+    if (topic := await _topic(update, context, press)) is None or chat is None:
         return
-    press, topic = found
     source = context.services.qa.source_text(topic, press.t.lang)
     await context.bot.send_message(chat.id, fmt(press.t.qa.source, source=source))
 
 
-async def feedback(update: Update, context: Context) -> None:
+async def feedback(update: Update, context: Context, press: Press[FeedbackButton]) -> None:
     """Record 👍/👎 on an answer and take the feedback buttons away."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
-    t = context.texts(user)
-    pressed = FeedbackButton.unpack(query.data)
-    if pressed is None:
-        await query.answer(t.common.stale_button, show_alert=True)
-        return
-    up = pressed.vote is Vote.UP
-    if not await context.services.qa.feedback(pressed.question_id, user.id, up=up):
+    query, user, t = press.query, press.user, press.t
+    up = press.button.vote is Vote.UP
+    if not await context.services.qa.feedback(press.button.question_id, user.id, up=up):
         await query.answer(t.qa.feedback_not_yours, show_alert=True)
         return
     await query.answer(t.qa.feedback_thanks)

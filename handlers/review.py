@@ -20,7 +20,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
 )
 
@@ -45,11 +44,13 @@ from db.models import ANSWER_FIELDS, Project, ProjectField, ProjectStatus
 from handlers import forms
 from handlers.staff_guard import send_safely, texts_of
 from handlers.ui import (
+    Press,
     answer_lines,
     channel_note,
     contact_block,
     inline_rows,
     message_of,
+    on_button,
     press_of,
 )
 
@@ -135,10 +136,8 @@ async def _already(
         await query.edit_message_reply_markup(None)
 
 
-async def approve(update: Update, context: Context) -> None:
+async def approve(update: Update, context: Context, press: Press[ApproveButton]) -> None:
     """通过: approve the project, mark the card, and tell the applicant."""
-    if (press := await press_of(update, context, ApproveButton)) is None:
-        return
     query, user, t = press.query, press.user, press.t
     project_id, round_ = press.button.project_id, press.button.submission
     registration = context.services.registration
@@ -321,7 +320,7 @@ def return_form() -> forms.Form:
         again="/review",
         cancelled=lambda t, _: t.registration.review_cancelled,  # the project stays as it was
         # 通过 on another card works meanwhile.
-        besides=(CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),),
+        besides=(on_button(ApproveButton, approve),),
         staff_action="review",
     )
 
@@ -330,5 +329,5 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     """/review and the 通过 button outside the 退回 dialog."""
     return [
         CommandHandler("review", review_list),
-        CallbackQueryHandler(approve, pattern=ApproveButton.pattern()),
+        on_button(ApproveButton, approve),
     ]

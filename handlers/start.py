@@ -15,7 +15,7 @@ from bot.services.registration import REFERRAL_PREFIX, ReferrerRefusal
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import DIALOG
-from handlers.ui import inline_rows, main_menu, press_of
+from handlers.ui import Press, inline_rows, main_menu
 
 
 def person_of(update: Update) -> Person | None:
@@ -107,10 +107,8 @@ async def language(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(t.common.language_prompt, reply_markup=keyboard)
 
 
-async def choose_language(update: Update, context: Context) -> None:
+async def choose_language(update: Update, context: Context, press: Press[LanguageButton]) -> None:
     """Store the chosen language and confirm in it."""
-    if (press := await press_of(update, context, LanguageButton)) is None:
-        return
     query, button = press.query, press.button
     await query.answer()
     if context.user_data is not None:

@@ -228,7 +228,7 @@ def on_button(
     kind: type[_Button],
     handler: Callable[[Update, Context, Press[_Button]], Awaitable[None]],
     **fixed: Any,
-) -> CallbackQueryHandler[Context, None]:
+) -> CallbackQueryHandler[Context, Any]:
     """The handler of ``kind``'s presses (those whose leading fields hold ``fixed``): ``handler``
     gets the typed press; a stale or forged one is answered politely instead."""
 

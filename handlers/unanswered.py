@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.services.stats import PeriodError, clip
 from bot.services.unanswered import AttachOutcome, QuestionGroup
 from bot.texts import Html, Texts, fmt
-from handlers.ui import echo, inline_rows, message_of, press_of, reply_in_chunks
+from handlers.ui import Press, echo, inline_rows, message_of, reply_in_chunks
 from knowledge.model import KnowledgeBaseError, Topic
 
 DEFAULT_DAYS = 30
@@ -80,10 +80,10 @@ def _topic_buttons(t: Texts, question_id: int, topics: list[Topic]) -> list[tupl
     ]
 
 
-async def pick_topic(update: Update, context: Context) -> None:
+async def pick_topic(update: Update, context: Context, press: Press[PickTopicButton]) -> None:
     """Offer the topics a question most likely belongs to, and "all topics"."""
     chat = update.effective_chat
-    if (press := await press_of(update, context, PickTopicButton)) is None or chat is None:
+    if chat is None:
         return
     query, t, button = press.query, press.t, press.button
     service = context.services.unanswered
@@ -101,10 +101,8 @@ async def pick_topic(update: Update, context: Context) -> None:
     )
 
 
-async def browse_topics(update: Update, context: Context) -> None:
+async def browse_topics(update: Update, context: Context, press: Press[TopicsPageButton]) -> None:
     """Show one page of every topic to attach the question to."""
-    if (press := await press_of(update, context, TopicsPageButton)) is None:
-        return
     query, t, button = press.query, press.t, press.button
     question = await context.services.unanswered.question(button.question_id)
     if question is None or question.text is None:
@@ -129,10 +127,10 @@ async def browse_topics(update: Update, context: Context) -> None:
     await query.edit_message_text(text, reply_markup=inline_rows(buttons, 1))
 
 
-async def attach_example(update: Update, context: Context) -> None:
+async def attach_example(
+    update: Update, context: Context, press: Press[AttachExampleButton]
+) -> None:
     """Store the question as a new example of the chosen topic."""
-    if (press := await press_of(update, context, AttachExampleButton)) is None:
-        return
     query, user, t, button = press.query, press.user, press.t, press.button
     service = context.services.unanswered
     question = await service.question(button.question_id)

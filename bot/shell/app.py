@@ -75,6 +75,7 @@ from handlers.form_router import FormRouter
 from handlers.forms import FORM
 from handlers.registration import form as registration_form
 from handlers.staff_guard import staff
+from handlers.ui import on_button
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -197,15 +198,15 @@ def _handlers(settings: Settings) -> list[tuple[int, BaseHandler[Any, Any, Any]]
         (0, CommandHandler("menu", start.menu)),
         (0, CommandHandler("cancel", start.cancel_idle)),
         (0, CommandHandler("language", start.language)),
-        (0, CallbackQueryHandler(start.choose_language, pattern=LanguageButton.pattern())),
+        (0, on_button(LanguageButton, start.choose_language)),
         # --- policy Q&A (handlers.qa): commands, buttons, then free text
         (0, CommandHandler("policies", qa.policies)),
         (0, MessageHandler(filters.Text(menu_labels("btn_policies")), qa.policies)),
         (0, CallbackQueryHandler(qa.show_categories, pattern=CategoriesButton.pattern())),
-        (0, CallbackQueryHandler(qa.show_category, pattern=CategoryButton.pattern())),
-        (0, CallbackQueryHandler(qa.show_topic, pattern=TopicButton.pattern())),
-        (0, CallbackQueryHandler(qa.show_source, pattern=SourceButton.pattern())),
-        (0, CallbackQueryHandler(qa.feedback, pattern=FeedbackButton.pattern())),
+        (0, on_button(CategoryButton, qa.show_category)),
+        (0, on_button(TopicButton, qa.show_topic)),
+        (0, on_button(SourceButton, qa.show_source)),
+        (0, on_button(FeedbackButton, qa.feedback)),
         # --- registration commands and buttons (handlers.registration)
         *((0, h) for h in registration.commands()),
         # --- training commands and buttons (handlers.trainings)
@@ -234,12 +235,12 @@ def _staff_handlers() -> list[tuple[BaseHandler[Any, Any, Any], str | None]]:
         *((h, None) for h in contact.commands()),
         (CommandHandler("stats", stats.stats), None),
         (CommandHandler("export", export.export_menu), None),
-        (button(export.export_choice, pattern=ExportButton.pattern()), None),
+        (on_button(ExportButton, export.export_choice), None),
         (CommandHandler("unanswered", unanswered.unanswered), None),
         (CommandHandler("kbreload", unanswered.kbreload), None),
-        (button(unanswered.pick_topic, pattern=PickTopicButton.pattern()), None),
-        (button(unanswered.browse_topics, pattern=TopicsPageButton.pattern()), None),
-        (button(unanswered.attach_example, pattern=AttachExampleButton.pattern()), None),
+        (on_button(PickTopicButton, unanswered.pick_topic), None),
+        (on_button(TopicsPageButton, unanswered.browse_topics), None),
+        (on_button(AttachExampleButton, unanswered.attach_example), None),
         (button(broadcast.stale, pattern=callbacks.pattern(broadcast.FEATURE)), None),
     ]
 

@@ -23,6 +23,7 @@ from bot.context import Context
 from handlers.complaints.dialog import form
 from handlers.complaints.staff import mark_handling, open_list, renderers, resolve_form, view
 from handlers.complaints.status import check_button, status_command
+from handlers.ui import on_button
 
 __all__ = ["commands", "form", "renderers", "resolve_form", "staff_commands"]
 
@@ -39,6 +40,6 @@ def staff_commands() -> list[BaseHandler[Update, Context, Any]]:
     """The staff's /complaints and its buttons outside the dialogs."""
     return [
         CommandHandler("complaints", open_list),
-        CallbackQueryHandler(view, pattern=ViewComplaintButton.pattern()),
-        CallbackQueryHandler(mark_handling, pattern=HandlingButton.pattern()),
+        on_button(ViewComplaintButton, view),
+        on_button(HandlingButton, mark_handling),
     ]

@@ -29,7 +29,7 @@ from bot.texts import Html, Texts, fmt, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers import forms
 from handlers.complaints.cards import day, send_card, staff_buttons, staff_card
-from handlers.ui import inline_rows, message_of, press_of, reply_in_chunks
+from handlers.ui import Press, inline_rows, message_of, press_of, reply_in_chunks
 
 
 async def open_list(update: Update, context: Context) -> None:
@@ -57,10 +57,10 @@ async def open_list(update: Update, context: Context) -> None:
     await reply_in_chunks(said.message, [title, *items], reply_markup=inline_rows(buttons, 3))
 
 
-async def view(update: Update, context: Context) -> None:
+async def view(update: Update, context: Context, press: Press[ViewComplaintButton]) -> None:
     """Send one complaint's card with its status buttons (staff)."""
     chat = update.effective_chat
-    if (press := await press_of(update, context, ViewComplaintButton)) is None or chat is None:
+    if chat is None:
         return
     query, t = press.query, press.t
     found = await context.services.complaints.get(press.button.complaint_id)
@@ -71,10 +71,8 @@ async def view(update: Update, context: Context) -> None:
     await send_card(context, chat.id, t, found)
 
 
-async def mark_handling(update: Update, context: Context) -> None:
+async def mark_handling(update: Update, context: Context, press: Press[HandlingButton]) -> None:
     """Move a complaint to 处理中 and tell a named complainant (staff)."""
-    if (press := await press_of(update, context, HandlingButton)) is None:
-        return
     outcome = await context.services.complaints.advance(
         press.button.complaint_id, ComplaintStatus.HANDLING, actor_id=press.user.id
     )

@@ -62,14 +62,14 @@ def commands_and_buttons(menu_labels: list[str]) -> list[BaseHandler[Any, Any, A
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
         *(on_button(SessionButton, handler, action=a) for a, handler in CARD_BUTTONS.items()),
-        CallbackQueryHandler(toggle_subscription, pattern=SubscriptionButton.pattern()),
+        on_button(SubscriptionButton, toggle_subscription),
     ]
 
 
 def staff_buttons() -> list[BaseHandler[Any, Any, Any]]:
     """The staff's session view and its cancel buttons outside a dialog."""
     return [
-        CallbackQueryHandler(manage, pattern=SessionButton.pattern(action=SessionAction.MANAGE)),
+        on_button(SessionButton, manage, action=SessionAction.MANAGE),
         CallbackQueryHandler(staff_button, pattern=TrainingStaffButton.pattern()),
     ]
 

@@ -23,7 +23,7 @@ from bot.services.trainings import TrainingError
 from bot.texts import Texts, fmt
 from db.models import TrainingStatus
 from handlers.trainings.timers import kick
-from handlers.ui import button, press_of
+from handlers.ui import Press, button
 
 
 def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
@@ -55,10 +55,8 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
     )
 
 
-async def manage(update: Update, context: Context) -> None:
+async def manage(update: Update, context: Context, press: Press[SessionButton]) -> None:
     """Show a session's staff view: counts and the edit, move and cancel buttons."""
-    if (press := await press_of(update, context, SessionButton)) is None:
-        return
     query, tid = press.query, press.button.training_id
     await query.answer()
     await _send_staff_view(update, context, tid)

@@ -8,7 +8,7 @@ from bot.buttons import SubscriptionButton
 from bot.context import Context
 from bot.services.trainings import EVERYTHING
 from bot.texts import Texts, fmt
-from handlers.ui import button, message_of, press_of
+from handlers.ui import Press, button, message_of
 
 
 def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> InlineKeyboardMarkup:
@@ -43,10 +43,10 @@ async def subscribe(update: Update, context: Context) -> None:
     await said.message.reply_text(text, reply_markup=keyboard)
 
 
-async def toggle_subscription(update: Update, context: Context) -> None:
+async def toggle_subscription(
+    update: Update, context: Context, press: Press[SubscriptionButton]
+) -> None:
     """Flip one tag (or 'everything'), or close the picker with a summary."""
-    if (press := await press_of(update, context, SubscriptionButton)) is None:
-        return
     query, user, t, choice = press.query, press.user, press.t, press.button.choice
     service = context.services.trainings
     tags = service.tags()

@@ -29,7 +29,7 @@ from bot.texts import Html, Texts, fmt, menu_labels
 from db.models import ContactMessage, User
 from handlers import forms
 from handlers.staff_guard import tell_staff, tell_user
-from handlers.ui import contact_block, inline_rows, main_menu, person_label, reply_in_chunks
+from handlers.ui import Press, contact_block, inline_rows, main_menu, person_label, reply_in_chunks
 
 SNIPPET_CHARS = 80
 MENU_LABELS = menu_labels("btn_contact")
@@ -133,18 +133,16 @@ async def inbox(update: Update, context: Context) -> None:
     )
 
 
-async def _open_reply(start: forms.Start) -> forms.Opening | None:
+async def _open_reply(
+    start: forms.Start, press: Press[ReplyMessageButton]
+) -> forms.Opening | None:
     """Start answering a message: check it still waits for an answer (staff)."""
-    query, t = start.query, start.t
-    if query is None:
-        return None
-    button = ReplyMessageButton.unpack(query.data)
-    found = None if button is None else await start.context.services.contact.get(button.message_id)
+    t = press.t
+    found = await start.context.services.contact.get(press.button.message_id)
     if found is None or found.answered_at is not None:
         text = t.contact.missing if found is None else fmt(t.contact.already_answered, id=found.id)
-        await query.answer(text, show_alert=True)
+        await press.query.answer(text, show_alert=True)
         return None
-    await query.answer()
     return forms.Opening({"message": found.id})  # the id only: the words stay in one place
 
 
@@ -186,7 +184,7 @@ def reply_form() -> forms.Form:
     return forms.press_then_type(
         name="contact_reply",
         key="ctrep",
-        button=ReplyMessageButton.pattern(),
+        button=ReplyMessageButton,
         open=_open_reply,
         question=_reply_question,
         clean=clean_reply,

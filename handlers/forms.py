@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -30,15 +30,18 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.callbacks import CallbackData
 from bot.context import Context
 from bot.services import Services
 from bot.settings import Settings
 from bot.texts import Texts
+from handlers.ui import Press, press_of
 
 FORM = "form"  # user_data key: the one place a dialog's state lives
 SUMMARY = "summary"  # the pseudo-step showing every answer with submit / change / cancel
 FIELDS = "fields"  # the pseudo-step listing the answers that may be changed
 Draft = dict[str, Any]
+_Button = TypeVar("_Button", bound=CallbackData)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
@@ -305,8 +308,8 @@ def press_then_type(
     *,
     name: str,
     key: str,
-    button: str,
-    open: Opener,
+    button: type[_Button],
+    open: Callable[[Start, Press[_Button]], Awaitable[Opening | None]],
     question: Callable[[Ask], str | Awaitable[str]],
     clean: Callable[[str], str | None],
     refused: Callable[[Texts], str],
@@ -316,12 +319,20 @@ def press_then_type(
     besides: tuple[BaseHandler[Update, Context, Any], ...] = (),
     staff_action: str | None = None,
 ) -> Form:
-    """A staff dialog of one shape: press a card's button (pattern ``button``), type one text.
+    """A staff dialog of one shape: press a card's ``button``, type one text.
 
-    The text is ``clean``ed (None: asked again after ``refused``), then ``submit`` does the
-    work and says what to reply. Another card's button switches to its item while the dialog
-    waits for the text.
+    ``open`` gets the typed press (a stale one is answered before) and says what the dialog is
+    about, or refuses after answering the press itself. The text is ``clean``ed (None: asked
+    again after ``refused``), then ``submit`` does the work and says what to reply. Another
+    card's button switches to its item while the dialog waits for the text.
     """
+
+    async def opened(start: Start) -> Opening | None:
+        press = await press_of(start.update, start.context, button)
+        opening = None if press is None else await open(start, press)
+        if press is not None and opening is not None:
+            await press.query.answer()
+        return opening
 
     async def typed(a: Answer) -> Outcome:
         text = clean(a.text or "")
@@ -337,7 +348,7 @@ def press_then_type(
         name=name,
         key=key,
         steps=(Step(TYPED, question, typed),),
-        entries=(on_press(button, open, inside=(TYPED,)),),
+        entries=(on_press(button.pattern(), opened, inside=(TYPED,)),),
         submit=done,
         again=again,
         staff=True,

@@ -51,7 +51,6 @@ from handlers.ui import (
     inline_rows,
     message_of,
     on_button,
-    press_of,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -154,12 +153,9 @@ async def approve(update: Update, context: Context, press: Press[ApproveButton])
     # The applicant and the referrer were queued in the decision's transaction (the outbox).
 
 
-async def _open_return(start: forms.Start) -> forms.Opening | None:
+async def _open_return(start: forms.Start, press: Press[ReturnButton]) -> forms.Opening | None:
     """退回: check the card is current and ask for the reason (another card's 退回 switches)."""
-    update, context = start.update, start.context
-    if (press := await press_of(update, context, ReturnButton)) is None:
-        return None
-    query, user = press.query, press.user
+    update, context, query, user = start.update, start.context, press.query, press.user
     project_id, round_ = press.button.project_id, press.button.submission
     registration = context.services.registration
     item = await registration.review_item(project_id)
@@ -177,7 +173,6 @@ async def _open_return(start: forms.Start) -> forms.Opening | None:
         await registration.refuse_review(project, user.id, detail)
         await _already(update, context, project, outdated=outdated)
         return None
-    await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     # Ids only: this admin's dialog is stored, and a copy of the card's text (the applicant's
     # name and phone) would outlive the applicant's /deletemydata.
@@ -309,7 +304,7 @@ def return_form() -> forms.Form:
     return forms.press_then_type(
         name="review_return",
         key="rvret",
-        button=ReturnButton.pattern(),
+        button=ReturnButton,
         open=_open_return,
         question=lambda ask: fmt(
             ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS

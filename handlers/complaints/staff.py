@@ -29,7 +29,7 @@ from bot.texts import Html, Texts, fmt, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers import forms
 from handlers.complaints.cards import day, send_card, staff_buttons, staff_card
-from handlers.ui import Press, inline_rows, message_of, press_of, reply_in_chunks
+from handlers.ui import Press, inline_rows, message_of, reply_in_chunks
 
 
 async def open_list(update: Update, context: Context) -> None:
@@ -133,19 +133,18 @@ def _update_text(t: Texts, complaint: Complaint) -> str:
     return text
 
 
-async def _open_note(start: forms.Start) -> forms.Opening | None:
+async def _open_note(
+    start: forms.Start, press: Press[ResolveComplaintButton]
+) -> forms.Opening | None:
     """已办结: check the complaint is still open, then ask for the note (staff)."""
-    if (press := await press_of(start.update, start.context, ResolveComplaintButton)) is None:
-        return None
-    query, t = press.query, press.t
+    t = press.t
     found = await start.context.services.complaints.get(press.button.complaint_id)
     if found is None or found.status is ComplaintStatus.RESOLVED:
         text = (
             t.complaints.missing if found is None else fmt(t.complaints.settled, ref=found.ref_no)
         )
-        await query.answer(text, show_alert=True)
+        await press.query.answer(text, show_alert=True)
         return None
-    await query.answer()
     return forms.Opening({"complaint": found.id, "ref": found.ref_no})
 
 
@@ -162,7 +161,7 @@ def resolve_form() -> forms.Form:
     return forms.press_then_type(
         name="complaint_resolve",
         key="cpnote",
-        button=ResolveComplaintButton.pattern(),
+        button=ResolveComplaintButton,
         open=_open_note,
         question=lambda ask: fmt(ask.t.complaints.ask_note, ref=ask.draft.get("ref")),
         clean=clean_note,

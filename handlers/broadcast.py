@@ -34,10 +34,6 @@ def notice(t: Texts, office: str, text: str) -> Html:
     return fmt(t.broadcast.message, office=office, text=text)
 
 
-async def _open(_: forms.Start) -> forms.Opening:
-    return forms.Opening({})
-
-
 async def _text(a: forms.Answer) -> forms.Outcome:
     """Take the text and note the audiences to offer (everyone, or a tag's subscribers)."""
     text = clean_broadcast(a.text or "")
@@ -179,7 +175,7 @@ def form() -> forms.Form:
         name="broadcast",
         key=FEATURE,
         steps=steps,
-        entries=(forms.on_command("broadcast", _open),),
+        entries=(forms.on_command("broadcast"),),
         submit=_start,
         staff=True,
     )

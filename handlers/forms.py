@@ -192,8 +192,13 @@ async def entry_only(update: Update, context: Context) -> None:
     """The callback of an entry's handler: never run (the router only asks it to match)."""
 
 
-def on_command(command: str, open: Opener) -> Entry:
-    """The form opens on ``/command``."""
+async def fresh(_: Start) -> Opening:
+    """Open a form at its first step with nothing answered yet."""
+    return Opening({})
+
+
+def on_command(command: str, open: Opener = fresh) -> Entry:
+    """The form opens on ``/command`` (by default at its first step, with nothing answered)."""
     return Entry(CommandHandler(command, entry_only), open)
 
 

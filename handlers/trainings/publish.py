@@ -163,10 +163,6 @@ async def _publish(a: forms.Answer) -> forms.Outcome:
     return forms.Finish()
 
 
-async def _open(_: forms.Start) -> forms.Opening:
-    return forms.Opening({})
-
-
 def _label(key: str) -> Callable[[Texts], str]:
     return lambda t: dict(t.trainings.new_fields)[key]
 
@@ -206,7 +202,7 @@ def form() -> forms.Form:
         name="new_training",
         key=FEATURE,
         steps=STEPS,
-        entries=(forms.on_command("newtraining", _open),),
+        entries=(forms.on_command("newtraining"),),
         submit=_publish,
         summary=_summary,
         submit_label=lambda t: t.trainings.btn_publish,

@@ -57,6 +57,10 @@ _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _JSON_FIELDS = frozenset(
     {"reply_markup", "entities", "caption_entities", "commands", "scope", "allowed_updates"}
 )
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
 _SEND_METHODS = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
 )
@@ -406,47 +410,34 @@ class BotApi:
             raise bad("there is no text in the message to edit")
         same_text = plain == message.data.get("text") and raw == (message.html or plain)
         if same_text and markup == message.reply_markup:
-            raise bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
+            raise bad(_NOT_MODIFIED)
         message.data["text"] = plain
         message.html = raw
         message.data["edit_date"] = int(time.time())
-        if markup is None:
-            message.data.pop("reply_markup", None)
-        else:
-            message.data["reply_markup"] = markup
-        await self._save_edit(message)
-        return _public(message.data)
+        _set_markup(message, markup)
+        return await self._save_edit(message)
 
-    async def _save_edit(self, message: StoredMessage) -> None:
+    async def _save_edit(self, message: StoredMessage) -> JSON:
+        """Store an edited ``message`` and answer with it."""
         message.edits += 1
         await self.store.save_message(message)
         self._notify(message)
+        return _public(message.data)
 
     async def _m_editMessageReplyMarkup(self, params: JSON, files: JSON) -> JSON:
         message = await self._find_message(params, "edit")
         markup = check_markup(params.get("reply_markup"))
         if markup == message.reply_markup:
-            raise bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
-        if markup is None:
-            message.data.pop("reply_markup", None)
-        else:
-            message.data["reply_markup"] = markup
-        await self._save_edit(message)
-        return _public(message.data)
+            raise bad(_NOT_MODIFIED)
+        _set_markup(message, markup)
+        return await self._save_edit(message)
 
     async def _m_editMessageCaption(self, params: JSON, files: JSON) -> JSON:
         message = await self._find_message(params, "edit")
         raw, plain = render_text(params, "caption", MAX_CAPTION)
         message.data["caption"] = plain
         message.html = raw
-        await self._save_edit(message)
-        return _public(message.data)
+        return await self._save_edit(message)
 
     async def _m_deleteMessage(self, params: JSON, files: JSON) -> bool:
         message = await self._find_message(params, "delete")
@@ -466,6 +457,14 @@ class BotApi:
         for listener in self.answer_listeners:
             listener(query_id, answer)
         return True
+
+
+def _set_markup(message: StoredMessage, markup: JSON | None) -> None:
+    """Give an edited message ``markup`` (None: no buttons)."""
+    if markup is None:
+        message.data.pop("reply_markup", None)
+    else:
+        message.data["reply_markup"] = markup
 
 
 def _public(data: JSON) -> JSON:

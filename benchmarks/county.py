@@ -37,6 +37,7 @@ from bot.settings import DEFAULT_APPLICANT_TYPES, DEFAULT_INDUSTRIES
 from db import projects as projects_repo
 from db import questions as questions_repo
 from db import referrals as referrals_repo
+from db import training_delivery as delivery_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.database import Database
@@ -275,7 +276,7 @@ async def _trainings(
                     )
                 elif status is SignupStatus.SIGNED:
                     signed.append(uid)
-            await trainings_repo.plan_reminders(
+            await delivery_repo.plan_reminders(
                 conn, training.id, signed, starts, offsets, now=created
             )
     # Reminders of past sessions went out; the bot's delivery marks them so.

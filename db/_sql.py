@@ -32,6 +32,12 @@ async def fetch_all(
     return rows
 
 
+async def fetch_count(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+    """The number a ``SELECT count(*) ...`` query gives (0 if it gives no row)."""
+    row = await fetch_one(conn, sql, params)
+    return 0 if row is None else int(row[0])
+
+
 async def returning(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row:
     """The row an ``INSERT/UPDATE ... RETURNING`` statement produced; it must produce one."""
     row = await fetch_one(conn, sql, params)

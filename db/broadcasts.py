@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import fetch_all, fetch_one, returning
+from db._sql import fetch_all, fetch_count, fetch_one, returning
 from db.models import Addressee, Broadcast
 from db.rows import from_row, to_db_time
 
@@ -92,20 +92,18 @@ async def audience_size(
 ) -> int:
     """How many users ``audience(conn, tag, staff=staff)`` would return, counted by SQLite."""
     if tag is None:
-        row = await fetch_one(
+        return await fetch_count(
             conn,
             "SELECT count(*) FROM users WHERE is_active = 1 "
             "AND id NOT IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(staff)),),
         )
-    else:
-        row = await fetch_one(
-            conn,
-            "SELECT count(DISTINCT u.id) FROM subscriptions s JOIN users u ON u.id = s.user_id "
-            "WHERE u.is_active = 1 AND s.tag IN (?, '*')",
-            (tag,),
-        )
-    return int(row[0]) if row is not None else 0
+    return await fetch_count(
+        conn,
+        "SELECT count(DISTINCT u.id) FROM subscriptions s JOIN users u ON u.id = s.user_id "
+        "WHERE u.is_active = 1 AND s.tag IN (?, '*')",
+        (tag,),
+    )
 
 
 async def subscription_tags(conn: aiosqlite.Connection) -> list[tuple[str, int]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from db._sql import fetch_one
+from db._sql import fetch_count
 
 Row = tuple[Any, ...]
 
@@ -79,8 +79,7 @@ _TABLES: Mapping[str, str] = {name: name for name in QUERIES}
 async def count(conn: aiosqlite.Connection, kind: str) -> int:
     """How many rows the export of ``kind`` has."""
     # The table name is one of our own literals, looked up from ``kind``.
-    row = await fetch_one(conn, f"SELECT count(*) FROM {_TABLES[kind]}")
-    return 0 if row is None else int(row[0])
+    return await fetch_count(conn, f"SELECT count(*) FROM {_TABLES[kind]}")
 
 
 async def chunks(

@@ -7,7 +7,7 @@ import aiosqlite
 from db._sql import execute, fetch_all, fetch_one
 from db.models import Project, StatusChange
 from db.rows import from_row
-from db.trainings import _TABLES  # which table holds each kind of delivery
+from db.training_delivery import _TABLES  # which table holds each kind of delivery
 
 
 async def active_user_ids(conn: aiosqlite.Connection) -> list[int]:

@@ -17,7 +17,7 @@ import aiosqlite
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from bot.clock import Clock
+from bot.services.base import StoreService
 from bot.settings import Settings
 from bot.texts import Texts, status_label
 from bot.vocabulary import AttendanceProblem
@@ -25,7 +25,6 @@ from db import attendance as repo
 from db import trainings as trainings_repo
 from db.attendance import AttendanceCounts, Attendee
 from db.audit import append_audit
-from db.database import Database
 from db.models import SignupStatus, Training, TrainingStatus
 
 __all__ = [
@@ -97,13 +96,8 @@ class Roster:
         return sum(1 for a in self.attendees if a.attended is False)
 
 
-class AttendanceService:
+class AttendanceService(StoreService):
     """Lists, sign-in sheets and attendance for the staff's training view."""
-
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
 
     async def sessions(self) -> list[SessionEntry]:
         """Sessions of the last ``RECENT`` days and the upcoming ones, soonest first."""

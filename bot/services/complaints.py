@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.services.base import NotifyingService
 from bot.services.text import clean_multiline, clean_text, normalize_lines
 from bot.services.throttle import Throttle
 from bot.settings import Settings
@@ -158,17 +159,14 @@ def clean_note(text: str) -> str | None:
     return None if isinstance(value, TextProblem) else value
 
 
-class ComplaintService:
+class ComplaintService(NotifyingService):
     """File complaints, look them up, and let staff move them along."""
 
     def __init__(
         self, db: Database, clock: Clock, settings: Settings, queued: Callable[[], None]
     ) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
+        super().__init__(db, clock, settings, queued)
         self._guesses = Throttle(GUESSES_PER_HOUR, 3600)
-        self._queued = queued  # the outbox's "something was queued" (after a commit)
 
     async def file(self, user_id: int, draft: ComplaintDraft) -> Filed:
         """Store ``draft``; an anonymous one keeps no trace of ``user_id``."""

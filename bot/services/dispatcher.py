@@ -21,8 +21,9 @@ from telegram import Bot
 from telegram.ext import CallbackContext, JobQueue
 
 from bot.services.delivery import DeliveryReport, Outcome, Recipient, Sleep, deliver
+from bot.services.training_delivery import Outgoing
 from bot.services.training_wording import render_outgoing
-from bot.services.trainings import Outgoing, TrainingService
+from bot.services.trainings import TrainingService
 from bot.services.users import UserService
 from bot.texts import language_for
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock
+from bot.services.base import StoreService
 from bot.services.export_files import (
     TELEGRAM_MAX_BYTES,
     Cell,
@@ -203,13 +204,11 @@ def captions(t: Texts, what: str, export: Export) -> list[str]:
     ]
 
 
-class ExportService:
+class ExportService(StoreService):
     """Builds export files from the database, one export at a time."""
 
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
+        super().__init__(db, clock, settings)
         self._lock = asyncio.Lock()
         # Tests and the benchmark lower these to see splitting and progress on small data.
         self.max_file_bytes = TELEGRAM_MAX_BYTES

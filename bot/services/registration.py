@@ -19,7 +19,6 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -29,7 +28,7 @@ from typing import Any, get_args, get_type_hints
 import aiosqlite
 import segno
 
-from bot.clock import Clock
+from bot.services.base import NotifyingService
 from bot.services.numbers import (
     NumberProblem,
     chinese_number,
@@ -39,7 +38,6 @@ from bot.services.numbers import (
     parse_number,
 )
 from bot.services.roles import is_staff
-from bot.settings import Settings
 from bot.texts import language_for
 from bot.vocabulary import Problem, ResubmitRefusal
 from db import audit as audit_repo
@@ -47,7 +45,6 @@ from db import outbox as outbox_repo
 from db import projects as projects_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
-from db.database import Database
 from db.models import (
     ANSWER_FIELDS,
     Project,
@@ -383,16 +380,8 @@ def referral_link(bot_username: str, code: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the service
-class RegistrationService:
+class RegistrationService(NotifyingService):
     """File projects, credit referrals, and record staff decisions."""
-
-    def __init__(
-        self, db: Database, clock: Clock, settings: Settings, queued: Callable[[], None]
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
-        self._queued = queued  # the outbox's "something was queued" (after a commit)
 
     async def _card_to_staff(
         self, conn: aiosqlite.Connection, review: ReviewItem, changed: tuple[Field, ...] | None

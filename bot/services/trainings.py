@@ -1,6 +1,7 @@
 """Trainings: sessions, sign-ups with capacity and a waitlist, subscriptions, reminders, notices.
 
-Staff create, edit, move and cancel sessions; residents sign up, withdraw and subscribe to tags.
+Staff create, edit, move and cancel sessions; residents sign up, withdraw and subscribe to tags;
+what is due to be sent and its bookkeeping is ``bot.services.training_delivery``.
 Capacity holds under concurrency (the seat count and the insert share one ``BEGIN IMMEDIATE``
 transaction). This service decides and records, and never sends: reminders and notices are
 rows that ``bot.services.dispatcher`` delivers at most once, across restarts (the bookkeeping
@@ -15,16 +16,14 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.clock import Clock
 from bot.services.text import check, normalize_line, normalize_lines, utf16_len
+from bot.services.training_delivery import TrainingDelivery
 from bot.settings import Settings
 from bot.vocabulary import TextProblem
+from db import training_delivery as delivery_repo
 from db import trainings as repo
 from db.audit import append_audit
-from db.database import Database
 from db.models import (
-    Addressee,
-    DeliveryStatus,
     NoticeKind,
     SessionCard,
     SignupStatus,
@@ -35,8 +34,6 @@ from db.models import (
 # Themes offered in /subscribe besides the town's industries (the report's training topics).
 THEMES: tuple[str, ...] = ("经营管理", "电子商务", "财税金融", "技能培训")
 EVERYTHING = "*"
-# A reminder sent more than this after its due time is marked late ("补发").
-LATE_AFTER = timedelta(minutes=10)
 MAX_TITLE = 200
 MAX_PLACE = 200
 MAX_DESCRIPTION = 1000
@@ -129,29 +126,6 @@ class ChangeResult:
     promoted: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One reminder or notice the dispatcher should send now."""
-
-    kind: str  # "reminder" | "notice"
-    row_id: int
-    training: Training
-    to: Addressee
-    late: bool
-    notice: NoticeKind | None = None
-    offset: timedelta | None = None
-    old_starts_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReconcileReport:
-    """What startup reconciliation found."""
-
-    interrupted: int  # rows left 'sending' by a crash, returned to pending (late)
-    overdue: int  # reminders that fell due while the bot was down, flagged late
-    next_due: datetime | None
-
-
 def subscribable_tags(settings: Settings) -> tuple[str, ...]:
     """Tags a resident may subscribe to, in a stable order (buttons refer to their index)."""
     return tuple(dict.fromkeys((*settings.town.industries, *THEMES)))
@@ -193,17 +167,9 @@ def _cleaned(field: str, value: str) -> str:
     return cleaned
 
 
-class TrainingService:
-    """Use cases of the training feature, for handlers, the CLI and the dispatcher."""
-
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
-
-    def now(self) -> datetime:
-        """The current time (UTC) from the injected clock."""
-        return self._clock().astimezone(UTC)
+class TrainingService(TrainingDelivery):
+    """Use cases of the training feature, for handlers, the CLI and the dispatcher (its
+    reminders and notices: ``TrainingDelivery``)."""
 
     @property
     def offsets(self) -> tuple[timedelta, ...]:
@@ -247,7 +213,7 @@ class TrainingService:
                 created_by=actor,
                 now=now,
             )
-            queued = await repo.queue_announcements(conn, training.id, now=now)
+            queued = await delivery_repo.queue_announcements(conn, training.id, now=now)
             await append_audit(
                 conn,
                 actor_id=actor,
@@ -299,13 +265,15 @@ class TrainingService:
                 status=TrainingStatus.MOVED,
             )
             assert training is not None
-            await repo.skip_reminders(conn, training_id)
+            await delivery_repo.skip_reminders(conn, training_id)
             signed = await repo.participants(conn, training_id, [SignupStatus.SIGNED])
-            await repo.plan_reminders(conn, training_id, signed, starts_at, self.offsets, now=now)
+            await delivery_repo.plan_reminders(
+                conn, training_id, signed, starts_at, self.offsets, now=now
+            )
             everyone = await repo.participants(
                 conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
             )
-            notified = await repo.queue_notices(
+            notified = await delivery_repo.queue_notices(
                 conn, training_id, everyone, NoticeKind.MOVED, now=now, old_starts_at=old.starts_at
             )
             await append_audit(
@@ -368,7 +336,7 @@ class TrainingService:
                     everyone = await repo.participants(
                         conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
                     )
-                    notified = await repo.queue_notices(
+                    notified = await delivery_repo.queue_notices(
                         conn, training_id, everyone, NoticeKind.CHANGED, now=now
                     )
             await append_audit(
@@ -394,11 +362,11 @@ class TrainingService:
                 conn, training_id, now=now, status=TrainingStatus.CANCELLED
             )
             assert cancelled is not None
-            await repo.skip_reminders(conn, training_id)
+            await delivery_repo.skip_reminders(conn, training_id)
             everyone = await repo.participants(
                 conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
             )
-            notified = await repo.queue_notices(
+            notified = await delivery_repo.queue_notices(
                 conn, training_id, everyone, NoticeKind.CANCELLED, now=now
             )
             await append_audit(
@@ -452,7 +420,7 @@ class TrainingService:
                 return SignupResult(SignupOutcome.ALREADY_WAITLISTED, position)
             if await repo.count_signed(conn, training_id) < training.capacity:
                 await repo.enqueue(conn, training_id, user_id, SignupStatus.SIGNED, now=now)
-                await repo.plan_reminders(
+                await delivery_repo.plan_reminders(
                     conn, training_id, [user_id], training.starts_at, self.offsets, now=now
                 )
                 return SignupResult(SignupOutcome.SIGNED)
@@ -470,7 +438,7 @@ class TrainingService:
             await repo.set_signup_status(
                 conn, training_id, user_id, SignupStatus.CANCELLED, now=now
             )
-            await repo.skip_reminders(conn, training_id, user_id)
+            await delivery_repo.skip_reminders(conn, training_id, user_id)
             training = await repo.get_training(conn, training_id)
             promoted: tuple[int, ...] = ()
             if (
@@ -490,10 +458,12 @@ class TrainingService:
         promoted = await repo.first_waitlisted(conn, training.id, free)
         for uid in promoted:
             await repo.set_signup_status(conn, training.id, uid, SignupStatus.SIGNED, now=now)
-        await repo.plan_reminders(
+        await delivery_repo.plan_reminders(
             conn, training.id, promoted, training.starts_at, self.offsets, now=now
         )
-        await repo.queue_notices(conn, training.id, promoted, NoticeKind.PROMOTED, now=now)
+        await delivery_repo.queue_notices(
+            conn, training.id, promoted, NoticeKind.PROMOTED, now=now
+        )
         return tuple(promoted)
 
     # ----------------------------------------------------------- subscriptions
@@ -517,120 +487,6 @@ class TrainingService:
         """Drop all of the user's subscriptions; return how many there were."""
         async with self._db.write() as conn:
             return await repo.unsubscribe_all(conn, user_id)
-
-    # ---------------------------------------------------- reminders and notices
-    async def reconcile(self) -> ReconcileReport:
-        """At startup: resend what a crash interrupted, flag what was missed as late."""
-        now = self.now()
-        async with self._db.write() as conn:
-            interrupted = await repo.release_interrupted(conn, "reminder")
-            interrupted += await repo.release_interrupted(conn, "notice")
-            overdue = await repo.mark_overdue_late(conn, before=now - LATE_AFTER)
-            next_due = await repo.next_due(conn)
-        return ReconcileReport(interrupted, overdue, next_due)
-
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending reminder falls due."""
-        async with self._db.read() as conn:
-            return await repo.next_due(conn)
-
-    async def due(self, *, limit: int = 500) -> list[Outgoing]:
-        """Reminders and notices to send now; those that no longer make sense are skipped."""
-        now = self.now()
-        async with self._db.write() as conn:
-            reminders = await repo.due_reminders(conn, now=now, limit=limit)
-            notices = await repo.pending_notices(conn, limit=limit)
-            ids = {r.training_id for r in reminders} | {n.training_id for n in notices}
-            trainings = {tid: await repo.get_training(conn, tid) for tid in ids}
-            out: list[Outgoing] = []
-            skip_reminders: list[int] = []
-            nearest: dict[tuple[int, int], int] = {}
-            for r in reminders:
-                key = (r.training_id, r.to.user_id)
-                nearest[key] = min(nearest.get(key, r.offset_seconds), r.offset_seconds)
-            for r in reminders:
-                training = trainings[r.training_id]
-                if (
-                    training is None
-                    or training.status is TrainingStatus.CANCELLED
-                    or training.starts_at <= now
-                    or not r.to.is_active
-                    or r.offset_seconds != nearest[(r.training_id, r.to.user_id)]
-                ):
-                    skip_reminders.append(r.id)
-                    continue
-                late = r.late or now - r.due_at > LATE_AFTER
-                out.append(
-                    Outgoing(
-                        "reminder",
-                        r.id,
-                        training,
-                        r.to,
-                        late,
-                        offset=timedelta(seconds=r.offset_seconds),
-                    )
-                )
-            skip_notices: list[int] = []
-            for n in notices:
-                training = trainings[n.training_id]
-                if (
-                    training is None
-                    or not n.to.is_active
-                    or not await self._still_relevant(conn, n.kind, training, n.to.user_id, now)
-                ):
-                    skip_notices.append(n.id)
-                    continue
-                out.append(
-                    Outgoing(
-                        "notice",
-                        n.id,
-                        training,
-                        n.to,
-                        n.late,
-                        notice=n.kind,
-                        old_starts_at=n.old_starts_at,
-                    )
-                )
-            await repo.set_status(conn, "reminder", skip_reminders, DeliveryStatus.SKIPPED)
-            await repo.set_status(conn, "notice", skip_notices, DeliveryStatus.SKIPPED)
-        return out
-
-    @staticmethod
-    async def _still_relevant(
-        conn: aiosqlite.Connection,
-        kind: NoticeKind,
-        training: Training,
-        user_id: int,
-        now: datetime,
-    ) -> bool:
-        if kind is NoticeKind.CANCELLED:
-            return training.ends_at > now
-        if training.status is TrainingStatus.CANCELLED or training.starts_at <= now:
-            return False
-        if kind is NoticeKind.PROMOTED:
-            return await repo.signup_status(conn, training.id, user_id) is SignupStatus.SIGNED
-        return True
-
-    async def claim(self, item: Outgoing) -> str | None:
-        """Record 'sending' before the message goes out; None = do not send it."""
-        async with self._db.write() as conn:
-            return await repo.claim(conn, item.kind, item.row_id, now=self.now())
-
-    async def settle(self, item: Outgoing, token: str, delivered: bool) -> None:
-        """Record what became of a claimed message."""
-        status = DeliveryStatus.SENT if delivered else DeliveryStatus.FAILED
-        async with self._db.write() as conn:
-            await repo.finish(conn, item.kind, item.row_id, token, status, now=self.now())
-
-    async def reminder_states(self, training_id: int, user_id: int) -> list[tuple[int, str, bool]]:
-        """``(offset_seconds, status, late)`` of a user's reminders for a session."""
-        async with self._db.read() as conn:
-            return await repo.reminders_for(conn, training_id, user_id)
-
-    async def pending_notice_count(self, training_id: int) -> int:
-        """Notices about the session not yet delivered."""
-        async with self._db.read() as conn:
-            return await repo.count_pending_notices(conn, training_id)
 
 
 # ---------------------------------------------------------------------- calendar file

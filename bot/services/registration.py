@@ -344,6 +344,31 @@ def _submissions(history: list[StatusChange]) -> int:
     return sum(1 for change in history if change.status == ProjectStatus.SUBMITTED)
 
 
+async def _queue_decision_notices(
+    conn: aiosqlite.Connection,
+    project: Project,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> Decided:
+    """Queue the decision for the applicant (and an approved project's referrer) in the
+    outbox; the decision as ``decide`` returns it, with their languages."""
+    applicant = (
+        None if project.user_id is None else await users_repo.get_user(conn, project.user_id)
+    )
+    referral = await referrals_repo.get_referral(conn, project.id) if approve else None
+    referrer = referral.referrer_user_id if referral is not None else None
+    teller = None if referrer is None else await users_repo.get_user(conn, referrer)
+    if project.user_id is not None:
+        notice = {"project": project.id, "approved": approve, "reason": reason}
+        await outbox_repo.enqueue(conn, [project.user_id], DECISION, notice, now=now)
+    if referrer is not None:
+        await outbox_repo.enqueue(
+            conn, [referrer], REFERRER_TOLD, {"project": project.id}, now=now
+        )
+    return Decided(DecisionOutcome.DONE, project, _lang(applicant), referrer, _lang(teller))
+
+
 async def _audit_refused(
     conn: aiosqlite.Connection, project: Project, actor_id: int, detail: str, now: datetime
 ) -> None:
@@ -569,24 +594,9 @@ class RegistrationService(NotifyingService):
                 return Decided(DecisionOutcome.ALREADY_DECIDED, exc.project)
             if project is None:
                 return Decided(DecisionOutcome.NOT_FOUND)
-            applicant = (
-                None
-                if project.user_id is None
-                else await users_repo.get_user(conn, project.user_id)
-            )
-            referral = await referrals_repo.get_referral(conn, project_id) if approve else None
-            referrer = referral.referrer_user_id if referral is not None else None
-            teller = None if referrer is None else await users_repo.get_user(conn, referrer)
-            # The applicant (and an approved project's referrer) hear of it: the outbox.
-            if project.user_id is not None:
-                notice = {"project": project.id, "approved": approve, "reason": reason}
-                await outbox_repo.enqueue(conn, [project.user_id], DECISION, notice, now=now)
-            if referrer is not None:
-                await outbox_repo.enqueue(
-                    conn, [referrer], REFERRER_TOLD, {"project": project.id}, now=now
-                )
+            decided = await _queue_decision_notices(conn, project, approve, reason, now)
         self._queued()
-        return Decided(DecisionOutcome.DONE, project, _lang(applicant), referrer, _lang(teller))
+        return decided
 
     async def refuse_review(self, project: Project, actor_id: int, detail: str) -> None:
         """Audit a 退回 refused before it was asked for (settled, or an outdated card)."""

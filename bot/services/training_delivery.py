@@ -10,6 +10,7 @@ interrupted. It decides and records, never sends (``bot.services.dispatcher`` do
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,15 @@ import aiosqlite
 from bot.services.base import StoreService
 from db import training_delivery as delivery_repo
 from db import trainings as repo
-from db.models import Addressee, DeliveryStatus, NoticeKind, SignupStatus, Training, TrainingStatus
+from db.models import (
+    Addressee,
+    DeliveryStatus,
+    DueReminder,
+    NoticeKind,
+    SignupStatus,
+    Training,
+    TrainingStatus,
+)
 
 # A reminder sent more than this after its due time is marked late ("补发").
 LATE_AFTER = timedelta(minutes=10)
@@ -78,34 +87,7 @@ class TrainingDelivery(StoreService):
             notices = await delivery_repo.pending_notices(conn, limit=limit)
             ids = {r.training_id for r in reminders} | {n.training_id for n in notices}
             trainings = {tid: await repo.get_training(conn, tid) for tid in ids}
-            out: list[Outgoing] = []
-            skip_reminders: list[int] = []
-            nearest: dict[tuple[int, int], int] = {}
-            for r in reminders:
-                key = (r.training_id, r.to.user_id)
-                nearest[key] = min(nearest.get(key, r.offset_seconds), r.offset_seconds)
-            for r in reminders:
-                training = trainings[r.training_id]
-                if (
-                    training is None
-                    or training.status is TrainingStatus.CANCELLED
-                    or training.starts_at <= now
-                    or not r.to.is_active
-                    or r.offset_seconds != nearest[(r.training_id, r.to.user_id)]
-                ):
-                    skip_reminders.append(r.id)
-                    continue
-                late = r.late or now - r.due_at > LATE_AFTER
-                out.append(
-                    Outgoing(
-                        "reminder",
-                        r.id,
-                        training,
-                        r.to,
-                        late,
-                        offset=timedelta(seconds=r.offset_seconds),
-                    )
-                )
+            out, skip_reminders = _due_reminders(reminders, trainings, now)
             skip_notices: list[int] = []
             for n in notices:
                 training = trainings[n.training_id]
@@ -169,3 +151,31 @@ class TrainingDelivery(StoreService):
         """Notices about the session not yet delivered."""
         async with self._db.read() as conn:
             return await delivery_repo.count_pending_notices(conn, training_id)
+
+
+def _due_reminders(
+    reminders: list[DueReminder], trainings: Mapping[int, Training | None], now: datetime
+) -> tuple[list[Outgoing], list[int]]:
+    """The reminders to send now, and the ids of those to skip: their session is gone,
+    cancelled or started, the resident inactive, or a nearer reminder is due with them."""
+    out: list[Outgoing] = []
+    skip: list[int] = []
+    nearest: dict[tuple[int, int], int] = {}
+    for r in reminders:
+        key = (r.training_id, r.to.user_id)
+        nearest[key] = min(nearest.get(key, r.offset_seconds), r.offset_seconds)
+    for r in reminders:
+        training = trainings[r.training_id]
+        if (
+            training is None
+            or training.status is TrainingStatus.CANCELLED
+            or training.starts_at <= now
+            or not r.to.is_active
+            or r.offset_seconds != nearest[(r.training_id, r.to.user_id)]
+        ):
+            skip.append(r.id)
+            continue
+        late = r.late or now - r.due_at > LATE_AFTER
+        offset = timedelta(seconds=r.offset_seconds)
+        out.append(Outgoing("reminder", r.id, training, r.to, late, offset=offset))
+    return out, skip

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.settings import OfficeContact, Settings, TownSettings
 from bot.shell.harness import BotHarness, bot_harness
+from db.database import Database
 
 # Opt in to PTB 22's future timedelta API so its deprecation warning (an error here) is moot.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -43,6 +44,21 @@ async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
     """The real bot running against the in-process emulator."""
     async with bot_harness(settings) as h:
         yield h
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    """The real bot on the test's fake clock (2026-12-01 10:00 in Shanghai until moved)."""
+    async with bot_harness(settings, clock=clock) as h:
+        yield h
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database on a temporary file, no bot."""
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    yield database
+    await database.close()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,67 +3,43 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from openpyxl import load_workbook
 
 from bot.buttons import AttendeeListButton, MarkAttendeeButton
 from bot.clock import FakeClock
 from bot.services.export import ExportKind
-from bot.services.trainings import TrainingDraft
-from bot.settings import Settings
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
-from db import projects
-from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
+from tests.seed import START, add_project, publish_training
 
 ZH = get_texts("zh")
 A = ZH.attendance
 T = ZH.trainings
-START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # 5 Dec 14:00 Shanghai
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 async def session_with_people(h: BotHarness) -> int:
     """A session of 2 seats: 张三 (registered a project with a phone) and 李四 signed up,
     王五 on the waitlist."""
-    draft = TrainingDraft(
-        title="模板加工培训",
-        starts_at=START,
-        ends_at=START + timedelta(hours=2),
-        place="镇政府三楼会议室",
-        capacity=2,
-        tags=("建筑模板",),
-    )
-    tid = (await h.running.services.trainings.create(draft, actor=ADMIN_ID)).training.id
+    tid = await publish_training(h)
     for uid, name in ((601, "张三"), (602, "=李四"), (603, "王五")):
         user = h.user(uid, first_name=name)
         await user.send("/trainings")
         await user.press(T.btn_join if uid != 603 else T.btn_join_waitlist)
     town = h.settings.town
     async with h.running.services.db.write() as conn:
-        await projects.create_project(
+        await add_project(
             conn,
-            user_id=601,
-            answers=ProjectAnswers(
-                name="模板厂",
-                industry=town.industries[0],
-                village=town.villages[2],
-                applicant_type=town.applicant_types[0],
-                investment_wan=50.0,
-                jobs=5,
-                phone="13800138000",
-            ),
+            601,
             now=START - timedelta(days=10),
+            name="模板厂",
+            industry=town.industries[0],
+            village=town.villages[2],
+            applicant_type=town.applicant_types[0],
+            investment_wan=50.0,
+            jobs=5,
         )
     return tid
 
@@ -172,15 +148,7 @@ async def test_residents_and_forged_buttons_are_refused(bot: BotHarness, clock: 
 
 
 async def test_a_long_list_pages_and_fits_telegram(bot: BotHarness, clock: FakeClock) -> None:
-    draft = TrainingDraft(
-        title="大课",
-        starts_at=START,
-        ends_at=START + timedelta(hours=2),
-        place="镇礼堂",
-        capacity=200,
-        tags=("建筑模板",),
-    )
-    tid = (await bot.running.services.trainings.create(draft, actor=ADMIN_ID)).training.id
+    tid = await publish_training(bot, title="大课", place="镇礼堂", capacity=200)
     for uid in range(700, 725):
         user = bot.user(uid, first_name=f"居民{uid}")
         await user.send("/start")

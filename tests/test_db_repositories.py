@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,13 +25,6 @@ HOSTILE = [
     "  leading and trailing spaces  \n\ttabs\r\n",
     "NUL-free but quotes \" ' ` and backslash \\ and % _ wildcards",
 ]
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 async def add_user(db: Database, uid: int, name: str = "居民") -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.services.trainings import TrainingDraft
 from bot.settings import (
     OfficeContact,
     Settings,
@@ -23,6 +22,7 @@ from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.conftest import ADMIN_ID
+from tests.seed import publish_training
 from tests.test_knowledge_content import KB
 
 EN = get_texts("en")
@@ -95,15 +95,7 @@ async def test_without_an_english_name_the_chinese_one_shows(settings: Settings)
 
 async def test_english_dates_spell_the_month(bot: BotHarness) -> None:
     start = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # Sat 5 Dec 14:00 in the town
-    draft = TrainingDraft(
-        title="Formwork course",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        place="Town hall",
-        capacity=5,
-        tags=("建筑模板",),
-    )
-    await bot.running.services.trainings.create(draft, actor=ADMIN_ID)
+    await publish_training(bot, start, title="Formwork course", place="Town hall", capacity=5)
     card = (await bot.user(8104, language_code="en").send("/trainings")).text
     assert "Sat 5 Dec 14:00–16:00" in card
     assert "5/12" not in card

@@ -10,27 +10,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.services.trainings import TrainingDraft
 from bot.services.users import Person
-from bot.settings import Settings
 from bot.shell.emulator import SimUser
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from handlers.trainings import dispatch
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
 from tests.hostile_text import watching
+from tests.seed import START, publish_training
 
 ZH = get_texts("zh")
 R, C = ZH.registration, ZH.complaints
 QUESTION = "新上的项目，头一年的税能返还吗？"
-START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # FakeClock starts 2026-12-01 02:00 UTC
 
 
 async def _everyone_answered(users: list[SimUser]) -> None:
@@ -159,19 +156,13 @@ async def test_a_complaint_survives_a_500_on_the_staff_card(harness: BotHarness)
     assert row[0] == 1
 
 
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock (reminders fall due when the test says so)."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
-
-
 async def test_reminders_are_retried_through_500s_and_429s_and_none_is_lost(
     bot: BotHarness, clock: FakeClock
 ) -> None:
     services = bot.running.services
-    draft = TrainingDraft("养殖技术培训", START, START + timedelta(hours=2), "村委会", 20)
-    tid = (await services.trainings.create(draft, actor=ADMIN_ID)).training.id
+    tid = await publish_training(
+        bot, START, title="养殖技术培训", place="村委会", capacity=20, tags=()
+    )
     residents = list(range(3600, 3612))
     for uid in residents:
         await services.users.touch(Person(uid, f"用户{uid}", None, "zh-hans"), force=True)

@@ -22,8 +22,8 @@ from handlers.form_router import JOB_NAME
 from handlers.forms import Form
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import dialog_of, draft_of
+from tests.seed import publish_training
 from tests.test_registration_review import registered, staff_members
-from tests.test_trainings import publish
 
 ZH = get_texts("zh")
 RESIDENT = 4701
@@ -65,7 +65,7 @@ async def _contact_reply(harness: BotHarness) -> SimUser:
 
 
 async def _training_change(harness: BotHarness) -> SimUser:
-    await publish(harness)
+    await publish_training(harness)
     admin = harness.user(ADMIN_ID)
     await admin.send("/trainings")
     await admin.press(ZH.trainings.btn_manage)

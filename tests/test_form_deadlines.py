@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.settings import Settings
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from handlers.forms import FORM
 from tests.dialog_state import dialog_of
 
 ZH = get_texts("zh")
 PHONE = "13912345678"
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 async def _half_registered(bot: BotHarness, user_id: int) -> None:

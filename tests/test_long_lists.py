@@ -17,15 +17,14 @@ import pytest
 from bot.shell.emulator.html import utf16_len
 from bot.shell.emulator.users import Replies
 from bot.shell.harness import BotHarness
-from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import projects as projects_repo
-from db import questions as questions_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
-from db.models import Decision, ProjectAnswers, ProjectStatus
+from db.models import ProjectStatus
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import watching
+from tests.seed import add_complaint, add_project, add_question
 
 RESIDENT = 8_100_001
 REFERRER = 8_100_002
@@ -68,14 +67,13 @@ async def test_complaints_lists_every_open_complaint(harness: BotHarness) -> Non
     refs = []
     async with _seeding(harness) as conn:
         for n in range(20):
-            filed = await complaints_repo.create_complaint(
+            filed = await add_complaint(
                 conn,
-                user_id=RESIDENT,
+                RESIDENT,
                 anonymous=True,
                 what=f"第{n}件：" + "乱收费" * 600,
                 department=f"部门{n}" + "单位" * 97,
                 happened_at_text="上周三",
-                photo_file_id=None,
                 now=now,
             )
             refs.append(filed.complaint.ref_no)
@@ -106,20 +104,7 @@ async def _projects(harness: BotHarness, count: int) -> list[str]:
         await _person(conn, harness, RESIDENT, 1)
         await _person(conn, harness, REFERRER, 2)
         for n in range(count):
-            project = await projects_repo.create_project(
-                conn,
-                user_id=RESIDENT,
-                answers=ProjectAnswers(
-                    name=f"项目{n}" + "香菇大棚" * 14,
-                    industry="食用菌",
-                    village="示例一村",
-                    applicant_type="个人",
-                    investment_wan=50,
-                    jobs=8,
-                    phone="13800138000",
-                ),
-                now=now,
-            )
+            project = await add_project(conn, RESIDENT, name=f"项目{n}" + "香菇大棚" * 14, now=now)
             await referrals_repo.credit_referral(
                 conn, project_id=project.id, referrer_user_id=REFERRER, now=now
             )
@@ -151,20 +136,7 @@ async def test_myprojects_splits_a_project_too_long_for_one_message(
     now = harness.running.services.clock()
     async with _seeding(harness) as conn:
         await _person(conn, harness, RESIDENT, 1)
-        project = await projects_repo.create_project(
-            conn,
-            user_id=RESIDENT,
-            answers=ProjectAnswers(
-                name="<b>&amp;" + "长" * 4000 + "尾",
-                industry="食用菌",
-                village="示例一村",
-                applicant_type="个人",
-                investment_wan=50,
-                jobs=8,
-                phone="13800138000",
-            ),
-            now=now,
-        )
+        project = await add_project(conn, RESIDENT, name="<b>&amp;" + "长" * 4000 + "尾", now=now)
     shown = await _send(harness, RESIDENT, "/myprojects")
     assert project.ref_no in shown
     assert "<b>&amp;" in shown  # shown as typed, never parsed as markup
@@ -194,16 +166,7 @@ async def test_complaint_status_lists_every_named_complaint(harness: BotHarness)
     async with _seeding(harness) as conn:
         await _person(conn, harness, RESIDENT, 1)
         for _ in range(300):
-            filed = await complaints_repo.create_complaint(
-                conn,
-                user_id=RESIDENT,
-                anonymous=False,
-                what="乱收费的问题",
-                department="某单位",
-                happened_at_text="上周",
-                photo_file_id=None,
-                now=now,
-            )
+            filed = await add_complaint(conn, RESIDENT, now=now)
             refs.append(filed.complaint.ref_no)
     shown = await _send(harness, RESIDENT, "/complaint_status")
     assert all(ref in shown for ref in refs)
@@ -218,19 +181,7 @@ async def test_unanswered_lists_every_group(harness: BotHarness) -> None:
             letters = [chr(0x0100 + 12 * group + k) for k in range(12)]
             base = "".join(letters[(i * 5) % 12] for i in range(400))
             for example in range(3):
-                text = f"{base}{example}"
-                await questions_repo.log_question(
-                    conn,
-                    user_id=None,
-                    text=text,
-                    normalized=text,
-                    decision=Decision.ABSTAIN,
-                    reason="no_match",
-                    topic_id=None,
-                    confidence=0.0,
-                    lang="zh",
-                    now=now,
-                )
+                await add_question(conn, f"{base}{example}", now=now)
     shown = await _send(harness, ADMIN_ID, "/unanswered")
     assert all(chr(0x0100 + 12 * group) in shown for group in range(10))
     assert len(harness.user(ADMIN_ID).last.button_labels) == 10

@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -28,6 +27,7 @@ from db import questions as questions_repo
 from db.database import Database
 from db.models import Decision, Feedback
 from handlers.forms import FORM
+from tests.seed import add_question
 
 ZH = get_texts("zh")
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -37,13 +37,6 @@ QUESTIONS = [
     "木材检疫站在哪",
     "引荐项目有奖励吗",
 ]
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 def _question(
@@ -119,18 +112,7 @@ async def test_a_refused_row_fails_only_its_asker(db: Database) -> None:
 
 async def test_ids_follow_rows_written_by_anyone_else(db: Database) -> None:
     async with db.write() as conn:
-        await questions_repo.log_question(
-            conn,
-            user_id=None,
-            text="先来的",
-            normalized="先来的",
-            decision=Decision.ABSTAIN,
-            reason="",
-            topic_id=None,
-            confidence=0.0,
-            lang="zh",
-            now=T0,
-        )
+        await add_question(conn, "先来的", reason="", now=T0)
     log = _QuestionLog(db)
     first, second = await asyncio.gather(log.log(_question("甲")), log.log(_question("乙")))
     async with db.read() as conn:

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
-from db import projects, questions, referrals, trainings
+from db import referrals, trainings
 from db.audit import list_audit
-from db.models import Decision, ProjectAnswers, SignupStatus
+from db.models import SignupStatus
 from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
+from tests.seed import add_project, add_question
 from tests.test_registration import fill
 
 ZH = get_texts("zh")
@@ -42,19 +43,17 @@ async def _seed(harness: BotHarness) -> None:
     await resident.send("/complaints")  # refused: leaves a denied:complaints audit row
     town = harness.settings.town
     async with harness.running.services.db.write() as conn:
-        project = await projects.create_project(
+        project = await add_project(
             conn,
-            user_id=RESIDENT,
-            answers=ProjectAnswers(
-                name=PROJECT,
-                industry=town.industries[0],
-                village=town.villages[0],
-                applicant_type=town.applicant_types[0],
-                investment_wan=120.0,
-                jobs=15,
-                phone=PHONE,
-            ),
+            RESIDENT,
             now=NOW,
+            name=PROJECT,
+            industry=town.industries[0],
+            village=town.villages[0],
+            applicant_type=town.applicant_types[0],
+            investment_wan=120.0,
+            jobs=15,
+            phone=PHONE,
         )
         await referrals.credit_referral(
             conn, project_id=project.id, referrer_user_id=REFERRER, now=NOW
@@ -96,16 +95,13 @@ async def test_mydata_lists_many_questions_without_blank_lines(harness: BotHarne
     await resident.send("/start")
     async with harness.running.services.db.write() as conn:
         for i in range(29):
-            await questions.log_question(
+            await add_question(
                 conn,
+                f"第{i}个问题：联保贷款怎么办理",
                 user_id=RESIDENT,
-                text=f"第{i}个问题：联保贷款怎么办理",
                 normalized="x",
-                decision=Decision.ABSTAIN,
                 reason="low_score",
-                topic_id=None,
                 confidence=0.1,
-                lang="zh",
                 now=NOW,
             )
     shown = await resident.send("/mydata")
@@ -181,16 +177,13 @@ async def test_long_mydata_comes_as_a_file(harness: BotHarness) -> None:
     await resident.send("/start")
     async with harness.running.services.db.write() as conn:
         for i in range(60):
-            await questions.log_question(
+            await add_question(
                 conn,
+                f"第{i}个问题：" + "我想了解创业扶持政策的具体内容" * 12,
                 user_id=RESIDENT,
-                text=f"第{i}个问题：" + "我想了解创业扶持政策的具体内容" * 12,
                 normalized="x",
-                decision=Decision.ABSTAIN,
                 reason="low_score",
-                topic_id=None,
                 confidence=0.1,
-                lang="zh",
                 now=NOW,
             )
     replies = await resident.send("/mydata")

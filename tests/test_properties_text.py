@@ -27,7 +27,7 @@ from bot.services.complaints import clean_note
 from bot.services.contact import clean_message, clean_reply
 from bot.services.registration import REASON_MAX_CHARS
 from bot.services.text import clean_text
-from bot.services.trainings import TrainingDraft, clean_field, split_tags
+from bot.services.trainings import clean_field, split_tags
 from bot.settings import Limits, Settings
 from bot.shell.emulator.users import SimUser
 from bot.shell.harness import BotHarness
@@ -39,6 +39,7 @@ from db import projects as projects_repo
 from db.models import ProjectAnswers, ProjectStatus
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
+from tests.seed import publish_training
 
 ZH = get_texts("zh")
 _IDS = itertools.count(7_700_000)
@@ -254,15 +255,9 @@ async def test_training_edit_stores_cleaned_text(
     harness: BotHarness, field: str, text: str
 ) -> None:
     start = harness.running.services.clock() + timedelta(days=30)
-    draft = TrainingDraft(
-        title="创业培训",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        place="三楼",
-        capacity=5,
+    tid = await publish_training(
+        harness, start, title="创业培训", place="三楼", capacity=5, tags=()
     )
-    created = await harness.running.services.trainings.create(draft, actor=ADMIN_ID)
-    tid = created.training.id
     admin = await _admin(harness)
     with watching() as watch:
         assert (await admin.press_data(callbacks.encode("trs", "edit", tid, field))).messages

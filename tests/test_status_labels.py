@@ -7,32 +7,22 @@ from each, and compares them with each other and with the one table in the texts
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.services.export import ExportKind
-from bot.services.trainings import TrainingDraft
-from bot.settings import Settings
 from bot.shell.emulator.users import SimUser
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import LANGUAGES, get_texts, status_label
 from db.models import ComplaintStatus, ProjectStatus, SignupStatus, TrainingStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+from tests.seed import START, publish_training
 from tests.test_complaints import _file, _ref
 from tests.test_registration import fill
 
 ZH = get_texts("zh")
-START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # FakeClock starts on 1 Dec
-
-
-@pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with bot_harness(settings, clock=FakeClock()) as h:
-        yield h
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -132,15 +122,7 @@ async def test_a_complaint_status_reads_the_same_everywhere(bot: BotHarness) -> 
 
 async def test_training_and_signup_statuses_read_the_same_everywhere(bot: BotHarness) -> None:
     service = bot.running.services.trainings
-    draft = TrainingDraft(
-        title="模板加工培训",
-        starts_at=START,
-        ends_at=START + timedelta(hours=2),
-        place="镇政府三楼会议室",
-        capacity=5,
-        tags=("建筑模板",),
-    )
-    tid = (await service.create(draft, actor=ADMIN_ID)).training.id
+    tid = await publish_training(bot, capacity=5)
     resident = bot.user(4203)
     await resident.send("/start")
     await service.signup(tid, resident.id)

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.dates import DateParseError, parse_end
-from bot.settings import Settings
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
-from tests.test_trainings import publish
+from tests.seed import publish_training
 
 ZH = get_texts("zh")
 T = ZH.trainings
 TOO_FAR = dict(T.errors)["too_far"]
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock (2026-12-01 10:00 in Shanghai)."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 def test_the_end_of_the_calendar_is_a_parse_error_not_a_crash() -> None:
@@ -49,7 +39,7 @@ async def test_newtraining_refuses_a_start_years_ahead(bot: BotHarness) -> None:
 
 
 async def test_a_move_years_ahead_is_refused(bot: BotHarness) -> None:
-    await publish(bot)
+    await publish_training(bot)
     admin = bot.user(ADMIN_ID)
     await admin.send("/trainings")
     await admin.press(T.btn_manage)

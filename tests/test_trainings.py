@@ -3,56 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pytest
-
-from bot.clock import FakeClock
-from bot.services.trainings import TrainingDraft
-from bot.settings import Settings
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.models import SignupStatus
 from handlers.trainings import dispatch
 from tests.conftest import ADMIN_ID
+from tests.seed import START, publish_training
 
 ZH = get_texts("zh")
 T = ZH.trainings
-# FakeClock starts at 2026-12-01 02:00 UTC (10:00 in Shanghai).
-START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # 5 Dec 14:00 Shanghai
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 async def service_card(h: BotHarness, tid: int, user_id: int):  # type: ignore[no-untyped-def]
     card = await h.running.services.trainings.card(tid, user_id)
     assert card is not None
     return card
-
-
-async def publish(
-    h: BotHarness,
-    *,
-    capacity: int = 2,
-    tags: tuple[str, ...] = ("建筑模板",),
-    title: str = "模板加工培训",
-) -> int:
-    draft = TrainingDraft(
-        title=title,
-        starts_at=START,
-        ends_at=START + timedelta(hours=2),
-        place="镇政府三楼会议室",
-        capacity=capacity,
-        tags=tags,
-    )
-    result = await h.running.services.trainings.create(draft, actor=ADMIN_ID)
-    return result.training.id
 
 
 async def test_newtraining_dialog_publishes_and_announces(bot: BotHarness) -> None:
@@ -97,7 +64,7 @@ async def test_residents_cannot_publish(bot: BotHarness) -> None:
 
 
 async def test_sign_up_waitlist_withdraw_and_promotion(bot: BotHarness) -> None:
-    tid = await publish(bot, capacity=1)
+    tid = await publish_training(bot, capacity=1)
     first, second, third = bot.user(511), bot.user(512), bot.user(513)
     await first.send("/start")
     listing = await first.press(ZH.common.btn_trainings)
@@ -137,7 +104,7 @@ async def test_sign_up_waitlist_withdraw_and_promotion(bot: BotHarness) -> None:
 
 
 async def test_fifty_residents_race_for_the_last_seat(bot: BotHarness) -> None:
-    tid = await publish(bot, capacity=1)
+    tid = await publish_training(bot, capacity=1)
     users = [bot.user(2000 + i) for i in range(50)]
     for user in users:
         await user.send("/trainings")
@@ -159,7 +126,7 @@ async def test_fifty_residents_race_for_the_last_seat(bot: BotHarness) -> None:
 
 
 async def test_calendar_file_for_a_signed_up_session(bot: BotHarness) -> None:
-    await publish(bot)
+    await publish_training(bot)
     user = bot.user(521)
     await user.send("/trainings")
     forged = await user.press_data("v1:tr:ics:1")
@@ -192,7 +159,7 @@ async def test_subscribe_toggles_and_unsubscribe(bot: BotHarness) -> None:
 
 
 async def test_staff_moves_a_session_and_everyone_is_told(bot: BotHarness) -> None:
-    tid = await publish(bot, capacity=1)
+    tid = await publish_training(bot, capacity=1)
     signed, waiting = bot.user(541), bot.user(542)
     for user in (signed, waiting):
         await user.send("/trainings")
@@ -223,7 +190,7 @@ async def test_staff_moves_a_session_and_everyone_is_told(bot: BotHarness) -> No
 
 
 async def test_staff_edits_place_and_capacity(bot: BotHarness) -> None:
-    tid = await publish(bot, capacity=1)
+    tid = await publish_training(bot, capacity=1)
     signed, waiting = bot.user(551), bot.user(552)
     for user in (signed, waiting):
         await user.send("/trainings")
@@ -246,7 +213,7 @@ async def test_staff_edits_place_and_capacity(bot: BotHarness) -> None:
 
 
 async def test_staff_cancels_and_forged_staff_buttons_are_refused(bot: BotHarness) -> None:
-    tid = await publish(bot)
+    tid = await publish_training(bot)
     user = bot.user(561)
     await user.send("/trainings")
     await user.press(T.btn_join)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-
-import pytest
+from datetime import datetime, timedelta
 
 from bot.clock import FakeClock, system_clock
-from bot.services.trainings import TrainingDraft
 from bot.services.users import Person
 from bot.settings import Settings
 from bot.shell.emulator import BotApiEmulator, ManualClock
@@ -19,22 +15,15 @@ from bot.texts import get_texts
 from db import trainings as repo
 from handlers.trainings import dispatch
 from tests import queries
-from tests.conftest import ADMIN_ID
+from tests.seed import START, publish_training
 
 T = get_texts("zh").trainings
-START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)  # FakeClock starts 2026-12-01 02:00 UTC
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 async def publish(h: BotHarness, start: datetime = START, capacity: int = 10) -> int:
-    draft = TrainingDraft("养殖技术培训", start, start + timedelta(hours=2), "村委会", capacity)
-    return (await h.running.services.trainings.create(draft, actor=ADMIN_ID)).training.id
+    return await publish_training(
+        h, start, title="养殖技术培训", place="村委会", capacity=capacity, tags=()
+    )
 
 
 async def sign_up(h: BotHarness, tid: int, uid: int) -> None:

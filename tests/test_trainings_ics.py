@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.services.trainings import calendar_file
-from bot.settings import Settings
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from tests.conftest import ADMIN_ID
-from tests.test_trainings import START, publish
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
+from tests.seed import START, publish_training
 
 
 def _field(ics: bytes, name: str) -> str:
@@ -33,7 +22,7 @@ async def test_a_moved_session_has_a_higher_sequence_and_its_change_time(
     bot: BotHarness, clock: FakeClock
 ) -> None:
     service = bot.running.services.trainings
-    tid = await publish(bot)
+    tid = await publish_training(bot)
     training = await service.get(tid)
     assert training is not None
     first = calendar_file(training, now=clock())

@@ -3,30 +3,19 @@ the calendar only for a seat, sign-up confirmations, and one time zone in the au
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.clock import FakeClock
-from bot.settings import Settings
 from bot.shell.emulator import SimUser
-from bot.shell.harness import BotHarness, bot_harness
+from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.audit import list_audit
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import draft_of as dialog_draft
-from tests.test_trainings import publish
+from tests.seed import publish_training
 
 ZH = get_texts("zh")
 T = ZH.trainings
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[BotHarness]:
-    """The bot on a fake clock (2026-12-01 10:00 in Shanghai)."""
-    async with bot_harness(settings, clock=clock) as h:
-        yield h
 
 
 def draft_of(bot: BotHarness) -> dict[str, object]:
@@ -115,7 +104,7 @@ async def test_change_a_field_from_the_summary(bot: BotHarness) -> None:
 
 
 async def test_staff_change_target_group_and_tags(bot: BotHarness) -> None:
-    tid = await publish(bot)
+    tid = await publish_training(bot)
     admin = bot.user(ADMIN_ID)
     await admin.send("/trainings")
     await admin.press(T.btn_manage)
@@ -135,7 +124,7 @@ async def test_staff_change_target_group_and_tags(bot: BotHarness) -> None:
 
 
 async def test_calendar_only_for_a_seat_and_confirmations_in_the_chat(bot: BotHarness) -> None:
-    tid = await publish(bot, capacity=1)
+    tid = await publish_training(bot, capacity=1)
     seated, waiting = bot.user(581), bot.user(582)
     await seated.send("/trainings")
     joined = await seated.press(T.btn_join)
@@ -156,7 +145,7 @@ async def test_calendar_only_for_a_seat_and_confirmations_in_the_chat(bot: BotHa
 
 
 async def test_move_is_audited_in_one_time_zone(bot: BotHarness) -> None:
-    tid = await publish(bot)
+    tid = await publish_training(bot)
     await bot.running.services.trainings.move(
         tid, datetime(2026, 12, 6, 1, 0, tzinfo=UTC), actor=ADMIN_ID
     )
@@ -168,7 +157,7 @@ async def test_move_is_audited_in_one_time_zone(bot: BotHarness) -> None:
 async def test_a_late_sign_up_promises_only_the_reminders_still_ahead(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    tid = await publish(bot, capacity=5)
+    tid = await publish_training(bot, capacity=5)
     training = await bot.running.services.trainings.get(tid)
     assert training is not None
     clock.now = training.starts_at - timedelta(minutes=63)

@@ -1,0 +1,133 @@
+"""Rows tests put straight into the store through the repositories, with typical values.
+
+Each helper takes only what a test cares about; everything else is a plausible resident's
+answer, so a test names the values it asserts on and nothing more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.services.trainings import TrainingDraft
+from bot.shell.harness import BotHarness
+from db import complaints as complaints_repo
+from db import projects as projects_repo
+from db import questions as questions_repo
+from db.complaints import FiledComplaint
+from db.models import Decision, Project, ProjectAnswers, Question
+from tests.conftest import ADMIN_ID
+
+# When sessions start unless a test says otherwise: Sat 5 Dec 14:00 in Shanghai, four days
+# after the FakeClock's start (2026-12-01 10:00 there).
+START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+
+# A resident's typical answers to the registration form.
+TYPICAL = ProjectAnswers(
+    name="香菇大棚",
+    industry="食用菌",
+    village="示例一村",
+    applicant_type="个人",
+    investment_wan=50,
+    jobs=8,
+    phone="13800138000",
+)
+
+
+def answers(**changes: Any) -> ProjectAnswers:
+    """The typical answers but for ``changes`` (field name -> value)."""
+    return dataclasses.replace(TYPICAL, **changes)
+
+
+async def add_project(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    *,
+    now: datetime,
+    referrer_note: str | None = None,
+    **changes: Any,
+) -> Project:
+    """Store a submitted project of ``user_id`` with the typical answers but for ``changes``."""
+    return await projects_repo.create_project(
+        conn, user_id=user_id, answers=answers(**changes), referrer_note=referrer_note, now=now
+    )
+
+
+async def add_question(
+    conn: aiosqlite.Connection,
+    text: str,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    normalized: str | None = None,
+    decision: Decision = Decision.ABSTAIN,
+    reason: str = "no_match",
+    topic_id: str | None = None,
+    confidence: float = 0.0,
+    lang: str = "zh",
+) -> Question:
+    """Log a question (by default one the bot could not answer; normalized = the text)."""
+    return await questions_repo.log_question(
+        conn,
+        user_id=user_id,
+        text=text,
+        normalized=text if normalized is None else normalized,
+        decision=decision,
+        reason=reason,
+        topic_id=topic_id,
+        confidence=confidence,
+        lang=lang,
+        now=now,
+    )
+
+
+async def add_complaint(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    *,
+    now: datetime,
+    anonymous: bool = False,
+    what: str = "乱收费的问题",
+    department: str | None = "某单位",
+    happened_at_text: str | None = "上周",
+    photo_file_id: str | None = None,
+) -> FiledComplaint:
+    """File a complaint of ``user_id`` (named unless ``anonymous``)."""
+    return await complaints_repo.create_complaint(
+        conn,
+        user_id=user_id,
+        anonymous=anonymous,
+        what=what,
+        department=department,
+        happened_at_text=happened_at_text,
+        photo_file_id=photo_file_id,
+        now=now,
+    )
+
+
+def training(
+    start: datetime,
+    *,
+    title: str = "模板加工培训",
+    place: str = "镇政府三楼会议室",
+    capacity: int = 2,
+    tags: tuple[str, ...] = ("建筑模板",),
+) -> TrainingDraft:
+    """A two-hour session starting at ``start``."""
+    return TrainingDraft(
+        title=title,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place=place,
+        capacity=capacity,
+        tags=tags,
+    )
+
+
+async def publish_training(h: BotHarness, start: datetime = START, **draft: Any) -> int:
+    """Publish ``training(start, **draft)`` as staff would; the new session's id."""
+    created = await h.running.services.trainings.create(training(start, **draft), actor=ADMIN_ID)
+    return created.training.id

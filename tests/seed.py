@@ -27,13 +27,13 @@ START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
 
 # A resident's typical answers to the registration form.
 TYPICAL = ProjectAnswers(
-    name="香菇大棚",
+    name="香菇种植基地",
     industry="食用菌",
     village="示例一村",
-    applicant_type="个人",
-    investment_wan=50,
+    applicant_type="返乡创业人员",
+    investment_wan=50.0,
     jobs=8,
-    phone="13800138000",
+    phone="13912345678",
 )
 
 
@@ -56,56 +56,38 @@ async def add_project(
     )
 
 
+# A question the bot could not answer, and a named complaint: tests override what they check.
+QUESTION: dict[str, Any] = {
+    "user_id": None,
+    "decision": Decision.ABSTAIN,
+    "reason": "no_match",
+    "topic_id": None,
+    "confidence": 0.0,
+    "lang": "zh",
+}
+COMPLAINT: dict[str, Any] = {
+    "anonymous": False,
+    "what": "乱收费的问题",
+    "department": "某单位",
+    "happened_at_text": "上周",
+    "photo_file_id": None,
+}
+
+
 async def add_question(
-    conn: aiosqlite.Connection,
-    text: str,
-    *,
-    now: datetime,
-    user_id: int | None = None,
-    normalized: str | None = None,
-    decision: Decision = Decision.ABSTAIN,
-    reason: str = "no_match",
-    topic_id: str | None = None,
-    confidence: float = 0.0,
-    lang: str = "zh",
+    conn: aiosqlite.Connection, text: str, *, now: datetime, **columns: Any
 ) -> Question:
-    """Log a question (by default one the bot could not answer; normalized = the text)."""
-    return await questions_repo.log_question(
-        conn,
-        user_id=user_id,
-        text=text,
-        normalized=text if normalized is None else normalized,
-        decision=decision,
-        reason=reason,
-        topic_id=topic_id,
-        confidence=confidence,
-        lang=lang,
-        now=now,
-    )
+    """Log ``text`` as asked (normalized: the text itself), ``columns`` over ``QUESTION``."""
+    row = QUESTION | {"normalized": text} | columns
+    return await questions_repo.log_question(conn, text=text, now=now, **row)
 
 
 async def add_complaint(
-    conn: aiosqlite.Connection,
-    user_id: int,
-    *,
-    now: datetime,
-    anonymous: bool = False,
-    what: str = "乱收费的问题",
-    department: str | None = "某单位",
-    happened_at_text: str | None = "上周",
-    photo_file_id: str | None = None,
+    conn: aiosqlite.Connection, user_id: int, *, now: datetime, **columns: Any
 ) -> FiledComplaint:
-    """File a complaint of ``user_id`` (named unless ``anonymous``)."""
-    return await complaints_repo.create_complaint(
-        conn,
-        user_id=user_id,
-        anonymous=anonymous,
-        what=what,
-        department=department,
-        happened_at_text=happened_at_text,
-        photo_file_id=photo_file_id,
-        now=now,
-    )
+    """File a complaint of ``user_id``, ``columns`` over ``COMPLAINT``."""
+    row = COMPLAINT | columns
+    return await complaints_repo.create_complaint(conn, user_id=user_id, now=now, **row)
 
 
 def training(

@@ -40,6 +40,7 @@ async def session_with_people(h: BotHarness) -> int:
             applicant_type=town.applicant_types[0],
             investment_wan=50.0,
             jobs=5,
+            phone="13800138000",
         )
     return tid
 

@@ -13,6 +13,7 @@ from db import audit, complaints, users
 from db.database import Database
 from db.models import ComplaintStatus
 from tests import queries
+from tests.seed import add_complaint
 
 T0 = datetime(2026, 3, 1, 8, 17, 42, 123456, tzinfo=UTC)
 RESIDENT = 31415926
@@ -31,14 +32,13 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 async def file_complaint(db: Database, *, anonymous: bool) -> complaints.FiledComplaint:
     async with db.write() as conn:
-        return await complaints.create_complaint(
+        return await add_complaint(
             conn,
-            user_id=RESIDENT,
+            RESIDENT,
             anonymous=anonymous,
             what="乱收费：办证要求额外交200元",
             department="某站所",
             happened_at_text="上周三",
-            photo_file_id=None,
             now=T0,
         )
 

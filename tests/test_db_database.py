@@ -20,6 +20,7 @@ from db.database import (
     split_statements,
 )
 from db.models import ProjectAnswers
+from tests.seed import add_project
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -196,18 +197,13 @@ async def test_a_thousand_concurrent_project_creations_get_gap_free_numbers(
 
     async def register(uid: int) -> str:
         async with db.write() as conn:
-            project = await projects.create_project(
+            project = await add_project(
                 conn,
-                user_id=uid,
-                answers=ProjectAnswers(
-                    name=f"项目{uid}",
-                    industry="食用菌",
-                    village="示例一村",
-                    applicant_type="党员",
-                    investment_wan=1.5,
-                    jobs=3,
-                    phone="13800138000",
-                ),
+                uid,
+                name=f"项目{uid}",
+                applicant_type="党员",
+                investment_wan=1.5,
+                jobs=3,
                 now=T0,
             )
         return project.ref_no

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from db import audit, projects, questions, referrals, users
 from db.database import Database
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, ReferralRefusal
+from db.models import Decision, Feedback, ProjectStatus, ReferralRefusal
 from tests import queries
+from tests.seed import add_project, add_question
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 HOSTILE = [
@@ -32,24 +31,6 @@ async def add_user(db: Database, uid: int, name: str = "居民") -> None:
         await users.upsert_user(
             conn, uid, first_name=name, username=None, language_code="zh-hans", now=T0
         )
-
-
-def project_fields(uid: int, referrer_note: str | None = None, **answers: Any) -> dict[str, Any]:
-    """``create_project``'s arguments for user ``uid``: typical answers but for ``answers``."""
-    typical = ProjectAnswers(
-        name="香菇种植基地",
-        industry="食用菌",
-        village="示例一村",
-        applicant_type="返乡创业人员",
-        investment_wan=50.0,
-        jobs=8,
-        phone="13912345678",
-    )
-    return {
-        "user_id": uid,
-        "answers": dataclasses.replace(typical, **answers),
-        "referrer_note": referrer_note,
-    }
 
 
 # ---------------------------------------------------------------------------- users
@@ -139,16 +120,14 @@ async def test_question_log_feedback_and_counts(db: Database) -> None:
             [Decision.ANSWER, Decision.ANSWER, Decision.AMBIGUOUS, Decision.ABSTAIN]
         ):
             logged.append(
-                await questions.log_question(
+                await add_question(
                     conn,
+                    f"问题{i}",
                     user_id=1,
-                    text=f"问题{i}",
-                    normalized=f"问题{i}",
                     decision=decision,
                     reason="score",
                     topic_id="tax-rebate" if decision is Decision.ANSWER else None,
                     confidence=0.5,
-                    lang="zh",
                     now=T0 + timedelta(days=i),
                 )
             )
@@ -222,11 +201,9 @@ async def test_create_get_and_list_projects(db: Database) -> None:
     await add_user(db, 1)
     await add_user(db, 2)
     async with db.write() as conn:
-        a = await projects.create_project(conn, **project_fields(1), now=T0)
-        b = await projects.create_project(
-            conn, **project_fields(1, name="木耳"), now=T0 + timedelta(hours=1)
-        )
-        await projects.create_project(conn, **project_fields(2), now=T0)
+        a = await add_project(conn, 1, now=T0)
+        b = await add_project(conn, 1, name="木耳", now=T0 + timedelta(hours=1))
+        await add_project(conn, 2, now=T0)
     assert (a.ref_no, b.ref_no) == ("XM-2026-0001", "XM-2026-0002")
     assert a.status is ProjectStatus.SUBMITTED
     async with db.read() as conn:
@@ -246,7 +223,7 @@ async def test_reference_year_is_the_local_year_of_now(db: Database) -> None:
     # 2026-12-31 17:00 UTC is already 2027 in the town.
     local = datetime(2026, 12, 31, 17, 0, tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(1), now=local)
+        project = await add_project(conn, 1, now=local)
     assert project.ref_no == "XM-2027-0001"
     assert project.created_at == datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
 
@@ -254,7 +231,7 @@ async def test_reference_year_is_the_local_year_of_now(db: Database) -> None:
 async def test_status_changes_write_history_and_audit(db: Database) -> None:
     await add_user(db, 1)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(1), now=T0)
+        project = await add_project(conn, 1, now=T0)
         returned = await projects.set_project_status(
             conn,
             project.id,
@@ -300,7 +277,7 @@ async def test_status_changes_write_history_and_audit(db: Database) -> None:
 async def test_replayed_or_invalid_status_change_changes_nothing(db: Database) -> None:
     await add_user(db, 1)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(1), now=T0)
+        project = await add_project(conn, 1, now=T0)
         await projects.set_project_status(
             conn, project.id, ProjectStatus.APPROVED, actor_id=900, now=T0
         )
@@ -328,7 +305,7 @@ async def test_replayed_or_invalid_status_change_changes_nothing(db: Database) -
 async def test_database_refuses_a_return_without_reason_and_bad_numbers(db: Database) -> None:
     await add_user(db, 1)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(1), now=T0)
+        project = await add_project(conn, 1, now=T0)
         with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
             await conn.execute(
                 "INSERT INTO project_status_history (project_id, status, created_at) "
@@ -337,26 +314,30 @@ async def test_database_refuses_a_return_without_reason_and_bad_numbers(db: Data
             )
         for bad in ({"investment_wan": 0.0}, {"jobs": -1}, {"name": ""}):
             with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-                await projects.create_project(conn, **project_fields(1, **bad), now=T0)
+                await add_project(conn, 1, **bad, now=T0)
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            await projects.create_project(conn, **project_fields(404), now=T0)
+            await add_project(conn, 404, now=T0)
 
 
 async def test_project_stats_in_a_date_range(db: Database) -> None:
     for uid in (1, 2, 3):
         await add_user(db, uid)
     async with db.write() as conn:
-        p1 = await projects.create_project(
-            conn, **project_fields(1, applicant_type="党员"), now=T0
-        )
-        await projects.create_project(
+        p1 = await add_project(conn, 1, applicant_type="党员", now=T0)
+        await add_project(
             conn,
-            **project_fields(2, village="示例二村", investment_wan=1.5, jobs=2),
+            2,
+            village="示例二村",
+            investment_wan=1.5,
+            jobs=2,
             now=T0 + timedelta(days=1),
         )
-        await projects.create_project(
+        await add_project(
             conn,
-            **project_fields(3, industry="畜禽养殖", investment_wan=100.0, jobs=20),
+            3,
+            industry="畜禽养殖",
+            investment_wan=100.0,
+            jobs=20,
             now=T0 + timedelta(days=40),
         )
         await projects.set_project_status(
@@ -383,7 +364,7 @@ async def test_project_stats_in_a_date_range(db: Database) -> None:
 async def test_recent_duplicate_name(db: Database) -> None:
     await add_user(db, 1)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(1), now=T0)
+        project = await add_project(conn, 1, now=T0)
     async with db.read() as conn:
         since = T0 + timedelta(hours=2) - timedelta(days=1)
         assert (
@@ -402,21 +383,8 @@ async def test_recent_duplicate_name(db: Database) -> None:
 async def test_hostile_text_round_trips_exactly(db: Database, text: str) -> None:
     await add_user(db, 1, name=text)
     async with db.write() as conn:
-        project = await projects.create_project(
-            conn, **project_fields(1, name=text, referrer_note=text), now=T0
-        )
-        question = await questions.log_question(
-            conn,
-            user_id=1,
-            text=text,
-            normalized=text,
-            decision=Decision.ABSTAIN,
-            reason=text,
-            topic_id=None,
-            confidence=0.0,
-            lang="zh",
-            now=T0,
-        )
+        project = await add_project(conn, 1, name=text, referrer_note=text, now=T0)
+        question = await add_question(conn, text, user_id=1, reason=text, now=T0)
     async with db.read() as conn:
         user = await users.get_user(conn, 1)
         stored = await projects.get_project(conn, project.id)
@@ -438,7 +406,7 @@ async def test_referral_credit_and_refusals(db: Database) -> None:
     for uid in (1, 2, 3):
         await add_user(db, uid)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(2), now=T0)
+        project = await add_project(conn, 2, now=T0)
         own = await referrals.credit_referral(
             conn, project_id=project.id, referrer_user_id=2, now=T0
         )
@@ -484,7 +452,7 @@ async def test_schema_itself_refuses_self_referral_and_double_credit(db: Databas
     for uid in (1, 2):
         await add_user(db, uid)
     async with db.write() as conn:
-        project = await projects.create_project(conn, **project_fields(2), now=T0)
+        project = await add_project(conn, 2, now=T0)
         insert = (
             "INSERT INTO referrals (project_id, referrer_user_id, referred_user_id, created_at) "
             "VALUES (?, ?, ?, 't')"
@@ -502,21 +470,10 @@ async def test_erase_user_leaves_no_personal_field_but_keeps_counts(db: Database
     await add_user(db, 1, name="张三丰")
     await add_user(db, 2, name="referrer")
     async with db.write() as conn:
-        project = await projects.create_project(
-            conn, **project_fields(1, name="张三丰养殖场", phone=phone), now=T0
-        )
+        project = await add_project(conn, 1, name="张三丰养殖场", phone=phone, now=T0)
         await referrals.credit_referral(conn, project_id=project.id, referrer_user_id=2, now=T0)
-        await questions.log_question(
-            conn,
-            user_id=1,
-            text=f"我的电话{phone}能办吗",
-            normalized=f"我的电话{phone}能办吗",
-            decision=Decision.ABSTAIN,
-            reason="",
-            topic_id=None,
-            confidence=0.1,
-            lang="zh",
-            now=T0,
+        await add_question(
+            conn, f"我的电话{phone}能办吗", user_id=1, reason="", confidence=0.1, now=T0
         )
         await conn.execute(
             "INSERT INTO ptb_user_data (user_id, data, updated_at) VALUES (1, ?, 't')",
@@ -561,6 +518,6 @@ async def test_without_erasure_the_phone_is_in_the_file(db: Database) -> None:
     # The control for the test above: the byte search does find a stored phone number.
     await add_user(db, 1)
     async with db.write() as conn:
-        await projects.create_project(conn, **project_fields(1, phone="13987654321"), now=T0)
+        await add_project(conn, 1, phone="13987654321", now=T0)
     await db.checkpoint()
     assert b"13987654321" in _file_bytes(db)

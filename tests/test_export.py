@@ -19,14 +19,12 @@ from bot.shell.cli import main as cli_main
 from bot.shell.cli_export import export as cli_export
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
-from db import complaints as complaints_repo
-from db import projects as projects_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
 from db.audit import list_audit
 from db.database import Database
-from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
+from tests.seed import add_complaint, add_project
 
 ZH = get_texts("zh")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -122,37 +120,31 @@ async def seed(db: Database) -> None:
             await users_repo.upsert_user(
                 conn, uid, first_name=name, username=None, language_code="zh", now=WHEN
             )
-        project = await projects_repo.create_project(
+        project = await add_project(
             conn,
-            user_id=777002,
-            answers=ProjectAnswers(
-                name="建筑模板厂",
-                industry="建筑模板",
-                village="东村",
-                applicant_type="返乡创业人员",
-                investment_wan=120.5,
-                jobs=30,
-                phone="13800138000",
-            ),
+            777002,
             now=WHEN.astimezone(TZ),
+            name="建筑模板厂",
+            industry="建筑模板",
+            village="东村",
+            applicant_type="返乡创业人员",
+            investment_wan=120.5,
+            jobs=30,
         )
         await referrals_repo.credit_referral(
             conn, project_id=project.id, referrer_user_id=777003, now=WHEN
         )
-        await complaints_repo.create_complaint(
+        await add_complaint(
             conn,
-            user_id=SECRET_ID,
+            SECRET_ID,
             anonymous=True,
             what="某站所乱收费",
             department="某站所",
-            happened_at_text="上周",
-            photo_file_id=None,
             now=WHEN.astimezone(TZ),
         )
-        await complaints_repo.create_complaint(
+        await add_complaint(
             conn,
-            user_id=777002,
-            anonymous=False,
+            777002,
             what="办证拖延",
             department="某办",
             happened_at_text=None,

@@ -33,13 +33,12 @@ from bot.shell.emulator.users import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from bot.vocabulary import TextProblem
-from db import complaints as complaints_repo
 from db import contact_messages as contact_repo
 from db import projects as projects_repo
-from db.models import ProjectAnswers, ProjectStatus
+from db.models import ProjectStatus
 from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
-from tests.seed import publish_training
+from tests.seed import add_complaint, add_project, publish_training
 
 ZH = get_texts("zh")
 _IDS = itertools.count(7_700_000)
@@ -112,14 +111,12 @@ async def test_staff_reply_is_stored_cleaned(harness: BotHarness, text: str) -> 
 @example(text=NUL)
 async def test_resolution_note_is_stored_cleaned(harness: BotHarness, text: str) -> None:
     async with harness.running.services.db.write() as conn:
-        filed = await complaints_repo.create_complaint(
+        filed = await add_complaint(
             conn,
-            user_id=ADMIN_ID,
+            ADMIN_ID,
             anonymous=True,
             what="办执照被多收了三百元",
-            department="某单位",
             happened_at_text="上周三",
-            photo_file_id=None,
             now=harness.running.services.clock(),
         )
     admin = await _admin(harness)
@@ -141,20 +138,7 @@ async def test_resolution_note_is_stored_cleaned(harness: BotHarness, text: str)
 async def test_return_reason_is_stored_cleaned(harness: BotHarness, text: str) -> None:
     resident = await _resident(harness)
     async with harness.running.services.db.write() as conn:
-        project = await projects_repo.create_project(
-            conn,
-            user_id=resident,
-            answers=ProjectAnswers(
-                name="香菇大棚",
-                industry="食用菌",
-                village="示例一村",
-                applicant_type="个人",
-                investment_wan=50,
-                jobs=8,
-                phone="13800138000",
-            ),
-            now=harness.running.services.clock(),
-        )
+        project = await add_project(conn, resident, now=harness.running.services.clock())
     admin = await _admin(harness)
     with watching() as watch:
         assert (await admin.press_data(callbacks.encode("rev", "ret", project.id))).messages

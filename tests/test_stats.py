@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import aiosqlite
 import pytest
 
 from bot.clock import FakeClock
@@ -19,8 +20,9 @@ from db import referrals as referrals_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.audit import list_audit
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
+from db.models import Decision, Feedback, ProjectStatus, SignupStatus
 from tests.conftest import ADMIN_ID
+from tests.seed import add_project, add_question
 
 ZH = get_texts("zh")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -84,94 +86,101 @@ async def staff_bot(settings: Settings) -> AsyncIterator[BotHarness]:
         yield h
 
 
+# (user, village, industry, applicant type, investment, jobs, created)
+PROJECTS = [
+    (1, "东村", "建筑模板", "党员", 100.0, 10, local(2026, 11, 3)),
+    (2, "东村", "木材加工", "党员", 50.5, 5, local(2026, 11, 10)),
+    (3, "西村", "建筑模板", "返乡创业人员", 30.0, 3, local(2026, 11, 20)),
+    (4, "西村", "物流流通", "机关干部", 80.0, 8, local(2026, 10, 15)),  # October
+]
+
+
 async def _seed(h: BotHarness) -> None:
-    db = h.running.services.db
-    async with db.write() as conn:
+    async with h.running.services.db.write() as conn:
         for uid in range(1, 7):
             await users_repo.upsert_user(
                 conn, uid, first_name=f"居民{uid}", username=None, language_code="zh", now=NOW
             )
-        rows = [
-            # (user, village, industry, applicant type, investment, jobs, created)
-            (1, "东村", "建筑模板", "党员", 100.0, 10, local(2026, 11, 3)),
-            (2, "东村", "木材加工", "党员", 50.5, 5, local(2026, 11, 10)),
-            (3, "西村", "建筑模板", "返乡创业人员", 30.0, 3, local(2026, 11, 20)),
-            (4, "西村", "物流流通", "机关干部", 80.0, 8, local(2026, 10, 15)),  # October
-        ]
-        ids = []
-        for uid, village, industry, kind, money, jobs, created in rows:
-            project = await projects_repo.create_project(
-                conn,
-                user_id=uid,
-                answers=ProjectAnswers(
-                    name=f"项目{uid}",
-                    industry=industry,
-                    village=village,
-                    applicant_type=kind,
-                    investment_wan=money,
-                    jobs=jobs,
-                    phone="13800000000",
-                ),
-                now=created,
-            )
-            ids.append(project.id)
-        await projects_repo.set_project_status(
-            conn, ids[0], ProjectStatus.APPROVED, actor_id=ADMIN_ID, now=local(2026, 11, 4)
-        )
-        await projects_repo.set_project_status(
-            conn,
-            ids[1],
-            ProjectStatus.RETURNED,
-            actor_id=ADMIN_ID,
-            note="材料不全",
-            now=local(2026, 11, 11),
-        )
-        # Referrals in November: one for the approved project (eligible), one not.
-        for pid, referrer, when in (
-            (ids[0], 5, local(2026, 11, 3)),
-            (ids[2], 6, local(2026, 11, 20)),
-        ):
-            outcome = await referrals_repo.credit_referral(
-                conn, project_id=pid, referrer_user_id=referrer, now=when
-            )
-            assert outcome.credited
+        await _seed_projects(conn)
         # Questions logged directly: an ambiguous one with 👎, an answered one with 👍.
         for decision, topic, fb in (
             (Decision.AMBIGUOUS, "loan", Feedback.DOWN),
             (Decision.ANSWER, "tax-rebate", Feedback.UP),
         ):
-            q = await questions_repo.log_question(
+            q = await add_question(
                 conn,
+                "问题",
                 user_id=1,
-                text="问题",
-                normalized="问题",
                 decision=decision,
                 reason="r",
                 topic_id=topic,
                 confidence=0.6,
-                lang="zh",
                 now=local(2026, 11, 5),
             )
             await questions_repo.set_feedback(conn, q.id, user_id=1, feedback=fb, now=NOW)
-        training = await trainings_repo.insert_training(
+        await _seed_training(conn)
+
+
+async def _seed_projects(conn: aiosqlite.Connection) -> None:
+    """``PROJECTS``: the first approved, the second returned; two referrals in November."""
+    ids = []
+    for uid, village, industry, kind, money, jobs, created in PROJECTS:
+        project = await add_project(
             conn,
-            title="建筑模板技术培训",
-            tags=["建筑模板"],
-            target_group="",
-            place="镇政府",
-            starts_at=local(2026, 12, 5, 14),
-            ends_at=local(2026, 12, 5, 16),
-            description="",
-            capacity=2,
-            created_by=ADMIN_ID,
-            now=local(2026, 11, 1),
+            uid,
+            name=f"项目{uid}",
+            industry=industry,
+            village=village,
+            applicant_type=kind,
+            investment_wan=money,
+            jobs=jobs,
+            phone="13800000000",
+            now=created,
         )
-        for uid, status in (
-            (1, SignupStatus.SIGNED),
-            (2, SignupStatus.SIGNED),
-            (3, SignupStatus.WAITLISTED),
-        ):
-            await trainings_repo.enqueue(conn, training.id, uid, status, now=local(2026, 11, 6))
+        ids.append(project.id)
+    await projects_repo.set_project_status(
+        conn, ids[0], ProjectStatus.APPROVED, actor_id=ADMIN_ID, now=local(2026, 11, 4)
+    )
+    await projects_repo.set_project_status(
+        conn,
+        ids[1],
+        ProjectStatus.RETURNED,
+        actor_id=ADMIN_ID,
+        note="材料不全",
+        now=local(2026, 11, 11),
+    )
+    # Referrals in November: one for the approved project (eligible), one not.
+    for pid, referrer, when in (
+        (ids[0], 5, local(2026, 11, 3)),
+        (ids[2], 6, local(2026, 11, 20)),
+    ):
+        outcome = await referrals_repo.credit_referral(
+            conn, project_id=pid, referrer_user_id=referrer, now=when
+        )
+        assert outcome.credited
+
+
+async def _seed_training(conn: aiosqlite.Connection) -> None:
+    """A session of 2 seats on 5 Dec: users 1 and 2 signed up, 3 on the waitlist."""
+    training = await trainings_repo.insert_training(
+        conn,
+        title="建筑模板技术培训",
+        tags=["建筑模板"],
+        target_group="",
+        place="镇政府",
+        starts_at=local(2026, 12, 5, 14),
+        ends_at=local(2026, 12, 5, 16),
+        description="",
+        capacity=2,
+        created_by=ADMIN_ID,
+        now=local(2026, 11, 1),
+    )
+    for uid, status in (
+        (1, SignupStatus.SIGNED),
+        (2, SignupStatus.SIGNED),
+        (3, SignupStatus.WAITLISTED),
+    ):
+        await trainings_repo.enqueue(conn, training.id, uid, status, now=local(2026, 11, 6))
 
 
 def _row(text: str, label: str) -> str:

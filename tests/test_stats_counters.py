@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiosqlite
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +29,9 @@ from db import questions as questions_repo
 from db import stats as stats_repo
 from db import users as users_repo
 from db.database import Database, load_migrations
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus
+from db.models import Decision, Feedback, ProjectStatus
 from db.rows import from_db_time
+from tests.seed import add_project, add_question
 
 TZ = ZoneInfo("Asia/Shanghai")
 # 2026-01-31 20:00 UTC is already February in the town: the edges are where mistakes hide.
@@ -84,9 +88,100 @@ periods = st.one_of(
 )
 
 
+@dataclass
+class _Applied:
+    """What the operations so far created: (question id, asker) and project ids."""
+
+    asked: list[tuple[int, int]] = field(default_factory=list)
+    projects: list[int] = field(default_factory=list)
+
+
+async def _ask(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    uid, when, decision = op
+    assert isinstance(uid, int)
+    assert isinstance(when, datetime)
+    assert isinstance(decision, Decision)
+    q = await add_question(
+        conn,
+        "贷款怎么申请",
+        user_id=uid,
+        decision=decision,
+        reason="",
+        topic_id=None if decision is Decision.ABSTAIN else "loans",
+        confidence=0.5,
+        now=when,
+    )
+    done.asked.append((q.id, uid))
+
+
+async def _rate(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    index, feedback = op
+    assert isinstance(index, int)
+    assert feedback is None or isinstance(feedback, Feedback)
+    if done.asked:
+        qid, uid = done.asked[index % len(done.asked)]
+        await questions_repo.set_feedback(conn, qid, user_id=uid, feedback=feedback, now=BASE)
+
+
+async def _erase(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    (uid,) = op
+    assert isinstance(uid, int)
+    await users_repo.erase_user(conn, uid)
+
+
+async def _delete(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    (index,) = op
+    assert isinstance(index, int)
+    if done.asked:
+        qid, _ = done.asked[index % len(done.asked)]
+        await conn.execute("DELETE FROM questions WHERE id = ?", (qid,))
+
+
+async def _register(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    uid, when, village, industry = op
+    assert isinstance(uid, int)
+    assert isinstance(when, datetime)
+    project = await add_project(
+        conn,
+        uid,
+        name="项目",
+        industry=str(industry),
+        village=str(village),
+        applicant_type="其他群众",
+        investment_wan=1.5,
+        jobs=2,
+        now=when.astimezone(TZ),
+    )
+    done.projects.append(project.id)
+
+
+async def _decide(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
+    index, status = op
+    assert isinstance(index, int)
+    assert isinstance(status, ProjectStatus)
+    if not done.projects:
+        return
+    pid = done.projects[index % len(done.projects)]
+    current = await projects_repo.get_project(conn, pid)
+    if current is not None and current.status is ProjectStatus.SUBMITTED:
+        note = "请补充材料" if status is ProjectStatus.RETURNED else None
+        await projects_repo.set_project_status(
+            conn, pid, status, actor_id=STAFF, note=note, now=BASE
+        )
+
+
+_OPERATIONS: dict[object, Callable[..., Awaitable[None]]] = {
+    "ask": _ask,
+    "rate": _rate,
+    "erase": _erase,
+    "delete": _delete,
+    "register": _register,
+    "decide": _decide,
+}
+
+
 async def _apply(db: Database, ops: list[tuple[object, ...]]) -> None:
-    asked: list[tuple[int, int]] = []
-    projects: list[int] = []
+    done = _Applied()
     for op in ops:
         async with db.write() as conn:
             for uid in USERS:
@@ -94,70 +189,7 @@ async def _apply(db: Database, ops: list[tuple[object, ...]]) -> None:
                     await users_repo.upsert_user(
                         conn, uid, first_name="u", username=None, language_code="zh", now=BASE
                     )
-            kind = op[0]
-            if kind == "ask":
-                _, uid, when, decision = op
-                assert isinstance(uid, int)
-                assert isinstance(when, datetime)
-                assert isinstance(decision, Decision)
-                q = await questions_repo.log_question(
-                    conn,
-                    user_id=uid,
-                    text="贷款怎么申请",
-                    normalized="贷款怎么申请",
-                    decision=decision,
-                    reason="",
-                    topic_id=None if decision is Decision.ABSTAIN else "loans",
-                    confidence=0.5,
-                    lang="zh",
-                    now=when,
-                )
-                asked.append((q.id, uid))
-            elif kind == "rate" and asked:
-                index, feedback = op[1], op[2]
-                assert isinstance(index, int)
-                assert feedback is None or isinstance(feedback, Feedback)
-                qid, uid = asked[index % len(asked)]
-                await questions_repo.set_feedback(
-                    conn, qid, user_id=uid, feedback=feedback, now=BASE
-                )
-            elif kind == "erase":
-                assert isinstance(op[1], int)
-                await users_repo.erase_user(conn, op[1])
-            elif kind == "delete" and asked:
-                assert isinstance(op[1], int)
-                qid, _ = asked[op[1] % len(asked)]
-                await conn.execute("DELETE FROM questions WHERE id = ?", (qid,))
-            elif kind == "register":
-                _, uid, when, village, industry = op
-                assert isinstance(uid, int)
-                assert isinstance(when, datetime)
-                project = await projects_repo.create_project(
-                    conn,
-                    user_id=uid,
-                    answers=ProjectAnswers(
-                        name="项目",
-                        industry=str(industry),
-                        village=str(village),
-                        applicant_type="其他群众",
-                        investment_wan=1.5,
-                        jobs=2,
-                        phone="13800138000",
-                    ),
-                    now=when.astimezone(TZ),
-                )
-                projects.append(project.id)
-            elif kind == "decide" and projects:
-                index, status = op[1], op[2]
-                assert isinstance(index, int)
-                assert isinstance(status, ProjectStatus)
-                pid = projects[index % len(projects)]
-                current = await projects_repo.get_project(conn, pid)
-                if current is not None and current.status is ProjectStatus.SUBMITTED:
-                    note = "请补充材料" if status is ProjectStatus.RETURNED else None
-                    await projects_repo.set_project_status(
-                        conn, pid, status, actor_id=STAFF, note=note, now=BASE
-                    )
+            await _OPERATIONS[op[0]](conn, done, *op[1:])
 
 
 def _period(raw: object) -> tuple[datetime | None, datetime | None]:

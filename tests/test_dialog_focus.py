@@ -17,7 +17,7 @@ from handlers.dialogs import DIALOG, busy_text
 from handlers.forms import FORM
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import dialog_of, draft_of
-from tests.test_registration_review import card_of, registered, staff_members, stored
+from tests.registration_flow import card_of, registered, staff_members, stored
 
 ZH, EN = get_texts("zh"), get_texts("en")
 C = ZH.common

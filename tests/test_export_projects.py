@@ -6,7 +6,7 @@ from bot.services.export import ExportKind
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
-from tests.test_registration import fill
+from tests.registration_flow import fill
 
 ZH = get_texts("zh")
 R = ZH.registration

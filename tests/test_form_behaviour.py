@@ -22,8 +22,8 @@ from handlers.form_router import JOB_NAME
 from handlers.forms import Form
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import dialog_of, draft_of
+from tests.registration_flow import registered, staff_members
 from tests.seed import publish_training
-from tests.test_registration_review import registered, staff_members
 
 ZH = get_texts("zh")
 RESIDENT = 4701

@@ -7,7 +7,7 @@ from bot.shell.emulator import BotApiEmulator, ManualClock
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import users as users_repo
-from tests.test_registration_review import registered, staff_members
+from tests.registration_flow import registered, staff_members
 
 ZH = get_texts("zh")
 

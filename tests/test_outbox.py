@@ -13,8 +13,8 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import outbox as outbox_repo
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+from tests.registration_flow import registered, staff_members
 from tests.test_broadcast import residents, start_broadcast
-from tests.test_registration_review import registered, staff_members
 
 ZH = get_texts("zh")
 R = ZH.registration

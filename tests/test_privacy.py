@@ -12,8 +12,8 @@ from db.audit import list_audit
 from db.models import SignupStatus
 from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
+from tests.registration_flow import fill
 from tests.seed import add_project, add_question
-from tests.test_registration import fill
 
 ZH = get_texts("zh")
 P = ZH.privacy

@@ -9,7 +9,7 @@ from db import projects as projects_repo
 from db import referrals as referrals_repo
 from db.models import Project, ProjectStatus
 from tests.conftest import ADMIN_ID
-from tests.test_registration_review import card_of, registered
+from tests.registration_flow import card_of, registered
 
 ZH = get_texts("zh")
 P, R = ZH.privacy, ZH.registration

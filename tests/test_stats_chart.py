@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
-from tests.test_registration import fill
+from tests.registration_flow import fill
 
 ZH = get_texts("zh")
 R = ZH.registration

@@ -18,9 +18,9 @@ from bot.shell.harness import BotHarness
 from bot.texts import LANGUAGES, get_texts, status_label
 from db.models import ComplaintStatus, ProjectStatus, SignupStatus, TrainingStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+from tests.registration_flow import fill
 from tests.seed import START, publish_training
 from tests.test_complaints import _file, _ref
-from tests.test_registration import fill
 
 ZH = get_texts("zh")
 

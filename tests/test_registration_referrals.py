@@ -1,0 +1,166 @@
+"""Referral links: the /invite code, crediting the referrer, refusals with a reason, and what the
+referrer is told (never a promised reward)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.shell.harness import BotHarness
+from bot.texts import get_texts
+from db import projects as projects_repo
+from db import referrals as referrals_repo
+from db import users as users_repo
+from tests.registration_flow import (
+    ZH,
+    R,
+    admin,
+    fill,
+    fill_until_phone,
+    invite_code,
+    projects_of,
+)
+
+
+async def test_referral_link_prefills_and_credits_the_referrer(harness: BotHarness) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    referrer = harness.user(201, first_name="老张")
+    replies = await referrer.send("/invite")
+    photo = replies.last
+    assert photo.photo is not None
+    assert photo.photo[1].startswith(b"\x89PNG")
+    match = re.search(r"https://t\.me/chuangye_local_bot\?start=ref_([A-Za-z0-9_-]+)", photo.text)
+    assert match is not None
+    code = match[1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,60}", code)
+    again = await referrer.send("/invite")
+    assert code in again.last.text  # the same code every time
+    friend = harness.user(202, first_name="小王")
+    opened = await friend.open_deep_link(f"ref_{code}")
+    # Told at once whose link it was, not only at the referrer step.
+    assert "您是通过 老张 的引荐链接来的" in opened.text
+    await fill(friend)
+    assert "老张（引荐链接）" in friend.last.text
+    replies = await friend.press(ZH.form.btn_submit)
+    assert "已记 老张 为本项目的引荐人" in replies.text
+    mine = (await referrer.send("/myreferrals")).text
+    assert "共 1 个" in mine
+    assert "其中 0 个" in mine
+    assert R.reward_pending in mine
+    assert "老张" in staff.last.text
+    await staff.press(R.btn_approve)
+    assert "已通过审核" in friend.last.text
+    # The referrer hears what the report says and who decides, never a promise (issue 15.3).
+    told = referrer.last.text
+    assert "每新上一个项目对引荐人给予一定的现金奖励" in told
+    assert "由镇创业办确定" in told
+    assert "符合奖励条件" not in told
+    mine = (await referrer.send("/myreferrals")).text
+    assert "其中 1 个" in mine
+    assert R.reward_eligible in mine
+    assert "通过审核不等于一定有奖励" in mine
+    assert "可获" not in mine
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_text_promises_a_reward_on_approval(lang: str) -> None:
+    """Every reward wording quotes the report and leaves amount and conditions to the office."""
+    r = get_texts(lang).registration
+    for text in (r.invite, r.referrer_approved, r.my_referrals_header):
+        assert "每新上一个项目对引荐人给予一定的现金奖励" in text
+        assert ("创业办确定" in text) if lang == "zh" else ("office decides" in text)
+    forbidden = (
+        ("符合奖励条件", "可获") if lang == "zh" else ("is eligible", "reward-eligible", "you may")
+    )
+    for text in (r.invite, r.referrer_approved, r.my_referrals_header, r.reward_eligible):
+        assert not any(word in text for word in forbidden)
+
+
+async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) -> None:
+    referrer = harness.user(203, first_name="老李")
+    code = await invite_code(referrer)
+    friend = harness.user(204)
+    await friend.open_deep_link(f"ref_{code}")
+    await fill_until_phone(friend)
+    await friend.press(R.btn_share_phone)
+    assert "老李" in friend.last.text
+    await friend.press(R.btn_no_referrer)
+    assert "引荐人：无" in friend.last.text
+    await friend.press(ZH.form.btn_submit)
+    async with harness.running.services.db.read() as conn:
+        [project] = await projects_repo.list_projects_by_user(conn, 204)
+        assert await referrals_repo.get_referral(conn, project.id) is None
+    assert R.my_referrals_none in (await referrer.send("/myreferrals")).text
+
+
+async def test_own_referral_link_is_refused_with_a_reason(harness: BotHarness) -> None:
+    user = harness.user(205)
+    code = await invite_code(user)
+    assert (await user.open_deep_link(f"ref_{code}")).last.text == R.link_self  # told at once
+    await fill_until_phone(user)
+    replies = await user.press(R.btn_share_phone)
+    assert R.referrer_self in replies.text
+    assert R.btn_referrer_keep not in user.last.button_labels
+    await user.press(R.btn_no_referrer)
+    await user.press(ZH.form.btn_submit)
+    assert R.my_referrals_none in (await user.send("/myreferrals")).text
+
+
+async def test_unknown_referral_code_is_explained(harness: BotHarness) -> None:
+    user = harness.user(206)
+    # Told at once (issue 15.12), not only at the referrer step of a later registration.
+    assert (await user.open_deep_link("ref_nosuchcode")).last.text == R.link_unknown
+    assert (await user.open_deep_link("ref_")).last.text == R.link_unknown
+    await user.open_deep_link("ref_nosuchcode")
+    await fill_until_phone(user)
+    assert R.referrer_unknown in (await user.press(R.btn_share_phone)).text
+
+
+async def test_referrer_who_left_is_refused_at_submit_with_a_reason(harness: BotHarness) -> None:
+    referrer = harness.user(207, first_name="老赵")
+    code = await invite_code(referrer)
+    friend = harness.user(208)
+    await friend.open_deep_link(f"ref_{code}")
+    await fill(friend)
+    async with harness.running.services.db.write() as conn:
+        await users_repo.erase_user(conn, 207)
+    replies = await friend.press(ZH.form.btn_submit)
+    assert dict(R.referral_refused)["unknown_referrer"] in replies.text
+    assert len(await projects_of(harness, 208)) == 1
+
+
+async def test_the_referrer_hears_of_the_approval_in_their_language(harness: BotHarness) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    referrer = harness.user(221, first_name="Old Zhang", language_code="en")
+    code = await invite_code(referrer)
+    friend = harness.user(222, first_name="小王")
+    await friend.open_deep_link(f"ref_{code}")
+    await fill(friend, name="竹编工坊")
+    await friend.press(ZH.form.btn_submit)
+    before = len(referrer.bot_messages)
+    await staff.press(R.btn_approve)
+    [told] = referrer.bot_messages[before:]
+    assert "The project you referred" in told.text
+    assert "竹编工坊" in told.text
+    assert "the entrepreneurship office decides the amount" in told.text
+    assert "0000-1234567" in told.text  # where to ask about the reward
+    assert "已通过审核" in friend.last.text
+
+
+async def test_a_project_without_a_referrer_tells_only_the_applicant(
+    harness: BotHarness,
+) -> None:
+    staff = admin(harness)
+    await staff.send("/start")
+    bystander = harness.user(223)
+    await bystander.send("/invite")
+    before = len(bystander.bot_messages)
+    user = harness.user(224)
+    await fill(user)
+    await user.press(ZH.form.btn_submit)
+    await staff.press(R.btn_approve)
+    assert "已通过审核" in user.last.text
+    assert len(bystander.bot_messages) == before

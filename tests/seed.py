@@ -17,13 +17,18 @@ from bot.shell.harness import BotHarness
 from db import complaints as complaints_repo
 from db import projects as projects_repo
 from db import questions as questions_repo
+from db import users as users_repo
 from db.complaints import FiledComplaint
+from db.database import Database
 from db.models import Decision, Project, ProjectAnswers, Question
 from tests.conftest import ADMIN_ID
 
 # When sessions start unless a test says otherwise: Sat 5 Dec 14:00 in Shanghai, four days
 # after the FakeClock's start (2026-12-01 10:00 there).
 START = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+
+# When the rows of the repository tests are written.
+MARCH_1 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 # A resident's typical answers to the registration form.
 TYPICAL = ProjectAnswers(
@@ -40,6 +45,14 @@ TYPICAL = ProjectAnswers(
 def answers(**changes: Any) -> ProjectAnswers:
     """The typical answers but for ``changes`` (field name -> value)."""
     return dataclasses.replace(TYPICAL, **changes)
+
+
+async def add_user(db: Database, uid: int, name: str = "居民", *, now: datetime = MARCH_1) -> None:
+    """A Chinese-speaking user ``uid`` who has written to the bot."""
+    async with db.write() as conn:
+        await users_repo.upsert_user(
+            conn, uid, first_name=name, username=None, language_code="zh-hans", now=now
+        )
 
 
 async def add_project(

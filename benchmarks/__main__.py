@@ -25,7 +25,7 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from benchmarks.common import REPO, describe, machine, spread_text, table
+from benchmarks.common import REPO, describe, figure, machine, spread_text, table
 
 Row = dict[str, Any]
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
@@ -84,21 +84,14 @@ def _verdict(ok: bool | None) -> str:
     return "-" if ok is None else ("yes" if ok else "NO")
 
 
-def summarize(results: dict[str, Any]) -> list[Row]:
-    """The headline figures, each with its target and what it measured."""
+def _search_figures(result: dict[str, Any]) -> list[Row]:
     out: list[Row] = []
-
-    def add(figure: str, value: str, target: str, ok: bool | None, measured: str) -> None:
-        out.append(
-            {"figure": figure, "value": value, "target": target, "met": ok, "measured": measured}
-        )
-
-    if "search" in results:
-        for row in results["search"]["latency"]:
-            p99 = float(row["p99_ms"])
-            if row["kb"] in ("shipped", "evidence"):
-                alone = " (evidence search alone)" if row["kb"] == "evidence" else ""
-                add(
+    for row in result["latency"]:
+        p99 = float(row["p99_ms"])
+        if row["kb"] in ("shipped", "evidence"):
+            alone = " (evidence search alone)" if row["kb"] == "evidence" else ""
+            out.append(
+                figure(
                     f"search p99, shipped KB ({row['topics']} topics){alone}",
                     f"{p99:.3f} ms",
                     "<= 2 ms" if not alone else "",
@@ -107,17 +100,21 @@ def summarize(results: dict[str, Any]) -> list[Row]:
                     f"p50 {row['p50_ms']} ms; CPU p50 {row['cpu_p50_ms']} ms, "
                     f"p99 {row['cpu_p99_ms']} ms; build {row['build_ms']} ms",
                 )
-            else:
-                big = int(row["topics"]) == 10_000
-                add(
+            )
+        else:
+            big = int(row["topics"]) == 10_000
+            out.append(
+                figure(
                     f"search p99, synthetic KB {int(row['topics']):,} topics",
                     f"{p99:.3f} ms",
                     "<= 30 ms" if big else "",
                     p99 <= 30 if big else None,
                     f"{row['queries']} searches; index build {row['build_ms']} ms",
                 )
-        cold = results["search"]["cold_start"]
-        add(
+            )
+    cold = result["cold_start"]
+    out.append(
+        figure(
             "cold `python -m bot ask 税收返还` / `import telegram.ext`",
             f"{cold['ask_s']} s / {cold['import_telegram_ext_s']} s = {cold['ratio']}x",
             "<= 3x",
@@ -125,10 +122,20 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             f"median of {cold['runs']} fresh processes each, interleaved; with an empty "
             f"model cache (the first ask after a topic change trains): {cold['ask_training_s']} s",
         )
-    if "bot" in results:
-        rows = results["bot"]["rows"]
-        echo, answer, unread, qa = rows[0], rows[1], rows[2], rows[3]
-        add(
+    )
+    return out
+
+
+def _qa_figures(result: dict[str, Any]) -> list[Row]:
+    """Q&A throughput against the echo bots, in process and over HTTP."""
+    rows = result["rows"]
+    echo, answer, unread, qa = rows[0], rows[1], rows[2], rows[3]
+    http_echo, http_qa = (
+        next(r for r in rows if str(r["case"]).startswith(f"{kind} over HTTP"))
+        for kind in ("echo bot", "Q&A")
+    )
+    return [
+        figure(
             "Q&A vs echo bot sending the same answer, in process: CPU per update",
             f"{spread_text(qa['cpu_ms_per_update'])} vs "
             f"{spread_text(answer['cpu_ms_per_update'])} ms = "
@@ -141,8 +148,8 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             f"{answer['per_s']['median']:.0f} updates/s; bare echo bot "
             f"{spread_text(echo['cpu_ms_per_update'])} ms (Q&A "
             f"{spread_text(qa['cpu_ratio_to_echo'])} of it); Q&A p99 {qa['p99_ms']} ms",
-        )
-        add(
+        ),
+        figure(
             "Q&A vs that echo bot also not parsing its sent message: CPU per update",
             f"{spread_text(qa['cpu_ms_per_update'])} vs "
             f"{spread_text(unread['cpu_ms_per_update'])} ms = "
@@ -152,12 +159,8 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             "same runs; Q&A sends its answers with bot.sending.reply_unread, which skips PTB's "
             "parse of the sent message; this baseline does too, so the ratio is the cost of the "
             "bot's features alone",
-        )
-        http_echo, http_qa = (
-            next(r for r in rows if str(r["case"]).startswith(f"{kind} over HTTP"))
-            for kind in ("echo bot", "Q&A")
-        )
-        add(
+        ),
+        figure(
             "Q&A vs bare echo bot over HTTP, each in its own process: bot CPU per update",
             f"{spread_text(http_qa['bot_cpu_ms_per_update'])} vs "
             f"{spread_text(http_echo['bot_cpu_ms_per_update'])} ms = "
@@ -168,32 +171,43 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             f"(min-max) of {http_qa['runs']} interleaved runs; ratio = echo's CPU / Q&A's, run "
             f"by run; {http_qa['per_s']['median']:.0f} vs {http_echo['per_s']['median']:.0f} "
             f"updates/s",
-        )
-        startup = next(r for r in rows if str(r["case"]).startswith("bot start-up"))
-        add(
+        ),
+    ]
+
+
+def _process_figures(result: dict[str, Any]) -> list[Row]:
+    """The bot process: start-up time and peak memory."""
+    rows = result["rows"]
+    startup = next(r for r in rows if str(r["case"]).startswith("bot start-up"))
+    rss = next(r for r in rows if str(r["case"]).startswith("peak RSS"))
+    return [
+        figure(
             "bot start-up to ready / `import telegram.ext`",
             f"{startup['seconds']} s / {startup['import_telegram_ext_s']} s = {startup['ratio']}x",
             "<= 3x",
             float(startup["ratio"]) <= 3,
             f"`python -m bot run` until it logs 'is running' (HTTP emulator); "
             f"median of {startup['runs']}, interleaved",
-        )
-        rss = next(r for r in rows if str(r["case"]).startswith("peak RSS"))
-        add(
+        ),
+        figure(
             "peak RSS, bot with 10,000 known users",
             f"{rss['peak_rss_mb']} MB",
             "< 150 MB",
             float(rss["peak_rss_mb"]) < 150,
             f"fresh process, {int(rss['users_known']):,} users each asked once through the "
             f"Application; includes the in-process emulator; {rss['rss_ready_mb']} MB at ready",
-        )
-    if "registration" in results:
-        rows = {r["case"]: r for r in results["registration"]["rows"]}
-        echo = rows["echo bot (baseline)"]
-        steps = rows["registration, every step"]
-        e2e = rows["registration, end to end"]
-        ratio = steps["per_s"] / echo["per_s"]
-        add(
+        ),
+    ]
+
+
+def _registration_figures(result: dict[str, Any]) -> list[Row]:
+    rows = {r["case"]: r for r in result["rows"]}
+    echo = rows["echo bot (baseline)"]
+    steps = rows["registration, every step"]
+    e2e = rows["registration, end to end"]
+    ratio = steps["per_s"] / echo["per_s"]
+    return [
+        figure(
             "registration updates/s vs bare echo bot",
             f"{steps['per_s']:.0f} vs {echo['per_s']:.0f} = {ratio:.2f}",
             "",
@@ -201,30 +215,55 @@ def summarize(results: dict[str, Any]) -> list[Row]:
             f"{steps['users']} users registering at once, {steps['updates']} dialog steps; "
             f"{e2e['per_s']:.1f} registrations/s; step p99 {steps['p99_ms']:.0f} ms",
         )
-    if "trainings" in results:
-        rows = {r["case"]: r for r in results["trainings"]["rows"]}
-        rebuild = rows["reconcile + arm"]
-        add(
+    ]
+
+
+def _trainings_figures(result: dict[str, Any]) -> list[Row]:
+    rows = {r["case"]: r for r in result["rows"]}
+    rebuild = rows["reconcile + arm"]
+    out = [
+        figure(
             "reminder rebuild at start-up",
             f"{rebuild['seconds'] * 1000:.0f} ms",
             "",
             None,
             f"{rebuild['n']:,} pending reminders reconciled and the timer armed",
         )
-        start = rows.get("bot start-up, backlog")
-        if start is not None:
-            add(
+    ]
+    start = rows.get("bot start-up, backlog")
+    if start is not None:
+        out.append(
+            figure(
                 "bot start-up with that backlog",
                 f"{start['seconds'] * 1000:.0f} ms",
                 "",
                 None,
                 "open, migrate, reconcile, arm (in process)",
             )
-    if "county" in results:
-        from benchmarks import bench_county
-
-        out.extend(bench_county.summary(results["county"]["rows"]))
+        )
     return out
+
+
+def _county_figures(result: dict[str, Any]) -> list[Row]:
+    from benchmarks import bench_county
+
+    return bench_county.summary(result["rows"])
+
+
+# Each module's headline figures, in the summary's order.
+FIGURES: tuple[tuple[str, Callable[[dict[str, Any]], list[Row]]], ...] = (
+    ("search", _search_figures),
+    ("bot", _qa_figures),
+    ("bot", _process_figures),
+    ("registration", _registration_figures),
+    ("trainings", _trainings_figures),
+    ("county", _county_figures),
+)
+
+
+def summarize(results: dict[str, Any]) -> list[Row]:
+    """The headline figures, each with its target and what it measured."""
+    return [row for name, figures in FIGURES if name in results for row in figures(results[name])]
 
 
 def _details(results: dict[str, Any]) -> str:

@@ -40,6 +40,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,60 @@ async def _load(
     return time.perf_counter() - started
 
 
+def _child_env(emulator: BotApiEmulator, url: str, db_path: Path) -> dict[str, str]:
+    """The child bot's environment: this one without CHUANGYE_* settings, plus the emulator's."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")} | {
+        "PYTHONPATH": str(REPO),
+        "CHUANGYE_TOKEN": emulator.token,
+        "CHUANGYE_BASE_URL": url,
+        "CHUANGYE_DB_PATH": str(db_path),
+        "CHUANGYE_LOG_LEVEL": "WARNING",
+    }
+
+
+@contextlib.asynccontextmanager
+async def _child_bot(
+    kind: str, env: dict[str, str], cwd: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The ``kind`` bot polling the emulator in a child process, once it says it is ready;
+    SIGTERM (then a kill) at the end."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "benchmarks.bench_http",
+        "--serve",
+        kind,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    try:
+        async with asyncio.timeout(60):
+            line = b""
+            while (line := await proc.stdout.readline()) and line.strip() != b"ready":
+                pass
+        if line.strip() != b"ready":  # end of output: the child died before polling
+            raise RuntimeError(f"the {kind} bot exited before it was ready")
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(proc.wait(), 15)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+def _check_logged(db_path: Path, asked: int) -> None:
+    """Every question asked was logged: the bot answered them all, none was dropped."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        (logged,) = conn.execute("SELECT COUNT(*) FROM questions").fetchone()
+    if logged != asked:
+        raise AssertionError(f"{logged} questions logged of {asked}")
+
+
 async def measure(kind: str, n_users: int, per_user: int) -> Row:
     """Start the ``kind`` bot as a child over HTTP, load it, and report rate and CPU."""
     echo = kind == "echo"
@@ -159,31 +214,7 @@ async def measure(kind: str, n_users: int, per_user: int) -> Row:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             db_path = Path(tmp) / "bench.sqlite3"
-            env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")} | {
-                "PYTHONPATH": str(REPO),
-                "CHUANGYE_TOKEN": emulator.token,
-                "CHUANGYE_BASE_URL": server.url,
-                "CHUANGYE_DB_PATH": str(db_path),
-                "CHUANGYE_LOG_LEVEL": "WARNING",
-            }
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "benchmarks.bench_http",
-                "--serve",
-                kind,
-                cwd=tmp,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-            )
-            assert proc.stdout is not None
-            try:
-                async with asyncio.timeout(60):
-                    line = b""
-                    while (line := await proc.stdout.readline()) and line.strip() != b"ready":
-                        pass
-                if line.strip() != b"ready":  # end of output: the child died before polling
-                    raise RuntimeError(f"the {kind} bot exited before it was ready")
+            async with _child_bot(kind, _child_env(emulator, server.url, db_path), tmp) as proc:
                 # Warm up (imports, caches, first database pages), then measure.
                 await _load(emulator, replies, warm_users, warm_each, texts, echo=echo)
                 bot_cpu, own_cpu = _cpu_seconds(proc.pid), time.process_time()
@@ -191,20 +222,8 @@ async def measure(kind: str, n_users: int, per_user: int) -> Row:
                 seconds = await _load(emulator, replies, users, per_user, texts, echo=echo)
                 bot_cpu = _cpu_seconds(proc.pid) - bot_cpu
                 own_cpu = time.process_time() - own_cpu
-            finally:
-                if proc.returncode is None:
-                    proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(proc.wait(), 15)
-                except TimeoutError:
-                    proc.kill()
-                    await proc.wait()
             if not echo:
-                asked = len(warm_users) * warm_each + n_users * per_user
-                with contextlib.closing(sqlite3.connect(db_path)) as conn:
-                    (logged,) = conn.execute("SELECT COUNT(*) FROM questions").fetchone()
-                if logged != asked:
-                    raise AssertionError(f"{logged} questions logged of {asked}")
+                _check_logged(db_path, len(warm_users) * warm_each + n_users * per_user)
     finally:
         await server.stop()
     messages = n_users * per_user

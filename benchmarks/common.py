@@ -123,3 +123,10 @@ def spread(values: Sequence[float], digits: int = 3) -> dict[str, float]:
 def spread_text(values: dict[str, float]) -> str:
     """``median (min-max)`` for a table cell."""
     return f"{values['median']} ({values['min']}-{values['max']})"
+
+
+def figure(
+    name: str, value: str, target: str, ok: bool | None, measured: str
+) -> dict[str, object]:
+    """One headline figure of the summary: its value, target, whether met, what was measured."""
+    return {"figure": name, "value": value, "target": target, "met": ok, "measured": measured}

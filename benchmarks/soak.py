@@ -97,6 +97,87 @@ async def _count(harness: BotHarness, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
+async def _wave(
+    harness: BotHarness, wave: list[int], rng: random.Random, qs: list[str], ledger: Ledger
+) -> None:
+    """Each resident of the wave asks, registers or signs up, all at once."""
+    jobs = []
+    for uid in wave:
+        user = harness.user(uid, first_name=f"居民{uid}")
+        user.timeout = 300.0
+        roll = rng.random()
+        if roll < 0.6:
+            jobs.append(_ask(user, qs, rng, ledger))
+        elif roll < 0.85 or uid in ledger.signups:
+            jobs.append(_register(user, rng, ledger))
+        else:
+            jobs.append(_sign_up(user, ledger))
+    await asyncio.gather(*jobs)
+    # Every chat, the staff's too: each registration sends them a card to review.
+    harness.emulator.forget_messages()
+
+
+async def _stored(harness: BotHarness, training_id: int) -> dict[str, Any]:
+    """What the store holds at the end: the soak's questions, projects and sign-ups."""
+    return {
+        "questions": await _count(
+            harness, "SELECT COUNT(*) FROM questions WHERE user_id >= 2000000"
+        ),
+        "projects": await _count(harness, "SELECT COUNT(*) FROM projects"),
+        "unique_refs": await _count(harness, "SELECT COUNT(DISTINCT ref_no) FROM projects"),
+        "signups": await _count(
+            harness,
+            f"SELECT COUNT(*) FROM training_signups WHERE training_id = {training_id}",
+        ),
+        "per_user": await _count(
+            harness,
+            "SELECT COUNT(*) FROM (SELECT user_id, name, COUNT(*) c FROM projects "
+            "GROUP BY user_id, name HAVING c > 1)",
+        ),
+        "integrity": await harness.running.services.db.integrity_ok(),
+    }
+
+
+def _report(
+    ledger: Ledger,
+    stored: dict[str, Any],
+    samples: list[tuple[float, float]],
+    elapsed: float,
+    users: int,
+    waves: int,
+) -> dict[str, Any]:
+    """What the residents did against what is stored, and memory after warm-up."""
+    warm = [rss for t, rss in samples if t >= elapsed / 3]
+    growth = (warm[-1] - warm[0]) if len(warm) >= 2 else 0.0
+    expected_projects = sum(ledger.projects.values())
+    return {
+        "minutes": round(elapsed / 60, 2),
+        "residents": users,
+        "waves": waves,
+        "actions": dict(ledger.actions),
+        "questions": {"asked": ledger.questions, "stored": stored["questions"]},
+        "projects": {
+            "registered": expected_projects,
+            "stored": stored["projects"],
+            "unique_refs": stored["unique_refs"],
+            "duplicated_names": stored["per_user"],
+        },
+        "signups": {"signed": len(ledger.signups), "stored": stored["signups"]},
+        "integrity_ok": stored["integrity"],
+        "rss_samples_mb": samples,
+        "rss_after_warmup_growth_mb": round(growth, 1),
+        "rss_median_after_warmup_mb": round(statistics.median(warm), 1) if warm else 0.0,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "lost_or_duplicated": (
+            ledger.questions != stored["questions"]
+            or expected_projects != stored["projects"]
+            or stored["unique_refs"] != stored["projects"]
+            or stored["per_user"] != 0
+            or len(ledger.signups) != stored["signups"]
+        ),
+    }
+
+
 async def soak(minutes: float, users: int, seed: int = 1) -> dict[str, Any]:
     """Run the soak and return the report."""
     rng = random.Random(seed)
@@ -115,28 +196,13 @@ async def soak(minutes: float, users: int, seed: int = 1) -> dict[str, Any]:
                 "soak 培训", start_at, start_at + timedelta(hours=2), "镇上", MAX_CAPACITY
             )
             created = await harness.running.services.trainings.create(draft, actor=ADMIN)
-            training_id = created.training.id
             started = time.monotonic()
             deadline = started + minutes * 60
             next_sample = started
             population = list(range(2_000_000, 2_000_000 + users))
             waves = 0
             while time.monotonic() < deadline:
-                wave = rng.sample(population, min(WAVE, users))
-                jobs = []
-                for uid in wave:
-                    user = harness.user(uid, first_name=f"居民{uid}")
-                    user.timeout = 300.0
-                    roll = rng.random()
-                    if roll < 0.6:
-                        jobs.append(_ask(user, qs, rng, ledger))
-                    elif roll < 0.85 or uid in ledger.signups:
-                        jobs.append(_register(user, rng, ledger))
-                    else:
-                        jobs.append(_sign_up(user, ledger))
-                await asyncio.gather(*jobs)
-                # Every chat, the staff's too: each registration sends them a card to review.
-                harness.emulator.forget_messages()
+                await _wave(harness, rng.sample(population, min(WAVE, users)), rng, qs, ledger)
                 waves += 1
                 now = time.monotonic()
                 if now >= next_sample:
@@ -144,50 +210,8 @@ async def soak(minutes: float, users: int, seed: int = 1) -> dict[str, Any]:
                     next_sample = now + 10
             elapsed = time.monotonic() - started
             samples.append((round(elapsed, 1), round(current_rss_mb(), 1)))
-            stored_questions = await _count(
-                harness, "SELECT COUNT(*) FROM questions WHERE user_id >= 2000000"
-            )
-            stored_projects = await _count(harness, "SELECT COUNT(*) FROM projects")
-            unique_refs = await _count(harness, "SELECT COUNT(DISTINCT ref_no) FROM projects")
-            stored_signups = await _count(
-                harness,
-                f"SELECT COUNT(*) FROM training_signups WHERE training_id = {training_id}",
-            )
-            per_user = await _count(
-                harness,
-                "SELECT COUNT(*) FROM (SELECT user_id, name, COUNT(*) c FROM projects "
-                "GROUP BY user_id, name HAVING c > 1)",
-            )
-            integrity = await harness.running.services.db.integrity_ok()
-    warm = [rss for t, rss in samples if t >= elapsed / 3]
-    growth = (warm[-1] - warm[0]) if len(warm) >= 2 else 0.0
-    expected_projects = sum(ledger.projects.values())
-    return {
-        "minutes": round(elapsed / 60, 2),
-        "residents": users,
-        "waves": waves,
-        "actions": dict(ledger.actions),
-        "questions": {"asked": ledger.questions, "stored": stored_questions},
-        "projects": {
-            "registered": expected_projects,
-            "stored": stored_projects,
-            "unique_refs": unique_refs,
-            "duplicated_names": per_user,
-        },
-        "signups": {"signed": len(ledger.signups), "stored": stored_signups},
-        "integrity_ok": integrity,
-        "rss_samples_mb": samples,
-        "rss_after_warmup_growth_mb": round(growth, 1),
-        "rss_median_after_warmup_mb": round(statistics.median(warm), 1) if warm else 0.0,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "lost_or_duplicated": (
-            ledger.questions != stored_questions
-            or expected_projects != stored_projects
-            or unique_refs != stored_projects
-            or per_user != 0
-            or len(ledger.signups) != stored_signups
-        ),
-    }
+            stored = await _stored(harness, created.training.id)
+    return _report(ledger, stored, samples, elapsed, users, waves)
 
 
 def main() -> None:

@@ -140,8 +140,14 @@ async def test_anonymous_complaint_never_reveals_the_complainant(
     assert ref in (await stranger.send(f"/complaint_status {ref} {token}")).last.text
     assert (await stranger.send(f"/complaint_status {ref}")).last.text == C.check_unknown
 
-    # Exports (the staff's complaint sheet) carry no identity either.
+    await _export_has_no_identity(harness, ref, identity)
+    await _store_does_not_link(harness, ref, token, secret_id, identity)
 
+
+async def _export_has_no_identity(
+    harness: BotHarness, ref: str, identity: tuple[str, ...]
+) -> None:
+    """Exports (the staff's complaint sheet) carry no identity either."""
     exported = await harness.running.services.exports.export(
         ExportKind.COMPLAINTS, ExportFormat.CSV, ZH, actor_id=ADMIN_ID
     )
@@ -151,7 +157,11 @@ async def test_anonymous_complaint_never_reveals_the_complainant(
     assert WHAT in csv_text
     assert not any(i in csv_text for i in identity)
 
-    # The database: no row links the complaint to the person, and the code itself is not there.
+
+async def _store_does_not_link(
+    harness: BotHarness, ref: str, token: str, secret_id: int, identity: tuple[str, ...]
+) -> None:
+    """The database: no row links the complaint to the person, and the code itself is not there."""
     await harness.running.services.db.checkpoint()
     rows = _all_rows(harness.settings)
     for table, row in rows:

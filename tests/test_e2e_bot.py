@@ -205,28 +205,16 @@ async def until(predicate: Any, within: float = SAFETY_S) -> None:
             await asyncio.sleep(0.02)
 
 
-@pytest.mark.parametrize("mode", ["polling", "webhook"])
-async def test_live_session_survives_sigterm_restart(
-    mode: str, tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
-) -> None:
-    emulator = emulator_server.emulator
-    args: tuple[str, ...] = ()
-    webhook_url = ""
-    if mode == "webhook":
-        port = free_port()
-        webhook_url = f"http://127.0.0.1:{port}/tg-updates"
-        args = ("--webhook-url", webhook_url, "--port", str(port))
-    bot = BotProcess(tmp_path, emulator_server.url, args)
-    users = Users(client, emulator_server.url)
-    await bot.start(client)
-    if mode == "webhook":
-        assert emulator.webhook is not None
-        assert emulator.webhook["url"] == webhook_url
-        assert emulator.webhook["secret_token"]  # generated, since none is configured
-    else:
-        assert emulator.webhook is None
+def mode_args(mode: str) -> tuple[str, ...]:
+    """``python -m bot run`` options for long polling or a webhook on a free loopback port."""
+    if mode == "polling":
+        return ()
+    port = free_port()
+    return ("--webhook-url", f"http://127.0.0.1:{port}/tg-updates", "--port", str(port))
 
-    # A resident opens the bot and asks a policy question.
+
+async def ask_and_rate(users: Users) -> dict[str, Any]:
+    """A resident opens the bot, asks a policy question and rates the answer."""
     greeting = await users.send(501, "/start")
     assert greeting["settled"]
     assert NAME in greeting["messages"][0]["text"]
@@ -237,13 +225,25 @@ async def test_live_session_survives_sigterm_restart(
     assert ZH.qa.btn_up in labels
     thanks = await users.act(501, "press", label=ZH.qa.btn_up)
     assert thanks["toast"] == ZH.qa.feedback_thanks
+    return {"greeting": greeting, "answer": answer, "thanks": thanks}
 
-    # Another resident starts registering a project...
-    for action, value in REGISTRATION[:3]:
+
+async def take_steps(users: Users, steps: tuple[tuple[str, dict[str, str]], ...]) -> Any:
+    """Resident 503 takes these registration steps, each settled; the last step's result."""
+    step: Any = None
+    for action, value in steps:
         step = await users.act(503, action, **value)
         assert step["settled"], (action, value)
+    return step
 
-    # SIGTERM while an answer is in flight: Telegram makes the bot wait (429, retry after 1s).
+
+async def sigterm_while_answering(
+    bot: BotProcess, users: Users, emulator: BotApiEmulator
+) -> tuple[Any, int]:
+    """SIGTERM while an answer is in flight: Telegram makes the bot wait (429, retry after 1s).
+
+    The answer still goes out before the bot exits. The update, and 501's messages before it.
+    """
     emulator.fail_next(
         "sendMessage", 429, "Too Many Requests: retry after 1", chat_id=501, retry_after=1
     )
@@ -254,8 +254,14 @@ async def test_live_session_survives_sigterm_restart(
     replies = await users.messages(501)
     assert len(replies) == before + 1  # finished before exiting
     assert "联保" in replies[-1]["text"]
+    return in_flight, before
 
-    # While the bot is down, a question waits at "Telegram".
+
+async def restart_with_a_question_waiting(
+    bot: BotProcess, client: httpx.AsyncClient, users: Users, emulator: BotApiEmulator, before: int
+) -> dict[str, Any]:
+    """While the bot is down a question waits at "Telegram"; after the restart it and the next
+    question are answered, each once."""
     waiting = await users.send(501, QUESTIONS[2], wait=False)
     assert emulator.pending_updates >= 1
     await bot.start(client)
@@ -266,31 +272,85 @@ async def test_live_session_survives_sigterm_restart(
         while len(replies := await users.messages(501)) < before + 3:  # noqa: ASYNC110
             await asyncio.sleep(0.05)  # another process answers; nothing to wait on
     assert len(replies) == before + 3  # nothing lost, nothing answered twice
+    return {"waiting": waiting, "after": after}
 
-    # ...and finishes after the restart, where they left off.
-    for action, value in REGISTRATION[3:]:
-        step = await users.act(503, action, **value)
-        assert step["settled"], (action, value)
-    assert PROJECT in step["messages"][-1]["text"] or PROJECT in step["edited"][-1]["text"]
 
+async def webhook_refuses_strangers(
+    server: EmulatorServer, client: httpx.AsyncClient, users: Users, bot: BotProcess, url: str
+) -> None:
+    """Only Telegram (knowing the secret) may deliver; anything else is refused."""
+    emulator = server.emulator
+    forged = {"update_id": 9999, "message": {"message_id": 1, "date": 0, "text": "/start"}}
+    for headers in ({}, {SECRET_HEADER: "not-the-secret"}):
+        response = await client.post(url, json=forged, headers=headers)
+        assert response.status_code == 403
+    # A delivery with a wrong secret is refused too and stays pending, then retried.
+    assert emulator.webhook is not None
+    secret = emulator.webhook["secret_token"]
+    emulator.webhook["secret_token"] = "wrong-secret"
+    failures = server.webhook_failures  # includes those while the bot was down
+    queued = await users.send(502, "/start", wait=False)
+    await until(lambda: server.webhook_failures > failures)
+    assert server.webhook_last_error == "HTTP 403"
+    assert emulator.pending_updates == 1
+    emulator.webhook["secret_token"] = secret
+    await until(lambda: emulator.pending_updates == 0)
+    await until(lambda: f"update {queued['update_id']} " in bot.logs)
+
+
+async def stored_questions_and_projects(workdir: Path) -> tuple[list[str], list[Any]]:
+    """The logged questions' texts (sorted) and the projects' rows, as the bot left them."""
+    db = await Database.open(workdir / "bot.sqlite3")
+    try:
+        async with db.read() as conn:
+            logged = await questions_repo.list_questions(conn)
+    finally:
+        await db.close()
+    with closing(sqlite3.connect(workdir / "bot.sqlite3")) as conn:
+        projects = conn.execute("SELECT name, village, jobs, user_id FROM projects").fetchall()
+    return sorted(q.text for q in logged), projects
+
+
+def check_update_lines(logs: str, sent: dict[str, Any]) -> None:
+    """Exactly once: every update the users produced appears in exactly one log line, and that
+    line names the handler."""
+    ids = handled_update_ids(logs)
+    assert sorted(ids) == sorted(set(ids))
+    assert {update["update_id"] for update in sent.values()} <= set(ids)
+    assert 9999 not in ids
+    lines = {int(m[1]): (m[2], m[3], m[4]) for m in _UPDATE_LINE.finditer(logs)}
+    assert lines[sent["greeting"]["update_id"]] == ("command", "start.start", "ok")
+    assert lines[sent["answer"]["update_id"]] == ("text", "qa.ask", "ok")
+    assert lines[sent["thanks"]["update_id"]] == ("callback", "qa.feedback", "ok")
+    assert lines[sent["in_flight"]["update_id"]] == ("text", "qa.ask", "ok")
+    assert lines[sent["waiting"]["update_id"]] == ("text", "qa.ask", "ok")  # after the restart
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_live_session_survives_sigterm_restart(
+    mode: str, tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    emulator = emulator_server.emulator
+    args = mode_args(mode)
+    webhook_url = args[1] if args else ""
+    bot = BotProcess(tmp_path, emulator_server.url, args)
+    users = Users(client, emulator_server.url)
+    await bot.start(client)
     if mode == "webhook":
-        # Only Telegram (knowing the secret) may deliver; anything else is refused.
-        forged = {"update_id": 9999, "message": {"message_id": 1, "date": 0, "text": "/start"}}
-        for headers in ({}, {SECRET_HEADER: "not-the-secret"}):
-            response = await client.post(webhook_url, json=forged, headers=headers)
-            assert response.status_code == 403
-        # A delivery with a wrong secret is refused too and stays pending, then retried.
         assert emulator.webhook is not None
-        secret = emulator.webhook["secret_token"]
-        emulator.webhook["secret_token"] = "wrong-secret"
-        failures = emulator_server.webhook_failures  # includes those while the bot was down
-        queued = await users.send(502, "/start", wait=False)
-        await until(lambda: emulator_server.webhook_failures > failures)
-        assert emulator_server.webhook_last_error == "HTTP 403"
-        assert emulator.pending_updates == 1
-        emulator.webhook["secret_token"] = secret
-        await until(lambda: emulator.pending_updates == 0)
-        await until(lambda: f"update {queued['update_id']} " in bot.logs)
+        assert emulator.webhook["url"] == webhook_url
+        assert emulator.webhook["secret_token"]  # generated, since none is configured
+    else:
+        assert emulator.webhook is None
+
+    sent = await ask_and_rate(users)
+    await take_steps(users, REGISTRATION[:3])  # another resident starts registering a project...
+    sent["in_flight"], before = await sigterm_while_answering(bot, users, emulator)
+    sent |= await restart_with_a_question_waiting(bot, client, users, emulator, before)
+    step = await take_steps(users, REGISTRATION[3:])  # ...and finishes where they left off
+    assert PROJECT in step["messages"][-1]["text"] or PROJECT in step["edited"][-1]["text"]
+    if mode == "webhook":
+        await webhook_refuses_strangers(emulator_server, client, users, bot, webhook_url)
 
     health = await bot.wait_healthy(client)
     assert health["database"]["ok"]
@@ -299,33 +359,13 @@ async def test_live_session_survives_sigterm_restart(
     assert health["updates"]["last_handled_at"] is not None
     assert await bot.terminate() == 0
 
-    # Exactly once: every update the users produced appears in exactly one log line.
     logs = bot.logs
-    ids = handled_update_ids(logs)
-    assert sorted(ids) == sorted(set(ids))
-    expected = {greeting["update_id"], answer["update_id"], thanks["update_id"]}
-    expected |= {in_flight["update_id"], waiting["update_id"], after["update_id"]}
-    assert expected <= set(ids)
-    assert 9999 not in ids
+    check_update_lines(logs, sent)
     assert emulator.pending_updates == 0
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    try:
-        async with db.read() as conn:
-            logged = await questions_repo.list_questions(conn)
-    finally:
-        await db.close()
-    assert sorted(q.text for q in logged) == sorted(QUESTIONS)
-    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
-        projects = conn.execute("SELECT name, village, jobs, user_id FROM projects").fetchall()
+    asked, projects = await stored_questions_and_projects(tmp_path)
+    assert asked == sorted(QUESTIONS)
     assert projects == [(PROJECT, "示例一村", 12, 503)]  # registered once, across the restart
-
-    # One line per update names the handler; no token, no secret, nothing users wrote or are.
-    lines = {int(m[1]): (m[2], m[3], m[4]) for m in _UPDATE_LINE.finditer(logs)}
-    assert lines[greeting["update_id"]] == ("command", "start.start", "ok")
-    assert lines[answer["update_id"]] == ("text", "qa.ask", "ok")
-    assert lines[thanks["update_id"]] == ("callback", "qa.feedback", "ok")
-    assert lines[in_flight["update_id"]] == ("text", "qa.ask", "ok")
-    assert lines[waiting["update_id"]] == ("text", "qa.ask", "ok")  # after the restart
+    # No token, no secret, nothing users wrote or are.
     personal = (NAME, PROJECT, "13800138000", *QUESTIONS)
     for secret_or_personal in (TOKEN, TOKEN.split(":")[1], *personal):
         assert secret_or_personal not in logs
@@ -343,14 +383,6 @@ ELSEWHERE = "America/Los_Angeles"  # the bot's host clock: never what residents 
 REMINDER_LEAD = timedelta(seconds=20)  # from configuring the offset to the reminder falling due
 
 
-def mode_args(mode: str) -> tuple[str, ...]:
-    """``python -m bot run`` options for long polling or a webhook on a free loopback port."""
-    if mode == "polling":
-        return ()
-    port = free_port()
-    return ("--webhook-url", f"http://127.0.0.1:{port}/tg-updates", "--port", str(port))
-
-
 async def new_messages(users: Users, user_id: int, seen: int, within: float) -> list[Any]:
     """The bot's messages to ``user_id`` after the first ``seen``, once any arrive (or none)."""
     messages: list[Any] = []
@@ -359,6 +391,20 @@ async def new_messages(users: Users, user_id: int, seen: int, within: float) -> 
             while len(messages := await users.messages(user_id)) <= seen:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)  # another process sends them; nothing to wait on
     return messages[seen:]
+
+
+async def sign_up_from_the_menu(users: Users) -> int:
+    """A resident opens the bot, lists the sessions from the menu and signs up; how many
+    messages they have by then."""
+    greeting = await users.send(601, "/start")
+    assert ZH.common.btn_trainings in greeting["reply_keyboard"]
+    listing = await users.act(601, "press", label=ZH.common.btn_trainings)
+    assert listing["settled"]
+    assert TRAINING in listing["messages"][-1]["text"]
+    joined = await users.act(601, "press", label=ZH.trainings.btn_join)
+    assert joined["toast"] == ZH.trainings.toast_signed
+    assert ZH.trainings.you_signed in joined["edited"][-1]["text"]
+    return len(await users.messages(601))
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -381,16 +427,7 @@ async def test_reminder_arrives_once_on_time_across_a_restart(
     await bot.start(client)
     users = Users(client, emulator_server.url)
 
-    # A resident opens the bot, lists the sessions from the menu and signs up.
-    greeting = await users.send(601, "/start")
-    assert ZH.common.btn_trainings in greeting["reply_keyboard"]
-    listing = await users.act(601, "press", label=ZH.common.btn_trainings)
-    assert listing["settled"]
-    assert TRAINING in listing["messages"][-1]["text"]
-    joined = await users.act(601, "press", label=ZH.trainings.btn_join)
-    assert joined["toast"] == ZH.trainings.toast_signed
-    assert ZH.trainings.you_signed in joined["edited"][-1]["text"]
-    seen = len(await users.messages(601))
+    seen = await sign_up_from_the_menu(users)
 
     # The bot is stopped and started again (before the reminder is due on an idle machine; on
     # a busy one the restart may take longer, and the reminder is then sent at start-up: it is

@@ -30,6 +30,7 @@ from bot.services.registration import (
 )
 from bot.services.text import clean_text
 from bot.settings import Limits, Settings
+from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from bot.vocabulary import Problem, TextProblem
@@ -74,6 +75,49 @@ def _as_name(value: object) -> object:
     return value
 
 
+@dataclasses.dataclass
+class _Registrant:
+    """A resident answering the form, and what each field is then expected to store."""
+
+    user: SimUser
+    expected: dict[str, object] = dataclasses.field(default_factory=dict)
+
+    async def answer(
+        self, field: str, text: str, value: object, fallback: str, fallback_value: object
+    ) -> None:
+        """Send ``text``; if the parser refused it the bot must ask again: answer validly."""
+        replies = await self.user.send(text)
+        assert replies.messages, f"no answer to {text!r}"
+        if isinstance(value, Problem | TextProblem):
+            replies = await self.user.send(fallback)
+            assert replies.messages
+            value = fallback_value
+        self.expected[field] = value
+
+    async def answer_referrer(self, referrer: str) -> None:
+        """A refused referrer is not asked again: the resident says there is none."""
+        note = clean_text(referrer, NOTE_MAX_CHARS)
+        replies = await self.user.send(referrer)
+        assert replies.messages
+        if isinstance(note, TextProblem):
+            await self.user.press(R.btn_no_referrer)
+            note = None
+        self.expected["referrer_note"] = note
+
+
+def _industry(industry: str, via_other: bool, industries: tuple[str, ...]) -> object:
+    """What the industry step makes of ``industry`` (typed after 其他, or as a choice)."""
+    if via_other:
+        return _as_words(clean_text(industry, NOTE_MAX_CHARS))
+    value = choose(industry, industries)
+    if value is Problem.NOT_A_CHOICE:
+        typed_other = choose(industry, (R.btn_other,)) == R.btn_other
+        # Typed 其他 (or "1", its number among one option): the bot asks for free text.
+        typed = _as_words(clean_text(industry, NOTE_MAX_CHARS))
+        value = Problem.EMPTY if typed_other else typed
+    return value
+
+
 @given(
     name=_answer(),
     via_other=st.booleans(),
@@ -99,56 +143,31 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
 ) -> None:
     town, limits = harness.settings.town, harness.settings.limits
     user = harness.user(next(_IDS))
-    expected: dict[str, object] = {}
-
-    async def answer(text: str, value: object, fallback: str, fallback_value: object) -> None:
-        """Send ``text``; if the parser refused it the bot must ask again: answer validly."""
-        replies = await user.send(text)
-        assert replies.messages, f"no answer to {text!r}"
-        if isinstance(value, Problem | TextProblem):
-            replies = await user.send(fallback)
-            assert replies.messages
-            value = fallback_value
-        expected[current] = value
-
+    form = _Registrant(user)
+    expected = form.expected
     with watching() as watch:
         await user.send("/register")
-        current = "name"
-        await answer(name, _as_name(clean_text(name, NAME_MAX_CHARS)), "香菇大棚", "香菇大棚")
-        current = "industry"
+        await form.answer(
+            "name", name, _as_name(clean_text(name, NAME_MAX_CHARS)), "香菇大棚", "香菇大棚"
+        )
         if via_other:
             await user.press(R.btn_other)
-            value: object = _as_words(clean_text(industry, NOTE_MAX_CHARS))
-        else:
-            value = choose(industry, town.industries)
-            if value is Problem.NOT_A_CHOICE:
-                typed_other = choose(industry, (R.btn_other,)) == R.btn_other
-                # Typed 其他 (or "1", its number among one option): the bot asks for free text.
-                typed = _as_words(clean_text(industry, NOTE_MAX_CHARS))
-                value = Problem.EMPTY if typed_other else typed
-        await answer(industry, value, "木耳", "木耳")
-        current = "village"
+        await form.answer(
+            "industry", industry, _industry(industry, via_other, town.industries), "木耳", "木耳"
+        )
         v = town.villages[0]
-        await answer(village, choose(village, town.villages), v, v)
-        current = "applicant_type"
+        await form.answer("village", village, choose(village, town.villages), v, v)
         a = town.applicant_types[0]
-        await answer(applicant, choose(applicant, town.applicant_types), a, a)
-        current = "investment_wan"
-        await answer(investment, parse_investment(investment, limits.max_investment_wan), "50", 50)
+        await form.answer(
+            "applicant_type", applicant, choose(applicant, town.applicant_types), a, a
+        )
+        money = parse_investment(investment, limits.max_investment_wan)
+        await form.answer("investment_wan", investment, money, "50", 50)
         if float(str(expected["investment_wan"])) >= CONFIRM_INVESTMENT_WAN:
             await user.press(R.btn_investment_yes)  # a large amount is asked again in full
-        current = "jobs"
-        await answer(jobs, parse_jobs(jobs, limits.max_jobs), "8", 8)
-        current = "phone"
-        await answer(phone, parse_phone(phone), "13800138000", "13800138000")
-        current = "referrer_note"
-        note = clean_text(referrer, NOTE_MAX_CHARS)
-        replies = await user.send(referrer)
-        assert replies.messages
-        if isinstance(note, TextProblem):
-            await user.press(R.btn_no_referrer)
-            note = None
-        expected["referrer_note"] = note
+        await form.answer("jobs", jobs, parse_jobs(jobs, limits.max_jobs), "8", 8)
+        await form.answer("phone", phone, parse_phone(phone), "13800138000", "13800138000")
+        await form.answer_referrer(referrer)
         done = await user.press(ZH.form.btn_submit)
     watch.assert_clean(expected)
     assert "XM-" in done.text, done.text

@@ -1,4 +1,5 @@
-"""Run ``python -m bot`` as an operator would: a separate process, a clean environment."""
+"""Run ``python -m bot`` (or any command) as an operator would: a separate process, a clean
+environment."""
 
 from __future__ import annotations
 
@@ -10,20 +11,39 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in ``cwd`` with no inherited ``CHUANGYE_*`` settings plus ``env``."""
+def clean_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without ``CHUANGYE_*`` settings, plus ``env``; the repo on
+    ``PYTHONPATH``."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     environ.update(env or {})
     environ["PYTHONPATH"] = str(REPO)
+    return environ
+
+
+def run(
+    argv: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in ``cwd`` with ``clean_env(env)``; its text output, whatever the exit."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        argv,
         cwd=cwd,
-        env=environ,
+        env=clean_env(env),
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot *args`` in ``cwd`` with no inherited ``CHUANGYE_*`` settings plus
+    ``env``."""
+    return run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, stdin=stdin)

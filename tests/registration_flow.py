@@ -50,7 +50,33 @@ async def fill(
     phone: str | None = None,
 ) -> None:
     """Drive the dialog from /register to the summary."""
-    await start_registration(user, name, industry=industry, village=village, applicant=applicant)
+    await user.send("/register")
+    await user.send(name)
+    await answer_after_name(
+        user,
+        industry=industry,
+        village=village,
+        applicant=applicant,
+        investment=investment,
+        jobs=jobs,
+        phone=phone,
+    )
+
+
+async def answer_after_name(
+    user: SimUser,
+    *,
+    industry: str = "食用菌",
+    village: str = "示例三村",
+    applicant: str = "返乡创业人员",
+    investment: str = "50",
+    jobs: str = "8",
+    phone: str | None = None,
+) -> None:
+    """Answer every step after the name, up to the summary (no referrer unless a link's)."""
+    await user.press(industry)
+    await user.press(village)
+    await user.press(applicant)
     await user.send(investment)
     await user.send(jobs)
     if phone is None:

@@ -10,7 +10,6 @@ grow monotonically, never ahead of the live database.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -21,31 +20,23 @@ import pytest
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from tests.cli import clean_env
+from tests.registration_flow import fill
 
 pytestmark = pytest.mark.slow  # a load test: minutes on a busy machine
 
 ZH = get_texts("zh")
-R = ZH.registration
-REPO = Path(__file__).resolve().parents[1]
 
 
 async def _register(user: SimUser, n: int) -> None:
     for i in range(n):
-        await user.send("/register")
-        await user.send(f"项目{user.id}-{i}")
-        for label in ("食用菌", "示例三村", "返乡创业人员"):
-            await user.press(label)
-        await user.send("50")
-        await user.send("8")
-        await user.press(R.btn_share_phone)
-        await user.press(R.btn_no_referrer)
+        await fill(user, name=f"项目{user.id}-{i}")
         await user.press(ZH.form.btn_submit)
         await user.send("联保贷款怎么办理")
 
 
 async def _backup(db_path: Path, dest: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
-    env |= {"CHUANGYE_DB_PATH": str(db_path), "PYTHONPATH": str(REPO)}
+    env = clean_env({"CHUANGYE_DB_PATH": str(db_path)})
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "db", "backup", str(dest), env=env, cwd=dest.parent
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli import run, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
@@ -61,30 +61,14 @@ def test_backup_command_line_makes_a_dated_copy(tmp_path: Path) -> None:
     script = script.replace("/var/backups/chuangye", str(tmp_path / "backups"))
     (tmp_path / "backups").mkdir()  # ReadWritePaths= makes systemd require the folder
     db = tmp_path / "chuangye.sqlite3"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
-    env |= {"PYTHONPATH": str(REPO), "CHUANGYE_DB_PATH": str(db)}
-    migrate = [sys.executable, "-m", "bot", "db", "migrate"]
-    subprocess.run(migrate, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
-    result = subprocess.run(
-        ["/bin/sh", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    env = {"CHUANGYE_DB_PATH": str(db)}
+    migrated = run_cli("db", "migrate", cwd=tmp_path, env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    result = run(["/bin/sh", "-c", script], cwd=tmp_path, env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     copy = tmp_path / "backups" / f"chuangye-{dt.date.today().isoformat()}.sqlite3"
     assert copy.is_file()
-    again = subprocess.run(
-        ["/bin/sh", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    again = run(["/bin/sh", "-c", script], cwd=tmp_path, env=env, timeout=300)
     assert again.returncode == 0, "a second run on the same day replaces the day's copy"
 
 

@@ -23,10 +23,11 @@ from db import projects as projects_repo
 from handlers.trainings import dispatch
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
 from tests.hostile_text import watching
+from tests.registration_flow import answer_after_name, fill
 from tests.seed import START, publish_training
 
 ZH = get_texts("zh")
-R, C = ZH.registration, ZH.complaints
+C = ZH.complaints
 QUESTION = "新上的项目，头一年的税能返还吗？"
 
 
@@ -70,22 +71,11 @@ async def test_403_for_some_users_does_not_stop_the_others(harness: BotHarness) 
     await _everyone_answered(blocked)  # writing again makes them reachable
 
 
-async def _to_summary(user: SimUser, name: str) -> None:
-    await user.send("/register")
-    await user.send(name)
-    for label in ("食用菌", "示例三村", "返乡创业人员"):
-        await user.press(label)
-    await user.send("50")
-    await user.send("8")
-    await user.press(R.btn_share_phone)
-    await user.press(R.btn_no_referrer)
-
-
 async def test_500_on_the_confirmation_keeps_the_registration_stored_once(
     harness: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     user, bystander = harness.user(3300), harness.user(3301)
-    await _to_summary(user, "香菇大棚")
+    await fill(user, name="香菇大棚")
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
     with caplog.at_level(logging.ERROR):
         done = await user.press(ZH.form.btn_submit)
@@ -98,7 +88,7 @@ async def test_500_on_the_confirmation_keeps_the_registration_stored_once(
 
 async def test_after_a_lost_confirmation_the_dialog_is_over(harness: BotHarness) -> None:
     user = harness.user(3310)
-    await _to_summary(user, "木耳基地")
+    await fill(user, name="木耳基地")
     harness.emulator.fail_next("sendMessage", 500, "Internal Server Error", chat_id=user.id)
     await user.press(ZH.form.btn_submit)
     assert "XM-" in (await user.send("/myprojects")).text
@@ -119,13 +109,7 @@ async def test_a_timeout_on_a_reply_loses_no_registration_and_others_go_on(
     # The resident saw the apology instead of the next question, so answers again.
     assert ZH.common.error in user.last.text
     assert "食用菌" in (await user.send("香菇大棚")).last.button_labels
-    await user.press("食用菌")
-    await user.press("示例三村")
-    await user.press("返乡创业人员")
-    await user.send("50")
-    await user.send("8")
-    await user.press(R.btn_share_phone)
-    await user.press(R.btn_no_referrer)
+    await answer_after_name(user)
     assert "XM-" in (await user.press(ZH.form.btn_submit)).text
     assert await _projects(harness, user.id) == ["香菇大棚"]
 

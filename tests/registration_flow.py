@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.shell.emulator import SimUser, StoredMessage
 from bot.shell.harness import BotHarness
@@ -38,29 +39,11 @@ async def start_registration(
     await user.press(applicant)
 
 
-async def fill(
-    user: SimUser,
-    *,
-    name: str = "香菇大棚",
-    industry: str = "食用菌",
-    village: str = "示例三村",
-    applicant: str = "返乡创业人员",
-    investment: str = "50",
-    jobs: str = "8",
-    phone: str | None = None,
-) -> None:
-    """Drive the dialog from /register to the summary."""
+async def fill(user: SimUser, *, name: str = "香菇大棚", **after_name: Any) -> None:
+    """Drive the dialog from /register to the summary (``after_name``: answer_after_name's)."""
     await user.send("/register")
     await user.send(name)
-    await answer_after_name(
-        user,
-        industry=industry,
-        village=village,
-        applicant=applicant,
-        investment=investment,
-        jobs=jobs,
-        phone=phone,
-    )
+    await answer_after_name(user, **after_name)
 
 
 async def answer_after_name(
@@ -99,6 +82,11 @@ async def fill_until_phone(user: SimUser) -> None:
 async def invite_code(referrer: SimUser) -> str:
     """The code in ``referrer``'s /invite link."""
     return re.findall(r"ref_([A-Za-z0-9_-]+)", (await referrer.send("/invite")).last.text)[0]
+
+
+async def open_link_of(referrer: SimUser, friend: SimUser) -> None:
+    """``friend`` opens ``referrer``'s /invite link."""
+    await friend.open_deep_link(f"ref_{await invite_code(referrer)}")
 
 
 async def projects_of(harness: BotHarness, user_id: int) -> list[Project]:
@@ -156,6 +144,21 @@ async def returned(harness: BotHarness, user_id: int, reason: str = "投资额�
     await first.send(reason)
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
     return project
+
+
+def correct_button(project: Project) -> str:
+    """The label of the button that corrects a returned project."""
+    return f"✏️ 修改并重新提交 {project.ref_no}"
+
+
+async def correcting(harness: BotHarness, user_id: int) -> tuple[Project, SimUser, StoredMessage]:
+    """A returned project of ``user_id`` whose applicant pressed 修改并重新提交 on the notice:
+    the project, the applicant and that notice."""
+    project = await returned(harness, user_id)
+    applicant = harness.user(user_id)
+    notice = applicant.last
+    await applicant.press(correct_button(project))
+    return project, applicant, notice
 
 
 async def count_projects(harness: BotHarness) -> int:

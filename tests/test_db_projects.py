@@ -154,22 +154,11 @@ async def test_project_stats_in_a_date_range(db: Database) -> None:
         await add_user(db, uid)
     async with db.write() as conn:
         p1 = await add_project(conn, 1, applicant_type="党员", now=T0)
-        await add_project(
-            conn,
-            2,
-            village="示例二村",
-            investment_wan=1.5,
-            jobs=2,
-            now=T0 + timedelta(days=1),
-        )
-        await add_project(
-            conn,
-            3,
-            industry="畜禽养殖",
-            investment_wan=100.0,
-            jobs=20,
-            now=T0 + timedelta(days=40),
-        )
+        for uid, days, changes in (
+            (2, 1, {"village": "示例二村", "investment_wan": 1.5, "jobs": 2}),
+            (3, 40, {"industry": "畜禽养殖", "investment_wan": 100.0, "jobs": 20}),
+        ):
+            await add_project(conn, uid, now=T0 + timedelta(days=days), **changes)
         await projects.set_project_status(
             conn, p1.id, ProjectStatus.APPROVED, actor_id=900, now=T0
         )

@@ -19,17 +19,20 @@ from bot.shell.cli import main as cli_main
 from bot.shell.cli_export import export as cli_export
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from db import projects as projects_repo
 from db import referrals as referrals_repo
 from db import users as users_repo
 from db.audit import list_audit
 from db.database import Database
+from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
-from tests.seed import add_complaint, add_project
+from tests.seed import add_complaint
 
 ZH = get_texts("zh")
 TZ = ZoneInfo("Asia/Shanghai")
 WHEN = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)  # 14:30 in the town
 SECRET_NAME = "匿名者甲"
+PHONE = "13800138000"
 SECRET_ID = 777001
 NAMED = "实名者乙"
 
@@ -120,16 +123,11 @@ async def seed(db: Database) -> None:
             await users_repo.upsert_user(
                 conn, uid, first_name=name, username=None, language_code="zh", now=WHEN
             )
-        project = await add_project(
-            conn,
-            777002,
-            now=WHEN.astimezone(TZ),
-            name="建筑模板厂",
-            industry="建筑模板",
-            village="东村",
-            applicant_type="返乡创业人员",
-            investment_wan=120.5,
-            jobs=30,
+        answers = ProjectAnswers(
+            "建筑模板厂", "建筑模板", "东村", "返乡创业人员", 120.5, 30, PHONE
+        )
+        project = await projects_repo.create_project(
+            conn, user_id=777002, answers=answers, now=WHEN.astimezone(TZ)
         )
         await referrals_repo.credit_referral(
             conn, project_id=project.id, referrer_user_id=777003, now=WHEN

@@ -19,6 +19,7 @@ from tests.registration_flow import (
     fill,
     fill_until_phone,
     invite_code,
+    open_link_of,
     projects_of,
 )
 
@@ -80,9 +81,8 @@ def test_no_text_promises_a_reward_on_approval(lang: str) -> None:
 
 async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) -> None:
     referrer = harness.user(203, first_name="老李")
-    code = await invite_code(referrer)
     friend = harness.user(204)
-    await friend.open_deep_link(f"ref_{code}")
+    await open_link_of(referrer, friend)
     await fill_until_phone(friend)
     await friend.press(R.btn_share_phone)
     assert "老李" in friend.last.text
@@ -120,9 +120,8 @@ async def test_unknown_referral_code_is_explained(harness: BotHarness) -> None:
 
 async def test_referrer_who_left_is_refused_at_submit_with_a_reason(harness: BotHarness) -> None:
     referrer = harness.user(207, first_name="老赵")
-    code = await invite_code(referrer)
     friend = harness.user(208)
-    await friend.open_deep_link(f"ref_{code}")
+    await open_link_of(referrer, friend)
     await fill(friend)
     async with harness.running.services.db.write() as conn:
         await users_repo.erase_user(conn, 207)
@@ -135,9 +134,8 @@ async def test_the_referrer_hears_of_the_approval_in_their_language(harness: Bot
     staff = admin(harness)
     await staff.send("/start")
     referrer = harness.user(221, first_name="Old Zhang", language_code="en")
-    code = await invite_code(referrer)
     friend = harness.user(222, first_name="小王")
-    await friend.open_deep_link(f"ref_{code}")
+    await open_link_of(referrer, friend)
     await fill(friend, name="竹编工坊")
     await friend.press(ZH.form.btn_submit)
     before = len(referrer.bot_messages)

@@ -18,6 +18,8 @@ from tests.registration_flow import (
     R,
     audit,
     card_of,
+    correct_button,
+    correcting,
     count_projects,
     fill,
     projects_of,
@@ -32,7 +34,7 @@ async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarne
     project = await returned(harness, 320)
     applicant, first = harness.user(320), harness.user(ADMIN_ID)
     before = await count_projects(harness)
-    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    replies = await applicant.press(correct_button(project))
     assert project.ref_no in replies.text
     assert "香菇大棚" in replies.last.text  # the summary of what was filed
     assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
@@ -79,7 +81,7 @@ async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
     replies = await stranger.press_data(data, notice)
     assert replies.toast == dict(R.resubmit_refused)["not_found"]
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(correct_button(project))
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     staff_card = harness.user(ADMIN_ID).last
@@ -94,9 +96,7 @@ async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
 async def test_resubmitting_survives_a_restart_and_is_refused_if_approved_meanwhile(
     harness: BotHarness,
 ) -> None:
-    project = await returned(harness, 323)
-    applicant = harness.user(323)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    project, applicant, _ = await correcting(harness, 323)
     await applicant.press(ZH.form.btn_edit)
     await applicant.press(dict(R.field_labels)["jobs"])
     await harness.restart()
@@ -118,7 +118,7 @@ async def test_my_projects_offers_to_resubmit_returned_projects(harness: BotHarn
     replies = await applicant.send("/myprojects")
     assert "已退回" in replies.text
     assert replies.last.text == R.my_projects_returned
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(correct_button(project))
     summary_buttons = [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     assert applicant.last.button_labels == summary_buttons
     await applicant.press(ZH.form.btn_cancel)
@@ -133,7 +133,7 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
     await first.press(R.btn_return)
     await first.send("投资额填错了")
     applicant = harness.user(325)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(correct_button(project))
     await applicant.press(ZH.form.btn_submit)
     outdated = R.card_outdated.format(ref_no=project.ref_no)
     before = len(await audit(harness, "project.review_replayed"))
@@ -151,9 +151,7 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
 
 
 async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> None:
-    project = await returned(harness, 326)
-    applicant = harness.user(326)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    project, applicant, _ = await correcting(harness, 326)
     replies = await applicant.send("/back")  # back from the summary stays at the summary
     assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     await applicant.press(ZH.form.btn_edit)
@@ -203,9 +201,7 @@ async def test_an_old_or_forged_dialog_button_is_answered_not_crashed(
 async def test_cancelling_a_correction_says_the_project_is_unchanged(
     harness: BotHarness,
 ) -> None:
-    project = await returned(harness, 328)
-    applicant = harness.user(328)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    project, applicant, _ = await correcting(harness, 328)
     replies = await applicant.send("/cancel")
     assert replies.last.text.startswith(f"好的，已放弃这次修改：项目 {project.ref_no} 没有改动")
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
@@ -219,8 +215,8 @@ async def test_registering_a_returned_projects_name_again_offers_the_correction(
     await fill(applicant, name="香菇大棚")
     replies = await applicant.press(ZH.form.btn_submit)
     assert "被退回了" in replies.last.text
-    assert replies.last.button_labels[0] == f"✏️ 修改并重新提交 {project.ref_no}"
-    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    assert replies.last.button_labels[0] == correct_button(project)
+    replies = await applicant.press(correct_button(project))
     assert project.ref_no in replies.text
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
@@ -230,10 +226,7 @@ async def test_registering_a_returned_projects_name_again_offers_the_correction(
 async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
     harness: BotHarness,
 ) -> None:
-    project = await returned(harness, 330)
-    applicant = harness.user(330)
-    notice = applicant.last
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    project, applicant, notice = await correcting(harness, 330)
     await applicant.press(ZH.form.btn_edit)
     replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
     assert f"您正在修改被退回的项目 {project.ref_no}" in replies.text
@@ -245,9 +238,7 @@ async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
 async def test_a_resubmission_leaves_no_trace_of_the_applicant_after_erasure(
     harness: BotHarness,
 ) -> None:
-    project = await returned(harness, 408123)
-    applicant = harness.user(408123)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    _, applicant, _ = await correcting(harness, 408123)
     await applicant.press(ZH.form.btn_submit)
     await applicant.send("/deletemydata")
     await applicant.press(ZH.privacy.btn_confirm_delete)
@@ -261,10 +252,7 @@ async def test_a_resubmission_leaves_no_trace_of_the_applicant_after_erasure(
 async def test_a_refused_correction_press_mid_registration_keeps_the_dialog(
     harness: BotHarness,
 ) -> None:
-    project = await returned(harness, 332)
-    applicant = harness.user(332)
-    notice = applicant.last
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    _, applicant, notice = await correcting(harness, 332)
     await applicant.press(ZH.form.btn_submit)
     await fill(applicant, name="新的项目")
     summary = applicant.last
@@ -280,7 +268,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
 ) -> None:
     project = await returned(harness, 333, reason="第一次原因")
     applicant, first = harness.user(333), harness.user(ADMIN_ID)
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(correct_button(project))
     await applicant.press(ZH.form.btn_submit)
     card = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     await first.press_data(card.inline_buttons[0][1]["callback_data"], card)
@@ -288,7 +276,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
     marked = next(m for m in first.bot_messages if m.message_id == card.message_id)
     assert "上次退回原因：第一次原因" in marked.text  # the card as it was decided
     assert "已退回（操作人：王主任）：第二次原因" in marked.text
-    await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    await applicant.press(correct_button(project))
     await applicant.press(ZH.form.btn_submit)
     newest = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     assert "上次退回原因：第二次原因" in newest.text
@@ -301,7 +289,7 @@ async def test_correcting_from_the_duplicate_prompt_keeps_what_was_just_typed(
     applicant = harness.user(334)
     await fill(applicant, name="香菇大棚", investment="80")
     await applicant.press(ZH.form.btn_submit)
-    replies = await applicant.press(f"✏️ 修改并重新提交 {project.ref_no}")
+    replies = await applicant.press(correct_button(project))
     assert "计划投资：80 万元" in replies.last.text
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).investment_wan == 80

@@ -20,9 +20,9 @@ from db import referrals as referrals_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.audit import list_audit
-from db.models import Decision, Feedback, ProjectStatus, SignupStatus
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
 from tests.conftest import ADMIN_ID
-from tests.seed import add_project, add_question
+from tests.seed import add_question
 
 ZH = get_texts("zh")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -125,17 +125,9 @@ async def _seed_projects(conn: aiosqlite.Connection) -> None:
     """``PROJECTS``: the first approved, the second returned; two referrals in November."""
     ids = []
     for uid, village, industry, kind, money, jobs, created in PROJECTS:
-        project = await add_project(
-            conn,
-            uid,
-            name=f"项目{uid}",
-            industry=industry,
-            village=village,
-            applicant_type=kind,
-            investment_wan=money,
-            jobs=jobs,
-            phone="13800000000",
-            now=created,
+        answers = ProjectAnswers(f"项目{uid}", industry, village, kind, money, jobs, "13800000000")
+        project = await projects_repo.create_project(
+            conn, user_id=uid, answers=answers, now=created
         )
         ids.append(project.id)
     await projects_repo.set_project_status(

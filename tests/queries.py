@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+from typing import Any
+
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one
@@ -44,3 +48,12 @@ async def status_counts(conn: aiosqlite.Connection, kind: str) -> dict[str, int]
     """How many rows are in each status (benchmarks, health)."""
     rows = await fetch_all(conn, f"SELECT status, count(*) FROM {_TABLES[kind]} GROUP BY status")
     return {str(r[0]): int(r[1]) for r in rows}
+
+
+def rows_in(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the database file at ``path`` as another process would see them right now."""
+    conn = sqlite3.connect(path)
+    try:
+        return [tuple(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()

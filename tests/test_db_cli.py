@@ -38,16 +38,22 @@ def test_migrate_applies_then_reports_up_to_date(
     assert "up to date" in out
 
 
-def test_backup_copies_checks_and_counts(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _migrated_with_users(db_path: Path, users: list[tuple[int, str]]) -> None:
+    """``db migrate``, then these (id, first name) users straight into the file."""
     assert main(["db", "migrate"]) == 0
     conn = sqlite3.connect(db_path)
-    conn.execute(
-        "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (1, 'A', 't', 't')"
+    conn.executemany(
+        "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, ?, 't', 't')",
+        users,
     )
     conn.commit()
     conn.close()
+
+
+def test_backup_copies_checks_and_counts(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _migrated_with_users(db_path, [(1, "A")])
     capsys.readouterr()
 
     dest = tmp_path / "backups" / "copy.sqlite3"
@@ -70,14 +76,7 @@ def test_backup_copies_checks_and_counts(
 def test_backup_check_reports_a_damaged_copy(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["db", "migrate"]) == 0
-    conn = sqlite3.connect(db_path)
-    conn.executemany(
-        "INSERT INTO users (id, first_name, created_at, last_seen_at) VALUES (?, ?, 't', 't')",
-        [(n, "名" * 200) for n in range(1, 400)],
-    )
-    conn.commit()
-    conn.close()
+    _migrated_with_users(db_path, [(n, "名" * 200) for n in range(1, 400)])
     dest = tmp_path / "copy.sqlite3"
     assert main(["db", "backup", str(dest)]) == 0
     # Damage the copy's last page (a users b-tree page) and check it again.

@@ -20,6 +20,7 @@ from db.database import (
     split_statements,
 )
 from db.models import ProjectAnswers
+from tests.queries import rows_in
 from tests.seed import add_project
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -42,14 +43,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return [tuple(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
-
-
 async def test_open_creates_folder_and_applies_every_migration_once(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "bot.sqlite3"
     first = await Database.open(path, clock=Clock())
@@ -57,7 +50,7 @@ async def test_open_creates_folder_and_applies_every_migration_once(tmp_path: Pa
     second = await Database.open(path, clock=Clock(T0 + timedelta(days=1)))
     await second.close()
 
-    recorded = _rows(path, "SELECT version, name, applied_at FROM schema_migrations")
+    recorded = rows_in(path, "SELECT version, name, applied_at FROM schema_migrations")
     files = load_migrations()
     assert [(v, n) for v, n, _ in recorded] == [(m.version, m.name) for m in files]
     assert [m.label for m in files][:3] == ["0001_core", "0002_qa", "0003_projects"]
@@ -91,10 +84,10 @@ async def test_failing_migration_rolls_back_entirely(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match=r"broken failed at statement 3.*no_such_table"):
         await Database.open(path, migrations=[*load_migrations(), broken])
 
-    tables = {r[0] for r in _rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {r[0] for r in rows_in(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert "half_done" not in tables
     assert "projects" in tables  # the good migrations before it stay applied
-    versions = {r[0] for r in _rows(path, "SELECT version FROM schema_migrations")}
+    versions = {r[0] for r in rows_in(path, "SELECT version FROM schema_migrations")}
     assert broken.version not in versions
 
     db = await Database.open(path)  # and the file is still usable
@@ -266,9 +259,9 @@ async def test_backup_during_200_concurrent_writes_is_consistent(
     await db.backup(dest)
     await asyncio.gather(*writers)
 
-    assert _rows(dest, "PRAGMA integrity_check") == [("ok",)]
-    assert _rows(dest, "PRAGMA journal_mode") == [("delete",)]
-    (copied,) = _rows(dest, "SELECT count(*) FROM users")[0]
+    assert rows_in(dest, "PRAGMA integrity_check") == [("ok",)]
+    assert rows_in(dest, "PRAGMA journal_mode") == [("delete",)]
+    (copied,) = rows_in(dest, "SELECT count(*) FROM users")[0]
     assert committed_before <= int(str(copied)) <= 200
     assert {p.name for p in dest.parent.iterdir()} == {"copy.sqlite3"}
     restored = await Database.open(dest)  # a backup opens as a database with every migration
@@ -390,4 +383,4 @@ async def test_a_statement_that_fills_the_disk_reports_full_and_the_writer_recov
         await conn.execute("PRAGMA max_page_count = 1073741823")
     async with db.write() as conn:
         await users.upsert_user(conn, 3, first_name="C", username=None, language_code=None, now=T0)
-    assert _rows(db.path, "SELECT count(*) FROM filler") == [(0,)]
+    assert rows_in(db.path, "SELECT count(*) FROM filler") == [(0,)]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
@@ -27,6 +26,7 @@ from telegram.request import BaseRequest, RequestData
 
 from db.database import Database
 from db.persistence import PersistenceDataError, SQLitePersistence, persist_update
+from tests.queries import rows_in
 
 TOKEN = "123456:" + "A" * 35
 BOT = {"id": 123456, "is_bot": True, "first_name": "创业助手", "username": "chuangye_test_bot"}
@@ -98,22 +98,23 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Waiting |
     return Waiting.NAME
 
 
-async def got_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Waiting | None:
-    """Keep the project name."""
-    if update.effective_message is None or context.user_data is None:
-        return None
-    context.user_data["draft"]["name"] = update.effective_message.text
-    await update.effective_message.reply_text("village?")
-    return Waiting.VILLAGE
+def keep(
+    field: str, ask: str, then: Waiting
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Waiting | None]]:
+    """A step that keeps the answer as the draft's ``field``, then asks ``ask``."""
+
+    async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Waiting | None:
+        if update.effective_message is None or context.user_data is None:
+            return None
+        context.user_data["draft"][field] = update.effective_message.text
+        await update.effective_message.reply_text(ask)
+        return then
+
+    return step
 
 
-async def got_village(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Waiting | None:
-    """Keep the village."""
-    if update.effective_message is None or context.user_data is None:
-        return None
-    context.user_data["draft"]["village"] = update.effective_message.text
-    await update.effective_message.reply_text("jobs?")
-    return Waiting.JOBS
+got_name = keep("name", "village?", Waiting.VILLAGE)
+got_village = keep("village", "jobs?", Waiting.JOBS)
 
 
 async def got_jobs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
@@ -176,15 +177,6 @@ class Chat:
         await app.process_update(update)
 
 
-def stored(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    """Rows as another process would see them right now."""
-    conn = sqlite3.connect(path)
-    try:
-        return [tuple(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(
@@ -211,10 +203,10 @@ async def test_conversation_continues_after_a_crash_and_a_rebuilt_application(
     assert sent[-1] == (USER_ID, "village?")
 
     # Saved the moment the answer was handled: visible to another connection, no flush.
-    assert stored(path, "SELECT name, key, state FROM ptb_conversations") == [
+    assert rows_in(path, "SELECT name, key, state FROM ptb_conversations") == [
         ("register", f"[{USER_ID},{USER_ID}]", "1")
     ]
-    (data,) = stored(path, "SELECT data FROM ptb_user_data")[0]
+    (data,) = rows_in(path, "SELECT data FROM ptb_user_data")[0]
     assert json.loads(data) == {"draft": {"name": HOSTILE}}
 
     # Crash: no stop(), no shutdown(), no update_persistence(); only the file remains.
@@ -228,8 +220,8 @@ async def test_conversation_continues_after_a_crash_and_a_rebuilt_application(
     assert sent[-1] == (USER_ID, "jobs?")
     await chat.say(app2, "12")
     assert json.loads(sent[-1][1]) == {"name": HOSTILE, "village": "示例一村", "jobs": 12}
-    assert stored(path, "SELECT * FROM ptb_conversations") == []
-    assert stored(path, "SELECT data FROM ptb_user_data") == [("{}",)]
+    assert rows_in(path, "SELECT * FROM ptb_conversations") == []
+    assert rows_in(path, "SELECT data FROM ptb_user_data") == [("{}",)]
     await app2.shutdown()
     await db2.close()
 
@@ -242,7 +234,7 @@ async def test_without_write_through_state_is_saved_at_shutdown(tmp_path: Path) 
     app1 = build(db1, sent, write_through=False)
     await app1.initialize()
     await chat.say(app1, "/register")
-    assert stored(path, "SELECT * FROM ptb_conversations") == []  # PTB waits for its interval
+    assert rows_in(path, "SELECT * FROM ptb_conversations") == []  # PTB waits for its interval
     await app1.shutdown()
     await db1.close()
 
@@ -400,7 +392,7 @@ async def test_rows_are_dated_by_the_day_only(tmp_path: Path) -> None:
     dates = {
         r[0]
         for table in ("ptb_user_data", "ptb_chat_data", "ptb_conversations")
-        for r in stored(path, f"SELECT updated_at FROM {table}")
+        for r in rows_in(path, f"SELECT updated_at FROM {table}")
     }
     assert dates == {"2026-03-01T00:00:00.000000Z"}
 
@@ -416,5 +408,5 @@ async def test_rows_are_dated_by_the_towns_day(tmp_path: Path) -> None:
         await persistence.update_user_data(7, {"draft": "x"})
     finally:
         await database.close()
-    [(day,)] = stored(tmp_path / "local.sqlite3", "SELECT updated_at FROM ptb_user_data")
+    [(day,)] = rows_in(tmp_path / "local.sqlite3", "SELECT updated_at FROM ptb_user_data")
     assert day == "2026-03-01T16:00:00.000000Z"  # midnight of 2 March in Shanghai, in UTC

@@ -67,12 +67,20 @@ async def export_questions(
     )
 
 
+async def exported_in_parts(
+    harness: BotHarness, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[tuple[str, bytes, str]], str, int]:
+    """Every question exported as ``fmt`` under the lowered limit: more than one file."""
+    await seed_questions(harness)
+    files, status, edits = await export_questions(harness, fmt, monkeypatch)
+    assert len(files) >= 2
+    return files, status, edits
+
+
 async def test_csv_export_of_every_question_in_parts_with_progress(
     harness: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await seed_questions(harness)
-    files, status, edits = await export_questions(harness, "CSV", monkeypatch)
-    assert len(files) >= 2
+    files, status, edits = await exported_in_parts(harness, "CSV", monkeypatch)
     ids: list[int] = []
     for n, (name, data, caption) in enumerate(files, start=1):
         assert len(data) <= LIMIT
@@ -93,9 +101,7 @@ async def test_csv_export_of_every_question_in_parts_with_progress(
 async def test_xlsx_export_too_large_for_one_file_comes_in_parts(
     harness: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await seed_questions(harness)
-    files, status, _ = await export_questions(harness, "Excel", monkeypatch)
-    assert len(files) >= 2
+    files, status, _ = await exported_in_parts(harness, "Excel", monkeypatch)
     ids: list[int] = []
     for name, data, _caption in files:
         assert len(data) <= LIMIT

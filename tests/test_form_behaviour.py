@@ -30,8 +30,8 @@ RESIDENT = 4701
 WHAT = "镇上收费站乱收费，每车多收五十元"
 
 
-async def _resident(harness: BotHarness, command: str) -> SimUser:
-    user = harness.user(RESIDENT)
+async def _resident(harness: BotHarness, command: str, user_id: int = RESIDENT) -> SimUser:
+    user = harness.user(user_id)
     await user.send(command)
     return user
 
@@ -45,8 +45,7 @@ async def _return_reason(harness: BotHarness) -> SimUser:
 
 async def _complaint_note(harness: BotHarness) -> SimUser:
     admin, _ = await staff_members(harness)
-    resident = harness.user(RESIDENT + 2)
-    await resident.send("/complaint")
+    resident = await _resident(harness, "/complaint", RESIDENT + 2)
     for answer in (WHAT, "收费站", "昨天", "跳过"):
         await resident.send(answer)
     await resident.press(ZH.complaints.btn_named)
@@ -57,8 +56,7 @@ async def _complaint_note(harness: BotHarness) -> SimUser:
 
 async def _contact_reply(harness: BotHarness) -> SimUser:
     admin, _ = await staff_members(harness)
-    resident = harness.user(RESIDENT + 3)
-    await resident.send("/contact")
+    resident = await _resident(harness, "/contact", RESIDENT + 3)
     await resident.send("请问创业担保贷款的利息怎么算？")
     await admin.press(ZH.contact.btn_reply)
     return admin

@@ -13,6 +13,7 @@ import sqlite3
 
 from bot.clock import FakeClock
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from handlers.forms import FORM
@@ -61,13 +62,18 @@ async def test_a_deadline_passed_while_down_ends_the_dialog_at_start_up(
     assert FORM not in json.loads(_stored_user_data(bot.settings, 4101) or "{}")
 
 
+async def _restarted(bot: BotHarness, clock: FakeClock, user_id: int, minutes: int) -> SimUser:
+    """``user_id`` half-registered, then the bot restarted and ``minutes`` passed."""
+    await _half_registered(bot, user_id)
+    await bot.restart()
+    clock.advance(minutes=minutes)
+    return bot.user(user_id)
+
+
 async def test_a_deadline_passing_after_a_restart_ends_the_dialog_at_the_next_update(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    await _half_registered(bot, 4102)
-    await bot.restart()
-    clock.advance(minutes=31)
-    user = bot.user(4102)
+    user = await _restarted(bot, clock, 4102, minutes=31)
     replies = await user.send("税收返还怎么办")
     # The same words as a live timeout, then the message is handled as outside a dialog.
     assert replies.messages[0].text == _timed_out_text()
@@ -79,10 +85,7 @@ async def test_a_deadline_passing_after_a_restart_ends_the_dialog_at_the_next_up
 async def test_a_restored_dialog_within_its_deadline_goes_on(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    await _half_registered(bot, 4103)
-    await bot.restart()
-    clock.advance(minutes=29)
-    user = bot.user(4103)
+    user = await _restarted(bot, clock, 4103, minutes=29)
     replies = await user.press(ZH.registration.btn_no_referrer)
     assert "请核对" in replies.last.text or ZH.form.btn_submit in replies.last.button_labels
     # Each answer moves the deadline: another 29 minutes later the dialog is still open.

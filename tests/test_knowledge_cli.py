@@ -23,6 +23,9 @@ name = "测试镇创业办"
 phone = "0000-7654321"
 """
 
+# What `ask --json` prints for each question (the public interface; see test_knowledge_search).
+JSON_KEYS = {"question", "topic", "decision", "confidence", "alternatives", "answer"}
+
 
 def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
@@ -39,14 +42,7 @@ def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:
     assert "测试镇创业办" in lines[2]["answer"]
     assert lines[3]["answer"].startswith("您是想问")
     for line in lines:
-        assert set(line) == {
-            "question",
-            "topic",
-            "decision",
-            "confidence",
-            "alternatives",
-            "answer",
-        }
+        assert set(line) == JSON_KEYS
         assert 0.0 <= line["confidence"] <= 1.0
     assert "税" in done.stdout  # ensure_ascii=False: Chinese stays readable
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.models import SignupStatus
@@ -158,15 +159,24 @@ async def test_subscribe_toggles_and_unsubscribe(bot: BotHarness) -> None:
     assert stale.toast == ZH.common.stale_button
 
 
-async def test_staff_moves_a_session_and_everyone_is_told(bot: BotHarness) -> None:
+async def _one_seat_taken_and_one_waiting(
+    bot: BotHarness, first: int, second: int
+) -> tuple[int, SimUser, SimUser, SimUser]:
+    """A session of one seat: ``first`` signed up, ``second`` on the waitlist, and the admin
+    looking at the session's 🛠 view. The session id, the two residents and the admin."""
     tid = await publish_training(bot, capacity=1)
-    signed, waiting = bot.user(541), bot.user(542)
+    signed, waiting = bot.user(first), bot.user(second)
     for user in (signed, waiting):
         await user.send("/trainings")
         await user.press(T.btn_join)
     admin = bot.user(ADMIN_ID)
     await admin.send("/trainings")
     await admin.press(T.btn_manage)
+    return tid, signed, waiting, admin
+
+
+async def test_staff_moves_a_session_and_everyone_is_told(bot: BotHarness) -> None:
+    tid, signed, waiting, admin = await _one_seat_taken_and_one_waiting(bot, 541, 542)
     assert "已报名 1 / 1，候补 1 人" in admin.last.text
     await admin.press(T.btn_move)
     assert "没看懂" in (await admin.send("改天")).last.text
@@ -190,14 +200,7 @@ async def test_staff_moves_a_session_and_everyone_is_told(bot: BotHarness) -> No
 
 
 async def test_staff_edits_place_and_capacity(bot: BotHarness) -> None:
-    tid = await publish_training(bot, capacity=1)
-    signed, waiting = bot.user(551), bot.user(552)
-    for user in (signed, waiting):
-        await user.send("/trainings")
-        await user.press(T.btn_join)
-    admin = bot.user(ADMIN_ID)
-    await admin.send("/trainings")
-    await admin.press(T.btn_manage)
+    tid, signed, waiting, admin = await _one_seat_taken_and_one_waiting(bot, 551, 552)
     await admin.press(T.btn_edit_capacity)
     assert "名额" in (await admin.send("0")).last.text
     assert "候补递补 1 人" in (await admin.send("5")).last.text

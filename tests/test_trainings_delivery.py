@@ -26,10 +26,13 @@ async def publish(h: BotHarness, start: datetime = START, capacity: int = 10) ->
     )
 
 
-async def sign_up(h: BotHarness, tid: int, uid: int) -> None:
-    await h.running.services.users.touch(Person(uid, f"用户{uid}", None, "zh-hans"), force=True)
-    h.user(uid)  # the chat exists in the simulated Telegram
-    await h.running.services.trainings.signup(tid, uid)
+async def sign_up(h: BotHarness, tid: int, *uids: int) -> None:
+    for uid in uids:
+        await h.running.services.users.touch(
+            Person(uid, f"用户{uid}", None, "zh-hans"), force=True
+        )
+        h.user(uid)  # the chat exists in the simulated Telegram
+        await h.running.services.trainings.signup(tid, uid)
 
 
 def reminders_seen(h: BotHarness, uid: int) -> list[str]:
@@ -71,8 +74,7 @@ async def test_bot_down_across_a_reminder_time_sends_it_late(
     bot: BotHarness, clock: FakeClock
 ) -> None:
     tid = await publish(bot)
-    await sign_up(bot, tid, 621)
-    await sign_up(bot, tid, 622)
+    await sign_up(bot, tid, 621, 622)
     await bot.stop()
     clock.now = START - timedelta(hours=20)  # the 24 h reminder fell due 4 h ago
     await bot.start()
@@ -113,8 +115,7 @@ async def test_crash_while_sending_is_resent_marked_late(
 ) -> None:
     """A row left 'sending' (crash after deciding, before recording) is resent, marked late."""
     tid = await publish(bot)
-    await sign_up(bot, tid, 641)
-    await sign_up(bot, tid, 642)
+    await sign_up(bot, tid, 641, 642)
     clock.now = START - timedelta(hours=24)
     service = bot.running.services.trainings
     due = [i for i in await service.due() if i.kind == "reminder"]

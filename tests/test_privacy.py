@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import referrals, trainings
@@ -90,20 +92,26 @@ async def test_mydata_shows_everything_stored(harness: BotHarness) -> None:
     assert "\n\n" not in section[: section.index(QUESTION) + len(QUESTION)]
 
 
-async def test_mydata_lists_many_questions_without_blank_lines(harness: BotHarness) -> None:
+async def _asked(harness: BotHarness, questions: Iterable[str]) -> SimUser:
+    """The resident, having opened the bot, with these questions on record (not answered)."""
     resident = harness.user(RESIDENT, first_name=NAME)
     await resident.send("/start")
     async with harness.running.services.db.write() as conn:
-        for i in range(29):
+        for text in questions:
             await add_question(
                 conn,
-                f"第{i}个问题：联保贷款怎么办理",
+                text,
                 user_id=RESIDENT,
                 normalized="x",
                 reason="low_score",
                 confidence=0.1,
                 now=NOW,
             )
+    return resident
+
+
+async def test_mydata_lists_many_questions_without_blank_lines(harness: BotHarness) -> None:
+    resident = await _asked(harness, (f"第{i}个问题：联保贷款怎么办理" for i in range(29)))
     shown = await resident.send("/mydata")
     lines = shown.text.split("\n")
     asked = [n for n, line in enumerate(lines) if "个问题：" in line]
@@ -173,19 +181,9 @@ async def test_deletemydata_leaves_no_personal_field_but_keeps_counts(
 
 
 async def test_long_mydata_comes_as_a_file(harness: BotHarness) -> None:
-    resident = harness.user(RESIDENT, first_name=NAME)
-    await resident.send("/start")
-    async with harness.running.services.db.write() as conn:
-        for i in range(60):
-            await add_question(
-                conn,
-                f"第{i}个问题：" + "我想了解创业扶持政策的具体内容" * 12,
-                user_id=RESIDENT,
-                normalized="x",
-                reason="low_score",
-                confidence=0.1,
-                now=NOW,
-            )
+    resident = await _asked(
+        harness, (f"第{i}个问题：" + "我想了解创业扶持政策的具体内容" * 12 for i in range(60))
+    )
     replies = await resident.send("/mydata")
     assert replies.last.text == P.as_document
     document = replies.last.document

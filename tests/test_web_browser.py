@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -25,11 +24,11 @@ from typing import Any
 
 import pytest
 
-from bot.services.trainings import TrainingDraft
 from bot.settings import Settings
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
-from tests.web_client import WebBot, web_bot
+from tests.seed import training
+from tests.web_client import ANSWERS, REF_NO, WebBot, web_bot
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM = "/usr/bin/chromium"
@@ -270,17 +269,6 @@ def shoot(driver: Driver, name: str) -> Path:
 
 
 # -------------------------------------------------------------------- registration
-ANSWERS = (  # keyword of a typed step's prompt -> what a resident types
-    ("名称", "香菇大棚"),
-    ("投资", "50"),
-    ("岗位", "8"),
-    ("就业", "8"),
-    ("手机", "13800138000"),
-    ("电话", "13800138000"),
-)
-REF_NO = re.compile(r"XM-\d{4}-\d{4}")
-
-
 def register(driver: Driver) -> str:
     """Go through /register answering whatever is asked; returns the registration number."""
     from selenium.webdriver.common.by import By
@@ -322,9 +310,8 @@ def register(driver: Driver) -> str:
 
 
 # ---------------------------------------------------------------------------- tests
-def test_a_resident_uses_the_bot_in_a_phone_browser(
-    live: LiveWeb, browser: Driver, downloads: Path
-) -> None:
+def first_visit(live: LiveWeb, browser: Driver) -> None:
+    """The page on a phone: the web number notice, the welcome, the bot's command menu."""
     from selenium.webdriver.common.by import By
 
     assert live.bot is not None
@@ -345,6 +332,9 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     shoot(browser, "phone-menu")
     browser.find_element(By.ID, "menu-close").click()
 
+
+def ask_a_question(browser: Driver) -> None:
+    """An answer with its source line; its 出处 and related-topic buttons work."""
     act_and_wait(browser, lambda: type_and_send(browser, "返税怎么申请"), "the answer")
     answer = bot_messages(browser)[-1]
     assert "税收返还" in answer["text"]
@@ -355,13 +345,22 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     related = next(b for b in answer["buttons"] if b.startswith("🔗"))
     act_and_wait(browser, lambda: click_inline(browser, related), "the related topic")
 
-    # Hostile text typed by the resident stays text: no element, no script.
+
+def type_hostile_text(browser: Driver) -> None:
+    """Hostile text typed by the resident stays text: no element, no script."""
+    from selenium.webdriver.common.by import By
+
     hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     act_and_wait(browser, lambda: type_and_send(browser, hostile), "the reply to hostile text")
     assert browser.execute_script("return window.__pwned === undefined")
     assert not browser.find_elements(By.CSS_SELECTOR, "#log .bubble script, #log .bubble img")
     mine = [m for m in page(browser) if not m["bot"]]
     assert mine[-1]["text"] == hostile
+
+
+def register_and_reload(browser: Driver) -> None:
+    """A registration; the keyboard folds; after a reload the history is all there."""
+    from selenium.webdriver.common.by import By
 
     ref_no = register(browser)
     shoot(browser, "phone-registered")
@@ -377,15 +376,14 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     assert "税收返还" in texts
     assert "返税怎么申请" in texts
 
+
+def sign_up_and_save_the_calendar(live: LiveWeb, browser: Driver, downloads: Path) -> None:
+    """Sign up for a session staff published; its .ics downloads as a calendar file."""
+    from selenium.webdriver.common.by import By
+
     starts = datetime.now(UTC) + timedelta(days=3)
-    draft = TrainingDraft(
-        title="食用菌栽培培训",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        place="镇政府三楼会议室",
-        capacity=30,
-        tags=("食用菌",),
-    )
+    draft = training(starts, title="食用菌栽培培训", capacity=30, tags=("食用菌",))
+    assert live.bot is not None
     assert live.bot.running is not None
     live.run(live.bot.running.services.trainings.create(draft, actor=ADMIN_ID))
     tt = ZH.trainings
@@ -408,13 +406,26 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     assert ics.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     assert "食用菌栽培培训" in ics.read_text(encoding="utf-8")
 
+
+def fits_desktop_and_phone(browser: Driver) -> None:
+    """A desktop window, then a phone's: nothing overflows the screen sideways."""
     desktop_screen(browser)
     until(browser, lambda d: d.execute_script("return window.innerWidth") >= 1000, "desktop")
     shoot(browser, "desktop")
-    # Phone layout: nothing overflows the screen sideways.
     phone_screen(browser)
     until(browser, lambda d: d.execute_script("return window.innerWidth") <= 400, "phone")
     overflow = browser.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_a_resident_uses_the_bot_in_a_phone_browser(
+    live: LiveWeb, browser: Driver, downloads: Path
+) -> None:
+    first_visit(live, browser)
+    ask_a_question(browser)
+    type_hostile_text(browser)
+    register_and_reload(browser)
+    sign_up_and_save_the_calendar(live, browser, downloads)
+    fits_desktop_and_phone(browser)

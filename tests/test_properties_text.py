@@ -68,6 +68,21 @@ async def _admin(harness: BotHarness) -> SimUser:
     return admin
 
 
+async def _staff_type(
+    admin: SimUser, button: str, text: str, kept: object, instead: str
+) -> object:
+    """Staff press ``button`` and type ``text``; when the bot refuses it (``kept``, what the
+    cleaner makes of it, is None or a problem) they type ``instead``. What must be stored."""
+    with watching() as watch:
+        assert (await admin.press_data(button)).messages
+        assert (await admin.send(text)).messages
+        if kept is None or isinstance(kept, TextProblem):
+            kept = instead
+            assert (await admin.send(instead)).messages
+    watch.assert_clean(text)
+    return kept
+
+
 @given(text=TEXT)
 @example(text=NUL)
 async def test_contact_message_is_stored_cleaned(harness: BotHarness, text: str) -> None:
@@ -94,14 +109,13 @@ async def test_staff_reply_is_stored_cleaned(harness: BotHarness, text: str) -> 
             conn, resident, "联保贷款怎么办？", now=harness.running.services.clock()
         )
     admin = await _admin(harness)
-    with watching() as watch:
-        assert (await admin.press_data(callbacks.encode("ctreply", message.id))).messages
-        assert (await admin.send(text)).messages
-        expected = clean_reply(text)
-        if expected is None:
-            expected = "带上身份证到镇创业办办理。"
-            assert (await admin.send(expected)).messages
-    watch.assert_clean(text)
+    expected = await _staff_type(
+        admin,
+        callbacks.encode("ctreply", message.id),
+        text,
+        clean_reply(text),
+        "带上身份证到镇创业办办理。",
+    )
     stored = await harness.running.services.contact.get(message.id)
     assert stored is not None
     assert stored.reply_text == expected
@@ -120,14 +134,13 @@ async def test_resolution_note_is_stored_cleaned(harness: BotHarness, text: str)
             now=harness.running.services.clock(),
         )
     admin = await _admin(harness)
-    with watching() as watch:
-        assert (await admin.press_data(callbacks.encode("cpres", filed.complaint.id))).messages
-        assert (await admin.send(text)).messages
-        expected = clean_note(text)
-        if expected is None:
-            expected = "已退还多收的费用。"
-            assert (await admin.send(expected)).messages
-    watch.assert_clean(text)
+    expected = await _staff_type(
+        admin,
+        callbacks.encode("cpres", filed.complaint.id),
+        text,
+        clean_note(text),
+        "已退还多收的费用。",
+    )
     stored = await harness.running.services.complaints.get(filed.complaint.id)
     assert stored is not None
     assert stored.resolution_note == expected
@@ -140,14 +153,13 @@ async def test_return_reason_is_stored_cleaned(harness: BotHarness, text: str) -
     async with harness.running.services.db.write() as conn:
         project = await add_project(conn, resident, now=harness.running.services.clock())
     admin = await _admin(harness)
-    with watching() as watch:
-        assert (await admin.press_data(callbacks.encode("rev", "ret", project.id))).messages
-        assert (await admin.send(text)).messages
-        expected = clean_text(text, REASON_MAX_CHARS)
-        if isinstance(expected, TextProblem):
-            expected = "材料不全"
-            assert (await admin.send(expected)).messages
-    watch.assert_clean(text)
+    expected = await _staff_type(
+        admin,
+        callbacks.encode("rev", "ret", project.id),
+        text,
+        clean_text(text, REASON_MAX_CHARS),
+        "材料不全",
+    )
     async with harness.running.services.db.read() as conn:
         history = await projects_repo.list_status_history(conn, project.id)
     assert history[-1].status == ProjectStatus.RETURNED.value

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import socket
@@ -31,13 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from benchmarks.common import REPO, current_rss_mb, describe, machine, percentile, table
 from bot.texts import get_texts
 
 Row = dict[str, Any]
 ANSWER_WAIT_S = 60.0
+HOST = "127.0.0.1"
 IDLE_S = 10.0
 QUESTIONS = (
     "返税怎么申请",
@@ -78,11 +78,111 @@ class Stats:
     polls: int = 0
 
 
+class HttpError(Exception):
+    """The connection failed or the answer was not HTTP."""
+
+
+class Response:
+    """Status, Set-Cookie values and body of one answer."""
+
+    def __init__(self, status: int, cookies: list[str], body: bytes) -> None:
+        self.status_code, self.cookies, self.content = status, cookies, body
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as a browser tab keeps: one request at a time.
+
+    The load needs no more than this (the server answers with Content-Length, no TLS on
+    loopback), and it costs the client far less than a pooled client: httpx's pool scans every
+    connection on each request (``httpcore`` ``_assign_requests_to_connections``), so at 500
+    residents (1,000 connections) the client burned a whole core and the residents waited for
+    their own client, not for the bot (session 1's result: 698 timeouts, server 20 % busy).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self,
+        method: str,
+        target: str,
+        headers: dict[str, str],
+        body: bytes = b"",
+        limit_s: float = ANSWER_WAIT_S,
+    ) -> Response:
+        for attempt in (1, 2):
+            reused = self.writer is not None
+            try:
+                request = self._request(method, target, headers, body)
+                return await asyncio.wait_for(request, limit_s)
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                self.close()
+                # A kept-alive connection the server closed meanwhile: again on a new one, as
+                # browsers do.
+                if not (reused and attempt == 1):
+                    raise HttpError(type(exc).__name__) from exc
+            except (ValueError, TimeoutError) as exc:
+                self.close()
+                raise HttpError(type(exc).__name__) from exc
+            except BaseException:
+                self.close()  # cancelled mid-exchange: its answer must not meet the next request
+                raise
+        raise AssertionError("unreachable")
+
+    async def _request(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> Response:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        if body or method == "POST":
+            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        length, cookies, close = 0, [], False
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "set-cookie":
+                cookies.append(value.split(";", 1)[0])
+            elif name == "connection" and value.lower() == "close":
+                close = True
+            elif name == "transfer-encoding":
+                raise ValueError("chunked answers are not expected from this server")
+        content = await self.reader.readexactly(length) if length else b""
+        if close:
+            self.close()
+        return Response(status, cookies, content)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 class Resident:
     """One browser: a cookie, the CSRF token, the page's view of the chat, one long poll."""
 
-    def __init__(self, http: httpx.AsyncClient, base: str, n: int, stats: Stats) -> None:
-        self.http, self.base, self.stats = http, base, stats
+    def __init__(self, host: str, port: int, n: int, stats: Stats) -> None:
+        self.stats = stats
+        # Like a browser: the long poll on one connection, the resident's actions on another.
+        self.poll_conn = Connection(host, port)
+        self.act_conn = Connection(host, port)
         self.headers = {
             "X-Requested-With": "chuangye",
             "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
@@ -94,22 +194,24 @@ class Resident:
         self.changed = asyncio.Event()
         self.stopped = False
 
+    def close(self) -> None:
+        self.poll_conn.close()
+        self.act_conn.close()
+
     async def open(self) -> None:
-        response = await self.http.post(f"{self.base}/api/session", headers=self.headers)
-        response.raise_for_status()
+        response = await self.act_conn.request("POST", "/api/session", self.headers)
+        if response.status_code != 200:
+            raise HttpError(f"session: HTTP {response.status_code}")
         if response.cookies:  # a new session (an existing one keeps its cookie)
-            self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in response.cookies.items())
+            self.headers["Cookie"] = "; ".join(response.cookies)
         self.headers["X-CSRF-Token"] = response.json()["csrf"]
         await self._fetch(wait=False)
 
     async def _fetch(self, *, wait: bool) -> None:
-        response = await self.http.get(
-            f"{self.base}/api/updates",
-            params={"after": self.seq, "wait": int(wait)},
-            headers=self.headers,
-            timeout=60.0,
-        )
-        response.raise_for_status()
+        target = f"/api/updates?after={self.seq}&wait={int(wait)}"
+        response = await self.poll_conn.request("GET", target, self.headers)
+        if response.status_code != 200:
+            raise HttpError(f"updates: HTTP {response.status_code}")
         body = response.json()
         self.seq = max(self.seq, int(body["seq"]))
         self.keyboard = body["keyboard"]
@@ -125,7 +227,7 @@ class Resident:
             try:
                 await self._fetch(wait=True)
                 self.stats.polls += 1
-            except (httpx.HTTPError, ValueError) as exc:
+            except (HttpError, ValueError) as exc:
                 if not self.stopped:
                     self.stats.errors.append(f"poll: {type(exc).__name__}")
                     await asyncio.sleep(1.0)
@@ -134,7 +236,12 @@ class Resident:
         """Send and wait for the bot's first change after it; record the latency."""
         mark = self.bot_seq
         started = time.perf_counter()
-        response = await self.http.post(f"{self.base}{path}", json=body, headers=self.headers)
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        try:
+            response = await self.act_conn.request("POST", path, self.headers, payload)
+        except HttpError as exc:
+            self.stats.errors.append(f"{path}: {exc}")
+            return False
         if response.status_code != 200:
             self.stats.errors.append(f"{path}: HTTP {response.status_code} {response.text[:60]}")
             return False
@@ -217,24 +324,25 @@ def _has(message: dict[str, Any], label: str) -> bool:
     return any(b["text"] == label for row in message.get("buttons", []) for b in row)
 
 
-async def _wait_ready(base: str, child: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(600):
-            if child.returncode is not None:
-                raise RuntimeError("the web bot exited before serving")
-            try:
-                if (await http.get(base + "/")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
+async def _wait_ready(port: int, child: asyncio.subprocess.Process) -> None:
+    for _ in range(600):
+        if child.returncode is not None:
+            raise RuntimeError("the web bot exited before serving")
+        connection = Connection(HOST, port)
+        try:
+            if (await connection.request("GET", "/", {}, limit_s=5)).status_code == 200:
+                return
+        except HttpError:
+            pass
+        finally:
+            connection.close()
+        await asyncio.sleep(0.1)
     raise RuntimeError("the web bot did not start within 60 s")
 
 
 async def measure(n_residents: int, questions: int, *, register: bool = True) -> Row:
     """Load a fresh ``python -m bot web`` with ``n_residents`` and report what they saw."""
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         env = {
             **os.environ,
@@ -251,8 +359,8 @@ async def measure(n_residents: int, questions: int, *, register: bool = True) ->
             stdout=asyncio.subprocess.DEVNULL,
         )
         try:
-            await _wait_ready(base, child)
-            return await _load(base, child.pid, n_residents, questions, register)
+            await _wait_ready(port, child)
+            return await _load(port, child.pid, n_residents, questions, register)
         finally:
             child.terminate()
             try:
@@ -262,11 +370,10 @@ async def measure(n_residents: int, questions: int, *, register: bool = True) ->
                 await child.wait()
 
 
-async def _load(base: str, pid: int, n: int, questions: int, register: bool) -> Row:
+async def _load(port: int, pid: int, n: int, questions: int, register: bool) -> Row:
     stats = Stats()
-    limits = httpx.Limits(max_connections=2 * n + 50, max_keepalive_connections=2 * n + 50)
-    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
-        residents = [Resident(http, base, i, stats) for i in range(n)]
+    residents = [Resident(HOST, port, i, stats) for i in range(n)]
+    try:
         cpu0, client0 = _cpu_seconds(pid), time.process_time()
         started = time.perf_counter()
         await asyncio.gather(*(r.open() for r in residents))
@@ -293,6 +400,9 @@ async def _load(base: str, pid: int, n: int, questions: int, register: bool) -> 
         for task in polls:
             task.cancel()
         await asyncio.gather(*polls, return_exceptions=True)
+    finally:
+        for r in residents:
+            r.close()
     actions = len(stats.questions) + len(stats.steps)
     return {
         "residents": n,

@@ -210,6 +210,9 @@ class WebSettings:
     requests_per_minute_per_ip: int = field(default=1200, metadata=between(1, 1_000_000))
     sessions_per_hour_per_ip: int = field(default=300, metadata=between(1, 1_000_000))
     max_polls_per_session: int = field(default=4, metadata=between(1, 100))  # open tabs
+    # A session unused this long ends: the browser then starts a new resident (the page says
+    # so); the old resident's projects stay with their user id for the office.
+    session_idle_days: int = field(default=90, metadata=between(1, 3650))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_all, fetch_one, returning
-from db.rows import to_db_time
+from db.rows import from_db_time, to_db_time
 
 # The first web user id: Telegram user ids have at most 52 significant bits (Bot API docs).
 WEB_ID_BASE = 2**52
@@ -40,6 +40,7 @@ class WebSession:
     token_hash: str
     chat_id: int
     csrf_token: str
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +151,13 @@ async def get_session(conn: aiosqlite.Connection, token_hash: str) -> WebSession
     """The session whose token hashes to ``token_hash``."""
     row = await fetch_one(
         conn,
-        "SELECT token_hash, chat_id, csrf_token FROM web_sessions WHERE token_hash = ?",
+        "SELECT token_hash, chat_id, csrf_token, last_seen_at FROM web_sessions "
+        "WHERE token_hash = ?",
         (token_hash,),
     )
     if row is None:
         return None
-    return WebSession(str(row[0]), int(row[1]), str(row[2]))
+    return WebSession(str(row[0]), int(row[1]), str(row[2]), from_db_time(str(row[3])))
 
 
 async def touch_sessions(
@@ -167,6 +169,17 @@ async def touch_sessions(
         "UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?",
         [(ts, h) for h in token_hashes],
     )
+
+
+async def delete_session(conn: aiosqlite.Connection, token_hash: str) -> None:
+    """End one session (its chat, user and projects stay)."""
+    await execute(conn, "DELETE FROM web_sessions WHERE token_hash = ?", (token_hash,))
+
+
+async def delete_sessions_idle_since(conn: aiosqlite.Connection, before: datetime) -> int:
+    """End every session last used before ``before``; returns how many ended."""
+    sql = "DELETE FROM web_sessions WHERE last_seen_at < ?"
+    return await execute(conn, sql, (to_db_time(before),))
 
 
 # --------------------------------------------------------------------------- messages

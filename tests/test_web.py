@@ -6,11 +6,13 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from bot.channels import is_web_user, web_number
+from bot.clock import FakeClock
 from bot.settings import Settings, WebSettings
 from bot.shell.emulator import BotApiEmulator, SimUser
 from bot.shell.web.gateway import WebGateway
@@ -20,6 +22,7 @@ from bot.texts import get_texts
 from db.database import Database
 from db.web import WEB_ID_BASE
 from tests.conftest import ADMIN_ID
+from tests.queries import get_project_by_ref
 from tests.web_client import WebBot, WebResident, plain, register, web_bot
 
 ZH = get_texts("zh")
@@ -311,3 +314,56 @@ async def test_requests_are_limited_per_address_behind_a_trusted_proxy(
         assert await page("198.51.100.2") == 200  # a neighbour is not punished
         # An address the client writes itself, left of the proxy's, changes nothing.
         assert await page("6.6.6.6, 198.51.100.1") == 429
+
+
+async def test_an_idle_session_ends_the_page_says_so_and_the_project_stays(
+    settings: Settings,
+) -> None:
+    clock = FakeClock()
+    settings = replace(settings, web=replace(settings.web, session_idle_days=30))
+    async with web_bot(settings, db_clock=clock) as bot:
+        resident, other = bot.resident(), bot.resident()
+        first = await resident.open()
+        await other.open()
+        ref_no = await register(resident)
+        # Using the page keeps the session: 29 idle days, a visit, a restart, 29 more days.
+        clock.advance(days=29)
+        assert (await resident.open())["number"] == first["number"]
+        await bot.restart()
+        clock.advance(days=29)
+        again = await resident.open()
+        assert again["number"] == first["number"]
+        assert again["expired"] is False
+        assert any(ref_no in t for t in resident.texts())
+        # 31 idle days: a new resident, told why, with the old number to give the office.
+        clock.advance(days=31)
+        expired = await resident.open()
+        assert expired["expired"] is True
+        assert expired["number"] != first["number"]
+        notice = expired["texts"]["expired"]
+        assert "30" in notice
+        assert first["number"] in notice
+        assert expired["number"] in notice
+        assert resident.messages == {}, "the old chat is not shown to the new resident"
+        assert (await resident.open())["expired"] is False  # told once
+        # The office still finds the project with the old resident's user id.
+        async with bot.gateway.db.read() as conn:
+            project = await get_project_by_ref(conn, ref_no)
+        assert project is not None
+        assert web_number(project.user_id) == int(first["number"][1:])
+        # The cleanup ends sessions nobody came back to.
+        async with bot.gateway.db.read() as conn:
+            before = await _count(conn, "web_sessions")
+        await bot.gateway.prune()
+        async with bot.gateway.db.read() as conn:
+            assert await _count(conn, "web_sessions") == before - 1  # the other's
+            assert await _count(conn, "web_chats") == 3  # chats (and users) stay
+        assert (await other.open())["expired"] is True
+        await resident.close()
+        await other.close()
+
+
+async def _count(conn: Any, table: str) -> int:
+    async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+        row = await cur.fetchone()
+    return int(row[0])

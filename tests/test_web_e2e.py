@@ -36,9 +36,8 @@ async def test_run_serves_telegram_staff_and_web_residents_from_one_process(
     await bot.start(client)
     users = Users(client, emulator_server.url)
     await users.send(ADMIN_ID, "/start")
-    base = f"http://127.0.0.1:{port}"
     stats = Stats()
-    resident = Resident(client, base, 1, stats)
+    resident = Resident("127.0.0.1", port, 1, stats)
     await resident.open()
     poll = asyncio.create_task(resident.poll_forever())  # the page's long poll
     try:
@@ -69,6 +68,7 @@ async def test_run_serves_telegram_staff_and_web_residents_from_one_process(
     finally:
         resident.stopped = True
         poll.cancel()
+        resident.close()
         if bot.proc is not None and bot.proc.returncode is None:
             assert await bot.terminate() == 0
 

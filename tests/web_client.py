@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from bot.clock import Clock, system_clock
 from bot.settings import Settings
 from bot.shell.emulator import BotApiEmulator
 from bot.shell.runner import RunningBot, running_bot
@@ -45,6 +46,7 @@ class WebBot:
     server: WebServer | None = None
     port: int = 0
     clock: Callable[[], float] = time.monotonic  # the server's rate limits
+    db_clock: Clock = system_clock  # the bot's "now" (sessions' idle period)
     emulator: BotApiEmulator | None = None  # Telegram too: one process serves both
 
     @property
@@ -67,6 +69,7 @@ class WebBot:
                 emulator=self.emulator,
                 telegram=self.emulator is not None,
                 rate_limit=False,
+                clock=self.db_clock,
             )
         )
         self.server = WebServer(
@@ -94,10 +97,11 @@ async def web_bot(
     settings: Settings,
     *,
     clock: Callable[[], float] = time.monotonic,
+    db_clock: Clock = system_clock,
     emulator: BotApiEmulator | None = None,
 ) -> AsyncIterator[WebBot]:
     """The bot with the web channel on a free loopback port (and Telegram's emulator, if given)."""
-    bot = WebBot(settings, clock=clock, emulator=emulator)
+    bot = WebBot(settings, clock=clock, db_clock=db_clock, emulator=emulator)
     await bot.start()
     try:
         yield bot

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import Update
 from telegram.request import BaseRequest, HTTPXRequest
@@ -61,7 +62,8 @@ async def running_bot(
     gateway: WebGateway | None = None
     try:
         if web:
-            gateway = WebGateway(services.db)
+            idle = timedelta(days=settings.web.session_idle_days)
+            gateway = WebGateway(services.db, session_idle=idle)
             await gateway.open()
         telegram = telegram and (emulator is not None or settings.token is not None)
         token, request = _transport(settings, emulator, gateway, request, telegram=telegram)

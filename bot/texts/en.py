@@ -1179,6 +1179,13 @@ WEB = WebTexts(
         "no longer see the old chat. Registered projects are not lost: contact {office} with "
         "your web number {number} or the registration number to recover them."
     ),
+    expired_title="Session expired",
+    expired=(
+        "You have not used this page for more than {days} days, so the old session has ended "
+        "and the old chat is no longer shown; you are now a new user (web number {number}). "
+        "Registered projects are not lost: contact {office} with your old web number{old} or "
+        "the registration number to recover them."
+    ),
     resident="Web number {number}",
     offline="Connection lost, reconnecting…",
     too_fast="Too many actions: please wait a moment.",

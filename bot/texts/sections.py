@@ -622,6 +622,8 @@ class WebTexts:
     cancel: str
     notice_title: str
     notice: str  # {office} {number}
+    expired_title: str
+    expired: str  # {days} {number} {old} {office}: the session ended after an idle period
     resident: str  # {number}
     offline: str
     too_fast: str

@@ -5,8 +5,12 @@ The bot talks to it exactly as to Telegram (``sendMessage``, ``editMessageText``
 ``SQLiteStore``'s. The resident's side - a session, a typed message, a button press, a shared
 phone number, the history and its changes - is what the web server
 (``bot.shell.web.server``) calls.
-Updates go to the bot through a sink (the Application's update queue) and stay recorded until
-the bot reports them handled, so a crash delivers them again at the next start.
+Updates go to the bot through a sink: the Application's update queue, which stores each in the
+durable inbox before the resident's request is answered (a crash runs it again at the next
+start). Only an update that arrives while no bot is connected is kept here (``web_updates``)
+until it is delivered and handled.
+Sessions are cached in memory (the process is the only writer of ``web_sessions``); one unused
+for ``session_idle`` ends, and an hourly cleanup deletes the ended ones.
 No ``telegram`` import: the runner wires the sink.
 """
 
@@ -19,9 +23,10 @@ import json
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.shell.emulator.core import BotApi
 from bot.shell.emulator.store import (
@@ -45,6 +50,10 @@ HISTORY_LIMIT = 200
 ANSWER_WAIT_S = 15.0
 QUERY_LIFETIME = timedelta(days=1)
 PRUNE_EVERY_S = 3600.0
+SESSION_IDLE = timedelta(days=90)
+# A session's last use is written at most this often (enough to judge an idle period of days).
+TOUCH_EVERY = timedelta(hours=1)
+SESSION_CACHE_SIZE = 20_000
 # Web update ids: 2^52 plus microseconds since the epoch (kept increasing), so they are unique
 # across restarts without a counter in the database and never meet Telegram's update ids.
 _UPDATE_ID_BASE = 2**52
@@ -64,6 +73,13 @@ class Session:
     csrf_token: str
 
 
+@dataclass
+class _SessionUse:
+    session: Session
+    last_seen: datetime  # the last request (memory)
+    stored_seen: datetime  # what the database holds
+
+
 def hash_token(token: str) -> str:
     """What the database keeps of a session token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -72,10 +88,19 @@ def hash_token(token: str) -> str:
 class WebGateway(BotApi):
     """The web channel's Bot API server and the residents' side of it."""
 
-    def __init__(self, db: Database, *, token: str = GATEWAY_TOKEN) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        token: str = GATEWAY_TOKEN,
+        session_idle: timedelta = SESSION_IDLE,
+    ) -> None:
         self.web = SQLiteStore(db)
         super().__init__(self.web, token=token)
         self.db = db
+        self.session_idle = session_idle
+        self._sessions: OrderedDict[str, _SessionUse] = OrderedDict()
+        self._stored: set[int] = set()  # updates kept in web_updates (no bot was connected)
         self._sink: UpdateSink | None = None
         self._last_update_id = 0
         self._watchers: dict[int, set[asyncio.Future[None]]] = {}
@@ -83,7 +108,7 @@ class WebGateway(BotApi):
         self._handled: set[int] = set()
         self._handled_event = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
-        self._touched: set[str] = set()
+        self._touched: dict[str, datetime] = {}
         self._pruned_at = 0.0
         self._unhandled: set[int] = set()
         self._all_handled = asyncio.Event()
@@ -116,6 +141,7 @@ class WebGateway(BotApi):
             pending = await repo.pending_updates(conn)
         for body in pending:
             update = json.loads(body)
+            self._stored.add(int(update["update_id"]))
             self._expect(int(update["update_id"]))
             await sink(update)
         if pending:
@@ -125,8 +151,10 @@ class WebGateway(BotApi):
     def handled(self, update_id: int) -> None:
         """The bot finished an update (``UserOrderedProcessor`` listener)."""
         if update_id >= _UPDATE_ID_BASE:
-            self._handled.add(update_id)
-            self._handled_event.set()
+            if update_id in self._stored:
+                self._stored.discard(update_id)
+                self._handled.add(update_id)
+                self._handled_event.set()
             self._unhandled.discard(update_id)
             if not self._unhandled:
                 self._all_handled.set()
@@ -136,13 +164,27 @@ class WebGateway(BotApi):
         await asyncio.wait_for(self._all_handled.wait(), within)
 
     async def _prune(self) -> None:
+        """Forget old button presses and end idle sessions (hourly)."""
+        now = self.db.now()
         async with self.db.write() as conn:
-            await repo.delete_queries_before(conn, self.db.now() - QUERY_LIFETIME)
+            await repo.delete_queries_before(conn, now - QUERY_LIFETIME)
+            ended = await repo.delete_sessions_idle_since(conn, now - self.session_idle)
+        for token_hash, use in list(self._sessions.items()):
+            if now - use.last_seen > self.session_idle:
+                del self._sessions[token_hash]
+        if ended:
+            _LOGGER.info("ended %d web session(s) unused for %s", ended, self.session_idle)
         self._pruned_at = time.monotonic()
+
+    async def prune(self) -> None:
+        """Run the hourly cleanup now (tests, operators)."""
+        await self._flush()
+        await self._prune()
 
     async def _flush_forever(self) -> None:
         while True:
-            await self._handled_event.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._handled_event.wait(), PRUNE_EVERY_S)
             self._handled_event.clear()
             await self._flush()
             if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
@@ -151,14 +193,14 @@ class WebGateway(BotApi):
 
     async def _flush(self) -> None:
         done, self._handled = self._handled, set()
-        touched, self._touched = self._touched, set()
+        touched, self._touched = self._touched, {}
         if not done and not touched:
             return
         async with self.db.write() as conn:
             if done:
                 await repo.delete_updates(conn, sorted(done))
-            if touched:
-                await repo.touch_sessions(conn, touched, now=self.db.now())
+            for seen, hashes in _by_time(touched).items():
+                await repo.touch_sessions(conn, hashes, now=seen)
 
     # -------------------------------------------------------------------- sessions
     async def new_session(self, *, language_code: str) -> tuple[str, Session]:
@@ -168,21 +210,53 @@ class WebGateway(BotApi):
         chat = await self.web.new_chat(user)
         token = secrets.token_urlsafe(32)
         session = Session(int(chat.user["id"]), secrets.token_urlsafe(24))
+        now = self.db.now()
         async with self.db.write() as conn:
             await repo.insert_session(
-                conn, hash_token(token), session.chat_id, session.csrf_token, now=self.db.now()
+                conn, hash_token(token), session.chat_id, session.csrf_token, now=now
             )
+        self._remember(hash_token(token), _SessionUse(session, now, now))
         return token, session
 
     async def session(self, token: str) -> Session | None:
-        """The session of a cookie's token, if it exists."""
+        """The session of a cookie's token, if it exists and has not been idle too long.
+
+        A session unused for ``session_idle`` ends here (and its row goes): the browser
+        becomes a new resident. The old resident's chat, user and projects stay.
+        """
         token_hash = hash_token(token)
-        async with self.db.read() as conn:
-            row = await repo.get_session(conn, token_hash)
-        if row is None:
+        use = self._sessions.get(token_hash)
+        if use is None:
+            async with self.db.read() as conn:
+                row = await repo.get_session(conn, token_hash)
+            if row is None:
+                return None
+            seen = row.last_seen_at
+            use = self._remember(
+                token_hash, _SessionUse(Session(row.chat_id, row.csrf_token), seen, seen)
+            )
+        now = self.db.now()
+        if now - use.last_seen > self.session_idle:
+            self._sessions.pop(token_hash, None)
+            self._touched.pop(token_hash, None)
+            async with self.db.write() as conn:
+                await repo.delete_session(conn, token_hash)
             return None
-        self._touched.add(token_hash)
-        return Session(row.chat_id, row.csrf_token)
+        use.last_seen = now
+        self._sessions.move_to_end(token_hash)
+        if now - use.stored_seen >= TOUCH_EVERY:
+            use.stored_seen = now
+            self._touched[token_hash] = now
+            self._handled_event.set()  # the flusher writes it
+        return use.session
+
+    def _remember(self, token_hash: str, use: _SessionUse) -> _SessionUse:
+        self._sessions[token_hash] = use
+        self._sessions.move_to_end(token_hash)
+        while len(self._sessions) > SESSION_CACHE_SIZE:
+            # What the database has not heard of yet is written by the next flush.
+            self._sessions.popitem(last=False)
+        return use
 
     async def chat_state(self, chat_id: int) -> ChatState:
         """The resident's chat (it exists for every session)."""
@@ -266,12 +340,15 @@ class WebGateway(BotApi):
         update_id = max(self._last_update_id + 1, _UPDATE_ID_BASE + time.time_ns() // 1000)
         self._last_update_id = update_id
         update = {"update_id": update_id, **update}
-        body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
-        async with self.db.write() as conn:
-            await repo.insert_update(conn, update_id, chat_id, body, now=self.db.now())
-        if self._sink is not None:
-            self._expect(update_id)
-            await self._sink(update)
+        if self._sink is None:
+            # No bot yet: keep it until ``connect`` hands it over.
+            body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+            async with self.db.write() as conn:
+                await repo.insert_update(conn, update_id, chat_id, body, now=self.db.now())
+            return
+        # The sink (the bot's inbox) has stored it durably when this returns.
+        self._expect(update_id)
+        await self._sink(update)
 
     def _expect(self, update_id: int) -> None:
         self._unhandled.add(update_id)
@@ -327,3 +404,10 @@ class WebGateway(BotApi):
         if row is None or row.chat_id != chat_id:
             return None
         return row
+
+
+def _by_time(touched: dict[str, datetime]) -> dict[datetime, list[str]]:
+    grouped: dict[datetime, list[str]] = {}
+    for token_hash, seen in touched.items():
+        grouped.setdefault(seen, []).append(token_hash)
+    return grouped

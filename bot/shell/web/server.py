@@ -37,7 +37,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.channels import web_number
+from bot.channels import is_web_user, web_number
 from bot.settings import Settings
 from bot.shell.web.gateway import ButtonGoneError, Session, WebGateway
 from bot.shell.web.limits import RateLimiter, client_address, parse_networks
@@ -217,12 +217,22 @@ class _Handler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"error": "bad_request" if status_code < 500 else "failed"}))
 
-    async def session(self) -> Session | None:
-        """This browser's session, if its cookie is valid and known."""
+    def cookie(self) -> tuple[str, int | None] | None:
+        """The signed cookie's session token and the web user id it was made for, if valid."""
         value = self.get_signed_cookie(COOKIE, max_age_days=COOKIE_DAYS)
         if value is None:
             return None
-        return await self.server.gateway.session(value.decode("ascii", errors="replace"))
+        # "token.chat_id" (the id tells an expired session's resident their old number);
+        # cookies from before carry the token alone.
+        token, _, chat = value.decode("ascii", errors="replace").partition(".")
+        return token, int(chat) if chat.isdigit() else None
+
+    async def session(self) -> Session | None:
+        """This browser's session, if its cookie is valid and the session has not ended."""
+        cookie = self.cookie()
+        if cookie is None:
+            return None
+        return await self.server.gateway.session(cookie[0])
 
     async def require_session(self) -> Session:
         session = await self.session()
@@ -292,6 +302,8 @@ class _SessionHandler(_Handler):
             self.fail(403, "forbidden")
         session = await self.session()
         gateway = self.server.gateway
+        # A valid signed cookie without a session: it ended after the idle period.
+        ended = self.cookie() if session is None else None
         if session is None:
             if not self.server.new_sessions.allow(self.client_ip):
                 self.fail(429, "too_fast")
@@ -300,7 +312,7 @@ class _SessionHandler(_Handler):
             token, session = await gateway.new_session(language_code=language_code)
             self.set_signed_cookie(
                 COOKIE,
-                token,
+                f"{token}.{session.chat_id}",
                 expires_days=COOKIE_DAYS,
                 httponly=True,
                 samesite="Lax",
@@ -318,9 +330,18 @@ class _SessionHandler(_Handler):
         texts["notice"] = t.web.notice.format(office=office_line, number=number)
         texts["resident"] = t.web.resident.format(number=number)
         texts["too_long"] = t.web.too_long.format(limit=MAX_TEXT)
+        if ended is not None:
+            old = ended[1]
+            texts["expired"] = t.web.expired.format(
+                days=self.server.settings.web.session_idle_days,
+                number=number,
+                old="" if old is None or not is_web_user(old) else f" W{web_number(old)}",
+                office=office_line,
+            )
         commands = await gateway.menu(code)
         self.send_json(
             {
+                "expired": ended is not None,
                 "csrf": session.csrf_token,
                 "lang": lang,
                 "number": number,

@@ -368,7 +368,12 @@
       document.documentElement.lang = r.lang === 'en' ? 'en' : 'zh-CN';
       fillTexts();
       fillMenu(r.commands);
-      if (!seenNotice()) { $('notice').hidden = false; }
+      if (r.expired) {
+        // The old session ended after the idle period: say so (until closed), then the usual notice.
+        $('notice-title').textContent = t('expired_title');
+        $('notice-text').textContent = t('expired');
+        $('notice').hidden = false;
+      } else if (!seenNotice()) { $('notice').hidden = false; }
       return api('GET', '/api/updates?wait=0&after=0').then(function (u) {
         if (u._status !== 200) { retry(); return; }
         Object.keys(state.nodes).forEach(function (id) { state.nodes[id].remove(); });
@@ -393,6 +398,8 @@
     $('info-btn').addEventListener('click', function () { $('notice').hidden = !$('notice').hidden; });
     $('notice-close').addEventListener('click', function () {
       $('notice').hidden = true;
+      $('notice-title').textContent = t('notice_title');
+      $('notice-text').textContent = t('notice');
       try { window.localStorage.setItem('cy_notice', state.number); } catch (e) { /* private mode */ }
     });
     $('phone-form').addEventListener('submit', submitPhone);

@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -32,8 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from telegram import Update
+from telegram.ext import ApplicationBuilder
+
 from benchmarks.common import REPO, current_rss_mb, describe, machine, percentile, table
+from benchmarks.echo import echo_application
+from bot.settings import load_settings
+from bot.shell.web.gateway import WebGateway
+from bot.shell.web.server import WebServer
+from bot.shell.web.transport import ChannelRequest
 from bot.texts import get_texts
+from db.database import Database
 
 Row = dict[str, Any]
 ANSWER_WAIT_S = 60.0
@@ -340,8 +350,45 @@ async def _wait_ready(port: int, child: asyncio.subprocess.Process) -> None:
     raise RuntimeError("the web bot did not start within 60 s")
 
 
-async def measure(n_residents: int, questions: int, *, register: bool = True) -> Row:
-    """Load a fresh ``python -m bot web`` with ``n_residents`` and report what they saw."""
+async def _serve_echo(port: int) -> None:
+    """The baseline server: the same gateway and page server, with the echo bot behind them.
+
+    No handlers, services, inbox or persistence: what it costs is the channel (HTTP, sessions,
+    long polls, the gateway's SQLite store, PTB); the real bot's extra is its features.
+    """
+    settings = load_settings()
+    db = await Database.open(settings.db_path)
+    gateway = WebGateway(db)
+    await gateway.open()
+    request = ChannelRequest(gateway, None)
+    builder = ApplicationBuilder().token(gateway.token).request(request).updater(None)
+    app, processor = echo_application(builder)
+    processor.listeners.append(gateway.handled)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        async with app:
+            await app.start()
+
+            async def sink(update: dict[str, Any]) -> None:
+                await app.update_queue.put(Update.de_json(update, app.bot))
+
+            await gateway.connect(sink)
+            server = WebServer(gateway, settings, host=HOST, port=port)
+            await server.start()
+            await stop.wait()
+            await server.stop()
+            await app.stop()
+    finally:
+        await gateway.close()
+        await db.close()
+
+
+async def measure(
+    n_residents: int, questions: int, *, register: bool = True, echo: bool = False
+) -> Row:
+    """Load a fresh ``python -m bot web`` (or the echo baseline) with ``n_residents``."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         env = {
@@ -351,16 +398,18 @@ async def measure(n_residents: int, questions: int, *, register: bool = True) ->
             "CHUANGYE_LOG_LEVEL": "WARNING",
             "PTB_TIMEDELTA": "1",
         }
+        command = ("benchmarks.bench_web", "--serve-echo") if echo else ("bot", "web")
         child = await asyncio.create_subprocess_exec(
             sys.executable,
-            *("-m", "bot", "web", "--port", str(port)),
+            *("-m", *command, "--port", str(port)),
             cwd=REPO,
             env=env,
             stdout=asyncio.subprocess.DEVNULL,
         )
         try:
             await _wait_ready(port, child)
-            return await _load(port, child.pid, n_residents, questions, register)
+            row = await _load(port, child.pid, n_residents, questions, register)
+            return {"bot": "echo (baseline)" if echo else "the bot", **row}
         finally:
             child.terminate()
             try:
@@ -428,6 +477,7 @@ async def _load(port: int, pid: int, n: int, questions: int, register: bool) -> 
 
 
 HEADERS = (
+    "bot",
     "residents",
     "actions",
     "registered",
@@ -439,6 +489,7 @@ HEADERS = (
     "step p99 ms",
     "errors",
     "server CPU ms/action",
+    "client CPU ms/action",
     "server RSS MB",
     f"idle CPU s ({IDLE_S:.0f} s)",
     f"idle requests ({IDLE_S:.0f} s)",
@@ -451,6 +502,7 @@ def as_table(rows: list[Row]) -> str:
         HEADERS,
         [
             (
+                r["bot"],
                 r["residents"],
                 r["actions"],
                 r["registered"],
@@ -462,6 +514,7 @@ def as_table(rows: list[Row]) -> str:
                 r["step_p99_ms"],
                 r["errors"],
                 r["server_cpu_ms_per_action"],
+                r["client_cpu_s"] / r["actions"] * 1000 if r["actions"] else 0.0,
                 r["server_rss_mb"],
                 r["idle_cpu_s"],
                 r["idle_requests"],
@@ -478,12 +531,16 @@ def run(
     *,
     register: bool = True,
 ) -> list[Row]:
-    """Baseline (50 residents) then the target load, each on a fresh bot and database."""
+    """For each size, on a fresh server and database each: the echo bot behind the same web
+    channel asked the same questions (the baseline), the bot asked them, and (with
+    ``register``) the bot asked them and registering a project."""
     chosen = sizes or ((20, 100) if quick else (50, 500))
     rows = []
     for n in chosen:
-        rows.append(asyncio.run(measure(n, questions, register=register)))
-        print(as_table(rows[-1:]), flush=True)  # each size as it finishes
+        runs = [(True, False), (False, False)] + ([(False, True)] if register else [])
+        for echo, registers in runs:
+            rows.append(asyncio.run(measure(n, questions, register=registers, echo=echo)))
+            print(as_table(rows[-1:]), flush=True)  # each as it finishes
     return rows
 
 
@@ -493,14 +550,19 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3, help="questions per resident")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-register", action="store_true", help="questions only")
+    parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_echo:  # the baseline's server process
+        asyncio.run(_serve_echo(args.port))
+        return
     sizes = tuple(args.residents) if args.residents else None
     rows = run(args.quick, sizes, args.questions, register=not args.no_register)
     print(describe(machine()))
     print(as_table(rows))
     for row in rows:
         if row["error_kinds"]:
-            print(f"{row['residents']} residents, errors: {row['error_kinds']}")
+            print(f"{row['bot']}, {row['residents']} residents, errors: {row['error_kinds']}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.channels import is_web_user, web_number
 from bot.clock import FakeClock
 from bot.settings import Settings, WebSettings
 from bot.shell.emulator import BotApiEmulator, SimUser
-from bot.shell.web.gateway import WebGateway
+from bot.shell.web.gateway import WEB_FIRST_NAME, WebGateway
 from bot.shell.web.limits import RateLimiter, client_address, parse_networks
 from bot.shell.web.views import normalize_phone
 from bot.texts import get_texts
@@ -367,3 +368,35 @@ async def _count(conn: Any, table: str) -> int:
     async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cur:
         row = await cur.fetchone()
     return int(row[0])
+
+
+async def test_invite_gives_a_web_resident_a_link_to_the_web_page(settings: Settings) -> None:
+    site = "http://cy.example.cn:8080/chat"
+    settings = replace(settings, web=replace(settings.web, public_url=site))
+    async with web_bot(settings) as bot:
+        inviter, friend = bot.resident(), bot.resident()
+        await inviter.open()
+        replies = await inviter.send("/invite")
+        assert any("photo" in m for m in replies), "the link comes with its QR code"
+        text = inviter.last_text
+        assert "t.me" not in text
+        found = re.search(r"http://cy\.example\.cn:8080/chat/\?start=(ref_[A-Za-z0-9_-]+)", text)
+        assert found is not None, text
+        # The friend opens the link: the page sends /start with the link's payload.
+        await friend.open()
+        await friend.send(f"/start {found.group(1)}")
+        assert ZH.registration.invited_by.format(name=WEB_FIRST_NAME) in friend.texts()
+        await inviter.close()
+        await friend.close()
+
+
+async def test_invite_without_a_public_address_says_what_to_send_instead(
+    resident: WebResident,
+) -> None:
+    replies = await resident.send("/invite")
+    assert any("photo" in m for m in replies)
+    text = resident.last_text
+    found = re.search(r"/start (ref_[A-Za-z0-9_-]+)", text)
+    assert found is not None, text
+    assert "网页版的公开地址还没有设置好" in text
+    assert "https://t.me/" in text  # for friends on Telegram

@@ -28,6 +28,7 @@ from typing import Any, get_args, get_type_hints
 import aiosqlite
 import segno
 
+from bot.channels import is_web_user
 from bot.services.base import NotifyingService
 from bot.services.numbers import (
     NumberProblem,
@@ -337,6 +338,14 @@ class Invite:
     code: str
     link: str
     qr_png: bytes
+    # A web resident's invite while web.public_url is not set: ``link`` is the Telegram one and
+    # friends on the web must type ``/start ref_<code>`` (the resident is told so).
+    web_address_missing: bool = False
+
+    @property
+    def start_command(self) -> str:
+        """What a friend types on the web page instead of opening the link."""
+        return f"/start {REFERRAL_PREFIX}{self.code}"
 
 
 def _submissions(history: list[StatusChange]) -> int:
@@ -402,6 +411,14 @@ def referral_link(bot_username: str, code: str) -> str:
     if not code or not _DEEP_LINK_PAYLOAD.match(payload):
         raise ValueError("referral code is not a valid deep-link payload")
     return f"https://t.me/{bot_username}?start={payload}"
+
+
+def web_referral_link(public_url: str, code: str) -> str:
+    """``<public_url>/?start=ref_<code>``: the web page opens the chat with it as t.me would."""
+    payload = f"{REFERRAL_PREFIX}{code}"
+    if not code or not _DEEP_LINK_PAYLOAD.match(payload):
+        raise ValueError("referral code is not a valid deep-link payload")
+    return f"{public_url.rstrip('/')}/?start={payload}"
 
 
 # ----------------------------------------------------------------------------- the service
@@ -664,8 +681,20 @@ class RegistrationService(NotifyingService):
             return await referrals_repo.list_referred_projects(conn, user_id)
 
     async def invite(self, user_id: int, bot_username: str) -> Invite:
-        """The user's referral deep link (creating their code on first use) and its QR code."""
+        """The user's referral link (creating their code on first use) and its QR code.
+
+        Telegram users get a t.me deep link; web residents a link to the web page at
+        ``web.public_url`` (their friends mostly cannot open Telegram), or, while that is not
+        configured, the t.me link marked ``web_address_missing``.
+        """
         async with self._db.write() as conn:
             code = await users_repo.get_or_create_referral_code(conn, user_id)
+        public_url = self._settings.web.public_url
+        if is_web_user(user_id) and public_url:
+            link = web_referral_link(public_url, code)
+            return Invite(code, link, qr_png(link))
         link = referral_link(bot_username, code)
-        return Invite(code, link, qr_png(link))
+        missing = is_web_user(user_id)
+        if missing:
+            _LOGGER.warning("a web resident asked for /invite but web.public_url is not set")
+        return Invite(code, link, qr_png(link), web_address_missing=missing)

@@ -1046,6 +1046,13 @@ REGISTRATION = RegistrationTexts(
         "project” (每新上一个项目对引荐人给予一定的现金奖励); the entrepreneurship office "
         "decides the amount and the conditions. Send /myreferrals to follow them."
     ),
+    invite_web_unset=(
+        "🔗 <b>Your personal referral code</b>\n<code>{command}</code>\n\n"
+        "The web page's public address is not set up yet, so there is no web link for now. "
+        "Ask friends to open this web page and send the line above: the projects they register "
+        "are recorded as referred by you. Friends on Telegram can open: {link}\n"
+        "The entrepreneurship office decides the reward. Send /myreferrals to follow them."
+    ),
     staff_new_header="🆕 <b>New project to review</b> {ref_no}",
     staff_applicant="Applicant: {name} (ID {id})",
     btn_approve="✅ Approve",

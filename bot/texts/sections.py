@@ -566,6 +566,7 @@ class RegistrationTexts:
     reward_eligible: str
     reward_pending: str
     invite: str  # {link}
+    invite_web_unset: str  # {command} {link}: a web resident's, before web.public_url is set
     staff_new_header: str  # {ref_no}
     staff_applicant: str  # {name} {id}: under the answers on the staff's card
     btn_approve: str

@@ -927,6 +927,13 @@ REGISTRATION = RegistrationTexts(
         "按镇里的报告，“每新上一个项目对引荐人给予一定的现金奖励”；"
         "奖励金额和条件由镇创业办确定。发送 /myreferrals 查看进展。"
     ),
+    invite_web_unset=(
+        "🔗 <b>您的专属引荐码</b>\n<code>{command}</code>\n\n"
+        "网页版的公开地址还没有设置好，暂时不能生成网页链接。"
+        "请朋友打开本网页后发送上面这行字，他们登记的项目就会记在您的引荐名下；"
+        "用 Telegram 的朋友可以直接打开：{link}\n"
+        "奖励金额和条件由镇创业办确定。发送 /myreferrals 查看进展。"
+    ),
     staff_new_header="🆕 <b>新项目待审核</b> {ref_no}",
     staff_applicant="申请人：{name}（ID {id}）",
     btn_approve="✅ 通过",

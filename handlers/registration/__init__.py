@@ -90,11 +90,12 @@ async def invite(update: Update, context: Context) -> None:
     if (said := message_of(update, context)) is None:
         return
     result = await context.services.registration.invite(said.user.id, context.bot.username)
-    await said.message.reply_photo(
-        result.qr_png,
-        caption=fmt(said.t.registration.invite, link=result.link),
-        filename="invite.png",
-    )
+    r = said.t.registration
+    if result.web_address_missing:
+        caption = fmt(r.invite_web_unset, command=result.start_command, link=result.link)
+    else:
+        caption = fmt(r.invite, link=result.link)
+    await said.message.reply_photo(result.qr_png, caption=caption, filename="invite.png")
 
 
 def commands() -> list[BaseHandler[Update, Context, Any]]:

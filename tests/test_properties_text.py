@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
+import aiosqlite
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -40,6 +43,8 @@ from tests.conftest import ADMIN_ID
 from tests.hostile_text import hostile_text, watching
 from tests.seed import add_complaint, add_project, publish_training
 
+T = TypeVar("T")
+
 ZH = get_texts("zh")
 _IDS = itertools.count(7_700_000)
 TEXT = hostile_text(max_size=60).filter(lambda s: not s.startswith("/"))
@@ -59,6 +64,15 @@ async def _resident(harness: BotHarness) -> int:
     user_id = next(_IDS)
     assert (await harness.user(user_id).send("/start")).messages
     return user_id
+
+
+async def _seeded(
+    harness: BotHarness, add: Callable[[aiosqlite.Connection, int, datetime], Awaitable[T]]
+) -> T:
+    """What ``add`` stores for a new resident (who has opened the bot), now."""
+    resident = await _resident(harness)
+    async with harness.running.services.db.write() as conn:
+        return await add(conn, resident, harness.running.services.clock())
 
 
 async def _admin(harness: BotHarness) -> SimUser:
@@ -103,11 +117,12 @@ async def test_contact_message_is_stored_cleaned(harness: BotHarness, text: str)
 @given(text=TEXT)
 @example(text=NUL)
 async def test_staff_reply_is_stored_cleaned(harness: BotHarness, text: str) -> None:
-    resident = await _resident(harness)
-    async with harness.running.services.db.write() as conn:
-        message = await contact_repo.add_message(
-            conn, resident, "联保贷款怎么办？", now=harness.running.services.clock()
-        )
+    message = await _seeded(
+        harness,
+        lambda conn, resident, now: contact_repo.add_message(
+            conn, resident, "联保贷款怎么办？", now=now
+        ),
+    )
     admin = await _admin(harness)
     expected = await _staff_type(
         admin,
@@ -149,9 +164,9 @@ async def test_resolution_note_is_stored_cleaned(harness: BotHarness, text: str)
 @given(text=TEXT)
 @example(text=NUL)
 async def test_return_reason_is_stored_cleaned(harness: BotHarness, text: str) -> None:
-    resident = await _resident(harness)
-    async with harness.running.services.db.write() as conn:
-        project = await add_project(conn, resident, now=harness.running.services.clock())
+    project = await _seeded(
+        harness, lambda conn, resident, now: add_project(conn, resident, now=now)
+    )
     admin = await _admin(harness)
     expected = await _staff_type(
         admin,

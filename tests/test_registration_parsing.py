@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services import registration
 from bot.services.registration import (
     Draft,
     Field,
     choose,
     format_wan,
     mask_phone,
-    parse_investment,
-    parse_jobs,
-    parse_phone,
     referral_link,
 )
 from bot.vocabulary import Problem
@@ -60,7 +58,7 @@ from bot.vocabulary import Problem
     ],
 )
 def test_parse_investment(typed: str, expected: float | Problem) -> None:
-    assert parse_investment(typed, 100_000) == expected
+    assert registration.parse_investment(typed, 100_000) == expected
 
 
 @pytest.mark.parametrize(
@@ -88,7 +86,7 @@ def test_parse_investment(typed: str, expected: float | Problem) -> None:
     ],
 )
 def test_parse_jobs(typed: str, expected: int | Problem) -> None:
-    assert parse_jobs(typed, 100_000) == expected
+    assert registration.parse_jobs(typed, 100_000) == expected
 
 
 @pytest.mark.parametrize(
@@ -109,7 +107,7 @@ def test_parse_jobs(typed: str, expected: int | Problem) -> None:
     ],
 )
 def test_parse_phone(typed: str, expected: str | Problem) -> None:
-    assert parse_phone(typed) == expected
+    assert registration.parse_phone(typed) == expected
 
 
 def test_choose_by_text_or_number() -> None:

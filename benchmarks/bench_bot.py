@@ -44,7 +44,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from benchmarks import bench_http
 from benchmarks.bench_search import questions as devset_questions
-from benchmarks.common import REPO, current_rss_mb, peak_rss_mb, percentile, spread
+from benchmarks.common import REPO, against, current_rss_mb, peak_rss_mb, percentile, spread
 from benchmarks.echo import Canned, echo_throughput
 from bot.settings import Limits, Settings
 from bot.shell.emulator import BotApiEmulator
@@ -248,9 +248,7 @@ async def startup(runs: int) -> Row:
     return {
         "case": "bot start-up to ready (python -m bot run, HTTP emulator)",
         "runs": runs,
-        "seconds": round(ready_s, 3),
-        "import_telegram_ext_s": round(import_s, 3),
-        "ratio": round(ready_s / import_s, 2),
+        **against(ready_s, import_s, 3, "import_telegram_ext_s"),
     }
 
 

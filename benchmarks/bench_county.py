@@ -39,7 +39,7 @@ import xlsxwriter
 from openpyxl import Workbook
 
 from benchmarks import county
-from benchmarks.common import REPO, figure
+from benchmarks.common import REPO, against, figure
 from bot.services.export import ExportFormat, ExportKind, ExportService, layout
 from bot.services.export_files import local_time
 from bot.services.privacy import PrivacyService
@@ -172,9 +172,7 @@ async def _exports(db: Database, settings: Settings, path: Path, work: Path) -> 
                 "busy_child_lag_ms": busy,
                 "n": exported,
                 "stored": stored,
-                "seconds": round(seconds, 2),
-                "baseline_s": round(bare, 2),
-                "ratio": round(seconds / bare, 2),
+                **against(seconds, bare),
                 "loop_lag_ms": lag.ms,
                 "parts": parts,
                 "mb": round(size / 1e6, 1),
@@ -231,9 +229,7 @@ def _backup(settings: Settings, work: Path) -> Row:
     return {
         "case": "db backup (quick check)",
         "exit": code,
-        "seconds": round(seconds, 2),
-        "baseline_s": round(baseline, 2),
-        "ratio": round(seconds / baseline, 2),
+        **against(seconds, baseline),
         "full_verify_s": round(full, 2),
     }
 
@@ -258,9 +254,7 @@ async def _erase(db: Database, settings: Settings, path: Path) -> Row:
     return {
         "case": "erase the heaviest resident",
         "erased": erased.erased,
-        "seconds": round(seconds, 3),
-        "baseline_s": round(baseline, 3),
-        "ratio": round(seconds / baseline, 2),
+        **against(seconds, baseline, 3),
     }
 
 

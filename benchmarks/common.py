@@ -130,3 +130,14 @@ def figure(
 ) -> dict[str, object]:
     """One headline figure of the summary: its value, target, whether met, what was measured."""
     return {"figure": name, "value": value, "target": target, "met": ok, "measured": measured}
+
+
+def against(
+    seconds: float, baseline: float, digits: int = 2, baseline_key: str = "baseline_s"
+) -> dict[str, float]:
+    """A time, its baseline measured in the same run, and their ratio, rounded for the results."""
+    return {
+        "seconds": round(seconds, digits),
+        baseline_key: round(baseline, digits),
+        "ratio": round(seconds / baseline, 2),
+    }

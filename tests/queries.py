@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one
-from db.models import Project, StatusChange
+from db._sql import execute, fetch_all
+from db.models import StatusChange
 from db.rows import from_row
 from db.training_delivery import _TABLES  # which table holds each kind of delivery
 
@@ -26,22 +26,12 @@ async def mark_active(conn: aiosqlite.Connection, user_id: int) -> bool:
     return await execute(conn, sql, (user_id,)) == 1
 
 
-async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
-    """The project with this reference number (``XM-2026-0001``)."""
-    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
-    return None if row is None else from_row(Project, row)
-
-
 async def list_complaint_history(
     conn: aiosqlite.Connection, complaint_id: int
 ) -> list[StatusChange]:
     """Every status the complaint has had, oldest first."""
-    rows = await fetch_all(
-        conn,
-        "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id",
-        (complaint_id,),
-    )
-    return [from_row(StatusChange, r) for r in rows]
+    sql = "SELECT * FROM complaint_status_history WHERE complaint_id = ? ORDER BY id"
+    return [from_row(StatusChange, r) for r in await fetch_all(conn, sql, (complaint_id,))]
 
 
 async def status_counts(conn: aiosqlite.Connection, kind: str) -> dict[str, int]:

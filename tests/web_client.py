@@ -81,10 +81,10 @@ class WebBot:
 
     async def stop(self) -> None:
         await self.stack.aclose()
-        self.running = None
-        self.server = None
+        self.running, self.server = None, None
 
     async def restart(self) -> None:
+        """Stop and start again on the same database and address, as after a restart."""
         await self.stop()
         await self.start()
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from db._sql import execute, fetch_all
-from db.models import StatusChange
+from db._sql import execute, fetch_all, fetch_one
+from db.models import Project, StatusChange
 from db.rows import from_row
 from db.training_delivery import _TABLES  # which table holds each kind of delivery
 
@@ -24,6 +24,12 @@ async def mark_active(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Record that the user can be messaged again; return whether they were inactive."""
     sql = "UPDATE users SET is_active = 1, blocked_at = NULL WHERE id = ? AND is_active = 0"
     return await execute(conn, sql, (user_id,)) == 1
+
+
+async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
+    """The project with this reference number (``XM-2026-0001``)."""
+    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
+    return None if row is None else from_row(Project, row)
 
 
 async def list_complaint_history(

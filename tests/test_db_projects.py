@@ -12,6 +12,7 @@ import pytest
 from db import audit, projects, questions, users
 from db.database import Database
 from db.models import ProjectStatus
+from tests import queries
 from tests.seed import MARCH_1 as T0
 from tests.seed import add_project, add_question, add_user
 
@@ -37,9 +38,8 @@ async def test_create_get_and_list_projects(db: Database) -> None:
     assert a.status is ProjectStatus.SUBMITTED
     async with db.read() as conn:
         assert await projects.get_project(conn, a.id) == a
-        by_ref = {p.ref_no: p for p in await projects.list_projects(conn)}
-        assert by_ref["XM-2026-0002"] == b
-        assert "XM-2026-9999" not in by_ref
+        assert await queries.get_project_by_ref(conn, "XM-2026-0002") == b
+        assert await queries.get_project_by_ref(conn, "XM-2026-9999") is None
         assert [p.name for p in await projects.list_projects_by_user(conn, 1)] == [
             "香菇种植基地",
             "木耳",

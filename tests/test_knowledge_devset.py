@@ -115,6 +115,7 @@ def test_labels_are_real_topics(name: str) -> None:
         ("holdout3.toml", 80, 30, 12),
         ("holdout4.toml", 110, 25, 15),
     ],
+    ids=["devset", "holdout2", "holdout3", "holdout4"],
 )
 def test_set_size(name: str, labelled_min: int, unrelated_min: int, english_min: int) -> None:
     """Enough questions, about every topic, and out of scope; the later sets some in English."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one
+from db._sql import execute, fetch_all
 from db.models import Project, StatusChange
 from db.rows import from_row
 from db.training_delivery import _TABLES  # which table holds each kind of delivery
@@ -28,8 +28,8 @@ async def mark_active(conn: aiosqlite.Connection, user_id: int) -> bool:
 
 async def get_project_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Project | None:
     """The project with this reference number (``XM-2026-0001``)."""
-    row = await fetch_one(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
-    return None if row is None else from_row(Project, row)
+    rows = await fetch_all(conn, "SELECT * FROM projects WHERE ref_no = ?", (ref_no,))
+    return next((from_row(Project, row) for row in rows), None)
 
 
 async def list_complaint_history(

@@ -19,93 +19,73 @@ from bot.services.registration import (
 from bot.vocabulary import Problem
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("50", 50.0),
-        ("50万", 50.0),
-        ("50万元", 50.0),
-        ("５０", 50.0),
-        ("５０．５万", 50.5),
-        ("1.5", 1.5),
-        (" 1,200 ", 1200.0),
-        ("300000元", 30.0),
-        ("1亿", 10000.0),
-        ("0.5W", 0.5),
-        ("-5", Problem.NEGATIVE),
-        ("－5", Problem.NEGATIVE),
-        ("0", Problem.ZERO),
-        ("0.00001", Problem.ZERO),
-        ("1e3", Problem.NOT_A_NUMBER),
-        ("nan", Problem.NOT_A_NUMBER),
-        ("五十", 50.0),  # a bare number means 万元, in Chinese numerals too
-        ("五十万", 50.0),
-        ("五十万元", 50.0),
-        ("一百二十万", 120.0),
-        ("两千", 2000.0),
-        ("两千万", 2000.0),
-        ("两万半", 2.5),
-        ("一万五千元", 1.5),
-        ("一亿五千万", 15000.0),
-        ("一点五万", 1.5),
-        ("一二万", Problem.NOT_A_NUMBER),
-        ("五十块", Problem.NOT_A_NUMBER),
-        ("二十亿", Problem.TOO_LARGE),
-        ("零", Problem.ZERO),
-        ("", Problem.EMPTY),
-        ("100001", Problem.TOO_LARGE),
-        ("20亿", Problem.TOO_LARGE),
-    ],
-)
+def cases(table: list[tuple[object, tuple[str, ...]]]) -> list[tuple[str, object]]:
+    """(typed, expected) for each way of typing in a table of expected -> typings."""
+    return [(typed, expected) for expected, typings in table for typed in typings]
+
+
+# What the investment step stores (万元) for what people type; a bare number means 万元.
+INVESTMENTS: list[tuple[object, tuple[str, ...]]] = [
+    (50.0, ("50", "50万", "50万元", "５０", "五十", "五十万", "五十万元")),
+    (50.5, ("５０．５万",)),
+    (1.5, ("1.5", "一万五千元", "一点五万")),
+    (1200.0, (" 1,200 ",)),
+    (30.0, ("300000元",)),
+    (10000.0, ("1亿",)),
+    (0.5, ("0.5W",)),
+    (120.0, ("一百二十万",)),
+    (2000.0, ("两千", "两千万")),
+    (2.5, ("两万半",)),
+    (15000.0, ("一亿五千万",)),
+    (Problem.NEGATIVE, ("-5", "－5")),
+    (Problem.ZERO, ("0", "0.00001", "零")),
+    (Problem.NOT_A_NUMBER, ("1e3", "nan", "一二万", "五十块")),
+    (Problem.TOO_LARGE, ("二十亿", "100001", "20亿")),
+    (Problem.EMPTY, ("",)),
+]
+JOBS: list[tuple[object, tuple[str, ...]]] = [
+    (8, ("8", "８", "8人", "8个")),
+    (0, ("0", "零")),
+    (1, ("1.0",)),
+    (30, ("三十", "三十人")),
+    (15, ("十五个",)),
+    (120, ("一百二十",)),
+    (2000, ("两千",)),
+    (105, ("一百零五",)),
+    (Problem.NOT_WHOLE, ("1.5", "半")),
+    (Problem.NEGATIVE, ("-1",)),
+    (Problem.TOO_LARGE, ("100001", "二十万")),
+    (Problem.NOT_A_NUMBER, ("很多",)),
+]
+PHONES: list[tuple[object, tuple[str, ...]]] = [
+    (
+        "13800138000",
+        (
+            "13800138000",
+            "+86 138 0013 8000",
+            "+8613800138000",
+            "8613800138000",
+            "0086-138-0013-8000",
+            "１３８００１３８０００",
+            "(138) 0013-8000",
+        ),
+    ),
+    (Problem.BAD_PHONE, ("12800138000", "1380013800", "010-12345678", "abc")),
+    (Problem.EMPTY, ("",)),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), cases(INVESTMENTS))
 def test_parse_investment(typed: str, expected: float | Problem) -> None:
     assert registration.parse_investment(typed, 100_000) == expected
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("8", 8),
-        ("８", 8),
-        ("8人", 8),
-        ("8个", 8),
-        ("0", 0),
-        ("1.0", 1),
-        ("1.5", Problem.NOT_WHOLE),
-        ("-1", Problem.NEGATIVE),
-        ("100001", Problem.TOO_LARGE),
-        ("很多", Problem.NOT_A_NUMBER),
-        ("三十", 30),
-        ("三十人", 30),
-        ("十五个", 15),
-        ("一百二十", 120),
-        ("两千", 2000),
-        ("一百零五", 105),
-        ("零", 0),
-        ("半", Problem.NOT_WHOLE),
-        ("二十万", Problem.TOO_LARGE),
-    ],
-)
+@pytest.mark.parametrize(("typed", "expected"), cases(JOBS))
 def test_parse_jobs(typed: str, expected: int | Problem) -> None:
     assert registration.parse_jobs(typed, 100_000) == expected
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("13800138000", "13800138000"),
-        ("+86 138 0013 8000", "13800138000"),
-        ("+8613800138000", "13800138000"),
-        ("8613800138000", "13800138000"),
-        ("0086-138-0013-8000", "13800138000"),
-        ("１３８００１３８０００", "13800138000"),
-        ("(138) 0013-8000", "13800138000"),
-        ("12800138000", Problem.BAD_PHONE),
-        ("1380013800", Problem.BAD_PHONE),
-        ("010-12345678", Problem.BAD_PHONE),
-        ("abc", Problem.BAD_PHONE),
-        ("", Problem.EMPTY),
-    ],
-)
+@pytest.mark.parametrize(("typed", "expected"), cases(PHONES))
 def test_parse_phone(typed: str, expected: str | Problem) -> None:
     assert registration.parse_phone(typed) == expected
 

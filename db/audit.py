@@ -20,12 +20,13 @@ async def append_audit(
     *,
     actor_id: int | None,
     action: str,
-    target_type: str | None = None,
-    target_id: str | int | None = None,
+    target: tuple[str, str | int | None] | None = None,
     detail: str | None = None,
     now: datetime,
 ) -> AuditEntry:
-    """Record that ``actor_id`` (None = the system) did ``action`` to a target."""
+    """Record that ``actor_id`` (None = the system) did ``action`` to ``target``, a kind and
+    an id (``("project", "XM-2026-0001")``)."""
+    target_type, target_id = target if target is not None else (None, None)
     row = await returning(
         conn,
         "INSERT INTO audit_log (actor_id, action, target_type, target_id, detail, created_at) "

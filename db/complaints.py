@@ -189,8 +189,7 @@ async def set_complaint_status(
         conn,
         actor_id=actor_id,
         action=f"complaint.{status.value}",
-        target_type="complaint",
-        target_id=complaint.ref_no,
+        target=("complaint", complaint.ref_no),
         detail=f"{complaint.status.value} -> {status.value}",
         now=now,
     )

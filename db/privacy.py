@@ -98,8 +98,7 @@ async def _withdraw_pending(
             conn,
             actor_id=None,
             action="project.withdrawn",
-            target_type="project",
-            target_id=ref_no,
+            target=("project", ref_no),
             detail="the applicant erased their personal data",
             now=now,
         )
@@ -184,7 +183,7 @@ async def erase(
         conn,
         actor_id=None,
         action=ERASED_ACTION,
-        target_type="user",
+        target=("user", None),
         detail=f"projects={projects} questions={questions} messages={messages} "
         f"withdrawn={len(withdrawn)}",
         now=now,

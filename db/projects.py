@@ -212,8 +212,7 @@ async def set_project_status(
         conn,
         actor_id=actor_id,
         action=f"project.{status.value}",
-        target_type="project",
-        target_id=project.ref_no,
+        target=("project", project.ref_no),
         detail=f"{project.status.value} -> {status.value}" + (f": {note}" if note else ""),
         now=now,
     )

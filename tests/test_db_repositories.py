@@ -161,8 +161,7 @@ async def test_audit_append_and_filtered_list(db: Database) -> None:
             conn,
             actor_id=77,
             action="forged.callback",
-            target_type="project",
-            target_id=5,
+            target=("project", 5),
             detail="v1:approve:5",
             now=T0 + timedelta(minutes=1),
         )

@@ -130,8 +130,7 @@ class AttendanceService(StoreService):
                 conn,
                 actor_id=actor,
                 action="training.attendance",
-                target_type="user",
-                target_id=user_id,
+                target=("user", user_id),
                 detail=f"training {training_id}: {state}",
                 now=now,
             )
@@ -149,8 +148,7 @@ class AttendanceService(StoreService):
                 conn,
                 actor_id=actor,
                 action="training.attendance_rest_absent",
-                target_type="training",
-                target_id=training_id,
+                target=("training", training_id),
                 detail=f"{count} marked absent",
                 now=now,
             )

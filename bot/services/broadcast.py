@@ -96,8 +96,7 @@ class BroadcastService:
                 conn,
                 actor_id=staff_id,
                 action="broadcast.start",
-                target_type="broadcast",
-                target_id=broadcast.id,
+                target=("broadcast", broadcast.id),
                 detail="all" if tag is None else f"tag {tag}",
                 now=now,
             )

@@ -85,8 +85,7 @@ class ContactService:
                 conn,
                 actor_id=staff_id,
                 action="contact.reply",
-                target_type="contact_message",
-                target_id=message_id,
+                target=("contact_message", message_id),
                 now=self._clock(),
             )
             sender = await users_repo.get_user(conn, claimed.user_id)
@@ -101,7 +100,6 @@ class ContactService:
                     conn,
                     actor_id=staff_id,
                     action="contact.reply_undelivered",
-                    target_type="contact_message",
-                    target_id=message_id,
+                    target=("contact_message", message_id),
                     now=self._clock(),
                 )

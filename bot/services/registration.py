@@ -386,8 +386,7 @@ async def _audit_refused(
         conn,
         actor_id=actor_id,
         action="project.review_replayed",
-        target_type="project",
-        target_id=project.ref_no,
+        target=("project", project.ref_no),
         detail=detail,
         now=now,
     )

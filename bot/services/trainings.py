@@ -218,8 +218,7 @@ class TrainingService(TrainingDelivery):
                 conn,
                 actor_id=actor,
                 action="training.create",
-                target_type="training",
-                target_id=training.id,
+                target=("training", training.id),
                 now=now,
             )
         return ChangeResult(training, notified=queued)
@@ -270,18 +269,14 @@ class TrainingService(TrainingDelivery):
             await delivery_repo.plan_reminders(
                 conn, training_id, signed, starts_at, self.offsets, now=now
             )
-            everyone = await repo.participants(
-                conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
-            )
-            notified = await delivery_repo.queue_notices(
-                conn, training_id, everyone, NoticeKind.MOVED, now=now, old_starts_at=old.starts_at
+            notified = await _tell_everyone(
+                conn, training_id, NoticeKind.MOVED, now, old_starts_at=old.starts_at
             )
             await append_audit(
                 conn,
                 actor_id=actor,
                 action="training.move",
-                target_type="training",
-                target_id=training_id,
+                target=("training", training_id),
                 detail=f"{self._local(old.starts_at)} -> {self._local(starts_at)}",
                 now=now,
             )
@@ -333,18 +328,12 @@ class TrainingService(TrainingDelivery):
                 )
                 assert training is not None
                 if field == "place" and text != old.place:
-                    everyone = await repo.participants(
-                        conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
-                    )
-                    notified = await delivery_repo.queue_notices(
-                        conn, training_id, everyone, NoticeKind.CHANGED, now=now
-                    )
+                    notified = await _tell_everyone(conn, training_id, NoticeKind.CHANGED, now)
             await append_audit(
                 conn,
                 actor_id=actor,
                 action=f"training.edit.{field}",
-                target_type="training",
-                target_id=training_id,
+                target=("training", training_id),
                 now=now,
             )
         return ChangeResult(training, notified=notified, promoted=promoted)
@@ -363,18 +352,12 @@ class TrainingService(TrainingDelivery):
             )
             assert cancelled is not None
             await delivery_repo.skip_reminders(conn, training_id)
-            everyone = await repo.participants(
-                conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
-            )
-            notified = await delivery_repo.queue_notices(
-                conn, training_id, everyone, NoticeKind.CANCELLED, now=now
-            )
+            notified = await _tell_everyone(conn, training_id, NoticeKind.CANCELLED, now)
             await append_audit(
                 conn,
                 actor_id=actor,
                 action="training.cancel",
-                target_type="training",
-                target_id=training_id,
+                target=("training", training_id),
                 now=now,
             )
         return ChangeResult(cancelled, notified=notified)
@@ -487,6 +470,23 @@ class TrainingService(TrainingDelivery):
         """Drop all of the user's subscriptions; return how many there were."""
         async with self._db.write() as conn:
             return await repo.unsubscribe_all(conn, user_id)
+
+
+async def _tell_everyone(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    kind: NoticeKind,
+    now: datetime,
+    *,
+    old_starts_at: datetime | None = None,
+) -> int:
+    """Queue a ``kind`` notice for everyone signed up or waitlisted; how many."""
+    everyone = await repo.participants(
+        conn, training_id, [SignupStatus.SIGNED, SignupStatus.WAITLISTED]
+    )
+    return await delivery_repo.queue_notices(
+        conn, training_id, everyone, kind, now=now, old_starts_at=old_starts_at
+    )
 
 
 # ---------------------------------------------------------------------- calendar file

@@ -162,8 +162,7 @@ class UnansweredService:
                 conn,
                 actor_id=staff_id,
                 action="kb.example_added",
-                target_type="topic",
-                target_id=topic_id,
+                target=("topic", topic_id),
                 detail=f"question {question_id}",
                 now=now,
             )

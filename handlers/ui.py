@@ -31,7 +31,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.callbacks import CallbackData
 from bot.channels import is_web_user, web_number
 from bot.context import Context
-from bot.services.registration import format_wan
+from bot.services.answers import format_wan
 from bot.services.stats import clip
 from bot.services.text import utf16_len
 from bot.settings import OfficeContact

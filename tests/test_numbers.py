@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.services.answers import choose, parse_jobs, parse_phone
 from bot.services.numbers import NumberProblem, parse_index, parse_number
-from bot.services.registration import choose, parse_jobs, parse_phone
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from bot.vocabulary import Problem

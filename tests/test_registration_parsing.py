@@ -7,15 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import registration
-from bot.services.registration import (
-    Draft,
-    Field,
-    choose,
-    format_wan,
-    mask_phone,
-    referral_link,
-)
+from bot.services import answers
+from bot.services.registration import Draft, Field, referral_link
 from bot.vocabulary import Problem
 
 
@@ -77,32 +70,32 @@ PHONES: list[tuple[object, tuple[str, ...]]] = [
 
 @pytest.mark.parametrize(("typed", "expected"), cases(INVESTMENTS))
 def test_parse_investment(typed: str, expected: float | Problem) -> None:
-    assert registration.parse_investment(typed, 100_000) == expected
+    assert answers.parse_investment(typed, 100_000) == expected
 
 
 @pytest.mark.parametrize(("typed", "expected"), cases(JOBS))
 def test_parse_jobs(typed: str, expected: int | Problem) -> None:
-    assert registration.parse_jobs(typed, 100_000) == expected
+    assert answers.parse_jobs(typed, 100_000) == expected
 
 
 @pytest.mark.parametrize(("typed", "expected"), cases(PHONES))
 def test_parse_phone(typed: str, expected: str | Problem) -> None:
-    assert registration.parse_phone(typed) == expected
+    assert answers.parse_phone(typed) == expected
 
 
 def test_choose_by_text_or_number() -> None:
     options = ("党员", "企业")
-    assert choose(" 企业 ", options) == "企业"
-    assert choose("2", options) == "企业"
-    assert choose("3", options) is Problem.NOT_A_CHOICE
-    assert choose("个人", options) is Problem.NOT_A_CHOICE
+    assert answers.choose(" 企业 ", options) == "企业"
+    assert answers.choose("2", options) == "企业"
+    assert answers.choose("3", options) is Problem.NOT_A_CHOICE
+    assert answers.choose("个人", options) is Problem.NOT_A_CHOICE
 
 
 def test_small_formatters() -> None:
-    assert format_wan(50.0) == "50"
-    assert format_wan(1.5) == "1.5"
-    assert format_wan(100000.0) == "100000"
-    assert mask_phone("13800138000") == "138****8000"
+    assert answers.format_wan(50.0) == "50"
+    assert answers.format_wan(1.5) == "1.5"
+    assert answers.format_wan(100000.0) == "100000"
+    assert answers.mask_phone("13800138000") == "138****8000"
 
 
 def test_referral_link_refuses_codes_telegram_would_drop() -> None:

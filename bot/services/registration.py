@@ -1,7 +1,7 @@
 """Project registration: validating what residents type, filing projects, referrals, review.
 
-The parsing functions are pure: they turn what a resident typed into a clean value or a
-``Problem`` the handler explains. ``RegistrationService`` owns the transactions: submitting a
+What a resident types becomes a clean value or a ``Problem`` in ``bot.services.answers``.
+``RegistrationService`` owns the transactions: submitting a
 draft (duplicate check, reference number, referral credit in one write), staff decisions with
 their audit trail, and the lists behind /myprojects, /myreferrals, /review and /invite.
 It never imports ``telegram`` or ``handlers``.
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -30,17 +28,9 @@ import segno
 
 from bot.channels import is_web_user
 from bot.services.base import NotifyingService
-from bot.services.numbers import (
-    NumberProblem,
-    chinese_number,
-    has_foreign_digits,
-    normalized,
-    parse_index,
-    parse_number,
-)
 from bot.services.roles import is_staff
 from bot.texts import language_for
-from bot.vocabulary import Problem, ResubmitRefusal
+from bot.vocabulary import ResubmitRefusal
 from db import audit as audit_repo
 from db import outbox as outbox_repo
 from db import projects as projects_repo
@@ -72,111 +62,10 @@ DECISION = "review.decision"
 REFERRER_TOLD = "review.referrer"
 REFERRAL_PREFIX = "ref_"
 _DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 # The answers a registration collects (db.models declares them once), in the dialog's order.
 Field = ProjectField
-
-
-# ----------------------------------------------------------------------------- parsing
-def _problem(problem: NumberProblem) -> Problem:
-    return Problem(problem.value)
-
-
-def _chinese_wan(plain: str) -> float | None:
-    """An investment in Chinese numerals, in 万元: 五十万 -> 50, 五千元 -> 0.5, 两千 -> 2000."""
-    text = plain.removesuffix("元")
-    value = chinese_number(text)
-    if value is None:
-        return None
-    if text != plain or "万" in text or "亿" in text:
-        return value / 10_000
-    return value  # a bare number means 万元, as "50" does
-
-
-def parse_investment(text: str, maximum_wan: float) -> float | Problem:
-    """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿",
-    and simple Chinese numerals ("五十万", "一百二十万", "两千万元", "一万五千元")."""
-    if has_foreign_digits(text):
-        return Problem.BAD_DIGITS
-    plain = normalized(text)
-    chinese = _chinese_wan(plain)
-    if chinese is not None:
-        return _checked_wan(chinese, maximum_wan)
-    scale = 1.0
-    if plain.endswith("亿元") or plain.endswith("亿"):
-        scale = 10_000.0
-    elif plain.endswith("元") and not plain.endswith("万元"):
-        scale = 0.0001
-    value = parse_number(plain, ("万元", "亿元", "万", "亿", "元", "wan", "w"))
-    if isinstance(value, NumberProblem):
-        return _problem(value)
-    if value < 0:
-        return Problem.NEGATIVE
-    return _checked_wan(value * scale, maximum_wan)
-
-
-def _checked_wan(value: float, maximum_wan: float) -> float | Problem:
-    if not math.isfinite(value) or value > maximum_wan:
-        return Problem.TOO_LARGE
-    value = round(value, 4)
-    if value <= 0:
-        return Problem.ZERO
-    return value
-
-
-def parse_jobs(text: str, maximum: int) -> int | Problem:
-    """Expected new jobs: a whole number, "5", "5人", "5个", "５", "三十", "两千"; 0 is allowed
-    (sole trader)."""
-    value = parse_number(text, ("个岗位", "个人", "人", "个", "jobs", "job"))
-    if isinstance(value, NumberProblem):
-        return _problem(value)
-    if value < 0:
-        return Problem.NEGATIVE
-    if not value.is_integer():
-        return Problem.NOT_WHOLE
-    if value > maximum:
-        return Problem.TOO_LARGE
-    return int(value)
-
-
-def parse_phone(text: str) -> str | Problem:
-    """A mainland mobile number as 11 ASCII digits; accepts +86/0086, spaces, dashes, full
-    width; digits of other scripts are refused (a number is stored as ASCII)."""
-    if has_foreign_digits(text):
-        return Problem.BAD_DIGITS
-    digits = unicodedata.normalize("NFKC", text).strip()
-    digits = re.sub(r"[\s\-()（）.]", "", digits)
-    if not digits:
-        return Problem.EMPTY
-    for prefix in ("+86", "0086"):
-        digits = digits.removeprefix(prefix)
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits if _MOBILE.match(digits) else Problem.BAD_PHONE
-
-
-def choose(text: str, options: tuple[str, ...]) -> str | Problem:
-    """The option the resident typed (exactly, or by its 1-based number in any numerals)."""
-    typed = " ".join(unicodedata.normalize("NFKC", text).split())
-    for option in options:
-        if typed == unicodedata.normalize("NFKC", option):
-            return option
-    index = parse_index(typed, len(options))
-    if index is NumberProblem.FOREIGN_DIGITS:
-        return Problem.BAD_DIGITS
-    return options[index] if isinstance(index, int) else Problem.NOT_A_CHOICE
-
-
-def format_wan(value: float) -> str:
-    """``50``, ``1.5``, ``0.0035``: no trailing zeros, never scientific notation."""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def mask_phone(phone: str) -> str:
-    """``138****8000``: enough for the resident to recognise, not enough to copy."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
 
 
 # ----------------------------------------------------------------------------- the draft

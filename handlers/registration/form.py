@@ -15,6 +15,14 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton
 
 from bot.buttons import RegistrationButton, ResubmitButton
+from bot.services.answers import (
+    choose,
+    format_wan,
+    mask_phone,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+)
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
@@ -25,12 +33,6 @@ from bot.services.registration import (
     Incomplete,
     ReferrerRefusal,
     Submitted,
-    choose,
-    format_wan,
-    mask_phone,
-    parse_investment,
-    parse_jobs,
-    parse_phone,
 )
 from bot.services.text import clean_text, normalize_line, utf16_len
 from bot.settings import TownSettings

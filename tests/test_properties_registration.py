@@ -19,17 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.answers import (
-    choose,
-    parse_investment,
-    parse_jobs,
-    parse_phone,
-)
+from bot.services.answers import choose, parse_investment, parse_jobs, parse_phone
 from bot.services.names import looks_like_question, recognisable
-from bot.services.registration import (
-    NAME_MAX_CHARS,
-    NOTE_MAX_CHARS,
-)
+from bot.services.registration import NAME_MAX_CHARS, NOTE_MAX_CHARS
 from bot.services.text import clean_text
 from bot.settings import Limits, Settings
 from bot.shell.emulator import SimUser

@@ -30,7 +30,7 @@ from bot.services.complaints import clean_note
 from bot.services.contact import clean_message, clean_reply
 from bot.services.registration import REASON_MAX_CHARS
 from bot.services.text import clean_text
-from bot.services.trainings import clean_field, split_tags
+from bot.services.training_rules import clean_field, split_tags
 from bot.settings import Limits, Settings
 from bot.shell.emulator.users import SimUser
 from bot.shell.harness import BotHarness

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FakeClock
-from bot.services.trainings import calendar_file
+from bot.services.training_calendar import calendar_file
 from bot.shell.harness import BotHarness
 from tests.conftest import ADMIN_ID
 from tests.seed import START, publish_training

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.buttons import SessionAction, SessionButton
 from bot.services.delivery import Outbound
 from bot.services.training_delivery import Outgoing
-from bot.services.trainings import MAX_SESSION
+from bot.services.training_rules import MAX_SESSION
 from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus

@@ -11,15 +11,22 @@ is in docs/architecture.md, "Reminders and notices"). No ``telegram``; time from
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import aiosqlite
 
-from bot.services.text import check, normalize_line, normalize_lines, utf16_len
 from bot.services.training_delivery import TrainingDelivery
-from bot.settings import Settings
-from bot.vocabulary import TextProblem
+from bot.services.training_rules import (
+    MAX_CAPACITY,
+    MAX_TAGS,
+    TrainingError,
+    cleaned,
+    split_tags,
+    start_problem,
+    subscribable_tags,
+    window_problem,
+)
 from db import training_delivery as delivery_repo
 from db import trainings as repo
 from db.audit import append_audit
@@ -31,49 +38,7 @@ from db.models import (
     TrainingStatus,
 )
 
-# Themes offered in /subscribe besides the town's industries (the report's training topics).
-THEMES: tuple[str, ...] = ("经营管理", "电子商务", "财税金融", "技能培训")
-EVERYTHING = "*"
-MAX_TITLE = 200
-MAX_PLACE = 200
-MAX_DESCRIPTION = 1000
-MAX_TAGS = 10
-MAX_TAG = 50
-MAX_TARGET = 200
-MAX_CAPACITY = 100_000
-MAX_SESSION = timedelta(days=14)  # an end further from the start is a typo, not a course
-
-
-MAX_AHEAD = timedelta(days=2 * 365 + 1)  # a session further ahead is a typo, not a plan
-
-
-def start_problem(start: datetime, now: datetime) -> str | None:
-    """Why ``start`` is not a session's start (``past``, ``too_far``: over two years), or None."""
-    if start <= now:
-        return "past"
-    if start - now > MAX_AHEAD:
-        return "too_far"
-    return None
-
-
-def window_problem(start: datetime, end: datetime) -> str | None:
-    """Why ``start``-``end`` is not a session's time (``order``, ``too_long``), or None."""
-    if end <= start:
-        return "order"
-    if end - start > MAX_SESSION:
-        return "too_long"
-    return None
-
-
 UPCOMING_LIMIT = 10
-
-
-class TrainingError(ValueError):
-    """A request the service refuses; ``code`` says why (the handler picks the text)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,47 +91,6 @@ class ChangeResult:
     promoted: tuple[int, ...] = ()
 
 
-def subscribable_tags(settings: Settings) -> tuple[str, ...]:
-    """Tags a resident may subscribe to, in a stable order (buttons refer to their index)."""
-    return tuple(dict.fromkeys((*settings.town.industries, *THEMES)))
-
-
-def split_tags(text: str) -> tuple[str, ...]:
-    """``"建筑模板，经营管理"`` -> ``("建筑模板", "经营管理")``; blanks and duplicates dropped.
-
-    Each tag is cleaned to one line (``bot.services.text``) and cut to ``MAX_TAG`` characters.
-    """
-    parts = text.replace("，", ",").replace("、", ",").split(",")
-    tags = (normalize_line(normalize_line(p)[:MAX_TAG]) for p in parts)
-    return tuple(dict.fromkeys(t for t in tags if t and t != EVERYTHING))
-
-
-def clean_field(field: str, value: str) -> str | TextProblem:
-    """A typed title, place, target group or description, cleaned, or why it cannot be stored.
-
-    Title and place are required lines (``bot.services.text.clean_text``); the target group is
-    an optional line and the description optional text with its line breaks: those may be
-    empty (or invisible), only not longer than their limit.
-    """
-    if field == "description":
-        return _optional(normalize_lines(value), MAX_DESCRIPTION)
-    if field == "target":
-        return _optional(normalize_line(value), MAX_TARGET)
-    return check(normalize_line(value), {"title": MAX_TITLE, "place": MAX_PLACE}[field])
-
-
-def _optional(text: str, limit: int) -> str | TextProblem:
-    return text if utf16_len(text) <= limit else TextProblem.TOO_LONG
-
-
-def _cleaned(field: str, value: str) -> str:
-    """``clean_field`` for the service: a problem raises ``TrainingError(field)``."""
-    cleaned = clean_field(field, value)
-    if isinstance(cleaned, TextProblem):
-        raise TrainingError(field)
-    return cleaned
-
-
 class TrainingService(TrainingDelivery):
     """Use cases of the training feature, for handlers, the CLI and the dispatcher (its
     reminders and notices: ``TrainingDelivery``)."""
@@ -181,10 +105,10 @@ class TrainingService(TrainingDelivery):
         """Validate and tidy a draft; raise ``TrainingError`` naming the first problem."""
         draft = replace(
             draft,
-            title=_cleaned("title", draft.title),
-            place=_cleaned("place", draft.place),
-            description=_cleaned("description", draft.description),
-            target_group=_cleaned("target", draft.target_group),
+            title=cleaned("title", draft.title),
+            place=cleaned("place", draft.place),
+            description=cleaned("description", draft.description),
+            target_group=cleaned("target", draft.target_group),
             tags=split_tags(",".join(draft.tags))[:MAX_TAGS],
         )
         if problem := start_problem(draft.starts_at, self.now()):
@@ -309,7 +233,7 @@ class TrainingService(TrainingDelivery):
                 training = await repo.update_training(conn, training_id, now=now)
                 assert training is not None
             elif field == "target_group":
-                target = _cleaned("target", str(value))
+                target = cleaned("target", str(value))
                 training = await repo.update_training(
                     conn, training_id, now=now, target_group=target
                 )
@@ -317,7 +241,7 @@ class TrainingService(TrainingDelivery):
             else:
                 if field not in ("title", "place", "description"):
                     raise TrainingError("field")
-                text = _cleaned(field, str(value))
+                text = cleaned(field, str(value))
                 training = await repo.update_training(
                     conn,
                     training_id,
@@ -487,67 +411,3 @@ async def _tell_everyone(
     return await delivery_repo.queue_notices(
         conn, training_id, everyone, kind, now=now, old_starts_at=old_starts_at
     )
-
-
-# ---------------------------------------------------------------------- calendar file
-def calendar_file(training: Training, *, now: datetime, product: str = "chuangye-bot") -> bytes:
-    """An iCalendar (RFC 5545) file with one event for the session, UTF-8 with CRLF lines."""
-
-    def stamp(value: datetime) -> str:
-        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    description = "\n".join(x for x in (training.target_group, training.description) if x)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{product}//trainings//ZH",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:training-{training.id}@{product}",
-        f"DTSTAMP:{stamp(now)}",
-        f"LAST-MODIFIED:{stamp(training.updated_at)}",
-        # Calendar apps replace an event they hold only by a higher SEQUENCE: seconds from
-        # creation to the last change grow with every move or edit.
-        f"SEQUENCE:{_sequence(training)}",
-        f"DTSTART:{stamp(training.starts_at)}",
-        f"DTEND:{stamp(training.ends_at)}",
-        f"SUMMARY:{_ics_text(training.title)}",
-        f"LOCATION:{_ics_text(training.place)}",
-    ]
-    if description:
-        lines.append(f"DESCRIPTION:{_ics_text(description)}")
-    if training.tags:
-        lines.append("CATEGORIES:" + ",".join(_ics_text(t) for t in training.tags))
-    status = "CANCELLED" if training.status is TrainingStatus.CANCELLED else "CONFIRMED"
-    lines += [f"STATUS:{status}", "END:VEVENT", "END:VCALENDAR"]
-    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
-
-
-def _sequence(training: Training) -> int:
-    return max(0, int((training.updated_at - training.created_at).total_seconds()))
-
-
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at ``limit`` octets without splitting a UTF-8 character."""
-    out: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n".join(out)

@@ -16,7 +16,8 @@ from datetime import timedelta
 
 from bot.clock import system_clock
 from bot.dates import DateParseError, parse_end, parse_when
-from bot.services.trainings import TrainingDraft, TrainingError, TrainingService, split_tags
+from bot.services.training_rules import TrainingError, split_tags
+from bot.services.trainings import TrainingDraft, TrainingService
 from bot.settings import Settings
 from db.database import Database
 from db.models import Training

@@ -14,8 +14,8 @@ from typing import TypeVar
 from bot.buttons import EditTrainingButton, StaffAction, StaffSessionButton
 from bot.dates import DateParseError, parse_when
 from bot.services.numbers import NumberProblem, parse_number
+from bot.services.training_rules import TrainingError, start_problem
 from bot.services.training_wording import error_text, when_text
-from bot.services.trainings import TrainingError, start_problem
 from bot.texts import fmt
 from db.models import Training, TrainingStatus
 from handlers import forms

@@ -13,16 +13,16 @@ from typing import Any
 
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.numbers import NumberProblem, parse_number
-from bot.services.training_wording import error_text, moment_text, when_text
-from bot.services.trainings import (
+from bot.services.training_rules import (
     MAX_CAPACITY,
-    TrainingDraft,
     TrainingError,
     clean_field,
     split_tags,
     start_problem,
     window_problem,
 )
+from bot.services.training_wording import error_text, moment_text, when_text
+from bot.services.trainings import TrainingDraft
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
 from handlers import forms

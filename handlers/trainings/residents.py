@@ -7,8 +7,9 @@ from telegram.error import BadRequest
 
 from bot.buttons import SessionAction, SessionButton
 from bot.context import Context
+from bot.services.training_calendar import calendar_file
 from bot.services.training_wording import card_text, reminders_text, when_text
-from bot.services.trainings import SignupOutcome, calendar_file
+from bot.services.trainings import SignupOutcome
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
 from handlers.trainings.cards import card_keyboard, send_cards

@@ -18,8 +18,8 @@ from bot.buttons import (
     StaffSessionButton,
 )
 from bot.context import Context
+from bot.services.training_rules import TrainingError
 from bot.services.training_wording import card_text, error_text
-from bot.services.trainings import TrainingError
 from bot.texts import Texts, fmt
 from db.models import TrainingStatus
 from handlers.trainings.timers import kick

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.buttons import SubscriptionButton
 from bot.context import Context
-from bot.services.trainings import EVERYTHING
+from bot.services.training_rules import EVERYTHING
 from bot.texts import Texts, fmt
 from handlers.ui import Press, button, message_of
 

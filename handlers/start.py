@@ -11,7 +11,7 @@ from telegram import Message, Update
 
 from bot.buttons import LanguageButton
 from bot.context import Context
-from bot.services.registration import REFERRAL_PREFIX, ReferrerRefusal
+from bot.services.invites import REFERRAL_PREFIX, ReferrerRefusal
 from bot.services.users import Person
 from bot.texts import Texts, fmt, get_texts
 from handlers.dialogs import DIALOG

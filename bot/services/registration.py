@@ -14,9 +14,7 @@ Everything is shown back HTML-escaped by the handlers (``bot.texts.fmt``).
 
 from __future__ import annotations
 
-import io
 import logging
-import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -24,10 +22,18 @@ from functools import cache
 from typing import Any, get_args, get_type_hints
 
 import aiosqlite
-import segno
 
 from bot.channels import is_web_user
 from bot.services.base import NotifyingService
+from bot.services.invites import (
+    DEEP_LINK_PAYLOAD,
+    Invite,
+    Referrer,
+    ReferrerRefusal,
+    qr_png,
+    referral_link,
+    web_referral_link,
+)
 from bot.services.roles import is_staff
 from bot.texts import language_for
 from bot.vocabulary import ResubmitRefusal
@@ -60,8 +66,6 @@ DUPLICATE_WINDOW = timedelta(days=1)
 REVIEW_CARD = "review.card"
 DECISION = "review.decision"
 REFERRER_TOLD = "review.referrer"
-REFERRAL_PREFIX = "ref_"
-_DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 # The answers a registration collects (db.models declares them once), in the dialog's order.
@@ -136,22 +140,6 @@ def _draft_types() -> dict[str, type]:
 
 
 # ----------------------------------------------------------------------------- results
-class ReferrerRefusal(StrEnum):
-    """Why a referral link cannot pre-fill the referrer."""
-
-    SELF = "self"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Referrer:
-    """Who a referral code belongs to, or why it cannot be used."""
-
-    user_id: int | None
-    first_name: str | None
-    refused: ReferrerRefusal | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
     """A project as staff review it: who applied and who referred it."""
@@ -220,23 +208,6 @@ class ProjectRecord:
     history: tuple[StatusChange, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Invite:
-    """A user's personal referral deep link and its QR code as PNG bytes."""
-
-    code: str
-    link: str
-    qr_png: bytes
-    # A web resident's invite while web.public_url is not set: ``link`` is the Telegram one and
-    # friends on the web must type ``/start ref_<code>`` (the resident is told so).
-    web_address_missing: bool = False
-
-    @property
-    def start_command(self) -> str:
-        """What a friend types on the web page instead of opening the link."""
-        return f"/start {REFERRAL_PREFIX}{self.code}"
-
-
 def _submissions(history: list[StatusChange]) -> int:
     """Which submission a project is at: 1, then 2 after one resubmission..."""
     return sum(1 for change in history if change.status == ProjectStatus.SUBMITTED)
@@ -281,32 +252,9 @@ async def _audit_refused(
     )
 
 
-def qr_png(link: str) -> bytes:
-    """A QR code PNG for ``link`` (large modules so a phone camera reads it off a screen)."""
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()
-
-
 def _lang(user: User | None) -> str | None:
     """The language to write to ``user`` in (None if there is no such user)."""
     return None if user is None else language_for(user.language_code, user.lang_override)
-
-
-def referral_link(bot_username: str, code: str) -> str:
-    """``https://t.me/<bot>?start=ref_<code>``; refuses a code Telegram would not pass on."""
-    payload = f"{REFERRAL_PREFIX}{code}"
-    if not code or not _DEEP_LINK_PAYLOAD.match(payload):
-        raise ValueError("referral code is not a valid deep-link payload")
-    return f"https://t.me/{bot_username}?start={payload}"
-
-
-def web_referral_link(public_url: str, code: str) -> str:
-    """``<public_url>/?start=ref_<code>``: the web page opens the chat with it as t.me would."""
-    payload = f"{REFERRAL_PREFIX}{code}"
-    if not code or not _DEEP_LINK_PAYLOAD.match(payload):
-        raise ValueError("referral code is not a valid deep-link payload")
-    return f"{public_url.rstrip('/')}/?start={payload}"
 
 
 # ----------------------------------------------------------------------------- the service
@@ -330,7 +278,7 @@ class RegistrationService(NotifyingService):
 
     async def resolve_referrer(self, code: str, user_id: int) -> Referrer:
         """Who the referral ``code`` belongs to; refused if it is the user's own or unknown."""
-        if not _DEEP_LINK_PAYLOAD.match(code):
+        if not DEEP_LINK_PAYLOAD.match(code):
             return Referrer(None, None, ReferrerRefusal.UNKNOWN)
         async with self._db.read() as conn:
             owner = await users_repo.find_user_by_referral_code(conn, code)

@@ -23,6 +23,7 @@ from bot.services.answers import (
     parse_jobs,
     parse_phone,
 )
+from bot.services.invites import ReferrerRefusal
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
@@ -31,7 +32,6 @@ from bot.services.registration import (
     Duplicate,
     Field,
     Incomplete,
-    ReferrerRefusal,
     Submitted,
 )
 from bot.services.text import clean_text, normalize_line, utf16_len

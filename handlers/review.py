@@ -27,6 +27,7 @@ from bot.buttons import ApproveButton, ResubmitButton, ReturnButton
 from bot.context import Context
 from bot.services import Services
 from bot.services.delivery import Outbound
+from bot.services.draft import Field
 from bot.services.outbox import Payload, Renderer
 from bot.services.registration import (
     DECISION,
@@ -34,7 +35,6 @@ from bot.services.registration import (
     REFERRER_TOLD,
     REVIEW_CARD,
     DecisionOutcome,
-    Field,
     ReviewItem,
 )
 from bot.services.text import clean_text

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bot.services import answers
+from bot.services.draft import Draft, Field
 from bot.services.invites import referral_link
-from bot.services.registration import Draft, Field
 from bot.vocabulary import Problem
 
 

@@ -13,7 +13,8 @@ from telegram.error import TelegramError
 
 from bot.buttons import TopicButton
 from bot.context import Context
-from bot.services.registration import Draft, Submitted
+from bot.services.draft import Draft
+from bot.services.registration import Submitted
 from bot.texts import Html, fmt, status_label
 from handlers.staff_guard import send_safely
 from handlers.ui import main_menu

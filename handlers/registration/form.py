@@ -23,14 +23,13 @@ from bot.services.answers import (
     parse_jobs,
     parse_phone,
 )
+from bot.services.draft import Draft, Field
 from bot.services.invites import ReferrerRefusal
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
-    Draft,
     Duplicate,
-    Field,
     Incomplete,
     Submitted,
 )

@@ -3,16 +3,21 @@
 ``python -m benchmarks.chaos [--rounds 50] [--seed 1] [--residents 12]`` runs ``python -m bot
 run`` against the HTTP Bot API emulator (``bot.shell.emulator.http``, in this process) while
 simulated residents register projects, sign up for a training (capacity 3: a waitlist) and
-file complaints, and an admin approves every card they see. Each round the bot is killed with
-SIGKILL at a random point -- after a random number of messages, *inside* the emulator's
-handling of that message (Telegram accepted it, the bot never heard back), or after a random
-time -- and started again. A last clean run lets everything drain, then it stops with SIGTERM.
+file complaints, and an admin approves every card they see. Each round the bot is started
+again and killed with SIGKILL at a random point -- after a random number of messages counted
+from the moment it is started, *inside* the emulator's handling of that message (Telegram
+accepted it, the bot never heard back), so a kill may also land in the start-up (the outbox's
+resends, the inbox's replays alone of what the last kill interrupted); or after a random time
+once it polls. A last clean run lets everything drain, then it stops with SIGTERM.
 
 At the end it checks, and prints as counts:
 
 - updates: every update the emulator delivered was handled exactly once: marked handled in
   the durable inbox (issue 13.3), and logged as finished at most once (``--updates report``
-  counts lost ones without failing);
+  counts lost ones without failing); none abandoned as a poison update (this load has none: an
+  abandoned update means random kills were taken for a crash the update causes). Also counted:
+  the updates starts replayed alone (those possibly in flight at a kill) and the kills that
+  landed during a start;
 - notifications: every committed change produced its notifications -- each project a card in
   each admin's chat, each approval a notice to the applicant, each complaint a card, every
   outbox and training notice row settled; a message that arrived twice is allowed only when
@@ -56,6 +61,7 @@ FIRST_RESIDENT = 70_001
 ZH = get_texts("zh")
 R, C, T = ZH.registration, ZH.complaints, ZH.trainings
 _UPDATE_LINE = re.compile(r"update (\d+) kind=\w+ handler=\S+ outcome=\w+ duration_ms=")
+_REPLAYED = re.compile(r"\((\d+) replayed one at a time first")
 _REF = re.compile(r"XM-\d{8}-\d{3,}")
 _COMPLAINT_REF = re.compile(r"TS-\d{8}-\d{3,}")
 QUIET_KILL_S = 30.0  # a round whose message count is not reached is killed after this
@@ -89,6 +95,8 @@ class Report:
     updates_twice: int = 0
     updates_lost: int = 0
     updates_abandoned: int = 0  # the inbox gave up on them (a poison update)
+    replayed_alone: int = 0  # replays alone at starts (updates possibly in flight at a kill)
+    kills_at_start: int = 0  # kills that landed before the restarted bot polled
     projects: int = 0
     approved: int = 0
     complaints: int = 0
@@ -106,10 +114,11 @@ class Report:
     def lines(self) -> list[str]:
         """The counts, one per line."""
         return [
-            f"rounds {self.rounds}, kills {self.kills} ({self.kills_mid_send} inside a send)",
+            f"rounds {self.rounds}, kills {self.kills} ({self.kills_mid_send} inside a send, "
+            f"{self.kills_at_start} during a start)",
             f"updates delivered {self.updates_delivered}, handled {self.updates_handled}, "
             f"twice {self.updates_twice}, lost {self.updates_lost}, abandoned "
-            f"{self.updates_abandoned}",
+            f"{self.updates_abandoned}; replayed alone at starts {self.replayed_alone}",
             f"projects {self.projects} (approved {self.approved}), complaints "
             f"{self.complaints}, training sign-ups {self.signups}",
             f"outbox rows {dict(sorted(self.outbox_rows.items()))}, training notices "
@@ -131,6 +140,7 @@ class BotProcess:
         self.server = server
         self.proc: asyncio.subprocess.Process | None = None
         self.runs = 0
+        self.killed = False  # by us: an exit at start-up is expected then
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
@@ -151,9 +161,11 @@ class BotProcess:
         if proc.returncode != 0:
             raise RuntimeError(f"bot {' '.join(args)} failed: {err.decode()[-2000:]}")
 
-    async def start(self) -> None:
-        """Start the bot and wait until it polls (its start-up, outbox pass included, is done)."""
+    async def start(self) -> bool:
+        """Start the bot and wait until it polls (its start-up, outbox pass and replays of
+        interrupted updates included, is done); False if it was killed before that."""
         self.runs += 1
+        self.killed = False
         polls = self.server.emulator.calls.get("getUpdates", 0)
         with (self.workdir / f"run-{self.runs:03d}.log").open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
@@ -163,11 +175,15 @@ class BotProcess:
         async with asyncio.timeout(SAFETY_S):
             while self.server.emulator.calls.get("getUpdates", 0) <= polls:
                 if self.proc.returncode is not None:
+                    if self.killed:
+                        return False
                     raise RuntimeError(f"the bot exited at start:\n{self.logs()[-3000:]}")
                 await asyncio.sleep(0.02)  # another process starts; nothing to wait on
+        return True
 
     def kill(self) -> None:
         """SIGKILL, no goodbye."""
+        self.killed = True
         if self.proc is not None and self.proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.proc.pid, signal.SIGKILL)
@@ -310,9 +326,9 @@ async def run(options: Options) -> Report:
             load = Load(server, options)
             await bot.start()
             driving = asyncio.create_task(load.run())
-            for _ in range(options.rounds):
-                await _one_round(bot, emulator, rng, options, report)
-                await bot.start()
+            for round_no in range(options.rounds):
+                await _one_round(bot, emulator, rng, options, report, restart=round_no > 0)
+            await bot.start()  # the last, clean run
             load.stop.set()
             async with asyncio.timeout(SAFETY_S):
                 await driving
@@ -331,12 +347,16 @@ async def _one_round(
     rng: random.Random,
     options: Options,
     report: Report,
+    *,
+    restart: bool,
 ) -> None:
-    """Let the bot work until the kill point, then SIGKILL it."""
+    """(Re)start the bot, let it work until the kill point, then SIGKILL it."""
     report.rounds += 1
     killed = asyncio.Event()
     if options.timed_kills and rng.random() < 0.3:
         delay = rng.uniform(0.2, 3.0)
+        if restart:
+            await bot.start()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(killed.wait(), delay)  # the kill point is a time
         bot.kill()
@@ -349,8 +369,11 @@ async def _one_round(
                 bot.kill()  # inside the emulator's answer: Telegram took it, the bot never hears
                 killed.set()
 
+        # Counted from the start: the kill may come while the bot resends or replays.
         emulator.message_listeners.append(on_message)
         try:
+            if restart and not await bot.start():
+                report.kills_at_start += 1
             with contextlib.suppress(TimeoutError):
                 # The load keeps the bot talking; if it falls quiet, the kill comes anyway.
                 await asyncio.wait_for(killed.wait(), QUIET_KILL_S)
@@ -400,6 +423,7 @@ def _check(
     options: Options,
 ) -> None:
     logged = Counter(int(m[1]) for m in _UPDATE_LINE.finditer(logs))
+    report.replayed_alone = sum(int(m[1]) for m in _REPLAYED.finditer(logs))
     db = workdir / "bot.sqlite3"
     with closing(sqlite3.connect(db)) as conn:
         # The durable inbox (issue 13.3) records each update handled; without it, the log.

@@ -28,13 +28,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application, BaseUpdateProcessor
 from telegram.request import BaseRequest
 
-from bot.services.inbox import Admission, Inbox
+from bot.services.inbox import ISOLATION_WINDOW_S, Admission, Inbox
 from bot.transport import ApiCall, CallRequest
-from db.inbox import Incoming
+from db.inbox import Incoming, Received
 from db.persistence import SQLitePersistence
 
 _LOGGER = logging.getLogger(__name__)
@@ -138,12 +138,7 @@ class UserOrderedProcessor(BaseUpdateProcessor):
                 try:
                     await coroutine
                 finally:
-                    for hook in self.after_update:
-                        try:
-                            await hook()
-                        except Exception:
-                            # What was not sent stays queued; the background run sends it.
-                            _LOGGER.exception("an after-update step failed")
+                    await _after_update(self)
                     app = self.application
                     if app is not None and app.persistence and _persistence_due(app):
                         await app.update_persistence()
@@ -295,22 +290,65 @@ def _sender(update: dict[str, Any]) -> int | None:
 
 
 async def resume_unhandled(app: Application[Any, Any, Any, Any, Any, Any]) -> int:
-    """Queue the updates stored but not handled before the last stop; how many.
+    """Handle what the last run left unhandled, before anything new; how many were resumed.
 
-    Call before polling or the webhook starts, so they run before anything new (and so, for
-    each user, in the order they were sent).
+    Call before polling or the webhook starts. The updates that may have been in flight when
+    the process died are replayed first, one at a time and alone, each charged an attempt
+    before it starts (the inbox's poison guard, see ``bot.services.inbox``); the ones queued
+    behind them are then queued as usual, ahead of anything new (so each user's updates keep
+    the order they were sent in).
     """
     queue = app.update_queue
+    processor = app.update_processor
     if not isinstance(queue, InboxQueue):
         return 0
+    inbox = queue.inbox
+    resumption = await inbox.resume()
+    if resumption.abandoned and isinstance(processor, UserOrderedProcessor):
+        await _after_update(processor)  # the apologies go out now
     resumed = 0
-    for row in await queue.inbox.resume():
-        try:
-            update = Update.de_json(json.loads(row.payload), app.bot)
-        except Exception:  # one unreadable row must not stop the start
-            _LOGGER.exception("update %d in the inbox is unreadable; abandoned", row.update_id)
-            await queue.inbox.abandon(row.update_id)
+    for row in resumption.alone:
+        update = await _readable(inbox, row, app.bot)
+        if update is None:
             continue
-        await queue.put_resumed(update)
+        await inbox.isolate(row.update_id)
+        inbox.admit(row.update_id)
+        replay = app.create_task(
+            processor.process_update(update, app.process_update(update)),
+            name=f"inbox:replay-alone:{row.update_id}",
+        )
+        done, _ = await asyncio.wait({replay}, timeout=ISOLATION_WINDOW_S)
+        if not done:
+            # Still running (a flood wait?): it goes on beside the others, no longer alone.
+            _LOGGER.warning(
+                "update %d still running after %.0f s alone; resuming the others beside it",
+                row.update_id,
+                ISOLATION_WINDOW_S,
+            )
+            await inbox.release(row.update_id)
         resumed += 1
+    for row in resumption.behind:
+        update = await _readable(inbox, row, app.bot)
+        if update is not None:
+            await queue.put_resumed(update)
+            resumed += 1
     return resumed
+
+
+async def _readable(inbox: Inbox, row: Received, bot: Bot) -> Update | None:
+    """The stored update as an ``Update``; an unreadable one is abandoned (logged)."""
+    try:
+        return Update.de_json(json.loads(row.payload), bot)
+    except Exception:  # one unreadable row must not stop the start
+        _LOGGER.exception("update %d in the inbox is unreadable; abandoned", row.update_id)
+        await inbox.abandon(row.update_id)
+        return None
+
+
+async def _after_update(processor: UserOrderedProcessor) -> None:
+    for hook in processor.after_update:
+        try:
+            await hook()
+        except Exception:
+            # What was not sent stays queued; the background run sends it.
+            _LOGGER.exception("an after-update step failed")

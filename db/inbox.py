@@ -12,8 +12,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all
-from db.rows import to_db_time
+from db._sql import execute, fetch_all, fetch_one
+from db.rows import from_db_time, to_db_time
 
 # SQLite allows 32,766 parameters a statement; Telegram sends at most 100 updates a poll.
 _ROWS_PER_INSERT = 1000
@@ -21,12 +21,14 @@ _ROWS_PER_INSERT = 1000
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """An update not yet handled: its id, its JSON, its sender and how many starts tried it."""
+    """An update not yet handled: its id, its JSON, how many replays alone died on it, its
+    sender, and when it arrived (the store's UTC text)."""
 
     update_id: int
     payload: str
     attempts: int
     user_id: int | None = None
+    received_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +94,35 @@ async def unhandled(conn: aiosqlite.Connection) -> list[Received]:
     """Every update not handled yet, oldest first."""
     rows = await fetch_all(
         conn,
-        "SELECT update_id, payload, attempts, user_id FROM inbox WHERE handled_at IS NULL "
-        "ORDER BY update_id",
+        "SELECT update_id, payload, attempts, user_id, received_at FROM inbox "
+        "WHERE handled_at IS NULL ORDER BY update_id",
     )
     return [
-        Received(int(r[0]), str(r[1]), int(r[2]), None if r[3] is None else int(r[3]))
+        Received(int(r[0]), str(r[1]), int(r[2]), None if r[3] is None else int(r[3]), str(r[4]))
         for r in rows
     ]
 
 
-async def count_attempt(conn: aiosqlite.Connection, update_ids: Sequence[int]) -> None:
-    """Count one more start that is handling these updates."""
-    await conn.executemany(
-        "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?",
-        [(update_id,) for update_id in update_ids],
+async def count_attempt(conn: aiosqlite.Connection, update_id: int, *, by: int = 1) -> None:
+    """Add ``by`` to the update's attempts (a replay alone begins; -1: it outlived its window)."""
+    await conn.execute(
+        "UPDATE inbox SET attempts = max(0, attempts + ?) WHERE update_id = ?", (by, update_id)
     )
+
+
+async def abandoned_since(
+    conn: aiosqlite.Connection, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many updates were abandoned since ``since``, and when the last one was."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*), MAX(handled_at) FROM inbox WHERE outcome = 'abandoned' "
+        "AND handled_at >= ?",
+        (to_db_time(since),),
+    )
+    if row is None or not row[0]:
+        return 0, None
+    return int(row[0]), from_db_time(str(row[1]))
 
 
 async def prune(conn: aiosqlite.Connection, *, handled_before: datetime) -> int:

@@ -1,4 +1,7 @@
-"""The error handler: log the failure with the update id, apologise to the user, no traceback."""
+"""The error handler: log the failure with the update id, apologise to the user, no traceback.
+
+Also the wording of the apology for an update the inbox gave up on (``renderers``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,12 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context
 from bot.processing import note_outcome
-from bot.texts import get_texts
+from bot.services import Services
+from bot.services.delivery import Outbound
+from bot.services.inbox import ABANDONED_NOTICE
+from bot.services.outbox import Payload, Renderer
+from bot.texts import Texts, fmt, get_texts
+from db.rows import from_db_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,3 +42,14 @@ async def on_error(update: object, context: Context) -> None:
         await context.bot.send_message(update.effective_chat.id, t.common.error)
     except TelegramError:
         _LOGGER.warning("could not send the error notice for update %s", update_id)
+
+
+def renderers(services: Services) -> dict[str, Renderer]:
+    """How the outbox words the apology for an update the inbox abandoned (a poison update)."""
+    tz = services.settings.timezone
+
+    async def abandoned(payload: Payload, t: Texts) -> Outbound | None:
+        received = from_db_time(str(payload["received_at"])).astimezone(tz)
+        return Outbound(fmt(t.common.update_abandoned, time=f"{received:%m-%d %H:%M}"))
+
+    return {ABANDONED_NOTICE: abandoned}

@@ -76,6 +76,7 @@ class BotProcess:
     config: str = ""  # more TOML for config.toml, e.g. a [trainings] table
     environ: dict[str, str] = field(default_factory=dict)
     health_port: int = field(default_factory=free_port)
+    module: str = "bot"  # python -m <module> run (tests.poison_bot: one update kills it)
     runs: int = 0
     proc: asyncio.subprocess.Process | None = None
 
@@ -117,13 +118,18 @@ class BotProcess:
         return out.decode()
 
     async def start(self, client: httpx.AsyncClient) -> None:
+        await self.spawn()
+        await self.wait_healthy(client)
+
+    async def spawn(self) -> None:
+        """Start ``python -m bot run`` without waiting for it to be ready."""
         env = self.env()
         self.runs += 1
         stderr = (self.workdir / f"stderr-{self.runs}.log").open("wb")
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot",
+            self.module,
             "run",
             *self.args,
             cwd=self.workdir,
@@ -132,7 +138,6 @@ class BotProcess:
             stderr=stderr,
         )
         stderr.close()
-        await self.wait_healthy(client)
 
     async def wait_healthy(self, client: httpx.AsyncClient, within: float = SAFETY_S) -> Any:
         url = f"http://127.0.0.1:{self.health_port}/healthz"

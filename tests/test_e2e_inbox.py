@@ -10,6 +10,7 @@ is logged once, and the update log names each update once.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 from contextlib import closing
@@ -18,8 +19,11 @@ from typing import Any
 
 import httpx
 
+from bot.services.inbox import MAX_ATTEMPTS
 from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
+from tests.poison_bot import POISON
 from tests.test_e2e_bot import (
+    SAFETY_S,
     ZH,
     BotProcess,
     Users,
@@ -113,3 +117,74 @@ async def test_kill_9_between_receiving_and_handling_loses_nothing_with_a_webhoo
     tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
 ) -> None:
     await kill_between_receiving_and_handling("webhook", tmp_path, emulator_server, client)
+
+
+async def healthy_or_dead(bot: BotProcess, client: httpx.AsyncClient) -> int | None:
+    """Wait until the started bot answers its health check (None) or exits (its status)."""
+    assert bot.proc is not None
+    url = f"http://127.0.0.1:{bot.health_port}/healthz"
+    async with asyncio.timeout(SAFETY_S):
+        while bot.proc.returncode is None:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return None
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)  # another process starts; nothing to wait on
+        return bot.proc.returncode
+
+
+async def test_an_update_that_kills_the_bot_every_time_is_given_up_and_its_sender_told(
+    tmp_path: Path, emulator_server: EmulatorServer, client: httpx.AsyncClient
+) -> None:
+    bot = BotProcess(tmp_path, emulator_server.url, module="tests.poison_bot")
+    users = Users(client, emulator_server.url)
+    await bot.start(client)
+    for uid in (611, 612):
+        assert (await users.send(uid, "/start"))["settled"]
+    seen = {uid: len(await users.messages(uid)) for uid in (611, 612)}
+
+    poison = await users.send(611, POISON, wait=False)
+    assert bot.proc is not None
+    async with asyncio.timeout(SAFETY_S):
+        deaths = [await bot.proc.wait()]  # killed handling it beside everything else
+    waiting = await users.send(612, "/help", wait=False)  # written while the bot is down
+    for _ in range(MAX_ATTEMPTS + 3):  # a bound, should the guard fail
+        await bot.spawn()
+        status = await healthy_or_dead(bot, client)
+        if status is None:
+            break
+        deaths.append(status)
+    # The first death was beside other updates and is not counted; then it is replayed alone
+    # and dies MAX_ATTEMPTS times; the next start gives it up and runs normally.
+    assert deaths == [-signal.SIGKILL] * (MAX_ATTEMPTS + 1), bot.logs[-3000:]
+    assert f"update {poison['update_id']} abandoned" in bot.logs
+
+    await until(lambda: emulator_server.emulator.pending_updates == 0)
+    assert (await users.send(611, "/menu"))["settled"]
+    replies = bot_replies((await users.messages(611))[seen[611] :])
+    assert len(replies) == 2, replies
+    assert "没能处理" in replies[0]
+    assert "请再发一次" in replies[0]
+    assert replies[1] == ZH.common.menu_prompt
+    # The resident who wrote meanwhile is answered; nothing else was given up.
+    await until(lambda: emulator_server.emulator.pending_updates == 0)
+    answers = bot_replies((await users.messages(612))[seen[612] :])
+    assert len(answers) == 1
+    assert "/register" in answers[0]
+    assert handled_update_ids(bot.logs).count(waiting["update_id"]) == 1
+
+    # The operator sees it in the health report (and the log line above).
+    report = await bot.wait_healthy(client)
+    assert report["status"] == "ok"
+    assert report["updates"]["abandoned_recently"] == 1
+    assert "1 update(s) abandoned" in report["warnings"][0]
+    assert '"abandoned_recently": 1' in await bot.cli("health")
+    assert await bot.terminate() == 0
+    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
+        rows = conn.execute("SELECT outcome, COUNT(*) FROM inbox GROUP BY outcome").fetchall()
+        row = conn.execute(
+            "SELECT outcome, attempts FROM inbox WHERE update_id = ?", (poison["update_id"],)
+        ).fetchone()
+    assert row == ("abandoned", MAX_ATTEMPTS)
+    assert dict(rows)["abandoned"] == 1

@@ -181,6 +181,7 @@ async def test_an_update_that_keeps_killing_the_bot_is_given_up(
         (update,) = emulator.take_updates(None, 100)
         emulator.take_updates(update_id + 1, 0)
         await store_as_received(settings, update)
+        # Three replays alone died on it (tests/test_e2e_inbox.py has real deaths).
         with closing(sqlite3.connect(settings.db_path)) as conn, conn:
             conn.execute(
                 "UPDATE inbox SET attempts = ? WHERE update_id = ?", (MAX_ATTEMPTS, update_id)
@@ -189,37 +190,87 @@ async def test_an_update_that_keeps_killing_the_bot_is_given_up(
         caplog.set_level(logging.ERROR, logger="bot.services.inbox")
         await harness.start()
         await harness.user(706).send("/menu")
-        assert len(emulator.chats[706].messages) == before + 2  # /menu and its answer only
+        replies = [m.text for m in emulator.chats[706].messages[before:] if m.from_bot]
+        # Not handled (no help text); the resident is asked to send it again, through the
+        # outbox; /menu is answered as usual.
+        assert len(replies) == 2, replies
+        assert "没能处理" in replies[0]
+        assert "请再发一次" in replies[0]
+        assert replies[1] == ZH.common.menu_prompt
         assert inbox_rows(settings)[update_id] == ("abandoned", MAX_ATTEMPTS)
         assert any(f"update {update_id} abandoned" in r.getMessage() for r in caplog.records)
+        with closing(sqlite3.connect(settings.db_path)) as conn:
+            sent = conn.execute("SELECT kind, status FROM outbox WHERE recipient = 706").fetchall()
+        assert sent == [("inbox.abandoned", "sent")]
+
+
+async def stored_backlog(settings: Settings, user_id: int, texts: list[str]) -> list[int]:
+    """Three updates of one resident stored and confirmed, the bot stopped before any ran."""
+    emulator = BotApiEmulator()
+    async with bot_harness(settings, emulator=emulator) as harness:
+        await harness.user(user_id).send("/start")
+        await harness.stop()
+        for text in texts:
+            emulator.user_message(user_id, command(text))
+        stored = emulator.take_updates(None, 100)
+        emulator.take_updates(stored[-1]["update_id"] + 1, 0)
+        for update in stored:
+            await store_as_received(settings, update)
+    return [int(u["update_id"]) for u in stored]
+
+
+async def test_deaths_while_updates_run_side_by_side_charge_nothing(settings: Settings) -> None:
+    ids = await stored_backlog(settings, 709, ["/help", "/menu", "/language"])
+    # Starts killed (by the operator, a power cut) before or after their replays alone: only a
+    # replay alone that died is charged, so however many such deaths, nothing is given up.
+    db = await Database.open(settings.db_path)
+    try:
+        inbox = Inbox(db, db.now)
+        for _ in range(3 * MAX_ATTEMPTS):
+            resumption = await inbox.resume()
+            assert [r.update_id for r in resumption.alone] == ids[:1]
+            assert [r.update_id for r in resumption.behind] == ids[1:]
+            assert resumption.abandoned == []
+    finally:
+        await db.close()
+    assert {inbox_rows(settings)[u] for u in ids} == {(None, 0)}
 
 
 async def test_a_backlog_queued_behind_a_poison_update_is_not_given_up(
     settings: Settings,
 ) -> None:
-    emulator = BotApiEmulator()
-    async with bot_harness(settings, emulator=emulator) as harness:
-        await harness.user(708).send("/start")
-        await harness.stop()
-        for text in ("/help", "/menu", "/language"):
-            emulator.user_message(708, command(text))
-        stored = emulator.take_updates(None, 100)
-        emulator.take_updates(stored[-1]["update_id"] + 1, 0)
-        for update in stored:
-            await store_as_received(settings, update)
-    # Starts that die at once, on the first update, as many times as an update is allowed.
+    first, *behind = await stored_backlog(settings, 708, ["/help", "/menu", "/language"])
+    # Starts that die on the first update while it is replayed alone, as often as allowed.
     db = await Database.open(settings.db_path)
     try:
         inbox = Inbox(db, db.now)
-        for _ in range(MAX_ATTEMPTS + 1):
-            await inbox.resume()
+        for _ in range(MAX_ATTEMPTS):
+            resumption = await inbox.resume()
+            assert [r.update_id for r in resumption.alone] == [first]
+            await inbox.isolate(first)
+        resumption = await inbox.resume()
+        assert resumption.abandoned == [first]
+        # The next one has become the first to run alone; none behind it was charged.
+        assert [r.update_id for r in resumption.alone] == behind[:1]
     finally:
         await db.close()
-    first, *behind = (u["update_id"] for u in stored)
     rows = inbox_rows(settings)
     assert rows[first] == ("abandoned", MAX_ATTEMPTS)
-    # The next one has become the first to run (one attempt); the last never ran.
-    assert [rows[u] for u in behind] == [(None, 1), (None, 0)]
+    assert [rows[u] for u in behind] == [(None, 0), (None, 0)]
+
+
+async def test_a_replay_alone_that_outlives_its_window_is_uncharged(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await stored_backlog(settings, 710, ["/help", "/menu"])
+    # A window of 0 s: every replay alone is still running when the window closes (as one
+    # waiting out a long flood limit would be), so the others start beside it.
+    monkeypatch.setattr("bot.processing.ISOLATION_WINDOW_S", 0.0)
+    emulator = BotApiEmulator()
+    async with bot_harness(settings, emulator=emulator):
+        for update_id in ids:
+            await emulator.wait_processed(update_id, 30)
+    assert [inbox_rows(settings)[u] for u in ids] == [("handled", 0), ("handled", 0)]
 
 
 async def test_handled_rows_are_pruned_after_two_days(settings: Settings) -> None:

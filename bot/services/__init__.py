@@ -106,7 +106,7 @@ async def open_services(
             broadcasts=BroadcastService(db, clock, outbox.queued, settings.admin_ids),
             registration=RegistrationService(db, clock, settings, outbox.queued),
             outbox=outbox,
-            inbox=Inbox(db, clock),
+            inbox=Inbox(db, clock, outbox.queued),
             sleep=sleep,
         )
     except BaseException:

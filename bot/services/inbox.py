@@ -14,8 +14,26 @@ dies after the handler's first effect (a write, a message sent) and before the m
 of milliseconds per update. A kill -9 in that window makes the next start run the update
 again from the beginning: a question may be logged and answered twice, a dialog step repeats
 from the dialog state last saved (it is saved just before the mark). Services whose effect
-must not repeat can tell a rerun by ``bot.processing.current_update_id()``. Updates that kill
-the process every time they are handled are given up after ``MAX_ATTEMPTS`` starts.
+must not repeat can tell a rerun by ``bot.processing.current_update_id()``.
+
+Poison updates. An update that kills the process every time it is handled (a crash in C code,
+the OOM killer) would keep the bot in a restart loop, so it must be given up; an update that
+merely happened to be in flight when the operator, systemd or a power cut killed the bot must
+not be. Counting deaths per start cannot tell the two apart: any update in flight at three
+unrelated kills in a row would be abandoned, and with many residents typing, some always is.
+So a start first replays the updates that may have been in flight when the process died
+(each sender's oldest unhandled one: a sender's updates run one at a time) ONE AT A TIME,
+alone, before anything else runs (``resume`` sorts them out, ``bot.processing`` replays them).
+Before each such replay its attempt is charged and committed (``isolate``): the count is the
+marker of an isolated replay begun. The replay either finishes, and the update is handled, or
+the process dies with only that update running, which is what a poison update does and a
+random kill almost never does (it must land inside the few milliseconds of the same update's
+replay three starts in a row). A replay still running after ``ISOLATION_WINDOW_S`` (a handler
+waiting out a flood limit) is uncharged (``release``) and left to finish alongside the rest, so
+a later death is not blamed on it. Deaths during normal concurrent processing charge nothing.
+At ``MAX_ATTEMPTS`` charged deaths the update is abandoned: logged as an error, counted in the
+health report (``abandoned_recently``), and its sender is sent an apology asking them to send
+it again, queued in the outbox in the same transaction so that it is not lost either.
 
 A handled row keeps only its id, enough to recognise a redelivery: the message itself (a
 resident's words, a phone number) and its sender are dropped when it is handled, so the inbox
@@ -34,13 +52,15 @@ import contextvars
 import logging
 import sqlite3
 import time
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
 from bot.clock import Clock
 from db import inbox as inbox_repo
+from db import outbox as outbox_repo
 from db.database import Database
 from db.inbox import Incoming, Received
 
@@ -49,8 +69,14 @@ _LOGGER = logging.getLogger(__name__)
 # Telegram keeps an unconfirmed update for 24 hours; a handled row must outlive any redelivery.
 RETAIN = timedelta(days=2)
 PRUNE_EVERY_S = 3600.0
-# Starts that tried an update and died before finishing it; then it is given up.
+# Replays alone that died on an update before it is given up.
 MAX_ATTEMPTS = 3
+# A replay alone still running after this long no longer counts as alone (see the docstring).
+ISOLATION_WINDOW_S = 60.0
+# The outbox message telling a sender their update was given up (worded by handlers.errors).
+ABANDONED_NOTICE = "inbox.abandoned"
+# How far back the health report counts abandoned updates.
+ABANDONED_REPORT = timedelta(days=1)
 # Decisions taken for updates fetched but not (yet) queued: PTB drops a fetched batch when it
 # is stopping, so these are forgotten past this size.
 _MAX_DECISIONS = 10_000
@@ -64,12 +90,24 @@ class Admission(Enum):
     UNSTORED = "unstored"  # the database refused it: handle it anyway, unprotected
 
 
+@dataclass(frozen=True, slots=True)
+class Resumption:
+    """What a start must do with the updates the last run left unhandled."""
+
+    alone: list[Received]  # may have been in flight at the death: replay each alone, first
+    behind: list[Received]  # queued behind those, never started: handle as usual afterwards
+    abandoned: list[int]  # given up (``MAX_ATTEMPTS`` replays alone died on each)
+
+
 class Inbox:
     """Store received updates, tell new from redelivered, mark handled ones, resume the rest."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, queued: Callable[[], None] = lambda: None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._queued = queued  # the outbox's: an apology was queued
         self._receives: list[tuple[list[Incoming], asyncio.Future[set[int]]]] = []
         self._marks: list[tuple[int, asyncio.Future[None]]] = []
         self._drain: asyncio.Task[None] | None = None
@@ -144,30 +182,64 @@ class Inbox:
         self.handled_count += 1
         return True
 
-    async def resume(self) -> list[Received]:
-        """Updates stored but never handled, oldest first; charges this start as an attempt.
+    async def resume(self) -> Resumption:
+        """Sort the updates stored but never handled, oldest first, for this start.
 
-        Those tried ``MAX_ATTEMPTS`` times already are marked abandoned (and logged) instead:
-        an update that kills the process every time must not keep the bot in a crash loop.
-        Old handled rows are pruned here too.
+        Those ``MAX_ATTEMPTS`` replays alone died on are abandoned instead (logged, and their
+        senders' apologies queued in the outbox in the same transaction). Old handled rows are
+        pruned here too. Charges nothing: see ``isolate``.
         """
         now = self._db.now()
         async with self._db.write() as conn:
             await inbox_repo.prune(conn, handled_before=now - RETAIN)
             pending = await inbox_repo.unhandled(conn)
-            dead = [r.update_id for r in pending if r.attempts >= MAX_ATTEMPTS]
-            retry = [r for r in pending if r.attempts < MAX_ATTEMPTS]
+            dead = [r for r in pending if r.attempts >= MAX_ATTEMPTS]
+            live = [r for r in pending if r.attempts < MAX_ATTEMPTS]
             if dead:
-                await inbox_repo.mark(conn, dead, outcome="abandoned", now=now)
-            await inbox_repo.count_attempt(conn, _maybe_started(retry))
+                ids = [r.update_id for r in dead]
+                await inbox_repo.mark(conn, ids, outcome="abandoned", now=now)
+                for row in dead:
+                    if row.user_id is not None:
+                        payload = {"received_at": row.received_at}
+                        await outbox_repo.enqueue(
+                            conn, [row.user_id], ABANDONED_NOTICE, payload, now=now
+                        )
         self._pruned_at = time.monotonic()
-        for update_id in dead:
+        if dead:
+            self._queued()
+        for row in dead:
             _LOGGER.error(
-                "update %d abandoned: %d starts died handling it", update_id, MAX_ATTEMPTS
+                "update %d abandoned: %d replays alone died handling it (its sender is told "
+                "to send it again)",
+                row.update_id,
+                MAX_ATTEMPTS,
             )
-        if retry:
-            _LOGGER.warning("resuming %d update(s) received but not handled", len(retry))
-        return retry
+        started = set(_maybe_started(live))
+        alone = [r for r in live if r.update_id in started]
+        behind = [r for r in live if r.update_id not in started]
+        if live:
+            _LOGGER.warning(
+                "resuming %d update(s) received but not handled (%d replayed one at a time "
+                "first: they may have been in flight when the bot stopped)",
+                len(live),
+                len(alone),
+            )
+        return Resumption(alone, behind, [r.update_id for r in dead])
+
+    async def isolate(self, update_id: int) -> None:
+        """Charge an attempt, committed, before ``update_id`` is replayed alone."""
+        async with self._db.write() as conn:
+            await inbox_repo.count_attempt(conn, update_id)
+
+    async def release(self, update_id: int) -> None:
+        """Uncharge a replay alone that outlived ``ISOLATION_WINDOW_S`` (it is not alone now)."""
+        async with self._db.write() as conn:
+            await inbox_repo.count_attempt(conn, update_id, by=-1)
+
+    async def abandoned_recently(self) -> tuple[int, datetime | None]:
+        """Updates abandoned in the last ``ABANDONED_REPORT``, and when the last one was."""
+        async with self._db.read() as conn:
+            return await inbox_repo.abandoned_since(conn, self._db.now() - ABANDONED_REPORT)
 
     async def abandon(self, update_id: int) -> None:
         """Give up an update that cannot be handled at all (unreadable JSON)."""
@@ -240,12 +312,11 @@ class Inbox:
 
 
 def _maybe_started(pending: list[Received]) -> list[int]:
-    """The updates a start runs first, so the ones charged an attempt.
+    """The updates that may have been running when the process died: replayed alone.
 
-    Updates run one at a time per sender, in update_id order: a start runs each sender's oldest
-    unhandled update first, and the ones queued behind it never ran when a start died on it. They
-    are not charged, or a backlog spanning a few quick restarts would be abandoned as poison.
-    Updates without a sender are not ordered against each other and are all charged.
+    Updates run one at a time per sender, in update_id order, so only each sender's oldest
+    unhandled update can have started; the ones queued behind it never ran. Updates without a
+    sender are not ordered against each other: any of them may have started.
     """
     seen: set[int] = set()
     started: list[int] = []

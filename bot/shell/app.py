@@ -153,6 +153,7 @@ def _wire(app: App, services: Services, processor: UserOrderedProcessor) -> None
             **review.renderers(services),
             **broadcast.renderers(services),
             **complaints.renderers(services),
+            **errors.renderers(services),
         }
     )
     for group, handler in _handlers(settings):

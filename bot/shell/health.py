@@ -2,18 +2,24 @@
 
 ``HealthServer`` is a tiny HTTP/1.1 responder on loopback (``network.health_port``) that answers
 ``GET /healthz`` with JSON: database reachable, knowledge base loaded (and its topic count),
-when the last update was handled, how many, uptime and version. Status 200 when the database
-answers and the knowledge base is loaded, else 503. An idle bot is healthy: a quiet night is
-not an outage, so ``last_update_at`` is reported, not judged. ``health_command`` queries it
-with the standard library only, so the check starts fast. No personal data, no token.
+when the last update was handled, how many, uptime and version, and how many updates the
+inbox gave up on in the last day (``abandoned_recently``, with a ``warnings`` line: an update
+that crashed the bot every time it was handled; its sender was asked to send it again, and the
+log names it). Status 200 when the database answers and the knowledge base is loaded, else
+503: an abandoned update is a warning for the operator, not an outage. An idle bot is healthy:
+a quiet night is not an outage, so ``last_update_at`` is reported, not judged.
+``health_command`` queries it with the standard library only, so the check starts fast.
+No personal data, no token.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import sqlite3
 import sys
 import time
 import urllib.error
@@ -55,6 +61,16 @@ async def health_report(
     topics = len(services.qa.kb.topics) if kb_ok else 0
     last = processor.last_update_at if processor is not None else None
     healthy = db_ok and kb_ok
+    abandoned, last_abandoned = 0, None
+    if db_ok:
+        with contextlib.suppress(sqlite3.Error, ValueError):  # the ping said ok a moment ago
+            abandoned, last_abandoned = await services.inbox.abandoned_recently()
+    warnings = []
+    if abandoned:
+        warnings.append(
+            f"{abandoned} update(s) abandoned in the last 24 h: each crashed the bot every time "
+            "it was handled (see 'abandoned' in the log); the senders were asked to resend"
+        )
     return healthy, {
         "status": "ok" if healthy else "unhealthy",
         "version": __version__,
@@ -65,7 +81,12 @@ async def health_report(
         "updates": {
             "handled": processor.handled if processor is not None else 0,
             "last_handled_at": _iso(last),
+            "abandoned_recently": abandoned,
+            "last_abandoned_at": (
+                None if last_abandoned is None else last_abandoned.isoformat(timespec="seconds")
+            ),
         },
+        "warnings": warnings,
     }
 
 

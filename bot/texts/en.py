@@ -88,6 +88,11 @@ COMMON = CommonTexts(
         "Sorry, something went wrong and we have logged it. Please try again later, "
         "or send /menu for the main menu."
     ),
+    update_abandoned=(
+        "Sorry, a message you sent (or a button you pressed) at {time} could not be handled, "
+        "and we have logged it. Please send it again; if it still fails, send /contact to "
+        "reach the office."
+    ),
     stale_button="This button has expired. Please send /menu to start again.",
     not_allowed="Sorry, this is for office staff only.",
     slow_down="You are sending messages a little fast. Please try again in {seconds} s 🙏",

@@ -41,6 +41,7 @@ class CommonTexts:
     non_text_call: str  # {office} {phone}: after non_text when the office has a phone
     empty_text: str
     error: str
+    update_abandoned: str  # {time}: a message the bot gave up on after crashing on it
     stale_button: str
     not_allowed: str
     slow_down: str  # {seconds}

@@ -81,6 +81,10 @@ COMMON = CommonTexts(
     non_text_call="☎️ 不方便打字？可以直接打电话给{office}：{phone}",
     empty_text="您发来的消息是空的，请打字告诉我您想问什么。",
     error="抱歉，出了点问题，我们已经记录下来。请稍后再试，或发送 /menu 回到主菜单。",
+    update_abandoned=(
+        "抱歉，您在 {time} 发来的一条消息（或按下的按钮）没能处理，我们已经记录下来。"
+        "请再发一次；如果还是不行，请发送 /contact 联系工作人员。"
+    ),
     stale_button="这个按钮已经过期了，请发送 /menu 重新开始。",
     not_allowed="抱歉，这项功能只对工作人员开放。",
     slow_down="您发得有点快，请 {seconds} 秒后再试 🙏",

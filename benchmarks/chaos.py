@@ -96,6 +96,8 @@ class Report:
     updates_lost: int = 0
     updates_abandoned: int = 0  # the inbox gave up on them (a poison update)
     replayed_alone: int = 0  # replays alone at starts (updates possibly in flight at a kill)
+    killed_alone: int = 0  # kills that landed inside a replay alone (charged by the inbox)
+    most_killed_alone: int = 0  # the most such kills on one update (abandoned at 3)
     kills_at_start: int = 0  # kills that landed before the restarted bot polled
     projects: int = 0
     approved: int = 0
@@ -118,7 +120,8 @@ class Report:
             f"{self.kills_at_start} during a start)",
             f"updates delivered {self.updates_delivered}, handled {self.updates_handled}, "
             f"twice {self.updates_twice}, lost {self.updates_lost}, abandoned "
-            f"{self.updates_abandoned}; replayed alone at starts {self.replayed_alone}",
+            f"{self.updates_abandoned}; replayed alone at starts {self.replayed_alone}, killed "
+            f"during one {self.killed_alone} (at most {self.most_killed_alone} on one update)",
             f"projects {self.projects} (approved {self.approved}), complaints "
             f"{self.complaints}, training sign-ups {self.signups}",
             f"outbox rows {dict(sorted(self.outbox_rows.items()))}, training notices "
@@ -438,6 +441,15 @@ def _check(
             if has_inbox
             else set(logged)
         )
+        if has_inbox:
+            # Each replay alone is charged before it starts and stays charged: one that
+            # finished (the update handled) is one charge, every other charge is a death.
+            deaths = [
+                int(a) - (o == "handled")
+                for o, a in conn.execute("SELECT outcome, attempts FROM inbox WHERE attempts > 0")
+            ]
+            report.killed_alone = sum(deaths)
+            report.most_killed_alone = max(deaths, default=0)
         report.updates_abandoned = (
             conn.execute("SELECT count(*) FROM inbox WHERE outcome = 'abandoned'").fetchone()[0]
             if has_inbox

@@ -135,6 +135,17 @@ async def status_counts(conn: aiosqlite.Connection) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in rows}
 
 
+async def latest_status(conn: aiosqlite.Connection, kind: str, key: str, value: int) -> str | None:
+    """The status of the newest ``kind`` row whose payload has ``key`` = ``value``."""
+    row = await fetch_one(
+        conn,
+        "SELECT status FROM outbox WHERE kind = ? AND json_extract(payload, '$.' || ?) = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (kind, key, value),
+    )
+    return None if row is None else str(row[0])
+
+
 async def forget_recipient(conn: aiosqlite.Connection, user_id: int) -> int:
     """Drop every message to an erased user, sent or not (their data is gone)."""
     cur = await conn.execute("DELETE FROM outbox WHERE recipient = ?", (user_id,))

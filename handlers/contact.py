@@ -2,7 +2,9 @@
 
 A resident writes one message; every admin gets it with a 回复 button. Replying is a short
 staff dialog keyed per staff member, so two admins can answer two residents at the same time;
-the service claims the message before the reply is sent, so one message gets one answer.
+the service claims the message and queues the reply in one transaction, so one message gets
+one answer and a crash cannot lose it. Both messages go out through the outbox (``renderers``
+word them when sent); the staff member is told whether the reply arrived, or that it is queued.
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ from telegram.ext import (
 
 from bot.buttons import LeaveMessageButton, ReplyMessageButton
 from bot.context import Context
+from bot.services import Services
 from bot.services.contact import (
     MAX_MESSAGE_CHARS,
     MAX_REPLY_CHARS,
     MIN_MESSAGE_CHARS,
+    REPLY,
+    STAFF_NOTICE,
     clean_message,
     clean_reply,
 )
+from bot.services.delivery import Outbound
+from bot.services.outbox import Payload, Renderer, Undelivered
 from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, Texts, fmt, menu_labels
-from db.models import ContactMessage, User
+from db.models import User
 from handlers import forms
-from handlers.staff_guard import tell_staff, tell_user
 from handlers.ui import Press, contact_block, inline_rows, main_menu, person_label, reply_in_chunks
 
 SNIPPET_CHARS = 80
@@ -74,12 +80,11 @@ async def _message(a: forms.Answer) -> forms.Outcome:
 
 
 async def _leave(a: forms.Answer) -> forms.Outcome:
-    """Store the message, forward it to every admin, and confirm."""
+    """Store the message (queued for every admin in the outbox), and confirm."""
     message, user, context, t = a.update.effective_message, a.update.effective_user, a.context, a.t
     if message is None or user is None:
         return forms.Finish()
     stored = await context.services.contact.leave(user.id, str(a.draft["text"]))
-    await tell_staff(context, lambda admin, st: _send_notice(context, admin, st, stored))
     await message.reply_text(fmt(t.contact.sent, id=stored.id), reply_markup=main_menu(t))
     return forms.Finish()
 
@@ -99,11 +104,38 @@ def form() -> forms.Form:
     )
 
 
-async def _send_notice(context: Context, chat_id: int, t: Texts, stored: ContactMessage) -> None:
-    who = _who(t, await context.services.contact.sender(stored), stored.user_id)
-    text = fmt(t.contact.staff_notice, id=stored.id, who=who, text=stored.text)
-    button = [(t.contact.btn_reply, ReplyMessageButton(stored.id).pack())]
-    await context.bot.send_message(chat_id, text, reply_markup=inline_rows(button))
+def renderers(services: Services) -> dict[str, Renderer]:
+    """How the outbox words contact messages, from the stored message when sent: the staff's
+    notice with its 回复 button, and the reply to the resident (nothing once it is unclaimed)."""
+    contact = services.contact
+
+    async def notice(payload: Payload, t: Texts) -> Outbound | None:
+        stored = await contact.get(int(payload["message"]))
+        if stored is None:
+            return None  # erased
+        who = _who(t, await contact.sender(stored), stored.user_id)
+        text = fmt(t.contact.staff_notice, id=stored.id, who=who, text=stored.text)
+        button = [(t.contact.btn_reply, ReplyMessageButton(stored.id).pack())]
+        return Outbound(text, inline_rows(button))
+
+    async def reply(payload: Payload, t: Texts) -> Outbound | None:
+        stored = await contact.get(int(payload["message"]))
+        if stored is None or stored.reply_text is None:
+            return None  # erased, or released meanwhile
+        snippet = stored.text[:SNIPPET_CHARS]
+        return Outbound(fmt(t.contact.reply_to_resident, message=snippet, reply=stored.reply_text))
+
+    return {STAFF_NOTICE: notice, REPLY: reply}
+
+
+def undelivered(services: Services) -> dict[str, Undelivered]:
+    """A reply that cannot reach the resident (blocked the bot) leaves the message unanswered."""
+
+    async def release(payload: Payload) -> None:
+        message_id, staff_id = int(payload["message"]), int(payload["staff"])
+        await services.contact.release_reply(message_id, staff_id=staff_id)
+
+    return {REPLY: release}
 
 
 # ------------------------------------------------------------------ staff
@@ -157,25 +189,22 @@ async def _reply_question(ask: forms.Ask) -> str:
 
 
 async def _send_reply(a: forms.Answer, reply: str) -> str:
-    """Claim the message, send the reply to the resident, and report back (staff)."""
+    """Claim the message, queue and send the reply to the resident, and report back (staff)."""
     return await _deliver(a.context, a.t, int(a.draft["message"]), a.user.id, reply)
 
 
 async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, reply: str) -> str:
-    """Claim, send and, if the resident cannot be reached, release again; word the result."""
-    service = context.services.contact
-    claimed = await service.claim_reply(message_id, staff_id=staff_id, reply=reply)
-    if claimed is None:
+    """Claim (the reply is queued with the claim), send now, and word what became of it."""
+    services = context.services
+    if await services.contact.claim_reply(message_id, staff_id=staff_id, reply=reply) is None:
         return str(fmt(t.contact.already_answered, id=message_id))
-    snippet = claimed.message.text[:SNIPPET_CHARS]
-
-    def compose(rt: Texts) -> str:
-        return fmt(rt.contact.reply_to_resident, message=snippet, reply=reply)
-
-    if not await tell_user(context, claimed.message.user_id, claimed.lang, compose):
-        await service.release_reply(message_id, staff_id=staff_id)
-        return str(fmt(t.contact.reply_undeliverable, id=message_id))
-    return str(fmt(t.contact.reply_sent, id=message_id))
+    await services.outbox.flush(context.bot)  # the resident gets it before staff hear back
+    status = await services.contact.reply_status(message_id)
+    if status == "sent":
+        return str(fmt(t.contact.reply_sent, id=message_id))
+    if status in ("pending", "sending"):  # Telegram unreachable or flood-limited: later
+        return str(fmt(t.contact.reply_queued, id=message_id))
+    return str(fmt(t.contact.reply_undeliverable, id=message_id))
 
 
 # ------------------------------------------------------------------ wiring

@@ -7,9 +7,9 @@ update, so a forged, replayed or forwarded staff button is refused like a typed 
 admin removed from ``admin_ids`` is refused at the next press inside a dialog restored after a
 restart, which then ends. A refusal answers ``common.not_allowed`` (as an alert for buttons),
 logs a warning without the user's id, and writes an ``audit_log`` row ``denied:<what>``.
-``tell_user`` and ``tell_staff`` reach people outside a reply (a resident later, or staff) in
-their own language; they and ``send_safely`` send through ``bot.services.delivery``, so a
-flood limit is waited out and a blocked chat is marked, never raised.
+``tell_user`` reaches a resident outside a reply in their own language; it and ``send_safely``
+send through ``bot.services.delivery``, so a flood limit is waited out and a blocked chat is
+marked, never raised (notifications caused by a change go through the outbox instead).
 """
 
 from __future__ import annotations
@@ -133,20 +133,3 @@ async def tell_user(
     return await send_safely(
         context, user_id, lambda: context.bot.send_message(user_id, text, reply_markup=buttons)
     )
-
-
-async def for_each_staff(context: Context, send: Callable[[int, Texts], Awaitable[bool]]) -> int:
-    """Run ``send(admin_id, texts)`` for every admin in their language; count the successes."""
-    reached = 0
-    for admin_id in sorted(context.services.settings.admin_ids):
-        reached += await send(admin_id, await texts_of(context, admin_id))
-    return reached
-
-
-async def tell_staff(context: Context, compose: Callable[[int, Texts], Awaitable[object]]) -> int:
-    """Send ``compose(admin_id, texts)`` (one request) to every admin; count who got it."""
-
-    async def send(admin_id: int, t: Texts) -> bool:
-        return await send_safely(context, admin_id, functools.partial(compose, admin_id, t))
-
-    return await for_each_staff(context, send)

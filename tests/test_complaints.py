@@ -81,12 +81,12 @@ async def test_named_complaint_reaches_staff_and_status_comes_back(harness: BotH
         assert card.button_labels == [C.btn_handling, C.btn_resolve]
 
     toast = (await admin.press(C.btn_handling)).toast
-    assert toast == f"{ref} 已改为“处理中”，已通知投诉人。"
+    assert toast == f"{ref} 已改为“处理中”，给投诉人的通知已加入发送队列。"
     assert f"您的投诉 {ref} 有新进展：处理中" in resident.last.text
 
     assert ref in (await admin.press(C.btn_resolve)).last.text  # asks for the note
     reply = await admin.send("已责令退还服务费，并约谈相关人员")
-    assert reply.last.text == f"{ref} 已改为“已办结”，已通知投诉人。"
+    assert reply.last.text == f"{ref} 已改为“已办结”，给投诉人的通知已加入发送队列。"
     assert "已办结" in resident.last.text
     assert "办结说明：已责令退还服务费" in resident.last.text
 

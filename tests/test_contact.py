@@ -118,3 +118,39 @@ async def test_residents_cannot_use_the_staff_side(harness: BotHarness) -> None:
     async with harness.running.services.db.read() as conn:
         denied = [e.action for e in await list_audit(conn) if e.actor_id == 6006]
     assert sorted(denied) == ["denied:ctreply", "denied:inbox"]
+
+
+async def test_a_reply_telegram_did_not_take_is_kept_and_arrives_after_a_restart(
+    harness: BotHarness,
+) -> None:
+    admin, resident = harness.user(ADMIN_ID), harness.user(6008)
+    # Telegram fails the admins' notices: the message is kept for them, not dropped.
+    for staff in (ADMIN_ID, OTHER_ADMIN_ID):
+        harness.emulator.fail_next("sendMessage", 502, "Bad Gateway", count=50, chat_id=staff)
+    await resident.send("/contact")
+    await resident.send("营业执照什么时候能办好？")
+    assert not any("营业执照" in m.text for m in admin.bot_messages)
+    harness.emulator.faults.clear()
+    await harness.restart()  # as after a kill -9: the outbox sends what is waiting
+    await harness.running.services.outbox.drain(harness.running.app.bot)
+    notices = [m for m in admin.bot_messages if "营业执照" in m.text]
+    assert len(notices) == 1
+    assert notices[0].button_labels == [T.btn_reply]
+
+    # Now Telegram is down for the resident when the staff member presses send.
+    await admin.press(T.btn_reply)
+    harness.emulator.fail_next("sendMessage", 502, "Bad Gateway", count=50, chat_id=6008)
+    done = await admin.send("下周一就能办好，请带身份证来取。")
+    assert done.last.text == T.reply_queued.format(id=1)
+    assert not any("下周一" in m.text for m in resident.bot_messages)
+    stored = await harness.running.services.contact.get(1)
+    assert stored is not None
+    assert stored.answered_by == ADMIN_ID  # answered, so no colleague answers it twice
+    harness.emulator.faults.clear()
+    await harness.restart()
+    await harness.running.services.outbox.drain(harness.running.app.bot)
+    await harness.running.services.outbox.drain(harness.running.app.bot)
+    replies = [m for m in resident.bot_messages if "下周一" in m.text]
+    assert len(replies) == 1  # arrived, once
+    assert "营业执照" in replies[0].text
+    assert await harness.running.services.contact.reply_status(1) == "sent"

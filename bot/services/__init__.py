@@ -94,7 +94,7 @@ async def open_services(
             qa=qa,
             roles=StaffRoles(settings, db, clock),
             complaints=ComplaintService(db, clock, settings, outbox.queued),
-            contact=ContactService(db, clock),
+            contact=ContactService(db, clock, outbox.queued, settings.admin_ids),
             privacy=PrivacyService(db, clock),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),

@@ -23,6 +23,8 @@ glance. A broadcast is one row per recipient, so after a restart it resumes wher
 
 Messages are rendered when sent, by the renderer registered for their ``kind`` (the handlers
 own the wording; ``bot.app`` registers them), from ids in the payload, so an erasure shows.
+A kind may also register what to do when its message cannot be delivered (``undelivered``:
+blocked, skipped, failed), e.g. a staff reply to a resident who blocked the bot is unclaimed.
 Like ``delivery`` it imports ``telegram``: sending is its job.
 """
 
@@ -68,6 +70,7 @@ BROADCAST_DONE = "broadcast.done"
 MAX_ATTEMPTS = 50
 
 Renderer = Callable[[Payload, Texts], Awaitable[Outbound | None]]
+Undelivered = Callable[[Payload], Awaitable[object]]
 Jobs = JobQueue[Any] | None
 
 _STATUS = {
@@ -93,6 +96,7 @@ class Outbox:
         self._clock = clock
         self._sleep = sleep
         self.renderers: dict[str, Renderer] = {}
+        self.undelivered: dict[str, Undelivered] = {}
         self._drain_lock = asyncio.Lock()
         self._hint = True  # something may be pending (at start-up: maybe)
         # Rows a flush or drain of this process is sending: the others leave them alone (the
@@ -207,10 +211,14 @@ class Outbox:
             return DeliveryReport()
         ready, skipped = await self._render(rows)
         if skipped:
+            settled = []
             async with self._db.write() as conn:
                 for row in skipped:
                     if await repo.claim(conn, row.id, now=self._clock()):
                         await repo.settle(conn, row.id, "skipped", now=self._clock())
+                        settled.append(row)
+            for row in settled:
+                await self._undelivered(row)
         by_id = {r.row.id: r for r in ready}
 
         async def claim(r: Recipient) -> bool:
@@ -226,6 +234,8 @@ class Outbox:
                 await repo.settle(conn, int(r.key), status, now=self._clock())
             if outcome is Outcome.DEFERRED:
                 self._hint = True
+            elif status != "sent":
+                await self._undelivered(by_id[int(r.key)].row)
 
         recipients = [Recipient(r.row.recipient, key=r.row.id) for r in ready]
         report = await deliver(
@@ -240,6 +250,16 @@ class Outbox:
         )
         report.skipped += len(skipped)
         return report
+
+    async def _undelivered(self, row: OutboxRow) -> None:
+        """Run the kind's step for a message that will not be delivered (logged if it fails)."""
+        step = self.undelivered.get(row.kind)
+        if step is None:
+            return
+        try:
+            await step(row.payload)
+        except Exception:
+            _LOGGER.exception("outbox: the undelivered step of %s row %d failed", row.kind, row.id)
 
     async def _render(self, rows: list[OutboxRow]) -> tuple[list[_Ready], list[OutboxRow]]:
         """Each row's message in its recipient's language; rows with nothing to say apart."""

@@ -154,8 +154,10 @@ def _wire(app: App, services: Services, processor: UserOrderedProcessor) -> None
             **broadcast.renderers(services),
             **complaints.renderers(services),
             **errors.renderers(services),
+            **contact.renderers(services),
         }
     )
+    services.outbox.undelivered.update(contact.undelivered(services))
     for group, handler in _handlers(settings):
         if group >= 0:  # groups -2/-1 record the user and route forms (which name themselves)
             _trace(handler)

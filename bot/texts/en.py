@@ -747,7 +747,7 @@ COMPLAINTS = ComplaintTexts(
     btn_resolve="✅ Resolved",
     ask_note="Write one line on how {ref} was resolved (the complainant sees it). /cancel stops.",
     note_length="Please write the note in 1–{max} characters.",
-    changed='{ref} is now "{status}"; the complainant was told.',
+    changed='{ref} is now "{status}"; the notice to the complainant is queued.',
     changed_anonymous='{ref} is now "{status}". The anonymous complainant can check it.',
     already='{ref} is already "{status}".',
     settled="{ref} is resolved and cannot change any more.",
@@ -784,6 +784,10 @@ CONTACT = ContactTexts(
     ask_reply="Write your reply to {who} (message #{id}). /cancel stops.",
     reply_length="Please write the reply in 1–{max} characters.",
     reply_sent="✅ Message #{id} answered.",
+    reply_queued=(
+        "✅ Message #{id} answered. The reply is queued and goes to the resident as soon as "
+        "Telegram takes it."
+    ),
     reply_undeliverable=(
         "The resident has blocked the bot; the reply to #{id} was not delivered and the "
         "message stays unanswered."

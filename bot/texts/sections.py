@@ -451,6 +451,7 @@ class ContactTexts:
     ask_reply: str  # {id} {who}
     reply_length: str  # {max}
     reply_sent: str  # {id}
+    reply_queued: str  # {id}: in the outbox, Telegram did not take it yet
     reply_undeliverable: str  # {id}
     already_answered: str  # {id}
     missing: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from bot.clock import FakeClock
 from bot.settings import OfficeContact, Settings, TownSettings
 from bot.shell.harness import BotHarness, bot_harness
 from db.database import Database
+from tests import children
 
 # Opt in to PTB 22's future timedelta API so its deprecation warning (an error here) is moot.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -31,6 +32,13 @@ def settings(tmp_path: Path) -> Settings:
             name="测试镇创业办", phone="0000-1234567", address="测试路1号", hours="周一至周五"
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def no_orphans() -> Iterator[None]:
+    """Whatever a test started (``tests.children.spawn``) is killed when it ends, even failed."""
+    yield
+    children.kill_all()
 
 
 @pytest.fixture

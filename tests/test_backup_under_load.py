@@ -20,6 +20,7 @@ import pytest
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from tests import children
 from tests.cli import clean_env
 from tests.registration_flow import fill
 
@@ -37,7 +38,7 @@ async def _register(user: SimUser, n: int) -> None:
 
 async def _backup(db_path: Path, dest: Path) -> None:
     env = clean_env({"CHUANGYE_DB_PATH": str(db_path)})
-    proc = await asyncio.create_subprocess_exec(
+    proc = await children.spawn(
         sys.executable, "-m", "bot", "db", "backup", str(dest), env=env, cwd=dest.parent
     )
     assert await proc.wait() == 0

@@ -35,6 +35,7 @@ from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database
+from tests import children
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "987654321:AAGe2eTOKENnotREALbutVALIDshape0123"
@@ -102,7 +103,7 @@ class BotProcess:
 
     async def cli(self, *args: str) -> str:
         """Run ``python -m bot <args>`` (an operator's command) in the same directory."""
-        proc = await asyncio.create_subprocess_exec(
+        proc = await children.spawn(
             sys.executable,
             "-m",
             "bot",
@@ -126,7 +127,7 @@ class BotProcess:
         env = self.env()
         self.runs += 1
         stderr = (self.workdir / f"stderr-{self.runs}.log").open("wb")
-        self.proc = await asyncio.create_subprocess_exec(
+        self.proc = await children.spawn(
             sys.executable,
             "-m",
             self.module,

@@ -16,6 +16,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.shell.emulator import BotApiEmulator
 from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
+from tests import children
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:AAHttpEmulatorTestTokenxxxxxxxxxxxxx"
@@ -208,7 +209,7 @@ async def test_webhook_delivery_with_secret_retried_until_accepted(
 async def test_cli_serves_loopback_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     env["PYTHONPATH"] = str(REPO)
-    proc = await asyncio.create_subprocess_exec(
+    proc = await children.spawn(
         sys.executable, "-m", "bot", "emulator", "--port", "0", "--token", TOKEN,
         cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -222,7 +223,7 @@ async def test_cli_serves_loopback_and_stops_on_sigterm(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     async with asyncio.timeout(SAFETY_S):
         assert await proc.wait() == 0
-    refused = await asyncio.create_subprocess_exec(
+    refused = await children.spawn(
         sys.executable, "-m", "bot", "emulator", "--host", "0.0.0.0",
         cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

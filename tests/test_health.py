@@ -13,6 +13,7 @@ from bot import __version__
 from bot.processing import UserOrderedProcessor
 from bot.shell.harness import BotHarness
 from bot.shell.health import HealthServer, Report, health_report
+from tests import children
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def _server(harness: BotHarness) -> HealthServer:
 async def health_cli(*args: str, cwd: Path) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHUANGYE_")}
     env["PYTHONPATH"] = str(REPO)
-    proc = await asyncio.create_subprocess_exec(
+    proc = await children.spawn(
         sys.executable, "-m", "bot", "health", *args, cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -55,7 +56,13 @@ async def test_healthy_bot_reports_db_kb_and_last_update(
             assert body["database"] == {"ok": True}
             assert body["knowledge_base"]["loaded"] is True
             assert body["knowledge_base"]["topics"] >= 10
-            assert body["updates"] == {"handled": 0, "last_handled_at": None}  # idle is healthy
+            assert body["updates"] == {  # idle is healthy
+                "handled": 0,
+                "last_handled_at": None,
+                "abandoned_recently": 0,
+                "last_abandoned_at": None,
+            }
+            assert body["warnings"] == []
             await harness.user(1).send("/start")
             busy = (await client.get(url)).json()
             assert busy["updates"]["handled"] == 1

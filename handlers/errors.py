@@ -6,6 +6,7 @@ Also the wording of the apology for an update the inbox gave up on (``renderers`
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -17,7 +18,6 @@ from bot.services.delivery import Outbound
 from bot.services.inbox import ABANDONED_NOTICE
 from bot.services.outbox import Payload, Renderer
 from bot.texts import Texts, fmt, get_texts
-from db.rows import from_db_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def renderers(services: Services) -> dict[str, Renderer]:
     tz = services.settings.timezone
 
     async def abandoned(payload: Payload, t: Texts) -> Outbound | None:
-        received = from_db_time(str(payload["received_at"])).astimezone(tz)
+        received = datetime.fromisoformat(str(payload["received_at"])).astimezone(tz)
         return Outbound(fmt(t.common.update_abandoned, time=f"{received:%m-%d %H:%M}"))
 
     return {ABANDONED_NOTICE: abandoned}

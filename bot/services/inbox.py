@@ -63,6 +63,7 @@ from db import inbox as inbox_repo
 from db import outbox as outbox_repo
 from db.database import Database
 from db.inbox import Incoming, Received
+from db.rows import from_db_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -200,7 +201,8 @@ class Inbox:
                 await inbox_repo.mark(conn, ids, outcome="abandoned", now=now)
                 for row in dead:
                     if row.user_id is not None:
-                        payload = {"received_at": row.received_at}
+                        received = from_db_time(row.received_at).isoformat()
+                        payload = {"received_at": received}
                         await outbox_repo.enqueue(
                             conn, [row.user_id], ABANDONED_NOTICE, payload, now=now
                         )

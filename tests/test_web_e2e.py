@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_web import Resident, Stats, plain
+from benchmarks.web_residents import Resident, Stats, plain
 from bot.shell.emulator.http import EmulatorServer
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID

@@ -51,7 +51,9 @@ class Sample:
     weight: float = 1.0
 
 
-def training_samples(kb: KnowledgeBase, keyword_weight: float = 0.5) -> list[Sample]:
+def training_samples(
+    kb: KnowledgeBase, keyword_weight: float = 0.5, out_of_scope_weight: float = 1.0
+) -> list[Sample]:
     """Every topic's title, examples, synonyms and keywords, and the out-of-scope examples."""
     samples: list[Sample] = []
     for topic in kb.topics:
@@ -60,7 +62,9 @@ def training_samples(kb: KnowledgeBase, keyword_weight: float = 0.5) -> list[Sam
         samples.extend(Sample(s, topic.id, keyword_weight) for s in topic.synonyms)
         samples.extend(Sample(k, topic.id, keyword_weight) for k in topic.keywords)
     for group in kb.out_of_scope:
-        samples.extend(Sample(e, OOS_PREFIX + group.id) for e in group.examples)
+        samples.extend(
+            Sample(e, OOS_PREFIX + group.id, out_of_scope_weight) for e in group.examples
+        )
     return samples
 
 
@@ -75,6 +79,8 @@ class Hyper:
     # lands on the pinyin features too: a question typed with the wrong characters of the
     # right sound has only those in common with the examples.
     sound_copy: float = 0.3
+    # The weight of each out-of-scope example against a topic's example (1.0).
+    out_of_scope: float = 1.0
 
 
 class Classifier:

@@ -228,61 +228,101 @@ def _fit_cached(
 
 
 def _train(feats: list[list[str]], labelled: list[tuple[str, float]], hyper: Hyper) -> Fitted:
-    labels = tuple(dict.fromkeys(label for label, _ in labelled))
-    label_index = {label: i for i, label in enumerate(labels)}
-    vocab: dict[str, int] = {}
-    for f in feats:
-        for name in f:
-            vocab.setdefault(name, len(vocab))
-    n, d, c = len(feats), len(vocab), len(labels)
-    df = np.zeros(d)
-    for f in feats:
-        for name in f:
-            df[vocab[name]] += 1.0
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for r, f in enumerate(feats):
-        ids = [vocab[name] for name in f]
-        v = idf[ids]
-        norm = math.sqrt(float(v @ v)) or 1.0
-        rows.extend([r] * len(ids))
-        cols.extend(ids)
-        vals.extend((v / norm).tolist())
-    row = np.asarray(rows, dtype=np.int64)
-    col = np.asarray(cols, dtype=np.int64)
-    val = np.asarray(vals)
-    y = np.zeros((n, c))
-    sw = np.zeros(n)
-    for r, (label, weight) in enumerate(labelled):
-        y[r, label_index[label]] = 1.0
-        sw[r] = weight
-    sw /= sw.sum()
-    # X^T G via a scatter-add sorted by column once: reduceat over contiguous column runs.
-    order = np.argsort(col, kind="stable")
-    col_sorted, row_sorted, val_sorted = col[order], row[order], val[order]
-    starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
-    ucols = col_sorted[starts]
-    row_starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
-    # float32 halves the memory traffic of the two sparse products, which are most of the
-    # time; every sum still runs in one fixed order, so the weights are the same each run.
+    design = _Design.build(feats, labelled)
+    w, b = _adam(design, hyper)
+    return design.labels, design.vocab, design.idf, w.astype(np.float64), b.astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Design:
+    """The training texts as a sparse TF-IDF matrix (L2-normalised rows), in the two orders
+    the gradient needs, with one-hot targets and normalised sample weights (float32)."""
+
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: FloatArray
+    col: IntArray  # feature of each stored value, in row order
+    val: npt.NDArray[np.float32]
+    row_starts: IntArray  # where each row's values start
+    row_sorted: IntArray  # row of each value, in feature order
+    val_sorted: npt.NDArray[np.float32]
+    col_starts: IntArray  # where each feature's values start, in feature order
+    y: npt.NDArray[np.float32]
+    sw: npt.NDArray[np.float32]
+
+    @classmethod
+    def build(cls, feats: list[list[str]], labelled: list[tuple[str, float]]) -> _Design:
+        labels = tuple(dict.fromkeys(label for label, _ in labelled))
+        label_index = {label: i for i, label in enumerate(labels)}
+        vocab: dict[str, int] = {}
+        for f in feats:
+            for name in f:
+                vocab.setdefault(name, len(vocab))
+        n, d, c = len(feats), len(vocab), len(labels)
+        df = np.zeros(d)
+        for f in feats:
+            for name in f:
+                df[vocab[name]] += 1.0
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for r, f in enumerate(feats):
+            ids = [vocab[name] for name in f]
+            v = idf[ids]
+            norm = math.sqrt(float(v @ v)) or 1.0
+            rows.extend([r] * len(ids))
+            cols.extend(ids)
+            vals.extend((v / norm).tolist())
+        row = np.asarray(rows, dtype=np.int64)
+        col = np.asarray(cols, dtype=np.int64)
+        val = np.asarray(vals)
+        y = np.zeros((n, c))
+        sw = np.zeros(n)
+        for r, (label, weight) in enumerate(labelled):
+            y[r, label_index[label]] = 1.0
+            sw[r] = weight
+        sw /= sw.sum()
+        # X^T G via a scatter-add sorted by column once: reduceat over contiguous column runs.
+        order = np.argsort(col, kind="stable")
+        col_sorted = col[order]
+        col_starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
+        assert len(col_starts) == d  # every feature comes from a training text
+        # float32 halves the memory traffic of the two sparse products, which are most of
+        # the time; every sum still runs in one fixed order, so the weights are the same
+        # each run.
+        f32 = np.float32
+        return cls(
+            labels=labels,
+            vocab=vocab,
+            idf=idf,
+            col=col,
+            val=val.astype(f32),
+            row_starts=np.flatnonzero(np.r_[True, row[1:] != row[:-1]]),
+            row_sorted=row[order],
+            val_sorted=val[order].astype(f32),
+            col_starts=col_starts,
+            y=y.astype(f32),
+            sw=sw.astype(f32),
+        )
+
+
+def _adam(x: _Design, hyper: Hyper) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Full-batch Adam on the weighted softmax loss with L2, from zero weights."""
     f32 = np.float32
-    val32, val_sorted32 = val.astype(f32), val_sorted.astype(f32)
-    y32, sw32 = y.astype(f32), sw.astype(f32)
-    w = np.zeros((d, c), dtype=f32)
-    b = np.zeros(c, dtype=f32)
+    w = np.zeros((len(x.vocab), len(x.labels)), dtype=f32)
+    b = np.zeros(len(x.labels), dtype=f32)
     mw, vw, mb, vb = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, hyper.steps + 1):
-        logits = np.add.reduceat(val32[:, None] * w[col], row_starts, axis=0)
+        logits = np.add.reduceat(x.val[:, None] * w[x.col], x.row_starts, axis=0)
         logits += b
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
-        p -= y32
-        p *= sw32[:, None]
-        gw = np.add.reduceat(val_sorted32[:, None] * p[row_sorted], starts, axis=0)
+        p -= x.y
+        p *= x.sw[:, None]
+        gw = np.add.reduceat(x.val_sorted[:, None] * p[x.row_sorted], x.col_starts, axis=0)
         gw += f32(hyper.l2) * w
         gb = p.sum(axis=0)
         step_size = f32(hyper.rate / (1 - beta1**step))
@@ -299,5 +339,4 @@ def _train(feats: list[list[str]], labelled: list[tuple[str, float]], hyper: Hyp
             np.divide(mom, update, out=update)
             update *= step_size
             param -= update
-    assert len(ucols) == d  # every feature comes from a training text
-    return labels, vocab, idf, w.astype(np.float64), b.astype(np.float64)
+    return w, b

@@ -56,7 +56,7 @@ from knowledge.lexicon import (
     WEAK_TERMS,
     word_set,
 )
-from knowledge.model import KnowledgeBase
+from knowledge.model import KnowledgeBase, Topic
 from knowledge.normalize import Analysis, Analyzer, char_grams, compact, fold, is_cjk
 from knowledge.result import Reason, SearchResult
 
@@ -129,25 +129,8 @@ class EvidenceSearch:
         self._candidates = candidates
         protected = [t for topic in kb.topics for t in (*topic.keywords, *topic.synonyms)]
         self.analyzer = Analyzer(protected=protected)
-        vocab: list[dict[str, float]] = []
-        examples: list[list[str]] = []
-        for topic in kb.topics:
-            v: dict[str, float] = {}
-            core = (topic.title, topic.title_en, *topic.keywords, *topic.synonyms, *topic.examples)
-            for text in core:
-                analysis = self.analyzer.analyze(text)
-                for g in self._grams(analysis):
-                    # A one-character chunk ("领" of "奖励怎么领") is a fragment, not a word.
-                    v[g] = _W_CORE if len(g) > 1 else max(v.get(g, 0.0), _W_CHAR)
-                for chunk in analysis.chunks:
-                    for char in chunk:
-                        v.setdefault(char, _W_CHAR)
-            for text in (topic.answer, topic.answer_en, *topic.source):
-                for g in self._grams(self.analyzer.analyze(text)):
-                    v.setdefault(g, _W_BODY)
-            vocab.append(v)
-            keys = [self.analyzer.analyze(e).key for e in (topic.title, *topic.examples)]
-            examples.append(list(dict.fromkeys(k for k in keys if k)))
+        vocab = [self._topic_vocab(topic) for topic in kb.topics]
+        examples = [self._example_keys(topic) for topic in kb.topics]
         n = len(kb.topics)
         # Document frequency weighted like the fields: a word in one topic's keywords that
         # many answers merely mention ("登记项目") stays distinctive of that topic.
@@ -165,15 +148,7 @@ class EvidenceSearch:
         }
         # A word no topic knows weighs like the rarest known one: it is unexplained content.
         self._idf_unseen = math.log(1.0 + n)
-        # Very common grams have tiny IDF; leaving them out of the postings keeps candidate
-        # generation fast on large bases. They still count when the candidates are scored.
-        cap = max(64, n // 20)
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for i, v in enumerate(vocab):
-            for g, w in v.items():
-                if df[g] <= cap:
-                    postings.setdefault(g, []).append((i, w))
-        self._postings = {g: tuple(p) for g, p in postings.items()}
+        self._postings = _postings(vocab, df, cap=max(64, n // 20))
         self._vocab = vocab
         self._examples = examples
         self._generic = frozenset(self.analyzer.rewrite(fold(t)) for t in GENERIC_TERMS)
@@ -183,6 +158,28 @@ class EvidenceSearch:
             tuple(compact(x) for x in (t.title, t.title_en, *t.keywords, *t.synonyms))
             for t in kb.topics
         ]
+
+    def _topic_vocab(self, topic: Topic) -> dict[str, float]:
+        """A topic's grams weighted by where they come from: title, keywords, synonyms and
+        examples (core), single characters of those, then answer and source (body)."""
+        v: dict[str, float] = {}
+        core = (topic.title, topic.title_en, *topic.keywords, *topic.synonyms, *topic.examples)
+        for text in core:
+            analysis = self.analyzer.analyze(text)
+            for g in self._grams(analysis):
+                # A one-character chunk ("领" of "奖励怎么领") is a fragment, not a word.
+                v[g] = _W_CORE if len(g) > 1 else max(v.get(g, 0.0), _W_CHAR)
+            for chunk in analysis.chunks:
+                for char in chunk:
+                    v.setdefault(char, _W_CHAR)
+        for text in (topic.answer, topic.answer_en, *topic.source):
+            for g in self._grams(self.analyzer.analyze(text)):
+                v.setdefault(g, _W_BODY)
+        return v
+
+    def _example_keys(self, topic: Topic) -> list[str]:
+        keys = [self.analyzer.analyze(e).key for e in (topic.title, *topic.examples)]
+        return list(dict.fromkeys(k for k in keys if k))
 
     def _is_weak(self, gram: str) -> bool:
         # Two weak characters side by side ("有人来厂里" gives "人来") are a seam between
@@ -468,3 +465,17 @@ def _split_from(
                 memo[i] = [piece, *rest]
                 break
     return memo[i]
+
+
+def _postings(
+    vocab: list[dict[str, float]], df: dict[str, float], cap: float
+) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Gram -> (topic, weight) pairs. Very common grams (in more than ``cap`` topics' worth)
+    have tiny IDF; leaving them out keeps candidate generation fast on large bases. They
+    still count when the candidates are scored."""
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, v in enumerate(vocab):
+        for g, w in v.items():
+            if df[g] <= cap:
+                postings.setdefault(g, []).append((i, w))
+    return {g: tuple(p) for g, p in postings.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -200,6 +200,9 @@ def _load_categories(path: Path, problems: list[str]) -> tuple[Category, ...]:
     return tuple(sorted(out, key=lambda c: c.order))
 
 
+Complain = Callable[[str, str], None]
+
+
 def _load_topic(path: Path, problems: list[str], category_ids: set[str]) -> Topic | None:
     data = _read(path, problems)
     if data is None:
@@ -213,60 +216,10 @@ def _load_topic(path: Path, problems: list[str], category_ids: set[str]) -> Topi
         bad(key, f"unknown field (expected one of {', '.join(sorted(_TOPIC_FIELDS))})")
     for key in sorted(_TOPIC_FIELDS - set(data)):
         bad(key, "missing field")
-    strings: dict[str, str] = {}
-    for key in _STR_FIELDS:
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str) or not value.strip():
-            bad(key, f"must be a non-empty string, got {_kind(value)}")
-        else:
-            strings[key] = value.strip()
-    lists: dict[str, tuple[str, ...]] = {}
-    for key in _LIST_FIELDS:
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            bad(key, "must be a list of non-empty strings")
-        else:
-            lists[key] = tuple(v.strip() for v in value)
-    source = data.get("source")
-    sources: tuple[str, ...] = ()
-    if isinstance(source, str) and source.strip():
-        sources = (source.strip(),)
-    elif isinstance(source, list) and source and all(isinstance(s, str) and s for s in source):
-        sources = tuple(s.strip() for s in source)
-    elif source is not None:
-        bad("source", "must be a sentence of the report or a list of them")
-    reviewed = data.get("reviewed")
-    if isinstance(reviewed, str):
-        with contextlib.suppress(ValueError):
-            reviewed = date.fromisoformat(reviewed)
-    if reviewed is not None and (not isinstance(reviewed, date) or hasattr(reviewed, "hour")):
-        bad("reviewed", f"must be a date like 2026-11-27, got {reviewed!r}")
-
-    topic_id = strings.get("id")
-    if topic_id is not None and not ID_RE.match(topic_id):
-        bad("id", f"{topic_id!r} must be 1-40 characters of a-z, 0-9 and '-'")
-    if "category" in strings and strings["category"] not in category_ids and category_ids:
-        bad("category", f"unknown category {strings['category']!r} (see {CATEGORIES_FILE})")
-    examples = lists.get("examples")
-    if examples is not None and len(set(examples)) < MIN_EXAMPLES:
-        bad("examples", f"has {len(set(examples))} distinct questions, needs at least 8")
-    for key in ("answer", "answer_en"):
-        text = strings.get(key)
-        if text is None:
-            continue
-        if len(text) > MAX_ANSWER_CHARS:
-            bad(key, f"is {len(text)} characters, the limit is {MAX_ANSWER_CHARS}")
-        for name in sorted({m.group(1) for m in PLACEHOLDER_RE.finditer(text)}):
-            if name not in PLACEHOLDERS:
-                bad(key, f"unknown placeholder {{{name}}} (allowed: {', '.join(PLACEHOLDERS)})")
-    for key in ("related",):
-        for rel in lists.get(key, ()):
-            if not ID_RE.match(rel):
-                bad(key, f"{rel!r} is not a valid topic id")
+    strings, lists = _topic_texts(data, bad)
+    sources = _topic_sources(data.get("source"), bad)
+    reviewed = _topic_reviewed(data.get("reviewed"), bad)
+    _check_topic_values(strings, lists, category_ids, bad)
     if len(problems) > before:
         return None
     assert isinstance(reviewed, date)  # checked above: every problem returned early
@@ -285,6 +238,81 @@ def _load_topic(path: Path, problems: list[str], category_ids: set[str]) -> Topi
         reviewed=reviewed,
         path=path,
     )
+
+
+def _topic_texts(
+    data: dict[str, Any], bad: Complain
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The topic's string fields and list-of-string fields that are well formed (stripped)."""
+    strings: dict[str, str] = {}
+    for key in _STR_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            bad(key, f"must be a non-empty string, got {_kind(value)}")
+        else:
+            strings[key] = value.strip()
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _LIST_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            bad(key, "must be a list of non-empty strings")
+        else:
+            lists[key] = tuple(v.strip() for v in value)
+    return strings, lists
+
+
+def _topic_sources(source: object, bad: Complain) -> tuple[str, ...]:
+    """``source``: one sentence of the report or a list of them."""
+    if isinstance(source, str) and source.strip():
+        return (source.strip(),)
+    if isinstance(source, list) and source and all(isinstance(s, str) and s for s in source):
+        return tuple(s.strip() for s in source)
+    if source is not None:
+        bad("source", "must be a sentence of the report or a list of them")
+    return ()
+
+
+def _topic_reviewed(reviewed: object, bad: Complain) -> object:
+    """``reviewed`` as a date (TOML date or ISO string); anything else is a problem."""
+    if isinstance(reviewed, str):
+        with contextlib.suppress(ValueError):
+            reviewed = date.fromisoformat(reviewed)
+    if reviewed is not None and (not isinstance(reviewed, date) or hasattr(reviewed, "hour")):
+        bad("reviewed", f"must be a date like 2026-11-27, got {reviewed!r}")
+    return reviewed
+
+
+def _check_topic_values(
+    strings: dict[str, str],
+    lists: dict[str, tuple[str, ...]],
+    category_ids: set[str],
+    bad: Complain,
+) -> None:
+    """Id, category, number of examples, answer length and placeholders, related ids."""
+    topic_id = strings.get("id")
+    if topic_id is not None and not ID_RE.match(topic_id):
+        bad("id", f"{topic_id!r} must be 1-40 characters of a-z, 0-9 and '-'")
+    if "category" in strings and strings["category"] not in category_ids and category_ids:
+        bad("category", f"unknown category {strings['category']!r} (see {CATEGORIES_FILE})")
+    examples = lists.get("examples")
+    if examples is not None and len(set(examples)) < MIN_EXAMPLES:
+        bad("examples", f"has {len(set(examples))} distinct questions, needs at least 8")
+    for key in ("answer", "answer_en"):
+        text = strings.get(key)
+        if text is None:
+            continue
+        if len(text) > MAX_ANSWER_CHARS:
+            bad(key, f"is {len(text)} characters, the limit is {MAX_ANSWER_CHARS}")
+        for name in sorted({m.group(1) for m in PLACEHOLDER_RE.finditer(text)}):
+            if name not in PLACEHOLDERS:
+                bad(key, f"unknown placeholder {{{name}}} (allowed: {', '.join(PLACEHOLDERS)})")
+    for rel in lists.get("related", ()):
+        if not ID_RE.match(rel):
+            bad("related", f"{rel!r} is not a valid topic id")
 
 
 def _kind(value: object) -> str:

@@ -225,18 +225,18 @@ def _load_topic(path: Path, problems: list[str], category_ids: set[str]) -> Topi
     assert isinstance(reviewed, date)  # checked above: every problem returned early
     return Topic(
         id=strings["id"],
+        path=path,
         category=strings["category"],
+        reviewed=reviewed,
         title=strings["title"],
         title_en=strings["title_en"],
+        source=sources,
         answer=strings["answer"],
         answer_en=strings["answer_en"],
         examples=tuple(dict.fromkeys(lists["examples"])),
         synonyms=lists["synonyms"],
         keywords=lists["keywords"],
         related=lists["related"],
-        source=sources,
-        reviewed=reviewed,
-        path=path,
     )
 
 

@@ -184,12 +184,13 @@ def main() -> None:
     quick = "--quick" in sys.argv
     print(
         f"{'kb':<10} {'topics':>8} {'build ms':>10} {'queries':>8} {'p50 ms':>8} "
-        f"{'p99 ms':>8} {'max ms':>8}"
+        f"{'p99 ms':>8} {'max ms':>8} {'CPU p50':>8} {'CPU p99':>8}"
     )
     for row in run(quick=quick):
         print(
             f"{row['kb']:<10} {row['topics']:>8} {row['build_ms']:>10} {row['queries']:>8} "
-            f"{row['p50_ms']:>8} {row['p99_ms']:>8} {row['max_ms']:>8}"
+            f"{row['p50_ms']:>8} {row['p99_ms']:>8} {row['max_ms']:>8} "
+            f"{row['cpu_p50_ms']:>8} {row['cpu_p99_ms']:>8}"
         )
     cold = cold_start(runs=3 if quick else 7)
     print(

@@ -13,7 +13,10 @@ questions nothing in the knowledge base answers. Per set it prints:
 
 ``--matcher NAME`` evaluates one of the alternatives measured side by side (see
 ``knowledge.matchers``); the default is what the bot ships. ``--kb DIR`` evaluates another
-topic directory; ``--misses`` lists every miss. Imports no ``telegram``.
+topic directory; ``--misses`` lists every miss; ``--curve`` prints the pooled figures of the
+shipped classifier at other operating points (out-of-scope threshold, whether the evidence
+search may overrule the out-of-scope classes, whether topics are read given in-scope), to choose
+the operating point on a dev set. Imports no ``telegram``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -135,7 +138,50 @@ def build_matcher(name: str, kb_dir: Path | None) -> Matcher:
     """The matcher called ``name`` over the topics in ``kb_dir`` (default: shipped)."""
     from benchmarks.qa_matchers import build
 
-    return build(name, load_knowledge_base(kb_dir))
+    matcher: Matcher = build(name, load_knowledge_base(kb_dir))
+    return matcher
+
+
+# The operating points ``--curve`` tries: the out-of-scope threshold, with the evidence search
+# allowed to overrule the out-of-scope classes below a mass (or not), topics read given
+# in-scope (or not).
+CURVE_OOS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
+CURVE_OVERRULE = (0.0, 0.7, 0.9)
+
+
+def curve(labelled: Sequence[LabelledSet], kb_dir: Path | None) -> list[str]:
+    """Pooled figures of the shipped classifier at other operating points, one row each:
+    out-of-scope abstention against in-scope helpful/direct/wrong (choose on a dev set)."""
+    from dataclasses import replace
+
+    from knowledge.search import Searcher, Thresholds
+
+    kb = load_knowledge_base(kb_dir)
+    rows = []
+    for conditional in (True, False):
+        for overrule in CURVE_OVERRULE:
+            for oos in CURVE_OOS:
+                limits = replace(
+                    Thresholds(),
+                    out_of_scope=oos,
+                    conditional=conditional,
+                    answer=0.5 if conditional else 0.4,
+                    evidence_over_oos="answer" if overrule else "",
+                    overrule=overrule,
+                )
+                total = pooled(evaluate(Searcher(kb, thresholds=limits), s) for s in labelled)
+                total.name = f"{oos:.2f} {overrule or '-':<3} {'c' if conditional else 'u'}"
+                rows.append(total.row())
+    return rows
+
+
+def pooled(figures: Iterable[Figures]) -> Figures:
+    """The sum of several sets' counts."""
+    total = Figures("(all)")
+    for fig in figures:
+        for name in ("n_in", "helpful", "direct", "wrong", "n_out", "abstained"):
+            setattr(total, name, getattr(total, name) + getattr(fig, name))
+    return total
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -144,7 +190,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--matcher", default="shipped", help="which alternative to evaluate")
     parser.add_argument("--kb", type=Path, default=None, help="topic directory")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="pooled figures at other operating points (out-of-scope threshold, evidence "
+        "overrule, topics given in-scope: c/u)",
+    )
     args = parser.parse_args(argv)
+    if args.curve:
+        print("operating point: out-of-scope threshold, evidence overrule below, c/u")
+        print(HEADER)
+        print("\n".join(curve([load_set(p) for p in args.paths], args.kb)))
+        return 0
     matcher = build_matcher(args.matcher, args.kb)
     print(f"matcher: {args.matcher}")
     print(HEADER)
@@ -152,11 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for fig in figures:
         print(fig.row())
     if len(figures) > 1:
-        total = Figures("(all)")
-        for fig in figures:
-            for name in ("n_in", "helpful", "direct", "wrong", "n_out", "abstained"):
-                setattr(total, name, getattr(total, name) + getattr(fig, name))
-        print(total.row())
+        print(pooled(figures).row())
     if args.misses:
         for fig in figures:
             print(f"\n{fig.name}:")

@@ -80,12 +80,28 @@ MATCHERS: dict[str, Callable[[KnowledgeBase], Any]] = {
     "clf-l2-3e-5": _variant(hyper=Hyper(l2=3e-5)),
     "clf-steps-50": _variant(hyper=Hyper(steps=50, rate=0.5)),
     "clf-steps-60": _variant(hyper=Hyper(steps=60, rate=0.4)),
-    "clf-answer-0.5": _variant(thresholds=Thresholds(answer=0.5)),
+    "clf-answer-0.4": _variant(thresholds=Thresholds(answer=0.4)),
+    "clf-oos-0.3": _variant(thresholds=Thresholds(out_of_scope=0.3)),
+    "clf-oos-0.5": _variant(thresholds=Thresholds(out_of_scope=0.5)),
     "clf-oos-0.7": _variant(thresholds=Thresholds(out_of_scope=0.7)),
+    "clf-unconditional": _variant(thresholds=Thresholds(conditional=False, answer=0.4)),
+    # The decision rule of session 1 (over today's data and classes).
+    "clf-rule-1": _variant(
+        thresholds=Thresholds(
+            answer=0.4,
+            out_of_scope=0.5,
+            conditional=False,
+            evidence_over_oos="answer",
+            overrule=0.9,
+        )
+    ),
     "clf-choice-min": _variant(thresholds=Thresholds(choice=0.25)),
     "clf-lead-0.25": _variant(thresholds=Thresholds(lead=0.25)),
     "clf-lead-0.3": _variant(thresholds=Thresholds(lead=0.3)),
     "clf-evidence-over-oos-answer": _variant(thresholds=Thresholds(evidence_over_oos="answer")),
+    "clf-evidence-over-oos-0.7": _variant(
+        thresholds=Thresholds(evidence_over_oos="answer", overrule=0.7)
+    ),
     "clf-evidence-over-oos-choice": _variant(thresholds=Thresholds(evidence_over_oos="choice")),
 }
 

@@ -98,6 +98,7 @@ SETS = (
     "holdout3.toml",
     "holdout4.toml",
     "holdout5.toml",
+    "dev8.toml",
 )
 
 
@@ -169,12 +170,31 @@ SET5_SAME_AS_EARLIER = frozenset(
 )
 
 
+# Dev set 8 was written blind too; these of its questions were already examples before it was
+# written (none was added since: round 8 checked its new examples against it).
+DEV8_SAME_AS_EXAMPLES = frozenset(
+    {
+        "全民创业是啥",
+        "全民创业谁负责",
+        "医保一年交多少钱",
+        "失业金怎么领",
+        "引荐人奖励多少钱",
+        "木业协会是干啥的",
+        "现在全镇有多少个体户",
+        "电费怎么在手机上交",
+        "镇上有哪些创业典型",
+    }
+)
+
+
 def test_labelled_questions_are_not_the_topics_examples() -> None:
     # Nor the out-of-scope examples the classifier is trained on.
     examples = {compact(e) for t in KB.topics for e in t.examples}
     examples |= {compact(e) for g in KB.out_of_scope for e in g.examples}
     for name in SETS:
-        known = SET5_SAME_AS_EXAMPLES if name == "holdout5.toml" else frozenset()
+        known = {"holdout5.toml": SET5_SAME_AS_EXAMPLES, "dev8.toml": DEV8_SAME_AS_EXAMPLES}.get(
+            name, frozenset()
+        )
         overlap = (_questions(name) & examples) - known
         assert not overlap, f"{name} repeats example questions: {sorted(overlap)}"
 

@@ -234,7 +234,7 @@ class Searcher:
             row = max(self._oos_rows, key=lambda i: (ranking.p[i], -i))
             group = self._labels[row].removeprefix(OOS_PREFIX)
         return replace(
-            _abstain(base, "out_of_scope", round(ranking.topic(0), 3)), out_of_scope=group
+            _abstain(base, "out_of_scope", round(ranking.raw(0), 3)), out_of_scope=group
         )
 
     def similar_examples(self, min_score: float = 80.0) -> list[tuple[str, str, str, str]]:

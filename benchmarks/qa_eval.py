@@ -16,7 +16,8 @@ questions nothing in the knowledge base answers. Per set it prints:
 topic directory; ``--misses`` lists every miss; ``--curve`` prints the pooled figures of the
 shipped classifier at other operating points (out-of-scope threshold, whether the evidence
 search may overrule the out-of-scope classes, whether topics are read given in-scope), to choose
-the operating point on a dev set. Imports no ``telegram``.
+the operating point on a dev set; ``--cv K`` adds the abstention on the out-of-scope examples
+themselves, each K-th left out of training in turn. Imports no ``telegram``.
 """
 
 from __future__ import annotations
@@ -175,6 +176,28 @@ def curve(labelled: Sequence[LabelledSet], kb_dir: Path | None) -> list[str]:
     return rows
 
 
+def cross_validate(name: str, kb_dir: Path | None, folds: int) -> Figures:
+    """Out-of-scope abstention on the knowledge base's own out-of-scope examples: each
+    ``folds``-th of every group's examples is left out of training and asked in turn."""
+    from dataclasses import replace
+
+    from benchmarks.qa_matchers import build
+
+    kb = load_knowledge_base(kb_dir)
+    figures = []
+    for fold in range(folds):
+        kept = tuple(
+            replace(g, examples=tuple(e for i, e in enumerate(g.examples) if i % folds != fold))
+            for g in kb.out_of_scope
+        )
+        asked = tuple(e for g in kb.out_of_scope for e in g.examples[fold::folds])
+        matcher: Matcher = build(name, replace(kb, out_of_scope=kept))
+        figures.append(evaluate(matcher, LabelledSet(f"fold {fold + 1}", (), asked)))
+    total = pooled(figures)
+    total.name = f"{folds}-fold OOS"
+    return total
+
+
 def pooled(figures: Iterable[Figures]) -> Figures:
     """The sum of several sets' counts."""
     total = Figures("(all)")
@@ -196,6 +219,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="pooled figures at other operating points (out-of-scope threshold, evidence "
         "overrule, topics given in-scope: c/u)",
     )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="also K-fold cross-validated abstention on the out-of-scope examples",
+    )
     args = parser.parse_args(argv)
     if args.curve:
         print("operating point: out-of-scope threshold, evidence overrule below, c/u")
@@ -210,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(fig.row())
     if len(figures) > 1:
         print(pooled(figures).row())
+    if args.cv:
+        print(cross_validate(args.matcher, args.kb, args.cv).row())
     if args.misses:
         for fig in figures:
             print(f"\n{fig.name}:")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -120,41 +121,48 @@ class AttendanceService(StoreService):
         self, training_id: int, user_id: int, attended: bool | None, *, actor: int
     ) -> Roster:
         """Record whether ``user_id`` came (None: not marked); raises ``AttendanceError``."""
-        now = self._clock()
-        async with self._db.write() as conn:
-            await self._markable(conn, training_id, now)
+
+        async def change(conn: aiosqlite.Connection, now: datetime) -> str:
             if not await repo.set_attended(conn, training_id, user_id, attended, now=now):
                 raise AttendanceError(AttendanceProblem.NOT_LISTED)
             state = "unmarked" if attended is None else ("came" if attended else "absent")
+            return f"training {training_id}: {state}"
+
+        target = ("user", user_id)
+        return await self._marking(training_id, actor, "training.attendance", target, change)
+
+    async def mark_rest_absent(self, training_id: int, *, actor: int) -> tuple[Roster, int]:
+        """Everyone signed up and not marked did not come; returns the list and how many."""
+        count = 0
+
+        async def change(conn: aiosqlite.Connection, now: datetime) -> str:
+            nonlocal count
+            count = await repo.mark_unmarked_absent(conn, training_id, now=now)
+            return f"{count} marked absent"
+
+        action, target = "training.attendance_rest_absent", ("training", training_id)
+        return await self._marking(training_id, actor, action, target, change), count
+
+    async def _marking(
+        self,
+        training_id: int,
+        actor: int,
+        action: str,
+        target: tuple[str, int],
+        change: Callable[[aiosqlite.Connection, datetime], Awaitable[str]],
+    ) -> Roster:
+        """Make ``change`` (it returns the audit's detail) where marking is allowed, audit it as
+        ``action`` on ``target``, and return the list as it is now."""
+        now = self._clock()
+        async with self._db.write() as conn:
+            await self._markable(conn, training_id, now)
+            detail = await change(conn, now)
             await append_audit(
-                conn,
-                actor_id=actor,
-                action="training.attendance",
-                target=("user", user_id),
-                detail=f"training {training_id}: {state}",
-                now=now,
+                conn, actor_id=actor, action=action, target=target, detail=detail, now=now
             )
         roster = await self.roster(training_id)
         assert roster is not None
         return roster
-
-    async def mark_rest_absent(self, training_id: int, *, actor: int) -> tuple[Roster, int]:
-        """Everyone signed up and not marked did not come; returns the list and how many."""
-        now = self._clock()
-        async with self._db.write() as conn:
-            await self._markable(conn, training_id, now)
-            count = await repo.mark_unmarked_absent(conn, training_id, now=now)
-            await append_audit(
-                conn,
-                actor_id=actor,
-                action="training.attendance_rest_absent",
-                target=("training", training_id),
-                detail=f"{count} marked absent",
-                now=now,
-            )
-        roster = await self.roster(training_id)
-        assert roster is not None
-        return roster, count
 
     @staticmethod
     async def _markable(conn: aiosqlite.Connection, training_id: int, now: datetime) -> None:

@@ -17,18 +17,21 @@ Params = Sequence[Any]
 async def fetch_one(
     conn: aiosqlite.Connection, sql: str, params: Params = ()
 ) -> sqlite3.Row | None:
-    """The first row of a query, or None."""
-    async with conn.execute(sql, params) as cur:
-        row: sqlite3.Row | None = await cur.fetchone()
-    return row
+    """The first row of a query (meant for queries of one row), or None."""
+    rows = await fetch_all(conn, sql, params)
+    return rows[0] if rows else None
 
 
 async def fetch_all(
     conn: aiosqlite.Connection, sql: str, params: Params = ()
 ) -> list[sqlite3.Row]:
-    """Every row of a query."""
-    async with conn.execute(sql, params) as cur:
-        rows: list[sqlite3.Row] = list(await cur.fetchall())
+    """Every row of a query.
+
+    One trip to the connection's thread (``execute_fetchall``) instead of three (execute,
+    fetch, close): under load each trip waits for the event loop and the thread to be
+    scheduled, and a write transaction holds the one writer for all its trips.
+    """
+    rows: list[sqlite3.Row] = list(await conn.execute_fetchall(sql, params))
     return rows
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.clock import system_clock
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.training_rules import TrainingError, split_tags
-from bot.services.trainings import TrainingDraft, TrainingService
+from bot.services.trainings import ChangeResult, TrainingDraft, TrainingService
 from bot.settings import Settings
 from db.database import Database
 from db.models import Training
@@ -57,9 +59,25 @@ def cancel(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_cancel(args, settings))
 
 
-async def _open(settings: Settings) -> tuple[Database, TrainingService]:
+@asynccontextmanager
+async def _service(settings: Settings) -> AsyncIterator[TrainingService]:
+    """The training service on the configured database, closed after the block."""
     db = await Database.open(settings.db_path, clock=system_clock)
-    return db, TrainingService(db, system_clock, settings)
+    try:
+        yield TrainingService(db, system_clock, settings)
+    finally:
+        await db.close()
+
+
+async def _change(
+    settings: Settings, act: Callable[[TrainingService], Awaitable[ChangeResult]]
+) -> ChangeResult | int:
+    """Make a staff change; the exit code (with the reason printed) if it is refused."""
+    async with _service(settings) as service:
+        try:
+            return await act(service)
+        except TrainingError as exc:
+            return _fail(_ERRORS.get(exc.code, exc.code))
 
 
 def _fail(message: str) -> int:
@@ -101,13 +119,9 @@ async def _add(args: argparse.Namespace, settings: Settings) -> int:
         target_group=args.target,
         description=args.description,
     )
-    db, service = await _open(settings)
-    try:
-        result = await service.create(draft, actor=None)
-    except TrainingError as exc:
-        return _fail(_ERRORS.get(exc.code, exc.code))
-    finally:
-        await db.close()
+    result = await _change(settings, lambda service: service.create(draft, actor=None))
+    if isinstance(result, int):
+        return result
     print(f"已发布 / published #{result.training.id}: {_line(result.training, settings)}")
     print(f"将通知订阅者 / subscribers to notify: {result.notified}")
     if result.notified:
@@ -116,12 +130,9 @@ async def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _list(args: argparse.Namespace, settings: Settings) -> int:
-    db, service = await _open(settings)
-    try:
+    async with _service(settings) as service:
         trainings = await service.list_sessions(include_past=args.all)
         overviews = [await service.overview(t.id) for t in trainings]
-    finally:
-        await db.close()
     if not trainings:
         print("没有培训 / no sessions")
         return 0
@@ -136,13 +147,9 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cancel(args: argparse.Namespace, settings: Settings) -> int:
-    db, service = await _open(settings)
-    try:
-        result = await service.cancel(args.training_id, actor=None)
-    except TrainingError as exc:
-        return _fail(_ERRORS.get(exc.code, exc.code))
-    finally:
-        await db.close()
+    result = await _change(settings, lambda service: service.cancel(args.training_id, actor=None))
+    if isinstance(result, int):
+        return result
     print(f"已取消 / cancelled #{result.training.id}: {result.training.title}")
     print(f"待发取消通知 / cancellation notices queued: {result.notified}")
     print(DELIVERY_NOTE)

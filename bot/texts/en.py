@@ -336,7 +336,7 @@ TRAININGS = TrainingTexts(
         ("target_group", "audience"),
         ("tags", "tags"),
     ),
-    edited="Changed the {field}. {notified} told, {promoted} moved up from the waitlist.",
+    edited="Changed the {field}. {notified} will be told, {promoted} moved up from the waitlist.",
     confirm_cancel="Cancel <b>{title}</b>? All {count} signed up or waiting will be told.",
     cancelled_done="Session cancelled; {notified} people will be told.",
     cancel_kept="OK, the session goes ahead.",

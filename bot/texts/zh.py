@@ -303,7 +303,7 @@ TRAININGS = TrainingTexts(
         ("target_group", "培训对象"),
         ("tags", "标签"),
     ),
-    edited="已修改{field}。通知 {notified} 人，候补递补 {promoted} 人。",
+    edited="已修改{field}。{notified} 人将收到通知，候补递补 {promoted} 人。",
     confirm_cancel="确定取消 <b>{title}</b>？已报名和候补的 {count} 人都会收到通知。",
     cancelled_done="培训已取消，{notified} 人将收到通知。",
     cancel_kept="好的，培训照常进行。",

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from bot.clock import Clock, FakeClock, system_clock
 from bot.settings import Settings
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
@@ -53,8 +54,9 @@ Driver = Any  # selenium's WebDriver (imported lazily: the module is skipped wit
 class LiveWeb:
     """The bot and page server running on their own event loop in a thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, db_clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.db_clock = db_clock  # the bot's "now" (a session's idle period)
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.bot: WebBot | None = None
@@ -74,7 +76,7 @@ class LiveWeb:
 
     async def _main(self) -> None:
         self.stop_event = asyncio.Event()
-        async with web_bot(self.settings) as bot:
+        async with web_bot(self.settings, db_clock=self.db_clock) as bot:
             self.bot = bot
             self.ready.set()
             await self.stop_event.wait()
@@ -429,3 +431,36 @@ def test_a_resident_uses_the_bot_in_a_phone_browser(
     register_and_reload(browser)
     sign_up_and_save_the_calendar(live, browser, downloads)
     fits_desktop_and_phone(browser)
+
+
+def test_a_session_idle_too_long_is_told_on_the_page(settings: Settings, browser: Driver) -> None:
+    from selenium.webdriver.common.by import By
+
+    clock = FakeClock()
+    web = LiveWeb(settings, db_clock=clock)
+    url = web.start()
+    try:
+        browser.get(url + "/")
+        until(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#start-wrap button"), "start")
+        browser.find_element(By.ID, "notice-close").click()
+        clock.advance(days=settings.web.session_idle_days + 1)
+        browser.refresh()
+        title = until(
+            browser,
+            lambda d: (
+                d.find_element(By.ID, "notice").is_displayed()
+                and d.find_element(By.ID, "notice-title").text == ZH.web.expired_title
+            ),
+            "the expired-session notice",
+        )
+        assert title
+        text = browser.find_element(By.ID, "notice-text").text
+        assert " W1" in text  # the old web number, to recover projects at the office
+        assert "W2" in text  # the new resident's
+        shoot(browser, "phone-session-expired")
+        browser.find_element(By.ID, "notice-close").click()
+        assert browser.find_element(By.ID, "notice-title").text == ""  # hidden again
+        browser.find_element(By.ID, "info-btn").click()
+        assert browser.find_element(By.ID, "notice-title").text == ZH.web.notice_title
+    finally:
+        web.stop()

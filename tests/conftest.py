@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.clock import FakeClock
@@ -67,6 +68,13 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "bot.sqlite3")
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the emulator's control API and a bot's endpoints (a 30 s safety net)."""
+    async with httpx.AsyncClient(timeout=30) as c:
+        yield c
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -194,12 +194,6 @@ async def emulator_server() -> AsyncIterator[EmulatorServer]:
         await server.stop()
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=30) as c:
-        yield c
-
-
 def handled_update_ids(logs: str) -> list[int]:
     return [int(m[1]) for m in _UPDATE_LINE.finditer(logs)]
 

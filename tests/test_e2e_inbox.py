@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from bot.services.inbox import MAX_ATTEMPTS
+from bot.shell.emulator import BotApiEmulator
 from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
 from tests.poison_bot import POISON
 from tests.test_e2e_bot import (
@@ -32,20 +33,87 @@ from tests.test_e2e_bot import (
     ZH,
     BotProcess,
     Users,
-    client,
     emulator_server,
     handled_update_ids,
     mode_args,
     until,
 )
 
-__all__ = ["client", "emulator_server"]  # fixtures, imported to be found by pytest
+__all__ = ["emulator_server"]  # a fixture, imported to be found by pytest
 
 QUESTION = "联保贷款怎么办理"
 
 
 def bot_replies(messages: list[Any]) -> list[str]:
     return [str(m["text"]) for m in messages]
+
+
+async def hold_help_and_queue_a_question(
+    users: Users, emulator: BotApiEmulator
+) -> tuple[Any, Any]:
+    """/help's reply is held (Telegram says "retry after 30 s", so the handler waits); the
+    question is received and acknowledged (confirmed by the next poll, or answered 200), and
+    waits behind /help, as each resident's updates are handled in order."""
+    sends = emulator.calls.get("sendMessage", 0)
+    emulator.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 30", chat_id=601, retry_after=30
+    )
+    held = await users.send(601, "/help", wait=False)
+    await until(lambda: emulator.calls.get("sendMessage", 0) > sends and not emulator.faults)
+    queued = await users.send(601, QUESTION, wait=False)
+    await until(lambda: emulator.pending_updates == 0)
+    return held, queued
+
+
+async def kill_9(bot: BotProcess) -> None:
+    assert bot.proc is not None
+    bot.proc.send_signal(signal.SIGKILL)
+    assert await bot.proc.wait() == -signal.SIGKILL
+
+
+async def deliver_again(
+    mode: str, server: EmulatorServer, users: Users, updates: list[dict[str, Any]]
+) -> None:
+    """Telegram delivers these again (as when the kill beats the acknowledgement, or the poll
+    that would confirm them)."""
+    if mode == "polling":
+        # The dead bot's last long poll is still open in the emulator, and would confirm (drop)
+        # whatever is queued below its offset when it wakes: let another resident's message
+        # wake it first, as Telegram confirms an offset when the request arrives.
+        nudge = await users.send(602, "/start", wait=False)
+        await until(lambda: server.fetched_up_to >= nudge["update_id"])
+    for update in updates:
+        server.emulator.redeliver(update)
+
+
+async def webhook_retries(
+    client: httpx.AsyncClient, emulator: BotApiEmulator, updates: list[dict[str, Any]]
+) -> None:
+    """The webhook retrying deliveries the bot had answered and handled."""
+    assert emulator.webhook is not None
+    for update in updates:
+        response = await client.post(
+            emulator.webhook["url"],
+            json=update,
+            headers={SECRET_HEADER: emulator.webhook["secret_token"]},
+        )
+        assert response.status_code == 200
+
+
+def check_handled_once(logs: str, workdir: Path, handled: list[Any], again: list[Any]) -> None:
+    """Each update handled once (the ones sent again skipped by update_id: nobody greeted or
+    answered twice), the question logged once, nothing left unhandled in the inbox."""
+    for update in again:
+        assert f"update {update['update_id']} skipped: received before" in logs
+    ids = handled_update_ids(logs)
+    for update in handled:
+        assert ids.count(update["update_id"]) == 1, update
+    assert "resuming 2 update(s)" in logs
+    with closing(sqlite3.connect(workdir / "bot.sqlite3")) as conn:
+        logged = conn.execute("SELECT text FROM questions").fetchall()
+        unhandled = conn.execute("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL").fetchone()
+    assert logged == [(QUESTION,)]
+    assert unhandled == (0,)
 
 
 async def kill_between_receiving_and_handling(
@@ -60,32 +128,12 @@ async def kill_between_receiving_and_handling(
     greeting = await users.send(601, "/start")
     assert greeting["settled"]
     seen = len(await users.messages(601))
-
-    # /help's reply is held: Telegram says "retry after 30 s", so the handler waits.
-    sends = emulator.calls.get("sendMessage", 0)
-    emulator.fail_next(
-        "sendMessage", 429, "Too Many Requests: retry after 30", chat_id=601, retry_after=30
-    )
-    held = await users.send(601, "/help", wait=False)
-    await until(lambda: emulator.calls.get("sendMessage", 0) > sends and not emulator.faults)
-    # The question is received and acknowledged (confirmed by the next poll, or answered 200),
-    # and waits behind /help, as each resident's updates are handled in order.
-    queued = await users.send(601, QUESTION, wait=False)
-    await until(lambda: emulator.pending_updates == 0)
-    assert bot.proc is not None
-    bot.proc.send_signal(signal.SIGKILL)
-    assert await bot.proc.wait() == -signal.SIGKILL
+    held, queued = await hold_help_and_queue_a_question(users, emulator)
+    await kill_9(bot)
     assert len(await users.messages(601)) == seen  # nothing was answered before the kill
-    if mode == "polling":
-        # The dead bot's last long poll is still open in the emulator, and would confirm (drop)
-        # whatever is queued below its offset when it wakes: let another resident's message
-        # wake it first, as Telegram confirms an offset when the request arrives.
-        nudge = await users.send(602, "/start", wait=False)
-        await until(lambda: emulator_server.fetched_up_to >= nudge["update_id"])
-    # Telegram delivers the question again too (as when the kill beats the acknowledgement),
-    # and the greeting, handled before the kill (as when the kill beats the poll confirming it).
-    emulator.redeliver(delivered[greeting["update_id"]])
-    emulator.redeliver(delivered[queued["update_id"]])
+    # The question again, and the greeting, handled before the kill.
+    again = [delivered[greeting["update_id"]], delivered[queued["update_id"]]]
+    await deliver_again(mode, emulator_server, users, again)
 
     await bot.start(client)
     after = await users.send(601, "/menu")
@@ -95,33 +143,12 @@ async def kill_between_receiving_and_handling(
     assert "/register" in replies[0]  # the help text, then the answer, in the order sent
     assert "联保" in replies[1]
     assert replies[2] == ZH.common.menu_prompt
-
-    again = [delivered[greeting["update_id"]], delivered[queued["update_id"]]]
     if mode == "webhook":
-        # The webhook retrying deliveries the bot had answered and handled: skipped too.
-        assert emulator.webhook is not None
-        for update in again:
-            response = await client.post(
-                emulator.webhook["url"],
-                json=update,
-                headers={SECRET_HEADER: emulator.webhook["secret_token"]},
-            )
-            assert response.status_code == 200
+        await webhook_retries(client, emulator, again)  # skipped too
         await users.send(601, "/menu")
         assert len(await users.messages(601)) == seen + 4  # only the second /menu's answer
     assert await bot.terminate() == 0
-    for update in again:  # skipped by update_id: nobody was greeted or answered twice
-        assert f"update {update['update_id']} skipped: received before" in bot.logs
-
-    ids = handled_update_ids(bot.logs)
-    for update in (greeting, held, queued):
-        assert ids.count(update["update_id"]) == 1, update
-    assert "resuming 2 update(s)" in bot.logs
-    with closing(sqlite3.connect(tmp_path / "bot.sqlite3")) as conn:
-        logged = conn.execute("SELECT text FROM questions").fetchall()
-        unhandled = conn.execute("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL").fetchone()
-    assert logged == [(QUESTION,)]
-    assert unhandled == (0,)
+    check_handled_once(bot.logs, tmp_path, [greeting, held, queued], again)
 
 
 async def test_kill_9_between_receiving_and_handling_loses_nothing_when_polling(

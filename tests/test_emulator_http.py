@@ -35,12 +35,6 @@ async def server() -> AsyncIterator[EmulatorServer]:
         await s.stop()
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as c:
-        yield c
-
-
 async def test_wrong_token_is_unauthorized(
     server: EmulatorServer, client: httpx.AsyncClient
 ) -> None:

@@ -17,10 +17,10 @@ from benchmarks.web_residents import Resident, Stats, plain
 from bot.shell.emulator.http import EmulatorServer
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
-from tests.test_e2e_bot import BotProcess, Users, client, emulator_server, free_port, until
+from tests.test_e2e_bot import BotProcess, Users, emulator_server, free_port, until
 
 ZH = get_texts("zh")
-__all__ = ["client", "emulator_server"]  # fixtures used here
+__all__ = ["emulator_server"]  # a fixture used here
 
 
 async def test_run_serves_telegram_staff_and_web_residents_from_one_process(

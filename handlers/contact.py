@@ -211,10 +211,9 @@ async def _deliver(context: Context, t: Texts, message_id: int, staff_id: int, r
 def reply_form() -> forms.Form:
     """The staff's reply: press 回复 on an inbox item, then type the answer."""
     return forms.press_then_type(
-        name="contact_reply",
-        key="ctrep",
-        button=ReplyMessageButton,
-        open=_open_reply,
+        "contact_reply",
+        ReplyMessageButton,
+        _open_reply,
         question=_reply_question,
         clean=clean_reply,
         refused=lambda t: fmt(t.contact.reply_length, max=MAX_REPLY_CHARS),

@@ -310,11 +310,10 @@ def now(context: Context) -> datetime:
 
 
 def press_then_type(
-    *,
     name: str,
-    key: str,
     button: type[_Button],
     open: Callable[[Start, Press[_Button]], Awaitable[Opening | None]],
+    *,
     question: Callable[[Ask], str | Awaitable[str]],
     clean: Callable[[str], str | None],
     refused: Callable[[Texts], str],
@@ -324,7 +323,8 @@ def press_then_type(
     besides: tuple[BaseHandler[Update, Context, Any], ...] = (),
     staff_action: str | None = None,
 ) -> Form:
-    """A staff dialog of one shape: press a card's ``button``, type one text.
+    """A staff dialog of one shape: press a card's ``button``, type one text (like a ``Step``:
+    its name, what starts it and how, then the keywords).
 
     ``open`` gets the typed press (a stale one is answered before) and says what the dialog is
     about, or refuses after answering the press itself. The text is ``clean``ed (None: asked
@@ -351,7 +351,7 @@ def press_then_type(
 
     return Form(
         name=name,
-        key=key,
+        key=name,  # no buttons of its own: the key never reaches Telegram
         steps=(Step(TYPED, question, typed),),
         entries=(on_press(button.pattern(), opened, inside=(TYPED,)),),
         submit=done,

@@ -302,10 +302,9 @@ async def review_list(update: Update, context: Context) -> None:
 def return_form() -> forms.Form:
     """The staff's 退回 dialog: press the button, then type the reason."""
     return forms.press_then_type(
-        name="review_return",
-        key="rvret",
-        button=ReturnButton,
-        open=_open_return,
+        "review_return",
+        ReturnButton,
+        _open_return,
         question=lambda ask: fmt(
             ask.t.registration.ask_reason, ref_no=ask.draft.get("ref_no"), limit=REASON_MAX_CHARS
         ),

@@ -159,10 +159,9 @@ async def _resolve(a: forms.Answer, note: str) -> str:
 def resolve_form() -> forms.Form:
     """The staff's 已办结 step: press the button, then write the note."""
     return forms.press_then_type(
-        name="complaint_resolve",
-        key="cpnote",
-        button=ResolveComplaintButton,
-        open=_open_note,
+        "complaint_resolve",
+        ResolveComplaintButton,
+        _open_note,
         question=lambda ask: fmt(ask.t.complaints.ask_note, ref=ask.draft.get("ref")),
         clean=clean_note,
         refused=lambda t: fmt(t.complaints.note_length, max=MAX_FIELD_CHARS),

@@ -4,10 +4,12 @@ referrer is told (never a promised reward)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from bot.shell.harness import BotHarness
+from bot.settings import Settings
+from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from db import referrals as referrals_repo
@@ -162,3 +164,15 @@ async def test_a_project_without_a_referrer_tells_only_the_applicant(
     await staff.press(R.btn_approve)
     assert "已通过审核" in user.last.text
     assert len(bystander.bot_messages) == before
+
+
+async def test_a_telegram_invite_also_names_the_web_page_when_it_is_public(
+    settings: Settings,
+) -> None:
+    site = "https://cy.example.cn"
+    async with bot_harness(replace(settings, web=replace(settings.web, public_url=site))) as h:
+        text = (await h.user(201, first_name="老张").send("/invite")).last.text
+    code = re.search(r"https://t\.me/chuangye_local_bot\?start=ref_([A-Za-z0-9_-]+)", text)
+    assert code is not None
+    assert f"{site}/?start=ref_{code[1]}" in text  # the same code, on the web page
+    assert "不用 Telegram 的朋友" in text

@@ -44,6 +44,9 @@ class Invite:
     # A web resident's invite while web.public_url is not set: ``link`` is the Telegram one and
     # friends on the web must type ``/start ref_<code>`` (the resident is told so).
     web_address_missing: bool = False
+    # A Telegram user's invite when the web channel has a public address: the same code as a
+    # web link too, for friends who cannot reach Telegram.
+    web_link: str | None = None
 
     @property
     def start_command(self) -> str:

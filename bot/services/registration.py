@@ -459,4 +459,5 @@ class RegistrationService(NotifyingService):
         missing = is_web_user(user_id)
         if missing:
             _LOGGER.warning("a web resident asked for /invite but web.public_url is not set")
-        return Invite(code, link, qr_png(link), web_address_missing=missing)
+        web_link = web_referral_link(public_url, code) if public_url else None
+        return Invite(code, link, qr_png(link), web_address_missing=missing, web_link=web_link)

@@ -1055,6 +1055,7 @@ REGISTRATION = RegistrationTexts(
         "project” (每新上一个项目对引荐人给予一定的现金奖励); the entrepreneurship office "
         "decides the amount and the conditions. Send /myreferrals to follow them."
     ),
+    invite_web_too="\n\n🌐 Friends without Telegram can open the web version: {link}",
     invite_web_unset=(
         "🔗 <b>Your personal referral code</b>\n<code>{command}</code>\n\n"
         "The web page's public address is not set up yet, so there is no web link for now. "

@@ -569,6 +569,7 @@ class RegistrationTexts:
     reward_pending: str
     invite: str  # {link}
     invite_web_unset: str  # {command} {link}: a web resident's, before web.public_url is set
+    invite_web_too: str  # {link}: added to a Telegram user's invite when the web page is public
     staff_new_header: str  # {ref_no}
     staff_applicant: str  # {name} {id}: under the answers on the staff's card
     btn_approve: str

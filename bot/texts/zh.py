@@ -932,6 +932,7 @@ REGISTRATION = RegistrationTexts(
         "按镇里的报告，“每新上一个项目对引荐人给予一定的现金奖励”；"
         "奖励金额和条件由镇创业办确定。发送 /myreferrals 查看进展。"
     ),
+    invite_web_too="\n\n🌐 不用 Telegram 的朋友可以打开网页版：{link}",
     invite_web_unset=(
         "🔗 <b>您的专属引荐码</b>\n<code>{command}</code>\n\n"
         "网页版的公开地址还没有设置好，暂时不能生成网页链接。"

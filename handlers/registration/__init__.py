@@ -95,6 +95,8 @@ async def invite(update: Update, context: Context) -> None:
         caption = fmt(r.invite_web_unset, command=result.start_command, link=result.link)
     else:
         caption = fmt(r.invite, link=result.link)
+        if result.web_link is not None:
+            caption = Html(caption + fmt(r.invite_web_too, link=result.web_link))
     await said.message.reply_photo(result.qr_png, caption=caption, filename="invite.png")
 
 

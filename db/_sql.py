@@ -1,17 +1,19 @@
-"""Small helpers shared by the repository modules: fetch one row, all rows, or a RETURNING row."""
+"""Small helpers shared by the repository modules: fetch one row or all rows (as rows, or as
+``db.models`` objects built by ``from_row``), a count, or a RETURNING row."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from db.rows import to_db_time
+from db.rows import from_row, to_db_time
 
 Params = Sequence[Any]
+_T = TypeVar("_T")
 
 
 async def fetch_one(
@@ -33,6 +35,21 @@ async def fetch_all(
     """
     rows: list[sqlite3.Row] = list(await conn.execute_fetchall(sql, params))
     return rows
+
+
+async def fetch_object(
+    conn: aiosqlite.Connection, cls: type[_T], sql: str, params: Params = ()
+) -> _T | None:
+    """The first row of a query as a ``cls``, or None."""
+    row = await fetch_one(conn, sql, params)
+    return None if row is None else from_row(cls, row)
+
+
+async def fetch_objects(
+    conn: aiosqlite.Connection, cls: type[_T], sql: str, params: Params = ()
+) -> list[_T]:
+    """Every row of a query as a ``cls``, in the query's order."""
+    return [from_row(cls, row) for row in await fetch_all(conn, sql, params)]
 
 
 async def fetch_count(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> int:

@@ -13,9 +13,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, time_range
+from db._sql import execute, fetch_all, fetch_objects, fetch_one, time_range
 from db.models import SignupStatus
-from db.rows import counts, from_db_time, from_row, to_db_time
+from db.rows import counts, from_db_time, to_db_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +43,9 @@ class AttendanceCounts:
 
 async def attendees(conn: aiosqlite.Connection, training_id: int) -> list[Attendee]:
     """The signed-up, then the waitlisted residents of a session, each in queue order."""
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        Attendee,
         "SELECT s.user_id, s.status, s.attended, "
         "trim(coalesce(u.first_name, '') || coalesce(' @' || u.username, '')) AS name, "
         "(SELECT p.village FROM projects p WHERE p.user_id = s.user_id "
@@ -56,7 +57,6 @@ async def attendees(conn: aiosqlite.Connection, training_id: int) -> list[Attend
         "ORDER BY s.status = 'waitlisted', s.queue_no, s.rowid",
         (training_id,),
     )
-    return [from_row(Attendee, r) for r in rows]
 
 
 async def set_attended(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import fetch_all, returning
+from db._sql import fetch_objects, returning
 from db.models import AuditEntry
 from db.rows import from_row, to_db_time
 
@@ -70,7 +70,6 @@ async def list_audit(
         params.append(to_db_time(since))
     where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
     params.append(limit)
-    rows = await fetch_all(
-        conn, f"SELECT * FROM audit_log {where}ORDER BY id DESC LIMIT ?", params
+    return await fetch_objects(
+        conn, AuditEntry, f"SELECT * FROM audit_log {where}ORDER BY id DESC LIMIT ?", params
     )
-    return [from_row(AuditEntry, r) for r in rows]

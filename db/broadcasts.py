@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import fetch_all, fetch_count, fetch_one, returning
+from db._sql import fetch_all, fetch_count, fetch_object, returning
 from db.models import Addressee, Broadcast
 from db.rows import from_row, to_db_time
 
@@ -41,19 +41,20 @@ async def finish_broadcast(
     now: datetime,
 ) -> Broadcast | None:
     """Store the outcome of a broadcast; None if there is no such broadcast."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        Broadcast,
         "UPDATE broadcasts SET delivered = ?, blocked = ?, failed = ?, finished_at = ? "
         "WHERE id = ? RETURNING *",
         (delivered, blocked, failed, to_db_time(now), broadcast_id),
     )
-    return None if row is None else from_row(Broadcast, row)
 
 
 async def get_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
     """The broadcast with this id."""
-    row = await fetch_one(conn, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-    return None if row is None else from_row(Broadcast, row)
+    return await fetch_object(
+        conn, Broadcast, "SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,)
+    )
 
 
 async def audience(

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning
+from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
 from db.audit import append_audit
 from db.models import Complaint, ComplaintStatus, TransitionError
 from db.rows import from_row, to_db_time
@@ -117,14 +117,16 @@ async def create_complaint(
 
 async def get_complaint(conn: aiosqlite.Connection, complaint_id: int) -> Complaint | None:
     """The complaint with this id."""
-    row = await fetch_one(conn, "SELECT * FROM complaints WHERE id = ?", (complaint_id,))
-    return None if row is None else from_row(Complaint, row)
+    return await fetch_object(
+        conn, Complaint, "SELECT * FROM complaints WHERE id = ?", (complaint_id,)
+    )
 
 
 async def get_complaint_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Complaint | None:
     """The complaint with this reference number (``TS-2026-0001``)."""
-    row = await fetch_one(conn, "SELECT * FROM complaints WHERE ref_no = ?", (ref_no,))
-    return None if row is None else from_row(Complaint, row)
+    return await fetch_object(
+        conn, Complaint, "SELECT * FROM complaints WHERE ref_no = ?", (ref_no,)
+    )
 
 
 async def find_by_reply_token(
@@ -143,10 +145,9 @@ async def find_by_reply_token(
 
 async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Complaint]:
     """The user's named (non-anonymous) complaints, oldest first."""
-    rows = await fetch_all(
-        conn, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
+    return await fetch_objects(
+        conn, Complaint, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
     )
-    return [from_row(Complaint, r) for r in rows]
 
 
 async def set_complaint_status(
@@ -204,9 +205,9 @@ def _day(now: datetime) -> str:
 
 async def list_open_complaints(conn: aiosqlite.Connection, *, limit: int = 50) -> list[Complaint]:
     """Complaints not yet resolved, oldest first (the staff's ``/complaints`` list)."""
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        Complaint,
         "SELECT * FROM complaints WHERE status != 'resolved' ORDER BY created_at, id LIMIT ?",
         (limit,),
     )
-    return [from_row(Complaint, r) for r in rows]

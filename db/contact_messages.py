@@ -11,7 +11,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning
+from db._sql import execute, fetch_object, fetch_objects, returning
 from db.models import ContactMessage
 from db.rows import from_row, to_db_time
 
@@ -30,8 +30,9 @@ async def add_message(
 
 async def get_message(conn: aiosqlite.Connection, message_id: int) -> ContactMessage | None:
     """The message with this id."""
-    row = await fetch_one(conn, "SELECT * FROM contact_messages WHERE id = ?", (message_id,))
-    return None if row is None else from_row(ContactMessage, row)
+    return await fetch_object(
+        conn, ContactMessage, "SELECT * FROM contact_messages WHERE id = ?", (message_id,)
+    )
 
 
 async def claim_answer(
@@ -43,13 +44,13 @@ async def claim_answer(
     now: datetime,
 ) -> ContactMessage | None:
     """Mark an unanswered message answered by ``staff_id``; None if already answered or gone."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        ContactMessage,
         "UPDATE contact_messages SET answered_at = ?, answered_by = ?, reply_text = ? "
         "WHERE id = ? AND answered_at IS NULL RETURNING *",
         (to_db_time(now), staff_id, reply_text, message_id),
     )
-    return None if row is None else from_row(ContactMessage, row)
 
 
 async def release_answer(conn: aiosqlite.Connection, message_id: int, *, staff_id: int) -> bool:
@@ -67,17 +68,19 @@ async def release_answer(conn: aiosqlite.Connection, message_id: int, *, staff_i
 
 async def list_unanswered(conn: aiosqlite.Connection, *, limit: int = 50) -> list[ContactMessage]:
     """Unanswered messages, oldest first (the staff's ``/inbox``)."""
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        ContactMessage,
         "SELECT * FROM contact_messages WHERE answered_at IS NULL ORDER BY created_at, id LIMIT ?",
         (limit,),
     )
-    return [from_row(ContactMessage, r) for r in rows]
 
 
 async def list_user_messages(conn: aiosqlite.Connection, user_id: int) -> list[ContactMessage]:
     """Everything ``user_id`` wrote to staff, oldest first (for ``/mydata``)."""
-    rows = await fetch_all(
-        conn, "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id", (user_id,)
+    return await fetch_objects(
+        conn,
+        ContactMessage,
+        "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id",
+        (user_id,),
     )
-    return [from_row(ContactMessage, r) for r in rows]

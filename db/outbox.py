@@ -17,9 +17,9 @@ from typing import Any
 
 import aiosqlite
 
-from db._sql import fetch_all, fetch_one
+from db._sql import fetch_all, fetch_object, fetch_one
 from db.models import Broadcast
-from db.rows import from_row, to_db_time
+from db.rows import to_db_time
 
 Payload = dict[str, Any]
 SETTLED = ("sent", "blocked", "failed", "skipped")
@@ -182,8 +182,9 @@ async def finish_broadcast(
     conn: aiosqlite.Connection, broadcast_id: int, counts: dict[str, int], *, now: datetime
 ) -> Broadcast | None:
     """Record a broadcast's totals from its rows, once; None if already recorded."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        Broadcast,
         "UPDATE broadcasts SET delivered = ?, blocked = ?, failed = ?, finished_at = ? "
         "WHERE id = ? AND finished_at IS NULL RETURNING *",
         (
@@ -194,4 +195,3 @@ async def finish_broadcast(
             broadcast_id,
         ),
     )
-    return None if row is None else from_row(Broadcast, row)

@@ -12,7 +12,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning, time_range
+from db._sql import (
+    execute,
+    fetch_all,
+    fetch_object,
+    fetch_objects,
+    fetch_one,
+    returning,
+    time_range,
+)
 from db.audit import append_audit
 from db.models import (
     ANSWER_FIELDS,
@@ -105,16 +113,17 @@ async def update_project_answers(
 
 async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | None:
     """The project with this id."""
-    row = await fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))
-    return None if row is None else from_row(Project, row)
+    return await fetch_object(conn, Project, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
 async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Project]:
     """The user's projects, oldest first."""
-    rows = await fetch_all(
-        conn, "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, id", (user_id,)
+    return await fetch_objects(
+        conn,
+        Project,
+        "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, id",
+        (user_id,),
     )
-    return [from_row(Project, r) for r in rows]
 
 
 async def list_projects(
@@ -130,49 +139,49 @@ async def list_projects(
     if status is not None:
         status_clause = " AND status = ?"
         params.append(ProjectStatus(status).value)
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        Project,
         "SELECT * FROM projects WHERE created_at >= ? AND created_at < ?"
         f"{status_clause} ORDER BY created_at, id",
         params,
     )
-    return [from_row(Project, r) for r in rows]
 
 
 async def find_recent_duplicate(
     conn: aiosqlite.Connection, user_id: int, name: str, *, since: datetime
 ) -> Project | None:
     """The user's newest project with exactly this name created at or after ``since``."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        Project,
         "SELECT * FROM projects WHERE user_id = ? AND name = ? AND created_at >= ? "
         "ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, to_db_time(since)),
     )
-    return None if row is None else from_row(Project, row)
 
 
 async def find_returned_named(
     conn: aiosqlite.Connection, user_id: int, name: str
 ) -> Project | None:
     """The user's newest returned project with exactly this name, however old."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        Project,
         "SELECT * FROM projects WHERE user_id = ? AND name = ? AND status = ? "
         "ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, ProjectStatus.RETURNED.value),
     )
-    return None if row is None else from_row(Project, row)
 
 
 async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> list[StatusChange]:
     """Every status the project has had, oldest first."""
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        StatusChange,
         "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
         (project_id,),
     )
-    return [from_row(StatusChange, r) for r in rows]
 
 
 async def set_project_status(

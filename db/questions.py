@@ -13,7 +13,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning, time_range
+from db._sql import (
+    execute,
+    fetch_object,
+    fetch_objects,
+    fetch_one,
+    returning,
+    time_range,
+)
 from db.models import Decision, DecisionCounts, ExtraExample, Feedback, Question
 from db.rows import counts, from_row, to_db_time
 
@@ -116,8 +123,9 @@ async def log_questions(conn: aiosqlite.Connection, batch: Sequence[NewQuestion]
 
 async def get_question(conn: aiosqlite.Connection, question_id: int) -> Question | None:
     """The logged question with this id."""
-    row = await fetch_one(conn, "SELECT * FROM questions WHERE id = ?", (question_id,))
-    return None if row is None else from_row(Question, row)
+    return await fetch_object(
+        conn, Question, "SELECT * FROM questions WHERE id = ?", (question_id,)
+    )
 
 
 async def set_feedback(
@@ -209,13 +217,13 @@ async def list_questions(
         params.append(Feedback(feedback).value)
     match = f" AND ({' OR '.join(clauses)})" if clauses else ""
     params.append(limit)
-    rows = await fetch_all(
+    return await fetch_objects(
         conn,
+        Question,
         f"SELECT * FROM questions WHERE created_at >= ? AND text IS NOT NULL{match} "
         "ORDER BY created_at DESC, id DESC LIMIT ?",
         params,
     )
-    return [from_row(Question, r) for r in rows]
 
 
 async def add_extra_example(
@@ -245,9 +253,12 @@ async def list_extra_examples(
 ) -> list[ExtraExample]:
     """Extra examples of one topic, or of all topics, in the order they were added."""
     if topic_id is None:
-        rows = await fetch_all(conn, "SELECT * FROM kb_extra_examples ORDER BY id")
-    else:
-        rows = await fetch_all(
-            conn, "SELECT * FROM kb_extra_examples WHERE topic_id = ? ORDER BY id", (topic_id,)
+        return await fetch_objects(
+            conn, ExtraExample, "SELECT * FROM kb_extra_examples ORDER BY id"
         )
-    return [from_row(ExtraExample, r) for r in rows]
+    return await fetch_objects(
+        conn,
+        ExtraExample,
+        "SELECT * FROM kb_extra_examples WHERE topic_id = ? ORDER BY id",
+        (topic_id,),
+    )

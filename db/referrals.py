@@ -12,7 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import fetch_all, fetch_one, returning, time_range
+from db._sql import fetch_all, fetch_object, fetch_one, returning, time_range
 from db.models import (
     ProjectStatus,
     Referral,
@@ -57,8 +57,9 @@ async def credit_referral(
 
 async def get_referral(conn: aiosqlite.Connection, project_id: int) -> Referral | None:
     """The credit for a project, if any."""
-    row = await fetch_one(conn, "SELECT * FROM referrals WHERE project_id = ?", (project_id,))
-    return None if row is None else from_row(Referral, row)
+    return await fetch_object(
+        conn, Referral, "SELECT * FROM referrals WHERE project_id = ?", (project_id,)
+    )
 
 
 async def list_referred_projects(

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_one, returning
+from db._sql import execute, fetch_object, fetch_one, returning
 from db.models import User
 from db.rows import from_row, to_db_time
 
@@ -48,8 +48,7 @@ async def upsert_user(
 
 async def get_user(conn: aiosqlite.Connection, user_id: int) -> User | None:
     """The user with this Telegram id, if they have ever written to the bot."""
-    row = await fetch_one(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
-    return None if row is None else from_row(User, row)
+    return await fetch_object(conn, User, "SELECT * FROM users WHERE id = ?", (user_id,))
 
 
 async def mark_inactive(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> bool:
@@ -89,8 +88,7 @@ async def get_or_create_referral_code(conn: aiosqlite.Connection, user_id: int) 
 
 async def find_user_by_referral_code(conn: aiosqlite.Connection, code: str) -> User | None:
     """The user whose referral code this is (case-sensitive), if any."""
-    row = await fetch_one(conn, "SELECT * FROM users WHERE referral_code = ?", (code,))
-    return None if row is None else from_row(User, row)
+    return await fetch_object(conn, User, "SELECT * FROM users WHERE referral_code = ?", (code,))
 
 
 async def erase_user(conn: aiosqlite.Connection, user_id: int) -> bool:

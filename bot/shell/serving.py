@@ -2,16 +2,24 @@
 
 ``python -m bot run``, ``web`` and ``emulator`` each serve until SIGTERM or SIGINT (Ctrl+C);
 ``stop_signal()`` is that event, ``serving(server)`` starts a server and stops it however the
-block ends. No ``telegram`` import (the emulator command is a light one).
+block ends. ``listen`` binds a tornado application (the page's and the emulator's HTTP
+servers), ``stop_task`` ends a server's background task. No ``telegram`` import (the emulator
+command is a light one).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
 
 
 class Server(Protocol):
@@ -39,3 +47,24 @@ async def serving(server: Server) -> AsyncIterator[None]:
         yield
     finally:
         await server.stop()
+
+
+def listen(
+    app: tornado.web.Application, host: str, port: int, **options: Any
+) -> tuple[tornado.httpserver.HTTPServer, int]:
+    """Serve ``app`` on ``host`` (an IPv6 address too) and ``port`` (0: any free one); returns
+    the server and the port it got. ``options`` are ``HTTPServer``'s (body and header limits)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets = tornado.netutil.bind_sockets(port, address=host, family=family)
+    server = tornado.httpserver.HTTPServer(app, **options)
+    server.add_sockets(sockets)
+    return server, int(sockets[0].getsockname()[1])
+
+
+async def stop_task(task: asyncio.Task[Any] | None) -> None:
+    """Cancel a background task (if any) and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import socket
 from typing import Any
 
 import httpx
@@ -41,6 +40,7 @@ import tornado.web
 from bot.shell.emulator.memory import BotApiEmulator
 from bot.shell.emulator.store import JSON, FileTuple, StoredMessage
 from bot.shell.emulator.users import ButtonNotFoundError, Replies, SimUser
+from bot.shell.serving import listen, stop_task
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -117,20 +117,14 @@ class EmulatorServer:
             ],
             log_function=_quiet_log,
         )
-        sockets = tornado.netutil.bind_sockets(self.port, address=self.host, family=socket.AF_INET)
-        self.port = int(sockets[0].getsockname()[1])
-        self._http = tornado.httpserver.HTTPServer(app)
-        self._http.add_sockets(sockets)
+        self._http, self.port = listen(app, self.host, self.port)
         self._client = httpx.AsyncClient(timeout=10.0)
         self._delivery = asyncio.create_task(self._deliver_forever(), name="webhook-delivery")
 
     async def stop(self) -> None:
         """Stop serving, wake pending long polls and stop webhook delivery."""
-        if self._delivery is not None:
-            self._delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._delivery
-            self._delivery = None
+        await stop_task(self._delivery)
+        self._delivery = None
         if self._http is not None:
             self._http.stop()
             for call in list(self._calls):

@@ -36,6 +36,7 @@ from bot.shell.emulator.store import (
     NewMessage,
     StoredMessage,
 )
+from bot.shell.serving import stop_task
 from bot.shell.web.store import SQLiteStore
 from db import web as repo
 from db.database import Database
@@ -125,11 +126,8 @@ class WebGateway(BotApi):
 
     async def close(self) -> None:
         """Record what is handled and stop background work."""
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-            self._flusher = None
+        await stop_task(self._flusher)
+        self._flusher = None
         await self._flush()
         for future in self._answers.values():
             future.cancel()

@@ -26,7 +26,6 @@ import hmac
 import json
 import logging
 import secrets
-import socket
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -39,6 +38,7 @@ import tornado.web
 
 from bot.channels import is_web_user, web_number
 from bot.settings import Settings
+from bot.shell.serving import listen
 from bot.shell.web.gateway import ButtonGoneError, Session, WebGateway
 from bot.shell.web.limits import RateLimiter, client_address, parse_networks
 from bot.shell.web.views import MAX_TEXT, clean_text, keyboard_view, message_view, normalize_phone
@@ -130,13 +130,14 @@ class WebServer:
             default_handler_class=_NotFoundHandler,
             default_handler_args={"server": self},
         )
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sockets = tornado.netutil.bind_sockets(self.port, address=self.host, family=family)
-        self.port = int(sockets[0].getsockname()[1])
-        self._http = tornado.httpserver.HTTPServer(
-            app, max_body_size=MAX_BODY, max_header_size=16 * 1024, idle_connection_timeout=60
+        self._http, self.port = listen(
+            app,
+            self.host,
+            self.port,
+            max_body_size=MAX_BODY,
+            max_header_size=16 * 1024,
+            idle_connection_timeout=60,
         )
-        self._http.add_sockets(sockets)
 
     async def stop(self) -> None:
         """Stop serving and drop open connections (long polls)."""

@@ -37,7 +37,7 @@ from bot.shell.emulator.store import (
     StoredMessage,
 )
 from bot.shell.serving import stop_task
-from bot.shell.web.store import SQLiteStore
+from bot.shell.web.store import SQLiteStore, keep_recent
 from db import web as repo
 from db.database import Database
 
@@ -249,12 +249,9 @@ class WebGateway(BotApi):
         return use.session
 
     def _remember(self, token_hash: str, use: _SessionUse) -> _SessionUse:
-        self._sessions[token_hash] = use
-        self._sessions.move_to_end(token_hash)
-        while len(self._sessions) > SESSION_CACHE_SIZE:
-            # What the database has not heard of yet is written by the next flush.
-            self._sessions.popitem(last=False)
-        return use
+        # A session dropped from the cache keeps what the database has not heard of yet: the
+        # next flush writes it.
+        return keep_recent(self._sessions, token_hash, use, SESSION_CACHE_SIZE)
 
     async def chat_state(self, chat_id: int) -> ChatState:
         """The resident's chat (it exists for every session)."""

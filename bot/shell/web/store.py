@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import OrderedDict
+from typing import TypeVar
 
 from bot.shell.emulator.store import (
     JSON,
@@ -24,6 +25,18 @@ from db import web as repo
 from db.database import Database
 
 CHAT_CACHE_SIZE = 20_000
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def keep_recent(cache: OrderedDict[_K, _V], key: _K, value: _V, size: int) -> _V:
+    """Put ``value`` into ``cache`` as its most recent entry; the oldest go beyond ``size``."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return value
 
 
 def _dumps(value: object) -> str:
@@ -63,12 +76,7 @@ class SQLiteStore:
         return self._seq
 
     def _cache(self, chat: ChatState) -> ChatState:
-        chat_id = int(chat.user["id"])
-        self._chats[chat_id] = chat
-        self._chats.move_to_end(chat_id)
-        while len(self._chats) > CHAT_CACHE_SIZE:
-            self._chats.popitem(last=False)
-        return chat
+        return keep_recent(self._chats, int(chat.user["id"]), chat, CHAT_CACHE_SIZE)
 
     # ------------------------------------------------------------------- residents
     async def new_chat(self, user: JSON) -> ChatState:

@@ -41,14 +41,13 @@ import signal
 import sqlite3
 import sys
 import tempfile
-from collections import Counter
-from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.chaos_check import Report, check
 from bot.shell.emulator import BotApiEmulator, StoredMessage
 from bot.shell.emulator.http import EmulatorServer, HttpSimUser
 from bot.shell.emulator.users import ButtonNotFoundError
@@ -60,8 +59,6 @@ ADMIN = 900001
 FIRST_RESIDENT = 70_001
 ZH = get_texts("zh")
 R, C, T = ZH.registration, ZH.complaints, ZH.trainings
-_UPDATE_LINE = re.compile(r"update (\d+) kind=\w+ handler=\S+ outcome=\w+ duration_ms=")
-_REPLAYED = re.compile(r"\((\d+) replayed one at a time first")
 _REF = re.compile(r"XM-\d{8}-\d{3,}")
 _COMPLAINT_REF = re.compile(r"TS-\d{8}-\d{3,}")
 QUIET_KILL_S = 30.0  # a round whose message count is not reached is killed after this
@@ -81,58 +78,6 @@ class Options:
     timed_kills: bool = True  # also kill after a random time (off: message counts only)
     updates: str = "exact"  # "report": lost updates are counted, not a violation
     workdir: Path | None = None
-
-
-@dataclass
-class Report:
-    """What the run saw; ``violations`` empty means the run passed."""
-
-    rounds: int = 0
-    kills: int = 0
-    kills_mid_send: int = 0
-    updates_delivered: int = 0
-    updates_handled: int = 0
-    updates_twice: int = 0
-    updates_lost: int = 0
-    updates_abandoned: int = 0  # the inbox gave up on them (a poison update)
-    replayed_alone: int = 0  # replays alone at starts (updates possibly in flight at a kill)
-    killed_alone: int = 0  # kills that landed inside a replay alone (charged by the inbox)
-    most_killed_alone: int = 0  # the most such kills on one update (abandoned at 3)
-    kills_at_start: int = 0  # kills that landed before the restarted bot polled
-    projects: int = 0
-    approved: int = 0
-    complaints: int = 0
-    signups: int = 0
-    outbox_rows: dict[str, int] = field(default_factory=dict)
-    notices_rows: dict[str, int] = field(default_factory=dict)
-    cards_missing: int = 0
-    decisions_missing: int = 0
-    complaint_cards_missing: int = 0
-    resent_duplicates: int = 0
-    unmarked_duplicates: int = 0
-    integrity: str = ""
-    violations: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """The counts, one per line."""
-        return [
-            f"rounds {self.rounds}, kills {self.kills} ({self.kills_mid_send} inside a send, "
-            f"{self.kills_at_start} during a start)",
-            f"updates delivered {self.updates_delivered}, handled {self.updates_handled}, "
-            f"twice {self.updates_twice}, lost {self.updates_lost}, abandoned "
-            f"{self.updates_abandoned}; replayed alone at starts {self.replayed_alone}, killed "
-            f"during one {self.killed_alone} (at most {self.most_killed_alone} on one update)",
-            f"projects {self.projects} (approved {self.approved}), complaints "
-            f"{self.complaints}, training sign-ups {self.signups}",
-            f"outbox rows {dict(sorted(self.outbox_rows.items()))}, training notices "
-            f"{dict(sorted(self.notices_rows.items()))}",
-            f"missing: staff cards {self.cards_missing}, decision notices "
-            f"{self.decisions_missing}, complaint cards {self.complaint_cards_missing}",
-            f"duplicates: marked 补发 {self.resent_duplicates}, unmarked "
-            f"{self.unmarked_duplicates}",
-            f"integrity_check {self.integrity}",
-            "violations: " + ("none" if not self.violations else "; ".join(self.violations)),
-        ]
 
 
 class BotProcess:
@@ -337,7 +282,15 @@ async def run(options: Options) -> Report:
                 await driving
             await _drain(bot, workdir, emulator)
             await bot.terminate()
-            _check(report, workdir, emulator, delivered, bot.logs(), options)
+            check(
+                report,
+                workdir,
+                emulator,
+                ADMIN,
+                delivered,
+                bot.logs(),
+                exact=options.updates == "exact",
+            )
         finally:
             bot.kill()
             await server.stop()
@@ -406,102 +359,6 @@ def _open_rows(db: Path) -> int:
             "SELECT count(*) FROM training_notices WHERE status IN ('pending', 'sending')"
         ).fetchone()[0]
     return int(outbox) + int(notices)
-
-
-def _copies(messages: list[StoredMessage], wanted: Callable[[str], bool], report: Report) -> int:
-    """How many copies of one notification a chat holds; extra copies must say 补发."""
-    found = [m for m in messages if wanted(m.text)]
-    fresh = [m for m in found if not m.text.startswith(T.late_prefix)]
-    report.resent_duplicates += max(0, len(found) - max(1, len(fresh)))
-    report.unmarked_duplicates += max(0, len(fresh) - 1)
-    return len(found)
-
-
-def _check(
-    report: Report,
-    workdir: Path,
-    emulator: BotApiEmulator,
-    delivered: list[int],
-    logs: str,
-    options: Options,
-) -> None:
-    logged = Counter(int(m[1]) for m in _UPDATE_LINE.finditer(logs))
-    report.replayed_alone = sum(int(m[1]) for m in _REPLAYED.finditer(logs))
-    db = workdir / "bot.sqlite3"
-    with closing(sqlite3.connect(db)) as conn:
-        # The durable inbox (issue 13.3) records each update handled; without it, the log.
-        has_inbox = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'inbox'"
-        ).fetchone()[0]
-        handled = (
-            {
-                int(r[0])
-                for r in conn.execute("SELECT update_id FROM inbox WHERE outcome = 'handled'")
-            }
-            if has_inbox
-            else set(logged)
-        )
-        if has_inbox:
-            # Each replay alone is charged before it starts and stays charged: one that
-            # finished (the update handled) is one charge, every other charge is a death.
-            deaths = [
-                int(a) - (o == "handled")
-                for o, a in conn.execute("SELECT outcome, attempts FROM inbox WHERE attempts > 0")
-            ]
-            report.killed_alone = sum(deaths)
-            report.most_killed_alone = max(deaths, default=0)
-        report.updates_abandoned = (
-            conn.execute("SELECT count(*) FROM inbox WHERE outcome = 'abandoned'").fetchone()[0]
-            if has_inbox
-            else 0
-        )
-    report.updates_delivered = len(set(delivered))
-    report.updates_handled = len(handled & set(delivered))
-    report.updates_twice = sum(1 for c in logged.values() if c > 1)
-    report.updates_lost = len(set(delivered) - handled)
-    with closing(sqlite3.connect(db)) as conn:
-        report.integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-        projects = conn.execute("SELECT ref_no, status, user_id FROM projects").fetchall()
-        complaints = [r[0] for r in conn.execute("SELECT ref_no FROM complaints")]
-        report.signups = conn.execute("SELECT count(*) FROM training_signups").fetchone()[0]
-        report.outbox_rows = dict(conn.execute("SELECT status, count(*) FROM outbox GROUP BY 1"))
-        report.notices_rows = dict(
-            conn.execute("SELECT status, count(*) FROM training_notices GROUP BY 1")
-        )
-    report.projects = len(projects)
-    report.approved = sum(1 for p in projects if p[1] == "approved")
-    report.complaints = len(complaints)
-    admin = [m for m in emulator.chats[ADMIN].messages if m.from_bot]
-    for ref_no, status, user_id in projects:
-        card = _copies(admin, lambda text, r=ref_no: r in text and "新项目待审核" in text, report)
-        report.cards_missing += card == 0
-        if status == "approved" and user_id is not None:
-            chat = [m for m in emulator.chats[user_id].messages if m.from_bot]
-            approved = _copies(
-                chat, lambda text, r=ref_no: r in text and "已通过审核" in text, report
-            )
-            report.decisions_missing += approved == 0
-    for ref in complaints:
-        found = _copies(admin, lambda text, r=ref: r in text and "投诉" in text, report)
-        report.complaint_cards_missing += found == 0
-    v = report.violations
-    if report.integrity != "ok":
-        v.append(f"integrity_check: {report.integrity}")
-    if report.updates_twice:
-        v.append(f"{report.updates_twice} updates handled twice")
-    if report.updates_lost and options.updates == "exact":
-        v.append(f"{report.updates_lost} updates delivered but never handled")
-    if report.updates_abandoned:
-        v.append(f"{report.updates_abandoned} updates abandoned by the inbox")
-    for name in ("cards_missing", "decisions_missing", "complaint_cards_missing"):
-        if getattr(report, name):
-            v.append(f"{getattr(report, name)} {name.replace('_', ' ')}")
-    if report.unmarked_duplicates:
-        v.append(f"{report.unmarked_duplicates} duplicates not marked 补发")
-    for table, rows in (("outbox", report.outbox_rows), ("training_notices", report.notices_rows)):
-        stuck = rows.get("pending", 0) + rows.get("sending", 0) + rows.get("failed", 0)
-        if stuck:
-            v.append(f"{stuck} {table} rows not delivered")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -227,7 +227,9 @@ class StaffSessionButton(TrainingStaffButton, prefix=None):
     training_id: int
 
 
-TrainingField = Literal["title", "place", "capacity", "description", "target_group", "tags"]
+TrainingField = Literal[
+    "title", "title_en", "place", "capacity", "description", "target_group", "tags"
+]
 
 
 class EditTrainingButton(TrainingStaffButton, prefix="edit"):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.services.stats import StatsReport
+from bot.services.stats import StatsReport, villages_grouped
 from bot.settings import TownSettings
 from bot.texts import Texts
 
@@ -82,9 +82,8 @@ def _bars(ax: Axes, labels: list[str], values: list[int], color: str, *, horizon
 def project_chart(report: StatsReport, t: Texts, town: TownSettings | None = None) -> bytes | None:
     """Projects by village (names on the axis, in ``t``'s language where ``town`` has them)
     and by month as one PNG; None if no project."""
-    villages = list(report.projects.by_village)
-    if town is not None:
-        villages = [(town.label(name, t.lang), n) for name, n in villages]
+    # Villages typed under 其他村 share one bar (see ``villages_grouped``).
+    villages = list(villages_grouped(t, report.projects.by_village, town)[0])
     if len(villages) > _MAX_VILLAGES:
         rest = sum(n for _, n in villages[_MAX_VILLAGES - 1 :])
         villages = [*villages[: _MAX_VILLAGES - 1], (t.stats.others, rest)]

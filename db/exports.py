@@ -28,12 +28,22 @@ _PROJECTS = (
     "trim(coalesce(a.first_name, '') || coalesce(' @' || a.username, '')) END, a.id, p.phone, "
     "coalesce(CASE WHEN u.id IS NOT NULL THEN u.first_name || coalesce(' @' || u.username, '') "
     "END, p.referrer_note), p.status, h.note, coalesce(s.first_name, CAST(h.actor_id AS TEXT)), "
-    "h.created_at, p.created_at, p.updated_at "
+    "h.created_at, "
+    # The applicant's 补充说明 of the latest resubmission, then every return and resubmission
+    # (time, status, note; fields split by \x1f, entries by \x1e) for the 退回记录 column.
+    "(SELECT note FROM project_status_history WHERE project_id = p.id AND status = 'submitted' "
+    "ORDER BY id DESC LIMIT 1), "
+    "(SELECT group_concat(entry, char(30)) FROM (SELECT created_at || char(31) || status || "
+    "char(31) || coalesce(note, '') AS entry FROM project_status_history "
+    "WHERE project_id = p.id AND status IN ('returned', 'submitted') ORDER BY id)), "
+    "p.created_at, p.updated_at "
     "FROM projects p LEFT JOIN referrals r ON r.project_id = p.id "
     "LEFT JOIN users u ON u.id = r.referrer_user_id "
     "LEFT JOIN users a ON a.id = p.user_id "
+    # The decision in force: none while the project awaits review (new or resubmitted), so a
+    # resubmitted project does not show the reason of its old return as if current.
     "LEFT JOIN project_status_history h ON h.id = (SELECT max(id) "
-    "FROM project_status_history WHERE project_id = p.id AND status != 'submitted') "
+    "FROM project_status_history WHERE project_id = p.id) AND h.status != 'submitted' "
     "LEFT JOIN users s ON s.id = h.actor_id "
     "ORDER BY p.created_at, p.id"
 )

@@ -307,6 +307,12 @@ class Training:
     created_by: int | None
     created_at: datetime
     updated_at: datetime
+    title_en: str = ""  # '' = none: English readers see the Chinese title
+
+    def title_for(self, lang: str) -> str:
+        """The title a reader of ``lang`` sees: the English one in English where there is
+        one, else the Chinese title itself (visibly not translated, as other *_en names)."""
+        return self.title_en if lang == "en" and self.title_en else self.title
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,12 +193,14 @@ async def set_project_status(
     note: str | None = None,
     expected: ProjectStatus | None = None,
     now: datetime,
+    audit_note: bool = True,
 ) -> Project | None:
     """Change a project's status, with a history row and an audit entry; None if no project.
 
     Raises ``StatusTransitionError`` if the change is not allowed, or if ``expected`` is given
     and the project is no longer in it (a replayed button). Returning (退回) needs a ``note``
-    (``ValueError``). Use inside ``Database.write()``.
+    (``ValueError``). ``audit_note=False`` keeps the note out of the audit log (a resident's
+    own words, which erasure blanks in the history). Use inside ``Database.write()``.
     """
     status = ProjectStatus(status)
     if status is ProjectStatus.RETURNED and not (note and note.strip()):
@@ -222,7 +224,8 @@ async def set_project_status(
         actor_id=actor_id,
         action=f"project.{status.value}",
         target=("project", project.ref_no),
-        detail=f"{project.status.value} -> {status.value}" + (f": {note}" if note else ""),
+        detail=f"{project.status.value} -> {status.value}"
+        + (f": {note}" if note and audit_note else ""),
         now=now,
     )
     return from_row(Project, row)

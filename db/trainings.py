@@ -40,16 +40,18 @@ async def insert_training(
     capacity: int,
     created_by: int | None,
     now: datetime,
+    title_en: str = "",
 ) -> Training:
     """Store a new scheduled session with its tags."""
     ts = to_db_time(now)
     row = await returning(
         conn,
-        "INSERT INTO trainings (title, target_group, starts_at, ends_at, place, description, "
-        "capacity, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING *",
+        "INSERT INTO trainings (title, title_en, target_group, starts_at, ends_at, place, "
+        "description, capacity, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             title,
+            title_en,
             target_group,
             to_db_time(starts_at),
             to_db_time(ends_at),
@@ -122,17 +124,20 @@ async def update_training(
     ends_at: datetime | None = None,
     status: TrainingStatus | None = None,
     target_group: str | None = None,
+    title_en: str | None = None,
 ) -> Training | None:
     """Change the given fields (None = keep); return the session as stored, None if unknown."""
     row = await fetch_one(
         conn,
-        "UPDATE trainings SET title = coalesce(?, title), place = coalesce(?, place), "
+        "UPDATE trainings SET title = coalesce(?, title), title_en = coalesce(?, title_en), "
+        "place = coalesce(?, place), "
         "description = coalesce(?, description), capacity = coalesce(?, capacity), "
         "target_group = coalesce(?, target_group), "
         "starts_at = coalesce(?, starts_at), ends_at = coalesce(?, ends_at), "
         "status = coalesce(?, status), updated_at = ? WHERE id = ? RETURNING *",
         (
             title,
+            title_en,
             place,
             description,
             capacity,

@@ -94,7 +94,8 @@ async def find_user_by_referral_code(conn: aiosqlite.Connection, code: str) -> U
 async def erase_user(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Erase a user's personal data (PIPL), keeping the anonymous facts statistics count.
 
-    Blanks the free text they wrote (questions, project names, phones, complaints), drops
+    Blanks the free text they wrote (questions, project names, phones, the 补充说明 of a
+    resubmission, complaints), drops
     their PTB persistence rows, then deletes the ``users`` row; foreign keys null their id in
     statistics tables and delete private rows (sign-ups, subscriptions, reminders, messages).
     Anonymous complaints hold no link to anyone and are untouched. Use inside ``write()``;
@@ -107,6 +108,9 @@ async def erase_user(conn: aiosqlite.Connection, user_id: int) -> bool:
         "UPDATE project_status_history SET actor_id = NULL WHERE actor_id = ?1 "
         "AND project_id IN (SELECT id FROM projects WHERE user_id = ?1)",
         "UPDATE projects SET name = NULL, phone = NULL, referrer_note = NULL WHERE user_id = ?",
+        # A resubmission's 补充说明 is the applicant's own words.
+        "UPDATE project_status_history SET note = NULL WHERE status = 'submitted' "
+        "AND project_id IN (SELECT id FROM projects WHERE user_id = ?)",
         "UPDATE complaints SET what = NULL, department = NULL, happened_at_text = NULL, "
         "photo_file_id = NULL WHERE user_id = ? AND anonymous = 0",
         "UPDATE audit_log SET target_id = NULL, detail = NULL "

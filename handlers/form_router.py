@@ -285,7 +285,8 @@ class FormRouter:
             await answer_query(update)
             echo = outcome.echo
             if echo is None and step.label is not None:
-                label = dict(step.options(ask) if step.options else ()).get(given["choice"])
+                offered = step.options(ask) if step.options else ()
+                label = {value: shown for shown, value in offered}.get(given["choice"])
                 echo = fmt(t.form.chosen, label=step.label(t), value=label or "")
             if echo is not None:
                 await replace_text(update, echo)

@@ -28,6 +28,7 @@ from bot.context import Context
 from bot.services import Services
 from bot.services.delivery import Outbound
 from bot.services.draft import Field
+from bot.services.names import village_label
 from bot.services.outbox import Payload, Renderer
 from bot.services.registration import (
     DECISION,
@@ -38,6 +39,7 @@ from bot.services.registration import (
     ReviewItem,
 )
 from bot.services.text import clean_text
+from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from bot.vocabulary import TextProblem
 from db.models import ANSWER_FIELDS, Project, ProjectField, ProjectStatus
@@ -66,10 +68,11 @@ def resubmit_row(t: Texts, project_id: int, ref_no: str) -> list[InlineKeyboardB
     return [InlineKeyboardButton(label, callback_data=data)]
 
 
-def card(t: Texts, item: ReviewItem) -> Html:
+def card(t: Texts, item: ReviewItem, town: TownSettings) -> Html:
     """The staff's view of a project (full phone number: staff call applicants).
 
-    A resubmitted project says so, with the reason it was last returned for, on top.
+    A resubmitted project says so, with the reason it was last returned for and the
+    applicant's 补充说明, on top.
     """
     p, r = item.project, t.registration
     header = (
@@ -84,14 +87,17 @@ def card(t: Texts, item: ReviewItem) -> Html:
         else:
             change = fmt(r.staff_unchanged)
         header = Html(f"{header}\n{change}")
-    return Html(f"{header}\n{_answers(t, item)}")
+    if item.note:  # the applicant's 补充说明 to this submission
+        header = Html(f"{header}\n{fmt(r.staff_resubmit_note, note=item.note)}")
+    return Html(f"{header}\n{_answers(t, item, town)}")
 
 
-def _answers(t: Texts, item: ReviewItem) -> Html:
+def _answers(t: Texts, item: ReviewItem, town: TownSettings) -> Html:
     p, r = item.project, t.registration
     values: dict[ProjectField, object] = {f: getattr(p, f.value) for f in ANSWER_FIELDS}
     values |= {
         ProjectField.NAME: p.name or r.name_erased,
+        ProjectField.VILLAGE: village_label(t, town, p.village),  # 其他村: flagged
         ProjectField.PHONE: p.phone or r.name_erased,
         ProjectField.REFERRER: item.referrer or r.referrer_none,
     }
@@ -222,7 +228,8 @@ async def _mark_card(context: Context, chat_id: int, pending: dict[str, Any], ma
     item = await context.services.registration.review_item(int(pending["project"]))
     if item is None:
         return
-    shown = card(await texts_of(context, chat_id), item)  # re-rendered: erasure shows
+    t, town = await texts_of(context, chat_id), context.services.settings.town
+    shown = card(t, item, town)  # re-rendered: erasure shows
 
     def sending() -> Awaitable[object]:
         text = Html(f"{shown}\n\n{mark}")
@@ -251,7 +258,7 @@ def renderers(services: Services) -> dict[str, Renderer]:
         changed = payload.get("changed")
         if changed is not None:
             item = replace(item, changed=tuple(Field(f) for f in changed))
-        return Outbound(card(t, item), buttons(t, item))
+        return Outbound(card(t, item, services.settings.town), buttons(t, item))
 
     async def decided(payload: Payload, t: Texts) -> tuple[Project, str] | None:
         """The project a decision is about and its name as told (None: it is gone)."""
@@ -295,7 +302,8 @@ async def review_list(update: Update, context: Context) -> None:
         return
     await message.reply_text(fmt(t.registration.review_header, count=count, shown=len(items)))
     for item in items:
-        await message.reply_text(card(t, item), reply_markup=buttons(t, item))
+        town = context.services.settings.town
+        await message.reply_text(card(t, item, town), reply_markup=buttons(t, item))
 
 
 # ------------------------------------------------------------------ wiring

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
 
-from bot.shell.emulator import SimUser, StoredMessage
+from bot.shell.emulator import Replies, SimUser, StoredMessage
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import audit as audit_repo
@@ -151,14 +152,34 @@ def correct_button(project: Project) -> str:
     return f"✏️ 修改并重新提交 {project.ref_no}"
 
 
+async def correct(applicant: SimUser, project: Project, note: str | None = None) -> Replies:
+    """Press 修改并重新提交 and answer the correction's 补充说明 step (none by default); the
+    replies end with the summary."""
+    await applicant.press(correct_button(project))
+    if note is None:
+        return await applicant.press(R.btn_resubmit_note_none)
+    return await applicant.send(note)
+
+
 async def correcting(harness: BotHarness, user_id: int) -> tuple[Project, SimUser, StoredMessage]:
-    """A returned project of ``user_id`` whose applicant pressed 修改并重新提交 on the notice:
-    the project, the applicant and that notice."""
+    """A returned project of ``user_id`` whose applicant pressed 修改并重新提交 on the notice
+    and is at the summary (no 补充说明): the project, the applicant and that notice."""
     project = await returned(harness, user_id)
     applicant = harness.user(user_id)
     notice = applicant.last
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     return project, applicant, notice
+
+
+async def erase_and_find_nowhere(harness: BotHarness, user: SimUser, text: str) -> None:
+    """``user`` erases their data; then no stored row anywhere holds ``text``."""
+    await user.send("/deletemydata")
+    await user.press(ZH.privacy.btn_confirm_delete)
+    with sqlite3.connect(harness.settings.db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                assert not any(text in str(v) for v in row), (table, row)
 
 
 async def count_projects(harness: BotHarness) -> int:

@@ -64,6 +64,7 @@ async def test_a_menu_button_at_newtraining_step_3_is_not_the_target_group(
     admin = harness.user(ADMIN_ID)
     await admin.send("/newtraining")
     await admin.send("电商直播入门")
+    await admin.send("跳过")
     await admin.send("电子商务")
     replies = await admin.send(C.btn_policies)
     assert replies.text == busy_text(ZH, "new_training")

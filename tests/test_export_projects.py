@@ -31,7 +31,7 @@ async def test_applicant_and_latest_decision_are_exported(harness: BotHarness) -
     row = await project_row(harness)
     assert row["申报人"] == "李四 @lisi_farm"
     assert row["申报人ID"] == APPLICANT
-    assert row["最近处理意见"] is None
+    assert row["当前处理意见"] is None
     assert row["处理人"] is None
     assert row["处理时间"] is None
 
@@ -39,7 +39,7 @@ async def test_applicant_and_latest_decision_are_exported(harness: BotHarness) -
     await staff.send(REASON)
     row = await project_row(harness)
     assert row["状态"] == "已退回"
-    assert row["最近处理意见"] == REASON
+    assert row["当前处理意见"] == REASON
     assert row["处理人"] == "王主任"
     assert row["处理时间"] is not None
 
@@ -52,6 +52,6 @@ async def test_applicant_and_latest_decision_are_exported(harness: BotHarness) -
     # Erasure withdrew the returned project (issue 15.2): the latest decision is that
     # withdrawal, made by nobody on the staff and with no note.
     assert row["状态"] == "已撤回"
-    assert row["最近处理意见"] is None
+    assert row["当前处理意见"] is None
     assert row["处理人"] is None
     assert row["处理时间"] is not None

@@ -199,6 +199,7 @@ async def test_training_fields_are_stored_cleaned(
     with watching() as watch:
         assert (await admin.send("/newtraining")).messages
         assert (await admin.send("创业培训")).messages
+        assert (await admin.send("跳过")).messages  # no English title
         assert (await admin.send(tags)).messages
         skipped = tags.strip().lower() in ZH.trainings.skip_words
         expected["tags"] = set() if skipped else set(split_tags(tags)[:10])

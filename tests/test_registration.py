@@ -74,7 +74,9 @@ async def test_number_steps_show_no_buttons_and_choice_steps_do(harness: BotHarn
     assert len(user.last.button_labels) == len(harness.settings.town.industries) + 1
     await user.press("食用菌")
     village_rows = user.last.inline_buttons
-    assert [len(row) for row in village_rows] == [3] * 5  # 15 villages, 3 per row
+    # 15 villages, 3 per row, then 其他村 for a village missing from the list
+    assert [len(row) for row in village_rows] == [3] * 5 + [1]
+    assert village_rows[-1][0]["text"] == R.btn_other_village
     await user.press("示例一村")
     await user.press("党员")
     for answer in ("50", "8"):
@@ -174,7 +176,9 @@ async def test_typed_choices_are_accepted(harness: BotHarness) -> None:
     await user.send("/register")
     await user.send("项目丁")
     await user.send("养蜂")  # an industry not on the list is taken as typed
-    assert ERR["not_a_choice"] in (await user.send("火星村")).last.text
+    refused = (await user.send("火星村")).last
+    assert "名单里没有“火星村”这个村" in refused.text  # points at 其他村 for such a village
+    assert R.btn_other_village in refused.button_labels
     await user.send("示例二村")
     await user.send("2")  # the second applicant type
     await user.send("5")

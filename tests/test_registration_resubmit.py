@@ -3,8 +3,6 @@ and never past a decision made meanwhile."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.buttons import FormButton
@@ -18,9 +16,11 @@ from tests.registration_flow import (
     R,
     audit,
     card_of,
+    correct,
     correct_button,
     correcting,
     count_projects,
+    erase_and_find_nowhere,
     fill,
     projects_of,
     registered,
@@ -36,7 +36,11 @@ async def test_a_returned_project_is_corrected_and_resubmitted(harness: BotHarne
     before = await count_projects(harness)
     replies = await applicant.press(correct_button(project))
     assert project.ref_no in replies.text
+    assert "退回原因：投资额填错了" in replies.last.text  # the 补充说明 step, under the reason
+    assert replies.last.button_labels == [R.btn_resubmit_note_none]
+    replies = await applicant.press(R.btn_resubmit_note_none)
     assert "香菇大棚" in replies.last.text  # the summary of what was filed
+    assert "补充说明：无" in replies.last.text
     assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     await applicant.press(ZH.form.btn_edit)
     labels = applicant.last.button_labels
@@ -81,7 +85,7 @@ async def test_the_resubmit_button_works_once_and_only_for_the_applicant(
     replies = await stranger.press_data(data, notice)
     assert replies.toast == dict(R.resubmit_refused)["not_found"]
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     staff_card = harness.user(ADMIN_ID).last
@@ -118,7 +122,7 @@ async def test_my_projects_offers_to_resubmit_returned_projects(harness: BotHarn
     replies = await applicant.send("/myprojects")
     assert "已退回" in replies.text
     assert replies.last.text == R.my_projects_returned
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     summary_buttons = [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     assert applicant.last.button_labels == summary_buttons
     await applicant.press(ZH.form.btn_cancel)
@@ -133,7 +137,7 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
     await first.press(R.btn_return)
     await first.send("投资额填错了")
     applicant = harness.user(325)
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     await applicant.press(ZH.form.btn_submit)
     outdated = R.card_outdated.format(ref_no=project.ref_no)
     before = len(await audit(harness, "project.review_replayed"))
@@ -152,7 +156,9 @@ async def test_a_card_of_an_earlier_submission_cannot_decide(harness: BotHarness
 
 async def test_a_correction_cannot_reach_the_referrer(harness: BotHarness) -> None:
     project, applicant, _ = await correcting(harness, 326)
-    replies = await applicant.send("/back")  # back from the summary stays at the summary
+    replies = await applicant.send("/back")  # back from the summary: to the 补充说明
+    assert replies.last.button_labels == [R.btn_resubmit_note_none]
+    replies = await applicant.press(R.btn_resubmit_note_none)
     assert replies.last.button_labels == [ZH.form.btn_submit, ZH.form.btn_edit, ZH.form.btn_cancel]
     await applicant.press(ZH.form.btn_edit)
     replies = await applicant.press_data(
@@ -216,20 +222,21 @@ async def test_registering_a_returned_projects_name_again_offers_the_correction(
     replies = await applicant.press(ZH.form.btn_submit)
     assert "被退回了" in replies.last.text
     assert replies.last.button_labels[0] == correct_button(project)
-    replies = await applicant.press(correct_button(project))
-    assert project.ref_no in replies.text
+    replies = await correct(applicant, project)
+    assert "补充说明：无" in replies.last.text  # the correction's summary
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).status is ProjectStatus.SUBMITTED
     assert len(await projects_of(harness, 329)) == 1  # corrected, not registered twice
 
 
-async def test_pressing_the_button_again_mid_correction_shows_the_summary_again(
+async def test_pressing_the_button_again_mid_correction_starts_it_again(
     harness: BotHarness,
 ) -> None:
     project, applicant, notice = await correcting(harness, 330)
     await applicant.press(ZH.form.btn_edit)
     replies = await applicant.press_data(notice.inline_buttons[0][0]["callback_data"], notice)
     assert f"您正在修改被退回的项目 {project.ref_no}" in replies.text
+    await applicant.press(R.btn_resubmit_note_none)
     replies = await applicant.press(ZH.form.btn_edit)
     await applicant.press(dict(R.field_labels)["name"])
     assert applicant.last.text.startswith("请输入新的项目名称")
@@ -240,13 +247,7 @@ async def test_a_resubmission_leaves_no_trace_of_the_applicant_after_erasure(
 ) -> None:
     _, applicant, _ = await correcting(harness, 408123)
     await applicant.press(ZH.form.btn_submit)
-    await applicant.send("/deletemydata")
-    await applicant.press(ZH.privacy.btn_confirm_delete)
-    with sqlite3.connect(harness.settings.db_path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in conn.execute(f'SELECT * FROM "{table}"'):
-                assert not any("408123" in str(v) for v in row), (table, row)
+    await erase_and_find_nowhere(harness, applicant, "408123")
 
 
 async def test_a_refused_correction_press_mid_registration_keeps_the_dialog(
@@ -268,7 +269,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
 ) -> None:
     project = await returned(harness, 333, reason="第一次原因")
     applicant, first = harness.user(333), harness.user(ADMIN_ID)
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     await applicant.press(ZH.form.btn_submit)
     card = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     await first.press_data(card.inline_buttons[0][1]["callback_data"], card)
@@ -276,7 +277,7 @@ async def test_the_last_reason_is_the_one_that_led_to_the_resubmission(
     marked = next(m for m in first.bot_messages if m.message_id == card.message_id)
     assert "上次退回原因：第一次原因" in marked.text  # the card as it was decided
     assert "已退回（操作人：王主任）：第二次原因" in marked.text
-    await applicant.press(correct_button(project))
+    await correct(applicant, project)
     await applicant.press(ZH.form.btn_submit)
     newest = next(m for m in reversed(first.bot_messages) if m.text.startswith("🔁"))
     assert "上次退回原因：第二次原因" in newest.text
@@ -289,7 +290,7 @@ async def test_correcting_from_the_duplicate_prompt_keeps_what_was_just_typed(
     applicant = harness.user(334)
     await fill(applicant, name="香菇大棚", investment="80")
     await applicant.press(ZH.form.btn_submit)
-    replies = await applicant.press(correct_button(project))
+    replies = await correct(applicant, project)
     assert "计划投资：80 万元" in replies.last.text
     await applicant.press(ZH.form.btn_submit)
     assert (await stored(harness, project.id)).investment_wan == 80

@@ -239,7 +239,7 @@ async def test_a_removed_admin_cannot_publish_the_training_they_had_open(
     async with bot_harness(settings) as harness:
         admin = harness.user(OTHER_ADMIN_ID)
         await admin.send("/newtraining")
-        for answer in ("电商直播培训", "电子商务", "返乡青年", "12月5日 14:00", "2小时"):
+        for answer in ("电商直播培训", "跳过", "电子商务", "返乡青年", "12月5日 14:00", "2小时"):
             await admin.send(answer)
         for answer in ("镇政府三楼会议室", "30", "无"):
             await admin.send(answer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,7 +83,8 @@ def test_table_aligns_cjk_labels() -> None:
 # ------------------------------------------------------------------------ through the bot
 @pytest.fixture
 async def staff_bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with bot_harness(settings, clock=FakeClock(NOW)) as h:
+    town = replace(settings.town, villages=("东村", "西村", *settings.town.villages))
+    async with bot_harness(replace(settings, town=town), clock=FakeClock(NOW)) as h:
         yield h
 
 

@@ -33,6 +33,7 @@ async def test_newtraining_dialog_publishes_and_announces(bot: BotHarness) -> No
     admin = bot.user(ADMIN_ID)
     assert "标题" in (await admin.send("/newtraining")).last.text
     await admin.send("<模板>加工技术培训")
+    await admin.send("跳过")  # no English title
     await admin.send("建筑模板，经营管理")
     await admin.send("返乡创业人员")
     assert "没看懂" in (await admin.send("下个月吧")).last.text

@@ -33,6 +33,8 @@ class Draft:
     referrer_name: str | None = None
     referrer_note: str | None = None
     referrer_asked: bool = False
+    # The village was typed under 其他村 (not chosen from the list): filed as typed, flagged.
+    village_unlisted: bool = False
     link_referrer_id: int | None = None
     link_referrer_name: str | None = None
     link_refusal: str | None = None
@@ -42,6 +44,8 @@ class Draft:
     # Set when the draft resubmits a returned project instead of registering a new one.
     resubmit_id: int | None = None
     resubmit_ref: str | None = None
+    resubmit_reason: str | None = None  # why staff returned it (shown with the 补充说明 step)
+    resubmit_note: str | None = None  # the resident's 补充说明 for staff (optional)
 
     @classmethod
     def from_json(cls, data: object) -> Draft:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.services.base import StoreService
@@ -38,7 +39,7 @@ from bot.services.export_files import (
     to_csv,
     to_xlsx,
 )
-from bot.settings import Settings
+from bot.settings import Settings, TownSettings
 from bot.texts import Texts, fmt
 from db import exports as exports_repo
 from db.audit import append_audit
@@ -83,7 +84,8 @@ COLUMNS: dict[ExportKind, tuple[tuple[Kind, int], ...]] = {
     ExportKind.PROJECTS: (
         ("text", 14), ("text", 28), ("text", 12), ("text", 12), ("text", 14), ("float", 10),
         ("int", 8), ("text", 20), ("int", 12), ("text", 14), ("text", 20), ("text", 8),
-        ("text", 30), ("text", 10), ("datetime", 16), ("datetime", 16), ("datetime", 16),
+        ("text", 30), ("text", 10), ("datetime", 16), ("text", 30), ("text", 40),
+        ("datetime", 16), ("datetime", 16),
     ),
     ExportKind.TRAININGS: (
         ("int", 8), ("text", 30), ("text", 14), ("text", 14), ("datetime", 16),
@@ -135,11 +137,16 @@ class Export:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def labeller(kind: ExportKind, t: Texts) -> Callable[[Row], tuple[Cell, ...]]:
-    """How a stored row becomes the cells staff read (codes to labels in ``t``'s language)."""
+def labeller(
+    kind: ExportKind, t: Texts, town: TownSettings | None = None, tz: ZoneInfo | None = None
+) -> Callable[[Row], tuple[Cell, ...]]:
+    """How a stored row becomes the cells staff read (codes to labels in ``t``'s language;
+    a project's village flagged when it is not on ``town``'s list, dates in ``tz``)."""
     e = t.export
-    if kind is ExportKind.PROJECTS or kind is ExportKind.TRAININGS:
-        names = dict(t.statuses.projects if kind is ExportKind.PROJECTS else t.statuses.trainings)
+    if kind is ExportKind.PROJECTS:
+        return _project_labeller(t, town or TownSettings(), tz or ZoneInfo("UTC"))
+    if kind is ExportKind.TRAININGS:
+        names = dict(t.statuses.trainings)
 
         def status_row(r: Row) -> tuple[Cell, ...]:
             return (*r[:11], names.get(r[11], r[11]), *r[12:])
@@ -171,6 +178,34 @@ def labeller(kind: ExportKind, t: Texts) -> Callable[[Row], tuple[Cell, ...]]:
         )
 
     return complaint_row
+
+
+def _project_labeller(
+    t: Texts, town: TownSettings, tz: ZoneInfo
+) -> Callable[[Row], tuple[Cell, ...]]:
+    names, e = dict(t.statuses.projects), t.export
+
+    def returns(stored: str | None) -> str | None:
+        """The 退回记录 cell: each return with its reason, each resubmission with its note."""
+        entries = [entry.split("\x1f") for entry in (stored or "").split("\x1e") if entry]
+        shown: list[str] = []
+        for n, (at, status, note) in enumerate(entries):
+            date = f"{local_time(at, tz):%Y-%m-%d}"
+            if status == "returned":
+                shown.append(e.returned_entry.format(date=date, reason=note))
+            elif n > 0:  # the first submission is the registration itself
+                extra = e.resubmitted_note.format(note=note) if note else ""
+                shown.append(e.resubmitted_entry.format(date=date) + extra)
+        return e.entry_separator.join(shown) or None
+
+    def project_row(r: Row) -> tuple[Cell, ...]:
+        # Stored names as they are (as the other choices), one typed under 其他村 flagged.
+        unlisted = r[3] is not None and r[3] not in town.villages
+        village = t.registration.village_unlisted.format(village=r[3]) if unlisted else r[3]
+        status = names.get(r[11], r[11])
+        return (*r[:3], village, *r[4:11], status, *r[12:16], returns(r[16]), *r[17:])
+
+    return project_row
 
 
 def layout(kind: ExportKind, t: Texts) -> Layout:
@@ -221,7 +256,7 @@ class ExportService(StoreService):
 
     async def sheet(self, kind: ExportKind, t: Texts) -> Sheet:
         """The whole export in memory with times as datetimes (for small tables and tests)."""
-        label = labeller(kind, t)
+        label = labeller(kind, t, self._settings.town, self._settings.timezone)
         lay = layout(kind, t)
         rows: list[tuple[Cell, ...]] = []
         async with (
@@ -289,6 +324,7 @@ class ExportService(StoreService):
             "format": fmt_.value,
             "lang": t.lang,
             "tz": self._settings.timezone.key,
+            "villages": list(self._settings.town.villages),  # a village not on it: flagged
             "directory": str(directory),
             "stem": self.stem(kind),
             "max_bytes": self.max_file_bytes,

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.services.export_files import EXCEL_MAX_ROWS, CsvParts, PartTooLargeError, XlsxParts
+from bot.settings import TownSettings
 from bot.texts import get_texts
 from db import exports as exports_repo
 
@@ -32,7 +33,9 @@ def run_job(job: dict[str, Any], emit: Callable[[str], None]) -> None:
 
     kind = ExportKind(job["kind"])
     texts = get_texts(job["lang"])
-    label, lay, tz = labeller(kind, texts), layout(kind, texts), ZoneInfo(job["tz"])
+    tz = ZoneInfo(job["tz"])
+    town = TownSettings(villages=tuple(job.get("villages") or ()))
+    label, lay = labeller(kind, texts, town, tz), layout(kind, texts)
     directory, stem = Path(job["directory"]), str(job["stem"])
     uri = f"{Path(job['db_path']).resolve().as_uri()}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as conn:

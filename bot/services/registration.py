@@ -56,6 +56,7 @@ _LOGGER = logging.getLogger(__name__)
 
 NAME_MAX_CHARS = 60
 NOTE_MAX_CHARS = 60
+RESUBMIT_NOTE_MAX_CHARS = 300  # the 补充说明 of a correction: an address, a group, a date...
 REASON_MAX_CHARS = 500
 DUPLICATE_WINDOW = timedelta(days=1)
 # Outbox kinds (rendered by handlers.review): the staff card, the applicant's decision notice,
@@ -75,6 +76,8 @@ class ReviewItem:
     referrer: str | None
     # The reason of the last 退回, when the project was returned before (a resubmission).
     last_return: str | None = None
+    # The applicant's 补充说明 sent with this resubmission (None: none given).
+    note: str | None = None
     # Which submission this is (1, 2 after one resubmission...): a card's buttons carry it,
     # so a card of an earlier submission cannot decide on answers it does not show.
     submission: int = 1
@@ -215,9 +218,14 @@ class RegistrationService(NotifyingService):
         return Referrer(owner.id, owner.first_name)
 
     def check_choices(self, draft: Draft) -> Field | None:
-        """The first choice that is no longer offered by the settings (or unanswered)."""
+        """The first choice that is no longer offered by the settings (or unanswered).
+
+        A village typed under 其他村 is the resident's own answer, not a choice from the list:
+        it stands (flagged for staff). Only a choice made from the list can have gone.
+        """
         town = self._settings.town
-        if draft.village is not None and draft.village not in town.villages:
+        village = draft.village
+        if village is not None and village not in town.villages and not draft.village_unlisted:
             return Field.VILLAGE
         if draft.applicant_type is not None and draft.applicant_type not in town.applicant_types:
             return Field.APPLICANT_TYPE
@@ -264,6 +272,7 @@ class RegistrationService(NotifyingService):
                 return ResubmitRefusal.NOT_FOUND
             if project.status is not ProjectStatus.RETURNED:
                 return ResubmitRefusal.NOT_RETURNED
+            history = await projects_repo.list_status_history(conn, project.id)
             referral = await referrals_repo.get_referral(conn, project.id)
             referrer = (
                 None
@@ -276,8 +285,13 @@ class RegistrationService(NotifyingService):
             referrer_name=None if referrer is None else referrer.first_name,
             referrer_note=project.referrer_note,
             referrer_asked=True,
+            # Filed under 其他村 (or dropped from the list since): kept unless changed.
+            village_unlisted=project.village not in self._settings.town.villages,
             resubmit_id=project.id,
             resubmit_ref=project.ref_no,
+            resubmit_reason=next(
+                (c.note for c in reversed(history) if c.status == ProjectStatus.RETURNED), None
+            ),
         )
 
     async def resubmit(
@@ -314,8 +328,10 @@ class RegistrationService(NotifyingService):
                 current.id,
                 ProjectStatus.SUBMITTED,
                 actor_id=user_id,
+                note=draft.resubmit_note,  # the 补充说明, on this submission's history row
                 expected=ProjectStatus.RETURNED,
                 now=now,
+                audit_note=False,  # the resident's words: erasure blanks them
             )
             assert project is not None  # read above, in this same write transaction
             review = await self._review_item(conn, project)
@@ -414,16 +430,18 @@ class RegistrationService(NotifyingService):
         # The reason of the 退回 that led to the newest submission (not a later 退回 of it).
         returned: str | None = None
         last_return: str | None = None
+        note: str | None = None
         for change in history:
             if change.status == ProjectStatus.RETURNED:
                 returned = change.note or ""
             elif change.status == ProjectStatus.SUBMITTED:
-                last_return = returned
+                last_return, note = returned, change.note
         return ReviewItem(
             project,
             None if applicant is None else applicant.first_name,
             referrer,
             last_return,
+            note,
             _submissions(history),
         )
 

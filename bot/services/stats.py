@@ -319,15 +319,21 @@ def _project_blocks(t: Texts, report: StatsReport, town: TownSettings | None) ->
             + [(s.investment, _money(p.investment_wan)), (s.jobs, str(p.jobs))]
         )
     ]
+    villages, unlisted = villages_grouped(t, p.by_village, town)
     for header, pairs in (
         (s.by_applicant_type, p.by_applicant_type),
-        (s.by_village, p.by_village),
+        (s.by_village, villages),
         (s.by_industry, p.by_industry),
     ):
         if pairs:
-            if town is not None:
+            if town is not None and pairs is not villages:
                 pairs = tuple((town.label(name, t.lang), n) for name, n in pairs)
-            blocks.append(_block(header, _top(pairs, p.total, t)))
+            block = _block(header, _top(pairs, p.total, t))
+            if pairs is villages and unlisted:  # the typed names, for the office to list
+                names = t.common.list_separator.join(f"{v} {n}" for v, n in unlisted[:_TOP_ROWS])
+                more = "…" if len(unlisted) > _TOP_ROWS else ""
+                block += Html("\n") + fmt(s.unlisted_names, names=names + more)
+            blocks.append(block)
     if report.by_month:
         blocks.append(_block(s.by_month, [(m, str(n)) for m, n in report.by_month[-12:]]))
     return blocks
@@ -363,6 +369,26 @@ def _training_rows(t: Texts, report: StatsReport) -> list[tuple[str, str]]:
 
 # Longer lists are cut after this many rows with an "others" row, to fit a phone screen.
 _TOP_ROWS = 15
+
+
+def villages_grouped(
+    t: Texts, pairs: Sequence[tuple[str, int]], town: TownSettings | None
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """Projects by village as staff compare them, and the villages typed under 其他村.
+
+    Each village of the town's list by name (in ``t``'s language); every village typed under
+    其他村 counted in ONE 其他村（名单外） row: typed names vary ("王家庄", "王家庄村", a typo) and
+    each would take a row of its own and push listed villages out of the top rows and the
+    chart. The typed names come back apart, with their counts, for the office to add.
+    """
+    if town is None:
+        return tuple(pairs), ()
+    listed = [(town.label(v, t.lang), n) for v, n in pairs if v in town.villages]
+    unlisted = tuple((v, n) for v, n in pairs if v not in town.villages)
+    if unlisted:
+        listed.append((t.stats.unlisted_villages, sum(n for _, n in unlisted)))
+        listed.sort(key=lambda kv: -kv[1])  # stable: ties keep the report's order
+    return tuple(listed), unlisted
 
 
 def _top(pairs: Sequence[tuple[str, int]], total: int, t: Texts) -> list[tuple[str, str]]:

@@ -12,8 +12,11 @@ from datetime import UTC, datetime
 from db.models import Training, TrainingStatus
 
 
-def calendar_file(training: Training, *, now: datetime, product: str = "chuangye-bot") -> bytes:
-    """An iCalendar (RFC 5545) file with one event for the session, UTF-8 with CRLF lines."""
+def calendar_file(
+    training: Training, *, now: datetime, product: str = "chuangye-bot", lang: str = "zh"
+) -> bytes:
+    """An iCalendar (RFC 5545) file with one event for the session, UTF-8 with CRLF lines
+    (titled in ``lang``: the English title for an English reader where there is one)."""
 
     def stamp(value: datetime) -> str:
         return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -34,7 +37,7 @@ def calendar_file(training: Training, *, now: datetime, product: str = "chuangye
         f"SEQUENCE:{_sequence(training)}",
         f"DTSTART:{stamp(training.starts_at)}",
         f"DTEND:{stamp(training.ends_at)}",
-        f"SUMMARY:{_ics_text(training.title)}",
+        f"SUMMARY:{_ics_text(training.title_for(lang))}",
         f"LOCATION:{_ics_text(training.place)}",
     ]
     if description:

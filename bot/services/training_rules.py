@@ -79,14 +79,16 @@ def split_tags(text: str) -> tuple[str, ...]:
 def clean_field(field: str, value: str) -> str | TextProblem:
     """A typed title, place, target group or description, cleaned, or why it cannot be stored.
 
-    Title and place are required lines (``bot.services.text.clean_text``); the target group is
-    an optional line and the description optional text with its line breaks: those may be
-    empty (or invisible), only not longer than their limit.
+    Title and place are required lines (``bot.services.text.clean_text``); the target group and
+    the English title are optional lines and the description optional text with its line
+    breaks: those may be empty (or invisible), only not longer than their limit.
     """
     if field == "description":
         return _optional(normalize_lines(value), MAX_DESCRIPTION)
     if field == "target":
         return _optional(normalize_line(value), MAX_TARGET)
+    if field == "title_en":
+        return _optional(normalize_line(value), MAX_TITLE)
     return check(normalize_line(value), {"title": MAX_TITLE, "place": MAX_PLACE}[field])
 
 

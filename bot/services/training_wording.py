@@ -59,7 +59,7 @@ def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) 
         else ""
     )
     lines: list[str] = [
-        fmt(tt.card_title, title=tr.title, status=status),
+        fmt(tt.card_title, title=tr.title_for(t.lang), status=status),
         fmt(tt.line_when, when=when_text(tt, tr.starts_at, tr.ends_at, tz)),
         fmt(tt.line_place, place=tr.place),
     ]
@@ -113,7 +113,11 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
     if item.kind == "reminder":
         left = item.offset if item.offset and not item.late else tr.starts_at - now
         text = fmt(
-            tt.reminder, title=tr.title, when=when, place=tr.place, left=time_left(tt, left)
+            tt.reminder,
+            title=tr.title_for(t.lang),
+            when=when,
+            place=tr.place,
+            left=time_left(tt, left),
         )
     elif item.notice is NoticeKind.ANNOUNCE:
         card = SessionCard(tr, 0, 0, None, None)
@@ -125,13 +129,13 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
             tt, item.old_starts_at or tr.starts_at, item.old_starts_at or tr.starts_at, tz
         )
         old = old.rsplit("–", 1)[0]
-        text = fmt(tt.notice_moved, title=tr.title, old=old, when=when, place=tr.place)
+        text = fmt(tt.notice_moved, title=tr.title_for(t.lang), old=old, when=when, place=tr.place)
     elif item.notice is NoticeKind.CHANGED:
-        text = fmt(tt.notice_changed, title=tr.title, when=when, place=tr.place)
+        text = fmt(tt.notice_changed, title=tr.title_for(t.lang), when=when, place=tr.place)
     elif item.notice is NoticeKind.CANCELLED:
-        text = fmt(tt.notice_cancelled, title=tr.title, when=when)
+        text = fmt(tt.notice_cancelled, title=tr.title_for(t.lang), when=when)
     else:
-        text = fmt(tt.notice_promoted, title=tr.title, when=when, place=tr.place)
+        text = fmt(tt.notice_promoted, title=tr.title_for(t.lang), when=when, place=tr.place)
         ics = SessionButton(SessionAction.CALENDAR, tr.id).pack()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_calendar, callback_data=ics)]])
     if item.late:

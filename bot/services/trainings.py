@@ -53,6 +53,7 @@ class TrainingDraft:
     tags: tuple[str, ...] = ()
     target_group: str = ""
     description: str = ""
+    title_en: str = ""  # optional: for residents who use the bot in English
 
 
 class SignupOutcome(StrEnum):
@@ -106,6 +107,7 @@ class TrainingService(TrainingDelivery):
         draft = replace(
             draft,
             title=cleaned("title", draft.title),
+            title_en=cleaned("title_en", draft.title_en),
             place=cleaned("place", draft.place),
             description=cleaned("description", draft.description),
             target_group=cleaned("target", draft.target_group),
@@ -127,6 +129,7 @@ class TrainingService(TrainingDelivery):
             training = await repo.insert_training(
                 conn,
                 title=draft.title,
+                title_en=draft.title_en,
                 tags=draft.tags,
                 target_group=draft.target_group,
                 starts_at=draft.starts_at,
@@ -213,8 +216,9 @@ class TrainingService(TrainingDelivery):
     async def edit(
         self, training_id: int, field: str, value: str | int, *, actor: int | None
     ) -> ChangeResult:
-        """Change title, place, description, target group, tags or capacity; a new place is
-        announced to those signed up, and more seats promote from the waitlist."""
+        """Change title (Chinese or English), place, description, target group, tags or
+        capacity; a new place is announced to those signed up, and more seats promote from the
+        waitlist."""
         now = self.now()
         async with self._db.write() as conn:
             old = await self._open_training(conn, training_id)
@@ -232,10 +236,14 @@ class TrainingService(TrainingDelivery):
                 await repo.set_tags(conn, training_id, split_tags(str(value))[:MAX_TAGS])
                 training = await repo.update_training(conn, training_id, now=now)
                 assert training is not None
-            elif field == "target_group":
-                target = cleaned("target", str(value))
+            elif field in ("target_group", "title_en"):  # optional lines: '' clears them
+                text = cleaned("target" if field == "target_group" else field, str(value))
                 training = await repo.update_training(
-                    conn, training_id, now=now, target_group=target
+                    conn,
+                    training_id,
+                    now=now,
+                    target_group=text if field == "target_group" else None,
+                    title_en=text if field == "title_en" else None,
                 )
                 assert training is not None
             else:

@@ -115,6 +115,9 @@ def _add_training_commands(sub: Subparsers) -> None:
     tr_sub = tr.add_subparsers(dest="training_command", metavar="TRAINING_COMMAND", required=True)
     p = tr_sub.add_parser("add", help="publish a training session")
     p.add_argument("--title", required=True)
+    p.add_argument(
+        "--title-en", default="", help="English title for English-mode residents (optional)"
+    )
     p.add_argument("--start", required=True, help='e.g. "2026-12-05 14:00" or "12月5日 14:00"')
     p.add_argument("--end", default=None, help="end time (default: start + 2 hours)")
     p.add_argument("--place", required=True)

@@ -33,6 +33,7 @@ _ERRORS = {
     "order": "结束要晚于开始 / the end must be after the start",
     "capacity": "名额须为 1-100000 / capacity must be 1-100000",
     "title": "标题须为 1-200 字 / the title must be 1-200 characters",
+    "title_en": "英文标题最多 200 字 / the English title is at most 200 characters",
     "place": "地点须为 1-200 字 / the place must be 1-200 characters",
     "description": "介绍最多 1000 字 / the description is at most 1000 characters",
     "not_found": "没有这场培训 / no such session",
@@ -111,6 +112,7 @@ async def _add(args: argparse.Namespace, settings: Settings) -> int:
         return _bad_time("--end", args.end)
     draft = TrainingDraft(
         title=args.title,
+        title_en=args.title_en,
         starts_at=start,
         ends_at=end,
         place=args.place,

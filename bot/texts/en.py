@@ -312,6 +312,7 @@ TRAININGS = TrainingTexts(
     ),
     btn_move="🕑 Reschedule",
     btn_edit_title="✏️ Title",
+    btn_edit_title_en="🔤 English title",
     btn_edit_place="📍 Place",
     btn_edit_capacity="🎟 Seats",
     btn_edit_description="📝 Description",
@@ -330,6 +331,7 @@ TRAININGS = TrainingTexts(
     ask_field="Current {field}: {current}\nSend the new {field}. /cancel to stop.",
     field_names=(
         ("title", "title"),
+        ("title_en", "English title"),
         ("place", "place"),
         ("capacity", "seats"),
         ("description", "description"),
@@ -355,6 +357,11 @@ TRAININGS = TrainingTexts(
         ("field", "That cannot be changed."),
     ),
     ask_title="New session 1/8: send the <b>title</b>. /back goes back a step, /cancel stops.",
+    ask_title_en=(
+        "1/8 (cont.): an <b>English title</b> (optional) for residents who use the bot in "
+        "English, e.g. “Formwork processing training”. None? Send “skip”: they will see the "
+        "Chinese title."
+    ),
     ask_tags=(
         "2/8: send <b>tags</b> (industry or theme), comma-separated; subscribers to them are "
         "told.\nCommon: {known}\nNone? Send “-”."
@@ -371,8 +378,8 @@ TRAININGS = TrainingTexts(
     ),
     bad_capacity="Send a number of seats from 1 to 100000, e.g. 30.",
     summary=(
-        "Please check:\n\n<b>{title}</b>\n🏷 {tags}\n👥 {target}\n🕑 {when}\n📍 {place}\n"
-        "🎟 {capacity} seats\n📝 {description}"
+        "Please check:\n\n<b>{title}</b>\n🔤 {title_en}\n🏷 {tags}\n👥 {target}\n🕑 {when}\n"
+        "📍 {place}\n🎟 {capacity} seats\n📝 {description}"
     ),
     btn_publish="✅ Publish",
     btn_discard="🗑 Discard",
@@ -400,6 +407,7 @@ TRAININGS = TrainingTexts(
     choose_field="What do you want to change?",
     new_fields=(
         ("title", "Title"),
+        ("title_en", "English title"),
         ("tags", "Tags"),
         ("target", "Audience"),
         ("start", "Start"),
@@ -499,6 +507,8 @@ STATS = StatsTexts(
     by_industry="By industry",
     by_month="Registered per month",
     others="Others",
+    unlisted_villages="Other villages (not on the list)",
+    unlisted_names="Villages not on the list (to add to it): {names}",
     referrals_header="Referrals",
     referrals="Referred",
     referrals_eligible="Project approved",
@@ -569,12 +579,18 @@ EXPORT = ExportTexts(
         "Phone",
         "Referrer",
         "Status",
-        "Latest decision note",
+        "Current decision note",
         "Decided by",
         "Decided at",
+        "Additional note",
+        "Returns",
         "Registered",
         "Updated",
     ),
+    returned_entry="{date} returned: {reason}",
+    resubmitted_entry="{date} resubmitted",
+    resubmitted_note=" (additional note: {note})",
+    entry_separator="; ",
     training_headers=(
         "Session no.",
         "Title",
@@ -885,7 +901,18 @@ REGISTRATION = RegistrationTexts(
     ),
     step_industry="(step 2/8) Which <b>industry</b>? If it is not listed, press “Other”.",
     step_industry_other="Please type the industry (up to {limit} characters):",
-    step_village="(step 3/8) In which <b>village</b> is the project?",
+    step_village=(
+        "(step 3/8) In which <b>village</b> is the project? If it is not listed, "
+        "press “Other village”."
+    ),
+    step_village_other="Please type the <b>village</b> name (up to {limit} characters):",
+    btn_other_village="Other village",
+    village_unlisted="{village} (not on the list)",
+    error_village_unknown=(
+        "“{text}” is not on the list of villages. Please choose with the buttons below; "
+        "for a village not on the list, press “Other village” and type its name."
+    ),
+    error_village_unrecognisable="Please type the village name in words, e.g. “Wangjiazhuang”.",
     step_applicant_type="(step 4/8) Which of these <b>describes you</b>?",
     step_investment=(
         "(step 5/8) Planned <b>investment</b> in <b>10,000 CNY (万元)</b>? "
@@ -1110,9 +1137,23 @@ REGISTRATION = RegistrationTexts(
         "when you are ready."
     ),
     resubmit_intro=(
-        "✏️ You are correcting the returned project <b>{ref_no}</b>. Check the answers below, "
-        "press “✏️ Change” to correct one, then “✅ Submit”. The referrer cannot be changed."
+        "✏️ You are correcting the returned project <b>{ref_no}</b>.\nReason it was returned: "
+        "{reason}"
     ),
+    step_resubmit_note=(
+        "If the reason asks for something the form has no field for (e.g. which village group "
+        "the site is in), type an <b>additional note</b> here (up to {limit} characters); staff "
+        "get it with the project. No note needed? Press “No note”.\n"
+        "Then check the answers, press “✏️ Change” to correct one, and “✅ Submit”. "
+        "The referrer cannot be changed."
+    ),
+    step_resubmit_note_edit=(
+        "Please type the new <b>additional note</b> (up to {limit} characters), or press "
+        "“No note” for none."
+    ),
+    btn_resubmit_note_none="No note",
+    resubmit_note_label="Additional note",
+    staff_resubmit_note="📎 The applicant's additional note: {note}",
     resubmitted=(
         "✅ <b>Project resubmitted</b>\nReference: <b>{ref_no}</b>\nStatus: {status}\n\n"
         "The town's entrepreneurship office will review it again and tell you the result "

@@ -172,6 +172,7 @@ class TrainingTexts:
     staff_view: str  # {card} {signed} {capacity} {waitlisted} {pending}
     btn_move: str
     btn_edit_title: str
+    btn_edit_title_en: str
     btn_edit_place: str
     btn_edit_capacity: str
     btn_edit_description: str
@@ -192,6 +193,7 @@ class TrainingTexts:
     cancel_kept: str
     errors: tuple[tuple[str, str], ...]  # (TrainingError.code, text)
     ask_title: str
+    ask_title_en: str  # the optional English title, asked right after the title
     ask_tags: str  # {known}
     ask_target: str
     ask_start: str
@@ -283,6 +285,8 @@ class StatsTexts:
     by_industry: str
     by_month: str
     others: str
+    unlisted_villages: str  # the one row of every village typed under 其他村
+    unlisted_names: str  # {names}: those villages by name, for the office to add to the list
     referrals_header: str
     referrals: str
     referrals_eligible: str
@@ -323,6 +327,10 @@ class ExportTexts:
     sheet_questions: str
     sheet_complaints: str
     project_headers: tuple[str, ...]
+    returned_entry: str  # {date} {reason}: one return in a project's 退回记录 cell
+    resubmitted_entry: str  # {date}: one resubmission in it
+    resubmitted_note: str  # {note}: that resubmission's 补充说明
+    entry_separator: str
     training_headers: tuple[str, ...]
     question_headers: tuple[str, ...]
     complaint_headers: tuple[str, ...]
@@ -509,6 +517,11 @@ class RegistrationTexts:
     step_industry: str
     step_industry_other: str  # {limit}
     step_village: str
+    step_village_other: str  # {limit}: the name of a village missing from the list
+    btn_other_village: str
+    village_unlisted: str  # {village}: a typed village not on the list, flagged for staff
+    error_village_unknown: str  # {text}: typed at the village step, matching no village
+    error_village_unrecognisable: str  # a typed village with no letters, or a question
     step_applicant_type: str
     step_investment: str
     investment_confirm: str  # {wan} {full}: a large investment asked again in full
@@ -591,7 +604,12 @@ class RegistrationTexts:
     btn_resubmit: str  # {ref_no}
     resubmit_cancelled: str  # {ref_no}
     resubmit_timed_out: str  # {minutes} {ref_no}
-    resubmit_intro: str  # {ref_no}
+    resubmit_intro: str  # {ref_no} {reason}: above the 补充说明 step of a correction
+    step_resubmit_note: str  # {limit}: the optional 补充说明 for staff
+    step_resubmit_note_edit: str  # {limit}: the same, changed from the summary
+    btn_resubmit_note_none: str
+    resubmit_note_label: str  # the summary's line and the 修改 list's button
+    staff_resubmit_note: str  # {note}: on the staff's card of a resubmission
     resubmitted: str  # {ref_no} {status}
     resubmit_refused: Mapping[ResubmitRefusal, str]  # (ResubmitRefusal value, text)
     my_projects_returned: str

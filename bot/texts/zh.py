@@ -279,6 +279,7 @@ TRAININGS = TrainingTexts(
     ),
     btn_move="🕑 改期",
     btn_edit_title="✏️ 改标题",
+    btn_edit_title_en="🔤 改英文标题",
     btn_edit_place="📍 改地点",
     btn_edit_capacity="🎟 改名额",
     btn_edit_description="📝 改介绍",
@@ -297,6 +298,7 @@ TRAININGS = TrainingTexts(
     ask_field="现在的{field}：{current}\n请发送新的{field}。发送 /cancel 放弃。",
     field_names=(
         ("title", "标题"),
+        ("title_en", "英文标题"),
         ("place", "地点"),
         ("capacity", "名额"),
         ("description", "介绍"),
@@ -325,6 +327,10 @@ TRAININGS = TrainingTexts(
         "发布培训 1/8：请发送培训<b>标题</b>，例如“建筑模板加工技术培训”。"
         "发送 /back 回到上一步，/cancel 放弃。"
     ),
+    ask_title_en=(
+        "1/8（续）：<b>英文标题</b>（可选），给使用英文的居民看，例如 "
+        "“Formwork processing training”。不需要请发“跳过”，英文用户会看到中文标题。"
+    ),
     ask_tags=(
         "2/8：请发送<b>标签</b>（行业或主题），用逗号分开，订阅了这些标签的居民会收到通知。"
         "\n常用：{known}\n没有请发“无”。"
@@ -341,7 +347,7 @@ TRAININGS = TrainingTexts(
     ),
     bad_capacity="名额请发一个 1 到 100000 之间的数字，例如 30。",
     summary=(
-        "请核对：\n\n<b>{title}</b>\n🏷 {tags}\n👥 {target}\n🕑 {when}\n📍 {place}\n"
+        "请核对：\n\n<b>{title}</b>\n🔤 {title_en}\n🏷 {tags}\n👥 {target}\n🕑 {when}\n📍 {place}\n"
         "🎟 {capacity} 人\n📝 {description}"
     ),
     btn_publish="✅ 发布",
@@ -368,6 +374,7 @@ TRAININGS = TrainingTexts(
     choose_field="要修改哪一项？",
     new_fields=(
         ("title", "标题"),
+        ("title_en", "英文标题"),
         ("tags", "标签"),
         ("target", "对象"),
         ("start", "开始时间"),
@@ -453,6 +460,8 @@ STATS = StatsTexts(
     by_industry="按行业",
     by_month="按月登记",
     others="其他",
+    unlisted_villages="其他村（名单外）",
+    unlisted_names="名单外的村（可加入村名单）：{names}",
     referrals_header="引荐",
     referrals="引荐项目",
     referrals_eligible="项目已通过",
@@ -510,12 +519,18 @@ EXPORT = ExportTexts(
         "联系电话",
         "引荐人",
         "状态",
-        "最近处理意见",
+        "当前处理意见",
         "处理人",
         "处理时间",
+        "补充说明",
+        "退回记录",
         "登记时间",
         "更新时间",
     ),
+    returned_entry="{date} 退回：{reason}",
+    resubmitted_entry="{date} 重新提交",
+    resubmitted_note="（补充说明：{note}）",
+    entry_separator="；",
     training_headers=(
         "培训编号",
         "培训名称",
@@ -787,7 +802,14 @@ REGISTRATION = RegistrationTexts(
     ),
     step_industry="（第 2/8 步）项目属于哪个<b>行业</b>？不在列表里请点“其他”。",
     step_industry_other="请输入行业名称（{limit} 个字以内）：",
-    step_village="（第 3/8 步）项目在哪个<b>村</b>？",
+    step_village="（第 3/8 步）项目在哪个<b>村</b>？名单里没有的村请点“其他村”。",
+    step_village_other="请输入<b>村名</b>（{limit} 个字以内），例如“王家庄”：",
+    btn_other_village="其他村",
+    village_unlisted="{village}（未在名单中）",
+    error_village_unknown=(
+        "名单里没有“{text}”这个村。请点下方按钮选择；名单里没有的村，请点“其他村”后输入村名。"
+    ),
+    error_village_unrecognisable="请用文字写村名，例如“王家庄”“东关村”。",
     step_applicant_type="（第 4/8 步）您的<b>身份</b>是？",
     step_investment=(
         "（第 5/8 步）计划<b>投资</b>多少<b>万元</b>？请直接输入数字，例如 50 或 1.5。"
@@ -976,10 +998,18 @@ REGISTRATION = RegistrationTexts(
         "⏰ 修改已经 {minutes} 分钟没有回复，已自动结束：项目 {ref_no} 没有改动，仍是“已退回”。"
         "需要时发送 /myprojects，点“修改并重新提交”。"
     ),
-    resubmit_intro=(
-        "✏️ 您正在修改被退回的项目 <b>{ref_no}</b>。请核对下面的内容，点“✏️ 修改”改正，"
-        "改好后点“✅ 提交”。引荐人不能更改。"
+    resubmit_intro="✏️ 您正在修改被退回的项目 <b>{ref_no}</b>。\n退回原因：{reason}",
+    step_resubmit_note=(
+        "如果退回原因问到的信息登记表里没有（例如厂址在哪个组），请直接输入<b>补充说明</b>"
+        "（{limit} 字以内），会和项目一起交给工作人员；不需要请点“不用补充”。\n"
+        "接下来可以核对各项，点“✏️ 修改”改正，改好后点“✅ 提交”。引荐人不能更改。"
     ),
+    step_resubmit_note_edit=(
+        "请输入新的<b>补充说明</b>（{limit} 字以内）；不需要补充说明请点“不用补充”。"
+    ),
+    btn_resubmit_note_none="不用补充",
+    resubmit_note_label="补充说明",
+    staff_resubmit_note="📎 申请人补充说明：{note}",
     resubmitted=(
         "✅ <b>项目已重新提交</b>\n登记编号：<b>{ref_no}</b>\n状态：{status}\n\n"
         "镇全民创业服务办公室会重新审核，结果会在这里通知您。发送 /myprojects 随时查看进度。"

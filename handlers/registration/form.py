@@ -1,16 +1,19 @@
 """The registration dialog (登记项目) declared as a ``Form``, with its returned-project correction.
 
-Name → industry (其他: a typed industry) → village → applicant type → investment → jobs →
+Name → industry (其他: a typed industry) → village (其他村: a typed village, flagged for
+staff) → applicant type → investment → jobs →
 phone → referrer, then the summary to submit, change a field or cancel. The engine
 (``handlers.form_router``) asks, goes back, edits, re-asks and times out; this module only
 says what each step asks and how its answer is read, and what submitting does. A returned
-project opens at its summary (修改并重新提交) and keeps its referrer.
+project (修改并重新提交) opens at its optional 补充说明 for staff, under the return reason,
+then its summary; it keeps its referrer.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
@@ -25,15 +28,22 @@ from bot.services.answers import (
 )
 from bot.services.draft import Draft, Field
 from bot.services.invites import ReferrerRefusal
-from bot.services.names import looks_like_question, recognisable
+from bot.services.names import (
+    VILLAGE_MAX_CHARS,
+    listed_village,
+    looks_like_question,
+    recognisable,
+    village_label,
+)
 from bot.services.registration import (
     NAME_MAX_CHARS,
     NOTE_MAX_CHARS,
+    RESUBMIT_NOTE_MAX_CHARS,
     Duplicate,
     Incomplete,
     Submitted,
 )
-from bot.services.text import clean_text, normalize_line, utf16_len
+from bot.services.text import clean_multiline, clean_text, normalize_line, utf16_len
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
 from bot.vocabulary import Problem, ResubmitRefusal, TextProblem
@@ -50,6 +60,7 @@ from handlers.forms import (
     Form,
     Opening,
     Outcome,
+    Parser,
     Refuse,
     Start,
     Step,
@@ -65,6 +76,7 @@ _LOGGER = logging.getLogger(__name__)
 
 FEATURE = RegistrationButton.prefix[-1]
 OTHER = "other"
+RESUBMIT_NOTE = "resubmit_note"
 REGISTER_LABELS = menu_labels("btn_register")
 
 
@@ -98,15 +110,21 @@ def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
     r = t.registration
     values: dict[Field, object] = {f: getattr(draft, f.value) for f in ANSWER_FIELDS}
     if town is not None:
-        for f in (Field.INDUSTRY, Field.VILLAGE, Field.APPLICANT_TYPE):
+        for f in (Field.INDUSTRY, Field.APPLICANT_TYPE):
             if isinstance(values[f], str):
                 values[f] = town.label(str(values[f]), t.lang)
+        if draft.village is not None:
+            values[Field.VILLAGE] = village_label(t, town, draft.village)
     values |= {
         Field.PHONE: mask_phone(draft.phone or ""),
         Field.REFERRER: _referrer_text(t, draft),
     }
+    lines = answer_lines(t, values)
+    if draft.resubmit_id is not None:  # a correction: the 补充说明 for staff, too
+        note = draft.resubmit_note or r.referrer_none
+        lines = Html(f"{lines}\n{fmt(r.summary_line, label=r.resubmit_note_label, value=note)}")
     privacy = fmt("{text}", text=r.privacy)
-    return Html("\n\n".join((r.summary_title, answer_lines(t, values), privacy)))
+    return Html("\n\n".join((r.summary_title, lines, privacy)))
 
 
 # ------------------------------------------------------------------ the steps
@@ -125,8 +143,30 @@ async def _name(a: Answer) -> Outcome:
     return Accept({"name": name})
 
 
+@dataclass(frozen=True)
+class _Other:
+    """A choice step's way out of its list: a button leading to a typed answer."""
+
+    step: str  # the step asking for the typed answer
+    button: Callable[[Texts], str]
+    # Where a typed answer that matches no option goes: accepted as it is (an industry), or
+    # refused with a pointer to the button (a village: "好的" is no village to file).
+    refuse_typed: Callable[[Texts, str], str] | None = None
+
+
+_OTHERS = {
+    Field.INDUSTRY: _Other("industry_other", lambda t: t.registration.btn_other),
+    Field.VILLAGE: _Other(
+        "village_other",
+        lambda t: t.registration.btn_other_village,
+        lambda t, text: fmt(t.registration.error_village_unknown, text=text),
+    ),
+}
+
+
 def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> Step:
     """A step answered by one of the settings' options (pressed, or typed / by number)."""
+    other = _OTHERS.get(field)
 
     def offered(ask: Ask) -> tuple[str, ...]:
         return tuple(getattr(ask.settings.town, options_of))
@@ -136,35 +176,43 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         # position, so an English label still files the Chinese name.
         town = ask.settings.town
         pairs = [(town.label(o, ask.t.lang), str(i)) for i, o in enumerate(offered(ask))]
-        if field is Field.INDUSTRY:
-            pairs.append((ask.t.registration.btn_other, OTHER))
+        if other is not None:
+            pairs.append((other.button(ask.t), OTHER))
         return pairs
+
+    def chosen(value: str) -> Accept:
+        # A choice from the list replaces a village typed under 其他村 before.
+        flag = {"village_unlisted": False} if field is Field.VILLAGE else {}
+        return Accept({field.value: value, **flag})
 
     async def parse(a: Answer) -> Outcome:
         choices = offered(a.ask)
-        r = a.t.registration
         if a.choice is not None:
-            if field is Field.INDUSTRY and a.choice == OTHER:
-                echo = fmt(a.t.form.chosen, label=_label(a.t, field), value=r.btn_other)
-                return Accept(goto="industry_other", echo=echo, edit=a.ask.editing)
+            if other is not None and a.choice == OTHER:
+                echo = fmt(a.t.form.chosen, label=_label(a.t, field), value=other.button(a.t))
+                return Accept(goto=other.step, echo=echo, edit=a.ask.editing)
             index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
-            return Accept({field.value: choices[index]}) if index < len(choices) else Refuse("")
+            return chosen(choices[index]) if index < len(choices) else Refuse("")
         value = choose(a.text or "", choices)
         if value is Problem.NOT_A_CHOICE and a.t.lang == "en":  # an English name typed
             town = a.ask.settings.town
             english = choose(a.text or "", tuple(town.label(c, "en") for c in choices))
             if isinstance(english, str):
                 value = choices[[town.label(c, "en") for c in choices].index(english)]
-        if field is Field.INDUSTRY and value is Problem.NOT_A_CHOICE:
-            if choose(a.text or "", (r.btn_other,)) == r.btn_other:
-                return Accept(goto="industry_other", edit=a.ask.editing)
+        if other is not None and value is Problem.NOT_A_CHOICE:
+            if choose(a.text or "", (other.button(a.t),)) == other.button(a.t):
+                return Accept(goto=other.step, edit=a.ask.editing)
+            if field is Field.VILLAGE and (listed := listed_village(a.text or "", choices)):
+                return chosen(listed)
+            if other.refuse_typed is not None:
+                return Refuse(other.refuse_typed(a.t, normalize_line(a.text or "")[:40]))
             value = clean_text(a.text or "", NOTE_MAX_CHARS)
             if isinstance(value, str) and not recognisable(value):
-                return Refuse(r.error_other_unrecognisable)
+                return Refuse(a.t.registration.error_other_unrecognisable)
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
-        return Accept({field.value: value})
+        return chosen(value)
 
     return Step(
         field.value,
@@ -177,6 +225,18 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
     )
 
 
+def _typed_step(field: Field, question: str, limit: int, parse: Parser) -> Step:
+    """The typed answer behind a choice step's 其他 button; the dialog then goes on as after
+    the choice step."""
+    return Step(
+        _OTHERS[field].step,
+        lambda ask: fmt(getattr(ask.t.registration, question), limit=limit),
+        parse,
+        ordered=False,
+        then=field.value,
+    )
+
+
 async def _other_industry(a: Answer) -> Outcome:
     value = clean_text(a.text or "", NOTE_MAX_CHARS)
     if isinstance(value, TextProblem):
@@ -185,6 +245,21 @@ async def _other_industry(a: Answer) -> Outcome:
     if not recognisable(value):
         return Refuse(a.t.registration.error_other_unrecognisable)
     return Accept({"industry": value})
+
+
+async def _other_village(a: Answer) -> Outcome:
+    """A village missing from the list, typed: filed as typed and flagged for staff (one that
+    is on the list after all, with or without 村, is filed as the listed one)."""
+    value = clean_text(a.text or "", VILLAGE_MAX_CHARS)
+    if isinstance(value, TextProblem):
+        length = _typed_length(a.text or "")
+        return Refuse(_problem(a.t, value, limit=VILLAGE_MAX_CHARS, length=length))
+    if not recognisable(value) or looks_like_question(value):
+        return Refuse(a.t.registration.error_village_unrecognisable)
+    listed = listed_village(value, a.ask.settings.town.villages)
+    if listed is not None:
+        return Accept({"village": listed, "village_unlisted": False})
+    return Accept({"village": value, "village_unlisted": True})
 
 
 async def _investment(a: Answer) -> Outcome:
@@ -328,6 +403,26 @@ async def _duplicate(a: Answer) -> Outcome:
     return await _submit(a, allow_duplicate=True)
 
 
+def _resubmit_note_question(ask: Ask) -> str:
+    r, draft = ask.t.registration, Draft.from_json(ask.draft)
+    if ask.editing:
+        return fmt(r.step_resubmit_note_edit, limit=RESUBMIT_NOTE_MAX_CHARS)
+    intro = fmt(r.resubmit_intro, ref_no=draft.resubmit_ref, reason=draft.resubmit_reason or "")
+    question = fmt(r.step_resubmit_note, limit=RESUBMIT_NOTE_MAX_CHARS)
+    return Html(f"{intro}\n\n{question}")
+
+
+async def _resubmit_note(a: Answer) -> Outcome:
+    """The optional 补充说明 of a correction: what the return asked for that has no field."""
+    if a.choice is not None:
+        return Accept({"resubmit_note": None}) if a.choice == "none" else Refuse("")
+    note = clean_multiline(a.text or "", RESUBMIT_NOTE_MAX_CHARS)
+    if isinstance(note, TextProblem):
+        length = utf16_len(a.text or "")
+        return Refuse(_problem(a.t, note, limit=RESUBMIT_NOTE_MAX_CHARS, length=length))
+    return Accept({"resubmit_note": note})
+
+
 def _name_question(ask: Ask) -> str:
     r = ask.t.registration
     return fmt(r.step_name_edit if ask.editing else r.step_name, limit=NAME_MAX_CHARS)
@@ -336,14 +431,9 @@ def _name_question(ask: Ask) -> str:
 STEPS = (
     Step(Field.NAME.value, _name_question, _name, label=_labelled(Field.NAME)),
     _choice_step(Field.INDUSTRY, "industries", "step_industry", 2),
-    Step(
-        "industry_other",
-        lambda ask: fmt(ask.t.registration.step_industry_other, limit=NOTE_MAX_CHARS),
-        _other_industry,
-        ordered=False,
-        then=Field.INDUSTRY.value,
-    ),
+    _typed_step(Field.INDUSTRY, "step_industry_other", NOTE_MAX_CHARS, _other_industry),
     _choice_step(Field.VILLAGE, "villages", "step_village", 3),
+    _typed_step(Field.VILLAGE, "step_village_other", VILLAGE_MAX_CHARS, _other_village),
     _choice_step(Field.APPLICANT_TYPE, "applicant_types", "step_applicant_type", 2),
     Step(
         Field.INVESTMENT.value,
@@ -385,6 +475,16 @@ STEPS = (
         widget=Widget.BUTTONS,
         options=_referrer_options,
         label=_labelled(Field.REFERRER),
+    ),
+    Step(
+        RESUBMIT_NOTE,
+        _resubmit_note_question,
+        _resubmit_note,
+        widget=Widget.BUTTONS,  # typed text, or the one button for none
+        options=lambda ask: [(ask.t.registration.btn_resubmit_note_none, "none")],
+        per_row=1,
+        label=lambda t: t.registration.resubmit_note_label,
+        ordered=False,  # a correction opens here; a new registration never asks it
     ),
     Step(
         "duplicate",
@@ -460,7 +560,7 @@ async def _open_new(start: Start) -> Opening | None:
 
 
 async def _open_returned(start: Start) -> Opening | None:
-    """Open the resident's returned project at its summary, to correct and submit again.
+    """Open the resident's returned project at its 补充说明 step, to correct and submit again.
 
     Pressed at the duplicate prompt of a new registration of that project, the answers just
     typed replace the stored ones (they are the corrections). A refused press inside a dialog
@@ -488,8 +588,9 @@ async def _open_returned(start: Start) -> Opening | None:
         for field in Field:
             if field is not Field.REFERRER:
                 setattr(found, field.value, getattr(typed, field.value))
-    note = fmt(t.registration.resubmit_intro, ref_no=found.resubmit_ref)
-    return Opening(found.to_json(), SUMMARY, note)
+        found.village_unlisted = typed.village_unlisted
+    # The 补充说明 first, under the reason: what a return asks for often has no field.
+    return Opening(found.to_json(), RESUBMIT_NOTE)
 
 
 def _cancelled(t: Texts, draft: dict[str, object]) -> str | None:
@@ -522,9 +623,10 @@ def form() -> Form:
         ),
         submit=_submit,
         summary=lambda ask: summary(ask.t, Draft.from_json(ask.draft), ask.settings.town),
-        # A resubmission keeps its referrer.
+        # A resubmission keeps its referrer; only a resubmission has a 补充说明.
         step_editable=lambda draft, step: (
-            step != Field.REFERRER.value or draft.get("resubmit_id") is None
+            step not in (Field.REFERRER.value, RESUBMIT_NOTE)
+            or (draft.get("resubmit_id") is None) == (step == Field.REFERRER.value)
         ),
         cancelled=_cancelled,
         timed_out=_timed_out,

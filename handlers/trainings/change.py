@@ -75,7 +75,9 @@ async def _value(a: forms.Answer) -> forms.Outcome:
             return forms.Refuse(a.t.form.bad_digits)
         whole = not isinstance(number, NumberProblem) and number.is_integer()
         value = int(number) if whole and not isinstance(number, NumberProblem) else 0
-    elif field in ("description", "target_group", "tags") and raw.lower() in tt.skip_words:
+    elif field in ("description", "target_group", "tags", "title_en") and (
+        raw.lower() in tt.skip_words
+    ):
         value = ""
     return forms.Accept({"value": value})
 
@@ -114,7 +116,8 @@ async def _move_question(ask: forms.Ask) -> str:
     end = start + (training.ends_at - training.starts_at)
     old = when_text(tt, training.starts_at, training.ends_at, tz)
     new = when_text(tt, start, end, tz)
-    return fmt(tt.confirm_move, title=training.title, old=old, new=new, count=count)
+    title = training.title_for(ask.t.lang)
+    return fmt(tt.confirm_move, title=title, old=old, new=new, count=count)
 
 
 async def _move_confirmed(a: forms.Answer) -> forms.Outcome:

@@ -1,8 +1,9 @@
-"""/newtraining declared as a form: eight questions, then the summary to publish or change.
+"""/newtraining declared as a form: nine questions, then the summary to publish or change.
 
-Title → tags → target group → start → end → place → seats → description, each question showing
-the answer already given (after /back or 修改). The engine (``handlers.form_router``) asks, goes
-back, edits, re-asks, cancels and times out; a staff form, so the role is checked at every step.
+Title → English title (optional, "跳过" leaves it empty) → tags → target group → start → end →
+place → seats → description, each question showing the answer already given (after /back or
+修改). The engine (``handlers.form_router``) asks, goes back, edits, re-asks, cancels and times
+out; a staff form, so the role is checked at every step.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def draft_object(draft: dict[str, Any]) -> TrainingDraft:
     """The session the answers describe."""
     return TrainingDraft(
         title=str(draft.get("title", "")),
+        title_en=str(draft.get("title_en", "")),
         tags=tuple(draft.get("tags", ())),
         target_group=str(draft.get("target", "")),
         starts_at=datetime.fromisoformat(draft["start"]),
@@ -136,6 +138,7 @@ def _summary(ask: forms.Ask) -> str:
     return fmt(
         tt.summary,
         title=d.title,
+        title_en=d.title_en or tt.none_value,
         tags=tt.tag_separator.join(d.tags) or tt.none_value,
         target=d.target_group or tt.none_value,
         when=when_text(tt, d.starts_at, d.ends_at, ask.settings.timezone),
@@ -173,6 +176,11 @@ def _step(key: str, text: Callable[[forms.Ask], str], parse: forms.Parser) -> fo
 
 STEPS = (
     _step("title", lambda ask: ask.t.trainings.ask_title, _cleaned("title")),
+    _step(
+        "title_en",
+        lambda ask: ask.t.trainings.ask_title_en,
+        _cleaned("title_en", optional=True),  # "skip" keeps it empty
+    ),
     _step(
         "tags",
         lambda ask: fmt(

@@ -73,7 +73,8 @@ async def _confirm_signup(
     t = context.texts(update.effective_user)
     tt, tr = t.trainings, card.training
     if card.my_status is SignupStatus.WAITLISTED:
-        text = fmt(tt.waitlist_confirm, title=tr.title, position=card.my_position or position)
+        title = tr.title_for(t.lang)
+        text = fmt(tt.waitlist_confirm, title=title, position=card.my_position or position)
     else:
         tz = context.services.settings.timezone
         # Only the reminders still ahead: signing up 63 minutes before, no "24 hours" promise.
@@ -82,7 +83,11 @@ async def _confirm_signup(
         reminders = reminders_text(tt, ahead, t.common.list_separator)
         when = when_text(tt, tr.starts_at, tr.ends_at, tz)
         text = fmt(
-            tt.signed_confirm, title=tr.title, when=when, place=tr.place, reminders=reminders
+            tt.signed_confirm,
+            title=tr.title_for(t.lang),
+            when=when,
+            place=tr.place,
+            reminders=reminders,
         )
     await context.bot.send_message(chat.id, text)
 
@@ -123,7 +128,7 @@ async def leave(update: Update, context: Context, press: Card) -> None:
         kick(context.application)
     card = await _refresh_card(update, context, tid)
     if result.withdrawn and card is not None and update.effective_chat is not None:
-        text = fmt(tt.withdrawn_confirm, title=card.training.title)
+        text = fmt(tt.withdrawn_confirm, title=card.training.title_for(press.t.lang))
         await context.bot.send_message(update.effective_chat.id, text)
 
 
@@ -165,9 +170,10 @@ async def send_calendar(update: Update, context: Context, press: Card) -> None:
         )
         return
     await query.answer()
-    data = calendar_file(card.training, now=context.services.trainings.now())
+    now = context.services.trainings.now()
+    data = calendar_file(card.training, now=now, lang=press.t.lang)
     await context.bot.send_document(
         chat.id,
         InputFile(data, filename=f"training-{tid}.ics"),
-        caption=fmt(tt.calendar_caption, title=card.training.title),
+        caption=fmt(tt.calendar_caption, title=card.training.title_for(press.t.lang)),
     )

@@ -49,8 +49,9 @@ def _staff_keyboard(t: Texts, tid: int) -> InlineKeyboardMarkup:
             ],
             [
                 button(tt.btn_edit_description, EditTrainingButton(tid, "description")),
-                button(tt.btn_cancel_training, StaffSessionButton(StaffAction.CANCEL, tid)),
+                button(tt.btn_edit_title_en, EditTrainingButton(tid, "title_en")),
             ],
+            [button(tt.btn_cancel_training, StaffSessionButton(StaffAction.CANCEL, tid))],
         ]
     )
 
@@ -110,7 +111,9 @@ async def staff_button(update: Update, context: Context) -> None:
         return
     if pressed.action is StaffAction.CANCEL:
         text = fmt(
-            tt.confirm_cancel, title=card.training.title, count=card.signed + card.waitlisted
+            tt.confirm_cancel,
+            title=card.training.title_for(t.lang),
+            count=card.signed + card.waitlisted,
         )
         keyboard = InlineKeyboardMarkup(
             [

@@ -18,10 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import (
-    InlineKeyboardMarkup,
-    Update,
-)
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
@@ -132,10 +129,10 @@ class FormRouter:
         self, update: Update, context: Context, form: Form, opener: Opener, state: State | None
     ) -> None:
         """Open ``form`` (or, from inside it, reopen it on another item) as ``opener`` says."""
-        if form.staff and not await require_staff(update, context, form.staff_action):
-            return
-        user = update.effective_user
-        if user is None:
+        user = update.effective_user  # route() serves only updates that have one
+        if user is None or (
+            form.staff and not await require_staff(update, context, form.staff_action)
+        ):
             return
         opening = await opener(Start(update, context, user, context.texts(user), state))
         if opening is None:

@@ -20,26 +20,7 @@ from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, menu_labels
 from bot.vocabulary import ResubmitRefusal
 from db.models import ANSWER_FIELDS, ProjectStatus
-from handlers import review
-from handlers.forms import (
-    FIELDS,
-    SUMMARY,
-    Accept,
-    Answer,
-    Ask,
-    Cancel,
-    Finish,
-    Form,
-    Opening,
-    Outcome,
-    Refuse,
-    Start,
-    Step,
-    Widget,
-    on_command,
-    on_menu,
-    on_press,
-)
+from handlers import forms, review
 from handlers.registration.confirm import submitted
 from handlers.registration.steps import (
     ANSWER_STEPS,
@@ -80,7 +61,7 @@ def summary(t: Texts, draft: Draft, town: TownSettings | None = None) -> Html:
     return Html("\n\n".join((r.summary_title, lines, privacy)))
 
 
-def _duplicate_question(ask: Ask) -> str:
+def _duplicate_question(ask: forms.Ask) -> str:
     r, draft = ask.t.registration, Draft.from_json(ask.draft)
     returned = draft.duplicate_returned_id
     return fmt(
@@ -91,7 +72,7 @@ def _duplicate_question(ask: Ask) -> str:
     )
 
 
-def _duplicate_rows(ask: Ask) -> list[list[InlineKeyboardButton]]:
+def _duplicate_rows(ask: forms.Ask) -> list[list[InlineKeyboardButton]]:
     draft = Draft.from_json(ask.draft)
     if draft.duplicate_returned_id is None or draft.duplicate_ref is None:
         return []
@@ -99,23 +80,23 @@ def _duplicate_rows(ask: Ask) -> list[list[InlineKeyboardButton]]:
     return [review.resubmit_row(ask.t, draft.duplicate_returned_id, draft.duplicate_ref)]
 
 
-async def _duplicate(a: Answer) -> Outcome:
+async def _duplicate(a: forms.Answer) -> forms.Outcome:
     if a.choice == "x":
-        return Cancel()
+        return forms.Cancel()
     if a.choice == "back":  # keep the eight answers: back to the summary to change or cancel
-        return Accept(goto=SUMMARY, edit=True)
+        return forms.Accept(goto=forms.SUMMARY, edit=True)
     if a.choice != "dup":
-        return Refuse("")
+        return forms.Refuse("")
     return await _submit(a, allow_duplicate=True)
 
 
 STEPS = (
     *ANSWER_STEPS,
-    Step(
+    forms.Step(
         "duplicate",
         _duplicate_question,
         _duplicate,
-        widget=Widget.BUTTONS,
+        widget=forms.Widget.BUTTONS,
         options=lambda ask: [
             (ask.t.registration.btn_duplicate_confirm, "dup"),
             (ask.t.registration.btn_duplicate_back, "back"),
@@ -129,11 +110,11 @@ STEPS = (
 
 
 # ------------------------------------------------------------------ submitting
-async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
+async def _submit(a: forms.Answer, *, allow_duplicate: bool = False) -> forms.Outcome:
     """File the project (after a duplicate check), tell the resident and notify staff."""
     user = a.update.effective_user
     if user is None:
-        return Finish()
+        return forms.Finish()
     draft = Draft.from_json(a.draft)
     registration = a.context.services.registration
     result: Submitted | Duplicate | Incomplete | ResubmitRefusal
@@ -144,7 +125,7 @@ async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
     if isinstance(result, ResubmitRefusal):  # resubmitted meanwhile, or erased
         text = a.t.registration.resubmit_refused[result]
         await a.context.bot.send_message(user.id, text, reply_markup=main_menu(a.t))
-        return Finish()
+        return forms.Finish()
     if isinstance(result, Duplicate):
         when = result.existing.created_at.astimezone(a.ask.settings.timezone)
         returned = result.existing.status is ProjectStatus.RETURNED
@@ -153,18 +134,18 @@ async def _submit(a: Answer, *, allow_duplicate: bool = False) -> Outcome:
             "duplicate_at": f"{when:%Y-%m-%d %H:%M}",
             "duplicate_returned_id": result.existing.id if returned else None,
         }
-        return Accept(values, goto="duplicate")
+        return forms.Accept(values, goto="duplicate")
     if isinstance(result, Incomplete):
         gone = getattr(draft, result.field.value, None) is not None  # no longer offered
         label = field_label(a.t, result.field)
         note = fmt(a.t.registration.choice_gone, label=label) if gone else None
-        return Accept(goto=result.field.value, edit=True, note=note)
+        return forms.Accept(goto=result.field.value, edit=True, note=note)
     await submitted(a.update, a.context, result, draft)
-    return Finish()
+    return forms.Finish()
 
 
 # ------------------------------------------------------------------ opening
-async def _open_new(start: Start) -> Opening | None:
+async def _open_new(start: forms.Start) -> forms.Opening | None:
     """Start a new registration, pre-filling the referrer from a referral link."""
     context, user, message = start.context, start.user, start.update.effective_message
     if message is None:
@@ -181,10 +162,10 @@ async def _open_new(start: Start) -> Opening | None:
             draft.link_referrer_name = referrer.first_name
         else:
             draft.link_refusal = referrer.refused.value
-    return Opening(draft.to_json())
+    return forms.Opening(draft.to_json())
 
 
-async def _open_returned(start: Start) -> Opening | None:
+async def _open_returned(start: forms.Start) -> forms.Opening | None:
     """Open the resident's returned project at its 补充说明 step, to correct and submit again.
 
     Pressed at the duplicate prompt of a new registration of that project, the answers just
@@ -215,7 +196,7 @@ async def _open_returned(start: Start) -> Opening | None:
                 setattr(found, field.value, getattr(typed, field.value))
         found.village_unlisted = typed.village_unlisted
     # The 补充说明 first, under the reason: what a return asks for often has no field.
-    return Opening(found.to_json(), RESUBMIT_NOTE)
+    return forms.Opening(found.to_json(), RESUBMIT_NOTE)
 
 
 def _cancelled(t: Texts, draft: dict[str, object]) -> str | None:
@@ -230,20 +211,20 @@ def _timed_out(t: Texts, draft: dict[str, object], minutes: int) -> str | None:
     return fmt(t.registration.resubmit_timed_out, minutes=minutes, ref_no=ref_no)
 
 
-def form() -> Form:
+def form() -> forms.Form:
     """The registration form (entry: /register, the 📝 menu button, 修改并重新提交)."""
-    return Form(
+    return forms.Form(
         name="registration",
         key=FEATURE,
         steps=STEPS,
         entries=(
-            on_command("register", _open_new),
-            on_menu(REGISTER_LABELS, _open_new),
+            forms.on_command("register", _open_new),
+            forms.on_menu(REGISTER_LABELS, _open_new),
             # Also at the summary of a dialog under way: reopen the project from what is stored.
-            on_press(
+            forms.on_press(
                 ResubmitButton.pattern(),
                 _open_returned,
-                (SUMMARY, FIELDS, "duplicate"),
+                (forms.SUMMARY, forms.FIELDS, "duplicate"),
             ),
         ),
         submit=_submit,

@@ -186,7 +186,7 @@ class Users:
 
 @pytest.fixture
 async def emulator_server() -> AsyncIterator[EmulatorServer]:
-    server = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.15, settle_timeout=10)
+    server = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.15, settle_timeout=SAFETY_S)
     await server.start()
     try:
         yield server

@@ -48,7 +48,7 @@ async def test_run_serves_telegram_staff_and_web_residents_from_one_process(
         def card() -> str:
             return next((m.text for m in staff_chat.messages if ZH.web.channel_web in m.text), "")
 
-        await until(lambda: bool(card()), within=30)
+        await until(lambda: bool(card()))
         assert f"{ZH.web.channel_web} W1" in card()
         # The staff approve in Telegram; the resident reads it on the page.
         mark = resident.bot_seq

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,22 +87,9 @@ def _load_out_of_scope(
     """The optional file of questions the report does not cover (``[[group]]`` tables)."""
     if not path.is_file():
         return ()
-    data = _read(path, problems)
-    if data is None:
-        return ()
-    entries = data.get("group")
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{path.name}: group: expected one or more [[group]] tables")
-        return ()
     out: list[OutOfScope] = []
-    for n, entry in enumerate(entries, 1):
-        where = f"{path.name}: group[{n}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a table")
-            continue
+    for _, where, entry, known in _tables(path, "group", _GROUP_FIELDS, problems):
         before = len(problems)
-        for key in sorted(set(entry) - _GROUP_FIELDS):
-            problems.append(f"{where}.{key}: unknown field")
         for key in ("id", "help", "help_en"):
             value = entry.get(key)
             if not isinstance(value, str) or not value.strip():
@@ -119,7 +106,7 @@ def _load_out_of_scope(
             problems.append(f"{where}.id: {ident!r} must match {ID_RE.pattern}")
         elif ident in topic_ids or any(g.id == ident for g in out):
             problems.append(f"{where}.id: {ident!r} is already a topic or group id")
-        if len(problems) == before:
+        if known and len(problems) == before:
             out.append(
                 OutOfScope(
                     id=entry["id"],
@@ -157,25 +144,36 @@ def _read(path: Path, problems: list[str]) -> dict[str, Any] | None:
     return None
 
 
+def _tables(
+    path: Path, key: str, fields: frozenset[str], problems: list[str]
+) -> Iterator[tuple[int, str, dict[str, Any], bool]]:
+    """The ``[[key]]`` tables of a TOML file, numbered from 1, each with where it is (for
+    problems) and whether all its fields are known. A file that cannot be read, has no such
+    tables, or an entry that is not a table, is reported in ``problems``; unknown fields are
+    reported before the table is yielded."""
+    data = _read(path, problems)
+    if data is None:
+        return
+    entries = data.get(key)
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{path.name}: {key}: expected one or more [[{key}]] tables")
+        return
+    for n, entry in enumerate(entries, 1):
+        where = f"{path.name}: {key}[{n}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        unknown = sorted(set(entry) - fields)
+        problems.extend(f"{where}.{field}: unknown field" for field in unknown)
+        yield n, where, entry, not unknown
+
+
 def _load_categories(path: Path, problems: list[str]) -> tuple[Category, ...]:
     if not path.is_file():
         problems.append(f"{path.name}: (file): missing; it defines the categories")
         return ()
-    data = _read(path, problems)
-    if data is None:
-        return ()
-    entries = data.get("category")
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{path.name}: category: expected one or more [[category]] tables")
-        return ()
     out: list[Category] = []
-    for n, entry in enumerate(entries, 1):
-        where = f"{path.name}: category[{n}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a table")
-            continue
-        for key in sorted(set(entry) - _CATEGORY_FIELDS):
-            problems.append(f"{where}.{key}: unknown field")
+    for n, where, entry, _ in _tables(path, "category", _CATEGORY_FIELDS, problems):
         ok = True
         for key in ("id", "title", "title_en"):
             value = entry.get(key)

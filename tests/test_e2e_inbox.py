@@ -36,6 +36,7 @@ from tests.test_e2e_bot import (
     emulator_server,
     handled_update_ids,
     mode_args,
+    new_messages,
     until,
 )
 
@@ -46,17 +47,6 @@ QUESTION = "联保贷款怎么办理"
 
 def bot_replies(messages: list[Any]) -> list[str]:
     return [str(m["text"]) for m in messages]
-
-
-async def replies_after(users: Users, chat: int, seen: int, count: int) -> list[Any]:
-    """The bot's messages to ``chat`` after the first ``seen``, once ``count`` have arrived (the
-    safety net fails the test otherwise). A settled action is not enough here: the replayed
-    updates are answered one by one, and on a busy machine the gap between two answers can
-    outlast the emulator's quiet period. One too many shows once the bot has stopped."""
-    async with asyncio.timeout(SAFETY_S):
-        while len(await users.messages(chat)) < seen + count:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-    return (await users.messages(chat))[seen:]
 
 
 async def hold_help_and_queue_a_question(
@@ -148,7 +138,7 @@ async def kill_between_receiving_and_handling(
 
     await bot.start(client)
     await users.send(601, "/menu", wait=False)
-    replies = bot_replies(await replies_after(users, 601, seen, 3))
+    replies = bot_replies(await new_messages(users, 601, seen, SAFETY_S, at_least=3))
     assert len(replies) == 3, replies
     assert "/register" in replies[0]  # the help text, then the answer, in the order sent
     assert "联保" in replies[1]
@@ -156,7 +146,7 @@ async def kill_between_receiving_and_handling(
     if mode == "webhook":
         await webhook_retries(client, emulator, again)  # skipped too
         await users.send(601, "/menu", wait=False)
-        assert len(await replies_after(users, 601, seen, 4)) == 4  # only the second /menu's
+        assert len(await new_messages(users, 601, seen, SAFETY_S, at_least=4)) == 4  # 2nd /menu's
     assert await bot.terminate() == 0
     expected = seen + (4 if mode == "webhook" else 3)
     assert len(await users.messages(601)) == expected  # nobody answered twice

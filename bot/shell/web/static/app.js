@@ -321,22 +321,18 @@
     setTimeout(poll, delay);
   }
 
+  // The page's fixed labels: element id -> text key.
+  var LABELS = {
+    'title': 'title', 'send': 'send', 'menu-btn': 'menu', 'menu-title': 'menu_title',
+    'menu-close': 'close', 'notice-title': 'notice_title', 'notice-text': 'notice',
+    'notice-close': 'ok', 'phone-title': 'phone_title', 'phone-hint': 'phone_hint',
+    'phone-cancel': 'cancel', 'phone-send': 'phone_send', 'alert-ok': 'ok'
+  };
+
   function fillTexts() {
     document.title = t('title');
-    $('title').textContent = t('title');
+    Object.keys(LABELS).forEach(function (id) { $(id).textContent = t(LABELS[id]); });
     $('subtitle').textContent = t('resident') ? t('subtitle') + ' · ' + t('resident') : t('subtitle');
-    $('send').textContent = t('send');
-    $('menu-btn').textContent = t('menu');
-    $('menu-title').textContent = t('menu_title');
-    $('menu-close').textContent = t('close');
-    $('notice-title').textContent = t('notice_title');
-    $('notice-text').textContent = t('notice');
-    $('notice-close').textContent = t('ok');
-    $('phone-title').textContent = t('phone_title');
-    $('phone-hint').textContent = t('phone_hint');
-    $('phone-cancel').textContent = t('cancel');
-    $('phone-send').textContent = t('phone_send');
-    $('alert-ok').textContent = t('ok');
     $('input').placeholder = t('placeholder');
   }
 

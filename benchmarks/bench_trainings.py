@@ -47,6 +47,7 @@ from typing import Any
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.clock import FakeClock
+from bot.services.delivery import Outcome
 from bot.services.trainings import TrainingDraft, TrainingService
 from bot.settings import Limits, Settings
 from bot.shell.harness import bot_harness
@@ -190,7 +191,7 @@ async def throughput(quick: bool) -> list[Row]:
                 await h.running.services.trainings.create(draft, actor=None)
                 report = await dispatch(h.running.app)
                 elapsed = time.perf_counter() - started
-                note = f"delivered {report.delivered}, 429s {h.emulator.flood_hits}"
+                note = f"delivered {report[Outcome.DELIVERED]}, 429s {h.emulator.flood_hits}"
                 rows.append(_row(label, n, elapsed, note))
     return rows
 

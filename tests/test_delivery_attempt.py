@@ -60,7 +60,7 @@ async def test_a_failed_claim_skips_one_recipient_and_the_batch_goes_on(
         users=harness.running.services.users,
         before_send=claim,
     )
-    assert report.delivered == 2
-    assert report.skipped == 1
+    assert report[Outcome.DELIVERED] == 2
+    assert report[Outcome.SKIPPED] == 1
     assert users[0].last.text == "提醒 61"
     assert users[2].last.text == "提醒 63"

@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
+from bot.services.delivery import Outcome
 from bot.services.users import Person
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
@@ -159,8 +160,8 @@ async def test_reminders_are_retried_through_500s_and_429s_and_none_is_lost(
     clock.now = START - timedelta(hours=24)
     report = await dispatch(bot.running.app)
     assert not bot.emulator.faults
-    assert report.delivered == len(residents) - 1
-    assert report.blocked == 1
+    assert report[Outcome.DELIVERED] == len(residents) - 1
+    assert report[Outcome.BLOCKED] == 1
     for uid in residents[:-1]:
         seen = [m.text for m in bot.user(uid).bot_messages if "培训提醒" in m.text]
         assert len(seen) == 1, (uid, seen)  # delivered exactly once despite the retries

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.clock import FakeClock, system_clock
+from bot.services.delivery import Outcome
 from bot.services.users import Person
 from bot.settings import Settings
 from bot.shell.emulator import BotApiEmulator, ManualClock
@@ -163,13 +164,13 @@ async def test_blocked_user_is_marked_inactive_and_skipped(
     blocker.block_bot()
     clock.now = START - timedelta(hours=24)
     report = await dispatch(bot.running.app)
-    assert report.blocked == 1
+    assert report[Outcome.BLOCKED] == 1
     stored = await bot.running.services.users.get(661)
     assert stored is not None
     assert not stored.is_active
     clock.now = START - timedelta(hours=1)
     report = await dispatch(bot.running.app)
-    assert report.blocked == 0  # skipped from then on, not tried again
+    assert report[Outcome.BLOCKED] == 0  # skipped from then on, not tried again
     assert bot.emulator.calls.get("sendMessage", 0) >= 1
     await blocker.send("/start")  # active again
     stored = await bot.running.services.users.get(661)
@@ -244,8 +245,8 @@ async def test_announcement_to_2000_subscribers_under_a_flood_limit(settings: Se
         got = [uid for uid in ids if any("新培训" in m.text for m in h.user(uid).bot_messages)]
         assert sorted(got) == sorted(set(ids) - blocked)
         assert all(len(h.user(uid).bot_messages) == 1 for uid in got)  # never twice
-        assert report.delivered == 2000 - len(blocked)
-        assert report.blocked == len(blocked)
+        assert report[Outcome.DELIVERED] == 2000 - len(blocked)
+        assert report[Outcome.BLOCKED] == len(blocked)
         assert h.emulator.flood_hits > 0  # the flood limit really bit
         assert report.flood_waits == h.emulator.flood_hits  # each 429 waited out, none dropped
         assert telegram.slept >= 1  # on the emulator's clock, not the wall clock

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -78,25 +79,35 @@ class Outcome(StrEnum):
 
 @dataclass
 class DeliveryReport:
-    """Counts per outcome, and how often Telegram asked us to slow down."""
+    """Counts per outcome (``report[Outcome.BLOCKED]``), and how often Telegram asked us to
+    slow down."""
 
-    delivered: int = 0
-    blocked: int = 0
-    failed: int = 0
-    skipped: int = 0
-    deferred: int = 0
+    counts: Counter[Outcome] = field(default_factory=Counter)
     flood_waits: int = 0
     outcomes: dict[int, Outcome] = field(default_factory=dict)
 
+    def __getitem__(self, outcome: Outcome) -> int:
+        return self.counts[outcome]
+
     def add(self, recipient: Recipient, outcome: Outcome) -> None:
         """Count one outcome."""
-        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        self.counts[outcome] += 1
         self.outcomes[recipient.user_id] = outcome
+
+    def merge(self, other: DeliveryReport) -> None:
+        """Add another batch's counts to these."""
+        self.counts.update(other.counts)
+        self.flood_waits += other.flood_waits
+        self.outcomes.update(other.outcomes)
 
     @property
     def total(self) -> int:
         """Recipients handled."""
-        return self.delivered + self.blocked + self.failed + self.skipped + self.deferred
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """For the log: ``3 delivered, 1 blocked, 0 failed, 0 skipped, 0 deferred``."""
+        return ", ".join(f"{self.counts[o]} {o.value}" for o in Outcome)
 
 
 Render = Callable[[Recipient], Outbound | None]

@@ -64,22 +64,14 @@ class ReminderDispatcher:
                     if not items:
                         break
                     report = await self._deliver_batch(bot, items)
-                    for name in ("delivered", "blocked", "failed", "skipped", "flood_waits"):
-                        setattr(total, name, getattr(total, name) + getattr(report, name))
-                    total.outcomes.update(report.outcomes)
+                    total.merge(report)
                     if len(items) < BATCH:
                         break
         finally:
             # Even after a failed run the next reminder keeps its timer (not only the poll).
             await self.arm_timer(jobs)
         if total.total:
-            _LOGGER.info(
-                "training messages: %d delivered, %d blocked, %d failed, %d skipped",
-                total.delivered,
-                total.blocked,
-                total.failed,
-                total.skipped,
-            )
+            _LOGGER.info("training messages: %s", total.summary())
         return total
 
     async def _deliver_batch(self, bot: Bot, items: list[Outgoing]) -> DeliveryReport:

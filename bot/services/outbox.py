@@ -160,16 +160,9 @@ class Outbox:
                         break
                     continue  # their authors' summaries were queued: send those too
                 after = rows[-1].id
-                _add(total, await self._send(bot, rows, None))
+                total.merge(await self._send(bot, rows, None))
         if total.total:
-            _LOGGER.info(
-                "outbox: %d delivered, %d blocked, %d failed, %d skipped, %d deferred",
-                total.delivered,
-                total.blocked,
-                total.failed,
-                total.skipped,
-                total.deferred,
-            )
+            _LOGGER.info("outbox: %s", total.summary())
         return total
 
     async def _finish_broadcasts(self) -> int:
@@ -248,7 +241,7 @@ class Outbox:
             sleep=self._sleep,
             max_flood_wait=max_flood_wait,
         )
-        report.skipped += len(skipped)
+        report.counts[Outcome.SKIPPED] += len(skipped)
         return report
 
     async def _undelivered(self, row: OutboxRow) -> None:
@@ -319,9 +312,3 @@ class Outbox:
             _LOGGER.error("no JobQueue: the outbox is delivered only after updates")
             return
         jobs.run_repeating(self._job, interval=POLL_INTERVAL_S, first=0.0, name=POLL_JOB)
-
-
-def _add(total: DeliveryReport, report: DeliveryReport) -> None:
-    for name in ("delivered", "blocked", "failed", "skipped", "deferred", "flood_waits"):
-        setattr(total, name, getattr(total, name) + getattr(report, name))
-    total.outcomes.update(report.outcomes)

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Final, Literal, TypeGuard
 
 import aiosqlite
 
@@ -116,38 +117,49 @@ async def update_training(
     training_id: int,
     *,
     now: datetime,
-    title: str | None = None,
-    place: str | None = None,
-    description: str | None = None,
     capacity: int | None = None,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     status: TrainingStatus | None = None,
-    target_group: str | None = None,
-    title_en: str | None = None,
 ) -> Training | None:
     """Change the given fields (None = keep); return the session as stored, None if unknown."""
     row = await fetch_one(
         conn,
-        "UPDATE trainings SET title = coalesce(?, title), title_en = coalesce(?, title_en), "
-        "place = coalesce(?, place), "
-        "description = coalesce(?, description), capacity = coalesce(?, capacity), "
-        "target_group = coalesce(?, target_group), "
+        "UPDATE trainings SET capacity = coalesce(?, capacity), "
         "starts_at = coalesce(?, starts_at), ends_at = coalesce(?, ends_at), "
         "status = coalesce(?, status), updated_at = ? WHERE id = ? RETURNING *",
         (
-            title,
-            title_en,
-            place,
-            description,
             capacity,
-            target_group,
             None if starts_at is None else to_db_time(starts_at),
             None if ends_at is None else to_db_time(ends_at),
             None if status is None else status.value,
             to_db_time(now),
             training_id,
         ),
+    )
+    return None if row is None else (await _with_tags(conn, [row]))[0]
+
+
+# The text columns staff edit one at a time (the column names are SQL, so only these).
+TEXT_COLUMNS: Final = ("title", "title_en", "place", "description", "target_group")
+TextColumn = Literal["title", "title_en", "place", "description", "target_group"]
+
+
+def is_text_column(name: str) -> TypeGuard[TextColumn]:
+    """Whether ``name`` is one of ``TEXT_COLUMNS``."""
+    return name in TEXT_COLUMNS
+
+
+async def set_text(
+    conn: aiosqlite.Connection, training_id: int, column: TextColumn, text: str, *, now: datetime
+) -> Training | None:
+    """Change one text column; return the session as stored, None if unknown."""
+    if not is_text_column(column):
+        raise ValueError(f"not a text column: {column!r}")
+    row = await fetch_one(
+        conn,
+        f"UPDATE trainings SET {column} = ?, updated_at = ? WHERE id = ? RETURNING *",
+        (text, to_db_time(now), training_id),
     )
     return None if row is None else (await _with_tags(conn, [row]))[0]
 

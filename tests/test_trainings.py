@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
+from bot.services.training_rules import TrainingError
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
@@ -214,6 +217,44 @@ async def test_staff_edits_place_and_capacity(bot: BotHarness) -> None:
     overview = await bot.running.services.trainings.overview(tid)
     assert overview is not None
     assert (overview.training.capacity, overview.signed, overview.waitlisted) == (5, 2, 0)
+
+
+async def test_each_text_field_is_edited_alone_and_the_optional_ones_can_be_cleared(
+    bot: BotHarness,
+) -> None:
+    tid = await publish_training(bot)
+    service = bot.running.services.trainings
+    edits = {
+        "title": "食用菌种植培训",
+        "title_en": "Mushroom growing",
+        "place": "村委会活动室",
+        "description": "请带身份证\n和笔记本",
+        "target_group": "返乡青年",
+    }
+    before = await service.overview(tid)
+    assert before is not None
+    for field, value in edits.items():
+        changed = (await service.edit(tid, field, value, actor=ADMIN_ID)).training
+        assert getattr(changed, field) == value
+    assert (changed.starts_at, changed.capacity) == (
+        before.training.starts_at,
+        before.training.capacity,
+    )
+    assert {f: getattr(changed, f) for f in edits} == edits  # no edit undid another
+    for optional in ("title_en", "description", "target_group"):
+        cleared = (await service.edit(tid, optional, " ", actor=ADMIN_ID)).training
+        assert getattr(cleared, optional) == ""
+    for field, value, code in (
+        ("title", " ", "title"),
+        ("place", "", "place"),
+        ("id", "7", "field"),
+    ):
+        with pytest.raises(TrainingError) as refused:
+            await service.edit(tid, field, value, actor=ADMIN_ID)
+        assert refused.value.code == code
+    after = await service.overview(tid)
+    assert after is not None
+    assert after.training.title == edits["title"]
 
 
 async def test_staff_cancels_and_forged_staff_buttons_are_refused(bot: BotHarness) -> None:

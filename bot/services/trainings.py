@@ -236,31 +236,14 @@ class TrainingService(TrainingDelivery):
                 await repo.set_tags(conn, training_id, split_tags(str(value))[:MAX_TAGS])
                 training = await repo.update_training(conn, training_id, now=now)
                 assert training is not None
-            elif field in ("target_group", "title_en"):  # optional lines: '' clears them
+            elif repo.is_text_column(field):  # target group, English title, description: '' clears
                 text = cleaned("target" if field == "target_group" else field, str(value))
-                training = await repo.update_training(
-                    conn,
-                    training_id,
-                    now=now,
-                    target_group=text if field == "target_group" else None,
-                    title_en=text if field == "title_en" else None,
-                )
-                assert training is not None
-            else:
-                if field not in ("title", "place", "description"):
-                    raise TrainingError("field")
-                text = cleaned(field, str(value))
-                training = await repo.update_training(
-                    conn,
-                    training_id,
-                    now=now,
-                    title=text if field == "title" else None,
-                    place=text if field == "place" else None,
-                    description=text if field == "description" else None,
-                )
+                training = await repo.set_text(conn, training_id, field, text, now=now)
                 assert training is not None
                 if field == "place" and text != old.place:
                     notified = await _tell_everyone(conn, training_id, NoticeKind.CHANGED, now)
+            else:
+                raise TrainingError("field")
             await append_audit(
                 conn,
                 actor_id=actor,

@@ -41,7 +41,14 @@ from db import training_delivery as delivery_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.database import Database
-from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
+from db.models import (
+    Decision,
+    Feedback,
+    ProjectAnswers,
+    ProjectStatus,
+    SignupStatus,
+    TrainingDraft,
+)
 from db.persistence import SQLitePersistence
 from db.rows import to_db_time
 from knowledge.loader import load_knowledge_base
@@ -247,18 +254,18 @@ async def _trainings(
         created = _when(rng, NOW - SPAN, NOW - timedelta(days=1))
         starts = (created + timedelta(days=rng.uniform(3, 20))).replace(minute=0, second=0)
         async with db.write() as conn:
-            training = await trainings_repo.insert_training(
-                conn,
+            draft = TrainingDraft(
                 title=f"{rng.choice(COURSES)}（第{n // len(COURSES) + 1}期）",
-                tags=[rng.choice(("电商", "种养", "木业", "政策", "技能"))],
+                tags=(rng.choice(("电商", "种养", "木业", "政策", "技能")),),
                 target_group=rng.choice(("返乡创业人员", "个体工商户", "全体村民", "")),
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=3),
                 place=rng.choice(PLACES),
                 description="请携带身份证，提前十分钟到场。",
                 capacity=per_session,
-                created_by=STAFF_ID,
-                now=created,
+            )
+            training = await trainings_repo.insert_training(
+                conn, draft, created_by=STAFF_ID, now=created
             )
             people: set[int] = set()
             while len(people) < per_session:

@@ -21,7 +21,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
 from db.audit import append_audit
-from db.models import Complaint, ComplaintStatus, TransitionError
+from db.models import Complaint, ComplaintDraft, ComplaintStatus, TransitionError
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
@@ -68,15 +68,7 @@ def hash_reply_token(token: str) -> str:
 
 
 async def create_complaint(
-    conn: aiosqlite.Connection,
-    *,
-    user_id: int,
-    anonymous: bool,
-    what: str,
-    department: str | None,
-    happened_at_text: str | None,
-    photo_file_id: str | None,
-    now: datetime,
+    conn: aiosqlite.Connection, draft: ComplaintDraft, *, user_id: int, now: datetime
 ) -> FiledComplaint:
     """Store a complaint with the next ``TS-YYYY-NNNN`` number and its first history row.
 
@@ -85,6 +77,7 @@ async def create_complaint(
     Use inside ``Database.write()``.
     """
     ref_no = await allocate_ref_no(conn, REF_PREFIX, now.year)
+    anonymous = draft.anonymous
     token = new_check_code() if anonymous else None
     filed_at = _day(now) if anonymous else to_db_time(now)
     row = await returning(
@@ -97,10 +90,10 @@ async def create_complaint(
             None if anonymous else user_id,
             int(anonymous),
             None if token is None else hash_reply_token(token),
-            what,
-            department,
-            happened_at_text,
-            photo_file_id,
+            draft.what,
+            draft.department,
+            draft.happened_at_text,
+            draft.photo_file_id,
             filed_at,
             filed_at,
         ),

@@ -22,6 +22,7 @@ from db.models import (
     SessionCard,
     SignupStatus,
     Training,
+    TrainingDraft,
     TrainingStatus,
 )
 from db.rows import from_row, to_db_time
@@ -29,19 +30,7 @@ from db.rows import from_row, to_db_time
 
 # ---------------------------------------------------------------------------- sessions
 async def insert_training(
-    conn: aiosqlite.Connection,
-    *,
-    title: str,
-    tags: Sequence[str],
-    target_group: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    place: str,
-    description: str,
-    capacity: int,
-    created_by: int | None,
-    now: datetime,
-    title_en: str = "",
+    conn: aiosqlite.Connection, draft: TrainingDraft, *, created_by: int | None, now: datetime
 ) -> Training:
     """Store a new scheduled session with its tags."""
     ts = to_db_time(now)
@@ -51,20 +40,20 @@ async def insert_training(
         "description, capacity, created_by, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         (
-            title,
-            title_en,
-            target_group,
-            to_db_time(starts_at),
-            to_db_time(ends_at),
-            place,
-            description,
-            capacity,
+            draft.title,
+            draft.title_en,
+            draft.target_group,
+            to_db_time(draft.starts_at),
+            to_db_time(draft.ends_at),
+            draft.place,
+            draft.description,
+            draft.capacity,
             created_by,
             ts,
             ts,
         ),
     )
-    unique_tags = tuple(dict.fromkeys(tags))
+    unique_tags = tuple(dict.fromkeys(draft.tags))
     await conn.executemany(
         "INSERT INTO training_tags (training_id, tag) VALUES (?, ?)",
         [(row["id"], tag) for tag in unique_tags],

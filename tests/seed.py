@@ -12,7 +12,6 @@ from typing import Any
 
 import aiosqlite
 
-from bot.services.trainings import TrainingDraft
 from bot.shell.harness import BotHarness
 from db import complaints as complaints_repo
 from db import projects as projects_repo
@@ -20,7 +19,7 @@ from db import questions as questions_repo
 from db import users as users_repo
 from db.complaints import FiledComplaint
 from db.database import Database
-from db.models import Decision, Project, ProjectAnswers, Question
+from db.models import ComplaintDraft, Decision, Project, ProjectAnswers, Question, TrainingDraft
 from tests.conftest import ADMIN_ID
 
 # When sessions start unless a test says otherwise: Sat 5 Dec 14:00 in Shanghai, four days
@@ -100,7 +99,9 @@ async def add_complaint(
 ) -> FiledComplaint:
     """File a complaint of ``user_id``, ``columns`` over ``COMPLAINT``."""
     row = COMPLAINT | columns
-    return await complaints_repo.create_complaint(conn, user_id=user_id, now=now, **row)
+    return await complaints_repo.create_complaint(
+        conn, ComplaintDraft(**row), user_id=user_id, now=now
+    )
 
 
 def training(

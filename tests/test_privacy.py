@@ -11,7 +11,7 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import referrals, trainings
 from db.audit import list_audit
-from db.models import SignupStatus
+from db.models import SignupStatus, TrainingDraft
 from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
 from tests.registration_flow import fill
@@ -60,19 +60,17 @@ async def _seed(harness: BotHarness) -> None:
         await referrals.credit_referral(
             conn, project_id=project.id, referrer_user_id=REFERRER, now=NOW
         )
-        training = await trainings.insert_training(
-            conn,
+        draft = TrainingDraft(
             title="电商直播培训",
-            tags=["电商"],
+            tags=("电商",),
             target_group="返乡创业人员",
             starts_at=NOW + timedelta(days=3),
             ends_at=NOW + timedelta(days=3, hours=2),
             place="镇文化站",
             description="手机直播带货入门",
             capacity=30,
-            created_by=ADMIN_ID,
-            now=NOW,
         )
+        training = await trainings.insert_training(conn, draft, created_by=ADMIN_ID, now=NOW)
         await trainings.enqueue(conn, training.id, RESIDENT, SignupStatus.SIGNED, now=NOW)
         await trainings.set_subscribed(conn, RESIDENT, "电商", True, now=NOW)
 

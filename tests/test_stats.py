@@ -23,7 +23,7 @@ from db import users as users_repo
 from db.audit import list_audit
 from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
 from tests.conftest import ADMIN_ID
-from tests.seed import add_question
+from tests.seed import add_question, training
 
 ZH = get_texts("zh")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -156,25 +156,16 @@ async def _seed_projects(conn: aiosqlite.Connection) -> None:
 
 async def _seed_training(conn: aiosqlite.Connection) -> None:
     """A session of 2 seats on 5 Dec: users 1 and 2 signed up, 3 on the waitlist."""
-    training = await trainings_repo.insert_training(
-        conn,
-        title="建筑模板技术培训",
-        tags=["建筑模板"],
-        target_group="",
-        place="镇政府",
-        starts_at=local(2026, 12, 5, 14),
-        ends_at=local(2026, 12, 5, 16),
-        description="",
-        capacity=2,
-        created_by=ADMIN_ID,
-        now=local(2026, 11, 1),
+    draft = training(local(2026, 12, 5, 14), title="建筑模板技术培训", place="镇政府")
+    session = await trainings_repo.insert_training(
+        conn, draft, created_by=ADMIN_ID, now=local(2026, 11, 1)
     )
     for uid, status in (
         (1, SignupStatus.SIGNED),
         (2, SignupStatus.SIGNED),
         (3, SignupStatus.WAITLISTED),
     ):
-        await trainings_repo.enqueue(conn, training.id, uid, status, now=local(2026, 11, 6))
+        await trainings_repo.enqueue(conn, session.id, uid, status, now=local(2026, 11, 6))
 
 
 def _row(text: str, label: str) -> str:

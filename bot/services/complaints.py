@@ -25,7 +25,7 @@ from db import complaints as repo
 from db import outbox as outbox_repo
 from db import users as users_repo
 from db.database import Database
-from db.models import Complaint, ComplaintStatus, User
+from db.models import Complaint, ComplaintDraft, ComplaintStatus, User
 
 MIN_WHAT_CHARS = 5
 MIN_WHAT_LETTERS = 3  # letters or CJK characters: emoji or punctuation alone say nothing
@@ -74,17 +74,6 @@ def code_candidates(typed: str) -> list[str]:
     if OLD_TOKEN_RE.match(text) and len(text) > repo.CHECK_LENGTH:
         found.append(text)
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintDraft:
-    """What a resident entered, checked, before they submit."""
-
-    what: str
-    department: str
-    happened_at_text: str
-    photo_file_id: str | None
-    anonymous: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,16 +162,7 @@ class ComplaintService(NotifyingService):
         # Local time, so the year of TS-YYYY-NNNN is the town's year.
         now = self._clock().astimezone(self._settings.timezone)
         async with self._db.write() as conn:
-            filed = await repo.create_complaint(
-                conn,
-                user_id=user_id,
-                anonymous=draft.anonymous,
-                what=draft.what,
-                department=draft.department,
-                happened_at_text=draft.happened_at_text,
-                photo_file_id=draft.photo_file_id,
-                now=now,
-            )
+            filed = await repo.create_complaint(conn, draft, user_id=user_id, now=now)
             # Staff get the card (and the photo) from the outbox, queued with the complaint.
             admins = sorted(self._settings.admin_ids)
             ident = {"complaint": filed.complaint.id}

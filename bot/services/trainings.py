@@ -35,25 +35,11 @@ from db.models import (
     SessionCard,
     SignupStatus,
     Training,
+    TrainingDraft,
     TrainingStatus,
 )
 
 UPCOMING_LIMIT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingDraft:
-    """What staff fill in for a new session."""
-
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    capacity: int
-    tags: tuple[str, ...] = ()
-    target_group: str = ""
-    description: str = ""
-    title_en: str = ""  # optional: for residents who use the bot in English
 
 
 class SignupOutcome(StrEnum):
@@ -126,20 +112,7 @@ class TrainingService(TrainingDelivery):
         draft = self.check(draft)
         now = self.now()
         async with self._db.write() as conn:
-            training = await repo.insert_training(
-                conn,
-                title=draft.title,
-                title_en=draft.title_en,
-                tags=draft.tags,
-                target_group=draft.target_group,
-                starts_at=draft.starts_at,
-                ends_at=draft.ends_at,
-                place=draft.place,
-                description=draft.description,
-                capacity=draft.capacity,
-                created_by=actor,
-                now=now,
-            )
+            training = await repo.insert_training(conn, draft, created_by=actor, now=now)
             queued = await delivery_repo.queue_announcements(conn, training.id, now=now)
             await append_audit(
                 conn,

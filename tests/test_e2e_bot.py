@@ -32,6 +32,7 @@ import pytest
 
 from bot.shell.emulator import BotApiEmulator
 from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
+from bot.shell.serving import serving
 from bot.texts import get_texts
 from db import questions as questions_repo
 from db.database import Database
@@ -187,11 +188,8 @@ class Users:
 @pytest.fixture
 async def emulator_server() -> AsyncIterator[EmulatorServer]:
     server = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.15, settle_timeout=SAFETY_S)
-    await server.start()
-    try:
+    async with serving(server):
         yield server
-    finally:
-        await server.stop()
 
 
 def handled_update_ids(logs: str) -> list[int]:

@@ -16,6 +16,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.shell.emulator import BotApiEmulator
 from bot.shell.emulator.http import SECRET_HEADER, EmulatorServer
+from bot.shell.serving import serving
 from tests import children
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,11 +29,8 @@ async def server() -> AsyncIterator[EmulatorServer]:
     # An action waits for the bot's answer up to settle_timeout: generous, so a busy machine
     # does not turn a slow answer into "unsettled" (the unsettled test shortens it itself).
     s = EmulatorServer(BotApiEmulator(token=TOKEN), quiet=0.05, settle_timeout=SAFETY_S)
-    await s.start()
-    try:
+    async with serving(s):
         yield s
-    finally:
-        await s.stop()
 
 
 async def test_wrong_token_is_unauthorized(

@@ -146,24 +146,23 @@ def _codec(hint: Any) -> _Codec:
 
 def _either_codec(codecs: list[_Codec]) -> _Codec:
     """A field of type ``A | B``: the first type that takes the value (or the part) wins."""
+    writers = [write for write, _ in codecs]
+    parsers = [parse for _, parse in codecs]
+    return (
+        lambda value: _first_taker(writers, value, ValueError),
+        lambda part: _first_taker(parsers, part, _InvalidPartError),
+    )
 
-    def from_part(part: str) -> Any:
-        for _, parse in codecs:
-            try:
-                return parse(part)
-            except _InvalidPartError:
-                continue
-        raise _InvalidPartError(part)
 
-    def to_part(value: Any) -> str:
-        for write, _ in codecs:
-            try:
-                return write(value)
-            except ValueError:
-                continue
-        raise ValueError(f"{value!r} is not one of the field's types")
-
-    return to_part, from_part
+def _first_taker(tries: list[Callable[[Any], Any]], value: Any, refusal: type[ValueError]) -> Any:
+    """What the first of ``tries`` that takes ``value`` makes of it (the others raise
+    ``refusal``); ``refusal`` when none does."""
+    for attempt in tries:
+        try:
+            return attempt(value)
+        except refusal:
+            continue
+    raise refusal(f"{value!r} is not one of the field's types")
 
 
 def _is_union(hint: Any) -> bool:

@@ -43,6 +43,27 @@ async def test_wrong_token_is_unauthorized(
     assert response.json()["result"]["username"] == "chuangye_local_bot"
 
 
+async def test_a_body_that_is_not_a_json_object_is_refused_saying_why(
+    server: EmulatorServer, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.emulator.ensure_chat(42)
+    bad_api_call = await client.post(
+        f"{server.url}/bot{TOKEN}/sendMessage",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert bad_api_call.status_code == 400
+    assert bad_api_call.json() == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: bad JSON",
+    }
+    for body, why in ((b"{not json", "body is not JSON"), (b"[1]", "must be a JSON object")):
+        refused = await client.post(f"{server.url}/control/users/42/send", content=body)
+        assert refused.status_code == 400
+        assert why in caplog.records[-1].getMessage()  # tornado logs the reason
+
+
 async def test_json_form_and_multipart_bodies(
     server: EmulatorServer, client: httpx.AsyncClient
 ) -> None:

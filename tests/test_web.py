@@ -174,6 +174,18 @@ async def test_too_long_oversized_and_empty_messages_are_refused(resident: WebRe
     assert ok  # the longest message Telegram allows goes through
 
 
+async def test_a_body_that_is_not_a_json_object_gets_the_pages_error_code(
+    resident: WebResident,
+) -> None:
+    for body in (b"{not json", b"\xff\xfe", b'["text"]'):
+        refused = await resident.http.post(
+            resident.url("/api/send"),
+            content=body,
+            headers={"X-CSRF-Token": resident.csrf, "Content-Type": "application/json"},
+        )
+        assert (refused.status_code, refused.text) == (400, '{"error":"bad_request"}')
+
+
 async def test_sessions_are_rate_limited(settings: Settings) -> None:
     limited = replace(settings, web=WebSettings(actions_per_minute=4))
     async with web_bot(limited, clock=lambda: 0.0) as bot:  # time stands still: no refill

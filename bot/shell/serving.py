@@ -3,19 +3,20 @@
 ``python -m bot run``, ``web`` and ``emulator`` each serve until SIGTERM or SIGINT (Ctrl+C);
 ``stop_signal()`` is that event, ``serving(server)`` starts a server and stops it however the
 block ends. ``listen`` binds a tornado application (the page's and the emulator's HTTP
-servers), ``stop_task`` ends a server's background task. No ``telegram`` import (the emulator
-command is a light one).
+servers), ``JsonHandler`` is the base of their handlers, ``stop_task`` ends a server's background
+task. No ``telegram`` import (the emulator command is a light one).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, ClassVar, Generic, NoReturn, Protocol, TypeVar
 
 import tornado.httpserver
 import tornado.netutil
@@ -28,6 +29,41 @@ class Server(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+S = TypeVar("S")
+
+
+class JsonHandler(tornado.web.RequestHandler, Generic[S]):
+    """A handler of one of our HTTP fronts: it is given the front's object (``server``) and
+    speaks JSON. How a body that is not a JSON object is refused is the front's contract
+    (``refuse_body``: by default a 400 whose message says why)."""
+
+    server: S
+    separators: ClassVar[tuple[str, str] | None] = None  # (",", ":"): compact JSON
+
+    def initialize(self, server: S) -> None:
+        self.server = server
+
+    def send_json(self, body: Any, status: int = 200) -> None:
+        """Answer ``body`` as JSON with ``status``."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(body, ensure_ascii=False, separators=self.separators))
+
+    def json_body(self) -> dict[str, Any]:
+        """The request's JSON object ({} for an empty body)."""
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            self.refuse_body("body is not JSON")
+        if not isinstance(body, dict):
+            self.refuse_body("body must be a JSON object")
+        return body
+
+    def refuse_body(self, problem: str) -> NoReturn:
+        """Refuse a body that is not a JSON object."""
+        raise tornado.web.HTTPError(400, problem)
 
 
 def stop_signal() -> asyncio.Event:

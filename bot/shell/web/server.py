@@ -38,7 +38,7 @@ import tornado.web
 
 from bot.channels import is_web_user, web_number
 from bot.settings import Settings
-from bot.shell.serving import listen
+from bot.shell.serving import JsonHandler, listen
 from bot.shell.web.gateway import ButtonGoneError, Session, WebGateway
 from bot.shell.web.limits import RateLimiter, client_address, parse_networks
 from bot.shell.web.views import MAX_TEXT, clean_text, keyboard_view, message_view, normalize_phone
@@ -179,12 +179,11 @@ def _log(handler: tornado.web.RequestHandler) -> None:
         )
 
 
-class _Handler(tornado.web.RequestHandler):
-    server: WebServer
-    client_ip: str = ""
+class _Handler(JsonHandler["WebServer"]):
+    """A route of the page: errors are ``{"error": code}`` (codes the page's script knows)."""
 
-    def initialize(self, server: WebServer) -> None:
-        self.server = server
+    separators = (",", ":")
+    client_ip: str = ""
 
     def set_default_headers(self) -> None:
         for name, value in _SECURITY_HEADERS.items():
@@ -204,11 +203,6 @@ class _Handler(tornado.web.RequestHandler):
         """Answer with an error code the page knows and stop."""
         self.send_json({"error": error}, status)
         raise tornado.web.Finish()
-
-    def send_json(self, body: Any, status: int = 200) -> None:
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # Never a traceback; tornado's own errors (a body over MAX_BODY) land here too.
@@ -261,14 +255,8 @@ class _Handler(tornado.web.RequestHandler):
             self.fail(429, "too_fast")
         return session
 
-    def json_body(self) -> dict[str, Any]:
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            self.fail(400, "bad_request")
-        if not isinstance(body, dict):
-            self.fail(400, "bad_request")
-        return dict(body)
+    def refuse_body(self, problem: str) -> NoReturn:
+        self.fail(400, "bad_request")
 
 
 class _NotFoundHandler(_Handler):

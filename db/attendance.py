@@ -118,16 +118,6 @@ async def attendance_counts(
     return counts(AttendanceCounts, row)
 
 
-async def attended_by_training(conn: aiosqlite.Connection) -> dict[int, tuple[int, int]]:
-    """``{training id: (came, did not come)}`` for sessions with any attendance marked."""
-    rows = await fetch_all(
-        conn,
-        "SELECT training_id, sum(attended = 1), sum(attended = 0) FROM training_signups "
-        "WHERE attended IS NOT NULL GROUP BY training_id",
-    )
-    return {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
-
-
 async def sessions_around(
     conn: aiosqlite.Connection, *, since: datetime, limit: int
 ) -> list[tuple[int, str, datetime, int]]:

@@ -40,39 +40,6 @@ NOT_QUESTION_REASONS: tuple[str, ...] = (
 CHOSEN = "chosen"
 
 
-async def log_question(
-    conn: aiosqlite.Connection,
-    *,
-    user_id: int | None,
-    text: str,
-    normalized: str,
-    decision: Decision,
-    reason: str,
-    topic_id: str | None,
-    confidence: float,
-    lang: str,
-    now: datetime,
-) -> Question:
-    """Record a question and the knowledge base's decision about it."""
-    row = await returning(
-        conn,
-        "INSERT INTO questions (user_id, text, normalized, decision, reason, topic_id, "
-        "confidence, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-        (
-            user_id,
-            text,
-            normalized,
-            Decision(decision).value,
-            reason,
-            topic_id,
-            confidence,
-            lang,
-            to_db_time(now),
-        ),
-    )
-    return from_row(Question, row)
-
-
 @dataclass(frozen=True, slots=True)
 class NewQuestion:
     """A question to log: the columns ``log_questions`` inserts."""

@@ -199,19 +199,3 @@ async def count_signups(
         time_range(since, until),
     )
     return counts(SignupCounts, row)
-
-
-async def project_created_times(
-    conn: aiosqlite.Connection,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> list[datetime]:
-    """When each project in ``[since, until)`` was registered, oldest first (for by-month)."""
-    rows = await fetch_all(
-        conn,
-        "SELECT created_at FROM projects WHERE created_at >= ? AND created_at < ? "
-        "ORDER BY created_at",
-        time_range(since, until),
-    )
-    return [from_db_time(r[0]) for r in rows]

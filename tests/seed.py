@@ -91,7 +91,12 @@ async def add_question(
 ) -> Question:
     """Log ``text`` as asked (normalized: the text itself), ``columns`` over ``QUESTION``."""
     row = QUESTION | {"normalized": text} | columns
-    return await questions_repo.log_question(conn, text=text, now=now, **row)
+    [ident] = await questions_repo.log_questions(
+        conn, [questions_repo.NewQuestion(text=text, now=now, **row)]
+    )
+    question = await questions_repo.get_question(conn, ident)
+    assert question is not None
+    return question
 
 
 async def add_complaint(

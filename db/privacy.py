@@ -131,7 +131,7 @@ async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | No
     )
     return PersonalData(
         user=user,
-        projects=tuple(await projects_repo.list_projects_by_user(conn, user_id)),
+        projects=tuple(await projects_repo.list_projects(conn, user_id=user_id)),
         referrals=tuple(
             ReferralLine(from_db_time(r[0]), str(r[1]), bool(r[2])) for r in referrals
         ),

@@ -116,35 +116,22 @@ async def get_project(conn: aiosqlite.Connection, project_id: int) -> Project | 
     return await fetch_object(conn, Project, "SELECT * FROM projects WHERE id = ?", (project_id,))
 
 
-async def list_projects_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Project]:
-    """The user's projects, oldest first."""
-    return await fetch_objects(
-        conn,
-        Project,
-        "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, id",
-        (user_id,),
-    )
-
-
 async def list_projects(
     conn: aiosqlite.Connection,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    user_id: int | None = None,
     status: ProjectStatus | None = None,
 ) -> list[Project]:
-    """Projects created in ``[since, until)``, optionally of one status, oldest first."""
-    params: list[object] = list(time_range(since, until))
-    status_clause = ""
-    if status is not None:
-        status_clause = " AND status = ?"
-        params.append(ProjectStatus(status).value)
+    """Projects, oldest first: all of them, or only ``user_id``'s, or only those in ``status``."""
+    status_value = None if status is None else ProjectStatus(status).value
+    wanted = {"user_id": user_id, "status": status_value}
+    given = {column: value for column, value in wanted.items() if value is not None}
+    where = " AND ".join(f"{column} = ?" for column in given) or "1"
     return await fetch_objects(
         conn,
         Project,
-        "SELECT * FROM projects WHERE created_at >= ? AND created_at < ?"
-        f"{status_clause} ORDER BY created_at, id",
-        params,
+        f"SELECT * FROM projects WHERE {where} ORDER BY created_at, id",
+        list(given.values()),
     )
 
 

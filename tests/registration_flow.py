@@ -92,7 +92,7 @@ async def open_link_of(referrer: SimUser, friend: SimUser) -> None:
 
 async def projects_of(harness: BotHarness, user_id: int) -> list[Project]:
     async with harness.running.services.db.read() as conn:
-        return await projects_repo.list_projects_by_user(conn, user_id)
+        return await projects_repo.list_projects(conn, user_id=user_id)
 
 
 async def registered(harness: BotHarness, user_id: int, name: str = "香菇大棚") -> Project:

@@ -40,7 +40,7 @@ async def test_create_get_and_list_projects(db: Database) -> None:
         assert await projects.get_project(conn, a.id) == a
         assert await queries.get_project_by_ref(conn, "XM-2026-0002") == b
         assert await queries.get_project_by_ref(conn, "XM-2026-9999") is None
-        assert [p.name for p in await projects.list_projects_by_user(conn, 1)] == [
+        assert [p.name for p in await projects.list_projects(conn, user_id=1)] == [
             "香菇种植基地",
             "木耳",
         ]

@@ -67,7 +67,7 @@ async def test_registration_offers_english_names_and_files_the_chinese(bot: BotH
     assert "Edible fungi" in summary
     await user.press(EN.form.btn_submit)
     async with bot.running.services.db.read() as conn:
-        [project] = await projects_repo.list_projects_by_user(conn, 8101)
+        [project] = await projects_repo.list_projects(conn, user_id=8101)
     assert (project.village, project.industry) == ("西河村", "食用菌")
     mine = (await user.send("/mydata")).text
     assert "Xihe · Edible fungi" in mine

@@ -40,7 +40,7 @@ async def _everyone_answered(users: list[SimUser]) -> None:
 
 async def _projects(harness: BotHarness, user_id: int) -> list[str]:
     async with harness.running.services.db.read() as conn:
-        projects = await projects_repo.list_projects_by_user(conn, user_id)
+        projects = await projects_repo.list_projects(conn, user_id=user_id)
     return [p.name or "" for p in projects]
 
 

@@ -166,6 +166,6 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
     watch.assert_clean(expected)
     assert "XM-" in done.text, done.text
     async with harness.running.services.db.read() as conn:
-        (project,) = await projects_repo.list_projects_by_user(conn, user.id)
+        (project,) = await projects_repo.list_projects(conn, user_id=user.id)
     stored = {k: getattr(project, k) for k in expected}
     assert stored == expected

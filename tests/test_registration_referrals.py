@@ -92,7 +92,7 @@ async def test_referral_link_can_be_declined_or_replaced(harness: BotHarness) ->
     assert "引荐人：无" in friend.last.text
     await friend.press(ZH.form.btn_submit)
     async with harness.running.services.db.read() as conn:
-        [project] = await projects_repo.list_projects_by_user(conn, 204)
+        [project] = await projects_repo.list_projects(conn, user_id=204)
         assert await referrals_repo.get_referral(conn, project.id) is None
     assert R.my_referrals_none in (await referrer.send("/myreferrals")).text
 

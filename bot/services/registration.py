@@ -448,7 +448,7 @@ class RegistrationService(NotifyingService):
     async def projects_of(self, user_id: int) -> list[ProjectRecord]:
         """The user's projects, newest first, each with its status history."""
         async with self._db.read() as conn:
-            projects = await projects_repo.list_projects_by_user(conn, user_id)
+            projects = await projects_repo.list_projects(conn, user_id=user_id)
             records = [
                 ProjectRecord(p, tuple(await projects_repo.list_status_history(conn, p.id)))
                 for p in projects

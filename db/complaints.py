@@ -20,7 +20,7 @@ from datetime import datetime
 import aiosqlite
 
 from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
-from db.audit import append_audit
+from db.lifecycle import Lifecycle
 from db.models import Complaint, ComplaintDraft, ComplaintStatus, TransitionError
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
@@ -48,6 +48,20 @@ class ComplaintTransitionError(TransitionError):
     def __init__(self, complaint: Complaint, requested: ComplaintStatus) -> None:
         super().__init__("complaint", complaint.ref_no, complaint.status, requested)
         self.complaint = complaint
+
+
+LIFECYCLE: Lifecycle[Complaint, ComplaintStatus] = Lifecycle(
+    kind="complaint",
+    record=Complaint,
+    transitions=TRANSITIONS,
+    refused=ComplaintTransitionError,
+    noted=ComplaintStatus.RESOLVED,
+    unnoted="resolving a complaint needs a note",
+    note_column="resolution_note",  # the note of the change that resolved it
+    audit_notes=False,
+)
+# Move a complaint on (staff), with history and audit; None if there is no such complaint.
+set_complaint_status = LIFECYCLE.change
 
 
 # 查询码: 8 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper), 40
@@ -141,53 +155,6 @@ async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> l
     return await fetch_objects(
         conn, Complaint, "SELECT * FROM complaints WHERE user_id = ? ORDER BY id", (user_id,)
     )
-
-
-async def set_complaint_status(
-    conn: aiosqlite.Connection,
-    complaint_id: int,
-    status: ComplaintStatus,
-    *,
-    actor_id: int,
-    note: str | None = None,
-    now: datetime,
-) -> Complaint | None:
-    """Move a complaint on (staff), with history and audit; None if there is no such complaint.
-
-    Resolving needs a ``note`` (``ValueError``); a change not in ``TRANSITIONS`` raises
-    ``ComplaintTransitionError``. Use inside ``Database.write()``.
-    """
-    status = ComplaintStatus(status)
-    if status is ComplaintStatus.RESOLVED and not (note and note.strip()):
-        raise ValueError("resolving a complaint needs a note")
-    complaint = await get_complaint(conn, complaint_id)
-    if complaint is None:
-        return None
-    if status not in TRANSITIONS[complaint.status]:
-        raise ComplaintTransitionError(complaint, status)
-    ts = to_db_time(now)
-    row = await returning(
-        conn,
-        "UPDATE complaints SET status = ?, updated_at = ?, "
-        "resolution_note = CASE WHEN ? = 'resolved' THEN ? ELSE resolution_note END "
-        "WHERE id = ? RETURNING *",
-        (status.value, ts, status.value, note, complaint_id),
-    )
-    await execute(
-        conn,
-        "INSERT INTO complaint_status_history (complaint_id, status, note, actor_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (complaint_id, status.value, note, actor_id, ts),
-    )
-    await append_audit(
-        conn,
-        actor_id=actor_id,
-        action=f"complaint.{status.value}",
-        target=("complaint", complaint.ref_no),
-        detail=f"{complaint.status.value} -> {status.value}",
-        now=now,
-    )
-    return from_row(Complaint, row)
 
 
 def _day(now: datetime) -> str:

@@ -21,7 +21,7 @@ from db._sql import (
     returning,
     time_range,
 )
-from db.audit import append_audit
+from db.lifecycle import Lifecycle
 from db.models import (
     ANSWER_FIELDS,
     Project,
@@ -53,6 +53,18 @@ class StatusTransitionError(TransitionError):
     def __init__(self, project: Project, requested: ProjectStatus) -> None:
         super().__init__("project", project.ref_no, project.status, requested)
         self.project = project
+
+
+LIFECYCLE: Lifecycle[Project, ProjectStatus] = Lifecycle(
+    kind="project",
+    record=Project,
+    transitions=TRANSITIONS,
+    refused=StatusTransitionError,
+    noted=ProjectStatus.RETURNED,
+    unnoted="returning a project needs a reason",
+)
+# Change a project's status, with a history row and an audit entry; None if no project.
+set_project_status = LIFECYCLE.change
 
 
 _ANSWER_COLUMNS = ", ".join(f.value for f in ANSWER_FIELDS)
@@ -169,53 +181,6 @@ async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> li
         "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
         (project_id,),
     )
-
-
-async def set_project_status(
-    conn: aiosqlite.Connection,
-    project_id: int,
-    status: ProjectStatus,
-    *,
-    actor_id: int,
-    note: str | None = None,
-    expected: ProjectStatus | None = None,
-    now: datetime,
-    audit_note: bool = True,
-) -> Project | None:
-    """Change a project's status, with a history row and an audit entry; None if no project.
-
-    Raises ``StatusTransitionError`` if the change is not allowed, or if ``expected`` is given
-    and the project is no longer in it (a replayed button). Returning (退回) needs a ``note``
-    (``ValueError``). ``audit_note=False`` keeps the note out of the audit log (a resident's
-    own words, which erasure blanks in the history). Use inside ``Database.write()``.
-    """
-    status = ProjectStatus(status)
-    if status is ProjectStatus.RETURNED and not (note and note.strip()):
-        raise ValueError("returning a project needs a reason")
-    project = await get_project(conn, project_id)
-    if project is None:
-        return None
-    if (expected is not None and project.status is not expected) or (
-        status not in TRANSITIONS[project.status]
-    ):
-        raise StatusTransitionError(project, status)
-    ts = to_db_time(now)
-    row = await returning(
-        conn,
-        "UPDATE projects SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
-        (status.value, ts, project_id),
-    )
-    await _add_history(conn, project_id, status, note, actor_id, ts)
-    await append_audit(
-        conn,
-        actor_id=actor_id,
-        action=f"project.{status.value}",
-        target=("project", project.ref_no),
-        detail=f"{project.status.value} -> {status.value}"
-        + (f": {note}" if note and audit_note else ""),
-        now=now,
-    )
-    return from_row(Project, row)
 
 
 async def project_stats(

@@ -8,15 +8,14 @@ decodes them. Imports no ``telegram``.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_all, fetch_one, returning
-from db.rows import from_db_time, to_db_time
+from db._sql import execute, fetch_all, fetch_object, fetch_one, returning
+from db.rows import from_row, to_db_time
 
 # The first web user id: Telegram user ids have at most 52 significant bits (Bot API docs).
 WEB_ID_BASE = 2**52
@@ -68,29 +67,6 @@ class WebFile:
     content: bytes
 
 
-def _chat(row: sqlite3.Row) -> WebChat:
-    return WebChat(
-        chat_id=int(row["chat_id"]),
-        user_json=str(row["user_json"]),
-        reply_keyboard=row["reply_keyboard"],
-        blocked=bool(row["blocked"]),
-        next_message_id=int(row["next_message_id"]),
-    )
-
-
-def _message(row: sqlite3.Row) -> WebMessage:
-    return WebMessage(
-        chat_id=int(row["chat_id"]),
-        message_id=int(row["message_id"]),
-        from_bot=bool(row["from_bot"]),
-        data=str(row["data"]),
-        html=row["html"],
-        deleted=bool(row["deleted"]),
-        edits=int(row["edits"]),
-        seq=int(row["seq"]),
-    )
-
-
 # ------------------------------------------------------------------------------ chats
 async def next_chat_id(conn: aiosqlite.Connection) -> int:
     """The id the next new web resident gets."""
@@ -112,8 +88,9 @@ async def insert_chat(
 
 async def get_chat(conn: aiosqlite.Connection, chat_id: int) -> WebChat | None:
     """The chat ``chat_id``, if it exists."""
-    row = await fetch_one(conn, "SELECT * FROM web_chats WHERE chat_id = ?", (chat_id,))
-    return None if row is None else _chat(row)
+    return await fetch_object(
+        conn, WebChat, "SELECT * FROM web_chats WHERE chat_id = ?", (chat_id,)
+    )
 
 
 async def take_message_id(conn: aiosqlite.Connection, chat_id: int) -> int:
@@ -149,15 +126,13 @@ async def insert_session(
 
 async def get_session(conn: aiosqlite.Connection, token_hash: str) -> WebSession | None:
     """The session whose token hashes to ``token_hash``."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        WebSession,
         "SELECT token_hash, chat_id, csrf_token, last_seen_at FROM web_sessions "
         "WHERE token_hash = ?",
         (token_hash,),
     )
-    if row is None:
-        return None
-    return WebSession(str(row[0]), int(row[1]), str(row[2]), from_db_time(str(row[3])))
 
 
 async def touch_sessions(
@@ -230,12 +205,12 @@ async def get_message(
     conn: aiosqlite.Connection, chat_id: int, message_id: int
 ) -> WebMessage | None:
     """One message of a chat."""
-    row = await fetch_one(
+    return await fetch_object(
         conn,
+        WebMessage,
         "SELECT * FROM web_messages WHERE chat_id = ? AND message_id = ?",
         (chat_id, message_id),
     )
-    return None if row is None else _message(row)
 
 
 async def messages_after(
@@ -256,7 +231,7 @@ async def messages_after(
             "SELECT * FROM web_messages WHERE chat_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (chat_id, after, limit),
         )
-    return [_message(r) for r in rows]
+    return [from_row(WebMessage, r) for r in rows]
 
 
 # ------------------------------------------------------------------------------ files
@@ -272,16 +247,8 @@ async def insert_file(conn: aiosqlite.Connection, file: WebFile, *, now: datetim
 
 async def get_file(conn: aiosqlite.Connection, file_id: str) -> WebFile | None:
     """A kept file."""
-    row = await fetch_one(conn, "SELECT * FROM web_files WHERE file_id = ?", (file_id,))
-    if row is None:
-        return None
-    chat_id = row["chat_id"]
-    return WebFile(
-        file_id=str(row["file_id"]),
-        chat_id=None if chat_id is None else int(chat_id),
-        name=str(row["name"]),
-        mime=str(row["mime"]),
-        content=bytes(row["content"]),
+    return await fetch_object(
+        conn, WebFile, "SELECT * FROM web_files WHERE file_id = ?", (file_id,)
     )
 
 

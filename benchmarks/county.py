@@ -278,9 +278,7 @@ async def _trainings(
                 await trainings_repo.enqueue(conn, training.id, uid, status, now=when)
                 if roll > 0.95:
                     cancelled = when + (starts - when) / 2
-                    await trainings_repo.set_signup_status(
-                        conn, training.id, uid, SignupStatus.CANCELLED, now=cancelled
-                    )
+                    await trainings_repo.cancel_signup(conn, training.id, uid, now=cancelled)
                 elif status is SignupStatus.SIGNED:
                     signed.append(uid)
             await delivery_repo.plan_reminders(

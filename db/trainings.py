@@ -263,20 +263,29 @@ async def enqueue(
     )
 
 
-async def set_signup_status(
-    conn: aiosqlite.Connection,
-    training_id: int,
-    user_id: int,
-    status: SignupStatus,
-    *,
-    now: datetime,
+async def cancel_signup(
+    conn: aiosqlite.Connection, training_id: int, user_id: int, *, now: datetime
 ) -> None:
-    """Change a sign-up's status keeping its place in the queue."""
+    """Cancel the user's sign-up (their row keeps its place in the queue)."""
     await conn.execute(
-        "UPDATE training_signups SET status = ?, updated_at = ? "
+        "UPDATE training_signups SET status = 'cancelled', updated_at = ? "
         "WHERE training_id = ? AND user_id = ?",
-        (status.value, to_db_time(now), training_id, user_id),
+        (to_db_time(now), training_id, user_id),
     )
+
+
+async def promote(
+    conn: aiosqlite.Connection, training_id: int, seats: int, *, now: datetime
+) -> list[int]:
+    """Give the first ``seats`` people on the waitlist a seat; who they are, in queue order."""
+    rows = await fetch_all(
+        conn,
+        "UPDATE training_signups SET status = 'signed', updated_at = ? WHERE rowid IN "
+        "(SELECT rowid FROM training_signups WHERE training_id = ? AND status = 'waitlisted' "
+        "ORDER BY queue_no, rowid LIMIT ?) RETURNING user_id, queue_no, rowid",
+        (to_db_time(now), training_id, seats),
+    )
+    return [int(r[0]) for r in sorted(rows, key=lambda r: (r[1], r[2]))]
 
 
 async def waitlist_position(conn: aiosqlite.Connection, training_id: int, user_id: int) -> int:
@@ -288,17 +297,6 @@ async def waitlist_position(conn: aiosqlite.Connection, training_id: int, user_i
         "WHERE w.training_id = ? AND w.status = 'waitlisted' AND w.queue_no <= me.queue_no",
         (user_id, training_id),
     )
-
-
-async def first_waitlisted(conn: aiosqlite.Connection, training_id: int, count: int) -> list[int]:
-    """The next ``count`` users on the waitlist, in order."""
-    rows = await fetch_all(
-        conn,
-        "SELECT user_id FROM training_signups WHERE training_id = ? AND status = 'waitlisted' "
-        "ORDER BY queue_no, rowid LIMIT ?",
-        (training_id, count),
-    )
-    return [int(r[0]) for r in rows]
 
 
 async def participants(

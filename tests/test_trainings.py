@@ -130,6 +130,20 @@ async def test_fifty_residents_race_for_the_last_seat(bot: BotHarness) -> None:
     assert result.promoted == (head,)
 
 
+async def test_more_seats_promote_the_head_of_the_waitlist_in_order(bot: BotHarness) -> None:
+    tid = await publish_training(bot, capacity=1)
+    users = [bot.user(2100 + i) for i in range(5)]
+    for user in users:  # one at a time: 2100 takes the seat, the rest queue in this order
+        await user.send("/trainings")
+        await user.press(T.btn_join)
+    service = bot.running.services.trainings
+    result = await service.edit(tid, "capacity", 4, actor=ADMIN_ID)
+    assert result.promoted == (2101, 2102, 2103)
+    cards = [await service_card(bot, tid, u.id) for u in users]
+    assert [c.my_status for c in cards] == [SignupStatus.SIGNED] * 4 + [SignupStatus.WAITLISTED]
+    assert cards[4].my_position == 1
+
+
 async def test_calendar_file_for_a_signed_up_session(bot: BotHarness) -> None:
     await publish_training(bot)
     user = bot.user(521)

@@ -306,9 +306,7 @@ class TrainingService(TrainingDelivery):
             current = await repo.signup_status(conn, training_id, user_id)
             if current not in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
                 return WithdrawResult(False)
-            await repo.set_signup_status(
-                conn, training_id, user_id, SignupStatus.CANCELLED, now=now
-            )
+            await repo.cancel_signup(conn, training_id, user_id, now=now)
             await delivery_repo.skip_reminders(conn, training_id, user_id)
             training = await repo.get_training(conn, training_id)
             promoted: tuple[int, ...] = ()
@@ -326,9 +324,7 @@ class TrainingService(TrainingDelivery):
         free = training.capacity - await repo.count_signed(conn, training.id)
         if free <= 0:
             return ()
-        promoted = await repo.first_waitlisted(conn, training.id, free)
-        for uid in promoted:
-            await repo.set_signup_status(conn, training.id, uid, SignupStatus.SIGNED, now=now)
+        promoted = await repo.promote(conn, training.id, free, now=now)
         await delivery_repo.plan_reminders(
             conn, training.id, promoted, training.starts_at, self.offsets, now=now
         )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,17 +20,27 @@ import aiosqlite
 
 from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
 from db.lifecycle import Lifecycle
-from db.models import Complaint, ComplaintDraft, ComplaintStatus, TransitionError
+from db.models import Complaint, ComplaintDraft, ComplaintStatus
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "TS"
 
-TRANSITIONS: Mapping[ComplaintStatus, frozenset[ComplaintStatus]] = {
-    ComplaintStatus.RECEIVED: frozenset({ComplaintStatus.HANDLING, ComplaintStatus.RESOLVED}),
-    ComplaintStatus.HANDLING: frozenset({ComplaintStatus.RESOLVED}),
-    ComplaintStatus.RESOLVED: frozenset(),
-}
+LIFECYCLE: Lifecycle[Complaint, ComplaintStatus] = Lifecycle(
+    kind="complaint",
+    record=Complaint,
+    transitions={
+        ComplaintStatus.RECEIVED: frozenset({ComplaintStatus.HANDLING, ComplaintStatus.RESOLVED}),
+        ComplaintStatus.HANDLING: frozenset({ComplaintStatus.RESOLVED}),
+        ComplaintStatus.RESOLVED: frozenset(),
+    },
+    noted=ComplaintStatus.RESOLVED,
+    unnoted="resolving a complaint needs a note",
+    note_column="resolution_note",  # the note of the change that resolved it
+    audit_notes=False,
+)
+# Move a complaint on (staff), with history and audit; None if there is no such complaint.
+set_complaint_status = LIFECYCLE.change
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,28 +49,6 @@ class FiledComplaint:
 
     complaint: Complaint
     reply_token: str | None
-
-
-class ComplaintTransitionError(TransitionError):
-    """The requested status change is not allowed from the complaint's current status."""
-
-    def __init__(self, complaint: Complaint, requested: ComplaintStatus) -> None:
-        super().__init__("complaint", complaint.ref_no, complaint.status, requested)
-        self.complaint = complaint
-
-
-LIFECYCLE: Lifecycle[Complaint, ComplaintStatus] = Lifecycle(
-    kind="complaint",
-    record=Complaint,
-    transitions=TRANSITIONS,
-    refused=ComplaintTransitionError,
-    noted=ComplaintStatus.RESOLVED,
-    unnoted="resolving a complaint needs a note",
-    note_column="resolution_note",  # the note of the change that resolved it
-    audit_notes=False,
-)
-# Move a complaint on (staff), with history and audit; None if there is no such complaint.
-set_complaint_status = LIFECYCLE.change
 
 
 # 查询码: 8 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper), 40

@@ -1,7 +1,7 @@
 """Status changes of the records staff move on (projects, complaints): one checked path.
 
 A record kind declares its ``Lifecycle`` (which status may follow which, which status needs a
-note, the error a refused change raises); ``Lifecycle.change`` checks a change and writes it
+note); ``Lifecycle.change`` checks a change (``TransitionError`` if not allowed) and writes it
 with a history row and an audit entry in the caller's transaction. The kind names the tables:
 ``project`` is the table ``projects``, its history ``project_status_history`` (keyed by
 ``project_id``) and the audit actions ``project.<status>``. Parameterised SQL, never a commit.
@@ -9,7 +9,7 @@ with a history row and an audit entry in the caller's transaction. The kind name
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -45,7 +45,6 @@ class Lifecycle(Generic[R, S]):
     kind: str  # 'project': names the table, the history table and the audit actions
     record: type[R]
     transitions: Mapping[S, frozenset[S]]  # which status may follow which
-    refused: Callable[[R, S], TransitionError]  # the error a change not allowed raises
     noted: S  # the status that needs a note (why a project is returned, how it was resolved)
     unnoted: str  # the ValueError's message when that note is missing
     note_column: str | None = None  # where the record itself keeps that note, if anywhere
@@ -65,7 +64,7 @@ class Lifecycle(Generic[R, S]):
     ) -> R | None:
         """Change a record's status, with a history row and an audit entry; None if no record.
 
-        Raises the lifecycle's ``refused`` error if ``transitions`` does not allow the change,
+        Raises ``TransitionError`` if ``transitions`` does not allow the change,
         or if ``expected`` is given and the record is no longer in it (a replayed button); the
         ``noted`` status without a ``note`` raises ``ValueError``. ``audit_note=False`` keeps
         the note out of the audit log (a resident's own words, which erasure blanks in the
@@ -85,7 +84,7 @@ class Lifecycle(Generic[R, S]):
         if (expected is not None and current is not expected) or (
             status not in self.transitions[current]
         ):
-            raise self.refused(record, status)
+            raise TransitionError(self.kind, record.ref_no, current, status)
         ts = to_db_time(now)
         keeps_note = self.note_column is not None and status is self.noted
         row = await returning(

@@ -1,13 +1,13 @@
 """Registered projects: creation with a gap-free reference number, status history, statistics.
 
-A project's status changes only along ``TRANSITIONS``, each change written with a history row
+A project's status changes only along its ``LIFECYCLE``, each change written with a history row
 and an audit entry in the caller's transaction. Parameterised SQL, never a commit.
 Imports no ``telegram``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
@@ -29,37 +29,24 @@ from db.models import (
     ProjectStats,
     ProjectStatus,
     StatusChange,
-    TransitionError,
 )
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
 REF_PREFIX = "XM"
 
-# Which status may follow which. Approved and withdrawn projects are settled.
-TRANSITIONS: Mapping[ProjectStatus, frozenset[ProjectStatus]] = {
-    ProjectStatus.SUBMITTED: frozenset(
-        {ProjectStatus.APPROVED, ProjectStatus.RETURNED, ProjectStatus.WITHDRAWN}
-    ),
-    ProjectStatus.RETURNED: frozenset({ProjectStatus.SUBMITTED, ProjectStatus.WITHDRAWN}),
-    ProjectStatus.APPROVED: frozenset(),
-    ProjectStatus.WITHDRAWN: frozenset(),
-}
-
-
-class StatusTransitionError(TransitionError):
-    """The requested status change is not allowed from the project's current status."""
-
-    def __init__(self, project: Project, requested: ProjectStatus) -> None:
-        super().__init__("project", project.ref_no, project.status, requested)
-        self.project = project
-
-
 LIFECYCLE: Lifecycle[Project, ProjectStatus] = Lifecycle(
     kind="project",
     record=Project,
-    transitions=TRANSITIONS,
-    refused=StatusTransitionError,
+    # Which status may follow which. Approved and withdrawn projects are settled.
+    transitions={
+        ProjectStatus.SUBMITTED: frozenset(
+            {ProjectStatus.APPROVED, ProjectStatus.RETURNED, ProjectStatus.WITHDRAWN}
+        ),
+        ProjectStatus.RETURNED: frozenset({ProjectStatus.SUBMITTED, ProjectStatus.WITHDRAWN}),
+        ProjectStatus.APPROVED: frozenset(),
+        ProjectStatus.WITHDRAWN: frozenset(),
+    },
     noted=ProjectStatus.RETURNED,
     unnoted="returning a project needs a reason",
 )

@@ -11,7 +11,7 @@ import pytest
 
 from db import audit, complaints, users
 from db.database import Database
-from db.models import ComplaintStatus
+from db.models import ComplaintStatus, TransitionError
 from tests import queries
 from tests.seed import add_complaint
 
@@ -110,7 +110,7 @@ async def test_status_updates_history_and_audit(db: Database) -> None:
             note="已退还并通报",
             now=T0 + timedelta(days=2),
         )
-        with pytest.raises(complaints.ComplaintTransitionError, match="is resolved"):
+        with pytest.raises(TransitionError, match="is resolved"):
             await complaints.set_complaint_status(
                 conn, cid, ComplaintStatus.HANDLING, actor_id=900, now=T0
             )

@@ -11,7 +11,7 @@ import pytest
 
 from db import audit, projects, questions, users
 from db.database import Database
-from db.models import ProjectStatus
+from db.models import ProjectStatus, TransitionError
 from tests import queries
 from tests.seed import MARCH_1 as T0
 from tests.seed import add_project, add_question, add_user
@@ -118,9 +118,9 @@ async def test_replayed_or_invalid_status_change_changes_nothing(db: Database) -
                 conn, project.id, status, actor_id=900, note="原因", expected=expected, now=T0
             )
 
-    with pytest.raises(projects.StatusTransitionError, match="is approved"):
+    with pytest.raises(TransitionError, match="is approved"):
         await press(ProjectStatus.APPROVED, ProjectStatus.SUBMITTED)  # the old button again
-    with pytest.raises(projects.StatusTransitionError):
+    with pytest.raises(TransitionError):
         await press(ProjectStatus.RETURNED, None)  # approved is settled
     with pytest.raises(ValueError, match="needs a reason"):
         async with db.write() as conn:

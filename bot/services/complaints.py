@@ -230,7 +230,7 @@ class ComplaintService(NotifyingService):
                 return StatusOutcome(Advance.MISSING, None)
             if current.status is status:
                 return StatusOutcome(Advance.ALREADY, current)
-            if status not in repo.TRANSITIONS[current.status]:
+            if status not in repo.LIFECYCLE.transitions[current.status]:
                 return StatusOutcome(Advance.SETTLED, current)
             changed = await repo.set_complaint_status(
                 conn, complaint_id, status, actor_id=actor_id, note=note, now=self._clock()

@@ -48,9 +48,9 @@ from db.models import (
     ReferralOutcome,
     ReferredProject,
     StatusChange,
+    TransitionError,
     User,
 )
-from db.projects import StatusTransitionError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -383,10 +383,11 @@ class RegistrationService(NotifyingService):
                     expected=ProjectStatus.SUBMITTED,
                     now=now,
                 )
-            except StatusTransitionError as exc:
-                detail = f"{status.value} refused: already {exc.project.status.value}"
-                await _audit_refused(conn, exc.project, actor_id, detail, now)
-                return Decided(DecisionOutcome.ALREADY_DECIDED, exc.project)
+            except TransitionError:
+                assert stale is not None  # refused, so it exists: read above, nothing changed
+                detail = f"{status.value} refused: already {stale.status.value}"
+                await _audit_refused(conn, stale, actor_id, detail, now)
+                return Decided(DecisionOutcome.ALREADY_DECIDED, stale)
             if project is None:
                 return Decided(DecisionOutcome.NOT_FOUND)
             decided = await _queue_decision_notices(conn, project, approve, reason, now)

@@ -134,29 +134,17 @@ async def list_projects(
     )
 
 
-async def find_recent_duplicate(
+async def find_duplicate(
     conn: aiosqlite.Connection, user_id: int, name: str, *, since: datetime
 ) -> Project | None:
-    """The user's newest project with exactly this name created at or after ``since``."""
+    """The user's newest project with exactly this name made at or after ``since``, else their
+    newest returned one of that name, however old (which they most likely mean to correct)."""
     return await fetch_object(
         conn,
         Project,
-        "SELECT * FROM projects WHERE user_id = ? AND name = ? AND created_at >= ? "
-        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        "SELECT * FROM projects WHERE user_id = ? AND name = ? "
+        "AND (created_at >= ? OR status = 'returned') ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, to_db_time(since)),
-    )
-
-
-async def find_returned_named(
-    conn: aiosqlite.Connection, user_id: int, name: str
-) -> Project | None:
-    """The user's newest returned project with exactly this name, however old."""
-    return await fetch_object(
-        conn,
-        Project,
-        "SELECT * FROM projects WHERE user_id = ? AND name = ? AND status = ? "
-        "ORDER BY created_at DESC, id DESC LIMIT 1",
-        (user_id, name, ProjectStatus.RETURNED.value),
     )
 
 

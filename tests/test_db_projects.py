@@ -186,16 +186,21 @@ async def test_recent_duplicate_name(db: Database) -> None:
         project = await add_project(conn, 1, now=T0)
     async with db.read() as conn:
         since = T0 + timedelta(hours=2) - timedelta(days=1)
+        assert await projects.find_duplicate(conn, 1, "香菇种植基地", since=since) == project
+        assert await projects.find_duplicate(conn, 1, "木耳", since=since) is None
         assert (
-            await projects.find_recent_duplicate(conn, 1, "香菇种植基地", since=since) == project
-        )
-        assert await projects.find_recent_duplicate(conn, 1, "木耳", since=since) is None
-        assert (
-            await projects.find_recent_duplicate(
-                conn, 1, "香菇种植基地", since=T0 + timedelta(hours=1)
-            )
+            await projects.find_duplicate(conn, 1, "香菇种植基地", since=T0 + timedelta(hours=1))
             is None
         )
+    async with db.write() as conn:  # returned: a duplicate however old (to be corrected)
+        await projects.set_project_status(
+            conn, project.id, ProjectStatus.RETURNED, actor_id=900, note="补材料", now=T0
+        )
+        later = T0 + timedelta(days=30)
+        returned = await projects.find_duplicate(conn, 1, "香菇种植基地", since=later)
+        assert returned is not None
+        assert (returned.id, returned.status) == (project.id, ProjectStatus.RETURNED)
+        assert await projects.find_duplicate(conn, 1, "木耳", since=later) is None
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -208,7 +213,7 @@ async def test_hostile_text_round_trips_exactly(db: Database, text: str) -> None
         user = await users.get_user(conn, 1)
         stored = await projects.get_project(conn, project.id)
         asked = await questions.get_question(conn, question.id)
-        by_name = await projects.find_recent_duplicate(conn, 1, text, since=T0)
+        by_name = await projects.find_duplicate(conn, 1, text, since=T0)
     assert user is not None
     assert user.first_name == text
     assert stored is not None

@@ -244,9 +244,9 @@ class RegistrationService(NotifyingService):
             if not allow_duplicate:
                 # The same name within a day, or a returned project of that name at any time
                 # (which the resident most likely means to correct, not register again).
-                existing = await projects_repo.find_recent_duplicate(
+                existing = await projects_repo.find_duplicate(
                     conn, user_id, answers.name, since=now - DUPLICATE_WINDOW
-                ) or await projects_repo.find_returned_named(conn, user_id, answers.name)
+                )
                 if existing is not None:
                     return Duplicate(existing)
             project = await projects_repo.create_project(

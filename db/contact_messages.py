@@ -74,13 +74,3 @@ async def list_unanswered(conn: aiosqlite.Connection, *, limit: int = 50) -> lis
         "SELECT * FROM contact_messages WHERE answered_at IS NULL ORDER BY created_at, id LIMIT ?",
         (limit,),
     )
-
-
-async def list_user_messages(conn: aiosqlite.Connection, user_id: int) -> list[ContactMessage]:
-    """Everything ``user_id`` wrote to staff, oldest first (for ``/mydata``)."""
-    return await fetch_objects(
-        conn,
-        ContactMessage,
-        "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id",
-        (user_id,),
-    )

@@ -11,25 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import aiosqlite
 
 from db import complaints as complaints_repo
-from db import contact_messages as contact_repo
 from db import inbox as inbox_repo
 from db import outbox as outbox_repo
 from db import projects as projects_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
-from db._sql import execute, fetch_all, fetch_one
+from db._sql import execute, fetch_all, fetch_objects, fetch_one
 from db.audit import append_audit
-from db.models import PersonalData, Question, ReferralLine, SignupLine, SignupStatus
-from db.rows import from_db_time, from_row, to_db_time
+from db.models import ContactMessage, PersonalData, Question, ReferralLine, SignupLine
+from db.rows import to_db_time
 
 ERASED_ACTION = "privacy.erase"
 # A project still under review (submitted, or returned for correction) cannot be reviewed once
 # its applicant, name and phone are gone: erasure withdraws it.
 PENDING = ("submitted", "returned")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,37 +112,32 @@ async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | No
     user = await users_repo.get_user(conn, user_id)
     if user is None:
         return None
-    referrals = await fetch_all(
-        conn,
-        "SELECT r.created_at, p.ref_no, r.referrer_user_id = ?1 AS made FROM referrals r "
-        "JOIN projects p ON p.id = r.project_id "
-        "WHERE r.referrer_user_id = ?1 OR r.referred_user_id = ?1 ORDER BY r.id",
-        (user_id,),
-    )
-    questions = await fetch_all(
-        conn,
-        "SELECT * FROM questions WHERE user_id = ? AND text IS NOT NULL ORDER BY id",
-        (user_id,),
-    )
-    signups = await fetch_all(
-        conn,
-        "SELECT t.title, t.starts_at, s.status FROM training_signups s "
-        "JOIN trainings t ON t.id = s.training_id WHERE s.user_id = ? ORDER BY t.starts_at",
-        (user_id,),
-    )
+
+    async def theirs(cls: type[_T], sql: str) -> tuple[_T, ...]:
+        return tuple(await fetch_objects(conn, cls, sql, (user_id,)))
+
     return PersonalData(
         user=user,
         projects=tuple(await projects_repo.list_projects(conn, user_id=user_id)),
-        referrals=tuple(
-            ReferralLine(from_db_time(r[0]), str(r[1]), bool(r[2])) for r in referrals
+        referrals=await theirs(
+            ReferralLine,
+            "SELECT r.created_at, p.ref_no, r.referrer_user_id = ?1 AS made FROM referrals r "
+            "JOIN projects p ON p.id = r.project_id "
+            "WHERE r.referrer_user_id = ?1 OR r.referred_user_id = ?1 ORDER BY r.id",
         ),
-        questions=tuple(from_row(Question, r) for r in questions),
-        signups=tuple(
-            SignupLine(str(r[0]), from_db_time(r[1]), SignupStatus(r[2])) for r in signups
+        questions=await theirs(
+            Question, "SELECT * FROM questions WHERE user_id = ? AND text IS NOT NULL ORDER BY id"
+        ),
+        signups=await theirs(
+            SignupLine,
+            "SELECT t.title, t.starts_at, s.status FROM training_signups s "
+            "JOIN trainings t ON t.id = s.training_id WHERE s.user_id = ? ORDER BY t.starts_at",
         ),
         subscriptions=tuple(sorted(await trainings_repo.subscriptions_of(conn, user_id))),
         complaints=tuple(await complaints_repo.list_complaints_by_user(conn, user_id)),
-        messages=tuple(await contact_repo.list_user_messages(conn, user_id)),
+        messages=await theirs(
+            ContactMessage, "SELECT * FROM contact_messages WHERE user_id = ? ORDER BY id"
+        ),
     )
 
 

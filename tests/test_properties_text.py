@@ -37,6 +37,7 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from bot.vocabulary import TextProblem
 from db import contact_messages as contact_repo
+from db import privacy
 from db import projects as projects_repo
 from db.models import ProjectStatus
 from tests.conftest import ADMIN_ID
@@ -110,7 +111,9 @@ async def test_contact_message_is_stored_cleaned(harness: BotHarness, text: str)
             assert (await resident.send(expected)).messages
     watch.assert_clean(text)
     async with harness.running.services.db.read() as conn:
-        [stored] = await contact_repo.list_user_messages(conn, resident.id)
+        data = await privacy.collect(conn, resident.id)
+    assert data is not None
+    [stored] = data.messages  # as /mydata shows it
     assert stored.text == expected
 
 

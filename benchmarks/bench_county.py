@@ -40,7 +40,7 @@ from openpyxl import Workbook
 
 from benchmarks import county
 from benchmarks.common import REPO, against, figure
-from bot.services.export import ExportFormat, ExportKind, ExportService, layout
+from bot.services.export import ExportFormat, ExportKind, ExportService, labeller, layout
 from bot.services.export_files import local_time
 from bot.services.privacy import PrivacyService
 from bot.services.stats import ALL_TIME, StatsService
@@ -146,10 +146,11 @@ async def _exports(db: Database, settings: Settings, path: Path, work: Path) -> 
         async with db.snapshot() as conn:
             fetched = [r async for chunk in exports_repo.chunks(conn, kind.value) for r in chunk]
         tz = settings.timezone
+        label = labeller(kind, ZH, settings.town, tz)
         cells = [
             tuple(
                 local_time(v, tz) if k in ("datetime", "date") and v is not None else v
-                for v, k in zip(r, lay.kinds, strict=True)
+                for v, k in zip(label(r), lay.kinds, strict=True)
             )
             for r in fetched
         ]

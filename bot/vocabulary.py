@@ -1,6 +1,6 @@
 """The words services and texts share: enums a service returns and every language names.
 
-The texts key their tables by these (``bot.texts.markup.table`` checks each table names every
+The texts key their tables by these (``bot.texts.catalog`` checks each table names every
 member), so they live here, importing nothing, rather than in the services that return them.
 Members of equal value in two enums (``Problem.EMPTY``, ``TextProblem.EMPTY``) are the same
 word: StrEnum members compare as their value, so one table of messages serves both.

@@ -1,13 +1,14 @@
 """The shape of every language's texts: one frozen dataclass per feature.
 
-Add a field here, then fill it in ``zh.py`` and ``en.py`` (mypy fails until both have it).
+This is the schema of the catalogs ``zh.toml`` and ``en.toml`` (``bot.texts.catalog`` reads
+them into these classes). Add a field here, then its text under the section's table in both
+files (the bot fails at start-up until both have it, with the same placeholders).
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.texts.catalog import per_language
 from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem
 from db.models import (
     ComplaintStatus,
@@ -118,7 +119,9 @@ class TrainingTexts:
     none_upcoming: str
     mine_header: str  # {count}
     mine_none: str
-    when: str  # {month} {day} {weekday} {start} {end}
+    when: str = field(  # zh {month}, en {month_name}
+        metadata=per_language("month", "month_name", "day", "weekday", "start", "end")
+    )
     weekdays: tuple[str, ...]  # Monday first
     month_names: tuple[str, ...]  # January first: {month_name} in ``when`` (English: "Dec")
     card_title: str  # {title} {status}
@@ -208,9 +211,14 @@ class TrainingTexts:
     btn_discard: str
     published: str  # {id} {announced}
     discarded: str
-    skip_words: tuple[str, ...]
+    skip_words: tuple[str, ...] = field(metadata=per_language())
     none_value: str
-    when_span: str  # {month} {day} {weekday} {start} {end_month} {end_day} {end_weekday} {end}
+    when_span: str = field(  # ``when`` of a session that ends on another day: {end_month}...
+        metadata=per_language(
+            *("month", "month_name", "day", "weekday", "start"),
+            *("end_month", "end_month_name", "end_day", "end_weekday", "end"),
+        )
+    )
     too_long: str  # {days}
     reminders_line: str  # {offsets}: when the reminders come, after a sign-up
     signed_confirm: str  # {title} {when} {place} {reminders}
@@ -303,7 +311,7 @@ class StatsTexts:
     chart_by_village: str
     chart_by_month: str
     chart_projects: str  # the count axis
-    chart_month: str  # {month} {abbr}: a month under its bar
+    chart_month: str = field(metadata=per_language("month", "abbr"))  # a month under its bar
     chart_year: str  # {year}: under the first month of each year
     month_abbrs: tuple[str, ...]  # January first
 
@@ -334,11 +342,11 @@ class ExportTexts:
     training_headers: tuple[str, ...]
     question_headers: tuple[str, ...]
     complaint_headers: tuple[str, ...]
-    decisions: tuple[tuple[str, str], ...]
-    feedback: tuple[tuple[str, str], ...]
     yes: str
     no: str
     anonymous: str
+    decisions: tuple[tuple[str, str], ...]  # (decision value, label) of the questions sheet
+    feedback: tuple[tuple[str, str], ...]  # (feedback value, label) of the questions sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,7 +412,7 @@ class ComplaintTexts:
     ask_photo: str
     photo_expected: str
     btn_skip: str
-    skip_words: tuple[str, ...]
+    skip_words: tuple[str, ...] = field(metadata=per_language())
     ask_anonymity: str
     btn_named: str
     btn_anonymous: str

@@ -156,6 +156,24 @@ async def test_move_is_audited_in_one_time_zone(bot: BotHarness) -> None:
     assert entry.detail == "2026-12-05T14:00:00+08:00 -> 2026-12-06T09:00:00+08:00"
 
 
+async def test_every_staff_change_of_a_session_is_audited_with_its_actor(
+    bot: BotHarness,
+) -> None:
+    service = bot.running.services.trainings
+    tid = await publish_training(bot)
+    await service.edit(tid, "place", "村委会活动室", actor=ADMIN_ID)
+    await service.edit(tid, "capacity", 9, actor=ADMIN_ID)
+    await service.cancel(tid, actor=ADMIN_ID)
+    async with bot.running.services.db.read() as conn:
+        entries = await list_audit(conn, target_type="training", target_id=tid)
+    assert [(e.action, e.actor_id, e.detail) for e in reversed(entries)] == [
+        ("training.create", ADMIN_ID, None),
+        ("training.edit.place", ADMIN_ID, None),
+        ("training.edit.capacity", ADMIN_ID, None),
+        ("training.cancel", ADMIN_ID, None),
+    ]
+
+
 async def test_a_late_sign_up_promises_only_the_reminders_still_ahead(
     bot: BotHarness, clock: FakeClock
 ) -> None:

@@ -114,13 +114,7 @@ class TrainingService(TrainingDelivery):
         async with self._db.write() as conn:
             training = await repo.insert_training(conn, draft, created_by=actor, now=now)
             queued = await delivery_repo.queue_announcements(conn, training.id, now=now)
-            await append_audit(
-                conn,
-                actor_id=actor,
-                action="training.create",
-                target=("training", training.id),
-                now=now,
-            )
+            await _audit(conn, "training.create", training.id, actor=actor, now=now)
         return ChangeResult(training, notified=queued)
 
     async def get(self, training_id: int) -> Training | None:
@@ -172,14 +166,8 @@ class TrainingService(TrainingDelivery):
             notified = await _tell_everyone(
                 conn, training_id, NoticeKind.MOVED, now, old_starts_at=old.starts_at
             )
-            await append_audit(
-                conn,
-                actor_id=actor,
-                action="training.move",
-                target=("training", training_id),
-                detail=f"{self._local(old.starts_at)} -> {self._local(starts_at)}",
-                now=now,
-            )
+            moved = f"{self._local(old.starts_at)} -> {self._local(starts_at)}"
+            await _audit(conn, "training.move", training_id, actor=actor, now=now, detail=moved)
         return ChangeResult(training, notified=notified)
 
     def _local(self, moment: datetime) -> str:
@@ -217,13 +205,7 @@ class TrainingService(TrainingDelivery):
                     notified = await _tell_everyone(conn, training_id, NoticeKind.CHANGED, now)
             else:
                 raise TrainingError("field")
-            await append_audit(
-                conn,
-                actor_id=actor,
-                action=f"training.edit.{field}",
-                target=("training", training_id),
-                now=now,
-            )
+            await _audit(conn, f"training.edit.{field}", training_id, actor=actor, now=now)
         return ChangeResult(training, notified=notified, promoted=promoted)
 
     async def cancel(self, training_id: int, *, actor: int | None) -> ChangeResult:
@@ -241,13 +223,7 @@ class TrainingService(TrainingDelivery):
             assert cancelled is not None
             await delivery_repo.skip_reminders(conn, training_id)
             notified = await _tell_everyone(conn, training_id, NoticeKind.CANCELLED, now)
-            await append_audit(
-                conn,
-                actor_id=actor,
-                action="training.cancel",
-                target=("training", training_id),
-                now=now,
-            )
+            await _audit(conn, "training.cancel", training_id, actor=actor, now=now)
         return ChangeResult(cancelled, notified=notified)
 
     async def _open_training(self, conn: aiosqlite.Connection, training_id: int) -> Training:
@@ -354,6 +330,26 @@ class TrainingService(TrainingDelivery):
         """Drop all of the user's subscriptions; return how many there were."""
         async with self._db.write() as conn:
             return await repo.unsubscribe_all(conn, user_id)
+
+
+async def _audit(
+    conn: aiosqlite.Connection,
+    action: str,
+    training_id: int,
+    *,
+    actor: int | None,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    """Record a staff change of session ``training_id`` in the audit log."""
+    await append_audit(
+        conn,
+        actor_id=actor,
+        action=action,
+        target=("training", training_id),
+        detail=detail,
+        now=now,
+    )
 
 
 async def _tell_everyone(

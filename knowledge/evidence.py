@@ -57,7 +57,15 @@ from knowledge.lexicon import (
     word_set,
 )
 from knowledge.model import KnowledgeBase, Topic
-from knowledge.normalize import Analysis, Analyzer, char_grams, compact, fold, is_cjk
+from knowledge.normalize import (
+    Analysis,
+    Analyzer,
+    char_grams,
+    compact,
+    fold,
+    is_cjk,
+    split_longest_first,
+)
 from knowledge.result import Reason, SearchResult
 
 # Field weights: what a topic is about (title, keywords, examples) counts fully; words that
@@ -444,27 +452,16 @@ def _split_social(text: str) -> list[str] | None:
     """Split ``text`` into greeting/thanks phrases and particles, or None if it has more."""
     if len(text) > 40 or not _SOCIAL_CHARS.issuperset(text):
         return None
-    parts = _split_from(text, 0, _SOCIAL_VOCAB, _SOCIAL_LONGEST, {})
+    parts = split_longest_first(text, _social_piece, _SOCIAL_LONGEST)
     return parts if parts is not None and any(p in _SOCIAL_VOCAB for p in parts) else None
 
 
-def _split_from(
-    text: str, i: int, vocab: frozenset[str], longest: int, memo: dict[int, list[str] | None]
-) -> list[str] | None:
-    """Longest-first split of ``text[i:]`` that backtracks ("谢谢你们" is 谢谢 + 你们)."""
-    if i == len(text):
-        return []
-    if i in memo:
-        return memo[i]
-    memo[i] = None
-    for size in range(min(longest, len(text) - i), 0, -1):
-        piece = text[i : i + size]
-        if piece in vocab or piece in SOCIAL_FILLERS or (size == 1 and piece in _PARTICLES):
-            rest = _split_from(text, i + size, vocab, longest, memo)
-            if rest is not None:
-                memo[i] = [piece, *rest]
-                break
-    return memo[i]
+def _social_piece(piece: str) -> bool:
+    return (
+        piece in _SOCIAL_VOCAB
+        or piece in SOCIAL_FILLERS
+        or (len(piece) == 1 and piece in _PARTICLES)
+    )
 
 
 def _postings(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from knowledge.lexicon import (
@@ -213,6 +213,30 @@ class Analyzer:
         if current:
             out.append("".join(current))
         return out
+
+
+def split_longest_first(text: str, takes: Callable[[str], bool], longest: int) -> list[str] | None:
+    """Split ``text`` into pieces that ``takes`` accepts (none longer than ``longest``),
+    trying the longest piece first and backtracking ("谢谢你们" is 谢谢 + 你们, not 谢 +
+    谢你...); None if no split covers the whole text."""
+    memo: dict[int, list[str] | None] = {}
+
+    def split_from(i: int) -> list[str] | None:
+        if i == len(text):
+            return []
+        if i in memo:
+            return memo[i]
+        memo[i] = None
+        for size in range(min(longest, len(text) - i), 0, -1):
+            piece = text[i : i + size]
+            if takes(piece):
+                rest = split_from(i + size)
+                if rest is not None:
+                    memo[i] = [piece, *rest]
+                    break
+        return memo[i]
+
+    return split_from(0)
 
 
 def char_grams(chunk: str) -> list[str]:

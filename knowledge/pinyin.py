@@ -17,6 +17,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from knowledge.normalize import split_longest_first
+
 _MAX_SYLLABLE = 6
 
 
@@ -52,22 +54,6 @@ def split_latin(word: str) -> list[str] | None:
     Longest syllable first with backtracking; English words that happen to split ("man",
     "hang") are returned too, so callers use the result as extra evidence only.
     """
-    known = _syllables()
-    memo: dict[int, list[str] | None] = {}
-
-    def from_(i: int) -> list[str] | None:
-        if i == len(word):
-            return []
-        if i in memo:
-            return memo[i]
-        memo[i] = None
-        for size in range(min(_MAX_SYLLABLE, len(word) - i), 0, -1):
-            piece = word[i : i + size]
-            if piece in known:
-                rest = from_(i + size)
-                if rest is not None:
-                    memo[i] = [piece, *rest]
-                    break
-        return memo[i]
-
-    return from_(0) if word.isascii() and word.isalpha() else None
+    if not (word.isascii() and word.isalpha()):
+        return None
+    return split_longest_first(word, _syllables().__contains__, _MAX_SYLLABLE)

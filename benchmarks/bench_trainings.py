@@ -48,11 +48,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.clock import FakeClock
 from bot.services.delivery import Outcome
-from bot.services.trainings import TrainingService
+from bot.services.trainings import TrainingDraft, TrainingService
 from bot.settings import Limits, Settings
 from bot.shell.harness import bot_harness
 from db.database import Database
-from db.models import TrainingDraft
 from db.rows import to_db_time
 from handlers.trainings import dispatch
 

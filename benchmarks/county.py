@@ -41,16 +41,10 @@ from db import training_delivery as delivery_repo
 from db import trainings as trainings_repo
 from db import users as users_repo
 from db.database import Database
-from db.models import (
-    Decision,
-    Feedback,
-    ProjectAnswers,
-    ProjectStatus,
-    SignupStatus,
-    TrainingDraft,
-)
+from db.models import Decision, Feedback, ProjectAnswers, ProjectStatus, SignupStatus
 from db.persistence import SQLitePersistence
 from db.rows import to_db_time
+from db.trainings import TrainingDraft
 from knowledge.loader import load_knowledge_base
 from knowledge.normalize import compact
 

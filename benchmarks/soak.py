@@ -35,11 +35,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from benchmarks.bench_search import questions as devset_questions
 from benchmarks.common import current_rss_mb, describe, machine, peak_rss_mb
 from bot.services.training_rules import MAX_CAPACITY
+from bot.services.trainings import TrainingDraft
 from bot.settings import Limits, Settings
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
-from db.models import TrainingDraft
 
 ZH = get_texts("zh")
 R, T = ZH.registration, ZH.trainings

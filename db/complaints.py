@@ -20,7 +20,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
 from db.lifecycle import Lifecycle
-from db.models import Complaint, ComplaintDraft, ComplaintStatus
+from db.models import Complaint, ComplaintStatus
 from db.rows import from_row, to_db_time
 from db.sequences import allocate_ref_no
 
@@ -66,6 +66,17 @@ def new_check_code() -> str:
 def hash_reply_token(token: str) -> str:
     """The stored form of a reply token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintDraft:
+    """What a resident entered, checked, before they submit; ``create_complaint`` stores it."""
+
+    what: str
+    department: str
+    happened_at_text: str
+    photo_file_id: str | None
+    anonymous: bool
 
 
 async def create_complaint(

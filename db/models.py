@@ -291,21 +291,6 @@ class ReferralCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class TrainingDraft:
-    """What staff fill in for a new session (``db.trainings.insert_training`` stores it)."""
-
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    capacity: int
-    tags: tuple[str, ...] = ()
-    target_group: str = ""
-    description: str = ""
-    title_en: str = ""  # optional: for residents who use the bot in English
-
-
-@dataclass(frozen=True, slots=True)
 class Training:
     """A training session."""
 
@@ -328,18 +313,6 @@ class Training:
         """The title a reader of ``lang`` sees: the English one in English where there is
         one, else the Chinese title itself (visibly not translated, as other *_en names)."""
         return self.title_en if lang == "en" and self.title_en else self.title
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintDraft:
-    """What a resident entered, checked, before they submit (``db.complaints.create_complaint``
-    stores it)."""
-
-    what: str
-    department: str
-    happened_at_text: str
-    photo_file_id: str | None
-    anonymous: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal, TypeGuard
 
@@ -22,13 +23,27 @@ from db.models import (
     SessionCard,
     SignupStatus,
     Training,
-    TrainingDraft,
     TrainingStatus,
 )
 from db.rows import from_row, to_db_time
 
 
 # ---------------------------------------------------------------------------- sessions
+@dataclass(frozen=True, slots=True)
+class TrainingDraft:
+    """What staff fill in for a new session; ``insert_training`` stores it."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    capacity: int
+    tags: tuple[str, ...] = ()
+    target_group: str = ""
+    description: str = ""
+    title_en: str = ""  # optional: for residents who use the bot in English
+
+
 async def insert_training(
     conn: aiosqlite.Connection, draft: TrainingDraft, *, created_by: int | None, now: datetime
 ) -> Training:

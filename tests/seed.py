@@ -17,9 +17,10 @@ from db import complaints as complaints_repo
 from db import projects as projects_repo
 from db import questions as questions_repo
 from db import users as users_repo
-from db.complaints import FiledComplaint
+from db.complaints import ComplaintDraft, FiledComplaint
 from db.database import Database
-from db.models import ComplaintDraft, Decision, Project, ProjectAnswers, Question, TrainingDraft
+from db.models import Decision, Project, ProjectAnswers, Question
+from db.trainings import TrainingDraft
 from tests.conftest import ADMIN_ID
 
 # When sessions start unless a test says otherwise: Sat 5 Dec 14:00 in Shanghai, four days

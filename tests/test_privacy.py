@@ -11,7 +11,8 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db import referrals, trainings
 from db.audit import list_audit
-from db.models import SignupStatus, TrainingDraft
+from db.models import SignupStatus
+from db.trainings import TrainingDraft
 from handlers.privacy import as_plain_text
 from tests.conftest import ADMIN_ID
 from tests.registration_flow import fill

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
+from bot.services.trainings import TrainingDraft
 from bot.settings import Settings
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
-from db.models import TrainingDraft
 from handlers.trainings import dispatch
 from tests.conftest import ADMIN_ID
 

@@ -24,8 +24,9 @@ from bot.vocabulary import TextProblem
 from db import complaints as repo
 from db import outbox as outbox_repo
 from db import users as users_repo
+from db.complaints import ComplaintDraft as ComplaintDraft  # the service's input too
 from db.database import Database
-from db.models import Complaint, ComplaintDraft, ComplaintStatus, User
+from db.models import Complaint, ComplaintStatus, User
 
 MIN_WHAT_CHARS = 5
 MIN_WHAT_LETTERS = 3  # letters or CJK characters: emoji or punctuation alone say nothing

@@ -35,9 +35,9 @@ from db.models import (
     SessionCard,
     SignupStatus,
     Training,
-    TrainingDraft,
     TrainingStatus,
 )
+from db.trainings import TrainingDraft as TrainingDraft  # the service's input too
 
 UPCOMING_LIMIT = 10
 

@@ -19,10 +19,10 @@ from datetime import timedelta
 from bot.clock import system_clock
 from bot.dates import DateParseError, parse_end, parse_when
 from bot.services.training_rules import TrainingError, split_tags
-from bot.services.trainings import ChangeResult, TrainingService
+from bot.services.trainings import ChangeResult, TrainingDraft, TrainingService
 from bot.settings import Settings
 from db.database import Database
-from db.models import Training, TrainingDraft
+from db.models import Training
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2  # what argparse uses for a malformed option

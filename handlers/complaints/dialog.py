@@ -16,6 +16,7 @@ from bot.services.complaints import (
     MAX_FIELD_CHARS,
     MAX_WHAT_CHARS,
     MIN_WHAT_CHARS,
+    ComplaintDraft,
     WhatProblem,
     clean_field,
     clean_what,
@@ -23,7 +24,6 @@ from bot.services.complaints import (
 )
 from bot.services.text import normalize_lines, utf16_len
 from bot.texts import Html, fmt, get_texts, menu_labels
-from db.models import ComplaintDraft
 from handlers import forms
 from handlers.ui import inline_rows, main_menu
 

@@ -23,9 +23,9 @@ from bot.services.training_rules import (
     window_problem,
 )
 from bot.services.training_wording import error_text, moment_text, when_text
+from bot.services.trainings import TrainingDraft
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
-from db.models import TrainingDraft
 from handlers import forms
 from handlers.trainings.timers import kick
 

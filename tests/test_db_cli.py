@@ -133,3 +133,17 @@ def test_backup_names_a_missing_folder_and_creates_nothing(
     assert not dest.parent.exists()
     assert main(["db", "backup", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_backup_to_a_missing_folder_written_with_a_slash_creates_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``db backup /backups/`` (the folder not made yet) must not write a file named backups."""
+    assert main(["db", "migrate"]) == 0
+    capsys.readouterr()
+    dest = tmp_path / "newdir"
+    assert main(["db", "backup", f"{dest}/"]) == 2
+    err = capsys.readouterr().err
+    assert "folder does not exist" in err
+    assert str(dest) in err
+    assert not dest.exists()

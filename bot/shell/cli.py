@@ -90,7 +90,8 @@ def _add_data_commands(sub: Subparsers) -> None:
     p = db_sub.add_parser("migrate", help="apply pending migrations")
     _target(p, "bot.shell.cli_db:migrate")
     p = db_sub.add_parser("backup", help="online backup of the database to PATH")
-    p.add_argument("path", type=Path, metavar="PATH", help="a new file in an existing folder")
+    # a str, not a Path: Path("dir/") drops the slash that says PATH was meant as a folder
+    p.add_argument("path", metavar="PATH", help="a new file in an existing folder")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
     p.add_argument(
         "--verify",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -51,9 +52,12 @@ async def _migrate(path: Path) -> tuple[list[str], int]:
     return [m.label for m in applied], max(versions, default=0)
 
 
-def _destination_problem(dest: Path, *, force: bool) -> str | None:
-    """Why ``dest`` is not a place to write a backup to, or None."""
-    if dest.is_dir():
+def _destination_problem(dest: Path, *, force: bool, meant_folder: bool) -> str | None:
+    """Why ``dest`` is not a place to write a backup to, or None (``meant_folder``: the path
+    was typed with a trailing slash, so it names a folder even if none exists)."""
+    if dest.is_dir() or meant_folder:
+        if not dest.is_dir():
+            return f"文件夹不存在 / the folder does not exist: {dest} (create it first)"
         return f"这是一个文件夹，请写出文件名 / {dest} is a folder: name the backup file in it"
     if not dest.parent.is_dir():
         return f"文件夹不存在 / the folder does not exist: {dest.parent} (create it first)"
@@ -70,11 +74,14 @@ def backup(args: argparse.Namespace, settings: Settings) -> int:
     costs a fraction of the full check. ``--verify full`` adds ``integrity_check``,
     ``foreign_key_check`` and a row count of every table.
     """
-    dest: Path = args.path
+    dest = Path(args.path)
+    meant_folder = str(args.path).endswith(("/", os.sep))
     if dest.resolve() == settings.db_path.resolve():
         print("备份路径不能是数据库本身 / the backup path must differ from the database")
         return EXIT_FAILED
-    problem = _destination_problem(dest, force=bool(getattr(args, "force", False)))
+    problem = _destination_problem(
+        dest, force=bool(getattr(args, "force", False)), meant_folder=meant_folder
+    )
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE

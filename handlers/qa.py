@@ -1,9 +1,10 @@
 """Policy Q&A: free-text questions, browsing topics by category, 👍/👎 and provenance.
 
 Free text outside a dialog is searched: an answer comes with related-topic, feedback and source
-buttons; an ambiguous question gets a choice; a question the report does not cover gets "this
-is outside what I know" with who can help; anything else gets an honest "I don't know" with
-the topic menu and the office's contact. Every question is logged by the service. Every
+buttons (a message asking about two topics gets both answers, one message each); an ambiguous
+question gets a choice; a question the report does not cover gets "this is outside what I
+know" with who can help; anything else gets an honest "I don't know" with the topic menu and
+the office's contact. Every question is logged by the service. Every
 answer shown has 👍/👎: one picked from a choice counts for the question it was offered for
 (its button carries the question's id), one opened from a menu or a related-topic button is
 logged as opened and voted on as such.
@@ -113,8 +114,10 @@ async def ask(update: Update, context: Context) -> None:
     result, qid = asked.result, asked.question_id
     qa = context.services.qa
     if result.decision == "answer" and result.topic_id and (topic := qa.topic(result.topic_id)):
-        text, keyboard = render_topic(t, context, topic, qid)
-        await reply_unread(message, text, keyboard)
+        # A message asking two things gets both answers, each with its own buttons.
+        for shown in (topic, *(o for o in map(qa.topic, result.also) if o)):
+            text, keyboard = render_topic(t, context, shown, qid)
+            await reply_unread(message, text, keyboard)
     elif result.decision == "ambiguous":
         options = [qa.topic(i) for i in (result.topic_id, *result.alternatives) if i]
         rows = [[_topic_button(t, o, question_id=qid)] for o in dict.fromkeys(options) if o][:3]

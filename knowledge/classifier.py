@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.features import Featurizer
+from knowledge.features import Featurizer, typed_pinyin
 from knowledge.model import KnowledgeBase
 
 OOS_PREFIX = "oos:"
@@ -81,6 +81,9 @@ class Hyper:
     sound_copy: float = 0.3
     # The weight of each out-of-scope example against a topic's example (1.0).
     out_of_scope: float = 1.0
+    # Each sample with Chinese is also trained as if typed in latin pinyin (the syllables
+    # and neighbour pairs as words), at this weight, so typed pinyin words count for topics.
+    latin_copy: float = 0.15
 
 
 class Classifier:
@@ -218,6 +221,12 @@ def _fit_cached(
                 if sound:
                     feats.append(sound)
                     labelled.append((label, weight * hyper.sound_copy))
+        if hyper.latin_copy > 0:
+            for sample in samples:
+                latin = typed_pinyin(sample.text)
+                if latin:
+                    feats.append(latin)
+                    labelled.append((sample.label, sample.weight * hyper.latin_copy))
         fitted = _train(feats, labelled, hyper)
         if path is not None:
             _save(path, fitted)

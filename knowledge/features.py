@@ -83,6 +83,23 @@ class Featurizer:
         return sorted(out)
 
 
+def typed_pinyin(text: str) -> list[str]:
+    """The features ``text`` would have if its Chinese were typed as latin pinyin: each
+    character's syllable and each pair of neighbours as a word ("贷款" -> dai, kuan, daikuan),
+    and the syllable pairs. Trained as an extra copy of every example, so a question typed in
+    pinyin ("dai kuan", "peixun") meets the examples as words too, not only by sound pairs."""
+    out: set[str] = set()
+    for run in _RUN_RE.findall(fold(text)):
+        if not is_cjk(run[0]):
+            continue
+        sounds = [s for s in (syllable(c) for c in run) if s]
+        for word in (*sounds, *(a + b for a, b in itertools.pairwise(sounds))):
+            out.add("w:" + stem(word))
+            out.add("e:" + stem(word))
+        _syllable_pairs(out, sounds)
+    return sorted(out)
+
+
 def _grams(out: set[str], prefix: str, run: str, max_n: int) -> None:
     for n in range(1, max_n + 1):
         for i in range(len(run) - n + 1):

@@ -25,7 +25,8 @@ class SearchResult:
     """What the search decided for one question.
 
     ``out_of_scope`` names the group of ``_out_of_scope.toml`` the question is most like when
-    the reason is "out_of_scope" (the bot shows that group's "who can help").
+    the reason is "out_of_scope" (the bot shows that group's "who can help"). ``also`` names
+    the topic of a second request in the same message when the bot answers both.
     """
 
     decision: Decision
@@ -35,3 +36,6 @@ class SearchResult:
     reason: Reason
     normalized: str = ""  # the question's normalised key (what questions are grouped by)
     out_of_scope: str | None = None
+    # A message asking two things ("税能返吗？另外介绍人有奖金吗"): the other request's topic,
+    # answered too (with decision "answer") or offered first in the choice.
+    also: tuple[str, ...] = ()

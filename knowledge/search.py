@@ -29,6 +29,7 @@ Pure and synchronous; no ``telegram``, no database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from knowledge.classifier import OOS_PREFIX, Classifier, FloatArray, Hyper, trai
 from knowledge.evidence import EvidenceSearch
 from knowledge.features import FeatureConfig, Featurizer
 from knowledge.model import KnowledgeBase, Topic
-from knowledge.normalize import Analysis
+from knowledge.normalize import Analysis, is_cjk
 from knowledge.render import render_answer, render_choices, render_text
 from knowledge.result import Decision, Reason, SearchResult
 
@@ -58,6 +59,23 @@ ANSWER_THRESHOLD = 0.50
 ANSWER_MARGIN = 0.20
 OUT_OF_SCOPE_THRESHOLD = 0.40
 MAX_LEARNED_TOPICS = 500
+# Where a message may ask a second thing: sentence punctuation, spaces, and the words that
+# join a second question on ("……？另外……", "……，顺便问下……").
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_REQUEST_BREAK = re.compile(
+    rf"[，,。？?！!；;、]+\s*|(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])|另外|顺便|再问一下|还想问|再就是|对了"
+)
+# A piece that asks something (rather than telling circumstances: "我开板厂的").
+_ASKS = re.compile(
+    r"[吗嘛呢么啥咋怎哪谁几？?]|什么|如何|多少|能不能|可不可以|是不是|有没有|行不|[不没]\s*$"
+    r"|^\s*(how|what|where|who|when|which|can|could|is|are|do|does|will)\b",
+    re.IGNORECASE,
+)
+# A piece shorter than this (characters) joins the one before it; at most this many pieces
+# are read one by one (the rest stays with the last), which bounds the cost per message.
+_MIN_PIECE = 4
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_MAX_PIECES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +110,13 @@ class Thresholds:
     # sets (qa3 notes): it halves the confidently wrong answers for ~7 points of direct.
     agreed: float = 0.65
     alone: float = 0.80
+    # When the out-of-scope groups together win but the best topic has ``rescue`` or more,
+    # more than any single group, and the evidence search points at it too, offer it.
+    rescue: float = 0.20
+    # ... or, without the evidence search, when it has ``rescue_alone`` and
+    # ``rescue_ratio`` times the likeliest group.
+    rescue_alone: float = 0.25
+    rescue_ratio: float = 3.0
 
 
 _SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty", "menu_word"})
@@ -117,6 +142,15 @@ class _Ranking:
     def topic(self, n: int) -> float:
         """The ``n``-th likeliest topic's probability as the decisions read it."""
         return self.raw(n) / self.share
+
+
+def _asks(piece: str) -> bool:
+    return _ASKS.search(piece) is not None
+
+
+def _size(piece: str) -> int:
+    """How much a piece of a message says: its characters, a latin word counting as two."""
+    return sum(1 if is_cjk(c) else 0 for c in piece) + 2 * len(_LATIN_WORD.findall(piece))
 
 
 def _abstain(base: SearchResult, reason: Reason, confidence: float) -> SearchResult:
@@ -164,7 +198,14 @@ class Searcher:
             self._oos_rows = [i for i, x in enumerate(labels) if x.startswith(OOS_PREFIX)]
 
     def search(self, text: str) -> SearchResult:
-        """Decide whether to answer ``text`` with a topic, offer a choice, or abstain."""
+        """Decide whether to answer ``text`` with a topic, offer a choice, or abstain; a
+        message asking about two topics gets both answered, or both offered first."""
+        whole = self._search(text)
+        if whole.reason in _SOCIAL or self._classifier is None:
+            return whole
+        return self._two_requests(text, whole)
+
+    def _search(self, text: str) -> SearchResult:
         analysis = self.analyzer.analyze(text)
         base = self.evidence.search_analysed(text, analysis)
         clf = self._classifier
@@ -195,6 +236,8 @@ class Searcher:
                 if limits.evidence_over_oos == "answer":
                     return base
                 return replace(base, decision="ambiguous", alternatives=(topic_id,))
+            if self._rescued(base, topic_id, ranking):
+                return self._choice(base, ranking, force=True)
             return self._out_of_scope(base, ranking)
         p1, p2 = ranking.topic(0), ranking.topic(1)
         agree = base.decision == "answer" and base.topic_id == topic_id
@@ -215,12 +258,22 @@ class Searcher:
                 alternatives=related,
                 reason="match",
             )
+        return self._choice(base, ranking)
+
+    def _choice(self, base: SearchResult, ranking: _Ranking, force: bool = False) -> SearchResult:
+        limits = self.thresholds
+        labels = self._labels
+        p1, p2 = ranking.topic(0), ranking.topic(1)
+        confidence = round(p1, 3)
         top = [(labels[i], ranking.topic(n)) for n, i in enumerate(ranking.ranked[:3])]
         offered = tuple(label for label, q in top if q >= limits.floor)
         spread = sum(q for _, q in top)
         confident = p1 >= limits.answer and p1 - p2 >= limits.margin
         if offered and (
-            confident or spread >= limits.choice or (p1 >= limits.lead and p1 > ranking.outside)
+            force
+            or confident
+            or spread >= limits.choice
+            or (p1 >= limits.lead and p1 > ranking.outside)
         ):
             return replace(
                 base,
@@ -231,6 +284,111 @@ class Searcher:
                 reason="ambiguous",
             )
         return _abstain(base, "no_match", confidence)
+
+    def _rescued(self, base: SearchResult, topic_id: str, ranking: _Ranking) -> bool:
+        """Whether a question the out-of-scope groups win only together is offered its best
+        topic (see ``Thresholds.rescue``)."""
+        limits = self.thresholds
+        p1 = ranking.raw(0)
+        group = max((float(ranking.p[i]) for i in self._oos_rows), default=0.0)
+        if not limits.rescue or p1 < limits.rescue or group >= p1:
+            return False
+        if p1 >= limits.rescue_alone and p1 >= limits.rescue_ratio * group:
+            return True
+        offered = base.decision == "ambiguous" and topic_id in base.alternatives
+        return base.decision != "abstain" and (base.topic_id == topic_id or offered)
+
+    def _two_requests(self, text: str, whole: SearchResult) -> SearchResult:
+        """``whole`` unless ``text`` asks two things that two different topics answer.
+
+        The message is cut at its punctuation, spaces between Chinese words and joining words
+        ("另外", "顺便") into pieces; each is classified alone. When one piece is confidently
+        about topic A and a later one about topic B, the message is read as two requests
+        (before and after B's piece), and each goes through the full search on its own:
+
+        * the whole message answered with one of them, the other answered on its own and
+          asked as a question ("……能贷款不"): both are answered;
+        * the whole message not answered, both requests answered on their own and both asked
+          as questions: both are answered, in the order asked;
+        * the whole message not answered, otherwise: both are offered first in the choice.
+
+        A statement of circumstances ("我开板厂的") is not a request of its own.
+        """
+        pair = self._request_pair(text)
+        if pair is None or whole.reason == "out_of_scope":
+            return whole
+        parts = [(piece, self._search(piece)) for piece in pair]
+        answered = [(piece, r.topic_id) for piece, r in parts if r.decision == "answer"]
+        topics = [topic for _, topic in answered if topic]
+        if whole.decision == "answer":
+            others = [t for piece, t in answered if t and t != whole.topic_id and _asks(piece)]
+            if len(topics) == 2 and whole.topic_id in topics and others:
+                return replace(whole, also=(others[0],))
+            return whole
+        if len(set(topics)) == 2 and all(_asks(piece) for piece, _ in answered):
+            return replace(
+                whole,
+                decision="answer",
+                topic_id=topics[0],
+                alternatives=self.kb.by_id[topics[0]].related[:3],
+                reason="match",
+                confidence=min(r.confidence for _, r in parts),
+                also=(topics[1],),
+            )
+        wanted = [
+            r.topic_id
+            for piece, r in parts
+            if r.decision != "abstain" and r.topic_id and _asks(piece)
+        ]
+        if len(set(wanted)) < 2:
+            return whole
+        kept = (whole.topic_id, *whole.alternatives) if whole.decision == "ambiguous" else ()
+        if set(wanted) <= set(kept[:3]):
+            return replace(whole, also=tuple(t for t in wanted if t != whole.topic_id)[:1])
+        offered = tuple(dict.fromkeys(t for t in (*wanted, *kept) if t))[:3]
+        return replace(
+            whole,
+            decision="ambiguous",
+            topic_id=offered[0],
+            alternatives=offered,
+            reason="ambiguous",
+            also=offered[1:2],
+        )
+
+    def _request_pair(self, text: str) -> tuple[str, str] | None:
+        """``text`` cut into two requests about different topics, or None (see
+        ``_two_requests``)."""
+        pieces: list[str] = []
+        for piece in filter(None, _REQUEST_BREAK.split(text)):
+            if pieces and (_size(pieces[-1]) < _MIN_PIECE or len(pieces) == _MAX_PIECES):
+                pieces[-1] += " " + piece
+            else:
+                pieces.append(piece)
+        if len(pieces) > 1 and _size(pieces[-1]) < _MIN_PIECE:
+            last = pieces.pop()
+            pieces[-1] += " " + last
+        if len(pieces) < 2:
+            return None
+        seen: str | None = None
+        for n, piece in enumerate(pieces):
+            topic = self._confident_topic(piece)
+            if topic is None:
+                continue
+            if seen is not None and topic != seen:
+                return " ".join(pieces[:n]), " ".join(pieces[n:])
+            seen = topic
+        return None
+
+    def _confident_topic(self, text: str) -> str | None:
+        """The topic the classifier alone would answer ``text`` with (in scope, usual bar)."""
+        clf = self._classifier
+        assert clf is not None
+        ranking = self._rank(clf.scores(clf.featurizer(text)))
+        limits = self.thresholds
+        p1, p2 = ranking.topic(0), ranking.topic(1)
+        if ranking.outside >= limits.out_of_scope or p1 < limits.answer:
+            return None
+        return self._labels[ranking.ranked[0]] if p1 - p2 >= limits.margin else None
 
     def _evidence_overrules(self, base: SearchResult, topic_id: str, outside: float) -> bool:
         """Whether the evidence search's confident answer stands against the out-of-scope
@@ -256,9 +414,11 @@ class Searcher:
 def answer_text(
     result: SearchResult, kb: KnowledgeBase, lang: str, contact: Mapping[str, str]
 ) -> str:
-    """The plain-text reply: the answer, a choice, a menu prompt or an honest "I don't know"."""
+    """The plain-text reply: the answer (both answers when a message asks two things), a
+    choice, a menu prompt or an honest "I don't know"."""
     if result.decision == "answer" and result.topic_id is not None:
-        return render_answer(kb.by_id[result.topic_id], lang, contact)
+        ids = (result.topic_id, *(i for i in result.also if i in kb.by_id))
+        return "\n\n".join(render_answer(kb.by_id[i], lang, contact) for i in ids)
     if result.decision == "ambiguous":
         ids = result.alternatives or ((result.topic_id,) if result.topic_id else ())
         topics: list[Topic] = [kb.by_id[i] for i in ids if i in kb.by_id]
@@ -286,7 +446,8 @@ def result_to_json(
     lang: str,
     contact: Mapping[str, str],
 ) -> dict[str, Any]:
-    """The stable JSON shape of ``python -m bot ask --json`` (one object per question)."""
+    """The stable JSON shape of ``python -m bot ask --json`` (one object per question);
+    ``also``: the second request's topics when a message asks two things."""
     return {
         "question": question,
         "topic": result.topic_id if result.decision != "abstain" else None,
@@ -294,4 +455,5 @@ def result_to_json(
         "confidence": result.confidence,
         "alternatives": list(result.alternatives),
         "answer": answer_text(result, kb, lang, contact),
+        "also": list(result.also),
     }

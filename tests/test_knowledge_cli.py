@@ -24,7 +24,7 @@ phone = "0000-7654321"
 """
 
 # What `ask --json` prints for each question (the public interface; see test_knowledge_search).
-JSON_KEYS = {"question", "topic", "decision", "confidence", "alternatives", "answer"}
+JSON_KEYS = {"question", "topic", "decision", "confidence", "alternatives", "answer", "also"}
 
 
 def test_ask_json_one_object_per_question_in_order(tmp_path: Path) -> None:

@@ -217,6 +217,7 @@ def test_json_shape_is_the_public_interface() -> None:
         "confidence",
         "alternatives",
         "answer",
+        "also",
     ]
     assert answer["topic"] == "tax-rebate"
     assert "0000-1234567" in answer["answer"]

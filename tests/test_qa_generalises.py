@@ -37,7 +37,13 @@ RESULTS = KB.by_id["results"].title
 async def test_everyday_ways_of_asking_about_the_tax_rebate_land(
     harness: BotHarness, question: str
 ) -> None:
-    reply = (await harness.user(1201).send(question)).last
+    user = harness.user(1201)
+    reply = (await user.send(question)).last
+    if reply.text == ZH.qa.ambiguous:
+        # Classifier-only answers below its "alone" bar (p 0.74-0.78 here) wait for one tap
+        # on the choice, which offers the tax rebate first.
+        assert TAX in reply.button_labels[0]
+        reply = (await user.press(reply.button_labels[0])).last
     assert "全部予以返还" in reply.text
     assert ZH.qa.btn_up in reply.button_labels
 

@@ -13,7 +13,10 @@
 The classifier decides: when the out-of-scope groups together have ``OUT_OF_SCOPE_THRESHOLD``
 or more and more than any topic, the question is outside what the bot knows (reason
 "out_of_scope", with the group whose "who can help" to show; a bare generic word such as "政策"
-still gets the category menu). Otherwise the topics' probabilities are read given that the
+still gets the category menu) - unless the best topic is likelier than every single group and
+the evidence search points at it too, or it is far ahead of every group (``Thresholds.rescue``):
+then it is offered in the choice, since 21 groups each a little likely add up without any of
+them being what the resident asked. Otherwise the topics' probabilities are read given that the
 question is in scope (divided by the topics' share, so that many out-of-scope groups do not
 dilute them): a topic at ``ANSWER_THRESHOLD`` or more with a lead of ``ANSWER_MARGIN`` is
 answered; a spread over a few topics becomes the "您是想问…" choice; anything else abstains.
@@ -21,6 +24,11 @@ The thresholds were chosen on the dev sets (the last one: dev8, as a curve of ou
 abstention against in-scope direct/wrong; README, "Policy Q&A: how well it answers"). Results
 are deterministic: the classifier's weights and every sum run in a fixed order, never in hash
 order.
+
+A message asking two things ("税能返吗？另外介绍人有奖金吗") is cut at its punctuation and joining
+words; when two pieces are confidently about different topics, each request goes through the
+search on its own and both are answered (``SearchResult.also``) or offered first in the choice
+(``Searcher._two_requests``).
 
 Knowledge bases with more than ``MAX_LEARNED_TOPICS`` topics use the evidence search alone (a
 dense weight per feature and topic would not fit; the shipped base has 20 topics).

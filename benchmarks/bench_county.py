@@ -44,6 +44,7 @@ from bot.services.export import ExportFormat, ExportKind, ExportService, labelle
 from bot.services.export_files import local_time
 from bot.services.privacy import PrivacyService
 from bot.services.stats import ALL_TIME, StatsService
+from bot.services.trainings import TrainingService
 from bot.settings import Settings
 from bot.shell import cli_db
 from bot.texts import get_texts
@@ -248,7 +249,7 @@ async def _erase(db: Database, settings: Settings, path: Path) -> Row:
         conn.execute("DELETE FROM users WHERE id = ?", (heaviest,))
         conn.execute("ROLLBACK")
         baseline = time.perf_counter() - started
-    service = PrivacyService(db, _now)
+    service = PrivacyService(db, _now, TrainingService(db, _now, settings))
     started = time.perf_counter()
     erased = await service.erase(heaviest)
     seconds = time.perf_counter() - started

@@ -40,6 +40,7 @@ class ErasureImpact:
     pending: tuple[str, ...]  # ref numbers of projects under review: they will be withdrawn
     approved: tuple[str, ...]  # ref numbers that stay counted, without a name or phone
     referred: int  # projects this user referred: the credit stays, no longer linked to them
+    seats: int = 0  # training seats in sessions still ahead: given up to their waitlists
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,8 @@ class WithdrawnProject:
     referrer_lang_override: str | None  # and their /language choice
 
 
-async def impact(conn: aiosqlite.Connection, user_id: int) -> ErasureImpact:
-    """What ``erase`` would do to ``user_id``'s projects and referrals."""
+async def impact(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> ErasureImpact:
+    """What ``erase`` would do to ``user_id``'s projects, referrals and training seats."""
     rows = await fetch_all(
         conn,
         "SELECT ref_no, status FROM projects WHERE user_id = ? ORDER BY id",
@@ -66,6 +67,7 @@ async def impact(conn: aiosqlite.Connection, user_id: int) -> ErasureImpact:
         pending=tuple(str(r[0]) for r in rows if r[1] in PENDING),
         approved=tuple(str(r[0]) for r in rows if r[1] == "approved"),
         referred=0 if referred is None else int(referred[0]),
+        seats=len(await trainings_repo.seats_held(conn, user_id, now=now)),
     )
 
 

@@ -303,6 +303,18 @@ async def promote(
     return [int(r[0]) for r in sorted(rows, key=lambda r: (r[1], r[2]))]
 
 
+async def seats_held(conn: aiosqlite.Connection, user_id: int, *, now: datetime) -> list[int]:
+    """Sessions still ahead (not cancelled) in which ``user_id`` holds a seat, soonest first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT t.id FROM training_signups s JOIN trainings t ON t.id = s.training_id "
+        "WHERE s.user_id = ? AND s.status = 'signed' AND t.status != 'cancelled' "
+        "AND t.starts_at > ? ORDER BY t.starts_at, t.id",
+        (user_id, to_db_time(now)),
+    )
+    return [int(r[0]) for r in rows]
+
+
 async def waitlist_position(conn: aiosqlite.Connection, training_id: int, user_id: int) -> int:
     """1-based position on the waitlist (0 if the user is not waitlisted)."""
     return await fetch_count(

@@ -172,6 +172,8 @@ async def ask_delete(update: Update, context: Context) -> None:
             blocks.append(fmt(p.erase_approved, count=len(impact.approved), refs=refs))
         if impact.referred:
             blocks.append(fmt(p.erase_referrer, count=impact.referred))
+        if impact.seats:
+            blocks.append(fmt(p.erase_seats, count=impact.seats))
     buttons = [
         (p.btn_confirm_delete, EraseButton("erase").pack()),
         (p.btn_keep, EraseButton("keep").pack()),
@@ -196,6 +198,8 @@ async def confirm_delete(update: Update, context: Context, press: Press[EraseBut
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
     context.services.users.forget(user.id)
+    if erasure.promoted:  # their seats went to the waitlist: send the notices now
+        context.bot_data.dispatcher.kick(context.job_queue)
     done = t.privacy.deleted
     if erasure.withdrawn:
         refs = t.common.list_separator.join(w.ref_no for w in erasure.withdrawn)

@@ -86,6 +86,7 @@ async def open_services(
         await qa.reload()  # an invalid knowledge base stops the start-up with its problems
         users = UserService(db, clock, settings.timezone)
         outbox = Outbox(db, users, clock, sleep)
+        trainings = TrainingService(db, clock, settings)
         return Services(
             settings=settings,
             db=db,
@@ -95,10 +96,10 @@ async def open_services(
             roles=StaffRoles(settings, db, clock),
             complaints=ComplaintService(db, clock, settings, outbox.queued),
             contact=ContactService(db, clock, outbox.queued, settings.admin_ids),
-            privacy=PrivacyService(db, clock),
+            privacy=PrivacyService(db, clock, trainings),
             question_throttle=Throttle(settings.limits.questions_per_minute, 60),
             dialog_throttle=Throttle(settings.limits.dialogs_per_hour, 3600),
-            trainings=TrainingService(db, clock, settings),
+            trainings=trainings,
             attendance=AttendanceService(db, clock, settings),
             stats=StatsService(db, clock, settings),
             exports=ExportService(db, clock, settings),

@@ -6,7 +6,9 @@ the database file (``secure_delete``) nor its ``-wal`` file keeps the erased byt
 kept, without anything personal: projects' village, industry, applicant type, investment, jobs
 and status; questions' decision, topic and feedback; named complaints' status and staff note.
 A project still under review is withdrawn (it cannot be reviewed without its applicant), and
-``impact`` tells the user so, and what happens to their referrals, before they confirm.
+``impact`` tells the user so, and what happens to their referrals, before they confirm. A seat
+in a session still ahead is given up as a cancellation would (``TrainingService.release_seats``,
+same transaction): the head of its waitlist moves up and gets the usual notice.
 Imports no ``telegram``.
 """
 
@@ -17,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.trainings import TrainingService
 from bot.texts import language_for
 from db import privacy as repo
 from db.database import Database
@@ -43,14 +46,16 @@ class Erasure:
 
     erased: bool  # anything was stored
     withdrawn: tuple[Withdrawn, ...]
+    promoted: tuple[int, ...] = ()  # moved up into the seats they held (notices are queued)
 
 
 class PrivacyService:
     """Access and erasure requests."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, trainings: TrainingService) -> None:
         self._db = db
         self._clock = clock
+        self._trainings = trainings
 
     async def collect(self, user_id: int) -> PersonalData | None:
         """Everything stored about ``user_id`` (one consistent snapshot)."""
@@ -58,15 +63,19 @@ class PrivacyService:
             return await repo.collect(conn, user_id)
 
     async def impact(self, user_id: int) -> ErasureImpact:
-        """What erasing ``user_id`` would do to their projects and referrals (to warn them)."""
+        """What erasing ``user_id`` would do to their projects, referrals and training seats
+        (to warn them)."""
         async with self._db.read() as conn:
-            return await repo.impact(conn, user_id)
+            return await repo.impact(conn, user_id, now=self._clock())
 
     async def erase(self, user_id: int) -> Erasure:
         """Erase ``user_id``'s personal data; say whether anything was stored and which
-        projects under review were withdrawn (with their referrers, to tell)."""
+        projects under review were withdrawn (with their referrers, to tell) and who moved up
+        into the training seats they held."""
+        now = self._clock()
         async with self._db.write() as conn:
-            erased, withdrawn = await repo.erase(conn, user_id, now=self._clock())
+            promoted = await self._trainings.release_seats(conn, user_id, now=now)
+            erased, withdrawn = await repo.erase(conn, user_id, now=now)
         try:
             await self._db.checkpoint()
         except sqlite3.OperationalError:
@@ -83,4 +92,5 @@ class PrivacyService:
                 )
                 for w in withdrawn
             ),
+            promoted,
         )

@@ -282,17 +282,34 @@ class TrainingService(TrainingDelivery):
             current = await repo.signup_status(conn, training_id, user_id)
             if current not in (SignupStatus.SIGNED, SignupStatus.WAITLISTED):
                 return WithdrawResult(False)
-            await repo.cancel_signup(conn, training_id, user_id, now=now)
-            await delivery_repo.skip_reminders(conn, training_id, user_id)
-            training = await repo.get_training(conn, training_id)
-            promoted: tuple[int, ...] = ()
-            if (
-                training is not None
-                and training.status is not TrainingStatus.CANCELLED
-                and training.starts_at > now
-            ):
-                promoted = await self._promote(conn, training, now)
+            promoted = await self._give_up(conn, training_id, user_id, now)
         return WithdrawResult(True, promoted)
+
+    async def release_seats(
+        self, conn: aiosqlite.Connection, user_id: int, *, now: datetime
+    ) -> tuple[int, ...]:
+        """Give up every seat ``user_id`` holds in a session still ahead, in the caller's
+        transaction, as if they had cancelled each one (their erasure): the head of each
+        waitlist moves up and is told. Who moved up, session by session."""
+        promoted: list[int] = []
+        for training_id in await repo.seats_held(conn, user_id, now=now):
+            promoted += await self._give_up(conn, training_id, user_id, now)
+        return tuple(promoted)
+
+    async def _give_up(
+        self, conn: aiosqlite.Connection, training_id: int, user_id: int, now: datetime
+    ) -> tuple[int, ...]:
+        """Cancel one sign-up and its reminders; promote into a freed seat of an open session."""
+        await repo.cancel_signup(conn, training_id, user_id, now=now)
+        await delivery_repo.skip_reminders(conn, training_id, user_id)
+        training = await repo.get_training(conn, training_id)
+        if (
+            training is None
+            or training.status is TrainingStatus.CANCELLED
+            or training.starts_at <= now
+        ):
+            return ()
+        return await self._promote(conn, training, now)
 
     async def _promote(
         self, conn: aiosqlite.Connection, training: Training, now: datetime

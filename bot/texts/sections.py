@@ -508,6 +508,7 @@ class PrivacyTexts:
     erase_pending: str  # {count} {refs}: projects under review will be withdrawn
     erase_approved: str  # {count} {refs}: approved projects stay counted, anonymised
     erase_referrer: str  # {count}: referrals this user made lose their link to them
+    erase_seats: str  # {count}: training seats still ahead go to the waitlist
     erase_done_withdrawn: str  # {count} {refs}: after the erasure
     referrer_withdrawn: str  # {ref_no}: to the referrer of a project withdrawn by erasure
     btn_confirm_delete: str

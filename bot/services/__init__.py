@@ -84,7 +84,7 @@ async def open_services(
     try:
         qa = KnowledgeService(db, clock, settings)
         await qa.reload()  # an invalid knowledge base stops the start-up with its problems
-        users = UserService(db, clock, settings.timezone)
+        users = UserService(db, clock, settings)
         outbox = Outbox(db, users, clock, sleep)
         trainings = TrainingService(db, clock, settings)
         return Services(

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.services.base import StoreService
 from bot.settings import Settings, TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
@@ -163,13 +164,11 @@ Counted = tuple[ProjectStats, tuple[tuple[str, int], ...], ReferralCounts, Signu
 _CACHED_PERIODS = 16
 
 
-class StatsService:
+class StatsService(StoreService):
     """Collects the campaign's statistics from the repositories."""
 
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
+        super().__init__(db, clock, settings)
         # (since, until) -> (table versions, the numbers counted at those versions)
         self._cache: dict[tuple[datetime | None, datetime | None], tuple[Versions, Counted]] = {}
 

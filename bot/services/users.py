@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.clock import Clock
+from bot.services.base import StoreService
+from bot.settings import Settings
 from db import users as users_repo
 from db.database import Database
 from db.models import User
@@ -34,14 +36,11 @@ class Person:
     language_code: str | None
 
 
-class UserService:
+class UserService(StoreService):
     """Record users, their language choice and whether they blocked the bot."""
 
-    def __init__(self, db: Database, clock: Clock, tz: tzinfo) -> None:
-        """Store in ``db``; ``tz`` is the town's time zone, whose days ``users`` records."""
-        self._db = db
-        self._clock = clock
-        self._tz = tz
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        super().__init__(db, clock, settings)
         self._touched: dict[int, float] = {}
 
     async def touch(self, person: Person, *, force: bool = False) -> None:
@@ -58,7 +57,7 @@ class UserService:
                     first_name=person.first_name,
                     username=person.username,
                     language_code=person.language_code,
-                    now=local_day(self._clock(), self._tz),
+                    now=local_day(self._clock(), self._settings.timezone),
                 )
         except sqlite3.OperationalError as exc:
             # Best effort: a locked, full or read-only database must not cost the resident a

@@ -110,9 +110,7 @@ def test_backup_refuses_an_existing_file_unless_forced(
     assert main(["db", "migrate"]) == 0
     dest = tmp_path / "copy.sqlite3"
     dest.write_bytes(b"last week's backup")
-    capsys.readouterr()
-    assert main(["db", "backup", str(dest)]) == 2
-    err = capsys.readouterr().err
+    err = _refused_backup(capsys, str(dest))
     assert "already exists" in err
     assert "--force" in err
     assert dest.read_bytes() == b"last week's backup"
@@ -124,15 +122,12 @@ def test_backup_names_a_missing_folder_and_creates_nothing(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["db", "migrate"]) == 0
-    capsys.readouterr()
     dest = tmp_path / "typo" / "copy.sqlite3"
-    assert main(["db", "backup", str(dest)]) == 2
-    err = capsys.readouterr().err
+    err = _refused_backup(capsys, str(dest))
     assert "folder does not exist" in err
     assert str(dest.parent) in err
     assert not dest.parent.exists()
-    assert main(["db", "backup", str(tmp_path)]) == 2
-    assert "is a folder" in capsys.readouterr().err
+    assert "is a folder" in _refused_backup(capsys, str(tmp_path))
 
 
 def test_backup_to_a_missing_folder_written_with_a_slash_creates_nothing(
@@ -140,10 +135,15 @@ def test_backup_to_a_missing_folder_written_with_a_slash_creates_nothing(
 ) -> None:
     """``db backup /backups/`` (the folder not made yet) must not write a file named backups."""
     assert main(["db", "migrate"]) == 0
-    capsys.readouterr()
     dest = tmp_path / "newdir"
-    assert main(["db", "backup", f"{dest}/"]) == 2
-    err = capsys.readouterr().err
+    err = _refused_backup(capsys, f"{dest}/")
     assert "folder does not exist" in err
     assert str(dest) in err
     assert not dest.exists()
+
+
+def _refused_backup(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run ``db backup ARGS`` expecting a refusal (exit 2); what it printed on stderr."""
+    capsys.readouterr()
+    assert main(["db", "backup", *args]) == 2
+    return capsys.readouterr().err

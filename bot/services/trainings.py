@@ -55,10 +55,12 @@ class SignupOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SignupResult:
-    """The outcome of a sign-up and, when waitlisted, the 1-based position."""
+    """The outcome of a sign-up and, when waitlisted, the 1-based position; when signed, the
+    reminders planned (their offsets before the start: none for a late sign-up)."""
 
     outcome: SignupOutcome
     position: int = 0
+    reminders: tuple[timedelta, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,10 +269,11 @@ class TrainingService(TrainingDelivery):
                 return SignupResult(SignupOutcome.ALREADY_WAITLISTED, position)
             if await repo.count_signed(conn, training_id) < training.capacity:
                 await repo.enqueue(conn, training_id, user_id, SignupStatus.SIGNED, now=now)
+                ahead = tuple(o for o in self.offsets if training.starts_at - o > now)
                 await delivery_repo.plan_reminders(
-                    conn, training_id, [user_id], training.starts_at, self.offsets, now=now
+                    conn, training_id, [user_id], training.starts_at, ahead, now=now
                 )
-                return SignupResult(SignupOutcome.SIGNED)
+                return SignupResult(SignupOutcome.SIGNED, reminders=ahead)
             await repo.enqueue(conn, training_id, user_id, SignupStatus.WAITLISTED, now=now)
             position = await repo.waitlist_position(conn, training_id, user_id)
             return SignupResult(SignupOutcome.WAITLISTED, position)

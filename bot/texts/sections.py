@@ -141,6 +141,7 @@ class TrainingTexts:
     btn_calendar: str
     btn_manage: str
     toast_signed: str
+    toast_signed_late: str  # signed up too late for any reminder: none is promised
     toast_waitlisted: str  # {position}
     toast_already_signed: str
     toast_already_waitlisted: str  # {position}

@@ -9,7 +9,7 @@ from bot.buttons import SessionAction, SessionButton
 from bot.context import Context
 from bot.services.training_calendar import calendar_file
 from bot.services.training_wording import card_text, reminders_text, when_text
-from bot.services.trainings import SignupOutcome
+from bot.services.trainings import SignupOutcome, SignupResult
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
 from handlers.trainings.cards import card_keyboard, send_cards
@@ -48,7 +48,8 @@ async def join(update: Update, context: Context, press: Card) -> None:
     tt = press.t.trainings
     result = await context.services.trainings.signup(tid, user.id)
     toast = {
-        SignupOutcome.SIGNED: tt.toast_signed,
+        # Only what will happen: a sign-up too late for any reminder is not promised one.
+        SignupOutcome.SIGNED: tt.toast_signed if result.reminders else tt.toast_signed_late,
         SignupOutcome.WAITLISTED: tt.toast_waitlisted,
         SignupOutcome.ALREADY_SIGNED: tt.toast_already_signed,
         SignupOutcome.ALREADY_WAITLISTED: tt.toast_already_waitlisted,
@@ -60,11 +61,11 @@ async def join(update: Update, context: Context, press: Card) -> None:
         await arm_timer(context.application)
     card = await _refresh_card(update, context, tid)
     if card is not None and result.outcome in (SignupOutcome.SIGNED, SignupOutcome.WAITLISTED):
-        await _confirm_signup(update, context, card, result.position)
+        await _confirm_signup(update, context, card, result)
 
 
 async def _confirm_signup(
-    update: Update, context: Context, card: SessionCard, position: int
+    update: Update, context: Context, card: SessionCard, result: SignupResult
 ) -> None:
     """Say in the chat what the sign-up means: the reminders to expect, or the waitlist place."""
     chat = update.effective_chat
@@ -74,13 +75,12 @@ async def _confirm_signup(
     tt, tr = t.trainings, card.training
     if card.my_status is SignupStatus.WAITLISTED:
         title = tr.title_for(t.lang)
-        text = fmt(tt.waitlist_confirm, title=title, position=card.my_position or position)
+        position = card.my_position or result.position
+        text = fmt(tt.waitlist_confirm, title=title, position=position)
     else:
         tz = context.services.settings.timezone
-        # Only the reminders still ahead: signing up 63 minutes before, no "24 hours" promise.
-        now = context.services.clock()
-        ahead = tuple(o for o in context.services.trainings.offsets if tr.starts_at - o > now)
-        reminders = reminders_text(tt, ahead, t.common.list_separator)
+        # Only the reminders planned: signing up 63 minutes before, no "24 hours" promise.
+        reminders = reminders_text(tt, result.reminders, t.common.list_separator)
         when = when_text(tt, tr.starts_at, tr.ends_at, tz)
         text = fmt(
             tt.signed_confirm,

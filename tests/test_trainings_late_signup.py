@@ -12,37 +12,30 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.seed import publish_training
 
+PROMISE = {"zh": "提醒", "en": "remind"}
+ONE_HOUR = {"zh": "开课前 1小时会提醒您", "en": "reminded 1 h before"}
 
-async def _sign_up(bot: BotHarness, lead: timedelta, user_id: int, lang: str):  # type: ignore[no-untyped-def]
-    start = bot.running.services.clock() + lead
-    tid = await publish_training(bot, start)
-    user = bot.user(user_id, language_code=lang)
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("lead", "planned"),
+    [(timedelta(minutes=7), []), (timedelta(hours=3), [3600])],
+    ids=["too-late-for-any", "between-reminders"],
+)
+async def test_a_late_sign_up_is_promised_only_the_reminders_ahead(
+    bot: BotHarness, lang: str, lead: timedelta, planned: list[int]
+) -> None:
+    tt = get_texts(lang).trainings
+    tid = await publish_training(bot, bot.running.services.clock() + lead)
+    user = bot.user(3301, language_code=lang)
     await user.send("/trainings")
-    joined = await user.press(get_texts(lang).trainings.btn_join)
-    planned = await bot.running.services.trainings.reminder_states(tid, user_id)
-    return joined, planned
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_a_sign_up_too_late_for_any_reminder_is_promised_none(
-    bot: BotHarness, lang: str
-) -> None:
-    tt = get_texts(lang).trainings
-    joined, planned = await _sign_up(bot, timedelta(minutes=7), 3301, lang)
-    assert joined.toast == tt.toast_signed_late
-    remind = "提醒" if lang == "zh" else "remind"
-    assert remind not in (joined.toast or "")
-    assert remind not in joined.last.text  # the confirmation in the chat
-    assert planned == []
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_a_sign_up_between_reminders_is_promised_the_ones_ahead(
-    bot: BotHarness, lang: str
-) -> None:
-    tt = get_texts(lang).trainings
-    joined, planned = await _sign_up(bot, timedelta(hours=3), 3302, lang)
-    assert joined.toast == tt.toast_signed
-    one_hour = "开课前 1小时会提醒您" if lang == "zh" else "reminded 1 h before"
-    assert one_hour in joined.last.text
-    assert [offset for offset, _, _ in planned] == [3600]
+    joined = await user.press(tt.btn_join)
+    states = await bot.running.services.trainings.reminder_states(tid, user.id)
+    assert [offset for offset, _, _ in states] == planned
+    if planned:
+        assert joined.toast == tt.toast_signed
+        assert ONE_HOUR[lang] in joined.last.text  # the confirmation in the chat
+    else:
+        assert joined.toast == tt.toast_signed_late
+        assert PROMISE[lang] not in (joined.toast or "")
+        assert PROMISE[lang] not in joined.last.text

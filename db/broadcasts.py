@@ -77,15 +77,7 @@ async def audience(
             "WHERE u.is_active = 1 AND s.tag IN (?, '*') ORDER BY u.id",
             (tag,),
         )
-    return [
-        Addressee(
-            user_id=int(r["user_id"]),
-            language_code=r["language_code"],
-            lang_override=r["lang_override"],
-            is_active=bool(r["is_active"]),
-        )
-        for r in rows
-    ]
+    return [from_row(Addressee, r) for r in rows]
 
 
 async def audience_size(

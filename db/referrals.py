@@ -22,7 +22,7 @@ from db.models import (
     ReferredProject,
 )
 from db.projects import get_project
-from db.rows import from_db_time, from_row, to_db_time
+from db.rows import counts, from_db_time, from_row, to_db_time
 
 
 async def credit_referral(
@@ -99,4 +99,4 @@ async def count_referrals(
         "WHERE r.created_at >= ? AND r.created_at < ?",
         time_range(since, until),
     )
-    return ReferralCounts(0, 0) if row is None else ReferralCounts(int(row[0]), int(row[1]))
+    return counts(ReferralCounts, row)

@@ -1,11 +1,11 @@
-"""Queries behind the staff tools that no feature's own repository answers: statistics and exports.
+"""Queries behind /stats that no feature's own repository answers (the exports' rows are in
+``db.exports``).
 
 Question counts from the trigger-kept ``stats_counters`` (whole UTC months) plus a recount of
 the partial months at a period's edges; project counts in one pass over the projects;
-training sign-up counts; project creation months (for the by-month chart); and the rows the
-export lists (projects with their referrer, sessions with their sign-ups, complaints without
-an anonymous complainant's identity). Parameterised SQL, never a commit. Imports no
-``telegram``.
+projects per month of the town (for the by-month chart); training sign-up counts; and the
+table versions (``stats_versions``) that tell when counted numbers may be kept.
+Parameterised SQL, never a commit. Imports no ``telegram``.
 """
 
 from __future__ import annotations

@@ -7,26 +7,21 @@ Imports no ``telegram``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
 
 from db._sql import (
     execute,
-    fetch_all,
     fetch_object,
     fetch_objects,
-    fetch_one,
     returning,
-    time_range,
 )
 from db.lifecycle import Lifecycle
 from db.models import (
     ANSWER_FIELDS,
     Project,
     ProjectAnswers,
-    ProjectStats,
     ProjectStatus,
     StatusChange,
 )
@@ -156,57 +151,6 @@ async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> li
         "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
         (project_id,),
     )
-
-
-async def project_stats(
-    conn: aiosqlite.Connection,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    statuses: Collection[ProjectStatus] | None = None,
-) -> ProjectStats:
-    """Counts by status, village, industry and applicant type, and investment and job sums.
-
-    Over projects created in ``[since, until)``, optionally only those in ``statuses``
-    (``by_status`` always counts every status in the range).
-    """
-    lo, hi = time_range(since, until)
-    where = "created_at >= ? AND created_at < ?"
-    params: list[object] = [lo, hi]
-    by_status = await _group_count(conn, "status", where, params)
-    if statuses is not None:
-        values = sorted(ProjectStatus(s).value for s in statuses)
-        where += f" AND status IN ({', '.join('?' * len(values))})"
-        params = [*params, *values]
-    totals = await fetch_one(
-        conn,
-        f"SELECT count(*), coalesce(sum(investment_wan), 0.0), coalesce(sum(jobs), 0) "
-        f"FROM projects WHERE {where}",
-        params,
-    )
-    total, investment, jobs = (0, 0.0, 0) if totals is None else tuple(totals)
-    return ProjectStats(
-        total=int(total),
-        by_status=by_status,
-        by_village=await _group_count(conn, "village", where, params),
-        by_industry=await _group_count(conn, "industry", where, params),
-        by_applicant_type=await _group_count(conn, "applicant_type", where, params),
-        investment_wan=float(investment),
-        jobs=int(jobs),
-    )
-
-
-async def _group_count(
-    conn: aiosqlite.Connection, column: str, where: str, params: list[object]
-) -> tuple[tuple[str, int], ...]:
-    # ``column`` is one of our own literals, never user input.
-    rows = await fetch_all(
-        conn,
-        f"SELECT {column}, count(*) AS n FROM projects WHERE {where} "
-        f"GROUP BY {column} ORDER BY n DESC, {column}",
-        params,
-    )
-    return tuple((str(r[0]), int(r[1])) for r in rows)
 
 
 async def _add_history(

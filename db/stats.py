@@ -111,7 +111,8 @@ async def project_counts(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> ProjectStats:
-    """What ``db.projects.project_stats`` counts (every status), in one pass over the rows."""
+    """Projects created in ``[since, until)`` by status, village, industry and applicant type,
+    with their investment and job sums, in one pass over the rows."""
     rows = await fetch_all(
         conn,
         "SELECT status, village, industry, applicant_type, count(*), "

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from db._sql import execute, fetch_all
-from db.models import Project, StatusChange
+from db._sql import execute, fetch_all, fetch_one, time_range
+from db.models import Project, ProjectStats, ProjectStatus, StatusChange
 from db.rows import from_row
 from db.training_delivery import _TABLES  # which table holds each kind of delivery
 
@@ -53,3 +55,53 @@ def rows_in(path: Path, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(sql)]
     finally:
         conn.close()
+
+
+async def project_stats(
+    conn: aiosqlite.Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    statuses: Collection[ProjectStatus] | None = None,
+) -> ProjectStats:
+    """Counts by status, village, industry and applicant type, and investment and job sums,
+    recounted the plain way (one query per grouping): what ``db.stats.project_counts`` must
+    equal. Over projects created in ``[since, until)``, optionally only those in ``statuses``
+    (``by_status`` always counts every status in the range)."""
+    lo, hi = time_range(since, until)
+    where = "created_at >= ? AND created_at < ?"
+    params: list[object] = [lo, hi]
+    by_status = await _group_count(conn, "status", where, params)
+    if statuses is not None:
+        values = sorted(ProjectStatus(s).value for s in statuses)
+        where += f" AND status IN ({', '.join('?' * len(values))})"
+        params = [*params, *values]
+    totals = await fetch_one(
+        conn,
+        f"SELECT count(*), coalesce(sum(investment_wan), 0.0), coalesce(sum(jobs), 0) "
+        f"FROM projects WHERE {where}",
+        params,
+    )
+    total, investment, jobs = (0, 0.0, 0) if totals is None else tuple(totals)
+    return ProjectStats(
+        total=int(total),
+        by_status=by_status,
+        by_village=await _group_count(conn, "village", where, params),
+        by_industry=await _group_count(conn, "industry", where, params),
+        by_applicant_type=await _group_count(conn, "applicant_type", where, params),
+        investment_wan=float(investment),
+        jobs=int(jobs),
+    )
+
+
+async def _group_count(
+    conn: aiosqlite.Connection, column: str, where: str, params: list[object]
+) -> tuple[tuple[str, int], ...]:
+    # ``column`` is one of our own literals, never user input.
+    rows = await fetch_all(
+        conn,
+        f"SELECT {column}, count(*) AS n FROM projects WHERE {where} "
+        f"GROUP BY {column} ORDER BY n DESC, {column}",
+        params,
+    )
+    return tuple((str(r[0]), int(r[1])) for r in rows)

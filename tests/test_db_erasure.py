@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db import projects, questions, referrals, users
 from db.database import Database
+from tests import queries
 from tests.seed import MARCH_1 as T0
 from tests.seed import add_project, add_question, add_user
 
@@ -34,7 +35,7 @@ async def test_erase_user_leaves_no_personal_field_but_keeps_counts(db: Database
     async with db.read() as conn:
         assert await users.get_user(conn, 1) is None
         kept = await projects.get_project(conn, project.id)
-        stats = await projects.project_stats(conn)
+        stats = await queries.project_stats(conn)
         counts = await questions.count_by_decision(conn)
         referral = await referrals.get_referral(conn, project.id)
     assert kept is not None

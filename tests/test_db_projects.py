@@ -163,10 +163,10 @@ async def test_project_stats_in_a_date_range(db: Database) -> None:
             conn, p1.id, ProjectStatus.APPROVED, actor_id=900, now=T0
         )
     async with db.read() as conn:
-        march = await projects.project_stats(conn, since=T0, until=T0 + timedelta(days=30))
-        approved = await projects.project_stats(conn, statuses=[ProjectStatus.APPROVED])
-        everything = await projects.project_stats(conn)
-        empty = await projects.project_stats(conn, since=T0 + timedelta(days=400))
+        march = await queries.project_stats(conn, since=T0, until=T0 + timedelta(days=30))
+        approved = await queries.project_stats(conn, statuses=[ProjectStatus.APPROVED])
+        everything = await queries.project_stats(conn)
+        empty = await queries.project_stats(conn, since=T0 + timedelta(days=400))
         listed = await projects.list_projects(conn, status=ProjectStatus.SUBMITTED)
     assert march.total == 2
     assert march.by_status == (("approved", 1), ("submitted", 1))

@@ -31,6 +31,7 @@ from db import users as users_repo
 from db.database import Database, load_migrations
 from db.models import Decision, Feedback, ProjectStatus
 from db.rows import from_db_time
+from tests import queries
 from tests.seed import add_project, add_question
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -208,7 +209,7 @@ async def _check(db: Database, since: datetime | None, until: datetime | None) -
         assert counted == recounted, (since, until)
         assert await stats_repo.project_counts(
             conn, since=since, until=until
-        ) == await projects_repo.project_stats(conn, since=since, until=until)
+        ) == await queries.project_stats(conn, since=since, until=until)
         by_month = await stats_repo.projects_by_month(conn, TZ, since=since, until=until)
         rows = await conn.execute_fetchall("SELECT created_at FROM projects")
     expected = Counter(
@@ -273,7 +274,7 @@ async def test_the_report_kept_for_a_period_follows_every_change(tmp_path: Path)
         async def matches_a_recount() -> StatsReport:
             report = await service.report(ALL_TIME)
             async with db.read() as conn:
-                assert report.projects == await projects_repo.project_stats(conn)
+                assert report.projects == await queries.project_stats(conn)
                 assert report.questions == await questions_repo.count_by_decision(conn)
                 assert report.signups == await stats_repo.count_signups(conn)
             return report

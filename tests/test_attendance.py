@@ -13,6 +13,7 @@ from bot.services.export import ExportKind
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
+from tests.export_sheets import export_sheet
 from tests.seed import START, add_project, publish_training
 
 ZH = get_texts("zh")
@@ -124,7 +125,7 @@ async def test_attendance_is_marked_after_the_start_and_counted(
     # The list now shows who came; the trainings export has the two new columns.
     listing = (await admin.send("/attendance"), await admin.press(A.btn_list))[1].text
     assert f"1. {A.mark_came}张三" in listing
-    export = await bot.running.services.exports.sheet(ExportKind.TRAININGS, ZH)
+    export = await export_sheet(bot.running.services, ExportKind.TRAININGS, ZH)
     row = dict(zip(export.headers, export.rows[0], strict=True))
     assert (row["到场"], row["未到"]) == (1, 1)
 

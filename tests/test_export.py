@@ -13,7 +13,6 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.services.export import Sheet, to_csv, to_xlsx
 from bot.settings import Settings
 from bot.shell.cli import main as cli_main
 from bot.shell.cli_export import export as cli_export
@@ -26,6 +25,7 @@ from db.audit import list_audit
 from db.database import Database
 from db.models import ProjectAnswers
 from tests.conftest import ADMIN_ID
+from tests.export_sheets import Sheet, to_csv, to_xlsx
 from tests.seed import add_complaint
 
 ZH = get_texts("zh")

@@ -6,6 +6,7 @@ from bot.services.export import ExportKind
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
+from tests.export_sheets import export_sheet
 from tests.registration_flow import fill
 
 ZH = get_texts("zh")
@@ -15,7 +16,7 @@ REASON = "材料不全，请补充营业执照"
 
 
 async def project_row(harness: BotHarness) -> dict[str, object]:
-    sheet = await harness.running.services.exports.sheet(ExportKind.PROJECTS, ZH)
+    sheet = await export_sheet(harness.running.services, ExportKind.PROJECTS, ZH)
     assert sheet.headers == ZH.export.project_headers
     [row] = sheet.rows
     return dict(zip(sheet.headers, row, strict=True))

@@ -12,6 +12,7 @@ from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from tests.conftest import ADMIN_ID
+from tests.export_sheets import export_sheet
 from tests.registration_flow import projects_of
 
 ZH = get_texts("zh")
@@ -45,7 +46,7 @@ async def typed_village(user: SimUser, village: str, name: str = "香菇大棚")
 
 
 async def export_villages(harness: BotHarness) -> list[object]:
-    sheet = await harness.running.services.exports.sheet(ExportKind.PROJECTS, ZH)
+    sheet = await export_sheet(harness.running.services, ExportKind.PROJECTS, ZH)
     column = sheet.headers.index("村")
     return [row[column] for row in sheet.rows]
 

@@ -12,6 +12,7 @@ from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.models import Project, ProjectStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+from tests.export_sheets import export_sheet
 from tests.registration_flow import (
     audit,
     correct,
@@ -29,7 +30,7 @@ NOTE = "厂址在东关村三组，靠近村委会"
 
 
 async def export_row(harness: BotHarness) -> dict[str, object]:
-    sheet = await harness.running.services.exports.sheet(ExportKind.PROJECTS, ZH)
+    sheet = await export_sheet(harness.running.services, ExportKind.PROJECTS, ZH)
     [row] = sheet.rows
     return dict(zip(sheet.headers, row, strict=True))
 
@@ -158,7 +159,7 @@ async def test_english_residents_and_staff_read_the_note_in_english(harness: Bot
     await applicant.press(EN.form.btn_submit)
     card = next(m for m in reversed(staff.bot_messages) if project.ref_no in m.text)
     assert "The applicant's additional note: Site is in group 3" in card.text
-    sheet = await harness.running.services.exports.sheet(ExportKind.PROJECTS, EN)
+    sheet = await export_sheet(harness.running.services, ExportKind.PROJECTS, EN)
     row = dict(zip(sheet.headers, sheet.rows[0], strict=True))
     assert row["Additional note"] == "Site is in group 3"
     assert f"returned: {REASON}" in str(row["Returns"])

@@ -18,6 +18,7 @@ from bot.shell.harness import BotHarness
 from bot.texts import LANGUAGES, get_texts, status_label
 from db.models import ComplaintStatus, ProjectStatus, SignupStatus, TrainingStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
+from tests.export_sheets import export_sheet
 from tests.registration_flow import fill
 from tests.seed import START, publish_training
 from tests.test_complaints import _file, _ref
@@ -41,7 +42,7 @@ def one(pattern: str, text: str) -> str:
 
 
 async def exported(h: BotHarness, kind: ExportKind, key: str, header: str) -> str:
-    sheet = await h.running.services.exports.sheet(kind, ZH)
+    sheet = await export_sheet(h.running.services, kind, ZH)
     rows = [dict(zip(sheet.headers, row, strict=True)) for row in sheet.rows]
     [row] = [r for r in rows if str(r[sheet.headers[0]]) == key]
     return str(row[header])

@@ -20,7 +20,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from contextlib import aclosing
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,23 +28,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.services.base import StoreService
-from bot.services.export_files import (
-    TELEGRAM_MAX_BYTES,
-    Cell,
-    Kind,
-    Layout,
-    Sheet,
-    local_time,
-    to_csv,
-    to_xlsx,
-)
+from bot.services.export_files import TELEGRAM_MAX_BYTES, Cell, Kind, Layout, local_time
 from bot.settings import Settings, TownSettings
 from bot.texts import Texts, fmt
 from db import exports as exports_repo
 from db.audit import append_audit
 from db.database import Database
 
-__all__ = ["ExportFormat", "ExportKind", "ExportService", "Sheet", "to_csv", "to_xlsx"]
+__all__ = ["ExportFormat", "ExportKind", "ExportService"]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
@@ -253,28 +243,6 @@ class ExportService(StoreService):
         """``projects-2026-11-27``: what it is and the town's date today."""
         today = self._clock().astimezone(self._settings.timezone).date()
         return f"{kind.value}-{today.isoformat()}"
-
-    async def sheet(self, kind: ExportKind, t: Texts) -> Sheet:
-        """The whole export in memory with times as datetimes (for small tables and tests)."""
-        label = labeller(kind, t, self._settings.town, self._settings.timezone)
-        lay = layout(kind, t)
-        rows: list[tuple[Cell, ...]] = []
-        async with (
-            self._db.snapshot() as conn,
-            aclosing(exports_repo.chunks(conn, kind.value)) as chunks,
-        ):
-            async for chunk in chunks:
-                rows.extend(label(r) for r in chunk)
-        tz = self._settings.timezone
-        timed = [i for i, k in enumerate(lay.kinds) if k in ("datetime", "date")]
-        typed = tuple(
-            tuple(
-                local_time(v, tz).replace(tzinfo=tz) if i in timed and isinstance(v, str) else v
-                for i, v in enumerate(row)
-            )
-            for row in rows
-        )
-        return Sheet(lay.title, lay.headers, lay.kinds, typed)
 
     async def export(
         self,

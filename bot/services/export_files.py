@@ -9,9 +9,8 @@ only known once it is zipped: ``close`` raises ``PartTooLargeError`` and the cal
 with fewer rows a part. Cells are typed by their column's kind: numbers as numbers, times
 (aware datetimes, or the store's UTC text) as the town's wall-clock time, which is all Excel
 knows; text is always written as text, and every text cell, xlsx and CSV alike, goes through
-``bot.services.cells.defuse`` (OWASP: a leading ``'`` before ``= + - @``, tab, CR). ``Sheet``
-with ``to_xlsx``/``to_csv`` writes a small table
-held in memory (column widths fitted to its content). Pure: no database, no ``telegram``.
+``bot.services.cells.defuse`` (OWASP: a leading ``'`` before ``= + - @``, tab, CR). Pure: no
+database, no ``telegram``.
 """
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ from __future__ import annotations
 import abc
 import csv
 import io
-import tempfile
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,11 +67,6 @@ def local_time(value: datetime | str, tz: ZoneInfo) -> datetime:
     """The town's wall-clock time of ``value``, without a zone (Excel has none)."""
     moment = from_db_time(value) if isinstance(value, str) else value
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes (CJK and full-width characters count double)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _part_names(paths: list[Path], stem: str, suffix: str) -> list[Path]:
@@ -284,55 +276,3 @@ class CsvParts(_Parts):
             self._size += len(line)
             self._rows_in_part += 1
         self.rows_written += len(rows)
-
-
-# ------------------------------------------------------------------- small tables in memory
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """A table held in memory: a title, headers, each column's kind, and rows of cells."""
-
-    title: str
-    headers: tuple[str, ...]
-    kinds: tuple[Kind, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-    def __post_init__(self) -> None:
-        if len(self.headers) != len(self.kinds):
-            raise ValueError("every column needs a header and a kind")
-        for row in self.rows:
-            if len(row) != len(self.headers):
-                raise ValueError(f"a row has {len(row)} cells, not {len(self.headers)}")
-
-    def layout(self) -> Layout:
-        """The layout with each column as wide as its widest cell."""
-        widths = []
-        for c, kind in enumerate(self.kinds):
-            cells = [row[c] for row in self.rows]
-            if kind in _TIME_FORMATS:
-                content = 16 if kind == "datetime" else 10
-            else:
-                content = max((text_width(str(v)) for v in cells if v is not None), default=0)
-            widths.append(max(text_width(self.headers[c]), content) + 2)
-        return Layout(self.title, self.headers, self.kinds, tuple(widths))
-
-
-def _in_memory(sheet: Sheet, tz: ZoneInfo, suffix: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        writer: XlsxParts | CsvParts
-        if suffix == "xlsx":
-            writer = XlsxParts(Path(tmp), "sheet", sheet.layout(), tz, max_bytes=2**62)
-        else:
-            writer = CsvParts(Path(tmp), "sheet", sheet.layout(), tz, max_bytes=2**62)
-        writer.write(sheet.rows)
-        [path] = writer.close()
-        return path.read_bytes()
-
-
-def to_xlsx(sheet: Sheet, tz: ZoneInfo) -> bytes:
-    """The sheet as an .xlsx workbook."""
-    return _in_memory(sheet, tz, "xlsx")
-
-
-def to_csv(sheet: Sheet, tz: ZoneInfo) -> bytes:
-    """The sheet as CSV: UTF-8 with a BOM, CRLF line ends (what Excel expects)."""
-    return _in_memory(sheet, tz, "csv")

@@ -6,8 +6,10 @@
 ``下午3点半``, ``上午9点30分``, ``晚上7点``) and full-width digits (``１２月５日 １４：００``).
 A date without a year means its next occurrence. A time is required: "明天" alone is refused,
 since a session needs an hour. ``parse_end`` also takes a bare time (the same day as the start)
-or a duration (``2小时``, ``90分钟``, ``1.5h``). Results are aware datetimes in ``tz``; the
-current time always comes from the caller (a ``Clock``), never from the system.
+or a duration as people say one (``2小时``, ``两个小时``, ``一个半小时``,
+``2个半小时``, ``半小时``, ``1小时30分``, ``90分钟``, ``九十分钟``, ``三刻钟``, ``1.5h``,
+``1h30``; not ``半天``, whose length nobody agrees on). Results are aware datetimes in ``tz``;
+the current time always comes from the caller (a ``Clock``), never from the system.
 Pure: no I/O, no ``telegram``.
 """
 
@@ -18,7 +20,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.numbers import has_foreign_digits
+from bot.services.numbers import chinese_number, has_foreign_digits
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_DIGITS |= {"七": 7, "八": 8, "九": 9, "十": 10}
@@ -40,8 +42,15 @@ _CLOCK_TIME = re.compile(_PERIOD + r"\s*(?P<h>\d{1,2})\s*[:：]\s*(?P<mi>\d{2})\
 _CN_TIME = re.compile(
     _PERIOD + r"\s*(?P<h>\d{1,2})\s*[点时](?:\s*(?P<half>半)|\s*(?P<mi>\d{1,2})\s*分?)?"
 )
+_AMOUNT = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+"  # not mixed: no "一百20"
+_MINUTES = r"(?:分钟|分|minutes?|mins?|m)"
+# Hours (a number, 个, 半: "2个半小时"; or just 半: "半个小时") with minutes or 半 after them
+# ("1小时30分", "1h30", "两小时半"), or minutes alone ("90分钟"), or quarters ("三刻钟").
+# Spaces are removed first.
 _DURATION = re.compile(
-    r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>个?小时|个?钟头|h|hours?|hrs?|分钟|分|min|mins|minutes?)$"
+    rf"^(?:(?P<h>{_AMOUNT})(?P<ge>个)?)?(?P<half>半)?个?(?:小时|钟头|hours?|hrs?|h)"
+    rf"(?:(?P<half_after>半)|(?P<m>{_AMOUNT}){_MINUTES}?)?"
+    rf"$|^(?P<only_m>{_AMOUNT}){_MINUTES}$|^(?P<quarters>{_AMOUNT})刻钟$"
 )
 _AFTERNOON = {"下午", "傍晚", "晚上", "今晚", "pm"}
 
@@ -94,7 +103,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
 def parse_end(text: str, *, start: datetime, now: datetime, tz: ZoneInfo) -> datetime:
     """Parse an end: a duration ("2小时"), a bare time (same day as ``start``) or a full date."""
     s = normalize(text)
-    duration = parse_duration(s)
+    duration = parse_duration(text)
     if duration is not None:
         try:
             return start + duration
@@ -112,14 +121,41 @@ def parse_end(text: str, *, start: datetime, now: datetime, tz: ZoneInfo) -> dat
 
 
 def parse_duration(text: str) -> timedelta | None:
-    """``2小时`` / ``90分钟`` / ``1.5h`` as a timedelta, else None."""
-    match = _DURATION.match(normalize(text).replace(" ", ""))
+    """``2小时`` / ``两个小时`` / ``一个半小时`` / ``90分钟`` / ``1h30`` as a timedelta,
+    else None."""
+    if has_foreign_digits(text):
+        raise DateParseError("digits")
+    # Not normalize(): its numerals-before-分 rewrite would split 一百二十分钟 into 一百20.
+    match = _DURATION.match(unicodedata.normalize("NFKC", text).lower().replace(" ", ""))
     if match is None:
         return None
-    n = float(match["n"])
-    hours = any(u in match["unit"] for u in ("时", "钟头", "h"))
+    if match["only_m"] is not None or match["quarters"] is not None:
+        minutes = _amount(match["only_m"] or match["quarters"])
+        if minutes is None:
+            return None
+        return _minutes(minutes if match["only_m"] is not None else minutes * 15)
+    hours = 0.0 if match["h"] is None else _amount(match["h"])
+    minutes = 0.0 if match["m"] is None else _amount(match["m"])
+    if hours is None or minutes is None or minutes >= 60:
+        return None
+    if match["half"] or match["half_after"]:
+        # 2个半小时, 两小时半, 半个小时: a whole number of hours (or none) and a half.
+        if not hours.is_integer() or (match["half"] and match["h"] and not match["ge"]):
+            return None
+        hours += 0.5
+    elif match["h"] is None:
+        return None  # "小时" alone
+    return _minutes(hours * 60 + minutes)
+
+
+def _amount(text: str) -> float | None:
+    """Digits or simple Chinese numerals (两, 十五, 一百二十)."""
+    return float(text) if text[0].isdigit() else chinese_number(text)
+
+
+def _minutes(minutes: float) -> timedelta:
     try:
-        return timedelta(hours=n) if hours else timedelta(minutes=n)
+        return timedelta(minutes=minutes)
     except OverflowError:  # "99999999999小时"
         raise DateParseError("far") from None
 

@@ -206,6 +206,7 @@ class TrainingTexts:
     ask_capacity: str
     ask_description: str
     bad_date: str
+    bad_end: str  # the end step's: examples of a length or an end time
     bad_capacity: str
     summary: str  # {title} {tags} {target} {when} {place} {capacity} {description}
     btn_publish: str

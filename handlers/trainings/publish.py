@@ -100,7 +100,7 @@ async def _end(a: forms.Answer) -> forms.Outcome:
     try:
         end = parse_end(_typed(a), start=start, now=service.now(), tz=a.ask.settings.timezone)
     except DateParseError:
-        return forms.Refuse(tt.bad_date)
+        return forms.Refuse(tt.bad_end)  # examples of ends and lengths, not of starts
     if problem := window_problem(start, end):
         return forms.Refuse(error_text(tt, problem))
     return forms.Accept({"end": end.isoformat()})

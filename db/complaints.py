@@ -135,9 +135,17 @@ async def get_complaint_by_ref(conn: aiosqlite.Connection, ref_no: str) -> Compl
 
 
 async def find_by_reply_token(
-    conn: aiosqlite.Connection, ref_no: str, token: str
+    conn: aiosqlite.Connection, ref_no: str | None, token: str
 ) -> Complaint | None:
-    """The anonymous complaint ``ref_no`` if ``token`` is its reply token, else None."""
+    """The anonymous complaint ``ref_no`` if ``token`` is its reply token, else None; without
+    ``ref_no``, the anonymous complaint whose reply token ``token`` is."""
+    if ref_no is None:
+        return await fetch_object(
+            conn,
+            Complaint,
+            "SELECT * FROM complaints WHERE reply_token_hash = ? AND anonymous = 1",
+            (hash_reply_token(token),),
+        )
     row = await fetch_one(
         conn, "SELECT * FROM complaints WHERE ref_no = ? AND anonymous = 1", (ref_no,)
     )
@@ -146,6 +154,19 @@ async def find_by_reply_token(
     if not hmac.compare_digest(row["reply_token_hash"], hash_reply_token(token)):
         return None
     return from_row(Complaint, row)
+
+
+async def any_reply_token(conn: aiosqlite.Connection, tokens: list[str]) -> bool:
+    """Whether any of ``tokens`` is the reply token of a complaint (by its fingerprint)."""
+    if not tokens:
+        return False
+    marks = ", ".join("?" * len(tokens))
+    row = await fetch_one(
+        conn,
+        f"SELECT 1 FROM complaints WHERE reply_token_hash IN ({marks}) LIMIT 1",
+        [hash_reply_token(t) for t in tokens],
+    )
+    return row is not None
 
 
 async def list_complaints_by_user(conn: aiosqlite.Connection, user_id: int) -> list[Complaint]:

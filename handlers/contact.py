@@ -76,6 +76,9 @@ async def _message(a: forms.Answer) -> forms.Outcome:
         length = utf16_len(normalize_lines(a.text or ""))
         limits = {"min": MIN_MESSAGE_CHARS, "max": MAX_MESSAGE_CHARS, "length": length}
         return forms.Refuse(fmt(a.t.contact.message_length, **limits))
+    if await a.context.services.complaints.reveals_anonymous(text):
+        # Staff would read it under the resident's name: the complaint would be theirs.
+        return forms.Refuse(a.t.contact.names_complaint)
     return forms.Accept({"text": text})
 
 

@@ -9,6 +9,7 @@ Imports no ``telegram``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -75,6 +76,70 @@ def code_candidates(typed: str) -> list[str]:
     if OLD_TOKEN_RE.match(text) and len(text) > repo.CHECK_LENGTH:
         found.append(text)
     return found
+
+
+# A complaint's number inside any text, however it was typed (NFKC first: full-width too).
+_REF_IN_TEXT = re.compile(r"(?<![0-9A-Z])TS[\s\-_–—·.]*(\d{4})[\s\-_–—·.]*(\d{1,6})(?!\d)", re.I)
+# Four and four characters, the way a 查询码 is shown (ABCD-EFGH) or copied (ABCD EFGH).
+_CODE_SHAPE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{4})([\s\-]?)([0-9A-Z]{4})(?![0-9A-Z])", re.I)
+_NOT_CODE = re.compile(r"[^0-9A-Za-z_\-\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TypedCheck:
+    """A plain message asking for a complaint's progress: its number and what followed it
+    (the 查询码, if any), or a 查询码 on its own."""
+
+    ref_no: str | None
+    code: str | None
+
+
+def _shaped(match: re.Match[str]) -> bool:
+    """Whether four-and-four characters look like a 查询码 rather than a word: only the code's
+    own characters (no I, L, O or U), and a digit among letters or a dash ("HJPJ-BTNM")."""
+    typed = (match[1] + match[3]).upper()
+    if not all(c in repo.CHECK_ALPHABET for c in typed) or typed.isdigit():
+        return False
+    return match[2] == "-" or any(c.isdigit() for c in typed)
+
+
+def typed_check(text: str) -> TypedCheck | None:
+    """``text`` as a status check: a complaint number anywhere in it (``ts-2026-0001``,
+    ``TS 2026 0001``, full width) with the 查询码 that follows it, if any; or a message that
+    is only a 查询码 in its shown shape. None for anything else."""
+    norm = unicodedata.normalize("NFKC", text).strip()
+    if (found := _REF_IN_TEXT.search(norm)) is not None:
+        code = _NOT_CODE.sub(" ", norm[found.end() :]).strip()
+        return TypedCheck(f"TS-{found[1]}-{int(found[2]):04d}", code or None)
+    alone = _CODE_SHAPE.fullmatch(norm)
+    return TypedCheck(None, norm) if alone is not None and _shaped(alone) else None
+
+
+def complaint_refs(text: str) -> list[str]:
+    """The complaint numbers in ``text``, written the way they are stored."""
+    norm = unicodedata.normalize("NFKC", text)
+    return [f"TS-{m[1]}-{int(m[2]):04d}" for m in _REF_IN_TEXT.finditer(norm)]
+
+
+def code_shaped(text: str) -> bool:
+    """Whether ``text`` carries something shaped like a 查询码 (see ``_shaped``)."""
+    norm = unicodedata.normalize("NFKC", text)
+    return any(_shaped(m) for m in _CODE_SHAPE.finditer(norm))
+
+
+def names_complaint(text: str) -> bool:
+    """Whether ``text`` carries a complaint number or something shaped like a 查询码."""
+    return bool(complaint_refs(text)) or code_shaped(text)
+
+
+def codes_within(text: str) -> list[str]:
+    """Every stored form a 查询码 hidden in ``text`` may have (for a look-up by fingerprint):
+    each run of letters and digits, and each two runs written apart, as ``code_candidates``."""
+    norm = unicodedata.normalize("NFKC", text)
+    runs = re.findall(r"[0-9A-Za-z]+", norm)
+    pieces = [*runs, *(a + b for a, b in itertools.pairwise(runs))]
+    pieces += [w for w in norm.split() if OLD_TOKEN_RE.match(w)]
+    return list(dict.fromkeys(c for piece in pieces for c in code_candidates(piece)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,20 +251,23 @@ class ComplaintService(NotifyingService):
         async with self._db.read() as conn:
             return await users_repo.get_user(conn, complaint.user_id)
 
-    async def check(self, user_id: int, ref_no: str, code: str | None) -> Complaint | None:
-        """Complaint ``ref_no`` if ``user_id`` filed it by name or ``code`` is its 查询码.
+    async def check(self, user_id: int, ref_no: str | None, code: str | None) -> Complaint | None:
+        """Complaint ``ref_no`` if ``user_id`` filed it by name or ``code`` is its 查询码;
+        without ``ref_no``, the anonymous complaint whose 查询码 ``code`` is.
 
         Raises ``TooManyGuessesError`` once ``user_id`` gave ``GUESSES_PER_HOUR`` wrong codes in
         the last hour (a wrong code counts, a right one does not).
         """
-        ref_no = unicodedata.normalize("NFKC", ref_no).strip().upper()
+        ref_no = None if ref_no is None else unicodedata.normalize("NFKC", ref_no).strip().upper()
         if code is not None and (wait := self._guesses.waiting(user_id)):
             raise TooManyGuessesError(wait)
-        if not REF_RE.match(ref_no):
+        if ref_no is not None and not REF_RE.match(ref_no):
             found = None
         else:
             async with self._db.read() as conn:
                 if code is None:
+                    if ref_no is None:
+                        return None
                     found = await repo.get_complaint_by_ref(conn, ref_no)
                     return found if found is not None and found.user_id == user_id else None
                 found = None
@@ -210,6 +278,19 @@ class ComplaintService(NotifyingService):
         if found is None and code is not None:
             self._guesses.check(user_id)
         return found
+
+    async def reveals_anonymous(self, text: str) -> bool:
+        """Whether ``text``, sent to staff under its writer's name, would tie them to an
+        anonymous complaint: it carries a 查询码 (shaped like one, or the fingerprint of a
+        real one) or an anonymous complaint's number."""
+        if code_shaped(text):
+            return True
+        async with self._db.read() as conn:
+            for ref_no in complaint_refs(text):
+                named = await repo.get_complaint_by_ref(conn, ref_no)
+                if named is not None and named.anonymous:
+                    return True
+            return await repo.any_reply_token(conn, codes_within(text))
 
     async def mine(self, user_id: int) -> list[Complaint]:
         """The complaints ``user_id`` filed under their name, oldest first."""

@@ -463,6 +463,7 @@ class ContactTexts:
 
     ask_message: str  # {min} {max} {contact}
     message_length: str  # {min} {max} {length}
+    names_complaint: str
     sent: str  # {id}
     staff_notice: str  # {id} {who} {text}
     btn_reply: str

@@ -16,13 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.buttons import CheckComplaintButton, HandlingButton, ViewComplaintButton
 from bot.context import Context
 from handlers.complaints.dialog import form
 from handlers.complaints.staff import mark_handling, open_list, renderers, resolve_form, view
-from handlers.complaints.status import check_button, status_command
+from handlers.complaints.status import TYPED_CHECK, check_button, status_command, typed_status
 from handlers.ui import on_button
 
 __all__ = ["commands", "form", "renderers", "resolve_form", "staff_commands"]
@@ -33,6 +33,7 @@ def commands() -> list[BaseHandler[Update, Context, Any]]:
     return [
         CommandHandler("complaint_status", status_command),
         CallbackQueryHandler(check_button, pattern=CheckComplaintButton.pattern()),
+        MessageHandler(TYPED_CHECK, typed_status),
     ]
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.ext import filters
 
 from bot.buttons import (
     CheckComplaintButton,
@@ -10,6 +11,7 @@ from bot.buttons import (
 from bot.context import Context
 from bot.services.complaints import (
     TooManyGuessesError,
+    typed_check,
 )
 from bot.texts import Html, fmt, status_label
 from db.models import Complaint
@@ -57,6 +59,27 @@ async def status_command(update: Update, context: Context) -> None:
     await reply_in_chunks(message, lines, separator="\n")
 
 
+class _TypedCheck(filters.MessageFilter):
+    """A plain message with a complaint's number (and its 查询码), or a 查询码 on its own."""
+
+    def filter(self, message: Message) -> bool:
+        return message.text is not None and typed_check(message.text) is not None
+
+
+# Typed anywhere outside a dialog, such a message is a status check, never a policy question:
+# the Q&A would log it under the sender's id and tie them to an anonymous complaint.
+TYPED_CHECK = filters.TEXT & ~filters.COMMAND & _TypedCheck()
+
+
+async def typed_status(update: Update, context: Context) -> None:
+    """Show a complaint's progress from its number and 查询码 sent as a plain message."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    if (typed := typed_check(message.text)) is not None:
+        await _check(update, context, typed.ref_no, typed.code)
+
+
 async def check_button(update: Update, context: Context) -> None:
     """Show an anonymous complaint's progress from the button that carries its 查询码."""
     query, user = update.callback_query, update.effective_user
@@ -70,7 +93,7 @@ async def check_button(update: Update, context: Context) -> None:
     await _check(update, context, pressed.ref_no, pressed.check_code)
 
 
-async def _check(update: Update, context: Context, ref_no: str, code: str | None) -> None:
+async def _check(update: Update, context: Context, ref_no: str | None, code: str | None) -> None:
     """Look the complaint up and show it, or say to wait after too many wrong codes."""
     user = update.effective_user
     if user is None:

@@ -366,9 +366,13 @@ class Searcher:
     def _request_pair(self, text: str) -> tuple[str, str] | None:
         """``text`` cut into two requests about different topics, or None (see
         ``_two_requests``)."""
+        raw = [piece for piece in _REQUEST_BREAK.split(text) if piece]
         pieces: list[str] = []
-        for piece in filter(None, _REQUEST_BREAK.split(text)):
-            if pieces and (_size(pieces[-1]) < _MIN_PIECE or len(pieces) == _MAX_PIECES):
+        for n, piece in enumerate(raw):
+            if len(pieces) == _MAX_PIECES:
+                pieces[-1] = " ".join((pieces[-1], *raw[n:]))
+                break
+            if pieces and _size(pieces[-1]) < _MIN_PIECE:
                 pieces[-1] += " " + piece
             else:
                 pieces.append(piece)

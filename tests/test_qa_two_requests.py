@@ -90,3 +90,13 @@ async def test_the_rescued_question_gets_the_choice_in_the_bot(harness: BotHarne
     reply = (await harness.user(1302).send("交完税多长时间返到户头上")).last
     assert reply.text == ZH.qa.ambiguous
     assert KB.by_id["tax-rebate"].title in reply.button_labels[0]
+
+
+def test_a_long_message_is_read_in_a_few_pieces_and_still_offers_both() -> None:
+    # Past six pieces the rest stays with the last one (one join, not a piece each), so a
+    # long story costs a few classifications; its two requests are still both offered.
+    text = TWO + "，俺家就在镇东头" * 40
+    result = SEARCHER.search(text)
+    assert result.decision in ("answer", "ambiguous")
+    offered = (result.topic_id, *result.also, *result.alternatives)
+    assert {"tax-rebate", "referral-reward"} <= set(offered)

@@ -50,3 +50,14 @@ class ResubmitRefusal(StrEnum):
 
     NOT_FOUND = "not_found"  # no such project, or not the user's own
     NOT_RETURNED = "not_returned"  # already resubmitted, approved or withdrawn
+
+
+class Theme(StrEnum):
+    """The training themes /subscribe offers besides the town's industries (the campaign
+    report's topics). The value is the tag as stored; each language names it in the texts
+    (``trainings.themes``)."""
+
+    MANAGEMENT = "经营管理"
+    ECOMMERCE = "电子商务"
+    FINANCE = "财税金融"
+    SKILLS = "技能培训"

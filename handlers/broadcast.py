@@ -19,6 +19,7 @@ from bot.services.broadcast import BROADCAST, MAX_BROADCAST_CHARS, clean_broadca
 from bot.services.delivery import Outbound
 from bot.services.outbox import BROADCAST_DONE, Payload, Renderer
 from bot.services.text import normalize_lines, utf16_len
+from bot.services.training_wording import tag_label
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
 from db.models import Broadcast
@@ -50,7 +51,9 @@ def _audiences(ask: forms.Ask) -> list[tuple[str, str]]:
     b = ask.t.broadcast
     return [
         (
-            b.btn_all.format(count=n) if i == 0 else b.btn_tag.format(tag=tag, count=n),
+            b.btn_all.format(count=n)
+            if i == 0
+            else b.btn_tag.format(tag=tag_label(ask.t, ask.settings.town, tag), count=n),
             str(i),
         )
         for i, (tag, n) in enumerate(ask.draft.get("audiences", []))
@@ -79,7 +82,10 @@ async def _audience(a: forms.Answer) -> forms.Outcome:
 
 def _confirm_question(ask: forms.Ask) -> str:
     b, tag = ask.t.broadcast, ask.draft.get("tag")
-    audience = b.audience_all if tag is None else fmt(b.audience_tag, tag=tag)
+    if tag is None:
+        audience = b.audience_all
+    else:
+        audience = fmt(b.audience_tag, tag=tag_label(ask.t, ask.settings.town, str(tag)))
     return fmt(b.confirm, audience=audience, count=ask.draft.get("count", 0))
 
 

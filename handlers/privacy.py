@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.buttons import EraseButton
 from bot.context import Context
+from bot.services.training_wording import tag_labels
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import PersonalData
@@ -35,7 +36,8 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     def day(value: datetime) -> str:
         return value.astimezone(settings.timezone).strftime("%Y-%m-%d")
 
-    tags = t.common.list_separator.join(data.subscriptions) or p.nothing
+    tags = t.common.list_separator.join(tag_labels(t, settings.town, data.subscriptions))
+    tags = tags or p.nothing
     referrals = [
         fmt(
             p.referral_made if r.made else p.referral_received,

@@ -98,6 +98,8 @@ def _answers(t: Texts, item: ReviewItem, town: TownSettings) -> Html:
     values |= {
         ProjectField.NAME: p.name or r.name_erased,
         ProjectField.VILLAGE: village_label(t, town, p.village),  # 其他村: flagged
+        ProjectField.INDUSTRY: town.label(p.industry, t.lang),  # the configured English name
+        ProjectField.APPLICANT_TYPE: town.label(p.applicant_type, t.lang),
         ProjectField.PHONE: p.phone or r.name_erased,
         ProjectField.REFERRER: item.referrer or r.referrer_none,
     }

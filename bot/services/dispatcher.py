@@ -25,6 +25,7 @@ from bot.services.training_delivery import Outgoing
 from bot.services.training_wording import render_outgoing
 from bot.services.trainings import TrainingService
 from bot.services.users import UserService
+from bot.settings import TownSettings
 from bot.texts import language_for
 
 _LOGGER = logging.getLogger(__name__)
@@ -46,9 +47,11 @@ class ReminderDispatcher:
         trainings: TrainingService,
         users: UserService,
         timezone: Any,
+        town: TownSettings,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._sleep = sleep
+        self._town = town  # tags in each reader's language
         self._trainings = trainings
         self._users = users
         self._tz = timezone
@@ -97,7 +100,7 @@ class ReminderDispatcher:
         return await deliver(
             bot,
             recipients,
-            lambda r: render_outgoing(r.key, r.lang, self._tz, now),
+            lambda r: render_outgoing(r.key, r.lang, self._tz, now, self._town),
             users=self._users,
             before_send=claim,
             after_send=settle,

@@ -7,16 +7,23 @@ no ``telegram``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from db.models import Training, TrainingStatus
 
 
 def calendar_file(
-    training: Training, *, now: datetime, product: str = "chuangye-bot", lang: str = "zh"
+    training: Training,
+    *,
+    now: datetime,
+    product: str = "chuangye-bot",
+    lang: str = "zh",
+    tags: Sequence[str] | None = None,
 ) -> bytes:
     """An iCalendar (RFC 5545) file with one event for the session, UTF-8 with CRLF lines
-    (titled in ``lang``: the English title for an English reader where there is one)."""
+    (titled in ``lang``: the English title for an English reader where there is one; its
+    categories are ``tags``, the session's tags as the reader knows them, else as stored)."""
 
     def stamp(value: datetime) -> str:
         return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -42,8 +49,9 @@ def calendar_file(
     ]
     if description:
         lines.append(f"DESCRIPTION:{_ics_text(description)}")
-    if training.tags:
-        lines.append("CATEGORIES:" + ",".join(_ics_text(t) for t in training.tags))
+    categories = training.tags if tags is None else tags
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(_ics_text(t) for t in categories))
     status = "CANCELLED" if training.status is TrainingStatus.CANCELLED else "CONFIRMED"
     lines += [f"STATUS:{status}", "END:VEVENT", "END:VCALENDAR"]
     return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")

@@ -9,14 +9,15 @@ No I/O, no ``telegram``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from bot.services.text import check, normalize_line, normalize_lines, utf16_len
-from bot.settings import Settings
-from bot.vocabulary import TextProblem
+from bot.settings import Settings, TownSettings
+from bot.vocabulary import TextProblem, Theme
 
 # Themes offered in /subscribe besides the town's industries (the report's training topics).
-THEMES: tuple[str, ...] = ("经营管理", "电子商务", "财税金融", "技能培训")
+THEMES: tuple[str, ...] = tuple(theme.value for theme in Theme)
 EVERYTHING = "*"
 MAX_TITLE = 200
 MAX_PLACE = 200
@@ -64,6 +65,16 @@ class TrainingError(ValueError):
 def subscribable_tags(settings: Settings) -> tuple[str, ...]:
     """Tags a resident may subscribe to, in a stable order (buttons refer to their index)."""
     return tuple(dict.fromkeys((*settings.town.industries, *THEMES)))
+
+
+def english_tags(
+    tags: Iterable[str], town: TownSettings, theme_names: Mapping[Theme, str]
+) -> tuple[str, ...]:
+    """Tags as stored: an industry or a theme typed by its English name (any case) becomes
+    the Chinese tag its subscribers hold; any other tag stays as typed."""
+    stored = {e.casefold(): c for c, e in zip(town.industries, town.industries_en, strict=False)}
+    stored |= {name.casefold(): theme.value for theme, name in theme_names.items()}
+    return tuple(dict.fromkeys(stored.get(tag.casefold(), tag) for tag in tags))
 
 
 def split_tags(text: str) -> tuple[str, ...]:

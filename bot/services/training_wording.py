@@ -8,6 +8,7 @@ imports ``telegram`` like the dispatcher does: this is what is sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,9 +17,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.buttons import SessionAction, SessionButton
 from bot.services.delivery import Outbound
 from bot.services.training_delivery import Outgoing
-from bot.services.training_rules import MAX_SESSION
+from bot.services.training_rules import EVERYTHING, MAX_SESSION, THEMES
+from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
+from bot.vocabulary import Theme
 from db.models import NoticeKind, SessionCard, SignupStatus, TrainingStatus
 
 
@@ -50,8 +53,26 @@ def moment_text(tt: TrainingTexts, moment: datetime, tz: Any) -> str:
     return when_text(tt, moment, moment, tz).rsplit("–", 1)[0]
 
 
-def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) -> Html:
-    """A session as a resident sees it: what, when, where, seats and their own place."""
+def tag_label(t: Texts, town: TownSettings, tag: str) -> str:
+    """A training tag (as stored: Chinese) as ``t``'s reader knows it: a theme by the texts'
+    name, an industry by the town's name for it in that language, '*' as "all training", and
+    a tag staff made up as they typed it."""
+    if tag == EVERYTHING:
+        return t.trainings.subscribe_everything
+    if tag in THEMES:
+        return t.trainings.themes[Theme(tag)]
+    return town.label(tag, t.lang)
+
+
+def tag_labels(t: Texts, town: TownSettings, tags: Iterable[str]) -> list[str]:
+    """``tag_label`` of each tag, in their order."""
+    return [tag_label(t, town, tag) for tag in tags]
+
+
+def card_text(
+    t: Texts, card: SessionCard, tz: Any, town: TownSettings, *, with_seats: bool = True
+) -> Html:
+    """A session as a resident sees it: what, when, where, tags, seats and their own place."""
     tt, tr = t.trainings, card.training
     status = (
         fmt(tt.status_note, status=status_label(t, tr.status))
@@ -66,7 +87,7 @@ def card_text(t: Texts, card: SessionCard, tz: Any, *, with_seats: bool = True) 
     if tr.target_group:
         lines.append(fmt(tt.line_target, target=tr.target_group))
     if tr.tags:
-        lines.append(fmt(tt.line_tags, tags=tt.tag_separator.join(tr.tags)))
+        lines.append(fmt(tt.line_tags, tags=tt.tag_separator.join(tag_labels(t, town, tr.tags))))
     if tr.description:
         lines.append(fmt(tt.line_description, description=tr.description))
     if with_seats:
@@ -103,7 +124,9 @@ def reminders_text(tt: TrainingTexts, offsets: tuple[timedelta, ...], separator:
     return tt.reminders_line.format(offsets=times)
 
 
-def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbound:
+def render_outgoing(
+    item: Outgoing, lang: str, tz: Any, now: datetime, town: TownSettings
+) -> Outbound:
     """The message for one reminder or notice, in the addressee's language."""
     t = get_texts(lang)
     tt = t.trainings
@@ -121,7 +144,7 @@ def render_outgoing(item: Outgoing, lang: str, tz: Any, now: datetime) -> Outbou
         )
     elif item.notice is NoticeKind.ANNOUNCE:
         card = SessionCard(tr, 0, 0, None, None)
-        text = fmt(tt.announce, card=card_text(t, card, tz, with_seats=False))
+        text = fmt(tt.announce, card=card_text(t, card, tz, town, with_seats=False))
         join = SessionButton(SessionAction.JOIN, tr.id).pack()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_join, callback_data=join)]])
     elif item.notice is NoticeKind.MOVED:

@@ -22,11 +22,13 @@ from bot.services.training_rules import (
     MAX_TAGS,
     TrainingError,
     cleaned,
+    english_tags,
     split_tags,
     start_problem,
     subscribable_tags,
     window_problem,
 )
+from bot.texts import get_texts
 from db import training_delivery as delivery_repo
 from db import trainings as repo
 from db.audit import append_audit
@@ -99,7 +101,7 @@ class TrainingService(TrainingDelivery):
             place=cleaned("place", draft.place),
             description=cleaned("description", draft.description),
             target_group=cleaned("target", draft.target_group),
-            tags=split_tags(",".join(draft.tags))[:MAX_TAGS],
+            tags=self.stored_tags(",".join(draft.tags)),
         )
         if problem := start_problem(draft.starts_at, self.now()):
             raise TrainingError(problem)
@@ -108,6 +110,11 @@ class TrainingService(TrainingDelivery):
         if not 1 <= draft.capacity <= MAX_CAPACITY:
             raise TrainingError("capacity")
         return draft
+
+    def stored_tags(self, typed: str) -> tuple[str, ...]:
+        """Typed tags as stored (English names of industries and themes read as theirs)."""
+        themes = get_texts("en").trainings.themes
+        return english_tags(split_tags(typed), self._settings.town, themes)[:MAX_TAGS]
 
     async def create(self, draft: TrainingDraft, *, actor: int | None) -> ChangeResult:
         """Publish a session and queue its announcement to matching subscribers."""
@@ -196,7 +203,7 @@ class TrainingService(TrainingDelivery):
                 assert training is not None
                 promoted = await self._promote(conn, training, now)
             elif field == "tags":
-                await repo.set_tags(conn, training_id, split_tags(str(value))[:MAX_TAGS])
+                await repo.set_tags(conn, training_id, self.stored_tags(str(value)))
                 training = await repo.update_training(conn, training_id, now=now)
                 assert training is not None
             elif repo.is_text_column(field):  # target group, English title, description: '' clears

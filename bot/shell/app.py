@@ -141,7 +141,7 @@ def _wire(app: App, services: Services, processor: UserOrderedProcessor) -> None
     settings = services.settings
     app.bot_data.services = services
     app.bot_data.dispatcher = ReminderDispatcher(
-        services.trainings, services.users, settings.timezone, services.sleep
+        services.trainings, services.users, settings.timezone, settings.town, services.sleep
     )
     processor.application = app
     processor.inbox = services.inbox

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.texts.catalog import per_language
-from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem
+from bot.vocabulary import AttendanceProblem, Problem, ResubmitRefusal, TextProblem, Theme
 from db.models import (
     ComplaintStatus,
     ProjectField,
@@ -157,6 +157,7 @@ class TrainingTexts:
     subscribe_everything: str
     subscribed_mark: str  # before a subscribed tag's label
     tag_separator: str  # between a session's tags
+    themes: Mapping[Theme, str]  # (Theme value, its name): a tag the town did not configure
     unsubscribed_mark: str  # before a tag not subscribed to
     btn_done: str
     subscribed_nothing: str

@@ -40,5 +40,6 @@ async def send_cards(update: Update, context: Context, cards: list[SessionCard])
     staff = context.services.roles.is_staff(user.id)
     for card in cards:
         await message.reply_text(
-            card_text(t, card, tz), reply_markup=card_keyboard(t.trainings, card, staff=staff)
+            card_text(t, card, tz, context.services.settings.town),
+            reply_markup=card_keyboard(t.trainings, card, staff=staff),
         )

@@ -15,7 +15,7 @@ from bot.buttons import EditTrainingButton, StaffAction, StaffSessionButton
 from bot.dates import DateParseError, parse_when
 from bot.services.numbers import NumberProblem, parse_number
 from bot.services.training_rules import TrainingError, start_problem
-from bot.services.training_wording import error_text, when_text
+from bot.services.training_wording import error_text, tag_labels, when_text
 from bot.texts import fmt
 from db.models import Training, TrainingStatus
 from handlers import forms
@@ -61,7 +61,9 @@ async def _value_question(ask: forms.Ask) -> str:
     assert ask.services is not None  # the router always passes them
     training = await ask.services.trainings.get(int(ask.draft["id"]))
     value = getattr(training, field, "") if training is not None else ""
-    current = (tt.tag_separator.join(value) if field == "tags" else str(value)) or tt.none_value
+    if field == "tags":
+        value = tt.tag_separator.join(tag_labels(ask.t, ask.settings.town, value))
+    current = str(value) or tt.none_value
     return fmt(tt.ask_field, field=dict(tt.field_names)[field], current=current)
 
 

@@ -18,11 +18,10 @@ from bot.services.training_rules import (
     MAX_CAPACITY,
     TrainingError,
     clean_field,
-    split_tags,
     start_problem,
     window_problem,
 )
-from bot.services.training_wording import error_text, moment_text, when_text
+from bot.services.training_wording import error_text, moment_text, tag_labels, when_text
 from bot.services.trainings import TrainingDraft
 from bot.texts import Html, Texts, fmt
 from bot.vocabulary import TextProblem
@@ -73,7 +72,8 @@ def _cleaned(key: str, *, optional: bool = False) -> forms.Parser:
 
 
 async def _tags(a: forms.Answer) -> forms.Outcome:
-    return forms.Accept({"tags": list(split_tags(_typed(a, optional=True)))})
+    stored = a.context.services.trainings.stored_tags(_typed(a, optional=True))
+    return forms.Accept({"tags": list(stored)})
 
 
 async def _start(a: forms.Answer) -> forms.Outcome:
@@ -139,7 +139,7 @@ def _summary(ask: forms.Ask) -> str:
         tt.summary,
         title=d.title,
         title_en=d.title_en or tt.none_value,
-        tags=tt.tag_separator.join(d.tags) or tt.none_value,
+        tags=tt.tag_separator.join(tag_labels(ask.t, ask.settings.town, d.tags)) or tt.none_value,
         target=d.target_group or tt.none_value,
         when=when_text(tt, d.starts_at, d.ends_at, ask.settings.timezone),
         place=d.place,
@@ -185,7 +185,9 @@ STEPS = (
         "tags",
         lambda ask: fmt(
             ask.t.trainings.ask_tags,
-            known=ask.t.common.list_separator.join(ask.services.trainings.tags())
+            known=ask.t.common.list_separator.join(
+                tag_labels(ask.t, ask.settings.town, ask.services.trainings.tags())
+            )
             if ask.services
             else "",
         ),

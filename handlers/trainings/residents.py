@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from bot.buttons import SessionAction, SessionButton
 from bot.context import Context
 from bot.services.training_calendar import calendar_file
-from bot.services.training_wording import card_text, reminders_text, when_text
+from bot.services.training_wording import card_text, reminders_text, tag_labels, when_text
 from bot.services.trainings import SignupOutcome, SignupResult
 from bot.texts import fmt
 from db.models import SessionCard, SignupStatus
@@ -106,9 +106,10 @@ async def ask_leave(update: Update, context: Context, press: Card) -> None:
         ]
     )
     card = await context.services.trainings.card(tid, user.id)
+    settings = context.services.settings
     if card is not None:
         await _edit_card(
-            query, card_text(press.t, card, context.services.settings.timezone), keyboard
+            query, card_text(press.t, card, settings.timezone, settings.town), keyboard
         )
 
 
@@ -142,7 +143,8 @@ async def _refresh_card(update: Update, context: Context, tid: int) -> SessionCa
     t = context.texts(user)
     tt = t.trainings
     staff = context.services.roles.is_staff(user.id)
-    text = card_text(t, card, context.services.settings.timezone)
+    settings = context.services.settings
+    text = card_text(t, card, settings.timezone, settings.town)
     await _edit_card(query, text, card_keyboard(tt, card, staff=staff))
     return card
 
@@ -171,7 +173,9 @@ async def send_calendar(update: Update, context: Context, press: Card) -> None:
         return
     await query.answer()
     now = context.services.trainings.now()
-    data = calendar_file(card.training, now=now, lang=press.t.lang)
+    town = context.services.settings.town
+    tags = tag_labels(press.t, town, card.training.tags)
+    data = calendar_file(card.training, now=now, lang=press.t.lang, tags=tags)
     await context.bot.send_document(
         chat.id,
         InputFile(data, filename=f"training-{tid}.ics"),

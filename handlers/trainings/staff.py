@@ -69,14 +69,14 @@ async def _send_staff_view(update: Update, context: Context, tid: int) -> None:
         return
     t = context.texts(user)
     tt = t.trainings
-    service = context.services.trainings
+    service, settings = context.services.trainings, context.services.settings
     card = await service.overview(tid)
     if card is None:
         await message.reply_text(error_text(tt, "not_found"))
         return
     text = fmt(
         tt.staff_view,
-        card=card_text(t, card, context.services.settings.timezone, with_seats=False),
+        card=card_text(t, card, settings.timezone, settings.town, with_seats=False),
         signed=card.signed,
         capacity=card.training.capacity,
         waitlisted=card.waitlisted,

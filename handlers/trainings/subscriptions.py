@@ -7,11 +7,15 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.buttons import SubscriptionButton
 from bot.context import Context
 from bot.services.training_rules import EVERYTHING
+from bot.services.training_wording import tag_label, tag_labels
+from bot.settings import TownSettings
 from bot.texts import Texts, fmt
 from handlers.ui import Press, button, message_of
 
 
-def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> InlineKeyboardMarkup:
+def _subscription_keyboard(
+    t: Texts, town: TownSettings, tags: tuple[str, ...], on: set[str]
+) -> InlineKeyboardMarkup:
     tt = t.trainings
 
     def mark(active: bool, label: str) -> str:
@@ -19,17 +23,19 @@ def _subscription_keyboard(t: Texts, tags: tuple[str, ...], on: set[str]) -> Inl
 
     everything = mark(EVERYTHING in on, tt.subscribe_everything)
     buttons = [button(everything, SubscriptionButton("all"))]
-    buttons += [button(mark(tag in on, tag), SubscriptionButton(i)) for i, tag in enumerate(tags)]
+    buttons += [
+        button(mark(tag in on, tag_label(t, town, tag)), SubscriptionButton(i))
+        for i, tag in enumerate(tags)
+    ]
     rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
     rows.append([button(tt.btn_done, SubscriptionButton("done"))])
     return InlineKeyboardMarkup(rows)
 
 
-def _subscription_summary(t: Texts, on: set[str]) -> str:
+def _subscription_summary(t: Texts, town: TownSettings, on: set[str]) -> str:
     if not on:
         return t.trainings.subscribed_nothing
-    names = [t.trainings.subscribe_everything if tag == EVERYTHING else tag for tag in on]
-    return t.common.list_separator.join(sorted(names))
+    return t.common.list_separator.join(sorted(tag_labels(t, town, on)))
 
 
 async def subscribe(update: Update, context: Context) -> None:
@@ -38,8 +44,9 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     service = context.services.trainings
     on = await service.subscriptions(said.user.id)
-    text = fmt(said.t.trainings.subscribe_prompt, current=_subscription_summary(said.t, on))
-    keyboard = _subscription_keyboard(said.t, service.tags(), on)
+    town = context.services.settings.town
+    text = fmt(said.t.trainings.subscribe_prompt, current=_subscription_summary(said.t, town, on))
+    keyboard = _subscription_keyboard(said.t, town, service.tags(), on)
     await said.message.reply_text(text, reply_markup=keyboard)
 
 
@@ -48,11 +55,11 @@ async def toggle_subscription(
 ) -> None:
     """Flip one tag (or 'everything'), or close the picker with a summary."""
     query, user, t, choice = press.query, press.user, press.t, press.button.choice
-    service = context.services.trainings
+    service, town = context.services.trainings, context.services.settings.town
     tags = service.tags()
     if choice == "done":
         await query.answer()
-        summary = _subscription_summary(t, await service.subscriptions(user.id))
+        summary = _subscription_summary(t, town, await service.subscriptions(user.id))
         await query.edit_message_text(fmt(t.trainings.subscribe_saved, current=summary))
         return
     if isinstance(choice, int) and choice >= len(tags):
@@ -60,8 +67,8 @@ async def toggle_subscription(
         return
     await query.answer()
     on = await service.toggle(user.id, tags[choice] if isinstance(choice, int) else EVERYTHING)
-    text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, on))
-    await query.edit_message_text(text, reply_markup=_subscription_keyboard(t, tags, on))
+    text = fmt(t.trainings.subscribe_prompt, current=_subscription_summary(t, town, on))
+    await query.edit_message_text(text, reply_markup=_subscription_keyboard(t, town, tags, on))
 
 
 async def unsubscribe(update: Update, context: Context) -> None:

@@ -455,6 +455,17 @@ class ReferralLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ProjectNote:
+    """A note on one of the user's projects in ``/mydata``: why staff returned it, or the
+    补充说明 they wrote when resubmitting it."""
+
+    ref_no: str
+    status: ProjectStatus
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SignupLine:
     """A training sign-up as the resident sees it in ``/mydata``."""
 
@@ -469,6 +480,7 @@ class PersonalData:
 
     user: User
     projects: tuple[Project, ...]
+    notes: tuple[ProjectNote, ...]  # return reasons and 补充说明, oldest first
     referrals: tuple[ReferralLine, ...]
     questions: tuple[Question, ...]
     signups: tuple[SignupLine, ...]

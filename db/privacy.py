@@ -23,7 +23,14 @@ from db import trainings as trainings_repo
 from db import users as users_repo
 from db._sql import execute, fetch_all, fetch_objects, fetch_one
 from db.audit import append_audit
-from db.models import ContactMessage, PersonalData, Question, ReferralLine, SignupLine
+from db.models import (
+    ContactMessage,
+    PersonalData,
+    ProjectNote,
+    Question,
+    ReferralLine,
+    SignupLine,
+)
 from db.rows import to_db_time
 
 ERASED_ACTION = "privacy.erase"
@@ -121,6 +128,13 @@ async def collect(conn: aiosqlite.Connection, user_id: int) -> PersonalData | No
     return PersonalData(
         user=user,
         projects=tuple(await projects_repo.list_projects(conn, user_id=user_id)),
+        notes=await theirs(
+            ProjectNote,
+            "SELECT p.ref_no, h.status, h.note, h.created_at FROM project_status_history h "
+            "JOIN projects p ON p.id = h.project_id WHERE p.user_id = ? "
+            "AND coalesce(h.note, '') != '' "
+            "ORDER BY h.id",
+        ),
         referrals=await theirs(
             ReferralLine,
             "SELECT r.created_at, p.ref_no, r.referrer_user_id = ?1 AS made FROM referrals r "

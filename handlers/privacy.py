@@ -22,7 +22,7 @@ from bot.context import Context
 from bot.services.training_wording import tag_labels
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, status_label
-from db.models import PersonalData
+from db.models import PersonalData, ProjectStatus
 from handlers.staff_guard import tell_user
 from handlers.ui import Press, chunk_html, inline_rows, message_of, on_button, visible_text
 
@@ -63,12 +63,12 @@ def _blocks(t: Texts, data: PersonalData, context: Context) -> list[str]:
     return [
         p.header,
         _profile(t, data, day),
-        *_section(p.projects_title, _projects(t, data, settings.town)),
+        *_section(p.projects_title, _projects(t, data, settings.town, day), len(data.projects)),
         *_section(p.referrals_title, referrals),
         *_section(p.questions_title, questions),
         *_section(p.trainings_title, trainings),
         fmt(p.subscriptions_title, tags=tags),
-        *_section(p.complaints_title, _complaints(t, data)),
+        *_section(p.complaints_title, _complaints(t, data), len(data.complaints)),
         p.anonymous_note,
         *_section(p.messages_title, messages),
     ]
@@ -88,35 +88,56 @@ def _profile(t: Texts, data: PersonalData, day: Callable[[datetime], str]) -> st
     )
 
 
-def _projects(t: Texts, data: PersonalData, town: TownSettings) -> list[str]:
+def _projects(
+    t: Texts, data: PersonalData, town: TownSettings, day: Callable[[datetime], str]
+) -> list[str]:
+    """Each project, then who they named as referrer and every note on it (why staff returned
+    it, the 补充说明 they wrote), one line each."""
     p = t.privacy
-    return [
-        fmt(
-            p.project_item,
-            ref=x.ref_no,
-            name=x.name or p.erased_name,
-            village=town.label(x.village, t.lang),
-            industry=town.label(x.industry, t.lang),
-            investment=f"{x.investment_wan:g}",
-            jobs=x.jobs,
-            phone=x.phone or p.none_value,
-            status=status_label(t, x.status),
+    lines: list[str] = []
+    for x in data.projects:
+        lines.append(
+            fmt(
+                p.project_item,
+                ref=x.ref_no,
+                name=x.name or p.erased_name,
+                village=town.label(x.village, t.lang),
+                industry=town.label(x.industry, t.lang),
+                investment=f"{x.investment_wan:g}",
+                jobs=x.jobs,
+                phone=x.phone or p.none_value,
+                status=status_label(t, x.status),
+            )
         )
-        for x in data.projects
-    ]
+        if x.referrer_note:
+            lines.append(fmt(p.project_referrer, referrer=x.referrer_note))
+        for n in (n for n in data.notes if n.ref_no == x.ref_no):
+            template = {
+                ProjectStatus.RETURNED: p.project_return_reason,
+                ProjectStatus.SUBMITTED: p.project_resubmit_note,
+            }.get(n.status, p.project_status_note)
+            status = status_label(t, n.status)
+            lines.append(fmt(template, when=day(n.created_at), status=status, note=n.note))
+    return lines
 
 
 def _complaints(t: Texts, data: PersonalData) -> list[str]:
-    p = t.privacy
-    return [
-        fmt(
-            p.complaint_item,
-            ref=c.ref_no,
-            status=status_label(t, c.status),
-            what=c.what or p.erased_name,
+    """Each named complaint with what they answered, and the note it was resolved with."""
+    p, none = t.privacy, t.privacy.none_value
+    lines: list[str] = []
+    for c in data.complaints:
+        status = status_label(t, c.status)
+        lines.append(
+            fmt(p.complaint_item, ref=c.ref_no, status=status, what=c.what or p.erased_name)
         )
-        for c in data.complaints
-    ]
+        photo = t.complaints.photo_yes if c.photo_file_id else t.complaints.photo_no
+        when = c.happened_at_text or none
+        lines.append(
+            fmt(p.complaint_details, department=c.department or none, when=when, photo=photo)
+        )
+        if c.resolution_note:
+            lines.append(fmt(p.complaint_note, note=c.resolution_note))
+    return lines
 
 
 # Lines of one section per block: a blank line only between sections (a phone's screen holds
@@ -124,10 +145,10 @@ def _complaints(t: Texts, data: PersonalData) -> list[str]:
 SECTION_LINES = 15
 
 
-def _section(title: str, items: Sequence[str]) -> list[str]:
-    """A section's title (``{count}``: how many items) and its items, one per line, in blocks
-    of at most SECTION_LINES."""
-    lines = [fmt(title, count=len(items)), *items]
+def _section(title: str, items: Sequence[str], count: int | None = None) -> list[str]:
+    """A section's title (``{count}``: how many items, unless given) and its items, one per
+    line, in blocks of at most SECTION_LINES."""
+    lines = [fmt(title, count=len(items) if count is None else count), *items]
     return ["\n".join(lines[i : i + SECTION_LINES]) for i in range(0, len(lines), SECTION_LINES)]
 
 

@@ -490,6 +490,10 @@ class PrivacyTexts:
     profile: str  # {id} {name} {username} {lang} {created} {seen} {code}
     projects_title: str  # {count}
     project_item: str  # {ref} {name} {village} {industry} {investment} {jobs} {phone} {status}
+    project_referrer: str  # {referrer}: the referrer they typed by name
+    project_return_reason: str  # {when} {status} {note}: why staff returned the project
+    project_resubmit_note: str  # {when} {status} {note}: their 补充说明 when resubmitting
+    project_status_note: str  # {when} {status} {note}: a note with another decision
     referrals_title: str  # {count}
     referral_made: str  # {when} {ref}
     referral_received: str  # {when} {ref}
@@ -500,6 +504,8 @@ class PrivacyTexts:
     subscriptions_title: str  # {tags}
     complaints_title: str  # {count}
     complaint_item: str  # {ref} {status} {what}
+    complaint_details: str  # {department} {when} {photo}
+    complaint_note: str  # {note}: the staff's note when it was resolved
     anonymous_note: str
     messages_title: str  # {count}
     message_item: str  # {when} {text}

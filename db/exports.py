@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 from db._sql import fetch_count
+from db.questions import IS_QUESTION_SQL
 
 Row = tuple[Any, ...]
 
@@ -65,9 +66,11 @@ _TRAININGS = (
     "FROM trainings t ORDER BY t.starts_at, t.id"
 )
 # Erased questions (text NULL) are listed too, with no text: their counts are in /stats.
+# Messages that are not questions (greetings, menu words, staff's typing, topics opened from a
+# menu: db.questions.NOT_QUESTION_REASONS) are left out, as /stats leaves them out.
 _QUESTIONS = (
     "SELECT id, created_at, text, decision, topic_id, confidence, feedback, lang "
-    "FROM questions ORDER BY created_at, id"
+    f"FROM questions WHERE {IS_QUESTION_SQL} ORDER BY created_at, id"
 )
 _COMPLAINTS = (
     "SELECT c.ref_no, c.created_at, c.anonymous, "
@@ -83,13 +86,16 @@ QUERIES: Mapping[str, str] = {
     "questions": _QUESTIONS,
     "complaints": _COMPLAINTS,
 }
-_TABLES: Mapping[str, str] = {name: name for name in QUERIES}
+# How many rows each export has (our own literals, looked up from ``kind``).
+_COUNTS: Mapping[str, str] = {
+    **{name: f"SELECT count(*) FROM {name}" for name in QUERIES},
+    "questions": f"SELECT count(*) FROM questions WHERE {IS_QUESTION_SQL}",
+}
 
 
 async def count(conn: aiosqlite.Connection, kind: str) -> int:
     """How many rows the export of ``kind`` has."""
-    # The table name is one of our own literals, looked up from ``kind``.
-    return await fetch_count(conn, f"SELECT count(*) FROM {_TABLES[kind]}")
+    return await fetch_count(conn, _COUNTS[kind])
 
 
 async def chunks(
@@ -103,7 +109,7 @@ async def chunks(
 
 def count_sync(conn: sqlite3.Connection, kind: str) -> int:
     """``count`` on a plain ``sqlite3`` connection (the export worker process)."""
-    return int(conn.execute(f"SELECT count(*) FROM {_TABLES[kind]}").fetchone()[0])
+    return int(conn.execute(_COUNTS[kind]).fetchone()[0])
 
 
 def chunks_sync(conn: sqlite3.Connection, kind: str, *, size: int = 2_000) -> Iterator[list[Row]]:

@@ -25,17 +25,22 @@ from db.models import Decision, DecisionCounts, ExtraExample, Feedback, Question
 from db.rows import counts, from_row, to_db_time
 
 # Logged messages that are not questions to the knowledge base: greetings, thanks, empty or
-# emoji-only messages, menu words ("菜单", a stray "2"), anything staff type (they test the
-# bot), and topics opened from a menu or a related-topic button (logged so 👍/👎 has a row).
-# /stats does not count them as questions, /unanswered does not list them.
+# emoji-only messages, menu words ("菜单", a stray "2"), filler with nothing to search ("嗯",
+# "我想问一下"), anything staff type (they test the bot), and topics opened from a menu or a
+# related-topic button (logged so 👍/👎 has a row). /stats does not count them as questions,
+# /unanswered does not list them, the questions export leaves them out. The stats counters'
+# triggers (migration 0014) spell the same list: change both together.
 NOT_QUESTION_REASONS: tuple[str, ...] = (
     "greeting",
     "thanks",
     "empty",
     "menu_word",
+    "filler",
     "staff",
     "menu",
 )
+# The same as an SQL condition on a ``questions`` row (constants only, no user input).
+IS_QUESTION_SQL = "reason NOT IN ({})".format(", ".join(f"'{r}'" for r in NOT_QUESTION_REASONS))
 # A question answered through the choice it was offered: the topic the asker picked.
 CHOSEN = "chosen"
 

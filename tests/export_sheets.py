@@ -89,7 +89,8 @@ def to_csv(sheet: Sheet, tz: ZoneInfo) -> bytes:
 async def export_sheet(services: Services, kind: ExportKind, t: Texts) -> Sheet:
     """The whole export in memory, times as datetimes in the town's zone."""
     settings = services.settings
-    label = labeller(kind, t, settings.town, settings.timezone)
+    titles = services.exports.topic_titles(t.lang)
+    label = labeller(kind, t, settings.town, settings.timezone, titles)
     lay = layout(kind, t)
     rows: list[tuple[Cell, ...]] = []
     async with (

@@ -10,6 +10,7 @@ months. The counters are also right in a database migrated with questions alread
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,8 @@ TZ = ZoneInfo("Asia/Shanghai")
 # 2026-01-31 20:00 UTC is already February in the town: the edges are where mistakes hide.
 BASE = datetime(2026, 1, 31, 20, 0, tzinfo=UTC)
 USERS = (101, 102, 103, 104)
+# A question's reason: real questions, and each kind of logged message that is not one.
+REASONS = ("", "match", "chosen", *questions_repo.NOT_QUESTION_REASONS)
 STAFF = 900
 
 # sampled_from, not integers(): hypothesis favours small integers, and the days far from BASE
@@ -50,7 +53,11 @@ moments = st.builds(
 operations = st.lists(
     st.one_of(
         st.tuples(
-            st.just("ask"), st.sampled_from(USERS), moments, st.sampled_from(list(Decision))
+            st.just("ask"),
+            st.sampled_from(USERS),
+            moments,
+            st.sampled_from(list(Decision)),
+            st.sampled_from(REASONS),
         ),
         st.tuples(
             st.just("rate"),
@@ -98,7 +105,8 @@ class _Applied:
 
 
 async def _ask(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
-    uid, when, decision = op
+    uid, when, decision, reason = op
+    assert isinstance(reason, str)
     assert isinstance(uid, int)
     assert isinstance(when, datetime)
     assert isinstance(decision, Decision)
@@ -107,7 +115,7 @@ async def _ask(conn: aiosqlite.Connection, done: _Applied, *op: object) -> None:
         "贷款怎么申请",
         user_id=uid,
         decision=decision,
-        reason="",
+        reason=reason,
         topic_id=None if decision is Decision.ABSTAIN else "loans",
         confidence=0.5,
         now=when,
@@ -248,9 +256,10 @@ async def test_counters_start_right_in_a_database_that_already_has_questions(
     path = tmp_path / "old.sqlite3"
     db = await Database.open(path, clock=lambda: BASE, migrations=before)
     ops: list[tuple[object, ...]] = [
-        ("ask", 101, BASE + timedelta(days=d), decision)
+        ("ask", 101, BASE + timedelta(days=d), decision, reason)
         for d in range(-40, 40, 7)
         for decision in Decision
+        for reason in ("", "greeting", "staff")
     ]
     ops.append(("rate", 3, Feedback.UP))
     await _apply(db, ops)
@@ -261,9 +270,18 @@ async def test_counters_start_right_in_a_database_that_already_has_questions(
         await _check(db, *_period("2月"))
         async with db.read() as conn:
             total = (await stats_repo.count_questions(conn)).total
-        assert total == len(ops) - 1
+        assert total == sum(1 for op in ops if op[0] == "ask" and op[4] == "")
     finally:
         await db.close()
+
+
+def test_the_counters_leave_out_what_db_questions_says_is_not_a_question() -> None:
+    """The triggers spell NOT_QUESTION_REASONS in SQL: the two lists must not drift apart."""
+    [migration] = [m for m in load_migrations() if m.name == "questions_counted"]
+    lists = re.findall(r"reason NOT IN \(([^)]*)\)", migration.sql)
+    assert len(lists) == 5  # the recount, insert, delete, and update (old row, new row)
+    for spelled in lists:
+        assert tuple(re.findall(r"'([^']+)'", spelled)) == questions_repo.NOT_QUESTION_REASONS
 
 
 async def test_the_report_kept_for_a_period_follows_every_change(tmp_path: Path) -> None:
@@ -281,7 +299,7 @@ async def test_the_report_kept_for_a_period_follows_every_change(tmp_path: Path)
 
         await _apply(db, [("register", 101, BASE, "东村", "养殖")])
         assert (await matches_a_recount()).projects.total == 1
-        await _apply(db, [("ask", 102, BASE, Decision.ANSWER)])
+        await _apply(db, [("ask", 102, BASE, Decision.ANSWER, "match")])
         assert (await matches_a_recount()).questions.answer == 1
         async with db.write() as conn:
             await projects_repo.set_project_status(

@@ -102,7 +102,12 @@ async def open_services(
             trainings=trainings,
             attendance=AttendanceService(db, clock, settings),
             stats=StatsService(db, clock, settings),
-            exports=ExportService(db, clock, settings),
+            exports=ExportService(
+                db,
+                clock,
+                settings,
+                lambda lang: {t.id: t.title_for(lang) for t in qa.kb.topics},
+            ),
             unanswered=UnansweredService(db, clock, qa),
             broadcasts=BroadcastService(db, clock, outbox.queued, settings.admin_ids),
             registration=RegistrationService(db, clock, settings, outbox.queued),

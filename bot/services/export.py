@@ -19,7 +19,7 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -128,10 +128,15 @@ class Export:
 
 
 def labeller(
-    kind: ExportKind, t: Texts, town: TownSettings | None = None, tz: ZoneInfo | None = None
+    kind: ExportKind,
+    t: Texts,
+    town: TownSettings | None = None,
+    tz: ZoneInfo | None = None,
+    topics: Mapping[str, str] | None = None,
 ) -> Callable[[Row], tuple[Cell, ...]]:
     """How a stored row becomes the cells staff read (codes to labels in ``t``'s language;
-    a project's village flagged when it is not on ``town``'s list, dates in ``tz``)."""
+    a project's village flagged when it is not on ``town``'s list, dates in ``tz``, a
+    question's topic by its title in ``topics``, by id if it is no longer there)."""
     e = t.export
     if kind is ExportKind.PROJECTS:
         return _project_labeller(t, town or TownSettings(), tz or ZoneInfo("UTC"))
@@ -143,11 +148,12 @@ def labeller(
 
         return status_row
     if kind is ExportKind.QUESTIONS:
-        decisions, feedback = dict(e.decisions), dict(e.feedback)
+        decisions, feedback, titles = dict(e.decisions), dict(e.feedback), topics or {}
 
         def question_row(r: Row) -> tuple[Cell, ...]:
             rating = None if r[6] is None else feedback.get(r[6], r[6])
-            return (r[0], r[1], r[2], decisions.get(r[3], r[3]), r[4], r[5], rating, r[7])
+            topic = None if r[4] is None else titles.get(r[4], r[4])
+            return (r[0], r[1], r[2], decisions.get(r[3], r[3]), topic, r[5], rating, r[7])
 
         return question_row
 
@@ -232,8 +238,16 @@ def captions(t: Texts, what: str, export: Export) -> list[str]:
 class ExportService(StoreService):
     """Builds export files from the database, one export at a time."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        topic_titles: Callable[[str], Mapping[str, str]] | None = None,
+    ) -> None:
         super().__init__(db, clock, settings)
+        # The knowledge base's topic titles by id in a language (the questions' 主题 column).
+        self.topic_titles = topic_titles or (lambda lang: {})
         self._lock = asyncio.Lock()
         # Tests and the benchmark lower these to see splitting and progress on small data.
         self.max_file_bytes = TELEGRAM_MAX_BYTES
@@ -293,6 +307,7 @@ class ExportService(StoreService):
             "lang": t.lang,
             "tz": self._settings.timezone.key,
             "villages": list(self._settings.town.villages),  # a village not on it: flagged
+            "topics": dict(self.topic_titles(t.lang)),
             "directory": str(directory),
             "stem": self.stem(kind),
             "max_bytes": self.max_file_bytes,

@@ -35,7 +35,8 @@ def run_job(job: dict[str, Any], emit: Callable[[str], None]) -> None:
     texts = get_texts(job["lang"])
     tz = ZoneInfo(job["tz"])
     town = TownSettings(villages=tuple(job.get("villages") or ()))
-    label, lay = labeller(kind, texts, town, tz), layout(kind, texts)
+    label = labeller(kind, texts, town, tz, job.get("topics") or {})
+    lay = layout(kind, texts)
     directory, stem = Path(job["directory"]), str(job["stem"])
     uri = f"{Path(job['db_path']).resolve().as_uri()}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as conn:

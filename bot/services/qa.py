@@ -117,7 +117,7 @@ class KnowledgeService:
                 text=text,
                 normalized=result.normalized,
                 decision=Decision(result.decision),
-                reason="staff" if staff else result.reason,
+                reason="staff" if staff else _logged_reason(result),
                 topic_id=result.topic_id,
                 confidence=result.confidence,
                 lang=lang,
@@ -306,6 +306,15 @@ def _fail(batch: list[_Entry], exc: Exception) -> None:
     for _, future in batch:
         if not future.done():
             future.set_exception(exc)
+
+
+def _logged_reason(result: SearchResult) -> str:
+    """The reason a question is logged with: a message with nothing to search once filler is
+    taken out ("嗯", "我想问一下") is "filler", which /stats and /unanswered leave out."""
+    social = ("greeting", "thanks", "empty", "menu_word")
+    if result.decision == "abstain" and not result.normalized and result.reason not in social:
+        return "filler"
+    return result.reason
 
 
 def _build(

@@ -10,6 +10,7 @@ import pytest
 
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from handlers.trainings import dispatch
 from tests.seed import publish_training
 
 PROMISE = {"zh": "提醒", "en": "remind"}
@@ -39,3 +40,25 @@ async def test_a_late_sign_up_is_promised_only_the_reminders_ahead(
         assert joined.toast == tt.toast_signed_late
         assert PROMISE[lang] not in (joined.toast or "")
         assert PROMISE[lang] not in joined.last.text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lead", [timedelta(minutes=30), timedelta(hours=3)], ids=["30m", "3h"])
+async def test_a_late_promotion_is_promised_only_the_reminders_ahead(
+    bot: BotHarness, lang: str, lead: timedelta
+) -> None:
+    service = bot.running.services.trainings
+    tid = await publish_training(bot, bot.running.services.clock() + lead, capacity=1)
+    holder, head = bot.user(3311), bot.user(3312, language_code=lang)
+    for user in (holder, head):
+        await user.send("/start")
+        await service.signup(tid, user.id)
+    promoted = await service.withdraw(tid, holder.id)
+    assert promoted.promoted == (head.id,)
+    await dispatch(bot.running.app)
+    notice = head.last.text
+    assert get_texts(lang).trainings.btn_calendar in head.last.button_labels  # the notice
+    if lead > timedelta(hours=1):
+        assert ONE_HOUR[lang] in notice
+    else:
+        assert PROMISE[lang] not in notice

@@ -100,7 +100,7 @@ class ReminderDispatcher:
         return await deliver(
             bot,
             recipients,
-            lambda r: render_outgoing(r.key, r.lang, self._tz, now, self._town),
+            lambda r: render_outgoing(r.key, r.lang, self._tz, now, self._town, service.offsets),
             users=self._users,
             before_send=claim,
             after_send=settle,

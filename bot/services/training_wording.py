@@ -125,9 +125,15 @@ def reminders_text(tt: TrainingTexts, offsets: tuple[timedelta, ...], separator:
 
 
 def render_outgoing(
-    item: Outgoing, lang: str, tz: Any, now: datetime, town: TownSettings
+    item: Outgoing,
+    lang: str,
+    tz: Any,
+    now: datetime,
+    town: TownSettings,
+    offsets: tuple[timedelta, ...],
 ) -> Outbound:
-    """The message for one reminder or notice, in the addressee's language."""
+    """The message for one reminder or notice, in the addressee's language (``offsets``: the
+    reminders before a session; a promotion promises only those still ahead)."""
     t = get_texts(lang)
     tt = t.trainings
     tr = item.training
@@ -158,7 +164,15 @@ def render_outgoing(
     elif item.notice is NoticeKind.CANCELLED:
         text = fmt(tt.notice_cancelled, title=tr.title_for(t.lang), when=when)
     else:
-        text = fmt(tt.notice_promoted, title=tr.title_for(t.lang), when=when, place=tr.place)
+        ahead = tuple(o for o in offsets if tr.starts_at - o > now)
+        reminders = reminders_text(tt, ahead, t.common.list_separator)
+        text = fmt(
+            tt.notice_promoted,
+            title=tr.title_for(t.lang),
+            when=when,
+            place=tr.place,
+            reminders=reminders + "\n" if reminders else "",
+        )
         ics = SessionButton(SessionAction.CALENDAR, tr.id).pack()
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(tt.btn_calendar, callback_data=ics)]])
     if item.late:

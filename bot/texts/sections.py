@@ -173,7 +173,7 @@ class TrainingTexts:
     notice_moved: str  # {title} {old} {when} {place}
     notice_changed: str  # {title} {when} {place}
     notice_cancelled: str  # {title} {when}
-    notice_promoted: str  # {title} {when} {place}
+    notice_promoted: str  # {title} {when} {place} {reminders}: the reminders_line ahead, or ""
     staff_view: str  # {card} {signed} {capacity} {waitlisted} {pending}
     btn_move: str
     btn_edit_title: str

@@ -15,25 +15,27 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.buttons import FormButton
-from bot.context import BotData, Context
+from bot.context import Context
 from bot.processing import note_handler
-from bot.texts import Html, Texts, fmt, get_texts, language_for
+from bot.services.dialog_words import Control, control_word, same_label
+from bot.texts import Html, Texts, fmt
 from handlers.dialogs import menu_labels as all_menu_labels
 from handlers.dialogs import tell_busy
+from handlers.form_timeout import AnyApp, Timeouts, disarm
 from handlers.form_view import (
     answer_query,
     editable,
     render,
     replace_text,
     reply_removing_keyboard,
+    shown_buttons,
     strip_buttons,
 )
 from handlers.forms import (
@@ -64,13 +66,8 @@ from handlers.ui import main_menu
 
 _LOGGER = logging.getLogger(__name__)
 
-AnyApp = Application[Any, Any, Any, Any, BotData, Any]
-
 BACK, CANCEL = "/back", "/cancel"
 _MENU_LABELS = frozenset(all_menu_labels())
-
-
-JOB_NAME = "form timeout"  # the user is the job's user_id: ids stay out of the scheduler's log
 
 
 class FormRouter:
@@ -80,6 +77,7 @@ class FormRouter:
         self.forms = {form.name: form for form in forms}
         if len(self.forms) != len(forms):
             raise ValueError("two forms share a name")
+        self.timeouts = Timeouts(self.forms)
 
     def handler(self) -> TypeHandler[Update, Context, None]:
         """The handler to register in a group of its own, before the features."""
@@ -94,7 +92,7 @@ class FormRouter:
         state = current(context)
         form = None if state is None else self.forms.get(state.form)
         if state is not None and (form is None or state.deadline <= now(context).timestamp()):
-            await self.expire(context.application, user.id, state)
+            await self.timeouts.expire(context.application, user.id, state)
             state = None
         if state is not None and form is not None:
             await self._answering(update, context, form, state)
@@ -165,9 +163,33 @@ class FormRouter:
             self._store(context, state, _uid(update))
             return
         if query is not None:
-            await self._pressed(update, context, form, state)
+            button = FormButton.unpack(query.data)
+            await self._pressed(update, context, form, state, button)
+            return
+        if text is not None and await self._steered(update, context, form, state, text):
             return
         await self._message(update, context, form, state)
+
+    async def _steered(
+        self, update: Update, context: Context, form: Form, state: State, text: str
+    ) -> bool:
+        """Typed text that steers instead of answering: a shown button's label (as if
+        pressed), 返回 / 取消 (as /back, /cancel), 提交 / 修改 (its button, or a note)."""
+        t = context.texts(update.effective_user)
+        shown = shown_buttons(form, _ask(context, t, state), state.step)
+        control = control_word(text)
+        actions = {Control.SUBMIT: "submit", Control.EDIT: "edit"}
+        for label, button in shown:
+            if same_label(text, label) or (control and button.action == actions.get(control)):
+                await self._pressed(update, context, form, state, button)
+                return True
+        if control is Control.BACK:
+            await self.back(update, context, form, state)
+        elif control is Control.CANCEL:
+            await self.cancel(update, context, form, state)
+        elif control is not None:  # 提交 / 修改 before the summary: never stored as an answer
+            await self.ask(update, context, form, state, fmt(t.form.control_not_here, word=text))
+        return control is not None
 
     async def _message(self, update: Update, context: Context, form: Form, state: State) -> None:
         """A message at a step: typed text, a shared contact or a photo, or a stray."""
@@ -195,10 +217,11 @@ class FormRouter:
             for entry in other.entries
         )
 
-    async def _pressed(self, update: Update, context: Context, form: Form, state: State) -> None:
-        """A button pressed in the dialog: this step's option, the summary's, or a stray one."""
-        query = update.callback_query
-        button = FormButton.unpack(query.data if query is not None else None)
+    async def _pressed(
+        self, update: Update, context: Context, form: Form, state: State, button: FormButton | None
+    ) -> None:
+        """A button pressed (or its label typed) in the dialog: this step's option, the
+        summary's, or a stray one."""
         if button is None or button.form != form.key:
             await self.stray_press(update, context, form, state)
             return
@@ -293,6 +316,10 @@ class FormRouter:
             # A press the step refuses (an option no longer offered, a forged value) is a stray.
             await self.stray_press(update, context, form, state)
             return
+        elif isinstance(outcome, Refuse) and step.options and "/cancel" not in outcome.note:
+            # Typed text a button step refuses: say how to step back or out, too.
+            said = outcome.note if isinstance(outcome.note, Html) else fmt("{n}", n=outcome.note)
+            outcome = Refuse(Html(f"{said}\n{fmt(t.form.buttons_hint)}".strip()))
         await self._apply(update, context, form, state, outcome)
 
     async def _apply(
@@ -366,7 +393,7 @@ class FormRouter:
         if context.user_data is not None:
             context.user_data.pop(FORM, None)
         if user_id is not None:
-            _disarm(context.application, user_id)
+            disarm(context.application, user_id)
 
     async def _withdrawn(self, update: Update, context: Context, form: Form) -> None:
         """The staff role was withdrawn mid-dialog: refuse and end the dialog."""
@@ -380,57 +407,9 @@ class FormRouter:
             )
 
     # ------------------------------------------------------------------ timeout
-    async def expire(self, app: AnyApp, user_id: int, state: State) -> None:
-        """End ``state`` after the configured silence: drop the draft and say so."""
-        data = app.user_data.get(user_id)
-        if data is not None:
-            data.pop(FORM, None)
-        app.mark_data_for_update_persistence(user_ids=[user_id])
-        _disarm(app, user_id)
-        services = app.bot_data.services
-        form = self.forms.get(state.form)
-        t = await _texts_of(app, user_id)
-        minutes = int(services.settings.conversation_timeout.total_seconds() // 60)
-        own = form.timed_out(t, state.draft, minutes) if form and form.timed_out else None
-        again = form.again if form is not None else "/menu"
-        doing = dialog_name(t, state.form)
-        text = own or fmt(t.form.timed_out, dialog=doing, minutes=minutes, again=again)
-        with contextlib.suppress(TelegramError):
-            await app.bot.send_message(user_id, text, reply_markup=main_menu(t))
-
-    async def _timeout_job(self, context: Context) -> None:
-        """The live timeout: end the dialog if it still has the deadline this job was for."""
-        job = context.job
-        state = current(context)
-        if job is None or job.user_id is None or state is None or state.deadline != job.data:
-            return
-        await self.expire(context.application, job.user_id, state)
-
-    def _arm(self, app: AnyApp, user_id: int, state: State) -> None:
-        _disarm(app, user_id)
-        if app.job_queue is None:
-            return
-        wait = max(state.deadline - _now(app).timestamp(), 0.0)
-        app.job_queue.run_once(
-            self._timeout_job,
-            timedelta(seconds=wait),
-            data=state.deadline,
-            name=JOB_NAME,
-            user_id=user_id,
-            chat_id=user_id,
-        )
-
     async def resume(self, app: AnyApp) -> None:
         """At start-up: end the dialogs whose deadline passed while down, re-arm the others."""
-        moment = _now(app).timestamp()
-        for user_id, data in list(app.user_data.items()):
-            state = State.load(data.get(FORM))
-            if state is None:
-                continue
-            if state.deadline <= moment or state.form not in self.forms:
-                await self.expire(app, user_id, state)
-            else:
-                self._arm(app, user_id, state)
+        await self.timeouts.resume(app)
 
     # ------------------------------------------------------------------ asking
     def _store(self, context: Context, state: State, user_id: int | None) -> None:
@@ -439,7 +418,7 @@ class FormRouter:
         if context.user_data is not None:
             context.user_data[FORM] = state.dump()
         if user_id is not None:
-            self._arm(context.application, user_id, state)
+            self.timeouts.arm(context.application, user_id, state)
 
     async def ask(
         self,
@@ -475,24 +454,3 @@ def _ask(context: Context, t: Texts, state: State) -> Ask:
 
 def _uid(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user is not None else None
-
-
-def _now(app: AnyApp) -> datetime:
-    return app.bot_data.services.clock().astimezone(UTC)
-
-
-def _disarm(app: AnyApp, user_id: int) -> None:
-    if app.job_queue is not None:
-        for job in app.job_queue.get_jobs_by_name(JOB_NAME):
-            if job.user_id == user_id:
-                job.schedule_removal()
-
-
-async def _texts_of(app: AnyApp, user_id: int) -> Texts:
-    """The texts in the language stored for ``user_id`` (its /language choice wins)."""
-    data = app.user_data.get(user_id) or {}
-    stored = await app.bot_data.services.users.get(user_id)
-    override = data.get("lang") if isinstance(data.get("lang"), str) else None
-    if stored is None:
-        return get_texts(language_for(None, override))
-    return get_texts(language_for(stored.language_code, override or stored.lang_override))

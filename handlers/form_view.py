@@ -41,10 +41,7 @@ async def render(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
     asked = step.question(ask)
     text = await asked if inspect.isawaitable(asked) else asked
     if step.options is not None:
-        pairs = [
-            (label, FormButton(form.key, "c", step.name, value).pack())
-            for label, value in step.options(ask)
-        ]
+        pairs = [(label, button.pack()) for label, button in shown_buttons(form, ask, step_name)]
         markup = inline_rows(pairs, per_row=step.per_row)
         extra = step.extra_rows(ask) if step.extra_rows is not None else []
         return text, InlineKeyboardMarkup([*extra, *markup.inline_keyboard])
@@ -54,24 +51,36 @@ async def render(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
     return text, ReplyKeyboardRemove()
 
 
-def _summary(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
-    assert form.summary is not None  # checked by the caller
-    t, text = ask.t, form.summary(ask)
+def shown_buttons(form: Form, ask: Ask, step_name: str) -> list[tuple[str, FormButton]]:
+    """The form's own buttons (label, button) under step ``step_name``'s question."""
+    t = ask.t
     if step_name == FIELDS:
         offered = editable(form, ask.draft)
-        pairs = [
-            (s.label(t), FormButton(form.key, "field", s.name).pack())
+        fields = [
+            (s.label(t), FormButton(form.key, "field", s.name))
             for s in form.steps
             if s.label is not None and s.name in offered
         ]
-        pairs.append((t.form.btn_back_to_summary, FormButton(form.key, "sum").pack()))
-        return Html(f"{text}\n\n{fmt(t.form.choose_field)}"), inline_rows(pairs, per_row=2)
-    submit = form.submit_label(t) if form.submit_label else t.form.btn_submit
-    buttons = [(submit, FormButton(form.key, "submit").pack())]
-    if form.editable(ask.draft):
-        buttons.append((t.form.btn_edit, FormButton(form.key, "edit").pack()))
-    buttons.append((t.form.btn_cancel, FormButton(form.key, "x").pack()))
-    return text, inline_rows(buttons, per_row=3)
+        return [*fields, (t.form.btn_back_to_summary, FormButton(form.key, "sum"))]
+    if step_name == SUMMARY:
+        submit = form.submit_label(t) if form.submit_label else t.form.btn_submit
+        buttons = [(submit, FormButton(form.key, "submit"))]
+        if form.editable(ask.draft):
+            buttons.append((t.form.btn_edit, FormButton(form.key, "edit")))
+        return [*buttons, (t.form.btn_cancel, FormButton(form.key, "x"))]
+    step = form.step(step_name)
+    if step is None or step.options is None:
+        return []
+    return [(label, FormButton(form.key, "c", step.name, v)) for label, v in step.options(ask)]
+
+
+def _summary(form: Form, ask: Ask, step_name: str) -> tuple[str, Markup]:
+    assert form.summary is not None  # checked by the caller
+    text = form.summary(ask)
+    pairs = [(label, button.pack()) for label, button in shown_buttons(form, ask, step_name)]
+    if step_name == FIELDS:
+        return Html(f"{text}\n\n{fmt(ask.t.form.choose_field)}"), inline_rows(pairs, per_row=2)
+    return text, inline_rows(pairs, per_row=3)
 
 
 async def answer_query(update: Update) -> None:

@@ -22,6 +22,7 @@ SHARED_HANDLERS = {
     "handlers.forms",
     "handlers.form_router",
     "handlers.form_view",
+    "handlers.form_timeout",
 }
 # Registration (the applicant's side of a project) hands a new submission to review (the staff's
 # side) and shows review's resubmit button: one feature in two modules.

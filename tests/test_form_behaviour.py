@@ -18,7 +18,7 @@ from bot.shell.app import forms_router_of
 from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
-from handlers.form_router import JOB_NAME
+from handlers.form_timeout import JOB_NAME
 from handlers.forms import Form
 from tests.conftest import ADMIN_ID
 from tests.dialog_state import dialog_of, draft_of
@@ -130,6 +130,12 @@ async def opened(harness: BotHarness, name: str) -> SimUser:
     return user
 
 
+async def at_first_question(harness: BotHarness, name: str) -> tuple[SimUser, str, str]:
+    """Open ``name``: the user, the step they are at and its question as they read it."""
+    user = await opened(harness, name)
+    return user, step_of(harness, user.id), user.last.text
+
+
 async def answer(user: SimUser, typed: str) -> None:
     if typed.startswith("按钮:"):
         await user.press(typed.removeprefix("按钮:"))
@@ -145,8 +151,7 @@ def test_every_dialog_is_covered(harness: BotHarness) -> None:
 async def test_a_sticker_or_an_old_button_asks_the_same_question_again(
     harness: BotHarness, name: str
 ) -> None:
-    user = await opened(harness, name)
-    step, question = step_of(harness, user.id), user.last.text
+    user, step, question = await at_first_question(harness, name)
     replies = await user.send_sticker()
     assert replies.last.text.startswith(ZH.form.reprompt_non_text.format(dialog=doing(name)))
     assert replies.last.text.endswith(question)
@@ -158,8 +163,7 @@ async def test_a_sticker_or_an_old_button_asks_the_same_question_again(
 
 @pytest.mark.parametrize("name", FORM_NAMES)
 async def test_back_at_the_first_question_says_so(harness: BotHarness, name: str) -> None:
-    user = await opened(harness, name)
-    step, question = step_of(harness, user.id), user.last.text
+    user, step, question = await at_first_question(harness, name)
     replies = await user.send("/back")
     assert replies.last.text == f"{ZH.form.back_at_first}\n\n{question}"
     assert step_of(harness, user.id) == step
@@ -230,3 +234,108 @@ async def test_a_timeout_ends_the_dialog_with_the_restart_command(
     )
     assert dialog_of(harness, user.id) is None
     assert ZH.common.btn_register in user.reply_keyboard
+
+
+# ------------------------------------------------------------------ words typed to steer
+# tester3 #3: a phone user types 返回 / 取消 / 修改 / 提交 instead of a command or a button.
+
+
+@pytest.mark.parametrize("name", FORM_NAMES)
+async def test_typed_control_words_steer_and_are_never_stored(
+    harness: BotHarness, name: str
+) -> None:
+    user, step, question = await at_first_question(harness, name)
+    draft = draft_of(harness, user.id, name)
+    said = {
+        "提交": ZH.form.control_not_here.format(word="提交"),  # no summary yet
+        "修改": ZH.form.control_not_here.format(word="修改"),
+        "返回": ZH.form.back_at_first,  # as /back
+    }
+    for word, note in said.items():
+        replies = await user.send(word)
+        assert replies.last.text == f"{note}\n\n{question}"
+        assert (step_of(harness, user.id), draft_of(harness, user.id, name)) == (step, draft)
+    form = form_named(harness, name)
+    replies = await user.send("取消")  # as /cancel
+    assert dialog_of(harness, user.id) is None
+    own = form.cancelled(ZH, draft) if form.cancelled is not None else None
+    assert replies.last.text == (own or ZH.form.cancelled.format(dialog=doing(name)))
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_ANSWERS))
+async def test_a_back_word_after_an_answer_goes_back_and_stores_nothing(
+    harness: BotHarness, name: str
+) -> None:
+    user = await opened(harness, name)
+    first_step = step_of(harness, user.id)
+    await user.send(FIRST_ANSWERS[name])
+    second_step = step_of(harness, user.id)
+    await user.send("上一步")
+    assert step_of(harness, user.id) == first_step
+    draft = draft_of(harness, user.id, name)
+    assert draft[first_step] == FIRST_ANSWERS[name]
+    assert "上一步" not in draft.values()
+    assert draft.get(second_step) is None
+
+
+@pytest.mark.parametrize("name", sorted(TO_SUMMARY))
+async def test_the_summary_buttons_work_when_their_words_are_typed(
+    harness: BotHarness, name: str
+) -> None:
+    user = await opened(harness, name)
+    for typed in TO_SUMMARY[name]:
+        await answer(user, typed)
+    assert step_of(harness, user.id) == "summary"
+    replies = await user.send("啊这")  # neither a button nor a control word
+    assert "/back" in replies.last.text
+    assert "/cancel" in replies.last.text
+    await user.send("修改")
+    assert step_of(harness, user.id) == "fields"
+    assert ZH.form.btn_back_to_summary in user.last.button_labels
+    await user.send("返回核对")  # the label of the field list's way back
+    assert step_of(harness, user.id) == "summary"
+    summary = draft_of(harness, user.id, name)
+    await user.send("提交")
+    assert dialog_of(harness, user.id) is None, name
+    assert all(str(v) != "提交" for v in summary.values())
+
+
+async def test_a_typed_label_at_a_button_step_is_a_press_and_a_refusal_says_how_to_leave(
+    harness: BotHarness,
+) -> None:
+    user = await opened(harness, "registration")
+    await user.send("养羊场")
+    await user.send("返回")  # tester3: was filed as the industry
+    assert step_of(harness, user.id) == "name"
+    assert "industry" not in {
+        k for k, v in draft_of(harness, user.id, "registration").items() if v
+    }
+    await user.send("养羊场")
+    await user.send("✅ 食用菌")  # the button's label, typed (with its emoji or without)
+    assert step_of(harness, user.id) == "village"
+    assert draft_of(harness, user.id, "registration")["industry"] == "食用菌"
+    replies = await user.send("好的")
+    assert "名单里没有" in replies.last.text
+    assert ZH.form.buttons_hint in replies.last.text
+    assert step_of(harness, user.id) == "village"
+    await user.send("其他村")  # the 其他村 button, typed
+    assert step_of(harness, user.id) == "village_other"
+
+
+async def test_english_control_words_and_labels(harness: BotHarness) -> None:
+    en = get_texts("en")
+    user = harness.user(RESIDENT, language_code="en")
+    await user.send("/register")
+    question = user.last.text
+    replies = await user.send("Back")
+    assert replies.last.text == f"{en.form.back_at_first}\n\n{question}"
+    await user.send("Mushroom sheds")
+    replies = await user.send("submit")
+    assert replies.last.text.startswith(en.form.control_not_here.format(word="submit"))
+    await user.send("go back")
+    assert step_of(harness, user.id) == "name"
+    replies = await user.send("Cancel")
+    assert dialog_of(harness, user.id) is None
+    assert replies.last.text == en.form.cancelled.format(
+        dialog=dict(en.common.dialog_names)["registration"]
+    )

@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.services.answers import choose, parse_investment, parse_jobs, parse_phone
+from bot.services.dialog_words import control_word, non_answer
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import NAME_MAX_CHARS, NOTE_MAX_CHARS
 from bot.services.text import clean_text
@@ -44,7 +45,10 @@ PHONEISH = st.from_regex(r"\A(\+86|0086)?[ -]?1[0-9 \-]{8,12}\Z", fullmatch=True
 
 def _answer(extra: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str]:
     base = hostile_text()
-    return (base | extra if extra is not None else base).filter(lambda s: not s.startswith("/"))
+    # Commands and the words that steer a dialog (返回, 取消 ...) are no answers: tested apart.
+    return (base | extra if extra is not None else base).filter(
+        lambda s: not s.startswith("/") and control_word(s) is None
+    )
 
 
 @pytest.fixture
@@ -108,6 +112,8 @@ def _industry(industry: str, via_other: bool, industries: tuple[str, ...]) -> ob
         typed_other = choose(industry, (R.btn_other,)) == R.btn_other
         # Typed 其他 (or "1", its number among one option): the bot asks for free text.
         typed = _as_words(clean_text(industry, NOTE_MAX_CHARS))
+        if isinstance(typed, str) and (non_answer(typed) or looks_like_question(typed)):
+            typed = Problem.NOT_A_CHOICE  # 好的 / 不知道 / a question names no industry
         value = Problem.EMPTY if typed_other else typed
     return value
 

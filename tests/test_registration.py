@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.buttons import FormButton
+from bot.services.draft import Field
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
+from tests.dialog_state import draft_of
 from tests.registration_flow import (
     CANCELLED,
     ERR,
@@ -193,6 +195,27 @@ async def test_typed_choices_are_accepted(harness: BotHarness) -> None:
     await user.press(ZH.form.btn_submit)
     [project] = await projects_of(harness, 107)
     assert project.referrer_note == "张三"
+
+
+async def test_a_typed_industry_is_echoed_and_a_non_answer_is_refused(harness: BotHarness) -> None:
+    # tester3 #3: any text at step 2 used to be filed silently as a custom industry.
+    user = harness.user(1071)
+    await user.send("/register")
+    await user.send("养羊场")
+    for typed in ("好的", "不知道", "养羊要什么手续？"):
+        refused = (await user.send(typed)).last
+        assert refused.text.startswith(R.error_industry_typed.format(text=typed)), typed
+        assert R.btn_other in refused.button_labels
+        assert ZH.form.buttons_hint in refused.text  # and how to step back or out
+    replies = await user.send("养羊")
+    label = R.field_labels[Field.INDUSTRY]
+    assert replies.texts[0] == R.typed_choice.format(label=label, value="养羊").replace(
+        "<b>", ""
+    ).replace("</b>", "")
+    assert draft_of(harness, user.id, "registration")["industry"] == "养羊"
+    await user.send("/back")  # the way back the echo names
+    await user.press("食用菌")
+    assert draft_of(harness, user.id, "registration")["industry"] == "食用菌"
 
 
 async def test_media_mid_dialog_reprompts_and_keeps_everything(harness: BotHarness) -> None:

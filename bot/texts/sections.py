@@ -80,6 +80,8 @@ class FormTexts:
     choose_field: str
     staff_only_ended: str  # {dialog}: the role was withdrawn mid-dialog
     bad_digits: str  # digits of a script other than ASCII, full-width or Chinese numerals
+    buttons_hint: str  # after a typed answer a button step refused
+    control_not_here: str  # {word}: 提交 / 修改 typed before the summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,6 +588,8 @@ class RegistrationTexts:
     error_name_unrecognisable: str  # only emoji, digits or punctuation
     error_name_question: str  # the "name" reads as a question
     error_other_unrecognisable: str  # a typed industry with no letters
+    error_industry_typed: str  # {text}: 好的 / 不知道 / a question typed at the industry step
+    typed_choice: str  # {label} {value}: an answer typed at a choice step, filed as typed
     error_zero_investment: str
     error_foreign_contact: str
     my_projects_none: str

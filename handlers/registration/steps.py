@@ -19,6 +19,7 @@ from bot.services.answers import (
     parse_jobs,
     parse_phone,
 )
+from bot.services.dialog_words import non_answer
 from bot.services.draft import Draft, Field
 from bot.services.invites import ReferrerRefusal
 from bot.services.names import (
@@ -138,7 +139,7 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         if value is Problem.NOT_A_CHOICE and a.t.lang == "en":  # an English name typed
             town = a.ask.settings.town
             english = choose(a.text or "", tuple(town.label(c, "en") for c in choices))
-            if isinstance(english, str):
+            if not isinstance(english, Problem):  # (a Problem is a str too)
                 value = choices[[town.label(c, "en") for c in choices].index(english)]
         if other is not None and value is Problem.NOT_A_CHOICE:
             if choose(a.text or "", (other.button(a.t),)) == other.button(a.t):
@@ -150,6 +151,13 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             value = clean_text(a.text or "", NOTE_MAX_CHARS)
             if isinstance(value, str) and not recognisable(value):
                 return Refuse(a.t.registration.error_other_unrecognisable)
+            typed = not isinstance(value, TextProblem)  # (a TextProblem is a str too)
+            if typed and (non_answer(value) or looks_like_question(value)):
+                return Refuse(fmt(a.t.registration.error_industry_typed, text=value[:40]))
+            if typed:  # filed as typed: say so, with the way back
+                label = field_label(a.t, field)
+                echo = fmt(a.t.registration.typed_choice, label=label, value=value)
+                return Accept({field.value: value}, echo=echo)
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))

@@ -34,6 +34,7 @@ class Problem(StrEnum):
     BAD_PHONE = "bad_phone"
     BAD_DIGITS = "bad_digits"  # digits of a script other than ASCII, full width or Chinese
     NOT_A_CHOICE = "not_a_choice"
+    ROUGH = "rough"  # a range or a rough amount ("十几万") where one number is asked
 
 
 class AttendanceProblem(StrEnum):

@@ -19,7 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.answers import choose, parse_investment, parse_jobs, parse_phone
+from bot.services.answers import (
+    choose,
+    parse_investment,
+    parse_jobs,
+    parse_phone,
+    rough_investment,
+)
 from bot.services.dialog_words import control_word, non_answer
 from bot.services.names import looks_like_question, recognisable
 from bot.services.registration import NAME_MAX_CHARS, NOTE_MAX_CHARS
@@ -162,6 +168,9 @@ async def test_every_field_takes_any_text_and_stores_what_it_promised(
             "applicant_type", applicant, choose(applicant, town.applicant_types), a, a
         )
         money = parse_investment(investment, limits.max_investment_wan)
+        if money is Problem.NOT_A_NUMBER:  # "20多万" reads as its round number
+            rough = rough_investment(investment, limits.max_investment_wan)
+            money = money if rough is None else rough
         await form.answer("investment_wan", investment, money, "50", 50)
         if float(str(expected["investment_wan"])) >= CONFIRM_INVESTMENT_WAN:
             await user.press(R.btn_investment_yes)  # a large amount is asked again in full

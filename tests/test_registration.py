@@ -91,12 +91,13 @@ async def test_number_steps_show_no_buttons_and_choice_steps_do(harness: BotHarn
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("abc", ERR["not_a_number"]),
+        ("abc", R.error_investment_number),  # says what it reads, not just "a number"
         ("-5", ERR["negative"]),
         ("0", R.error_zero_investment),
         ("0万元", R.error_zero_investment),
         ("99999999", "太大"),
-        ("五十块", ERR["not_a_number"]),
+        ("十几万", ERR["rough"]),  # a range: asked for one number
+        ("二三十万", ERR["rough"]),
     ],
 )
 async def test_bad_investment_is_asked_again_keeping_earlier_answers(
@@ -382,6 +383,34 @@ async def test_a_choice_the_settings_no_longer_offer_is_asked_again_with_a_reaso
     await user.press(villages[0])
     replies = await user.press(ZH.form.btn_submit)
     assert "项目已提交" in replies.text
+
+
+async def test_investment_in_kuai_and_a_rough_amount(harness: BotHarness) -> None:
+    # tester3 #10: 5000块 and 二十来万 were refused with "请输入数字".
+    user = harness.user(118)
+    await start_registration(user, "养羊场")
+    assert "第 6/8 步" in (await user.send("5000块")).last.text
+    assert draft_of(harness, user.id, "registration")["investment_wan"] == 0.5
+    await user.send("/back")
+    replies = await user.send("二十来万")
+    assert replies.texts[0] == "“二十来万”按 20 万元登记 ✓ 不准的话发送 /back 重填。"
+    assert "第 6/8 步" in replies.last.text
+    assert draft_of(harness, user.id, "registration")["investment_wan"] == 20
+
+
+async def test_investment_help_in_english(harness: BotHarness) -> None:
+    en = get_texts("en")
+    user = harness.user(119, language_code="en")
+    await user.send("/register")
+    await user.send("Sheep farm")
+    for _ in range(3):  # the first option of the industry, village and applicant type
+        await user.press(user.last.button_labels[0])
+    assert (await user.send("lots")).last.text.startswith(en.registration.error_investment_number)
+    rough = (await user.send("十几万")).last.text
+    assert rough.startswith(dict(en.registration.errors)["rough"])
+    replies = await user.send("20万左右")
+    assert replies.texts[0].startswith("“20万左右” is filed as 20 × 10,000 yuan ✓")
+    assert draft_of(harness, user.id, "registration")["investment_wan"] == 20
 
 
 async def test_an_implausible_investment_is_asked_again_in_full(harness: BotHarness) -> None:

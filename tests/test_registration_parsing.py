@@ -33,7 +33,13 @@ INVESTMENTS: list[tuple[object, tuple[str, ...]]] = [
     (15000.0, ("一亿五千万",)),
     (Problem.NEGATIVE, ("-5", "－5")),
     (Problem.ZERO, ("0", "0.00001", "零")),
-    (Problem.NOT_A_NUMBER, ("1e3", "nan", "一二万", "五十块")),
+    (
+        0.5,
+        ("5000块", "5000块钱", "五千块", "5000元钱", "¥5000", "￥5000元", "5000 yuan", "5000RMB"),
+    ),
+    (20.0, ("20万块", "二十万块钱", "人民币20万")),
+    (0.005, ("五十块",)),
+    (Problem.NOT_A_NUMBER, ("1e3", "nan", "一二万", "二十来万", "很多")),
     (Problem.TOO_LARGE, ("二十亿", "100001", "20亿")),
     (Problem.EMPTY, ("",)),
 ]
@@ -72,6 +78,21 @@ PHONES: list[tuple[object, tuple[str, ...]]] = [
 @pytest.mark.parametrize(("typed", "expected"), cases(INVESTMENTS))
 def test_parse_investment(typed: str, expected: float | Problem) -> None:
     assert answers.parse_investment(typed, 100_000) == expected
+
+
+# An amount said roughly (tester3 #10): its round number, or "type one number" for a range.
+ROUGH: list[tuple[object, tuple[str, ...]]] = [
+    (20.0, ("二十来万", "20多万", "20来万块", "20万左右", "大概20万", "约20万", "差不多二十万")),
+    (0.5, ("5000多块", "五千来块钱")),
+    (100.0, ("一百余万", "100万上下")),
+    (Problem.ROUGH, ("十几万", "几万", "二三十万", "20-30万", "20到30万", "几十万块")),
+    (None, ("50", "很多", "", "多少")),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), cases(ROUGH))
+def test_rough_investment(typed: str, expected: float | Problem | None) -> None:
+    assert answers.rough_investment(typed, 100_000) == expected
 
 
 @pytest.mark.parametrize(("typed", "expected"), cases(JOBS))

@@ -40,12 +40,27 @@ def _chinese_wan(plain: str) -> float | None:
     return value  # a bare number means 万元, as "50" does
 
 
+# Spoken and written names of the yuan: 块 is how most people say it ("5000块", "20万块钱").
+_YUAN_WORDS = {"块钱": "元", "元钱": "元", "块": "元", "人民币": "", "rmb": "元", "yuan": "元"}
+
+
+def _in_yuan_words(plain: str) -> str:
+    """``plain`` with 块 / 块钱 / 元钱 / yuan / RMB written 元, and ¥5000 as 5000元."""
+    text = plain.lower()
+    for word, written in _YUAN_WORDS.items():
+        text = text.replace(word, written)
+    if text.startswith("¥"):
+        text = text[1:] if text.endswith("元") else text[1:] + "元"
+    return text
+
+
 def parse_investment(text: str, maximum_wan: float) -> float | Problem:
     """Planned investment in 万元: "50", "50万", "50万元", "５０", "1.5", "300000元", "1亿",
-    and simple Chinese numerals ("五十万", "一百二十万", "两千万元", "一万五千元")."""
+    "5000块", "20万块钱", "¥5000", and simple Chinese numerals ("五十万", "一百二十万",
+    "两千万元", "一万五千元")."""
     if has_foreign_digits(text):
         return Problem.BAD_DIGITS
-    plain = normalized(text)
+    plain = _in_yuan_words(normalized(text))
     chinese = _chinese_wan(plain)
     if chinese is not None:
         return _checked_wan(chinese, maximum_wan)
@@ -60,6 +75,30 @@ def parse_investment(text: str, maximum_wan: float) -> float | Problem:
     if value < 0:
         return Problem.NEGATIVE
     return _checked_wan(value * scale, maximum_wan)
+
+
+_NUMERAL = "0-9.零〇一二两三四五六七八九十百千"
+# "二十来万", "20多万", "一百余万", "5000多块": about a round number (来/多/余 after it).
+_ABOUT_SUFFIX = re.compile(rf"(?<=[{_NUMERAL}])[来多余](?=[万亿千百元]|$)")
+_ABOUT_WORDS = re.compile(r"^(?:大概|大约|约莫|约|差不多|将近|接近|估计)|(?:左右|上下|出头)$")
+# "十几万", "二三十万", "20-30万", "20到30万": no one number to file.
+_RANGE = re.compile(rf"几|[一二两三四五六七八九]{{2}}|[{_NUMERAL}][-~～至到][{_NUMERAL}]")
+
+
+def rough_investment(text: str, maximum_wan: float) -> float | Problem | None:
+    """An investment said roughly: the round number in 万元 for "二十来万" / "20万左右" /
+    "大概50万", ``Problem.ROUGH`` for a range ("十几万", "二三十万", "20-30万"), None when
+    ``text`` says nothing rough."""
+    if has_foreign_digits(text):
+        return None
+    plain = _in_yuan_words(normalized(text))
+    if _RANGE.search(plain):
+        return Problem.ROUGH
+    round_number = _ABOUT_WORDS.sub("", _ABOUT_SUFFIX.sub("", plain))
+    if round_number == plain or not round_number:
+        return None
+    value = parse_investment(round_number, maximum_wan)
+    return None if value is Problem.NOT_A_NUMBER else value
 
 
 def _checked_wan(value: float, maximum_wan: float) -> float | Problem:

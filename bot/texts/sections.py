@@ -591,6 +591,8 @@ class RegistrationTexts:
     error_industry_typed: str  # {text}: 好的 / 不知道 / a question typed at the industry step
     typed_choice: str  # {label} {value}: an answer typed at a choice step, filed as typed
     error_zero_investment: str
+    error_investment_number: str  # the investment step's own hint: the amounts it reads
+    investment_rough: str  # {typed} {wan}: "二十来万" filed as its round number
     error_foreign_contact: str
     my_projects_none: str
     my_projects_header: str  # {count}

@@ -18,6 +18,7 @@ from bot.services.answers import (
     parse_investment,
     parse_jobs,
     parse_phone,
+    rough_investment,
 )
 from bot.services.dialog_words import non_answer
 from bot.services.draft import Draft, Field
@@ -214,13 +215,23 @@ async def _other_village(a: Answer) -> Outcome:
 async def _investment(a: Answer) -> Outcome:
     limits = a.ask.settings.limits
     value = parse_investment(a.text or "", limits.max_investment_wan)
+    echo = None
+    if value is Problem.NOT_A_NUMBER:  # "二十来万" is a number too, said roughly
+        rough = rough_investment(a.text or "", limits.max_investment_wan)
+        if isinstance(rough, float):
+            typed = normalize_line(a.text or "")
+            echo = fmt(a.t.registration.investment_rough, typed=typed, wan=format_wan(rough))
+        value = rough if rough is not None else value
+    if value is Problem.NOT_A_NUMBER:
+        return Refuse(a.t.registration.error_investment_number)
     if value is Problem.ZERO:
         return Refuse(a.t.registration.error_zero_investment)
     if isinstance(value, Problem):
         return Refuse(_problem(a.t, value, maximum=format_wan(limits.max_investment_wan)))
     if value >= CONFIRM_INVESTMENT_WAN:  # yuan typed as 万元, or a zero too many: ask
-        return Accept({"investment_wan": value}, goto="investment_confirm", edit=a.ask.editing)
-    return Accept({"investment_wan": value})
+        goto = "investment_confirm"
+        return Accept({"investment_wan": value}, goto=goto, edit=a.ask.editing, echo=echo)
+    return Accept({"investment_wan": value}, echo=echo)
 
 
 # From 1000 万元 (ten million yuan) up, a village project's investment is asked again in full:

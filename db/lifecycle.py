@@ -19,7 +19,7 @@ import aiosqlite
 
 from db._sql import execute, fetch_object, returning
 from db.audit import append_audit
-from db.models import TransitionError
+from db.models import StatusChange, TransitionError
 from db.rows import from_row, to_db_time
 
 
@@ -110,3 +110,13 @@ class Lifecycle(Generic[R, S]):
             now=now,
         )
         return from_row(self.record, row)
+
+    async def last_change(self, conn: aiosqlite.Connection, record_id: int) -> StatusChange | None:
+        """The record's newest status change (who made it, when, with which note)."""
+        return await fetch_object(
+            conn,
+            StatusChange,
+            f"SELECT * FROM {self.kind}_status_history WHERE {self.kind}_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (record_id,),
+        )

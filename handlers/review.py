@@ -12,12 +12,14 @@ through the outbox too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
@@ -26,6 +28,7 @@ from telegram.ext import (
 from bot.buttons import ApproveButton, ResubmitButton, ReturnButton
 from bot.context import Context
 from bot.services import Services
+from bot.services.base import Changed
 from bot.services.delivery import Outbound
 from bot.services.draft import Field
 from bot.services.names import village_label
@@ -121,17 +124,26 @@ def buttons(t: Texts, item: ReviewItem) -> InlineKeyboardMarkup:
     )
 
 
+def _decision_mark(t: Texts, decided: Changed) -> Html:
+    """The line under a card saying who decided what (通过, or 退回 and why)."""
+    if decided.status == ProjectStatus.APPROVED:
+        return fmt(t.registration.decided_approved, actor=decided.by)
+    return fmt(t.registration.decided_returned, actor=decided.by, reason=decided.note or "")
+
+
 async def _already(
     update: Update, context: Context, project: Project | None, *, outdated: bool = False
 ) -> None:
     """Tell the admin the project was handled before, was resubmitted since (``outdated``) or
-    does not exist; change nothing but the stale card's buttons."""
+    does not exist; change nothing but the stale card, which now says so: who decided what,
+    or why it is out of date (and has no buttons)."""
     query, t = update.callback_query, context.texts(update.effective_user)
     if query is None:
         return
     if project is None:
         await query.answer(t.registration.not_found, show_alert=True)
         return
+    decided = None if outdated else await context.services.registration.decision(project)
     if outdated:
         text = fmt(t.registration.card_outdated, ref_no=project.ref_no)
     elif project.status is ProjectStatus.WITHDRAWN and project.user_id is None:
@@ -139,8 +151,17 @@ async def _already(
     else:
         text = fmt(t.registration.already_decided, status=status_label(t, project.status))
     await query.answer(text, show_alert=True)
-    if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        await query.edit_message_reply_markup(None)
+    mark = text if decided is None else _decision_mark(t, decided)
+    await _redraw_pressed(query.message, mark)
+
+
+async def _redraw_pressed(message: object, mark: Html) -> None:
+    """Write ``mark`` under the pressed card and take its buttons away."""
+    if not isinstance(message, Message) or message.text is None:
+        return
+    text = f"{message.text_html}\n\n{mark}"
+    with contextlib.suppress(BadRequest):  # an old message, or unchanged
+        await message.edit_text(Html(text), reply_markup=None)
 
 
 async def approve(update: Update, context: Context, press: Press[ApproveButton]) -> None:
@@ -154,10 +175,9 @@ async def approve(update: Update, context: Context, press: Press[ApproveButton])
         await _already(update, context, decided.project, outdated=outdated)
         return
     await query.answer()
-    mark = fmt(t.registration.decided_approved, actor=user.first_name)
-    if isinstance(query.message, Message) and query.message.text is not None:
-        original = query.message.text_html
-        await query.edit_message_text(Html(f"{original}\n\n{mark}"), reply_markup=None)
+    await _redraw_pressed(
+        query.message, fmt(t.registration.decided_approved, actor=user.first_name)
+    )
     # The applicant and the referrer were queued in the decision's transaction (the outbox).
 
 
@@ -217,6 +237,9 @@ async def _return_project(a: forms.Answer, reason: str) -> str:
             await _mark_card(context, user.id, pending, withdrawn)
             return withdrawn
         label = "" if gone is None else status_label(t, gone.status)
+        decision = None if gone is None else await context.services.registration.decision(gone)
+        if decision is not None:  # decided by someone else meanwhile: the card says by whom
+            await _mark_card(context, user.id, pending, _decision_mark(t, decision))
         return fmt(t.registration.already_decided, status=label)
     mark = fmt(t.registration.decided_returned, actor=user.first_name, reason=reason)
     await _mark_card(context, user.id, pending, mark)  # the applicant: queued (the outbox)

@@ -90,12 +90,55 @@ async def test_named_complaint_reaches_staff_and_status_comes_back(harness: BotH
     assert "已办结" in resident.last.text
     assert "办结说明：已责令退还服务费" in resident.last.text
 
-    # The other admin's copy is stale now: its buttons are refused politely.
+    # The other admin's copy is stale now: its button is refused politely and the card
+    # redrawn as it stands (已办结, by whom, no buttons left).
+    stale = other.find_button(C.btn_handling)[0]
     assert (await other.press(C.btn_handling)).toast == f"{ref} 已办结，不能再改。"
-    assert (await other.press(C.btn_resolve)).toast == f"{ref} 已办结，不能再改。"
+    assert stale is not None
+    assert "已办结（操作人：" in stale.text
+    assert stale.button_labels == []
     status = await resident.send(f"/complaint_status {ref}")
     assert "已办结" in status.last.text
     assert "已责令退还" in status.last.text
+
+
+async def test_a_card_opened_from_the_list_is_redrawn_after_each_staff_action(
+    harness: BotHarness,
+) -> None:
+    # tester3 #14: the card still read 已收到 with the 🛠 处理中 button after pressing it.
+    admin = harness.user(ADMIN_ID, first_name="王主任")
+    other = harness.user(OTHER_ADMIN_ID, first_name="刘干事")
+    ref = _ref(await _file(harness.user(5002), anonymous=True))
+    outbox_card = other.bot_messages[-1]
+    await admin.send("/complaints")
+    await admin.press(ref)
+    card = admin.last
+    assert "已收到" in card.text
+    toast = (await admin.press(C.btn_handling)).toast
+    assert toast == f"{ref} 已改为“处理中”。匿名投诉人可凭查询码查看。"
+    assert "状态：处理中（操作人：王主任，" in card.text  # the same message, redrawn
+    assert card.button_labels == [C.btn_resolve]
+    # The second admin's copy from the outbox: pressing it shows what happened, and by whom.
+    assert (await other.press(C.btn_handling)).toast == f"{ref} 已经是“处理中”了。"
+    assert "状态：处理中（操作人：王主任，" in outbox_card.text
+    assert outbox_card.button_labels == [C.btn_resolve]
+    await admin.press(C.btn_resolve)
+    await admin.send("已协调退还")
+    assert "状态：已办结（操作人：王主任，" in card.text
+    assert card.button_labels == []
+
+
+async def test_a_redrawn_complaint_card_in_english(harness: BotHarness) -> None:
+    en = get_texts("en")
+    admin = harness.user(ADMIN_ID, first_name="Wang", language_code="en")
+    await admin.send("/start")
+    ref = _ref(await _file(harness.user(5003), anonymous=False))
+    await admin.send("/complaints")
+    await admin.press(ref)
+    card = admin.last
+    await admin.press(en.complaints.btn_handling)
+    assert "Status: Being handled (by Wang, " in card.text
+    assert card.button_labels == [en.complaints.btn_resolve]
 
 
 async def test_anonymous_complaint_never_reveals_the_complainant(

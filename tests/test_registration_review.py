@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.shell.harness import BotHarness
+from bot.texts import get_texts
 from db import projects as projects_repo
 from db.models import ProjectStatus
 from tests.conftest import ADMIN_ID, OTHER_ADMIN_ID
@@ -48,6 +49,7 @@ async def test_replayed_buttons_change_nothing(harness: BotHarness) -> None:
     assert replies.toast is not None
     assert "已经处理过了（已通过）" in replies.toast
     assert second.last.inline_buttons == []  # the stale buttons are taken away
+    assert second.last.text.endswith("已通过（操作人：王主任）")  # and the card says by whom
     # Pressing the first admin's old button data again (a replayed callback).
     replies = await first.press_data(f"v1:rev:ret:{project.id}", first.last)
     assert replies.toast is not None
@@ -159,6 +161,37 @@ async def test_return_after_the_other_admin_decided_is_refused(harness: BotHarne
     replies = await first.send("太晚了的原因")
     assert "已经处理过了（已通过）" in replies.text
     assert (await stored(harness, project.id)).status is ProjectStatus.APPROVED
+    # tester3 #14: the card the reason was typed for now shows the other admin's decision.
+    card = card_of(first, project)
+    assert card.text.endswith("已通过（操作人：刘干事）")
+    assert card.inline_buttons == []
+
+
+async def test_a_card_another_admin_returned_shows_who_and_why(harness: BotHarness) -> None:
+    first, second = await staff_members(harness)
+    project = await registered(harness, 314)
+    await first.press(R.btn_return)
+    await first.send("电话号码打不通")
+    replies = await second.press(R.btn_approve)
+    assert replies.toast is not None
+    assert "已经处理过了（已退回）" in replies.toast
+    card = card_of(second, project)
+    assert card.text.endswith("已退回（操作人：王主任）：电话号码打不通")
+    assert card.inline_buttons == []
+
+
+async def test_a_decided_card_in_english_says_by_whom(harness: BotHarness) -> None:
+    en = get_texts("en")
+    first, _ = await staff_members(harness)
+    second = harness.user(OTHER_ADMIN_ID, language_code="en")
+    await second.send("/language")
+    await second.press("English")
+    project = await registered(harness, 315)
+    await first.press(R.btn_approve)
+    await second.press(en.registration.btn_approve)
+    card = next(m for m in reversed(second.bot_messages) if project.ref_no in m.text)
+    assert card.text.endswith(en.registration.decided_approved.format(actor="王主任"))
+    assert card.inline_buttons == []
 
 
 async def test_review_lists_waiting_projects_with_buttons(harness: BotHarness) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.services.base import NotifyingService
+from bot.services.base import Changed, NotifyingService
 from bot.services.text import clean_multiline, clean_text, normalize_lines
 from bot.services.throttle import Throttle
 from bot.settings import Settings
@@ -243,6 +243,12 @@ class ComplaintService(NotifyingService):
         """The complaint with this id."""
         async with self._db.read() as conn:
             return await repo.get_complaint(conn, complaint_id)
+
+    async def changed_by(self, complaint: Complaint) -> Changed | None:
+        """Which staff member moved the complaint to its status (None while 已收到)."""
+        if complaint.status is ComplaintStatus.RECEIVED:
+            return None
+        return await self._last_change(repo.LIFECYCLE, complaint.id)
 
     async def complainant(self, complaint: Complaint) -> User | None:
         """Who filed a named complaint (None for an anonymous one, always)."""

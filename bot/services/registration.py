@@ -22,7 +22,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.channels import is_web_user
-from bot.services.base import NotifyingService
+from bot.services.base import Changed, NotifyingService
 from bot.services.draft import Draft, Field
 from bot.services.invites import (
     DEEP_LINK_PAYLOAD,
@@ -409,6 +409,12 @@ class RegistrationService(NotifyingService):
         async with self._db.read() as conn:
             project = await projects_repo.get_project(conn, project_id)
             return None if project is None else await self._review_item(conn, project)
+
+    async def decision(self, project: Project) -> Changed | None:
+        """Who decided the project (通过 / 退回) and how; None while it awaits a decision."""
+        if project.status not in (ProjectStatus.APPROVED, ProjectStatus.RETURNED):
+            return None
+        return await self._last_change(projects_repo.LIFECYCLE, project.id)
 
     async def awaiting_review(self, limit: int) -> tuple[int, list[ReviewItem]]:
         """How many projects await a decision, and the oldest ``limit`` of them."""

@@ -435,6 +435,7 @@ class ComplaintTexts:
     filed_anonymous: str  # {ref} {code}
     btn_check: str
     staff_notice: str  # {ref} {who} {department} {when} {what} {status} {filed}
+    status_by: str  # {status} {actor} {at}: the status and who moved the complaint to it
     anonymous_label: str
     named_label: str  # {name} {username} {id}
     photo_caption: str  # {ref}

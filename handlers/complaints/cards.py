@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest
 
 from bot.buttons import (
     HandlingButton,
@@ -39,6 +42,13 @@ async def staff_card(context: Context | Services, t: Texts, complaint: Complaint
     person = await services.complaints.complainant(complaint)
     if person is not None:
         who = person_label(t, person.first_name, person.username, person.id)
+    status = status_label(t, complaint.status)
+    changed = await services.complaints.changed_by(complaint)
+    if changed is not None:  # who moved it on, so a second staff member sees it
+        when = changed.at.astimezone(services.settings.timezone)
+        status = fmt(
+            t.complaints.status_by, status=status, actor=changed.by, at=f"{when:%m-%d %H:%M}"
+        )
     return fmt(
         t.complaints.staff_notice,
         ref=complaint.ref_no,
@@ -47,8 +57,24 @@ async def staff_card(context: Context | Services, t: Texts, complaint: Complaint
         department=complaint.department or t.privacy.none_value,
         when=complaint.happened_at_text or t.privacy.none_value,
         what=complaint.what or t.privacy.none_value,
-        status=status_label(t, complaint.status),
+        status=status,
     )
+
+
+async def redraw(
+    context: Context, chat_id: int, message_id: int, t: Texts, complaint: Complaint | None
+) -> None:
+    """Show the complaint as it stands now on a staff card: status, who, and the buttons it
+    still has (a complaint that is gone: the card only loses its buttons)."""
+    markup = None if complaint is None else staff_buttons(t, complaint)
+    with contextlib.suppress(BadRequest):  # too old to edit, or already showing this
+        if complaint is None:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            return
+        text = await staff_card(context, t, complaint)
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
 
 
 async def send_card(context: Context, chat_id: int, t: Texts, complaint: Complaint) -> bool:

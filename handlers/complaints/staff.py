@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.buttons import (
     HandlingButton,
@@ -28,7 +28,7 @@ from bot.services.outbox import Payload, Renderer
 from bot.texts import Html, Texts, fmt, status_label
 from db.models import Complaint, ComplaintStatus
 from handlers import forms
-from handlers.complaints.cards import day, send_card, staff_buttons, staff_card
+from handlers.complaints.cards import day, redraw, send_card, staff_buttons, staff_card
 from handlers.ui import Press, inline_rows, message_of, reply_in_chunks
 
 
@@ -72,11 +72,14 @@ async def view(update: Update, context: Context, press: Press[ViewComplaintButto
 
 
 async def mark_handling(update: Update, context: Context, press: Press[HandlingButton]) -> None:
-    """Move a complaint to 处理中 and tell a named complainant (staff)."""
+    """Move a complaint to 处理中, tell a named complainant and redraw the card (staff)."""
     outcome = await context.services.complaints.advance(
         press.button.complaint_id, ComplaintStatus.HANDLING, actor_id=press.user.id
     )
     await press.query.answer(await _report(context, press.t, outcome), show_alert=True)
+    message = press.query.message
+    if isinstance(message, Message):
+        await redraw(context, message.chat_id, message.message_id, press.t, outcome.complaint)
 
 
 async def _report(context: Context, t: Texts, outcome: Any) -> str:
@@ -139,13 +142,18 @@ async def _open_note(
     """已办结: check the complaint is still open, then ask for the note (staff)."""
     t = press.t
     found = await start.context.services.complaints.get(press.button.complaint_id)
+    card = press.query.message
+    card_id = card.message_id if isinstance(card, Message) else None
     if found is None or found.status is ComplaintStatus.RESOLVED:
         text = (
             t.complaints.missing if found is None else fmt(t.complaints.settled, ref=found.ref_no)
         )
         await press.query.answer(text, show_alert=True)
+        if card_id is not None:  # resolved by someone else: the card shows it now
+            await redraw(start.context, press.user.id, card_id, t, found)
         return None
-    return forms.Opening({"complaint": found.id, "ref": found.ref_no})
+    # The card's message id, to redraw it once resolved (an id: no copy of the complaint).
+    return forms.Opening({"complaint": found.id, "ref": found.ref_no, "card": card_id})
 
 
 async def _resolve(a: forms.Answer, note: str) -> str:
@@ -153,6 +161,9 @@ async def _resolve(a: forms.Answer, note: str) -> str:
     outcome = await a.context.services.complaints.advance(
         int(a.draft["complaint"]), ComplaintStatus.RESOLVED, actor_id=a.user.id, note=note
     )
+    card = a.draft.get("card")
+    if isinstance(card, int):
+        await redraw(a.context, a.user.id, card, a.t, outcome.complaint)
     return await _report(a.context, a.t, outcome)
 
 

@@ -153,7 +153,12 @@ def _count_notifications(
     """Each project a card, each approval a notice, each complaint a card; copies counted."""
     admin = [m for m in emulator.chats[admin_id].messages if m.from_bot]
     for ref_no, status, user_id in projects:
-        card = _copies(admin, lambda text, r=ref_no: r in text and "新项目待审核" in text, report)
+        # Its number in the card's first line: a card may name another (⚠️ 可能重复：XM-…).
+        card = _copies(
+            admin,
+            lambda text, r=ref_no: r in text.split("\n", 1)[0] and "新项目待审核" in text,
+            report,
+        )
         report.cards_missing += card == 0
         if status == "approved" and user_id is not None:
             chat = [m for m in emulator.chats[user_id].messages if m.from_bot]

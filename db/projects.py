@@ -13,6 +13,7 @@ import aiosqlite
 
 from db._sql import (
     execute,
+    fetch_all,
     fetch_object,
     fetch_objects,
     returning,
@@ -141,6 +142,30 @@ async def find_duplicate(
         "AND (created_at >= ? OR status = 'returned') ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id, name, to_db_time(since)),
     )
+
+
+async def find_lookalikes(
+    conn: aiosqlite.Connection, project: Project, *, limit: int = 5
+) -> list[str]:
+    """Reference numbers of other accounts' projects (not withdrawn) that may be this one
+    registered again: the same phone number, or the same name in the same village."""
+    rows = await fetch_all(
+        conn,
+        "SELECT ref_no FROM projects WHERE id != ? AND status != 'withdrawn' "
+        "AND (user_id IS NULL OR ? IS NULL OR user_id != ?) "
+        "AND ((phone IS NOT NULL AND phone = ?) "
+        "OR (name IS NOT NULL AND name = ? AND village = ?)) ORDER BY id LIMIT ?",
+        (
+            project.id,
+            project.user_id,
+            project.user_id,
+            project.phone,
+            project.name,
+            project.village,
+            limit,
+        ),
+    )
+    return [str(row["ref_no"]) for row in rows]
 
 
 async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> list[StatusChange]:

@@ -92,6 +92,9 @@ def card(t: Texts, item: ReviewItem, town: TownSettings) -> Html:
         header = Html(f"{header}\n{change}")
     if item.note:  # the applicant's 补充说明 to this submission
         header = Html(f"{header}\n{fmt(r.staff_resubmit_note, note=item.note)}")
+    if item.lookalikes:  # registered again from another account? (not refused: staff judge)
+        refs = t.common.list_separator.join(item.lookalikes)
+        header = Html(f"{header}\n{fmt(r.staff_lookalikes, refs=refs)}")
     return Html(f"{header}\n{_answers(t, item, town)}")
 
 

@@ -133,7 +133,7 @@ def card_of(staff: SimUser, project: Project) -> StoredMessage:
     return next(
         m
         for m in reversed(staff.bot_messages)
-        if project.ref_no in m.text and m.text.startswith("🆕")
+        if project.ref_no in m.text.split("\n", 1)[0] and m.text.startswith("🆕")
     )
 
 

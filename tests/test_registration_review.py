@@ -14,6 +14,8 @@ from tests.registration_flow import (
     R,
     audit,
     card_of,
+    fill,
+    projects_of,
     registered,
     staff_members,
     stored,
@@ -217,3 +219,49 @@ async def test_return_dialog_survives_a_restart(harness: BotHarness) -> None:
     await first.send("重启后的原因")
     assert (await stored(harness, project.id)).status is ProjectStatus.RETURNED
     assert "重启后的原因" in harness.user(316).last.text
+
+
+async def test_the_same_project_from_another_account_is_flagged_on_the_staff_card(
+    harness: BotHarness,
+) -> None:
+    # tester3 #15: the same name, village and phone from two accounts were two unrelated cards.
+    first, _ = await staff_members(harness)
+    for user_id, name, phone in (
+        (321, "蔬菜大棚", "13800138009"),
+        (322, "蔬菜大棚", "13800138009"),  # the same project from a second account
+        (323, "蔬菜大棚", "13900139000"),  # the same name in the same village
+        (324, "香菇大棚", "13700137000"),  # another project: not flagged
+    ):
+        await fill(harness.user(user_id), name=name, phone=phone)
+        await harness.user(user_id).press(ZH.form.btn_submit)
+    one, two, three, four = [(await projects_of(harness, u))[0] for u in (321, 322, 323, 324)]
+    assert "可能重复" not in card_of(first, one).text  # nothing like it before
+    assert f"⚠️ 可能重复：{one.ref_no} 与本项目" in card_of(first, two).text
+    assert f"⚠️ 可能重复：{one.ref_no}、{two.ref_no} 与本项目" in card_of(first, three).text
+    assert "可能重复" not in card_of(first, four).text
+    # /review shows every card as it stands now: the first is flagged too.
+    await first.send("/review")
+    assert f"⚠️ 可能重复：{two.ref_no}、{three.ref_no} 与本项目" in card_of(first, one).text
+    assert "可能重复" not in card_of(first, four).text
+    assert (await stored(harness, two.id)).status is ProjectStatus.SUBMITTED  # not blocked
+
+
+async def test_a_second_project_of_the_same_resident_is_not_flagged(harness: BotHarness) -> None:
+    first, _ = await staff_members(harness)
+    user = harness.user(325)
+    await fill(user, name="蔬菜大棚", phone="13800138009")
+    await user.press(ZH.form.btn_submit)
+    await fill(user, name="养鸡场", phone="13800138009")
+    await user.press(ZH.form.btn_submit)
+    assert "可能重复" not in first.last.text
+
+
+async def test_a_possible_duplicate_in_english(harness: BotHarness) -> None:
+    en = get_texts("en")
+    staff = harness.user(ADMIN_ID, language_code="en")
+    await staff.send("/start")
+    for user_id in (326, 327):
+        await fill(harness.user(user_id), name="蔬菜大棚", phone="13800138009")
+        await harness.user(user_id).press(ZH.form.btn_submit)
+    ref = (await projects_of(harness, 326))[0].ref_no
+    assert en.registration.staff_lookalikes.format(refs=ref) in staff.last.text

@@ -83,6 +83,8 @@ class ReviewItem:
     submission: int = 1
     # On the card sent when a returned project is resubmitted: the answers that changed.
     changed: tuple[Field, ...] | None = None
+    # Other accounts' projects that may be this one again (same phone, or name and village).
+    lookalikes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +452,7 @@ class RegistrationService(NotifyingService):
             last_return,
             note,
             _submissions(history),
+            lookalikes=tuple(await projects_repo.find_lookalikes(conn, project)),
         )
 
     async def projects_of(self, user_id: int) -> list[ProjectRecord]:

@@ -636,6 +636,7 @@ class RegistrationTexts:
     btn_resubmit_note_none: str
     resubmit_note_label: str  # the summary's line and the 修改 list's button
     staff_resubmit_note: str  # {note}: on the staff's card of a resubmission
+    staff_lookalikes: str  # {refs}: other accounts' projects with the same phone or name+village
     resubmitted: str  # {ref_no} {status}
     resubmit_refused: Mapping[ResubmitRefusal, str]  # (ResubmitRefusal value, text)
     my_projects_returned: str

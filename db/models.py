@@ -284,10 +284,13 @@ class ReferredProject:
 
 @dataclass(frozen=True, slots=True)
 class ReferralCounts:
-    """Referrals credited in a range, and how many of them are reward-eligible."""
+    """Referred projects in a range, how many are reward-eligible, and how they were referred
+    (an invite link, or the referrer's name typed at registration)."""
 
     total: int
     eligible: int
+    linked: int = 0
+    named: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,13 +90,23 @@ async def count_referrals(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    no_one: frozenset[str] = frozenset(),
 ) -> ReferralCounts:
-    """Credits given in ``[since, until)`` and how many have an approved project."""
+    """Referred projects in ``[since, until)``: credited through an invite link (when the
+    credit was given) and with a referrer typed by name (when the project was registered;
+    a typed ``no_one`` word such as 无 is no referrer), and how many are approved."""
+    nobody = sorted(no_one)
+    marks = "".join(", ?" for _ in nobody)
     row = await fetch_one(
         conn,
-        "SELECT count(*), coalesce(sum(p.status = 'approved'), 0) FROM referrals r "
-        "JOIN projects p ON p.id = r.project_id "
-        "WHERE r.created_at >= ? AND r.created_at < ?",
-        time_range(since, until),
+        "SELECT count(*), coalesce(sum(status = 'approved'), 0), coalesce(sum(linked), 0), "
+        "coalesce(sum(NOT linked), 0) FROM ("
+        "SELECT p.status, 1 AS linked FROM referrals r JOIN projects p ON p.id = r.project_id "
+        "WHERE r.created_at >= ? AND r.created_at < ? "
+        "UNION ALL SELECT p.status, 0 FROM projects p "
+        "WHERE p.created_at >= ? AND p.created_at < ? "
+        f"AND lower(trim(coalesce(p.referrer_note, ''))) NOT IN (''{marks}) "
+        "AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.project_id = p.id))",
+        (*time_range(since, until), *time_range(since, until), *nobody),
     )
     return counts(ReferralCounts, row)

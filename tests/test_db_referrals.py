@@ -74,3 +74,19 @@ async def test_schema_itself_refuses_self_referral_and_double_credit(db: Databas
         await conn.execute(insert, (project.id, 1, 2))
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             await conn.execute(insert, (project.id, 1, 2))
+
+
+async def test_counted_referrals_include_referrers_typed_by_name(db: Database) -> None:
+    for uid in (1, 2, 3, 4, 5):
+        await add_user(db, uid)
+    async with db.write() as conn:
+        linked = await add_project(conn, 2, now=T0)
+        await referrals.credit_referral(conn, project_id=linked.id, referrer_user_id=1, now=T0)
+        await add_project(conn, 3, now=T0, referrer_note="李四")  # a referrer without Telegram
+        await add_project(conn, 4, now=T0, referrer_note=" 无 ")  # stored before 无 meant none
+        await add_project(conn, 5, now=T0)
+    async with db.read() as conn:
+        counted = await referrals.count_referrals(conn, no_one=frozenset({"无"}))
+        later = await referrals.count_referrals(conn, since=T0 + timedelta(days=1))
+    assert (counted.total, counted.linked, counted.named, counted.eligible) == (2, 1, 1, 0)
+    assert later.total == 0

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot.settings import Settings
+from bot.shell.emulator import SimUser
 from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
@@ -176,3 +177,57 @@ async def test_a_telegram_invite_also_names_the_web_page_when_it_is_public(
     assert code is not None
     assert f"{site}/?start=ref_{code[1]}" in text  # the same code, on the web page
     assert "不用 Telegram 的朋友" in text
+
+
+def _stats_row(text: str, label: str) -> list[str]:
+    """The values of /stats' row ``label`` (the label itself may have spaces)."""
+    line = next(line for line in text.splitlines() if line.strip().startswith(label.strip()))
+    return line.strip().removeprefix(label.strip()).split()
+
+
+async def test_stats_count_referrers_typed_by_name_as_well_as_links(harness: BotHarness) -> None:
+    # tester3 #11: /stats' 引荐项目 counted invite links only, not a referrer typed by name.
+    staff = admin(harness)
+    await staff.send("/start")
+    for user_id, typed in ((211, "李四"), (212, "无"), (213, "好的")):
+        resident = harness.user(user_id)
+        await fill_until_phone(resident)
+        await resident.send(f"138001380{user_id % 100:02d}")
+        replies = await resident.send(typed)
+        if typed == "好的":  # "yes" with no link to keep: asked for a name
+            assert replies.last.text.startswith(R.referrer_yes_unlinked)
+            await resident.send("没有")
+        await resident.press(ZH.form.btn_submit)
+    [named] = await projects_of(harness, 211)
+    assert named.referrer_note == "李四"
+    for user_id in (212, 213):  # 无 / 没有 typed: no referrer stored
+        assert (await projects_of(harness, user_id))[0].referrer_note is None
+    friend = harness.user(214)
+    await open_link_of(harness.user(215, first_name="老张"), friend)
+    await friend.send("/register")
+    await friend.send("养鸡场")
+    await fill_answers_keeping_link(friend)
+    for _ in range(4):
+        await staff.press(R.btn_approve)
+    text = (await staff.send("/stats")).messages[0].text
+    stats = ZH.stats
+    assert _stats_row(text, stats.referrals) == ["2"]
+    assert _stats_row(text, stats.referrals_linked) == ["1"]
+    assert _stats_row(text, stats.referrals_named) == ["1"]
+    assert _stats_row(text, stats.referrals_eligible) == ["2", "(100.0%)"]
+    en = get_texts("en")
+    await staff.send("/language")
+    await staff.press("English")
+    text = (await staff.send("/stats")).messages[0].text
+    assert _stats_row(text, en.stats.referrals_named) == ["1"]
+
+
+async def fill_answers_keeping_link(friend: SimUser) -> None:
+    """Answer after the name; at the referrer step type 好的 (keeps the link's referrer)."""
+    for label in ("食用菌", "示例一村", "党员"):
+        await friend.press(label)
+    for typed in ("10", "2", "13800138214"):
+        await friend.send(typed)
+    assert R.btn_referrer_keep in friend.last.button_labels
+    await friend.send("好的")
+    await friend.press(ZH.form.btn_submit)

@@ -114,6 +114,20 @@ def control_word(text: str) -> Control | None:
     return _CONTROLS.get(word_key(text))
 
 
+# Yes and no, typed where a button asks (记 X 为引荐人吗？ "好的" / "没有").
+YES_WORDS = frozenset(("是", "是的", "对", "对的", "好", "好的", "可以", "行", "嗯", "ok", "yes"))
+NONE_WORDS = frozenset(
+    {"无", "没有", "没", "没人", "没有人", "不是", "否", "不知道", "不清楚", "不记得", "none"}
+    | {"no", "nobody", "na", "nil"}
+)
+
+
+def yes_or_none(text: str) -> bool | None:
+    """True for a typed yes, False for a typed "none" (无, 没有, no), None for anything else."""
+    key = word_key(text)
+    return True if key in YES_WORDS else False if key in NONE_WORDS else None
+
+
 def non_answer(text: str) -> bool:
     """Whether ``text`` is a reply such as "好的" or "不知道", which names nothing."""
     return word_key(text) in _NON_ANSWERS

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.services.base import StoreService
+from bot.services.dialog_words import NONE_WORDS
 from bot.settings import Settings, TownSettings
 from bot.texts import Html, Texts, fmt, status_label
 from bot.texts.markup import escape
@@ -198,7 +199,9 @@ class StatsService(StoreService):
             if cached is None or cached[0] != stamp:
                 projects = await stats_repo.project_counts(conn, since=since, until=until)
                 months = await stats_repo.projects_by_month(conn, tz, since=since, until=until)
-                referrals = await referrals_repo.count_referrals(conn, since=since, until=until)
+                referrals = await referrals_repo.count_referrals(
+                    conn, since=since, until=until, no_one=NONE_WORDS
+                )
                 signups = await stats_repo.count_signups(conn, since=since, until=until)
                 cached = (stamp, (projects, tuple(sorted(months.items())), referrals, signups))
                 if len(self._cache) >= _CACHED_PERIODS:
@@ -294,7 +297,12 @@ def render_report(t: Texts, report: StatsReport, town: TownSettings | None = Non
     blocks.append(
         _block(
             s.referrals_header,
-            [(s.referrals, str(r.total)), (s.referrals_eligible, share(r.eligible, r.total))],
+            [
+                (s.referrals, str(r.total)),
+                (s.referrals_linked, str(r.linked)),
+                (s.referrals_named, str(r.named)),
+                (s.referrals_eligible, share(r.eligible, r.total)),
+            ],
         )
     )
     blocks.append(_block(s.questions_header, _question_rows(t, report.questions)))

@@ -302,6 +302,8 @@ class StatsTexts:
     unlisted_names: str  # {names}: those villages by name, for the office to add to the list
     referrals_header: str
     referrals: str
+    referrals_linked: str  # of the referred projects: through an invite link
+    referrals_named: str  # of the referred projects: the referrer typed by name
     referrals_eligible: str
     questions_header: str
     asked: str
@@ -557,6 +559,7 @@ class RegistrationTexts:
     step_referrer_linked: str  # {name}
     referrer_self: str
     referrer_unknown: str
+    referrer_yes_unlinked: str  # "好的" typed at the referrer step with no link to keep
     invited_by: str  # {name}
     link_unknown: str  # /start ref_… with a code nobody has
     link_self: str  # /start ref_… with the user's own code

@@ -9,7 +9,7 @@ declares the form with these steps, its summary, the duplicate prompt and what s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.services.answers import (
     choose,
@@ -20,7 +20,7 @@ from bot.services.answers import (
     parse_phone,
     rough_investment,
 )
-from bot.services.dialog_words import non_answer
+from bot.services.dialog_words import non_answer, yes_or_none
 from bot.services.draft import Draft, Field
 from bot.services.invites import ReferrerRefusal
 from bot.services.names import (
@@ -308,6 +308,11 @@ def _referrer_options(ask: Ask) -> list[tuple[str, str]]:
 
 async def _referrer(a: Answer) -> Outcome:
     draft = Draft.from_json(a.draft)
+    said = None if a.choice is not None else yes_or_none(a.text or "")
+    if said is not None:  # "好的" keeps the link's referrer, "没有" / "无" is no referrer
+        if said and draft.link_referrer_id is None:
+            return Refuse(a.t.registration.referrer_yes_unlinked)
+        return await _referrer(replace(a, choice="keep" if said else "none", text=None))
     if a.choice is not None:
         keep = a.choice == "keep"
         if a.choice not in ("keep", "none") or (keep and draft.link_referrer_id is None):

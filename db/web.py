@@ -234,6 +234,19 @@ async def messages_after(
     return [from_row(WebMessage, r) for r in rows]
 
 
+async def messages_from(
+    conn: aiosqlite.Connection, after: tuple[int, int], limit: int
+) -> list[WebMessage]:
+    """Messages of every chat after ``after`` (chat id, message id), in that order."""
+    rows = await fetch_all(
+        conn,
+        "SELECT * FROM web_messages WHERE (chat_id, message_id) > (?, ?) "
+        "ORDER BY chat_id, message_id LIMIT ?",
+        (*after, limit),
+    )
+    return [from_row(WebMessage, r) for r in rows]
+
+
 # ------------------------------------------------------------------------------ files
 async def insert_file(conn: aiosqlite.Connection, file: WebFile, *, now: datetime) -> None:
     """Keep a file."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -140,6 +140,52 @@ def codes_within(text: str) -> list[str]:
     pieces = [*runs, *(a + b for a, b in itertools.pairwise(runs))]
     pieces += [w for w in norm.split() if OLD_TOKEN_RE.match(w)]
     return list(dict.fromkeys(c for piece in pieces for c in code_candidates(piece)))
+
+
+_RUN = re.compile(r"[0-9A-Za-z]+")
+_WORD = re.compile(r"\S+")
+MASK = "*"
+
+
+def _probe(text: str) -> str:
+    """``text`` with each character that NFKC turns into one character replaced by that one
+    (full-width letters and digits become ASCII): same length, so spans found in it are spans
+    of ``text``."""
+    mapped = (unicodedata.normalize("NFKC", c) for c in text)
+    return "".join(n if len(n) == 1 else c for c, n in zip(text, mapped, strict=True))
+
+
+def mask_codes(text: str, known: Collection[str] = ()) -> str:
+    """``text`` with every 查询码 in it masked, one ``*`` per letter or digit (separators and
+    length kept, so message entities still fit): whatever is shaped like one (``ABCD-EFGH``),
+    what follows a complaint number the way a status check reads it (``TS-2026-0001 hjpjbtnm``),
+    and any run of letters and digits (or two written apart) that is one of ``known`` (real
+    codes, found by their fingerprint: ``codes_within`` gives the candidates)."""
+    probe = _probe(text)
+    spans: list[tuple[int, int]] = [m.span() for m in _CODE_SHAPE.finditer(probe) if _shaped(m)]
+    runs = list(_RUN.finditer(probe))
+    wanted = set(known)
+    for a, b in [*((r, r) for r in runs), *itertools.pairwise(runs)]:
+        if wanted.intersection(code_candidates(probe[a.start() : b.end()])):
+            spans.append((a.start(), b.end()))
+    for ref in _REF_IN_TEXT.finditer(probe):
+        after = [r for r in runs if r.start() >= ref.end()][:2]
+        line_end = probe.find("\n", ref.end())
+        after = [r for r in after if line_end < 0 or r.end() <= line_end]
+        for n in (1, 2):
+            if len(after) >= n and code_candidates(probe[after[0].start() : after[n - 1].end()]):
+                spans.append((after[0].start(), after[n - 1].end()))
+        word = _WORD.search(probe, ref.end())
+        if word is not None and code_candidates(word[0]):
+            spans.append(word.span())
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if probe[i].isascii() and probe[i].isalnum():
+                chars[i] = MASK
+    return "".join(chars)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,13 @@ async def _file_anonymously(resident: WebResident) -> tuple[str, str]:
     return ref.group(0), code.group(1)
 
 
+async def _filed(web: WebBot) -> tuple[WebResident, tuple[str, str]]:
+    """A new web resident who has filed an anonymous complaint."""
+    resident = web.resident()
+    await resident.open()
+    return resident, await _file_anonymously(resident)
+
+
 def _stored(settings: Settings) -> str:
     """Everything the web channel keeps of its chats' messages, as the office could read it."""
     with sqlite3.connect(settings.db_path) as conn:
@@ -60,9 +67,7 @@ def _carries(text: str, code: str) -> bool:
 async def test_the_page_shows_the_code_once_and_the_database_never_keeps_it(
     web: WebBot, settings: Settings
 ) -> None:
-    resident = web.resident()
-    await resident.open()
-    ref, code = await _file_anonymously(resident)
+    resident, (ref, code) = await _filed(web)
     stored = _stored(settings)
     assert ref in stored  # the history is there ...
     assert not _carries(stored, code)  # ... without the code
@@ -105,9 +110,7 @@ async def test_the_page_shows_the_code_once_and_the_database_never_keeps_it(
 async def test_codes_stored_before_masking_are_masked_at_the_next_start(
     web: WebBot, settings: Settings
 ) -> None:
-    resident = web.resident()
-    await resident.open()
-    ref, code = await _file_anonymously(resident)
+    resident, (ref, code) = await _filed(web)
     bare = code.replace("-", "")
     await resident.send(f"{ref} {bare.lower()}")
     await web.stop()

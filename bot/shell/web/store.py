@@ -23,6 +23,7 @@ patterns need Python (NFKC, shapes, fingerprints), so this is a start-up pass, n
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -42,6 +43,8 @@ from bot.shell.emulator.store import (
 from db import complaints as complaints_repo
 from db import web as repo
 from db.database import Database
+
+_LOGGER = logging.getLogger(__name__)
 
 CHAT_CACHE_SIZE = 20_000
 CLEAR_CACHE_CHATS = 2_000  # chats whose clear (unmasked) messages are kept in memory
@@ -154,7 +157,8 @@ class SQLiteStore:
             self._seq = await repo.max_seq(conn)
             done = await repo.get_meta(conn, MASKED_META)
         if done is None:
-            await self.mask_stored()
+            changed = await self.mask_stored()
+            _LOGGER.info("masked the 查询码 in %d stored web message(s)", changed)
 
     async def mask_stored(self) -> int:
         """Mask the codes in every stored message (once, at the first start with masking);

@@ -219,11 +219,14 @@ class SQLiteStore:
             message_id = await repo.take_message_id(conn, chat_id)
             stored = new.numbered(chat, message_id)
             seq = self._next_seq()
-            await repo.insert_message(conn, await self._stored_row(conn, stored, seq))
+            row = self._row(stored, seq)
+            masked = await mask_row(conn, row)
+            await repo.insert_message(conn, masked)
             if new.keyboard is not None:
                 markup = new.keyboard.markup
                 await repo.set_keyboard(conn, chat_id, None if markup is None else _dumps(markup))
         new.settle(chat, message_id)
+        self._keep_clear(row, masked)
         self.last_seq_by_chat[chat_id] = seq
         return stored
 
@@ -238,22 +241,20 @@ class SQLiteStore:
     async def save_message(self, message: StoredMessage) -> None:
         async with self.db.write() as conn:
             seq = self._next_seq()
-            await repo.update_message(conn, await self._stored_row(conn, message, seq))
+            row = self._row(message, seq)
+            masked = await mask_row(conn, row)
+            await repo.update_message(conn, masked)
+        self._keep_clear(row, masked)
         self.last_seq_by_chat[message.chat_id] = seq
 
-    async def _stored_row(
-        self, conn: aiosqlite.Connection, message: StoredMessage, seq: int
-    ) -> repo.WebMessage:
-        """The row to store (codes masked); the clear one is kept in memory if they differ."""
-        row = self._row(message, seq)
-        masked = await mask_row(conn, row)
-        chat = self._clear.get(message.chat_id)
+    def _keep_clear(self, row: repo.WebMessage, masked: repo.WebMessage) -> None:
+        """Keep the clear ``row`` in memory when what was stored (``masked``) differs."""
+        chat = self._clear.get(row.chat_id)
         if masked is not row:
-            chat = keep_recent(self._clear, message.chat_id, chat or {}, CLEAR_CACHE_CHATS)
-            chat[message.message_id] = _Clear(row)
+            chat = keep_recent(self._clear, row.chat_id, chat or {}, CLEAR_CACHE_CHATS)
+            chat[row.message_id] = _Clear(row)
         elif chat is not None:
-            chat.pop(message.message_id, None)
-        return masked
+            chat.pop(row.message_id, None)
 
     @staticmethod
     def _row(message: StoredMessage, seq: int) -> repo.WebMessage:

@@ -107,6 +107,36 @@ _OTHERS = {
 }
 
 
+def _chosen(field: Field, value: str) -> Accept:
+    """File ``value`` from the list; it replaces a village typed under 其他村 before."""
+    flag = {"village_unlisted": False} if field is Field.VILLAGE else {}
+    return Accept({field.value: value, **flag})
+
+
+def _typed_other(
+    a: Answer, field: Field, other: _Other, choices: tuple[str, ...]
+) -> Accept | Refuse | TextProblem:
+    """A typed answer that is none of ``choices`` at a step with a 其他 button: the 其他 label,
+    a listed village written differently, or a name filed as typed (echoed with the way back);
+    else why not (a refusal, or the text's problem)."""
+    if choose(a.text or "", (other.button(a.t),)) == other.button(a.t):
+        return Accept(goto=other.step, edit=a.ask.editing)
+    if field is Field.VILLAGE and (listed := listed_village(a.text or "", choices)):
+        return _chosen(field, listed)
+    if other.refuse_typed is not None:
+        return Refuse(other.refuse_typed(a.t, normalize_line(a.text or "")[:40]))
+    value = clean_text(a.text or "", NOTE_MAX_CHARS)
+    if isinstance(value, TextProblem):
+        return value
+    if not recognisable(value):
+        return Refuse(a.t.registration.error_other_unrecognisable)
+    if non_answer(value) or looks_like_question(value):
+        return Refuse(fmt(a.t.registration.error_industry_typed, text=value[:40]))
+    label = field_label(a.t, field)
+    echo = fmt(a.t.registration.typed_choice, label=label, value=value)
+    return Accept({field.value: value}, echo=echo)
+
+
 def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> Step:
     """A step answered by one of the settings' options (pressed, or typed / by number)."""
     other = _OTHERS.get(field)
@@ -124,9 +154,7 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         return pairs
 
     def chosen(value: str) -> Accept:
-        # A choice from the list replaces a village typed under 其他村 before.
-        flag = {"village_unlisted": False} if field is Field.VILLAGE else {}
-        return Accept({field.value: value, **flag})
+        return _chosen(field, value)
 
     async def parse(a: Answer) -> Outcome:
         choices = offered(a.ask)
@@ -143,22 +171,10 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             if not isinstance(english, Problem):  # (a Problem is a str too)
                 value = choices[[town.label(c, "en") for c in choices].index(english)]
         if other is not None and value is Problem.NOT_A_CHOICE:
-            if choose(a.text or "", (other.button(a.t),)) == other.button(a.t):
-                return Accept(goto=other.step, edit=a.ask.editing)
-            if field is Field.VILLAGE and (listed := listed_village(a.text or "", choices)):
-                return chosen(listed)
-            if other.refuse_typed is not None:
-                return Refuse(other.refuse_typed(a.t, normalize_line(a.text or "")[:40]))
-            value = clean_text(a.text or "", NOTE_MAX_CHARS)
-            if isinstance(value, str) and not recognisable(value):
-                return Refuse(a.t.registration.error_other_unrecognisable)
-            typed = not isinstance(value, TextProblem)  # (a TextProblem is a str too)
-            if typed and (non_answer(value) or looks_like_question(value)):
-                return Refuse(fmt(a.t.registration.error_industry_typed, text=value[:40]))
-            if typed:  # filed as typed: say so, with the way back
-                label = field_label(a.t, field)
-                echo = fmt(a.t.registration.typed_choice, label=label, value=value)
-                return Accept({field.value: value}, echo=echo)
+            typed = _typed_other(a, field, other, choices)
+            if isinstance(typed, Accept | Refuse):
+                return typed
+            value = typed
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))

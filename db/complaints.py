@@ -18,7 +18,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db._sql import execute, fetch_object, fetch_objects, fetch_one, returning
+from db._sql import fetch_object, fetch_objects, fetch_one, returning
 from db.lifecycle import Lifecycle
 from db.models import Complaint, ComplaintStatus
 from db.rows import from_row, to_db_time
@@ -111,11 +111,8 @@ async def create_complaint(
         ),
     )
     complaint = from_row(Complaint, row)
-    await execute(
-        conn,
-        "INSERT INTO complaint_status_history (complaint_id, status, note, actor_id, created_at) "
-        "VALUES (?, 'received', NULL, NULL, ?)",
-        (complaint.id, filed_at),
+    await LIFECYCLE.add_history(
+        conn, complaint.id, ComplaintStatus.RECEIVED, actor_id=None, at=filed_at
     )
     return FiledComplaint(complaint, token)
 

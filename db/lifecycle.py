@@ -94,12 +94,7 @@ class Lifecycle(Generic[R, S]):
             + " WHERE id = ? RETURNING *",
             (status.value, ts, *([note] if keeps_note else []), record_id),
         )
-        await execute(
-            conn,
-            f"INSERT INTO {self.kind}_status_history "
-            f"({self.kind}_id, status, note, actor_id, created_at) VALUES (?, ?, ?, ?, ?)",
-            (record_id, status.value, note, actor_id, ts),
-        )
+        await self.add_history(conn, record_id, status, note=note, actor_id=actor_id, at=ts)
         await append_audit(
             conn,
             actor_id=actor_id,
@@ -110,6 +105,25 @@ class Lifecycle(Generic[R, S]):
             now=now,
         )
         return from_row(self.record, row)
+
+    async def add_history(
+        self,
+        conn: aiosqlite.Connection,
+        record_id: int,
+        status: S,
+        *,
+        note: str | None = None,
+        actor_id: int | None,
+        at: str,
+    ) -> None:
+        """Write one row of the record's status history, dated ``at`` (stored time text):
+        ``change`` does, and so does filing a record (its first status)."""
+        await execute(
+            conn,
+            f"INSERT INTO {self.kind}_status_history "
+            f"({self.kind}_id, status, note, actor_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            (record_id, status.value, note, actor_id, at),
+        )
 
     async def last_change(self, conn: aiosqlite.Connection, record_id: int) -> StatusChange | None:
         """The record's newest status change (who made it, when, with which note)."""

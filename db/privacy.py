@@ -27,6 +27,7 @@ from db.models import (
     ContactMessage,
     PersonalData,
     ProjectNote,
+    ProjectStatus,
     Question,
     ReferralLine,
     SignupLine,
@@ -98,11 +99,8 @@ async def _withdraw_pending(
             "UPDATE projects SET status = 'withdrawn', updated_at = ? WHERE id = ?",
             (ts, project_id),
         )
-        await execute(
-            conn,
-            "INSERT INTO project_status_history (project_id, status, note, actor_id, created_at) "
-            "VALUES (?, 'withdrawn', NULL, NULL, ?)",
-            (project_id, ts),
+        await projects_repo.LIFECYCLE.add_history(
+            conn, project_id, ProjectStatus.WITHDRAWN, actor_id=None, at=ts
         )
         await append_audit(
             conn,

@@ -82,7 +82,7 @@ async def create_project(
         (ref_no, user_id, *_answer_values(answers), referrer_note, ts, ts),
     )
     project = from_row(Project, row)
-    await _add_history(conn, project.id, ProjectStatus.SUBMITTED, None, user_id, ts)
+    await LIFECYCLE.add_history(conn, project.id, ProjectStatus.SUBMITTED, actor_id=user_id, at=ts)
     return project
 
 
@@ -175,20 +175,4 @@ async def list_status_history(conn: aiosqlite.Connection, project_id: int) -> li
         StatusChange,
         "SELECT * FROM project_status_history WHERE project_id = ? ORDER BY id",
         (project_id,),
-    )
-
-
-async def _add_history(
-    conn: aiosqlite.Connection,
-    project_id: int,
-    status: ProjectStatus,
-    note: str | None,
-    actor_id: int | None,
-    ts: str,
-) -> None:
-    await execute(
-        conn,
-        "INSERT INTO project_status_history (project_id, status, note, actor_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (project_id, status.value, note, actor_id, ts),
     )

@@ -37,7 +37,7 @@ LIFECYCLE: Lifecycle[Complaint, ComplaintStatus] = Lifecycle(
     noted=ComplaintStatus.RESOLVED,
     unnoted="resolving a complaint needs a note",
     note_column="resolution_note",  # the note of the change that resolved it
-    audit_notes=False,
+    unaudited=frozenset(ComplaintStatus),
 )
 # Move a complaint on (staff), with history and audit; None if there is no such complaint.
 set_complaint_status = LIFECYCLE.change

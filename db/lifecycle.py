@@ -48,7 +48,9 @@ class Lifecycle(Generic[R, S]):
     noted: S  # the status that needs a note (why a project is returned, how it was resolved)
     unnoted: str  # the ValueError's message when that note is missing
     note_column: str | None = None  # where the record itself keeps that note, if anywhere
-    audit_notes: bool = True  # whether a change's note goes to the audit log too
+    # Changes to these statuses keep their note out of the audit log (a resident's own words,
+    # which erasure blanks in the history; a complaint's notes); other notes go there too.
+    unaudited: frozenset[S] = frozenset()
 
     async def change(
         self,
@@ -60,15 +62,13 @@ class Lifecycle(Generic[R, S]):
         note: str | None = None,
         expected: S | None = None,
         now: datetime,
-        audit_note: bool = True,
     ) -> R | None:
         """Change a record's status, with a history row and an audit entry; None if no record.
 
         Raises ``TransitionError`` if ``transitions`` does not allow the change,
         or if ``expected`` is given and the record is no longer in it (a replayed button); the
-        ``noted`` status without a ``note`` raises ``ValueError``. ``audit_note=False`` keeps
-        the note out of the audit log (a resident's own words, which erasure blanks in the
-        history). Use inside ``Database.write()``.
+        ``noted`` status without a ``note`` raises ``ValueError``. The note goes to the audit
+        entry too unless the status is ``unaudited``. Use inside ``Database.write()``.
         """
         statuses = type(self.noted)
         status = statuses(status)
@@ -101,7 +101,7 @@ class Lifecycle(Generic[R, S]):
             action=f"{self.kind}.{status.value}",
             target=(self.kind, record.ref_no),
             detail=f"{current.value} -> {status.value}"
-            + (f": {note}" if note and self.audit_notes and audit_note else ""),
+            + (f": {note}" if note and status not in self.unaudited else ""),
             now=now,
         )
         return from_row(self.record, row)

@@ -45,6 +45,7 @@ LIFECYCLE: Lifecycle[Project, ProjectStatus] = Lifecycle(
     },
     noted=ProjectStatus.RETURNED,
     unnoted="returning a project needs a reason",
+    unaudited=frozenset({ProjectStatus.SUBMITTED}),  # a resubmission's 补充说明
 )
 # Change a project's status, with a history row and an audit entry; None if no project.
 set_project_status = LIFECYCLE.change

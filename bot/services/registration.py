@@ -330,10 +330,11 @@ class RegistrationService(NotifyingService):
                 current.id,
                 ProjectStatus.SUBMITTED,
                 actor_id=user_id,
-                note=draft.resubmit_note,  # the 补充说明, on this submission's history row
+                # The 补充说明, on this submission's history row (not in the audit log: the
+                # resident's words, which erasure blanks).
+                note=draft.resubmit_note,
                 expected=ProjectStatus.RETURNED,
                 now=now,
-                audit_note=False,  # the resident's words: erasure blanks them
             )
             assert project is not None  # read above, in this same write transaction
             review = await self._review_item(conn, project)

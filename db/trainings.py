@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal, TypeGuard
+from typing import Final, Literal, TypeGuard, get_args
 
 import aiosqlite
 
@@ -145,8 +145,8 @@ async def update_training(
 
 
 # The text columns staff edit one at a time (the column names are SQL, so only these).
-TEXT_COLUMNS: Final = ("title", "title_en", "place", "description", "target_group")
 TextColumn = Literal["title", "title_en", "place", "description", "target_group"]
+TEXT_COLUMNS: Final[tuple[str, ...]] = get_args(TextColumn)
 
 
 def is_text_column(name: str) -> TypeGuard[TextColumn]:

@@ -9,7 +9,6 @@ the content), so tests can open the bytes.
 from __future__ import annotations
 
 import tempfile
-import unicodedata
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +25,9 @@ from bot.services.export_files import (
     XlsxParts,
     local_time,
 )
+from bot.services.stats import display_width
 from bot.texts import Texts
 from db import exports as exports_repo
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes (CJK and full-width characters count double)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +54,8 @@ class Sheet:
             if kind in _TIME_FORMATS:
                 content = 16 if kind == "datetime" else 10
             else:
-                content = max((text_width(str(v)) for v in cells if v is not None), default=0)
-            widths.append(max(text_width(self.headers[c]), content) + 2)
+                content = max((display_width(str(v)) for v in cells if v is not None), default=0)
+            widths.append(max(display_width(self.headers[c]), content) + 2)
         return Layout(self.title, self.headers, self.kinds, tuple(widths))
 
 
@@ -100,7 +95,7 @@ async def export_sheet(services: Services, kind: ExportKind, t: Texts) -> Sheet:
         async for chunk in chunks:
             rows.extend(label(r) for r in chunk)
     tz = settings.timezone
-    timed = [i for i, k in enumerate(lay.kinds) if k in ("datetime", "date")]
+    timed = [i for i, k in enumerate(lay.kinds) if k in _TIME_FORMATS]
     typed = tuple(
         tuple(
             local_time(v, tz).replace(tzinfo=tz) if i in timed and isinstance(v, str) else v

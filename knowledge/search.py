@@ -322,8 +322,10 @@ class Searcher:
 
         A statement of circumstances ("我开板厂的") is not a request of its own.
         """
+        if whole.reason == "out_of_scope":
+            return whole
         pair = self._request_pair(text)
-        if pair is None or whole.reason == "out_of_scope":
+        if pair is None:
             return whole
         parts = [(piece, self._search(piece)) for piece in pair]
         answered = [(piece, r.topic_id) for piece, r in parts if r.decision == "answer"]

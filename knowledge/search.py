@@ -151,6 +151,12 @@ class _Ranking:
         """The ``n``-th likeliest topic's probability as the decisions read it."""
         return self.raw(n) / self.share
 
+    def leads(self, limits: Thresholds) -> bool:
+        """Whether the likeliest topic clears the answer bar: ``answer`` or more, ``margin``
+        ahead of the next."""
+        p1 = self.topic(0)
+        return p1 >= limits.answer and p1 - self.topic(1) >= limits.margin
+
 
 def _asks(piece: str) -> bool:
     return _ASKS.search(piece) is not None
@@ -247,10 +253,10 @@ class Searcher:
             if self._rescued(base, topic_id, ranking):
                 return self._choice(base, ranking, force=True)
             return self._out_of_scope(base, ranking)
-        p1, p2 = ranking.topic(0), ranking.topic(1)
+        p1 = ranking.topic(0)
         agree = base.decision == "answer" and base.topic_id == topic_id
         sure = p1 >= limits.alone or (agree and p1 >= limits.agreed)
-        answer = p1 >= limits.answer and p1 - p2 >= limits.margin and sure
+        answer = ranking.leads(limits) and sure
         if generic and not (answer and p1 >= limits.generic):
             return base
         if self.evidence.names_uncovered_service(analysis, topic_id):
@@ -271,15 +277,14 @@ class Searcher:
     def _choice(self, base: SearchResult, ranking: _Ranking, force: bool = False) -> SearchResult:
         limits = self.thresholds
         labels = self._labels
-        p1, p2 = ranking.topic(0), ranking.topic(1)
+        p1 = ranking.topic(0)
         confidence = round(p1, 3)
         top = [(labels[i], ranking.topic(n)) for n, i in enumerate(ranking.ranked[:3])]
         offered = tuple(label for label, q in top if q >= limits.floor)
         spread = sum(q for _, q in top)
-        confident = p1 >= limits.answer and p1 - p2 >= limits.margin
         if offered and (
             force
-            or confident
+            or ranking.leads(limits)
             or spread >= limits.choice
             or (p1 >= limits.lead and p1 > ranking.outside)
         ):
@@ -398,11 +403,9 @@ class Searcher:
         clf = self._classifier
         assert clf is not None
         ranking = self._rank(clf.scores(clf.featurizer(text)))
-        limits = self.thresholds
-        p1, p2 = ranking.topic(0), ranking.topic(1)
-        if ranking.outside >= limits.out_of_scope or p1 < limits.answer:
+        if ranking.outside >= self.thresholds.out_of_scope or not ranking.leads(self.thresholds):
             return None
-        return self._labels[ranking.ranked[0]] if p1 - p2 >= limits.margin else None
+        return self._labels[ranking.ranked[0]]
 
     def _evidence_overrules(self, base: SearchResult, topic_id: str, outside: float) -> bool:
         """Whether the evidence search's confident answer stands against the out-of-scope

@@ -18,6 +18,9 @@ Reason = Literal[
     "out_of_scope",
     "empty",
 ]
+# Messages that are not questions (greetings, thanks, empty messages, menu words): the search
+# settles them before any matching.
+SOCIAL_REASONS: frozenset[Reason] = frozenset({"greeting", "thanks", "empty", "menu_word"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ from knowledge.features import FeatureConfig, Featurizer
 from knowledge.model import KnowledgeBase, Topic
 from knowledge.normalize import Analysis, is_cjk
 from knowledge.render import render_answer, render_choices, render_text
-from knowledge.result import Decision, Reason, SearchResult
+from knowledge.result import SOCIAL_REASONS, Decision, Reason, SearchResult
 
 __all__ = [
     "ANSWER_MARGIN",
@@ -125,9 +125,6 @@ class Thresholds:
     # ``rescue_ratio`` times the likeliest group.
     rescue_alone: float = 0.25
     rescue_ratio: float = 3.0
-
-
-_SOCIAL: frozenset[Reason] = frozenset({"greeting", "thanks", "empty", "menu_word"})
 
 
 SHIPPED_FEATURES = FeatureConfig()
@@ -215,7 +212,7 @@ class Searcher:
         """Decide whether to answer ``text`` with a topic, offer a choice, or abstain; a
         message asking about two topics gets both answered, or both offered first."""
         whole = self._search(text)
-        if whole.reason in _SOCIAL or self._classifier is None:
+        if whole.reason in SOCIAL_REASONS or self._classifier is None:
             return whole
         return self._two_requests(text, whole)
 
@@ -223,7 +220,7 @@ class Searcher:
         analysis = self.analyzer.analyze(text)
         base = self.evidence.search_analysed(text, analysis)
         clf = self._classifier
-        if clf is None or base.reason in _SOCIAL:
+        if clf is None or base.reason in SOCIAL_REASONS:
             return base
         features = clf.featurizer(text, analysis)
         if not clf.known(features):

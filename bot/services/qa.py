@@ -34,6 +34,7 @@ from knowledge.classifier import default_cache_dir
 from knowledge.loader import load_knowledge_base
 from knowledge.model import Category, KnowledgeBase, Topic
 from knowledge.render import render_answer, render_source
+from knowledge.result import SOCIAL_REASONS
 from knowledge.search import Searcher, SearchResult
 
 _LOGGER = logging.getLogger(__name__)
@@ -311,8 +312,11 @@ def _fail(batch: list[_Entry], exc: Exception) -> None:
 def _logged_reason(result: SearchResult) -> str:
     """The reason a question is logged with: a message with nothing to search once filler is
     taken out ("嗯", "我想问一下") is "filler", which /stats and /unanswered leave out."""
-    social = ("greeting", "thanks", "empty", "menu_word")
-    if result.decision == "abstain" and not result.normalized and result.reason not in social:
+    if (
+        result.decision == "abstain"
+        and not result.normalized
+        and result.reason not in SOCIAL_REASONS
+    ):
         return "filler"
     return result.reason
 

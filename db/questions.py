@@ -152,17 +152,15 @@ async def count_by_decision(
     Messages that are not questions (``NOT_QUESTION_REASONS``) are not counted per decision;
     their 👍/👎 (on a topic opened from the menu) are counted with the rest.
     """
-    marks = ", ".join("?" * len(NOT_QUESTION_REASONS))
-    real = f"reason NOT IN ({marks})"
     row = await fetch_one(
         conn,
         "SELECT "
-        f"coalesce(sum(decision = 'answer' AND {real}), 0), "
-        f"coalesce(sum(decision = 'ambiguous' AND {real}), 0), "
-        f"coalesce(sum(decision = 'abstain' AND {real}), 0), coalesce(sum(feedback = 'up'), 0), "
-        "coalesce(sum(feedback = 'down'), 0) "
+        f"coalesce(sum(decision = 'answer' AND {IS_QUESTION_SQL}), 0), "
+        f"coalesce(sum(decision = 'ambiguous' AND {IS_QUESTION_SQL}), 0), "
+        f"coalesce(sum(decision = 'abstain' AND {IS_QUESTION_SQL}), 0), "
+        "coalesce(sum(feedback = 'up'), 0), coalesce(sum(feedback = 'down'), 0) "
         "FROM questions WHERE created_at >= ? AND created_at < ?",
-        (*NOT_QUESTION_REASONS * 3, *time_range(since, until)),
+        time_range(since, until),
     )
     return counts(DecisionCounts, row)
 

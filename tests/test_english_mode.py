@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FakeClock
+from bot.services.registration import NOTE_MAX_CHARS
 from bot.settings import (
     OfficeContact,
     Settings,
@@ -22,6 +23,7 @@ from bot.shell.harness import BotHarness, bot_harness
 from bot.texts import get_texts
 from db import projects as projects_repo
 from tests.conftest import ADMIN_ID
+from tests.dialog_state import draft_of
 from tests.seed import publish_training
 from tests.test_knowledge_content import KB
 
@@ -75,6 +77,20 @@ async def test_registration_offers_english_names_and_files_the_chinese(bot: BotH
     stats = (await admin.send("/stats")).texts[0]
     assert "Xihe" in stats
     assert "西河村" not in stats
+
+
+async def test_english_names_and_other_typed_in_any_case_are_their_buttons(
+    bot: BotHarness,
+) -> None:
+    user = bot.user(8105, language_code="en")
+    await user.send("/register")
+    await user.send("Mushroom sheds")
+    await user.send("edible FUNGI")
+    assert draft_of(bot, user.id, "registration")["industry"] == "食用菌"
+    assert "Dongguan" in user.last.button_labels  # on to the village
+    await user.send("/back")
+    asked = (await user.send(EN.registration.btn_other.lower())).last.text
+    assert asked == EN.registration.step_industry_other.format(limit=NOTE_MAX_CHARS)
 
 
 async def test_the_office_is_named_in_english_where_configured(bot: BotHarness) -> None:

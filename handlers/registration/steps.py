@@ -116,11 +116,10 @@ def _chosen(field: Field, value: str) -> Accept:
 def _typed_other(
     a: Answer, field: Field, other: _Other, choices: tuple[str, ...]
 ) -> Accept | Refuse | TextProblem:
-    """A typed answer that is none of ``choices`` at a step with a 其他 button: the 其他 label,
-    a listed village written differently, or a name filed as typed (echoed with the way back);
-    else why not (a refusal, or the text's problem)."""
-    if choose(a.text or "", (other.button(a.t),)) == other.button(a.t):
-        return Accept(goto=other.step, edit=a.ask.editing)
+    """A typed answer that is none of ``choices`` at a step with a 其他 button: a listed
+    village written differently, or a name filed as typed (echoed with the way back); else why
+    not (a refusal, or the text's problem). The 其他 label typed is its button pressed: the form
+    engine (``FormRouter._steered``) turns a shown button's label into the press."""
     if field is Field.VILLAGE and (listed := listed_village(a.text or "", choices)):
         return _chosen(field, listed)
     if other.refuse_typed is not None:
@@ -164,12 +163,9 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
                 return Accept(goto=other.step, echo=echo, edit=a.ask.editing)
             index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
             return chosen(choices[index]) if index < len(choices) else Refuse("")
+        # A button's label typed (an English name too) reached the engine as that button's
+        # press; what is typed here is a name in Chinese, a number, or neither.
         value = choose(a.text or "", choices)
-        if value is Problem.NOT_A_CHOICE and a.t.lang == "en":  # an English name typed
-            town = a.ask.settings.town
-            english = choose(a.text or "", tuple(town.label(c, "en") for c in choices))
-            if not isinstance(english, Problem):  # (a Problem is a str too)
-                value = choices[[town.label(c, "en") for c in choices].index(english)]
         if other is not None and value is Problem.NOT_A_CHOICE:
             typed = _typed_other(a, field, other, choices)
             if isinstance(typed, Accept | Refuse):

@@ -54,6 +54,14 @@ def _after_within(
     return None
 
 
+def reminders_ahead(
+    offsets: tuple[timedelta, ...], starts_at: datetime, now: datetime
+) -> tuple[timedelta, ...]:
+    """The reminder ``offsets`` still ahead at ``now`` for a session at ``starts_at``: what a
+    sign-up, or a move up from the waitlist, is promised (none for the late ones)."""
+    return tuple(o for o in offsets if starts_at - o > now)
+
+
 class TrainingError(ValueError):
     """A request the service refuses; ``code`` says why (the handler picks the text)."""
 

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.buttons import SessionAction, SessionButton
 from bot.services.delivery import Outbound
 from bot.services.training_delivery import Outgoing
-from bot.services.training_rules import EVERYTHING, MAX_SESSION, THEMES
+from bot.services.training_rules import EVERYTHING, MAX_SESSION, THEMES, reminders_ahead
 from bot.settings import TownSettings
 from bot.texts import Html, Texts, fmt, get_texts, status_label
 from bot.texts.sections import TrainingTexts
@@ -164,7 +164,7 @@ def render_outgoing(
     elif item.notice is NoticeKind.CANCELLED:
         text = fmt(tt.notice_cancelled, title=tr.title_for(t.lang), when=when)
     else:
-        ahead = tuple(o for o in offsets if tr.starts_at - o > now)
+        ahead = reminders_ahead(offsets, tr.starts_at, now)
         reminders = reminders_text(tt, ahead, t.common.list_separator)
         text = fmt(
             tt.notice_promoted,

@@ -23,6 +23,7 @@ from bot.services.training_rules import (
     TrainingError,
     cleaned,
     english_tags,
+    reminders_ahead,
     split_tags,
     start_problem,
     subscribable_tags,
@@ -276,7 +277,7 @@ class TrainingService(TrainingDelivery):
                 return SignupResult(SignupOutcome.ALREADY_WAITLISTED, position)
             if await repo.count_signed(conn, training_id) < training.capacity:
                 await repo.enqueue(conn, training_id, user_id, SignupStatus.SIGNED, now=now)
-                ahead = tuple(o for o in self.offsets if training.starts_at - o > now)
+                ahead = reminders_ahead(self.offsets, training.starts_at, now)
                 await delivery_repo.plan_reminders(
                     conn, training_id, [user_id], training.starts_at, ahead, now=now
                 )

@@ -152,9 +152,6 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
             pairs.append((other.button(ask.t), OTHER))
         return pairs
 
-    def chosen(value: str) -> Accept:
-        return _chosen(field, value)
-
     async def parse(a: Answer) -> Outcome:
         choices = offered(a.ask)
         if a.choice is not None:
@@ -162,7 +159,7 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
                 echo = fmt(a.t.form.chosen, label=field_label(a.t, field), value=other.button(a.t))
                 return Accept(goto=other.step, echo=echo, edit=a.ask.editing)
             index = int(a.choice) if a.choice.isascii() and a.choice.isdigit() else len(choices)
-            return chosen(choices[index]) if index < len(choices) else Refuse("")
+            return _chosen(field, choices[index]) if index < len(choices) else Refuse("")
         # A button's label typed (an English name too) reached the engine as that button's
         # press; what is typed here is a name in Chinese, a number, or neither.
         value = choose(a.text or "", choices)
@@ -174,7 +171,7 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         if isinstance(value, Problem | TextProblem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
-        return chosen(value)
+        return _chosen(field, value)
 
     return Step(
         field.value,

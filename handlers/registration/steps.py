@@ -113,27 +113,26 @@ def _chosen(field: Field, value: str) -> Accept:
     return Accept({field.value: value, **flag})
 
 
-def _typed_other(
+async def _typed_other(
     a: Answer, field: Field, other: _Other, choices: tuple[str, ...]
-) -> Accept | Refuse | TextProblem:
+) -> Outcome:
     """A typed answer that is none of ``choices`` at a step with a 其他 button: a listed
-    village written differently, or a name filed as typed (echoed with the way back); else why
-    not (a refusal, or the text's problem). The 其他 label typed is its button pressed: the form
-    engine (``FormRouter._steered``) turns a shown button's label into the press."""
+    village written differently, or an industry name checked as the 其他 step checks it (and
+    not a reply such as "好的" or a question), filed as typed with the way back in the echo;
+    else why not. The 其他 label typed is its button pressed: the form engine
+    (``FormRouter._steered``) turns a shown button's label into the press."""
     if field is Field.VILLAGE and (listed := listed_village(a.text or "", choices)):
         return _chosen(field, listed)
     if other.refuse_typed is not None:
         return Refuse(other.refuse_typed(a.t, normalize_line(a.text or "")[:40]))
-    value = clean_text(a.text or "", NOTE_MAX_CHARS)
-    if isinstance(value, TextProblem):
-        return value
-    if not recognisable(value):
-        return Refuse(a.t.registration.error_other_unrecognisable)
+    typed = await _other_industry(a)  # the village refuses typed names: only an industry
+    if not isinstance(typed, Accept):
+        return typed
+    value = str(typed.values[Field.INDUSTRY.value])
     if non_answer(value) or looks_like_question(value):
         return Refuse(fmt(a.t.registration.error_industry_typed, text=value[:40]))
-    label = field_label(a.t, field)
-    echo = fmt(a.t.registration.typed_choice, label=label, value=value)
-    return Accept({field.value: value}, echo=echo)
+    echo = fmt(a.t.registration.typed_choice, label=field_label(a.t, field), value=value)
+    return replace(typed, echo=echo)
 
 
 def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> Step:
@@ -164,11 +163,8 @@ def _choice_step(field: Field, options_of: str, question: str, per_row: int) -> 
         # press; what is typed here is a name in Chinese, a number, or neither.
         value = choose(a.text or "", choices)
         if other is not None and value is Problem.NOT_A_CHOICE:
-            typed = _typed_other(a, field, other, choices)
-            if isinstance(typed, Accept | Refuse):
-                return typed
-            value = typed
-        if isinstance(value, Problem | TextProblem):
+            return await _typed_other(a, field, other, choices)
+        if isinstance(value, Problem):
             length = _typed_length(a.text or "")
             return Refuse(_problem(a.t, value, limit=NOTE_MAX_CHARS, length=length))
         return _chosen(field, value)

@@ -3,8 +3,14 @@ any case, with or without its dash; old codes keep working; wrong guesses are li
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.services.complaints import OLD_TOKEN_RE, code_candidates, codes_within
 from bot.shell.harness import BotHarness
 from bot.texts import get_texts
 from db.complaints import hash_reply_token
@@ -76,3 +82,24 @@ async def test_wrong_codes_are_limited_per_user(harness: BotHarness) -> None:
     owner = harness.user(5105)
     for _ in range(12):
         assert ref in (await owner.press(C.btn_check)).last.text
+
+
+# Letters and digits (ASCII and full width), the separators a code may be copied with, words.
+_TYPED = st.lists(
+    st.sampled_from(
+        [*"ABCDEFGHJKMNPQRSTVWXYZ0123456789abcdiloOIL-_ .·\n", "AB12", "ＣＤ３４", "查询码"]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@given(text=_TYPED)
+@example(text="TS-2026-0001 hjpj btnm AB12-CD34 Entrepreneurship_assistant-token-1 ok")
+def test_codes_within_finds_what_every_piece_would_give(text: str) -> None:
+    """``codes_within`` looks only at pieces of a code's or an old token's length: it finds
+    exactly what ``code_candidates`` gives for every run, every two runs, every old token."""
+    norm = unicodedata.normalize("NFKC", text)
+    runs = re.findall(r"[0-9A-Za-z]+", norm)
+    pieces = [*runs, *(a + b for a, b in itertools.pairwise(runs))]
+    pieces += [w for w in norm.split() if OLD_TOKEN_RE.match(w)]
+    assert codes_within(text) == list(dict.fromkeys(c for p in pieces for c in code_candidates(p)))

@@ -83,6 +83,7 @@ _REF_IN_TEXT = re.compile(r"(?<![0-9A-Z])TS[\s\-_–—·.]*(\d{4})[\s\-_–—�
 # Four and four characters, the way a 查询码 is shown (ABCD-EFGH) or copied (ABCD EFGH).
 _CODE_SHAPE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{4})([\s\-]?)([0-9A-Z]{4})(?![0-9A-Z])", re.I)
 _NOT_CODE = re.compile(r"[^0-9A-Za-z_\-\s]+")
+_RUN = re.compile(r"[0-9A-Za-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +137,19 @@ def codes_within(text: str) -> list[str]:
     """Every stored form a 查询码 hidden in ``text`` may have (for a look-up by fingerprint):
     each run of letters and digits, and each two runs written apart, as ``code_candidates``."""
     norm = unicodedata.normalize("NFKC", text)
-    runs = re.findall(r"[0-9A-Za-z]+", norm)
-    pieces = [*runs, *(a + b for a, b in itertools.pairwise(runs))]
+    runs = _RUN.findall(norm)
+    # A run of letters and digits is a code only at a code's length or an old token's (16-64):
+    # most words of a message are neither and need no ``code_candidates`` (this runs on every
+    # question asked and every stored web message).
+    pieces = [
+        piece
+        for piece in (*runs, *(a + b for a, b in itertools.pairwise(runs)))
+        if len(piece) == repo.CHECK_LENGTH or OLD_TOKEN_RE.match(piece)
+    ]
     pieces += [w for w in norm.split() if OLD_TOKEN_RE.match(w)]
     return list(dict.fromkeys(c for piece in pieces for c in code_candidates(piece)))
 
 
-_RUN = re.compile(r"[0-9A-Za-z]+")
 _WORD = re.compile(r"\S+")
 MASK = "*"
 

@@ -128,9 +128,14 @@ def code_shaped(text: str) -> bool:
     return any(_shaped(m) for m in _CODE_SHAPE.finditer(norm))
 
 
-def names_complaint(text: str) -> bool:
-    """Whether ``text`` carries a complaint number or something shaped like a 查询码."""
-    return bool(complaint_refs(text)) or code_shaped(text)
+async def carries_code(db: Database, text: str) -> bool:
+    """Whether ``text`` carries a 查询码: shaped like one, or the fingerprint of a real one."""
+    if code_shaped(text):
+        return True
+    if not (codes := codes_within(text)):
+        return False
+    async with db.read() as conn:
+        return await repo.any_reply_token(conn, codes)
 
 
 def codes_within(text: str) -> list[str]:
@@ -345,14 +350,14 @@ class ComplaintService(NotifyingService):
         """Whether ``text``, sent to staff under its writer's name, would tie them to an
         anonymous complaint: it carries a 查询码 (shaped like one, or the fingerprint of a
         real one) or an anonymous complaint's number."""
-        if code_shaped(text):
+        if await carries_code(self._db, text):
             return True
         async with self._db.read() as conn:
             for ref_no in complaint_refs(text):
                 named = await repo.get_complaint_by_ref(conn, ref_no)
                 if named is not None and named.anonymous:
                     return True
-            return await repo.any_reply_token(conn, codes_within(text))
+        return False
 
     async def mine(self, user_id: int) -> list[Complaint]:
         """The complaints ``user_id`` filed under their name, oldest first."""

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.services.complaints import codes_within, names_complaint
+from bot.services.complaints import carries_code, complaint_refs
 from bot.settings import Settings
 from bot.texts import get_texts
-from db import complaints as complaints_repo
 from db import questions as questions_repo
 from db.database import Database
 from db.models import Decision, Feedback
@@ -108,7 +107,7 @@ class KnowledgeService:
         resident's question; it is logged with the reason "staff".
         """
         result = self.search(text)
-        if await self._names_complaint(text):
+        if complaint_refs(text) or await carries_code(self._db, text):
             # Never logged: under the asker's id it would tie them to an anonymous complaint
             # (in /mydata, /unanswered and the export) and show staff its 查询码.
             return Asked(question_id=None, result=result)
@@ -126,16 +125,6 @@ class KnowledgeService:
             )
         )
         return Asked(question_id=question_id, result=result)
-
-    async def _names_complaint(self, text: str) -> bool:
-        """Whether ``text`` carries a complaint number or a 查询码 (shaped like one, or the
-        fingerprint of a real one)."""
-        if names_complaint(text):
-            return True
-        if not (codes := codes_within(text)):
-            return False
-        async with self._db.read() as conn:
-            return await complaints_repo.any_reply_token(conn, codes)
 
     async def choose(self, question_id: int, user_id: int, topic_id: str) -> bool:
         """The asker picked ``topic_id`` from the choice offered for their question; False if
